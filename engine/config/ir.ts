@@ -1,0 +1,121 @@
+/**
+ * The one intermediate representation every vendor dialect is translated into. The core understands
+ * only this; adapters in engine/config/<dialect>/ produce it, together with diagnostics that point at
+ * the vendor file's own lines.
+ */
+import type { SourceLoc } from '../core/errors.ts';
+
+export type Dialect = 'kong' | 'gateway-api' | 'ingress-nginx' | 'traefik' | 'ir';
+
+export interface ListenerIR {
+  name: string;
+  port: number;
+  protocol: 'http' | 'https';
+}
+
+export interface TargetIR {
+  /** host:port of one upstream instance. */
+  host: string;
+  port: number;
+  weight: number;
+}
+
+export interface ServiceIR {
+  /** Unique name; backends in a scenario bind to it (or to its host). */
+  name: string;
+  id: string;
+  protocol: 'http' | 'https';
+  host: string;
+  port: number;
+  /** Path prefix the service adds upstream (Kong's service.path); undefined when none. */
+  path?: string;
+  targets: TargetIR[];
+  retries: number;
+  connectTimeoutMs: number;
+  readTimeoutMs: number;
+  writeTimeoutMs: number;
+  loc?: SourceLoc;
+}
+
+export type PathMatchIR =
+  /** A plain character prefix (Kong: not segment-aware). */
+  | { kind: 'prefix'; value: string }
+  | { kind: 'exact'; value: string }
+  /** A regex, anchored at the start, evaluated with a linear-time engine. */
+  | { kind: 'regex'; value: string };
+
+export interface RouteIR {
+  name: string;
+  id: string;
+  /** The service name this route sends to, or null for a route without one. */
+  service: string | null;
+  protocols: Array<'http' | 'https'>;
+  methods: string[];
+  /** Host patterns; `*.example.com` and `example.*` wildcards, optional `:port`. */
+  hosts: string[];
+  paths: PathMatchIR[];
+  /** Header name (lower-case) → accepted values (any of). */
+  headers: Record<string, string[]>;
+  stripPath: boolean;
+  preserveHost: boolean;
+  pathHandling: 'v0' | 'v1';
+  regexPriority: number;
+  httpsRedirectStatusCode: number;
+  loc?: SourceLoc;
+}
+
+export interface CredentialIR {
+  /** The plugin the credential belongs to: key-auth, jwt, basic-auth. */
+  kind: string;
+  id: string;
+  fields: Record<string, unknown>;
+}
+
+export interface ConsumerIR {
+  id: string;
+  username?: string;
+  customId?: string;
+  groups: string[];
+  credentials: CredentialIR[];
+  loc?: SourceLoc;
+}
+
+/** One configured plugin instance, before the pipeline resolves which instance applies to a request. */
+export interface PluginInstanceIR {
+  /** Unique, stable instance id (Kong's plugin id). */
+  instanceId: string;
+  /** gatelab plugin id = folder under engine/plugins/. */
+  plugin: string;
+  /** The name the vendor uses (Kong `rate-limiting`), for messages. */
+  vendorName: string;
+  /** Parsed config with defaults filled, as the plugin's `parse` returned it. */
+  config: unknown;
+  scope: { route?: string; service?: string; consumer?: string };
+  enabled: boolean;
+  loc?: SourceLoc;
+}
+
+/** How the real client address is recovered from forwarding headers (nginx realip, Kong trusted_ips). */
+export interface RealIpIR {
+  trustedCidrs: string[];
+  header: string;
+  recursive: boolean;
+}
+
+/** How a dialect chooses a route and orders plugins: the behaviour that differs per vendor. */
+export interface RouterIR {
+  kind: 'kong';
+  /** Kong answers with these when no route matches. */
+  notFound: { status: number; body: string };
+}
+
+export interface GatewayIR {
+  dialect: Dialect;
+  router: RouterIR;
+  listeners: ListenerIR[];
+  services: ServiceIR[];
+  routes: RouteIR[];
+  plugins: PluginInstanceIR[];
+  consumers: ConsumerIR[];
+  realIp?: RealIpIR;
+}

@@ -1,0 +1,171 @@
+/**
+ * Parses YAML text into plain values while remembering where every key and value stood, so that any
+ * later check (schema, adapter, variant patch) can point at file:line:column.
+ */
+import { isAlias, isMap, isScalar, isSeq, LineCounter, parseAllDocuments, type Node } from 'yaml';
+import type { Diagnostic, SourceLoc } from '../core/errors.ts';
+
+export type JsonPath = ReadonlyArray<string | number>;
+
+export function pointer(path: JsonPath): string {
+  return path.map((p) => `/${String(p).replace(/~/g, '~0').replace(/\//g, '~1')}`).join('');
+}
+
+/** Where each path's key and value start in a file. */
+export class SourceMap {
+  private readonly values = new Map<string, SourceLoc>();
+  private readonly keys = new Map<string, SourceLoc>();
+
+  constructor(readonly file: string) {}
+
+  setValue(path: JsonPath, loc: SourceLoc): void {
+    this.values.set(pointer(path), loc);
+  }
+
+  setKey(path: JsonPath, loc: SourceLoc): void {
+    this.keys.set(pointer(path), loc);
+  }
+
+  /**
+   * The location of a path's value (or its key when `key` is set), falling back to the nearest
+   * ancestor that has one, so every diagnostic gets a line even for values YAML did not spell out.
+   */
+  locate(path: JsonPath, opts: { key?: boolean } = {}): SourceLoc {
+    for (let n = path.length; n >= 0; n--) {
+      const p = pointer(path.slice(0, n));
+      const hit = (opts.key && n === path.length ? this.keys.get(p) : undefined) ?? this.values.get(p);
+      if (hit) return hit;
+    }
+    return { file: this.file, line: 1, col: 1 };
+  }
+
+  /** True when the file itself spelled out this path. */
+  has(path: JsonPath): boolean {
+    return this.values.has(pointer(path));
+  }
+
+  /** Copies every entry of `other` found under `from` into this map under `to` (variant patches). */
+  graft(other: SourceMap, from: JsonPath, to: JsonPath): void {
+    const prefix = pointer(from);
+    const target = pointer(to);
+    for (const [p, loc] of other.values) {
+      if (p === prefix || p.startsWith(`${prefix}/`)) this.values.set(target + p.slice(prefix.length), loc);
+    }
+    for (const [p, loc] of other.keys) {
+      if (p === prefix || p.startsWith(`${prefix}/`)) this.keys.set(target + p.slice(prefix.length), loc);
+    }
+  }
+
+  /** Drops every entry at or below a path (before a replacement is grafted in). */
+  prune(path: JsonPath): void {
+    const prefix = pointer(path);
+    for (const m of [this.values, this.keys]) {
+      for (const p of [...m.keys()]) if (p === prefix || p.startsWith(`${prefix}/`)) m.delete(p);
+    }
+  }
+
+  clone(): SourceMap {
+    const c = new SourceMap(this.file);
+    for (const [p, l] of this.values) c.values.set(p, l);
+    for (const [p, l] of this.keys) c.keys.set(p, l);
+    return c;
+  }
+}
+
+export interface YamlDocument {
+  value: unknown;
+  map: SourceMap;
+  /** Index of the document in a multi-document file. */
+  index: number;
+}
+
+export interface YamlParseResult {
+  docs: YamlDocument[];
+  diagnostics: Diagnostic[];
+}
+
+/** Limits that keep hostile input (alias bombs, deep nesting) from stalling a load. */
+const MAX_ALIAS_COUNT = 100;
+
+export function parseYaml(text: string, file: string): YamlParseResult {
+  const lineCounter = new LineCounter();
+  const diagnostics: Diagnostic[] = [];
+  const at = (offset: number): SourceLoc => {
+    const { line, col } = lineCounter.linePos(offset);
+    return { file, line, col };
+  };
+  const parsed = parseAllDocuments(text, { lineCounter, uniqueKeys: true, prettyErrors: false });
+  const list = Array.isArray(parsed) ? parsed : [parsed];
+  const docs: YamlDocument[] = [];
+  list.forEach((doc, index) => {
+    for (const e of doc.errors) {
+      diagnostics.push({
+        severity: 'error',
+        code: 'GL_E_YAML_SYNTAX',
+        message: firstLine(e.message),
+        hint: yamlHint(e.code),
+        loc: at(e.pos[0]),
+      });
+    }
+    for (const w of doc.warnings) {
+      diagnostics.push({ severity: 'warning', code: 'GL_W_UNKNOWN_FIELD', message: firstLine(w.message), loc: at(w.pos[0]) });
+    }
+    if (doc.errors.length > 0) return;
+    const map = new SourceMap(file);
+    if (doc.contents) walk(doc.contents as Node, [], map, at);
+    let value: unknown;
+    try {
+      value = doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT });
+    } catch (e) {
+      diagnostics.push({
+        severity: 'error',
+        code: 'GL_E_YAML_SYNTAX',
+        message: e instanceof Error ? firstLine(e.message) : String(e),
+        hint: 'remove the excessive aliases or anchors',
+        loc: at(doc.contents?.range?.[0] ?? 0),
+      });
+      return;
+    }
+    // An empty document between `---` separators is not a config; skip it like kubectl does.
+    if (value === null && list.length > 1) return;
+    docs.push({ value, map, index });
+  });
+  return { docs, diagnostics };
+}
+
+function walk(node: Node, path: Array<string | number>, map: SourceMap, at: (o: number) => SourceLoc): void {
+  if (node.range) map.setValue(path, at(node.range[0]));
+  if (isAlias(node)) return;
+  if (isMap(node)) {
+    for (const pair of node.items) {
+      const keyNode = pair.key as Node | null;
+      const key = isScalar(keyNode) ? String(keyNode.value) : String(keyNode);
+      const child = [...path, key];
+      if (keyNode?.range) map.setKey(child, at(keyNode.range[0]));
+      if (pair.value) walk(pair.value as Node, child, map, at);
+      else if (keyNode?.range) map.setValue(child, at(keyNode.range[0]));
+    }
+  } else if (isSeq(node)) {
+    node.items.forEach((item, i) => {
+      if (item) walk(item as Node, [...path, i], map, at);
+    });
+  }
+}
+
+function firstLine(message: string): string {
+  return message.split('\n')[0]?.replace(/ at line \d+, column \d+:?$/, '') ?? message;
+}
+
+function yamlHint(code: string): string {
+  switch (code) {
+    case 'DUPLICATE_KEY':
+      return 'each key may appear once in a mapping; remove or rename the repeated key';
+    case 'BAD_INDENT':
+    case 'MISSING_CHAR':
+      return 'check the indentation and punctuation on this line';
+    case 'TAB_AS_INDENT':
+      return 'indent with spaces, not tabs';
+    default:
+      return 'fix the YAML syntax at this position';
+  }
+}

@@ -1,0 +1,97 @@
+/**
+ * Seeded, splittable randomness. Every stream is derived from (seed, name) by hashing, so adding a
+ * client never shifts another client's draws, and a draw keyed by a request id is the same in the
+ * simulation and in the real proxy.
+ */
+
+/** 32-bit FNV-1a over a string's UTF-16 code units, finished with a murmur3 avalanche. */
+export function hashString(text: string, seed = 0x811c9dc5): number {
+  let h = seed >>> 0;
+  for (let i = 0; i < text.length; i++) {
+    h ^= text.charCodeAt(i);
+    h = Math.imul(h, 0x01000193);
+  }
+  return avalanche(h);
+}
+
+function avalanche(x: number): number {
+  let h = x >>> 0;
+  h ^= h >>> 16;
+  h = Math.imul(h, 0x85ebca6b);
+  h ^= h >>> 13;
+  h = Math.imul(h, 0xc2b2ae35);
+  h ^= h >>> 16;
+  return h >>> 0;
+}
+
+/** sfc32: small, fast, and passes PractRand to large sizes; state is four 32-bit words. */
+export class Rng {
+  private a: number;
+  private b: number;
+  private c: number;
+  private d: number;
+  readonly seed: number;
+  readonly name: string;
+
+  constructor(seed: number, name = 'root') {
+    this.seed = seed >>> 0;
+    this.name = name;
+    const base = hashString(name, this.seed ^ 0x9e3779b9);
+    this.a = hashString('a', base);
+    this.b = hashString('b', base);
+    this.c = hashString('c', base);
+    this.d = 1;
+    // Warm up so that nearby seeds diverge.
+    for (let i = 0; i < 12; i++) this.nextUint32();
+  }
+
+  /** A child stream whose draws depend only on this stream's seed and name and the child's name. */
+  split(child: string): Rng {
+    return new Rng(this.seed, `${this.name}/${child}`);
+  }
+
+  nextUint32(): number {
+    const t = (((this.a + this.b) | 0) + this.d) | 0;
+    this.d = (this.d + 1) | 0;
+    this.a = this.b ^ (this.b >>> 9);
+    this.b = (this.c + (this.c << 3)) | 0;
+    this.c = (this.c << 21) | (this.c >>> 11);
+    this.c = (this.c + t) | 0;
+    return t >>> 0;
+  }
+
+  /** Uniform in [0, 1) with 32 bits of resolution. */
+  next(): number {
+    return this.nextUint32() / 4294967296;
+  }
+
+  /** Uniform integer in [lo, hi] inclusive. */
+  int(lo: number, hi: number): number {
+    return lo + Math.floor(this.next() * (hi - lo + 1));
+  }
+
+  /** Standard normal by Box–Muller (one value per call; the spare is dropped to keep streams simple). */
+  normal(): number {
+    let u = this.next();
+    while (u === 0) u = this.next();
+    const v = this.next();
+    return Math.sqrt(-2 * Math.log(u)) * Math.cos(2 * Math.PI * v);
+  }
+
+  exponential(mean: number): number {
+    let u = this.next();
+    while (u === 0) u = this.next();
+    return -Math.log(u) * mean;
+  }
+}
+
+/**
+ * A draw that depends only on (seed, purpose, key): the per-request randomness both hosts share
+ * (canary choice, correlation ids, retry jitter). Uniform in [0, 1).
+ */
+export function keyedDraw(seed: number, purpose: string, key: string, index = 0): number {
+  const h1 = hashString(`${purpose}\u0000${key}\u0000${index}`, seed >>> 0);
+  const h2 = hashString(`${key}\u0000${purpose}\u0001${index}`, h1);
+  // 53 bits from two hashes so draws near 1 are representable.
+  return ((h1 >>> 5) * 67108864 + (h2 >>> 6)) / 9007199254740992;
+}

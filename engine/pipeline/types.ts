@@ -1,0 +1,194 @@
+/**
+ * The plugin contract. A plugin is plain synchronous code: each hook reads the request context and the
+ * host's clock and returns a verdict as data. I/O never happens inside a hook; it is asked for with a
+ * `wait` verdict and performed by whichever host runs the pipeline (simulated latency or a real socket).
+ */
+import type { HeaderMap } from './headers.ts';
+import type { ConsumerIR, RouteIR, ServiceIR, TargetIR } from '../config/ir.ts';
+import type { Diagnostic } from '../core/errors.ts';
+
+/** What a client sent, as the gateway received it. Never mutated after the pipeline starts. */
+export interface IncomingRequest {
+  /** Stable id: the simulation names it `<client>-<n>`; the proxy takes a counter or X-Request-ID. */
+  id: string;
+  method: string;
+  scheme: 'http' | 'https';
+  /** The Host header (authority), port included when the client sent one. */
+  host: string;
+  /** The listener port the request arrived on. */
+  port: number;
+  /** Path as received, without the query. */
+  path: string;
+  /** Raw query without the leading `?`, '' when none. */
+  query: string;
+  headers: HeaderMap;
+  body?: string;
+  /** The TCP peer address. */
+  peerIp: string;
+}
+
+/** The request the gateway will send upstream, built up by routing and plugins. */
+export interface UpstreamRequest {
+  method: string;
+  /** The Host header sent upstream. */
+  host: string;
+  /** Path with query, as sent upstream. */
+  path: string;
+  headers: HeaderMap;
+  body?: string;
+}
+
+export interface GatewayResponse {
+  status: number;
+  headers: HeaderMap;
+  body?: string;
+  /** Who produced it: the backend, or the gateway itself (a plugin reply, a 404, a 502). */
+  source: 'upstream' | 'gateway';
+}
+
+export interface RouteMatch {
+  route: RouteIR;
+  service: ServiceIR | undefined;
+  /** Why this route won, for a student reading the trace. */
+  reason: string;
+  /** Path captures and other facts the router learned (regex groups, matched prefix). */
+  matchedPrefix?: string;
+}
+
+/** Everything a plugin may read or change while one request passes through. */
+export interface RequestContext {
+  readonly request: IncomingRequest;
+  /** The client address after real-ip processing (Kong's forwarded ip); starts as the peer. */
+  clientIp: string;
+  match?: RouteMatch;
+  consumer?: ConsumerIR;
+  credentialId?: string;
+  upstream: UpstreamRequest;
+  target?: TargetIR;
+  response?: GatewayResponse;
+  /** Plugin scratch space, keyed by plugin id; read by later phases of the same plugin. */
+  vars: Record<string, unknown>;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Effects: the only way a plugin reaches outside itself.
+
+/** Counter-store operations, one round trip for the whole list (like a Redis pipeline). */
+export type StoreOp =
+  | { op: 'incr'; key: string; by: number; ttlMs: number }
+  | { op: 'get'; key: string };
+
+export type Effect =
+  | { type: 'store'; ops: StoreOp[] }
+  | {
+      type: 'http';
+      /** What the call is for, shown in the trace ("forward-auth", "jwks"). */
+      purpose: string;
+      method: string;
+      url: string;
+      headers: Array<[string, string]>;
+      body?: string;
+      timeoutMs: number;
+    }
+  | {
+      /** An answer that is only available asynchronously (WebCrypto); memoised by key where stable. */
+      type: 'async';
+      purpose: string;
+      memoKey?: string;
+      run: () => Promise<unknown>;
+    };
+
+export type EffectResult =
+  | { ok: true; values?: Array<number | null>; status?: number; headers?: Array<[string, string]>; body?: string; value?: unknown }
+  | { ok: false; error: string };
+
+// ---------------------------------------------------------------------------------------------
+// Verdicts
+
+/** Structured facts behind a decision (counters, tokens, the claim that failed), for the inspector. */
+export type DecisionData = Record<string, string | number | boolean | null | undefined>;
+
+export type Verdict =
+  | { kind: 'next'; reason: string; data?: DecisionData }
+  | {
+      kind: 'reply';
+      status: number;
+      headers?: Array<[string, string]>;
+      body?: string;
+      reason: string;
+      data?: DecisionData;
+    }
+  | { kind: 'wait'; effect: Effect; resume: (result: EffectResult) => Verdict; reason: string; data?: DecisionData };
+
+export const next = (reason: string, data?: DecisionData): Verdict => ({ kind: 'next', reason, data });
+
+export const reply = (
+  status: number,
+  reason: string,
+  opts: { headers?: Array<[string, string]>; body?: string; data?: DecisionData } = {},
+): Verdict => ({ kind: 'reply', status, reason, ...opts });
+
+export const wait = (
+  effect: Effect,
+  reason: string,
+  resume: (result: EffectResult) => Verdict,
+  data?: DecisionData,
+): Verdict => ({ kind: 'wait', effect, reason, resume, data });
+
+// ---------------------------------------------------------------------------------------------
+// Plugins
+
+/** What a plugin may ask of the host. Nothing else: no timers, no wall clock, no globals. */
+export interface PluginHost {
+  /** Milliseconds since the Unix epoch, from the host's clock (virtual or real). */
+  now(): number;
+  /** A draw in [0, 1) that depends only on the run's seed, the purpose and the request id. */
+  draw(purpose: string, requestId: string, index?: number): number;
+  /** Which gateway replica runs this pipeline ("gw-0"); per-replica state keys on it. */
+  readonly replica: string;
+}
+
+export type Phase = 'rewrite' | 'access' | 'response' | 'log';
+
+export interface PluginHooks {
+  /** Before routing completes; Kong runs only global plugins here. */
+  rewrite?(ctx: RequestContext, host: PluginHost): Verdict;
+  /** After routing: authentication, limits, request transforms. */
+  access?(ctx: RequestContext, host: PluginHost): Verdict;
+  /** After the response headers are known (upstream or gateway-made): response transforms. */
+  response?(ctx: RequestContext, host: PluginHost): Verdict;
+  /** After the response is sent; for observers. Never changes what the client got. */
+  log?(ctx: RequestContext, host: PluginHost): void;
+  /** A JSON-able snapshot of the plugin's state, for "state at an instant" and the lab's charts. */
+  snapshot?(host: PluginHost): Record<string, unknown>;
+}
+
+/** Reports problems in a plugin's config at a path relative to the plugin's `config`. */
+export interface ConfigReporter {
+  error(path: Array<string | number>, code: Diagnostic['code'], message: string, hint?: string): void;
+  warn(path: Array<string | number>, code: Diagnostic['code'], message: string, hint?: string): void;
+}
+
+/** Where a plugin instance is attached; a Kong counter key includes these ids. */
+export interface PluginScope {
+  route?: string;
+  service?: string;
+  consumer?: string;
+}
+
+export interface PluginEnv {
+  /** The instance id (Kong's plugin id), stable across reloads of the same config. */
+  instanceId: string;
+  scope: PluginScope;
+}
+
+export interface PluginDefinition<C = unknown> {
+  /** Equals the plugin's folder name under engine/plugins/. */
+  id: string;
+  /** Kong-style priority: where a dialect orders by priority, higher runs first. */
+  priority: number;
+  /** Validates and fills defaults; reports problems instead of throwing. */
+  parse(raw: unknown, report: ConfigReporter): C;
+  /** Called once per config load and replica. */
+  create(config: C, env: PluginEnv): PluginHooks;
+}

@@ -1,0 +1,165 @@
+/**
+ * The one table of trace event types. Every consumer — the lab's views, `gatelab check`, access logs,
+ * metrics, golden tests — reads these events and nothing else. `level` says at which trace level an
+ * event is kept: summary ⊂ decisions ⊂ full.
+ */
+export type TraceLevel = 'summary' | 'decisions' | 'full';
+
+export const LEVEL_RANK: Record<TraceLevel, number> = { summary: 0, decisions: 1, full: 2 };
+
+export const TRACE_EVENT_TYPES = {
+  'run.start': { level: 'summary', doc: 'A run begins: scenario, variant, seed and the start instant.' },
+  'config.load': { level: 'summary', doc: 'A gateway config took effect on a replica (at start or on a change).' },
+  'scenario.event': { level: 'summary', doc: 'A timed scenario event fired: an outage, a deploy, a drain.' },
+  narration: { level: 'summary', doc: 'A narration caption at its instant.' },
+  'request.start': { level: 'decisions', doc: 'A request reached a gateway replica.' },
+  'plugin.decision': {
+    level: 'decisions',
+    doc: 'One decision of one pipeline stage (router, plugin, balancer) with its human reason.',
+  },
+  'effect.start': { level: 'full', doc: 'A stage asked the host for I/O (a Redis call, a JWKS fetch).' },
+  'effect.end': { level: 'full', doc: 'The host answered an effect.' },
+  'upstream.send': { level: 'decisions', doc: 'The gateway sent the request to a backend.' },
+  'upstream.response': { level: 'decisions', doc: 'A backend answered (or failed).' },
+  'request.end': { level: 'summary', doc: 'The client got its response.' },
+  'plugin.state': { level: 'full', doc: 'A snapshot of a plugin state (tokens, window counts) after a decision.' },
+  'run.end': { level: 'summary', doc: 'The run finished.' },
+} as const satisfies Record<string, { level: TraceLevel; doc: string }>;
+
+export type TraceEventType = keyof typeof TRACE_EVENT_TYPES;
+
+export type HeaderRecord = Record<string, string | string[]>;
+
+interface Base {
+  /** Milliseconds since the scenario's start (the proxy host: since it started). */
+  t: number;
+}
+
+export interface RunStartEvent extends Base {
+  type: 'run.start';
+  scenario: string;
+  variant: string;
+  seed: number;
+  /** ISO-8601 start instant. */
+  start: string;
+}
+export interface ConfigLoadEvent extends Base {
+  type: 'config.load';
+  replica: string;
+  dialect: string;
+  routes: number;
+  plugins: string[];
+}
+export interface ScenarioEventEvent extends Base {
+  type: 'scenario.event';
+  kind: string;
+  target?: string;
+  detail: string;
+}
+export interface NarrationEvent extends Base {
+  type: 'narration';
+  text: string;
+}
+export interface RequestStartEvent extends Base {
+  type: 'request.start';
+  req: string;
+  client: string;
+  replica: string;
+  method: string;
+  url: string;
+  peerIp: string;
+  headers?: HeaderRecord;
+}
+export interface PluginDecisionEvent extends Base {
+  type: 'plugin.decision';
+  req: string;
+  /** 'router', 'balancer', 'proxy' or a plugin id. */
+  plugin: string;
+  phase: string;
+  verdict: 'next' | 'reply' | 'wait';
+  reason: string;
+  status?: number;
+  data?: Record<string, string | number | boolean | null | undefined>;
+}
+export interface EffectStartEvent extends Base {
+  type: 'effect.start';
+  req: string;
+  plugin: string;
+  effect: string;
+}
+export interface EffectEndEvent extends Base {
+  type: 'effect.end';
+  req: string;
+  plugin: string;
+  ok: boolean;
+  detail?: string;
+}
+export interface UpstreamSendEvent extends Base {
+  type: 'upstream.send';
+  req: string;
+  service: string;
+  target: string;
+  method: string;
+  host: string;
+  path: string;
+  headers?: HeaderRecord;
+}
+export interface UpstreamResponseEvent extends Base {
+  type: 'upstream.response';
+  req: string;
+  status: number;
+  /** Time from send to the last byte of the answer. */
+  ms: number;
+  error?: string;
+}
+export interface RequestEndEvent extends Base {
+  type: 'request.end';
+  req: string;
+  client: string;
+  replica: string;
+  status: number;
+  /** Who produced the response: the backend or the gateway. */
+  source: 'upstream' | 'gateway';
+  route: string | null;
+  service: string | null;
+  /** Client-side latency: from the client sending to the client receiving. */
+  ms: number;
+  /** Time spent inside the gateway (request_time − upstream_time). */
+  gatewayMs: number;
+  upstreamMs: number | null;
+  headers?: HeaderRecord;
+  body?: string;
+}
+export interface PluginStateEvent extends Base {
+  type: 'plugin.state';
+  replica: string;
+  plugin: string;
+  state: Record<string, unknown>;
+}
+export interface RunEndEvent extends Base {
+  type: 'run.end';
+  requests: number;
+}
+
+export type TraceEvent =
+  | RunStartEvent
+  | ConfigLoadEvent
+  | ScenarioEventEvent
+  | NarrationEvent
+  | RequestStartEvent
+  | PluginDecisionEvent
+  | EffectStartEvent
+  | EffectEndEvent
+  | UpstreamSendEvent
+  | UpstreamResponseEvent
+  | RequestEndEvent
+  | PluginStateEvent
+  | RunEndEvent;
+
+export function levelOf(type: TraceEventType): TraceLevel {
+  return TRACE_EVENT_TYPES[type].level;
+}
+
+export function isTraceLevel(s: string): s is TraceLevel {
+  return s === 'summary' || s === 'decisions' || s === 'full';
+}
