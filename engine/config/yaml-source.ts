@@ -169,3 +169,10 @@ function yamlHint(code: string): string {
       return 'fix the YAML syntax at this position';
   }
 }
+
+/** The part of a map below `path`, re-rooted so that `path` becomes the root. */
+export function subMap(map: SourceMap, path: JsonPath): SourceMap {
+  const out = new SourceMap(map.file);
+  out.graft(map, path, []);
+  return out;
+}

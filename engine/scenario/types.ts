@@ -1,0 +1,145 @@
+/**
+ * A loaded scenario: what the YAML file says, validated, with every duration in milliseconds and every
+ * instant as an offset from `start`. The sim host consumes this; the loader produces it.
+ */
+import type { Dialect } from '../config/ir.ts';
+import type { SourceMap, JsonPath } from '../config/yaml-source.ts';
+
+export type LatencyModel =
+  | { kind: 'constant'; ms: number }
+  | { kind: 'uniform'; minMs: number; maxMs: number }
+  | { kind: 'normal'; meanMs: number; stddevMs: number }
+  /** Log-normal fitted from two quantiles, which is how people actually know their latency. */
+  | { kind: 'lognormal'; p50Ms: number; p99Ms: number };
+
+/** Requests per second. */
+export type Rate = number;
+
+export type TrafficSpec =
+  | { kind: 'burst'; atMs: number; count: number; spacingMs: number }
+  | { kind: 'constant'; rate: Rate; fromMs: number; toMs: number }
+  | { kind: 'poisson'; rate: Rate; fromMs: number; toMs: number }
+  | { kind: 'ramp'; startRate: Rate; endRate: Rate; fromMs: number; toMs: number }
+  | { kind: 'list'; atMs: number[] };
+
+export interface RequestTemplate {
+  method: string;
+  /** Absolute URL; its authority is the Host header, its scheme and port pick the listener. */
+  url: string;
+  headers: Array<[string, string]>;
+  body?: string;
+}
+
+export interface ClientSpec {
+  id: string;
+  /** Source address the gateway sees as TCP peer (before any CDN hop). */
+  ip: string;
+  request: RequestTemplate;
+  traffic: TrafficSpec[];
+}
+
+export interface BackendSpec {
+  /** Binds to a gateway service by name, or by upstream host (host or host:port). */
+  name: string;
+  latency: LatencyModel;
+  /** Fraction of requests answered with errorStatus, drawn per request. */
+  errorRate: number;
+  errorStatus: number;
+  status: number;
+  headers: Array<[string, string]>;
+  body?: string;
+}
+
+export type TimedEvent =
+  /** The backend refuses connections from atMs for durationMs (Infinity = until the end). */
+  | { kind: 'outage'; atMs: number; target: string; durationMs: number }
+  /** A new gateway config takes effect on every replica. */
+  | { kind: 'config'; atMs: number; gateway: GatewaySpec };
+
+export interface NarrationStep {
+  atMs: number;
+  text: string;
+}
+
+/** One source of gateway config: inline in the scenario, or a file beside it. */
+export interface ConfigSource {
+  /** The value as parsed (one entry per YAML document). */
+  docs: Array<{ value: unknown; map: SourceMap }>;
+  /** For messages: the file it came from. */
+  file: string;
+}
+
+export interface GatewaySpec {
+  /** Explicit dialect; when absent the adapter detects it from content. */
+  format?: Dialect;
+  sources: ConfigSource[];
+  /** Merged on top of the sources, in order (engine/config/overlay.ts). */
+  overlays: ConfigSource[];
+}
+
+export type Matcher =
+  | { equals: number | string | boolean }
+  | { between: [number, number] }
+  | { approx: number; tolerance: number; relative: boolean };
+
+export type ExpectationSubject =
+  /** Count of requests ending with a status (or any), for a client (or all), in [fromMs, toMs). */
+  | { kind: 'count'; client?: string; status?: number; fromMs: number; toMs: number }
+  /** The decision one stage made for one request. */
+  | { kind: 'decision'; request: string; plugin: string; field: 'verdict' | 'status' | 'reason' }
+  /** A response header value the client received for one request. */
+  | { kind: 'header'; request: string; name: string; side: 'response' | 'upstream' }
+  /** The status one request ended with. */
+  | { kind: 'status'; request: string }
+  /** A latency percentile (0–100) in ms over requests ending in [fromMs, toMs). */
+  | { kind: 'latency'; client?: string; percentile: number; measure: 'total' | 'gateway' | 'upstream'; fromMs: number; toMs: number }
+  /** A value from a plugin's state snapshot at an instant (a dotted path into the snapshot). */
+  | { kind: 'state'; atMs: number; plugin: string; replica: string; path: string };
+
+export interface Expectation {
+  name: string;
+  /** Variants this applies to; undefined = every variant, base included. */
+  variants?: string[];
+  subject: ExpectationSubject;
+  matcher: Matcher;
+  /** Where the expectation is written, for failure messages. */
+  path: JsonPath;
+}
+
+export interface VariantSpec {
+  name: string;
+  title?: string;
+  /** Marked as one to check on real sockets with `gatelab verify`. */
+  verify: boolean;
+  /** The JSON Merge Patch as written, and where it lives in the file. */
+  patch: Record<string, unknown>;
+  path: JsonPath;
+}
+
+export interface Scenario {
+  /** Absolute or working-directory-relative path of the file. */
+  file: string;
+  id: string;
+  title: string;
+  topic: string;
+  summary: string;
+  tags: string[];
+  /** Epoch ms of the start instant; calendar windows are computed from it. */
+  start: number;
+  seed: number;
+  durationMs: number;
+  gateway: GatewaySpec;
+  replicas: number;
+  frontBalancer: 'round-robin' | 'random' | 'ip-hash';
+  network: { clientToGateway: LatencyModel; gatewayToBackend: LatencyModel };
+  clients: ClientSpec[];
+  backends: BackendSpec[];
+  events: TimedEvent[];
+  narration: NarrationStep[];
+  /** Every variant, `base` first. */
+  variants: VariantSpec[];
+  expect: Expectation[];
+  /** Instants at which the sim snapshots plugin state (from `state` expectations). */
+  snapshotsAtMs: number[];
+  map: SourceMap;
+}
