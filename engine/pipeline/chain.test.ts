@@ -1,0 +1,90 @@
+import { describe, expect, it } from 'vitest';
+import { HeaderMap } from './headers.ts';
+import { runChain, type ChainHost, type ChainStage } from './chain.ts';
+import { next, reply, wait, type RequestContext, type Verdict } from './types.ts';
+
+function ctx(): RequestContext {
+  const headers = new HeaderMap([['Host', 'x']]);
+  return {
+    request: { id: 'r1', method: 'GET', scheme: 'http', host: 'x', port: 80, path: '/', query: '', headers, peerIp: '10.0.0.1' },
+    clientIp: '10.0.0.1',
+    upstream: { method: 'GET', host: 'x', path: '/', headers: headers.clone() },
+    vars: {},
+  };
+}
+
+function host(log: string[], deferred: Array<() => void>): ChainHost {
+  return {
+    replica: 'gw-0',
+    now: () => 0,
+    draw: () => 0.5,
+    decided: (stage, v: Verdict) => log.push(`${stage.plugin}:${v.kind}:${v.reason}`),
+    perform: (_effect, _stage, done) => deferred.push(() => done({ ok: true, values: [7] })),
+  };
+}
+
+const stage = (plugin: string, run: ChainStage['run']): ChainStage => ({ plugin, phase: 'access', run });
+
+describe('runChain', () => {
+  it('runs stages in order and reports one decision per verdict', () => {
+    const log: string[] = [];
+    let result: unknown = 'pending';
+    runChain([stage('a', () => next('ok a')), stage('b', () => next('ok b'))], ctx(), host(log, []), (r) => (result = r));
+    expect(log).toEqual(['a:next:ok a', 'b:next:ok b']);
+    expect(result).toBeUndefined();
+  });
+
+  it('a reply stops the chain', () => {
+    const log: string[] = [];
+    let status = 0;
+    runChain(
+      [stage('a', () => reply(429, 'limited')), stage('b', () => next('never'))],
+      ctx(),
+      host(log, []),
+      (r) => (status = r?.status ?? 0),
+    );
+    expect(status).toBe(429);
+    expect(log).toEqual(['a:reply:limited']);
+  });
+
+  it('a wait resumes with the effect result, then the chain goes on', () => {
+    const log: string[] = [];
+    const deferred: Array<() => void> = [];
+    let finished = false;
+    runChain(
+      [
+        stage('a', () =>
+          wait({ type: 'store', ops: [{ op: 'get', key: 'k' }] }, 'asking the store', (r) =>
+            next(`store said ${r.ok ? r.values?.[0] : 'error'}`),
+          ),
+        ),
+        stage('b', () => next('after')),
+      ],
+      ctx(),
+      host(log, deferred),
+      () => (finished = true),
+    );
+    expect(finished).toBe(false);
+    expect(log).toEqual(['a:wait:asking the store']);
+    deferred.shift()!();
+    expect(log).toEqual(['a:wait:asking the store', 'a:next:store said 7', 'b:next:after']);
+    expect(finished).toBe(true);
+  });
+
+  it('a throwing plugin becomes a 500 for that request, never a crash', () => {
+    const log: string[] = [];
+    let status = 0;
+    runChain(
+      [
+        stage('bad', () => {
+          throw new Error('boom');
+        }),
+      ],
+      ctx(),
+      host(log, []),
+      (r) => (status = r?.status ?? 0),
+    );
+    expect(status).toBe(500);
+    expect(log[0]).toContain('bad failed in access: boom');
+  });
+});

@@ -1,0 +1,35 @@
+/**
+ * What differs per vendor around the plugin chain: how the client address and the route are found, how
+ * the upstream request is built, and what the gateway's own answers look like.
+ */
+import type { GatewayIR, ServiceIR, TargetIR } from '../config/ir.ts';
+import type { ChainHost, ReplyVerdict } from './chain.ts';
+import type { UpstreamAnswer } from './host.ts';
+import type { RequestContext, RouteMatch } from './types.ts';
+import { createKongBehaviour } from './dialects/kong.ts';
+
+export interface RouteMiss {
+  status: number;
+  body: string;
+  reason: string;
+}
+
+export interface DialectBehaviour {
+  /** Sets ctx.clientIp from forwarding headers where the config trusts the peer. */
+  resolveClient(ctx: RequestContext, host: ChainHost): void;
+  route(ctx: RequestContext): RouteMatch | RouteMiss;
+  /** Rewrites ctx.upstream (path, Host, forwarding headers) for the chosen service and target. */
+  buildUpstream(ctx: RequestContext, service: ServiceIR, target: TargetIR): void;
+  noService(ctx: RequestContext): ReplyVerdict;
+  noTarget(ctx: RequestContext, service: ServiceIR): ReplyVerdict;
+  upstreamFailed(ctx: RequestContext, answer: Extract<UpstreamAnswer, { ok: false }>): ReplyVerdict;
+  /** Headers the gateway itself adds to every response (Via, latency headers). */
+  decorateResponse(ctx: RequestContext, timing: { upstreamMs: number | null; gatewayMs: number }): void;
+}
+
+export function createDialect(ir: GatewayIR): DialectBehaviour {
+  switch (ir.router.kind) {
+    case 'kong':
+      return createKongBehaviour(ir);
+  }
+}

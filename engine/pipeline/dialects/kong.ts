@@ -1,0 +1,132 @@
+/**
+ * Kong's behaviour around the plugin chain (semantics §6): realip from kong.conf's trusted_ips, the
+ * traditional_compatible router, strip_path / preserve_host, the X-Forwarded-* and Via headers Kong
+ * sends upstream, its error bodies and the headers it adds to responses.
+ */
+import type { GatewayIR, ServiceIR, TargetIR } from '../../config/ir.ts';
+import { parseCidrList } from '../../net/cidr.ts';
+import { resolveRealIp } from '../../net/real-ip.ts';
+import { kongUpstreamForwarding } from '../../net/forwarded-headers.ts';
+import { createKongRouter } from '../../routing/kong-router.ts';
+import { kongUpstreamHost, kongUpstreamPath } from '../../routing/kong-path.ts';
+import type { ChainHost, ReplyVerdict } from '../chain.ts';
+import type { DialectBehaviour } from '../dialect.ts';
+import type { RequestContext } from '../types.ts';
+
+export const KONG_VERSION = '3.10.0';
+const JSON_TYPE: [string, string] = ['content-type', 'application/json; charset=utf-8'];
+
+/** Kong's error body: message plus the request id (added in Kong 3.5, semantics §1). */
+export function kongErrorBody(message: string, requestId: string): string {
+  return JSON.stringify({ message, request_id: requestId });
+}
+
+function kongError(ctx: RequestContext, status: number, message: string, reason: string): ReplyVerdict {
+  return { kind: 'reply', status, reason, headers: [JSON_TYPE], body: kongErrorBody(message, ctx.request.id) };
+}
+
+export function createKongBehaviour(ir: GatewayIR): DialectBehaviour {
+  const router = createKongRouter(ir);
+  const trusted = ir.realIp ? parseCidrList(ir.realIp.trustedCidrs).matcher : undefined;
+  const realipRemoteAddr = new WeakMap<RequestContext, string>();
+
+  return {
+    resolveClient(ctx, host: ChainHost) {
+      realipRemoteAddr.set(ctx, ctx.request.peerIp);
+      if (!ir.realIp || !trusted) return;
+      const result = resolveRealIp({
+        peerIp: ctx.request.peerIp,
+        headers: ctx.request.headers,
+        trusted,
+        header: ir.realIp.header,
+        recursive: ir.realIp.recursive,
+      });
+      ctx.clientIp = result.clientIp;
+      host.decided(
+        { plugin: 'real-ip', phase: 'rewrite', run: () => ({ kind: 'next', reason: '' }) },
+        { kind: 'next', reason: result.reason, data: { clientIp: result.clientIp, peerIp: ctx.request.peerIp } },
+      );
+    },
+
+    route(ctx) {
+      const r = ctx.request;
+      const outcome = router.match({ method: r.method, scheme: r.scheme, host: r.host, port: r.port, path: r.path, headers: r.headers });
+      if ('route' in outcome) return outcome;
+      return { status: outcome.status, reason: outcome.reason, body: kongErrorBody(JSON.parse(outcome.body).message, r.id) };
+    },
+
+    buildUpstream(ctx, service: ServiceIR, target: TargetIR) {
+      const route = ctx.match?.route;
+      const r = ctx.request;
+      const path = kongUpstreamPath({
+        stripPath: route?.stripPath ?? true,
+        pathHandling: route?.pathHandling ?? 'v0',
+        servicePath: service.path,
+        matchedPrefix: ctx.match?.matchedPrefix ?? '',
+        requestPath: r.path,
+      });
+      ctx.upstream.path = r.query ? `${path}?${r.query}` : path;
+      ctx.upstream.host = kongUpstreamHost({
+        preserveHost: route?.preserveHost ?? false,
+        clientHost: r.host,
+        targetHost: target.host,
+        targetPort: target.port,
+        protocol: service.protocol,
+      });
+      const trustedPeer = trusted ? trusted.contains(r.peerIp) : false;
+      ctx.upstream.headers = kongUpstreamForwarding({
+        incoming: ctx.upstream.headers,
+        peerIp: r.peerIp,
+        realipRemoteAddr: realipRemoteAddr.get(ctx) ?? r.peerIp,
+        clientIp: ctx.clientIp,
+        scheme: r.scheme,
+        host: r.host,
+        port: r.port,
+        path: r.path,
+        trustedPeer,
+        viaToken: `kong/${KONG_VERSION}`,
+      });
+      ctx.upstream.headers.set('Host', ctx.upstream.host);
+    },
+
+    noService(ctx) {
+      return kongError(ctx, 503, 'no Service found with those values', 'the matched route has no service');
+    },
+
+    noTarget(ctx, service) {
+      return kongError(
+        ctx,
+        503,
+        'failure to get a peer from the ring-balancer',
+        `service ${service.name} has no target with weight above 0`,
+      );
+    },
+
+    upstreamFailed(ctx, answer) {
+      if (answer.failure === 'timeout') {
+        return kongError(ctx, 504, 'The upstream server is timing out', `upstream timed out: ${answer.message}`);
+      }
+      return kongError(
+        ctx,
+        502,
+        'An invalid response was received from the upstream server',
+        `upstream connection failed: ${answer.message}`,
+      );
+    },
+
+    decorateResponse(ctx, timing) {
+      const headers = ctx.response?.headers;
+      if (!headers) return;
+      // Kong's default `headers` setting: server_tokens, latency_tokens and X-Kong-Request-Id.
+      headers.set('X-Kong-Request-Id', ctx.request.id);
+      if (ctx.response?.source === 'upstream') {
+        headers.append('Via', `1.1 kong/${KONG_VERSION}`);
+        headers.set('X-Kong-Upstream-Latency', String(Math.round(timing.upstreamMs ?? 0)));
+        headers.set('X-Kong-Proxy-Latency', String(Math.round(timing.gatewayMs)));
+      } else {
+        headers.set('Server', `kong/${KONG_VERSION}`);
+        headers.set('X-Kong-Response-Latency', String(Math.round(timing.gatewayMs)));
+      }
+    },
+  };
+}

@@ -1,0 +1,271 @@
+/**
+ * One gateway replica's request handling: rewrite → route → access → balance → upstream → response →
+ * log. The stages are dialect-neutral; what differs per vendor (how routes are chosen, how the upstream
+ * path is built, what the gateway's own answers look like) comes from the IR and the dialect module.
+ */
+import type { GatewayIR, PluginInstanceIR, ServiceIR, TargetIR } from '../config/ir.ts';
+import { findPlugin } from '../plugins/index.ts';
+import { HeaderMap } from './headers.ts';
+import { runChain, type ChainHost, type ChainStage, type ReplyVerdict } from './chain.ts';
+import { applicablePlugins, globalPlugins } from './plugin-resolution.ts';
+import type { PipelineHost, UpstreamAnswer } from './host.ts';
+import type { GatewayResponse, IncomingRequest, PluginHooks, RequestContext, Verdict } from './types.ts';
+import { createDialect, type DialectBehaviour } from './dialect.ts';
+
+interface LoadedPlugin {
+  ir: PluginInstanceIR;
+  hooks: PluginHooks;
+  priority: number;
+}
+
+export interface HandledRequest {
+  ctx: RequestContext;
+  response: GatewayResponse;
+  /** Time the request spent waiting for the upstream, in ms (null when none was called). */
+  upstreamMs: number | null;
+}
+
+export class Gateway {
+  private readonly plugins = new Map<string, LoadedPlugin>();
+  private readonly dialect: DialectBehaviour;
+  private readonly stageCache = new Map<string, ChainStage[]>();
+  private readonly rrCursor = new Map<string, number>();
+
+  constructor(
+    readonly ir: GatewayIR,
+    readonly replica: string,
+  ) {
+    for (const p of ir.plugins) {
+      const def = findPlugin(p.plugin);
+      if (!def) continue;
+      const hooks = def.create(p.config, { instanceId: p.instanceId, scope: p.scope });
+      this.plugins.set(p.instanceId, { ir: p, hooks, priority: def.priority });
+    }
+    this.dialect = createDialect(ir);
+  }
+
+  /** Plugin state snapshots keyed by plugin id (and instance id when one plugin has several). */
+  snapshot(host: PipelineHost): Record<string, Record<string, unknown>> {
+    const out: Record<string, Record<string, unknown>> = {};
+    for (const p of this.plugins.values()) {
+      if (!p.hooks.snapshot) continue;
+      const key = out[p.ir.plugin] ? `${p.ir.plugin}#${p.ir.instanceId}` : p.ir.plugin;
+      out[key] = p.hooks.snapshot(host);
+    }
+    return out;
+  }
+
+  handle(request: IncomingRequest, host: PipelineHost, done: (result: HandledRequest) => void): void {
+    const ctx: RequestContext = {
+      request,
+      clientIp: request.peerIp,
+      upstream: {
+        method: request.method,
+        host: request.host,
+        path: request.query ? `${request.path}?${request.query}` : request.path,
+        headers: request.headers.clone(),
+        body: request.body,
+      },
+      vars: {},
+    };
+    const chainHost = this.chainHost(host, request.id);
+    const startedAt = host.now();
+    let upstreamMs: number | null = null;
+
+    const finish = (response: GatewayResponse, stages: readonly ChainStage[]): void => {
+      ctx.response = response;
+      const responseStages = stages.filter((s) => s.phase === 'response');
+      runChain(responseStages, ctx, chainHost, (reply) => {
+        if (reply) ctx.response = this.gatewayResponse(ctx, reply);
+        this.dialect.decorateResponse(ctx, { upstreamMs, gatewayMs: host.now() - startedAt - (upstreamMs ?? 0) });
+        for (const p of this.pluginsFor(ctx)) p.hooks.log?.(ctx, host);
+        done({ ctx, response: ctx.response as GatewayResponse, upstreamMs });
+      });
+    };
+
+    // Real client address first: nginx's realip module runs before any Lua phase (semantics §6).
+    this.dialect.resolveClient(ctx, chainHost);
+    // rewrite: global plugins only — the router has not run yet (semantics §6, "Phases").
+    const rewrite = this.stages(globalPlugins(this.ir, (id) => this.priorityOf(id)), 'rewrite');
+    runChain(rewrite, ctx, chainHost, (reply) => {
+      if (reply) return finish(this.gatewayResponse(ctx, reply), []);
+      const routed = this.route(ctx, chainHost);
+      if (routed) return finish(routed, []);
+      const applicable = this.forRoute(ctx);
+      runChain(applicable.access, ctx, chainHost, (accessReply) => {
+        if (accessReply) return finish(this.gatewayResponse(ctx, accessReply), applicable.all);
+        this.proxy(ctx, host, chainHost, (response, ms) => {
+          upstreamMs = ms;
+          finish(response, applicable.all);
+        });
+      });
+    });
+  }
+
+  private route(ctx: RequestContext, host: ChainHost): GatewayResponse | undefined {
+    const stage: ChainStage = { plugin: 'router', phase: 'access', run: () => ({ kind: 'next', reason: '' }) };
+    const outcome = this.dialect.route(ctx);
+    if ('route' in outcome) {
+      ctx.match = outcome;
+      host.decided(stage, {
+        kind: 'next',
+        reason: outcome.reason,
+        data: { route: outcome.route.name, service: outcome.service?.name ?? null },
+      });
+      return undefined;
+    }
+    const verdict: ReplyVerdict = {
+      kind: 'reply',
+      status: outcome.status,
+      reason: outcome.reason,
+      headers: [['content-type', 'application/json; charset=utf-8']],
+      body: outcome.body,
+    };
+    host.decided(stage, verdict);
+    return this.gatewayResponse(ctx, verdict);
+  }
+
+  private forRoute(ctx: RequestContext): { access: ChainStage[]; all: ChainStage[] } {
+    const route = ctx.match?.route;
+    const service = ctx.match?.service;
+    const key = `${route?.id ?? '-'}|${service?.id ?? '-'}`;
+    let all = this.stageCache.get(key);
+    if (!all) {
+      const instances = applicablePlugins(this.ir, route, service, (id) => this.priorityOf(id));
+      all = [...this.stages(instances, 'access'), ...this.stages(instances, 'response')];
+      this.stageCache.set(key, all);
+    }
+    return { access: all.filter((s) => s.phase === 'access'), all };
+  }
+
+  private pluginsFor(ctx: RequestContext): LoadedPlugin[] {
+    const instances = ctx.match
+      ? applicablePlugins(this.ir, ctx.match.route, ctx.match.service, (id) => this.priorityOf(id))
+      : globalPlugins(this.ir, (id) => this.priorityOf(id));
+    return instances.map((i) => this.plugins.get(i.instanceId)).filter((p): p is LoadedPlugin => !!p);
+  }
+
+  private stages(instances: PluginInstanceIR[], phase: 'rewrite' | 'access' | 'response'): ChainStage[] {
+    const out: ChainStage[] = [];
+    for (const inst of instances) {
+      const loaded = this.plugins.get(inst.instanceId);
+      const hook = loaded?.hooks[phase];
+      if (!loaded || !hook) continue;
+      out.push({ plugin: inst.plugin, phase, run: (ctx, host) => hook.call(loaded.hooks, ctx, host) });
+    }
+    return out;
+  }
+
+  private priorityOf(pluginId: string): number {
+    return findPlugin(pluginId)?.priority ?? 0;
+  }
+
+  /** Balance, build the upstream request, call it, and turn failures into the gateway's own answers. */
+  private proxy(
+    ctx: RequestContext,
+    host: PipelineHost,
+    chainHost: ChainHost,
+    done: (response: GatewayResponse, upstreamMs: number | null) => void,
+  ): void {
+    const service = ctx.match?.service;
+    const balancer: ChainStage = { plugin: 'balancer', phase: 'access', run: () => ({ kind: 'next', reason: '' }) };
+    if (!service) {
+      const verdict = this.dialect.noService(ctx);
+      chainHost.decided(balancer, verdict);
+      done(this.gatewayResponse(ctx, verdict), null);
+      return;
+    }
+    const target = this.pickTarget(service);
+    if (!target) {
+      const verdict = this.dialect.noTarget(ctx, service);
+      chainHost.decided(balancer, verdict);
+      done(this.gatewayResponse(ctx, verdict), null);
+      return;
+    }
+    ctx.target = target;
+    this.dialect.buildUpstream(ctx, service, target);
+    chainHost.decided(balancer, {
+      kind: 'next',
+      reason: `sending to ${service.name} at ${target.host}:${target.port} as ${ctx.upstream.method} ${ctx.upstream.path}`,
+      data: { service: service.name, target: `${target.host}:${target.port}` },
+    });
+    const sentAt = host.now();
+    if (host.sink.wants('upstream.send')) {
+      host.sink.emit({
+        type: 'upstream.send',
+        t: host.traceTime(),
+        req: ctx.request.id,
+        service: service.name,
+        target: `${target.host}:${target.port}`,
+        method: ctx.upstream.method,
+        host: ctx.upstream.host,
+        path: ctx.upstream.path,
+        ...(host.sink.level === 'full' ? { headers: ctx.upstream.headers.toJSON() } : {}),
+      });
+    }
+    host.callUpstream(
+      { requestId: ctx.request.id, service, target, request: ctx.upstream, scheme: service.protocol },
+      (answer: UpstreamAnswer) => {
+        const ms = host.now() - sentAt;
+        if (host.sink.wants('upstream.response')) {
+          host.sink.emit({
+            type: 'upstream.response',
+            t: host.traceTime(),
+            req: ctx.request.id,
+            status: answer.ok ? answer.status : 0,
+            ms,
+            ...(answer.ok ? {} : { error: answer.message }),
+          });
+        }
+        if (answer.ok) {
+          done({ status: answer.status, headers: answer.headers, body: answer.body, source: 'upstream' }, ms);
+          return;
+        }
+        const verdict = this.dialect.upstreamFailed(ctx, answer);
+        chainHost.decided({ plugin: 'proxy', phase: 'access', run: () => verdict }, verdict);
+        done(this.gatewayResponse(ctx, verdict), ms);
+      },
+    );
+  }
+
+  private pickTarget(service: ServiceIR): TargetIR | undefined {
+    const usable = service.targets.filter((t) => t.weight > 0);
+    if (usable.length === 0) return undefined;
+    const at = this.rrCursor.get(service.name) ?? 0;
+    this.rrCursor.set(service.name, at + 1);
+    return usable[at % usable.length];
+  }
+
+  private gatewayResponse(ctx: RequestContext, verdict: ReplyVerdict): GatewayResponse {
+    return {
+      status: verdict.status,
+      headers: new HeaderMap(verdict.headers ?? []),
+      body: verdict.body,
+      source: 'gateway',
+    };
+  }
+
+  private chainHost(host: PipelineHost, requestId: string): ChainHost {
+    const sink = host.sink;
+    return {
+      replica: host.replica,
+      now: () => host.now(),
+      draw: (purpose, id, index) => host.draw(purpose, id, index),
+      decided: (stage: ChainStage, verdict: Verdict) => {
+        if (!sink.wants('plugin.decision')) return;
+        sink.emit({
+          type: 'plugin.decision',
+          t: host.traceTime(),
+          req: requestId,
+          plugin: stage.plugin,
+          phase: stage.phase,
+          verdict: verdict.kind,
+          reason: verdict.reason,
+          ...(verdict.kind === 'reply' ? { status: verdict.status } : {}),
+          ...(verdict.data ? { data: verdict.data } : {}),
+        });
+      },
+      perform: (effect, stage, done) => host.perform(effect, requestId, stage.plugin, done),
+    };
+  }
+}

@@ -1,0 +1,32 @@
+/**
+ * The host interface: what a pipeline needs from whoever runs it (design.md, "The one rule"). The
+ * simulation implements it with a virtual clock and models; the proxy with the wall clock, sockets and
+ * a real Redis. Nothing else is shared between the two.
+ */
+import type { ServiceIR, TargetIR } from '../config/ir.ts';
+import type { TraceSink } from '../trace/sink.ts';
+import type { HeaderMap } from './headers.ts';
+import type { Effect, EffectResult, PluginHost, UpstreamRequest } from './types.ts';
+
+export interface UpstreamCall {
+  requestId: string;
+  service: ServiceIR;
+  target: TargetIR;
+  request: UpstreamRequest;
+  scheme: 'http' | 'https';
+}
+
+export type UpstreamAnswer =
+  | { ok: true; status: number; headers: HeaderMap; body?: string }
+  /** `connect`: refused or unreachable (502); `timeout`: no answer in time (504). */
+  | { ok: false; failure: 'connect' | 'timeout'; message: string };
+
+export interface PipelineHost extends PluginHost {
+  readonly sink: TraceSink;
+  /** The trace's time axis: ms since the run (scenario) started. */
+  traceTime(): number;
+  /** Performs an effect and answers later through `done` (never synchronously). */
+  perform(effect: Effect, requestId: string, plugin: string, done: (result: EffectResult) => void): void;
+  /** Sends the request upstream and answers through `done` once the response is complete. */
+  callUpstream(call: UpstreamCall, done: (answer: UpstreamAnswer) => void): void;
+}

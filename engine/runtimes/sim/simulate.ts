@@ -1,0 +1,333 @@
+/**
+ * The simulation host: a virtual clock, an event queue and models of clients, the front balancer,
+ * gateway replicas, backends, the network and the counter store. A run is a pure function of
+ * (scenario, gateway IR, seed): the same inputs give a byte-identical trace.
+ */
+import { EventQueue, PRIORITY } from '../../core/event-queue.ts';
+import { keyedDraw, Rng } from '../../core/rng.ts';
+import type { GatewayIR } from '../../config/ir.ts';
+import { Gateway, type HandledRequest } from '../../pipeline/gateway.ts';
+import { HeaderMap } from '../../pipeline/headers.ts';
+import type { PipelineHost, UpstreamAnswer, UpstreamCall } from '../../pipeline/host.ts';
+import type { Effect, EffectResult, IncomingRequest } from '../../pipeline/types.ts';
+import type { ClientSpec, GatewaySpec, Scenario } from '../../scenario/types.ts';
+import type { TraceEvent, TraceLevel } from '../../trace/events.ts';
+import { TraceCollector, type TraceSink } from '../../trace/sink.ts';
+import { TraceHasher } from '../../trace/hash.ts';
+import { formatIsoInstant } from '../../core/calendar.ts';
+import { findBackend } from './backends.ts';
+import { sampleLatency, ZERO_LATENCY } from './latency.ts';
+import { ModeledStore } from './store.ts';
+import { buildRequest } from './request-builder.ts';
+import { arrivals } from './traffic.ts';
+
+/** One Redis round trip on a local network; the war-story scenarios set their own. */
+export const DEFAULT_STORE_RTT_MS = 1;
+
+export interface SimOptions {
+  variant: string;
+  level: TraceLevel;
+  /** Turns a gateway spec (the initial one, or one from a config event) into the IR. */
+  adapt: (spec: GatewaySpec) => GatewayIR;
+  /** Overrides the scenario's seed. */
+  seed?: number;
+  /** Keep events in memory (default true); the hash is computed either way. */
+  keepEvents?: boolean;
+}
+
+export interface SimResult {
+  events: TraceEvent[];
+  traceHash: string;
+  requests: number;
+}
+
+interface Replica {
+  name: string;
+  gateway: Gateway;
+}
+
+/** A sink that hashes every kept event and optionally keeps it. */
+class HashingSink implements TraceSink {
+  readonly hasher = new TraceHasher();
+  private readonly filter: TraceCollector;
+  readonly events: TraceEvent[] = [];
+
+  constructor(
+    readonly level: TraceLevel,
+    private readonly keep: boolean,
+  ) {
+    this.filter = new TraceCollector(level);
+  }
+
+  wants(type: TraceEvent['type']): boolean {
+    return this.filter.wants(type);
+  }
+
+  emit(event: TraceEvent): void {
+    if (!this.filter.wants(event.type)) return;
+    this.hasher.add(event);
+    if (this.keep) this.events.push(event);
+  }
+}
+
+export async function simulate(scenario: Scenario, opts: SimOptions): Promise<SimResult> {
+  const seed = opts.seed ?? scenario.seed;
+  const root = new Rng(seed, 'scenario');
+  const queue = new EventQueue();
+  const sink = new HashingSink(opts.level, opts.keepEvents ?? true);
+  const store = new ModeledStore();
+  const start = scenario.start;
+  const now = (): number => start + queue.now;
+  const pendingAsync: Array<Promise<void>> = [];
+  const backendDown = new Map<string, Array<[number, number]>>();
+  let requestCount = 0;
+
+  const c2gRng = root.split('network/client-gateway');
+  const g2bRng = root.split('network/gateway-backend');
+  const storeRng = root.split('store');
+  const backendRng = new Map<string, Rng>();
+  const backendStream = (name: string): Rng => {
+    let r = backendRng.get(name);
+    if (!r) backendRng.set(name, (r = root.split(`backend/${name}`)));
+    return r;
+  };
+
+  const makeReplicas = (spec: GatewaySpec): Replica[] => {
+    const ir = opts.adapt(spec);
+    return Array.from({ length: scenario.replicas }, (_, i) => {
+      const name = `gw-${i}`;
+      return { name, gateway: new Gateway(ir, name) };
+    });
+  };
+
+  const hostFor = (replica: Replica): PipelineHost => ({
+    replica: replica.name,
+    sink,
+    now,
+    traceTime: () => queue.now,
+    draw: (purpose, id, index) => keyedDraw(seed, purpose, id, index),
+    perform: (effect, requestId, plugin, done) => performEffect(effect, requestId, plugin, done),
+    callUpstream: (call, done) => callUpstream(call, done),
+  });
+
+  const performEffect = (effect: Effect, requestId: string, plugin: string, done: (r: EffectResult) => void): void => {
+    if (sink.wants('effect.start')) {
+      sink.emit({ type: 'effect.start', t: queue.now, req: requestId, plugin, effect: describeEffect(effect) });
+    }
+    const finish = (result: EffectResult): void => {
+      if (sink.wants('effect.end')) {
+        sink.emit({
+          type: 'effect.end',
+          t: queue.now,
+          req: requestId,
+          plugin,
+          ok: result.ok,
+          ...(result.ok ? {} : { detail: result.error }),
+        });
+      }
+      done(result);
+    };
+    switch (effect.type) {
+      case 'store': {
+        const rtt = DEFAULT_STORE_RTT_MS;
+        const half = rtt / 2;
+        // The command reaches Redis half a round trip later and is applied then.
+        queue.schedule(queue.now + half, PRIORITY.effect, () => {
+          const result = store.apply(effect.ops, now());
+          queue.schedule(queue.now + half, PRIORITY.effect, finish, result);
+        }, undefined);
+        void storeRng;
+        return;
+      }
+      case 'http': {
+        const result: EffectResult = { ok: true, status: 200, headers: [], body: '' };
+        queue.schedule(queue.now + sampleLatency(ZERO_LATENCY, g2bRng), PRIORITY.effect, finish, result);
+        return;
+      }
+      case 'async': {
+        const at = queue.now;
+        pendingAsync.push(
+          effect.run().then(
+            (value) => queue.schedule(at, PRIORITY.effect, finish, { ok: true, value } as EffectResult),
+            (e: unknown) => queue.schedule(at, PRIORITY.effect, finish, { ok: false, error: String(e) } as EffectResult),
+          ),
+        );
+        return;
+      }
+    }
+  };
+
+  const callUpstream = (call: UpstreamCall, done: (a: UpstreamAnswer) => void): void => {
+    const backend = findBackend(scenario.backends, call.service, call.target);
+    const net = sampleLatency(scenario.network.gatewayToBackend, g2bRng);
+    const down = (backendDown.get(backend.name) ?? []).some(([from, until]) => queue.now >= from && queue.now < until);
+    if (down) {
+      queue.schedule(queue.now + 2 * net, PRIORITY.effect, done, {
+        ok: false,
+        failure: 'connect',
+        message: `connection refused by ${backend.name} (outage)`,
+      } as UpstreamAnswer);
+      return;
+    }
+    const work = sampleLatency(backend.latency, backendStream(backend.name));
+    // The error draw is keyed by request id so the real proxy's fake backend makes the same choice.
+    const failed = backend.errorRate > 0 && keyedDraw(seed, 'backend-error', call.requestId) < backend.errorRate;
+    const headers = new HeaderMap(backend.headers);
+    if (!headers.has('content-type')) headers.set('Content-Type', 'application/json');
+    const answer: UpstreamAnswer = {
+      ok: true,
+      status: failed ? backend.errorStatus : backend.status,
+      headers,
+      body: backend.body ?? '',
+    };
+    queue.schedule(queue.now + 2 * net + work, PRIORITY.effect, done, answer);
+  };
+
+  let replicas = makeReplicas(scenario.gateway);
+  const ir0 = replicas[0]?.gateway.ir;
+  sink.emit({ type: 'run.start', t: 0, scenario: scenario.id, variant: opts.variant, seed, start: isoOf(scenario) });
+  for (const r of replicas) {
+    sink.emit({
+      type: 'config.load',
+      t: 0,
+      replica: r.name,
+      dialect: r.gateway.ir.dialect,
+      routes: r.gateway.ir.routes.length,
+      plugins: r.gateway.ir.plugins.map((p) => p.plugin),
+    });
+  }
+  void ir0;
+
+  // Scenario events and narration.
+  for (const ev of scenario.events) {
+    queue.schedule(ev.atMs, PRIORITY.control, () => {
+      if (ev.kind === 'outage') {
+        const until = ev.atMs + ev.durationMs;
+        if (ev.target === 'redis' || ev.target === 'store') store.outage(start + ev.atMs, start + until);
+        else backendDown.set(ev.target, [...(backendDown.get(ev.target) ?? []), [ev.atMs, until]]);
+        sink.emit({ type: 'scenario.event', t: queue.now, kind: 'outage', target: ev.target, detail: `${ev.target} down for ${ev.durationMs} ms` });
+      } else {
+        replicas = makeReplicas(ev.gateway);
+        sink.emit({ type: 'scenario.event', t: queue.now, kind: 'config', detail: 'new gateway config on every replica' });
+      }
+    }, undefined);
+  }
+  for (const step of scenario.narration) {
+    queue.schedule(step.atMs, PRIORITY.observe, () => sink.emit({ type: 'narration', t: queue.now, text: step.text }), undefined);
+  }
+  for (const at of scenario.snapshotsAtMs) {
+    queue.schedule(at, PRIORITY.observe, () => {
+      for (const r of replicas) {
+        const snap = r.gateway.snapshot(hostFor(r));
+        for (const [plugin, state] of Object.entries(snap)) {
+          sink.emit({ type: 'plugin.state', t: queue.now, replica: r.name, plugin, state });
+        }
+      }
+    }, undefined);
+  }
+
+  // Front balancer.
+  const frontRng = root.split('front-balancer');
+  let rr = 0;
+  const pickReplica = (peerIp: string): Replica => {
+    const n = replicas.length;
+    let i: number;
+    if (scenario.frontBalancer === 'random') i = Math.floor(frontRng.next() * n);
+    else if (scenario.frontBalancer === 'ip-hash') i = Math.floor(keyedDraw(seed, 'ip-hash', peerIp) * n);
+    else i = rr++ % n;
+    return replicas[i] as Replica;
+  };
+
+  // Clients: each schedules its next send when the previous one fires, so the agenda stays small.
+  for (const client of scenario.clients) {
+    const times = arrivals(client.traffic, root.split(`client/${client.id}`), scenario.durationMs);
+    let n = 0;
+    const send = (): void => {
+      const sentAt = queue.now;
+      n++;
+      requestCount++;
+      const id = `${client.id}-${n}`;
+      if (n < times.length) queue.schedule(times[n] as number, PRIORITY.arrival, send, undefined);
+      const request = buildRequest(id, client.request, client.ip);
+      const toGateway = sampleLatency(scenario.network.clientToGateway, c2gRng);
+      queue.schedule(sentAt + toGateway, PRIORITY.arrival, () => receive(client, request, sentAt), undefined);
+    };
+    if (times.length > 0) queue.schedule(times[0] as number, PRIORITY.arrival, send, undefined);
+  }
+
+  const receive = (client: ClientSpec, request: IncomingRequest, sentAt: number): void => {
+    const replica = pickReplica(request.peerIp);
+    const host = hostFor(replica);
+    if (sink.wants('request.start')) {
+      sink.emit({
+        type: 'request.start',
+        t: queue.now,
+        req: request.id,
+        client: client.id,
+        replica: replica.name,
+        method: request.method,
+        url: `${request.scheme}://${request.host}${request.path}${request.query ? `?${request.query}` : ''}`,
+        peerIp: request.peerIp,
+        ...(sink.level === 'full' ? { headers: request.headers.toJSON() } : {}),
+      });
+    }
+    const receivedAt = queue.now;
+    replica.gateway.handle(request, host, (handled: HandledRequest) => {
+      const gatewayDone = queue.now;
+      const back = sampleLatency(scenario.network.clientToGateway, c2gRng);
+      queue.schedule(gatewayDone + back, PRIORITY.effect, () => {
+        const res = handled.response;
+        const full = sink.level === 'full';
+        sink.emit({
+          type: 'request.end',
+          t: queue.now,
+          req: request.id,
+          client: client.id,
+          replica: replica.name,
+          status: res.status,
+          source: res.source,
+          route: handled.ctx.match?.route.name ?? null,
+          service: handled.ctx.match?.service?.name ?? null,
+          ms: round3(queue.now - sentAt),
+          gatewayMs: round3(gatewayDone - receivedAt - (handled.upstreamMs ?? 0)),
+          upstreamMs: handled.upstreamMs === null ? null : round3(handled.upstreamMs),
+          ...(full ? { headers: res.headers.toJSON(), ...(res.body ? { body: res.body } : {}) } : {}),
+        });
+      }, undefined);
+    });
+  };
+
+  // The loop: synchronous while it can be; it waits only when an async effect (WebCrypto) is pending.
+  const endAt = scenario.durationMs;
+  for (;;) {
+    if (pendingAsync.length > 0) {
+      const waiting = pendingAsync.splice(0);
+      await Promise.all(waiting);
+      continue;
+    }
+    if (queue.size === 0) break;
+    // Requests in flight at the end are allowed to finish; new arrivals stop at the duration.
+    queue.step();
+  }
+  sink.emit({ type: 'run.end', t: Math.max(endAt, queue.now), requests: requestCount });
+  return { events: sink.events, traceHash: sink.hasher.digest(), requests: requestCount };
+}
+
+function describeEffect(effect: Effect): string {
+  switch (effect.type) {
+    case 'store':
+      return `store: ${effect.ops.map((o) => `${o.op} ${o.key}`).join(', ')}`;
+    case 'http':
+      return `${effect.purpose}: ${effect.method} ${effect.url}`;
+    case 'async':
+      return effect.purpose;
+  }
+}
+
+function round3(x: number): number {
+  return Math.round(x * 1000) / 1000;
+}
+
+function isoOf(scenario: Scenario): string {
+  return formatIsoInstant(scenario.start);
+}

@@ -1,0 +1,54 @@
+/**
+ * The modeled counter store (Redis in the real proxy): keys with relative TTLs, answered after a
+ * round trip of simulated time. Down while an outage says so, so `fault_tolerant` can be seen to act.
+ */
+import type { EffectResult, StoreOp } from '../../pipeline/types.ts';
+
+interface Entry {
+  value: number;
+  expiresAt: number;
+}
+
+export class ModeledStore {
+  private readonly entries = new Map<string, Entry>();
+  private downUntil = -Infinity;
+  private downFrom = Infinity;
+
+  /** Marks the store unreachable in [fromMs, untilMs) of host time (epoch ms). */
+  outage(fromMs: number, untilMs: number): void {
+    this.downFrom = fromMs;
+    this.downUntil = untilMs;
+  }
+
+  isDown(now: number): boolean {
+    return now >= this.downFrom && now < this.downUntil;
+  }
+
+  apply(ops: readonly StoreOp[], now: number): EffectResult {
+    if (this.isDown(now)) return { ok: false, error: 'connection refused: the counter store is down' };
+    const values: Array<number | null> = [];
+    for (const op of ops) {
+      const current = this.entries.get(op.key);
+      const live = current && current.expiresAt > now ? current : undefined;
+      if (op.op === 'get') {
+        values.push(live ? live.value : null);
+        continue;
+      }
+      const value = (live?.value ?? 0) + op.by;
+      // Like Redis EXPIRE after INCR: the TTL is set when the key is created and kept afterwards.
+      const expiresAt = live ? live.expiresAt : now + op.ttlMs;
+      this.entries.set(op.key, { value, expiresAt });
+      values.push(value);
+    }
+    if (this.entries.size > 100_000) this.evictExpired(now);
+    return { ok: true, values };
+  }
+
+  size(): number {
+    return this.entries.size;
+  }
+
+  private evictExpired(now: number): void {
+    for (const [k, e] of this.entries) if (e.expiresAt <= now) this.entries.delete(k);
+  }
+}
