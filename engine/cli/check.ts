@@ -1,0 +1,73 @@
+/** `gatelab check`: every expectation of every variant of every scenario, with a closing count. */
+import { resolve } from 'node:path';
+import { hasErrors, formatDiagnostic } from '../core/errors.ts';
+import { runVariant } from '../runtimes/sim/run-scenario.ts';
+import { parse } from './args.ts';
+import { displayPath, EXIT, findScenarioFiles } from './io.ts';
+import { loadScenarioFile } from './load.ts';
+
+export const CHECK_HELP = `Usage: gatelab check [PATH…]
+
+Runs every scenario under the given files or folders (default: scenarios/) and asserts its
+expectations in every variant. Prints one line per scenario, each failing assertion with expected vs
+actual, and last the line "N passed, N failed".
+
+Options:
+  -h, --help   show this help
+
+Exit status: 0 all passed, 1 an expectation failed, 2 a scenario or its config did not load.`;
+
+export async function checkCommand(argv: string[]): Promise<number> {
+  const { values, positionals } = parse(argv, {});
+  if (values.help) {
+    console.log(CHECK_HELP);
+    return EXIT.ok;
+  }
+  const roots = positionals.length > 0 ? positionals : ['scenarios'];
+  let files: string[];
+  try {
+    files = findScenarioFiles(roots.map((p) => resolve(p)));
+  } catch (e) {
+    console.error(`gatelab check: ${e instanceof Error ? e.message : String(e)}`);
+    return EXIT.usage;
+  }
+  let passed = 0;
+  let failed = 0;
+  let loadErrors = 0;
+  for (const file of files) {
+    const name = displayPath(file);
+    const loaded = loadScenarioFile(file);
+    if (!loaded.scenario || hasErrors(loaded.diagnostics)) {
+      failed++;
+      loadErrors++;
+      console.log(`FAIL ${name}: does not load`);
+      for (const d of loaded.diagnostics) console.log(`  ${formatDiagnostic(d)}`);
+      continue;
+    }
+    const problems: string[] = [];
+    let checked = 0;
+    for (const variant of loaded.scenario.variants) {
+      const run = await runVariant(loaded.scenario, variant.name, { level: 'full' });
+      const errors = run.diagnostics.filter((d) => d.severity === 'error');
+      if (errors.length > 0) {
+        loadErrors++;
+        problems.push(...errors.map((d) => `[${variant.name}] ${formatDiagnostic(d)}`));
+        continue;
+      }
+      checked += run.expectations.length;
+      for (const r of run.expectations) if (!r.pass) problems.push(`[${variant.name}] ${r.message}`);
+    }
+    const variants = loaded.scenario.variants.length;
+    if (problems.length === 0) {
+      passed++;
+      console.log(`PASS ${name} (${variants} variant${variants === 1 ? '' : 's'}, ${checked} expectations)`);
+    } else {
+      failed++;
+      console.log(`FAIL ${name}`);
+      for (const p of problems) console.log(`  ${p}`);
+    }
+  }
+  console.log(`${passed} passed, ${failed} failed`);
+  if (loadErrors > 0) return EXIT.usage;
+  return failed > 0 ? EXIT.failed : EXIT.ok;
+}

@@ -1,0 +1,116 @@
+/** `gatelab explain`: one request through the pipeline, every stage's decision and why. */
+import { hasErrors } from '../core/errors.ts';
+import { parseIsoInstant } from '../core/calendar.ts';
+import type { Dialect } from '../config/ir.ts';
+import { explainRequest, type ExplainInput, type ExplainResult } from '../runtimes/sim/explain.ts';
+import { intOption, parse, UsageError } from './args.ts';
+import { EXIT, printDiagnostics } from './io.ts';
+import { loadConfigFiles } from './load.ts';
+
+export const EXPLAIN_HELP = `Usage: gatelab explain --config FILE… --request "METHOD URL" [options]
+
+Sends one request through a fresh gateway (empty counters, closed breakers) built from the config
+files (later files merge onto the first, like overlays) and prints every stage's decision and reason.
+
+Options:
+  --config FILE                   a gateway config file; repeat to merge overlays in order
+  --format F                      kong | gateway-api | ingress-nginx | traefik | ir (default: detected)
+  --request "METHOD URL"          the request; the URL is absolute, its authority is the Host header
+  -H, --header "Name: value"      a request header (repeatable)
+  --cookie k=v                    a cookie (repeatable)
+  --client-ip IP                  the TCP peer address (default 198.51.100.10)
+  --now ISO                       the instant (default 2026-01-01T00:00:00Z)
+  --seed N                        seed for per-request draws (default 1)
+  --repeat N                      send N identical requests first, at the same instant (default 0)
+  --upstream-status N             what the upstream answers (default 200)
+  --upstream-response-header "N: v"   a header the upstream answers with (repeatable)
+  --json                          print exactly one JSON object (status, route, backend, upstream,
+                                  response, redirect, decisions)
+  -h, --help                      show this help
+
+Exit status: 0 the request was evaluated (whatever its status), 2 usage or config error.`;
+
+const DEFAULT_NOW = '2026-01-01T00:00:00Z';
+
+export async function explainCommand(argv: string[]): Promise<number> {
+  const { values, positionals } = parse(argv, {
+    config: { type: 'string', multiple: true },
+    format: { type: 'string' },
+    request: { type: 'string' },
+    header: { type: 'string', short: 'H', multiple: true },
+    cookie: { type: 'string', multiple: true },
+    'client-ip': { type: 'string' },
+    now: { type: 'string' },
+    seed: { type: 'string' },
+    repeat: { type: 'string' },
+    'upstream-status': { type: 'string' },
+    'upstream-response-header': { type: 'string', multiple: true },
+    json: { type: 'boolean' },
+  });
+  if (values.help) {
+    console.log(EXPLAIN_HELP);
+    return EXIT.ok;
+  }
+  if (positionals.length > 0) throw new UsageError(`unexpected argument '${positionals[0]}'`);
+  const configs = (values.config as string[] | undefined) ?? [];
+  if (configs.length === 0) throw new UsageError('explain needs --config FILE');
+  const requestLine = values.request as string | undefined;
+  if (!requestLine) throw new UsageError('explain needs --request "METHOD URL", e.g. --request "GET http://api.example.com/orders"');
+  const m = /^\s*([A-Za-z]+)\s+(\S+)\s*$/.exec(requestLine);
+  if (!m || !/^https?:\/\//.test(m[2] as string)) {
+    throw new UsageError(`--request must be "METHOD absolute-URL", e.g. "GET http://api.example.com/orders", not '${requestLine}'`);
+  }
+  const nowText = (values.now as string | undefined) ?? DEFAULT_NOW;
+  const now = parseIsoInstant(nowText);
+  if (now === undefined) throw new UsageError(`--now must be an ISO-8601 UTC instant like ${DEFAULT_NOW}, not '${nowText}'`);
+  const headers = ((values.header as string[] | undefined) ?? []).map((h) => headerPair(h, '--header'));
+  const cookies = (values.cookie as string[] | undefined) ?? [];
+  if (cookies.length > 0) headers.push(['Cookie', cookies.join('; ')]);
+  const upstreamStatus = intOption(values['upstream-status'], 'upstream-status') ?? 200;
+  if (upstreamStatus < 100 || upstreamStatus > 599) throw new UsageError('--upstream-status must be between 100 and 599');
+
+  const loaded = loadConfigFiles(configs, values.format as Dialect | undefined);
+  const problems = loaded.diagnostics;
+  if (!loaded.ir || hasErrors(problems)) {
+    printDiagnostics(problems);
+    return EXIT.usage;
+  }
+  printDiagnostics(problems); // warnings go to stderr, so --json stdout stays one object
+  const input: ExplainInput = {
+    method: m[1] as string,
+    url: m[2] as string,
+    headers,
+    clientIp: (values['client-ip'] as string | undefined) ?? '198.51.100.10',
+    now,
+    seed: intOption(values.seed, 'seed') ?? 1,
+    repeat: intOption(values.repeat, 'repeat') ?? 0,
+    upstreamStatus,
+    upstreamHeaders: ((values['upstream-response-header'] as string[] | undefined) ?? []).map((h) =>
+      headerPair(h, '--upstream-response-header'),
+    ),
+  };
+  const result = await explainRequest(loaded.ir, input);
+  if (values.json) console.log(JSON.stringify(result, null, 2));
+  else console.log(formatExplain(input, result));
+  return EXIT.ok;
+}
+
+function headerPair(text: string, flag: string): [string, string] {
+  const at = text.indexOf(':');
+  if (at <= 0) throw new UsageError(`${flag} takes "Name: value", not '${text}'`);
+  return [text.slice(0, at).trim(), text.slice(at + 1).trim()];
+}
+
+function formatExplain(input: ExplainInput, r: ExplainResult): string {
+  const lines = [`${input.method.toUpperCase()} ${input.url} from ${input.clientIp}${input.repeat ? ` (after ${input.repeat} identical)` : ''}`];
+  for (const d of r.decisions) lines.push(`  ${d.plugin.padEnd(12)} ${d.phase.padEnd(8)} ${d.verdict.padEnd(5)} ${d.reason}`);
+  lines.push(`→ ${r.status}${r.route ? ` via route ${r.route}` : ''}${r.backend ? ` to ${r.backend}` : ''}`);
+  if (r.upstream) {
+    lines.push(`  upstream: ${r.upstream.method} ${r.upstream.path} (Host: ${r.upstream.host})`);
+    for (const [n, v] of Object.entries(r.upstream.headers)) lines.push(`    ${n}: ${Array.isArray(v) ? v.join(' | ') : v}`);
+  }
+  lines.push('  response headers:');
+  for (const [n, v] of Object.entries(r.response.headers)) lines.push(`    ${n}: ${Array.isArray(v) ? v.join(' | ') : v}`);
+  if (r.response.body !== null && r.response.body !== '') lines.push(`  body: ${JSON.stringify(r.response.body)}`);
+  return lines.join('\n');
+}

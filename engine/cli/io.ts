@@ -1,0 +1,45 @@
+/** File access and output helpers shared by the commands (Node-only, like the rest of engine/cli). */
+import { readFileSync, readdirSync, statSync } from 'node:fs';
+import { join, relative } from 'node:path';
+import { formatDiagnostic, type Diagnostic } from '../core/errors.ts';
+
+export const EXIT = { ok: 0, failed: 1, usage: 2 } as const;
+
+export function readText(path: string): string {
+  return readFileSync(path, 'utf8');
+}
+
+/** Paths as the user typed them become paths relative to the working directory in messages. */
+export function displayPath(path: string): string {
+  const rel = relative(process.cwd(), path);
+  return rel && !rel.startsWith('..') ? rel : path;
+}
+
+export function printDiagnostics(diagnostics: readonly Diagnostic[], out: (s: string) => void = console.error): void {
+  for (const d of diagnostics) out(formatDiagnostic(d));
+}
+
+const SCHEMA_MARK = /yaml-language-server:\s*\$schema=\S*scenario\.schema\.json/;
+
+/** A scenario file announces its schema on its first lines; vendor configs beside it do not. */
+export function isScenarioText(text: string): boolean {
+  return SCHEMA_MARK.test(text.split('\n', 5).join('\n'));
+}
+
+/** Every scenario file under the given files and folders, sorted, so output order is stable. */
+export function findScenarioFiles(paths: readonly string[]): string[] {
+  const out: string[] = [];
+  const visit = (p: string): void => {
+    const st = statSync(p);
+    if (st.isDirectory()) {
+      for (const name of readdirSync(p).sort()) {
+        if (name === 'node_modules' || name.startsWith('.')) continue;
+        visit(join(p, name));
+      }
+    } else if (/\.ya?ml$/.test(p) && isScenarioText(readText(p))) {
+      out.push(p);
+    }
+  };
+  for (const p of paths) visit(p);
+  return out;
+}

@@ -1,0 +1,51 @@
+/** `gatelab lint`: schema and adapter diagnostics for scenario files and vendor configs. */
+import { resolve } from 'node:path';
+import { formatDiagnostic, type Diagnostic } from '../core/errors.ts';
+import { runVariantChecks } from './lint-scenario.ts';
+import { parse, UsageError } from './args.ts';
+import { EXIT, isScenarioText, readText } from './io.ts';
+import { loadConfigFiles, loadScenarioFile } from './load.ts';
+
+export const LINT_HELP = `Usage: gatelab lint FILE… [--strict]
+
+Checks scenario files (against the scenario schema, every variant, and their gateway configs) and
+vendor config files (Kong declarative, …) without running them. Prints one line per problem:
+
+  file:line:col: error|warning CODE: message (hint)
+
+Options:
+  --strict     warnings fail too
+  -h, --help   show this help
+
+Exit status: 0 clean (or warnings only), 1 errors (or warnings with --strict), 2 usage error.`;
+
+export async function lintCommand(argv: string[]): Promise<number> {
+  const { values, positionals } = parse(argv, { strict: { type: 'boolean' } });
+  if (values.help) {
+    console.log(LINT_HELP);
+    return EXIT.ok;
+  }
+  if (positionals.length === 0) throw new UsageError('lint needs at least one file');
+  const all: Diagnostic[] = [];
+  for (const file of positionals) {
+    let text: string | undefined;
+    try {
+      text = readText(resolve(file));
+    } catch {
+      text = undefined;
+    }
+    if (text !== undefined && isScenarioText(text)) {
+      const loaded = loadScenarioFile(file);
+      all.push(...loaded.diagnostics);
+      if (loaded.scenario) all.push(...runVariantChecks(loaded.scenario));
+    } else {
+      all.push(...loadConfigFiles([file]).diagnostics);
+    }
+  }
+  const unique = [...new Map(all.map((d) => [formatDiagnostic(d), d])).values()];
+  for (const d of unique) console.log(formatDiagnostic(d));
+  const errors = unique.filter((d) => d.severity === 'error').length;
+  const warnings = unique.length - errors;
+  if (errors > 0 || (values.strict && warnings > 0)) return EXIT.failed;
+  return EXIT.ok;
+}

@@ -1,0 +1,48 @@
+/** The `gatelab` command: dispatches to one file per command and turns usage errors into exit 2. */
+import { checkCommand, CHECK_HELP } from './check.ts';
+import { explainCommand, EXPLAIN_HELP } from './explain.ts';
+import { lintCommand, LINT_HELP } from './lint.ts';
+import { runCommand, RUN_HELP } from './run.ts';
+import { UsageError } from './args.ts';
+import { EXIT } from './io.ts';
+
+const COMMANDS: Record<string, { run: (argv: string[]) => Promise<number>; help: string; summary: string }> = {
+  run: { run: runCommand, help: RUN_HELP, summary: 'simulate a scenario and summarise each client' },
+  check: { run: checkCommand, help: CHECK_HELP, summary: "assert every scenario's expectations" },
+  lint: { run: lintCommand, help: LINT_HELP, summary: 'report problems in scenario and config files' },
+  explain: { run: explainCommand, help: EXPLAIN_HELP, summary: 'one request through the pipeline, decision by decision' },
+};
+
+export const MAIN_HELP = `Usage: gatelab COMMAND [options]
+
+Commands:
+${Object.entries(COMMANDS)
+  .map(([name, c]) => `  ${name.padEnd(9)} ${c.summary}`)
+  .join('\n')}
+
+Run "gatelab COMMAND --help" for a command's options.`;
+
+export async function main(argv: string[]): Promise<number> {
+  const [name, ...rest] = argv;
+  if (!name || name === '--help' || name === '-h' || name === 'help') {
+    console.log(MAIN_HELP);
+    return name ? EXIT.ok : EXIT.usage;
+  }
+  const command = COMMANDS[name];
+  if (!command) {
+    console.error(`gatelab: unknown command '${name}'\n\n${MAIN_HELP}`);
+    return EXIT.usage;
+  }
+  try {
+    return await command.run(rest);
+  } catch (e) {
+    if (e instanceof UsageError) {
+      console.error(`gatelab ${name}: ${e.message}\nRun "gatelab ${name} --help" for usage.`);
+      return EXIT.usage;
+    }
+    // Anything else is a gatelab bug: say so plainly, with the stack for the report.
+    console.error(`gatelab ${name}: internal error — please report it with the input that caused it.`);
+    console.error(e instanceof Error ? (e.stack ?? e.message) : String(e));
+    return EXIT.usage;
+  }
+}

@@ -1,0 +1,106 @@
+/** `gatelab run`: simulate a scenario and print what each client got. */
+import { writeFileSync } from 'node:fs';
+import { hasErrors } from '../core/errors.ts';
+import { combineHashes } from '../trace/hash.ts';
+import { isTraceLevel, type TraceLevel } from '../trace/events.ts';
+import { toJsonl } from '../trace/sink.ts';
+import type { ClientSummary } from '../trace/summary.ts';
+import { runVariant, type VariantRun } from '../runtimes/sim/run-scenario.ts';
+import { intOption, parse, UsageError } from './args.ts';
+import { EXIT, printDiagnostics } from './io.ts';
+import { loadScenarioFile } from './load.ts';
+
+export const RUN_HELP = `Usage: gatelab run SCENARIO [options]
+
+Simulates a scenario and prints, per variant and client, how many requests were sent, admitted and
+rejected (by status), and the latency p50/p99 the client saw.
+
+Options:
+  --variant NAME   run only this variant (default: every variant, base first)
+  --seed N         override the scenario's seed
+  --json           print one JSON object: { scenario, traceHash, variants: [{ name, traceHash, clients }] }
+  --trace FILE     write the trace as JSON lines (FILE.<variant>.jsonl when several variants run)
+  --level L        trace level: summary | decisions (default) | full
+  -h, --help       show this help
+
+Exit status: 0 ran, 2 the scenario or its config did not load.`;
+
+export async function runCommand(argv: string[]): Promise<number> {
+  const { values, positionals } = parse(argv, {
+    variant: { type: 'string' },
+    seed: { type: 'string' },
+    json: { type: 'boolean' },
+    trace: { type: 'string' },
+    level: { type: 'string' },
+  });
+  if (values.help) {
+    console.log(RUN_HELP);
+    return EXIT.ok;
+  }
+  if (positionals.length !== 1) throw new UsageError('run takes exactly one scenario file');
+  const level = (values.level as string | undefined) ?? 'decisions';
+  if (!isTraceLevel(level)) throw new UsageError(`--level must be summary, decisions or full, not '${level}'`);
+  const seed = intOption(values.seed, 'seed');
+  const loaded = loadScenarioFile(positionals[0] as string);
+  printDiagnostics(loaded.diagnostics.filter((d) => d.severity === 'warning'));
+  if (!loaded.scenario || hasErrors(loaded.diagnostics)) {
+    printDiagnostics(loaded.diagnostics.filter((d) => d.severity === 'error'));
+    return EXIT.usage;
+  }
+  const scenario = loaded.scenario;
+  const names = scenario.variants.map((v) => v.name);
+  const wanted = values.variant as string | undefined;
+  if (wanted && !names.includes(wanted)) {
+    throw new UsageError(`no variant '${wanted}' in ${scenario.file}; it has: ${names.join(', ')}`);
+  }
+  const runs: VariantRun[] = [];
+  for (const name of wanted ? [wanted] : names) {
+    const run = await runVariant(scenario, name, { level: level as TraceLevel, ...(seed !== undefined ? { seed } : {}) });
+    printDiagnostics(run.diagnostics);
+    if (hasErrors(run.diagnostics)) return EXIT.usage;
+    runs.push(run);
+  }
+  if (values.trace) writeTraces(values.trace as string, runs);
+  const traceHash = combineHashes(runs.map((r) => [r.name, r.traceHash] as const));
+  if (values.json) {
+    const out = {
+      scenario: scenario.id,
+      seed: seed ?? scenario.seed,
+      level,
+      traceHash,
+      variants: runs.map((r) => ({ name: r.name, traceHash: r.traceHash, requests: r.requests, clients: r.clients })),
+    };
+    console.log(JSON.stringify(out, null, 2));
+    return EXIT.ok;
+  }
+  console.log(`${scenario.title} (${scenario.id}, seed ${seed ?? scenario.seed})`);
+  for (const r of runs) {
+    console.log(`\nvariant ${r.name}  trace ${r.traceHash.slice(0, 16)}`);
+    console.log(formatClientTable(r.clients));
+  }
+  return EXIT.ok;
+}
+
+function writeTraces(file: string, runs: VariantRun[]): void {
+  if (runs.length === 1) {
+    writeFileSync(file, toJsonl((runs[0] as VariantRun).events));
+    return;
+  }
+  for (const r of runs) writeFileSync(file.replace(/(\.jsonl)?$/, `.${r.name}.jsonl`), toJsonl(r.events));
+}
+
+export function formatClientTable(clients: readonly ClientSummary[]): string {
+  const rows = [['client', 'sent', 'admitted', 'rejected', 'p50', 'p99']];
+  for (const c of clients) {
+    const rejected = Object.entries(c.rejected)
+      .map(([status, n]) => `${n}×${status}`)
+      .join(' ');
+    rows.push([c.client, String(c.sent), String(c.admitted), rejected || '0', ms(c.p50Ms), ms(c.p99Ms)]);
+  }
+  const widths = rows[0]!.map((_, i) => Math.max(...rows.map((r) => (r[i] ?? '').length)));
+  return rows.map((r) => '  ' + r.map((cell, i) => cell.padEnd(widths[i] as number)).join('  ')).join('\n');
+}
+
+function ms(v: number | null): string {
+  return v === null ? '-' : `${Number(v.toFixed(1))}ms`;
+}

@@ -1,0 +1,252 @@
+/**
+ * Kong OSS `rate-limiting`: fixed windows aligned to the UTC calendar (semantics §1).
+ *
+ * Kong reads the clock with `ngx.time()` (whole seconds), so every instant is first truncated to the
+ * second. A window starts at the current second, minute (:00), hour, day (00:00 UTC), the 1st of the
+ * calendar month, or 1 January. A request is rejected when, for any configured period, the usage
+ * already counted is >= the limit; otherwise every period's counter grows by one. So exactly `limit`
+ * requests pass per window — and 2 × limit can pass within two seconds around a window boundary.
+ */
+import { civilOfEpochMs, epochMsOfCivil, MS_PER_DAY, MS_PER_HOUR, MS_PER_MINUTE, MS_PER_SECOND } from './utc-calendar.ts';
+
+export type KongPeriod = 'second' | 'minute' | 'hour' | 'day' | 'month' | 'year';
+
+/** Shortest first: the order Kong's schema validates limits in, and the order gatelab prints headers in. */
+export const KONG_PERIODS: readonly KongPeriod[] = ['second', 'minute', 'hour', 'day', 'month', 'year'];
+
+/**
+ * Kong's `expiration.lua` table, in seconds. It is used as the counter TTL and as W in
+ * RateLimit-Reset; month is always 30 days and year 365, so their reset values are approximate.
+ */
+export const KONG_PERIOD_SECONDS: Readonly<Record<KongPeriod, number>> = {
+  second: 1,
+  minute: 60,
+  hour: 3600,
+  day: 86_400,
+  month: 2_592_000,
+  year: 31_536_000,
+};
+
+/** The route/service id Kong uses in a counter key when the plugin is not scoped to one. */
+export const EMPTY_UUID = '00000000-0000-0000-0000-000000000000';
+
+export type KongLimits = Partial<Record<KongPeriod, number>>;
+
+/** `ngx.time() * 1000`: Kong's notion of "now" has whole-second resolution. */
+export function kongTimestamp(nowMs: number): number {
+  return Math.floor(nowMs / MS_PER_SECOND) * MS_PER_SECOND;
+}
+
+/** Start (epoch ms) of the calendar-aligned UTC window of `period` that contains `nowMs`. */
+export function kongWindowStart(period: KongPeriod, nowMs: number): number {
+  const ts = kongTimestamp(nowMs);
+  switch (period) {
+    case 'second':
+      return ts;
+    case 'minute':
+      return Math.floor(ts / MS_PER_MINUTE) * MS_PER_MINUTE;
+    case 'hour':
+      return Math.floor(ts / MS_PER_HOUR) * MS_PER_HOUR;
+    case 'day':
+      return Math.floor(ts / MS_PER_DAY) * MS_PER_DAY;
+    case 'month': {
+      const { year, month } = civilOfEpochMs(ts);
+      return epochMsOfCivil(year, month, 1);
+    }
+    case 'year':
+      return epochMsOfCivil(civilOfEpochMs(ts).year, 1, 1);
+  }
+}
+
+/** The instant the window that starts at `windowStartMs` ends (the next window's start). */
+export function kongWindowEnd(period: KongPeriod, windowStartMs: number): number {
+  switch (period) {
+    case 'month': {
+      const { year, month } = civilOfEpochMs(windowStartMs);
+      return month === 12 ? epochMsOfCivil(year + 1, 1, 1) : epochMsOfCivil(year, month + 1, 1);
+    }
+    case 'year':
+      return epochMsOfCivil(civilOfEpochMs(windowStartMs).year + 1, 1, 1);
+    default:
+      return windowStartMs + KONG_PERIOD_SECONDS[period] * MS_PER_SECOND;
+  }
+}
+
+export interface KongCounterKeyParts {
+  routeId?: string;
+  serviceId?: string;
+  identifier: string;
+  period: KongPeriod;
+  windowStartMs: number;
+}
+
+/** `ratelimit:<route_id>:<service_id>:<identifier>:<window_start_ms>:<period>` (policies/init.lua). */
+export function kongCounterKey(p: KongCounterKeyParts): string {
+  return `ratelimit:${p.routeId ?? EMPTY_UUID}:${p.serviceId ?? EMPTY_UUID}:${p.identifier}:${p.windowStartMs}:${p.period}`;
+}
+
+/** `RateLimit-Reset` for a period: seconds left, from the fixed W table, at least 1. */
+export function kongResetSeconds(period: KongPeriod, nowMs: number): number {
+  const ts = kongTimestamp(nowMs);
+  const elapsedSeconds = Math.floor((ts - kongWindowStart(period, nowMs)) / MS_PER_SECOND);
+  return Math.max(1, KONG_PERIOD_SECONDS[period] - elapsedSeconds);
+}
+
+export interface KongPeriodUsage {
+  period: KongPeriod;
+  limit: number;
+  /** Requests already counted in this window, before this one. */
+  usage: number;
+  /** `limit - usage`, as Kong computes it (may be negative). */
+  remaining: number;
+  /** What `X-RateLimit-Remaining-<Period>` shows: max(0, remaining − 1), the −1 skipped for a period that did not stop the request. */
+  shownRemaining: number;
+  windowStartMs: number;
+  windowEndMs: number;
+}
+
+export interface KongFixedWindowDecision {
+  allowed: boolean;
+  /** The second-truncated instant Kong decided at. */
+  timestampMs: number;
+  /** The period that stopped the request: the largest exhausted window (the one Retry-After speaks of). */
+  stop?: KongPeriod;
+  /** One entry per configured period, shortest first. */
+  periods: KongPeriodUsage[];
+  /** The most restrictive period (lowest shown remaining, ties → larger window): the RateLimit-* headers. */
+  mostRestrictive: KongPeriodUsage & { resetSeconds: number };
+}
+
+/** Configured periods, shortest first. */
+export function configuredPeriods(limits: KongLimits): KongPeriod[] {
+  return KONG_PERIODS.filter((p) => limits[p] !== undefined);
+}
+
+/**
+ * Kong's per-request decision from the usage already counted in each period's current window.
+ * Pure: the caller says where usage came from (local counters, Redis INCR − 1, a synced cache).
+ */
+export function decideKongFixedWindow(
+  limits: KongLimits,
+  usage: Partial<Record<KongPeriod, number>>,
+  nowMs: number,
+): KongFixedWindowDecision {
+  const periods = configuredPeriods(limits);
+  if (periods.length === 0) throw new Error('Kong rate-limiting needs at least one period');
+  const timestampMs = kongTimestamp(nowMs);
+  const rows = periods.map((period) => {
+    const limit = limits[period] as number;
+    const used = usage[period] ?? 0;
+    const windowStartMs = kongWindowStart(period, nowMs);
+    return {
+      period,
+      limit,
+      usage: used,
+      remaining: limit - used,
+      shownRemaining: 0,
+      windowStartMs,
+      windowEndMs: kongWindowEnd(period, windowStartMs),
+    };
+  });
+  // Kong remembers the last exhausted period it iterated; which one does not change any header
+  // (all exhausted periods show 0), so gatelab names the largest, the one Retry-After speaks of.
+  const exhausted = rows.filter((r) => r.remaining <= 0);
+  const stop = exhausted.length > 0 ? exhausted[exhausted.length - 1]?.period : undefined;
+  for (const r of rows) {
+    const own = stop === undefined || stop === r.period ? 1 : 0;
+    r.shownRemaining = Math.max(0, r.remaining - own);
+  }
+  let best = rows[0] as KongPeriodUsage;
+  for (const r of rows) {
+    const wider = KONG_PERIOD_SECONDS[r.period] > KONG_PERIOD_SECONDS[best.period];
+    if (r.shownRemaining < best.shownRemaining || (r.shownRemaining === best.shownRemaining && wider)) best = r;
+  }
+  return {
+    allowed: stop === undefined,
+    timestampMs,
+    stop,
+    periods: rows,
+    mostRestrictive: { ...best, resetSeconds: kongResetSeconds(best.period, nowMs) },
+  };
+}
+
+const HEADER_SUFFIX: Record<KongPeriod, string> = {
+  second: 'Second',
+  minute: 'Minute',
+  hour: 'Hour',
+  day: 'Day',
+  month: 'Month',
+  year: 'Year',
+};
+
+/**
+ * The client headers Kong sends for a decision: per-period X-RateLimit-*, then RateLimit-* for the
+ * most restrictive period, then Retry-After on a rejection. Kong iterates a Lua hash (no fixed order);
+ * gatelab prints shortest period first so traces are stable.
+ */
+export function kongRateLimitHeaders(d: KongFixedWindowDecision): Array<[string, string]> {
+  const out: Array<[string, string]> = [];
+  for (const r of d.periods) {
+    out.push([`X-RateLimit-Limit-${HEADER_SUFFIX[r.period]}`, String(r.limit)]);
+    out.push([`X-RateLimit-Remaining-${HEADER_SUFFIX[r.period]}`, String(r.shownRemaining)]);
+  }
+  const m = d.mostRestrictive;
+  out.push(['RateLimit-Limit', String(m.limit)], ['RateLimit-Remaining', String(m.shownRemaining)]);
+  out.push(['RateLimit-Reset', String(m.resetSeconds)]);
+  if (!d.allowed) out.push(['Retry-After', String(m.resetSeconds)]);
+  return out;
+}
+
+// ---------------------------------------------------------------------------------------------
+// The local policy as a state machine: one identifier's counters.
+
+export interface KongCounter {
+  windowStartMs: number;
+  count: number;
+  /**
+   * When the shared-dict entry expires: its first increment + the W table value. For month and year
+   * this can fall before the calendar window ends (a 31-day month, a leap year) — and then Kong's
+   * counter really does restart at zero for the rest of the window.
+   */
+  expiresAtMs: number;
+}
+
+export type KongWindowState = Partial<Record<KongPeriod, KongCounter>>;
+
+/** The usage a local counter holds at `nowMs` for the window `nowMs` is in (0 if stale or expired). */
+export function kongCounterUsage(counter: KongCounter | undefined, period: KongPeriod, nowMs: number): number {
+  if (!counter) return 0;
+  if (counter.windowStartMs !== kongWindowStart(period, nowMs) || nowMs >= counter.expiresAtMs) return 0;
+  return counter.count;
+}
+
+/**
+ * One request under `policy: local`: decide from the counters, then (only if allowed) increment
+ * every period. Counters of ended windows are dropped. Rejected requests leave the counts unchanged.
+ */
+export function kongFixedWindow(
+  limits: KongLimits,
+  state: KongWindowState,
+  nowMs: number,
+): { decision: KongFixedWindowDecision; state: KongWindowState } {
+  const usage: Partial<Record<KongPeriod, number>> = {};
+  for (const p of configuredPeriods(limits)) usage[p] = kongCounterUsage(state[p], p, nowMs);
+  const decision = decideKongFixedWindow(limits, usage, nowMs);
+  const next: KongWindowState = {};
+  for (const row of decision.periods) {
+    const live = (usage[row.period] ?? 0) > 0 ? state[row.period] : undefined;
+    if (!decision.allowed) {
+      if (live) next[row.period] = live;
+      continue;
+    }
+    next[row.period] = live
+      ? { ...live, count: live.count + 1 }
+      : { windowStartMs: row.windowStartMs, count: 1, expiresAtMs: nowMs + KONG_PERIOD_SECONDS[row.period] * MS_PER_SECOND };
+  }
+  return { decision, state: next };
+}
+
+/** True when no counter in the state can count again (all windows ended or expired): safe to drop. */
+export function kongStateIsStale(state: KongWindowState, nowMs: number): boolean {
+  return KONG_PERIODS.every((p) => kongCounterUsage(state[p], p, nowMs) === 0);
+}

@@ -1,0 +1,155 @@
+/**
+ * "What would the gateway do with this one request?": a request through a fresh replica at a frozen
+ * instant, after `repeat` identical ones, with a scripted upstream. Browser-safe; the CLI's `explain`
+ * and the lab's request tester both call it.
+ */
+import { EventQueue } from '../../core/event-queue.ts';
+import { keyedDraw } from '../../core/rng.ts';
+import type { GatewayIR } from '../../config/ir.ts';
+import { Gateway, type HandledRequest } from '../../pipeline/gateway.ts';
+import { HeaderMap } from '../../pipeline/headers.ts';
+import type { PipelineHost, UpstreamAnswer } from '../../pipeline/host.ts';
+import type { IncomingRequest } from '../../pipeline/types.ts';
+import type { HeaderRecord } from '../../trace/events.ts';
+import { TraceCollector } from '../../trace/sink.ts';
+import { ModeledStore } from './store.ts';
+import { parseRequestUrl } from './request-builder.ts';
+
+export interface ExplainInput {
+  method: string;
+  url: string;
+  headers: Array<[string, string]>;
+  body?: string;
+  clientIp: string;
+  /** Epoch ms at which the request arrives. */
+  now: number;
+  seed: number;
+  repeat: number;
+  upstreamStatus: number;
+  upstreamHeaders: Array<[string, string]>;
+  upstreamBody?: string;
+}
+
+export interface ExplainDecision {
+  plugin: string;
+  phase: string;
+  verdict: 'next' | 'reply' | 'wait';
+  reason: string;
+}
+
+/** The `gatelab explain --json` contract (issue 2): keep these fields and their meaning stable. */
+export interface ExplainResult {
+  status: number;
+  route: string | null;
+  backend: string | null;
+  upstream: null | { method: string; host: string; path: string; headers: HeaderRecord };
+  response: { headers: HeaderRecord; body: unknown };
+  redirect: null | { location: string };
+  decisions: ExplainDecision[];
+}
+
+export async function explainRequest(ir: GatewayIR, input: ExplainInput): Promise<ExplainResult> {
+  const queue = new EventQueue();
+  const sink = new TraceCollector('full');
+  const store = new ModeledStore();
+  const pending: Array<Promise<unknown>> = [];
+  const host: PipelineHost = {
+    replica: 'gw-0',
+    sink,
+    now: () => input.now,
+    traceTime: () => 0,
+    draw: (purpose, id, index) => keyedDraw(input.seed, purpose, id, index),
+    perform: (effect, _req, _plugin, done) => {
+      if (effect.type === 'store') queue.schedule(0, 1, done, store.apply(effect.ops, input.now));
+      else if (effect.type === 'http') queue.schedule(0, 1, done, { ok: true, status: 200, headers: [], body: '' });
+      else {
+        pending.push(
+          effect.run().then(
+            (value) => queue.schedule(0, 1, done, { ok: true, value }),
+            (e: unknown) => queue.schedule(0, 1, done, { ok: false, error: String(e) }),
+          ),
+        );
+      }
+    },
+    callUpstream: (_call, done) => {
+      const answer: UpstreamAnswer = {
+        ok: true,
+        status: input.upstreamStatus,
+        headers: new HeaderMap(input.upstreamHeaders),
+        body: input.upstreamBody ?? '',
+      };
+      queue.schedule(0, 1, done, answer);
+    },
+  };
+  const gateway = new Gateway(ir, 'gw-0');
+  let last: HandledRequest | undefined;
+  const total = input.repeat + 1;
+  for (let i = 1; i <= total; i++) {
+    const id = `explain-${i}`;
+    gateway.handle(buildExplainRequest(id, input), host, (handled) => {
+      if (id === `explain-${total}`) last = handled;
+    });
+    await drain(queue, pending);
+  }
+  if (!last) throw new Error('the request did not complete');
+  const lastId = `explain-${total}`;
+  const decisions: ExplainDecision[] = sink.events
+    .filter((e) => e.type === 'plugin.decision' && e.req === lastId)
+    .map((e) => {
+      const d = e as Extract<typeof e, { type: 'plugin.decision' }>;
+      return { plugin: d.plugin, phase: d.phase, verdict: d.verdict, reason: d.reason };
+    });
+  const { ctx, response } = last;
+  const proxied = response.source === 'upstream' || sink.events.some((e) => e.type === 'upstream.send' && e.req === lastId);
+  const location = response.headers.get('location');
+  return {
+    status: response.status,
+    route: ctx.match?.route.name ?? null,
+    backend: proxied ? (ctx.match?.service?.name ?? null) : null,
+    upstream: proxied
+      ? { method: ctx.upstream.method, host: ctx.upstream.host, path: ctx.upstream.path, headers: ctx.upstream.headers.toJSON() }
+      : null,
+    response: { headers: response.headers.toJSON(), body: parseBody(response.body) },
+    redirect: location && response.status >= 300 && response.status < 400 ? { location } : null,
+    decisions,
+  };
+}
+
+/** Runs queued effect answers, waiting for async effects (WebCrypto) until nothing is left. */
+async function drain(queue: EventQueue, pending: Array<Promise<unknown>>): Promise<void> {
+  for (;;) {
+    while (queue.step());
+    if (pending.length === 0) return;
+    await Promise.all(pending.splice(0));
+  }
+}
+
+function buildExplainRequest(id: string, input: ExplainInput): IncomingRequest {
+  const url = parseRequestUrl(input.url);
+  const headers = new HeaderMap([['Host', url.host]]);
+  for (const [n, v] of input.headers) {
+    if (n.toLowerCase() === 'host') headers.set('Host', v);
+    else headers.append(n, v);
+  }
+  return {
+    id,
+    method: input.method.toUpperCase(),
+    scheme: url.scheme,
+    host: headers.get('host') ?? url.host,
+    port: url.port,
+    path: url.path,
+    query: url.query,
+    headers,
+    ...(input.body !== undefined ? { body: input.body } : {}),
+    peerIp: input.clientIp,
+  };
+}
+
+function parseBody(body: string | undefined): unknown {
+  if (body === undefined || body === '') return body ?? null;
+  try {
+    return JSON.parse(body);
+  } catch {
+    return body;
+  }
+}

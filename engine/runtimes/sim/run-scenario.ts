@@ -1,0 +1,88 @@
+/**
+ * Runs one variant of a loaded scenario end to end: patch, load the gateway config, simulate, and
+ * check the expectations. The CLI, the lab's worker and the tests all go through here.
+ */
+import { formatDiagnostic, hasErrors, type Diagnostic } from '../../core/errors.ts';
+import { loadGateway } from '../../config/load-gateway.ts';
+import type { GatewayIR } from '../../config/ir.ts';
+import { applyVariant } from '../../scenario/load.ts';
+import { evaluateExpectations, type ExpectationResult } from '../../scenario/expect.ts';
+import type { GatewaySpec, Scenario } from '../../scenario/types.ts';
+import type { TraceEvent, TraceLevel } from '../../trace/events.ts';
+import { summarizeClients, type ClientSummary } from '../../trace/summary.ts';
+import { simulate } from './simulate.ts';
+
+export interface VariantRun {
+  name: string;
+  /** Set when the variant could not run; everything below is then empty. */
+  diagnostics: Diagnostic[];
+  traceHash: string;
+  requests: number;
+  events: TraceEvent[];
+  clients: ClientSummary[];
+  expectations: ExpectationResult[];
+}
+
+export interface RunOptions {
+  level?: TraceLevel;
+  seed?: number;
+  keepEvents?: boolean;
+}
+
+/** Thrown inside a run when a config event's gateway does not load; caught and reported by runVariant. */
+class ConfigLoadFailure extends Error {
+  constructor(readonly diagnostics: Diagnostic[]) {
+    super(diagnostics.map(formatDiagnostic).join('\n'));
+  }
+}
+
+function adapt(spec: GatewaySpec, warnings: Diagnostic[]): GatewayIR {
+  const loaded = loadGateway(spec);
+  warnings.push(...loaded.diagnostics.filter((d) => d.severity === 'warning'));
+  if (!loaded.ir || hasErrors(loaded.diagnostics)) throw new ConfigLoadFailure(loaded.diagnostics);
+  return loaded.ir;
+}
+
+export async function runVariant(base: Scenario, variant: string, opts: RunOptions = {}): Promise<VariantRun> {
+  const empty = { traceHash: '', requests: 0, events: [], clients: [], expectations: [] };
+  const patched = variant === 'base' ? { scenario: base, diagnostics: [] } : applyVariant(base, variant);
+  if (!patched.scenario || hasErrors(patched.diagnostics)) {
+    return { name: variant, diagnostics: patched.diagnostics, ...empty };
+  }
+  const scenario = patched.scenario;
+  const diagnostics: Diagnostic[] = [...patched.diagnostics];
+  // Load the first config eagerly so a broken one is reported before any simulation work.
+  const first = loadGateway(scenario.gateway);
+  if (!first.ir || hasErrors(first.diagnostics)) return { name: variant, diagnostics: [...diagnostics, ...first.diagnostics], ...empty };
+  diagnostics.push(...first.diagnostics);
+  let initial: GatewayIR | undefined = first.ir;
+  try {
+    const result = await simulate(scenario, {
+      variant,
+      level: opts.level ?? 'full',
+      ...(opts.seed !== undefined ? { seed: opts.seed } : {}),
+      keepEvents: opts.keepEvents ?? true,
+      adapt: (spec) => {
+        if (spec === scenario.gateway && initial) {
+          const ir = initial;
+          initial = undefined;
+          return ir;
+        }
+        return adapt(spec, diagnostics);
+      },
+    });
+    const expectations = opts.keepEvents === false ? [] : evaluateExpectations(scenario.expect, result.events, variant, scenario);
+    return {
+      name: variant,
+      diagnostics,
+      traceHash: result.traceHash,
+      requests: result.requests,
+      events: result.events,
+      clients: summarizeClients(result.events),
+      expectations,
+    };
+  } catch (e) {
+    if (e instanceof ConfigLoadFailure) return { name: variant, diagnostics: [...diagnostics, ...e.diagnostics], ...empty };
+    throw e;
+  }
+}

@@ -1,0 +1,105 @@
+/**
+ * The scenario as YAML spells it, after the schema has accepted it. Converters read these shapes;
+ * keeping them apart from types.ts keeps "as written" and "as the sim needs it" from blurring.
+ */
+
+/** A Go duration string, or the number 0. */
+export type RawDuration = string | number;
+/** A duration offset from start, an ISO-8601 UTC instant, or the number 0. */
+export type RawInstant = string | number;
+export type RawRate = string | number;
+export type RawLatency =
+  | RawDuration
+  | { uniform: [RawDuration, RawDuration] }
+  | { normal: { mean: RawDuration; stddev: RawDuration } }
+  | { lognormal: { p50: RawDuration; p99: RawDuration } };
+export type RawHeaders = Record<string, string | number | boolean | Array<string | number | boolean>>;
+export type RawBody = string | Record<string, unknown> | unknown[];
+
+export interface RawGateway {
+  format?: 'kong' | 'gateway-api' | 'ingress-nginx' | 'traefik' | 'ir';
+  config?: Record<string, unknown> | Array<Record<string, unknown>>;
+  files?: string[];
+  overlays?: string[];
+}
+
+export interface RawWindow {
+  from?: RawInstant;
+  to?: RawInstant;
+}
+
+export interface RawTraffic {
+  burst?: { at: RawInstant; count: number; spacing?: RawDuration };
+  constant?: RawWindow & { rate: RawRate };
+  poisson?: RawWindow & { rate: RawRate };
+  ramp?: RawWindow & { startRate: RawRate; endRate: RawRate };
+  at?: RawInstant[];
+}
+
+export interface RawClient {
+  id: string;
+  ip: string;
+  request: { method?: string; url: string; headers?: RawHeaders; body?: RawBody };
+  traffic: RawTraffic[];
+}
+
+export interface RawBackend {
+  name: string;
+  latency: RawLatency;
+  errorRate?: number;
+  errorStatus?: number;
+  status?: number;
+  headers?: RawHeaders;
+  body?: RawBody;
+}
+
+export interface RawEvent {
+  at: RawInstant;
+  outage?: { backend: string; duration?: RawDuration };
+  config?: RawGateway;
+}
+
+export interface RawExpectation {
+  name?: string;
+  variants?: string[];
+  count?: RawWindow & { client?: string; status?: number };
+  status?: { request: string };
+  decision?: { request: string; plugin: string; field: 'verdict' | 'status' | 'reason' };
+  header?: { request: string; name: string; side?: 'response' | 'upstream' };
+  latency?: RawWindow & { client?: string; percentile: number; measure?: 'total' | 'gateway' | 'upstream' };
+  state?: { at: RawInstant; plugin: string; replica?: string; path: string };
+  equals?: number | string | boolean;
+  between?: [number, number];
+  approx?: number;
+  tolerance?: number | string;
+  contains?: string;
+}
+
+export interface RawVariant {
+  title?: string;
+  verify?: boolean;
+  patch: Record<string, unknown>;
+  expect?: RawExpectation[];
+}
+
+export interface RawScenario {
+  id: string;
+  title: string;
+  topic: string;
+  summary: string;
+  tags?: string[];
+  start: string;
+  seed?: number;
+  duration: RawDuration;
+  verify?: boolean;
+  gateway: RawGateway;
+  replicas?: number;
+  frontBalancer?: 'round-robin' | 'random' | 'ip-hash';
+  network?: { clientToGateway?: RawLatency; gatewayToBackend?: RawLatency };
+  clients: RawClient[];
+  backends?: RawBackend[];
+  events?: RawEvent[];
+  narration?: Array<{ at: RawInstant; text: string }>;
+  variants?: Record<string, RawVariant>;
+  expect?: RawExpectation[];
+}
