@@ -3,6 +3,7 @@ import { checkCommand, CHECK_HELP } from './check.ts';
 import { explainCommand, EXPLAIN_HELP } from './explain.ts';
 import { lintCommand, LINT_HELP } from './lint.ts';
 import { runCommand, RUN_HELP } from './run.ts';
+import { serveCommand, SERVE_HELP } from './serve.ts';
 import { UsageError } from './args.ts';
 import { EXIT } from './io.ts';
 
@@ -11,6 +12,7 @@ const COMMANDS: Record<string, { run: (argv: string[]) => Promise<number>; help:
   check: { run: checkCommand, help: CHECK_HELP, summary: "assert every scenario's expectations" },
   lint: { run: lintCommand, help: LINT_HELP, summary: 'report problems in scenario and config files' },
   explain: { run: explainCommand, help: EXPLAIN_HELP, summary: 'one request through the pipeline, decision by decision' },
+  serve: { run: serveCommand, help: SERVE_HELP, summary: 'run the pipeline as a real reverse proxy' },
 };
 
 export const MAIN_HELP = `Usage: gatelab COMMAND [options]

@@ -45,7 +45,10 @@ export function stripHopByHop(headers: HeaderMap): string[] {
 }
 
 export interface KongHopByHop {
-  /** Lower-case names of client headers that do not reach the upstream (as Kong/nginx drop them). */
+  /**
+   * Lower-case names of client headers whose values do not reach the upstream. Connection, and Upgrade
+   * and TE when they apply, are then written fresh by Kong (the fields below).
+   */
   removed: string[];
   /** The Connection value Kong sends upstream. */
   connection: string;

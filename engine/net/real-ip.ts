@@ -96,71 +96,56 @@ export function resolveRealIp(input: RealIpInput): RealIpResult {
   const { value, note } = headerValue(input);
   const entries = value === undefined ? [] : splitForwardedEntries(value);
   if (entries.length === 0) {
-    const what = value === undefined ? `there is no ${source}` : `${source} is empty`;
+    const what =
+      value !== undefined
+        ? `${source} is empty`
+        : input.header === 'proxy_protocol'
+          ? 'the connection carries no PROXY protocol header'
+          : `there is no ${source}`;
     return { ...base, clientIp: peer, peerTrusted: true, used: false, reason: `${head} but ${what}; client ip is the peer ${peer}` };
   }
 
   const hops = [peer];
   const passed: string[] = [];
+  const taken = (clientIp: string, reason: string): RealIpResult => ({
+    realipRemoteAddr: peer,
+    clientIp,
+    peerTrusted: true,
+    used: true,
+    hops,
+    reason: `${head}; ${reason}`,
+  });
   let current = peer;
   for (let i = entries.length - 1; i >= 0; i--) {
     const token = entries[i] ?? '';
     const addr = parseNginxAddrPort(token);
-    if (addr === undefined) {
-      if (hops.length === 1) {
-        return {
-          ...base,
-          clientIp: peer,
-          peerTrusted: true,
-          used: false,
-          reason: `${head} but the rightmost ${source} entry "${token}" is not an address, so nginx ignores the header${note}; client ip is the peer ${peer}`,
-        };
-      }
+    if (addr === undefined && hops.length === 1) {
       return {
-        realipRemoteAddr: peer,
-        clientIp: current,
+        ...base,
+        clientIp: peer,
         peerTrusted: true,
-        used: true,
-        hops,
-        reason: `${head}; ${walked(source, passed)}${note}, then "${token}" is not an address, so nginx stops and keeps ${current}`,
+        used: false,
+        reason: `${head} but the rightmost ${source} entry "${token}" is not an address, so nginx ignores the header${note}; client ip is the peer ${peer}`,
       };
+    }
+    if (addr === undefined) {
+      return taken(current, `${walked(source, passed)}${note}, then "${token}" is not an address, so nginx stops and keeps ${current}`);
     }
     current = addr;
     hops.push(addr);
-    if (!input.recursive) {
-      return {
-        realipRemoteAddr: peer,
-        clientIp: current,
-        peerTrusted: true,
-        used: true,
-        hops,
-        reason: `${head}; ${source} rightmost address is ${current}${note} (real_ip_recursive off)`,
-      };
-    }
+    if (!input.recursive) return taken(current, `${source} rightmost address is ${current}${note} (real_ip_recursive off)`);
     const entry = input.trusted.find(current);
     if (!entry) {
-      return {
-        realipRemoteAddr: peer,
-        clientIp: current,
-        peerTrusted: true,
-        used: true,
-        hops,
-        reason:
-          passed.length === 0
-            ? `${head}; ${source} rightmost untrusted address is ${current}${note}`
-            : `${head}; ${walked(source, passed)}${note}, the rightmost untrusted address is ${current}`,
-      };
+      return taken(
+        current,
+        passed.length === 0
+          ? `${source} rightmost untrusted address is ${current}${note}`
+          : `${walked(source, passed)}${note}, the rightmost untrusted address is ${current}`,
+      );
     }
     passed.push(`${current} (${trustedBy(entry)})`);
   }
-  return {
-    realipRemoteAddr: peer,
-    clientIp: current,
-    peerTrusted: true,
-    used: true,
-    hops,
-    reason: `${head}; every ${source} address is trusted (${passed.join(', ')})${note}, so the leftmost, ${current}, wins`,
-  };
+  return taken(current, `every ${source} address is trusted (${passed.join(', ')})${note}, so the leftmost, ${current}, wins`);
 }
 
 function walked(source: string, passed: readonly string[]): string {

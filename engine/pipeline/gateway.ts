@@ -65,6 +65,7 @@ export class Gateway {
         path: request.query ? `${request.path}?${request.query}` : request.path,
         headers: request.headers.clone(),
         body: request.body,
+        stream: request.stream,
       },
       vars: {},
     };
@@ -218,7 +219,10 @@ export class Gateway {
           });
         }
         if (answer.ok) {
-          done({ status: answer.status, headers: answer.headers, body: answer.body, source: 'upstream' }, ms);
+          done(
+            { status: answer.status, headers: answer.headers, body: answer.body, stream: answer.stream, source: 'upstream' },
+            ms,
+          );
           return;
         }
         const verdict = this.dialect.upstreamFailed(ctx, answer);

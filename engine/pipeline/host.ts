@@ -17,7 +17,14 @@ export interface UpstreamCall {
 }
 
 export type UpstreamAnswer =
-  | { ok: true; status: number; headers: HeaderMap; body?: string }
+  | {
+      ok: true;
+      status: number;
+      headers: HeaderMap;
+      body?: string;
+      /** The proxy host's streamed body (opaque to the pipeline), piped to the client unbuffered. */
+      stream?: unknown;
+    }
   /** `connect`: refused or unreachable (502); `timeout`: no answer in time (504). */
   | { ok: false; failure: 'connect' | 'timeout'; message: string };
 

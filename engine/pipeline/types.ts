@@ -23,6 +23,8 @@ export interface IncomingRequest {
   query: string;
   headers: HeaderMap;
   body?: string;
+  /** The proxy host's streamed request body (opaque to the pipeline), forwarded unbuffered. */
+  stream?: unknown;
   /** The TCP peer address. */
   peerIp: string;
 }
@@ -36,12 +38,15 @@ export interface UpstreamRequest {
   path: string;
   headers: HeaderMap;
   body?: string;
+  stream?: unknown;
 }
 
 export interface GatewayResponse {
   status: number;
   headers: HeaderMap;
   body?: string;
+  /** A host-specific streamed body (the proxy's upstream stream); the pipeline never reads it. */
+  stream?: unknown;
   /** Who produced it: the backend, or the gateway itself (a plugin reply, a 404, a 502). */
   source: 'upstream' | 'gateway';
 }

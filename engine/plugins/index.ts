@@ -4,8 +4,9 @@
  */
 import type { PluginDefinition } from '../pipeline/types.ts';
 import type { Dialect } from '../config/ir.ts';
+import { rateLimitPlugin } from './rate-limit/plugin.ts';
 
-export const PLUGINS: ReadonlyArray<PluginDefinition<any>> = [];
+export const PLUGINS: ReadonlyArray<PluginDefinition<any>> = [rateLimitPlugin];
 
 /** Vendor plugin names → gatelab plugin ids. */
 export const VENDOR_PLUGIN_NAMES: Partial<Record<Dialect, Record<string, string>>> = {

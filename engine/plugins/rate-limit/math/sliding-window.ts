@@ -13,7 +13,8 @@
  * `disablePenalty` (Kong's `disable_penalty`): by default denied requests are counted too, so a client
  * that keeps retrying while over the limit stays blocked; with `true` only admitted requests count.
  *
- * The comparison is done in integers (everything multiplied by W) so no float rounding decides a request.
+ * The comparison is done in integers (everything multiplied by W, instants truncated to whole ms) so
+ * no float rounding decides a request.
  */
 
 export interface SlidingWindowConfig {
@@ -99,8 +100,9 @@ function retryAfter(config: SlidingWindowConfig, s: SlidingWindowState, nowMs: n
 export function slidingWindow(
   config: SlidingWindowConfig,
   state: SlidingWindowState | undefined,
-  nowMs: number,
+  instantMs: number,
 ): { decision: SlidingWindowDecision; state: SlidingWindowState } {
+  const nowMs = Math.floor(instantMs);
   const W = config.windowMs;
   const rule = config.reject ?? 'gte';
   const s = rollSlidingWindow(config, state, nowMs);

@@ -18,8 +18,16 @@
 import { formatGoDuration } from './go-duration.ts';
 import { goCancelLast, goReserve, NEW_GO_LIMITER, type GoLimiterParams, type GoLimiterState } from './go-rate-limiter.ts';
 
+/** Envoy's token_bucket fields (fill_interval in ms). */
+export interface EnvoyTokenBucket {
+  maxTokens: number;
+  tokensPerFill: number;
+  fillIntervalMs: number;
+}
+
 export type TokenBucketConfig =
-  | { flavour: 'envoy' | 'envoy-timer'; maxTokens: number; tokensPerFill: number; fillIntervalMs: number }
+  | ({ flavour: 'envoy' } & EnvoyTokenBucket)
+  | ({ flavour: 'envoy-timer' } & EnvoyTokenBucket)
   | {
       flavour: 'traefik';
       /** Requests per period; 0 (the default in Traefik) disables limiting. */
@@ -124,7 +132,7 @@ export function tokenBucketConfigProblems(c: TokenBucketConfig): string[] {
   } else if (c.flavour === 'traefik') {
     if (c.average < 0) out.push('average must be >= 0');
     if ((c.periodMs ?? 1000) < 0) out.push('negative value not valid for period');
-  } else if (!(c.rate > 0) || !(c.burst >= 0)) {
+  } else if (c.flavour === 'aws' && (!(c.rate > 0) || !(c.burst >= 0))) {
     out.push('rate must be > 0 and burst >= 0');
   }
   return out;

@@ -1,0 +1,78 @@
+/**
+ * Prometheus text exposition (format 0.0.4, semantics §11) derived from trace events, shared by both
+ * hosts: requests by service, route and status, and latency histograms split like Kong's into the
+ * gateway's own time, the upstream's time and the whole request.
+ */
+import type { TraceEvent } from '../trace/events.ts';
+
+/** Kong's buckets (ms): kong_latency for the gateway's own time, the other for upstream and total. */
+const GATEWAY_BUCKETS = [1, 2, 5, 7, 10, 15, 20, 30, 50, 75, 100, 200, 500, 750, 1000, 3000, 6000];
+const REQUEST_BUCKETS = [25, 50, 80, 100, 250, 400, 700, 1000, 2000, 5000, 10000, 30000, 60000];
+
+class Histogram {
+  readonly counts: number[];
+  sum = 0;
+  count = 0;
+  constructor(readonly buckets: number[]) {
+    this.counts = buckets.map(() => 0);
+  }
+  observe(v: number): void {
+    this.sum += v;
+    this.count++;
+    for (let i = 0; i < this.buckets.length; i++) if (v <= (this.buckets[i] as number)) this.counts[i]!++;
+  }
+}
+
+export class MetricsRegistry {
+  private readonly requests = new Map<string, number>();
+  private readonly latency = new Map<string, Histogram>();
+
+  add(e: TraceEvent): void {
+    if (e.type !== 'request.end') return;
+    const service = e.service ?? '';
+    const route = e.route ?? '';
+    const key = labels({ service, route, code: String(e.status), source: e.source === 'upstream' ? 'service' : 'kong' });
+    this.requests.set(key, (this.requests.get(key) ?? 0) + 1);
+    this.hist('kong', service, route, GATEWAY_BUCKETS).observe(e.gatewayMs);
+    if (e.upstreamMs !== null) this.hist('upstream', service, route, REQUEST_BUCKETS).observe(e.upstreamMs);
+    this.hist('request', service, route, REQUEST_BUCKETS).observe(e.ms);
+  }
+
+  private hist(kind: string, service: string, route: string, buckets: number[]): Histogram {
+    const key = `${kind}\u0000${labels({ service, route })}`;
+    let h = this.latency.get(key);
+    if (!h) this.latency.set(key, (h = new Histogram(buckets)));
+    return h;
+  }
+
+  exposition(): string {
+    const out: string[] = [];
+    out.push('# HELP gatelab_http_requests_total Requests by service, route, status and who answered.');
+    out.push('# TYPE gatelab_http_requests_total counter');
+    for (const [l, n] of [...this.requests].sort()) out.push(`gatelab_http_requests_total{${l}} ${n}`);
+    const kinds: Array<[string, string]> = [
+      ['kong', 'Time spent in the gateway itself (request time minus upstream time), ms.'],
+      ['upstream', 'Time waiting for the upstream, ms.'],
+      ['request', 'Whole request time as the gateway saw it, ms.'],
+    ];
+    for (const [kind, help] of kinds) {
+      const name = `gatelab_${kind}_latency_ms`;
+      out.push(`# HELP ${name} ${help}`);
+      out.push(`# TYPE ${name} histogram`);
+      for (const [key, h] of [...this.latency].filter(([k]) => k.startsWith(`${kind}\u0000`)).sort()) {
+        const l = key.slice(kind.length + 1);
+        h.buckets.forEach((b, i) => out.push(`${name}_bucket{${l},le="${b}"} ${h.counts[i]}`));
+        out.push(`${name}_bucket{${l},le="+Inf"} ${h.count}`);
+        out.push(`${name}_sum{${l}} ${h.sum}`);
+        out.push(`${name}_count{${l}} ${h.count}`);
+      }
+    }
+    return `${out.join('\n')}\n`;
+  }
+}
+
+function labels(l: Record<string, string>): string {
+  return Object.entries(l)
+    .map(([k, v]) => `${k}="${v.replace(/\\/g, '\\\\').replace(/"/g, '\\"').replace(/\n/g, '\\n')}"`)
+    .join(',');
+}

@@ -1,0 +1,76 @@
+/**
+ * Kong `rate-limiting` (OSS) as a gatelab plugin: fixed calendar windows, counters per identifier,
+ * Kong's headers and 429, priority 910. The access hook decides; the response hook adds the client
+ * headers to whatever response goes back (Kong does that in header_filter).
+ */
+import { next, type PluginDefinition, type PluginEnv, type PluginHooks, type PluginHost, type RequestContext, type Verdict } from '../../pipeline/types.ts';
+import { kongLimits, parseKongRateLimitingConfig, SYNC_RATE_REALTIME, type KongRateLimitingConfig } from './config.ts';
+import { resolveIdentifier } from './identifier.ts';
+import { LocalCounters, type CounterSnapshot } from './policy-local.ts';
+import { redisRealtimeAccess, SeenCounters, type CounterScope } from './policy-redis.ts';
+import { SyncedCounters } from './policy-redis-sync.ts';
+import { PLUGIN_ID, verdictFor, type RateLimitVars } from './respond.ts';
+
+/** Kong's PRIORITY for rate-limiting (semantics §6). */
+export const RATE_LIMIT_PRIORITY = 910;
+
+/** Counters one gateway replica holds. */
+interface ReplicaCounters {
+  local: LocalCounters;
+  seen: SeenCounters;
+  synced: SyncedCounters;
+}
+
+export function createRateLimitHooks(config: KongRateLimitingConfig, env: PluginEnv): PluginHooks {
+  const limits = kongLimits(config);
+  const scope: CounterScope = { routeId: env.scope.route, serviceId: env.scope.service };
+  // Keyed by replica as well, so per-replica counting holds even if a host shares one instance.
+  const replicas = new Map<string, ReplicaCounters>();
+  const countersOf = (replica: string): ReplicaCounters => {
+    let c = replicas.get(replica);
+    if (!c) {
+      c = { local: new LocalCounters(), seen: new SeenCounters(), synced: new SyncedCounters(config, limits, scope) };
+      replicas.set(replica, c);
+    }
+    return c;
+  };
+
+  return {
+    access(ctx: RequestContext, host: PluginHost): Verdict {
+      // A config without periods never loads (the parser reports it); stay harmless if one slips through.
+      if (Object.keys(limits).length === 0) return next('no period configured: nothing to limit');
+      const nowMs = host.now();
+      const id = resolveIdentifier(config, ctx);
+      const counters = countersOf(host.replica);
+      if (config.policy === 'local') {
+        const decision = counters.local.check(limits, id.value, nowMs);
+        return verdictFor(ctx, config, id, decision, `local policy: counters of replica ${host.replica} only`);
+      }
+      if (config.policy === 'redis' && config.sync_rate !== SYNC_RATE_REALTIME) return counters.synced.access(ctx, id, nowMs);
+      return redisRealtimeAccess(ctx, config, limits, scope, id, nowMs, counters.seen);
+    },
+
+    response(ctx: RequestContext): Verdict {
+      const vars = ctx.vars[PLUGIN_ID] as RateLimitVars | undefined;
+      if (!vars || vars.headers.length === 0 || !ctx.response) return next(vars?.note ?? 'no rate-limit headers to add to this response');
+      // kong.response.set_headers replaces a same-named header the upstream may have sent.
+      for (const [name, value] of vars.headers) ctx.response.headers.set(name, value);
+      return next(`added ${vars.headers.length} rate-limit headers to the response`, { headers: vars.headers.length });
+    },
+
+    snapshot(host: PluginHost): Record<string, unknown> {
+      const c = countersOf(host.replica);
+      const nowMs = host.now();
+      const snap: CounterSnapshot =
+        config.policy === 'local' ? c.local.snapshot(nowMs) : config.policy === 'redis' && config.sync_rate !== SYNC_RATE_REALTIME ? c.synced.snapshot(nowMs) : c.seen.snapshot(nowMs);
+      return snap;
+    },
+  };
+}
+
+export const rateLimitPlugin: PluginDefinition<KongRateLimitingConfig> = {
+  id: PLUGIN_ID,
+  priority: RATE_LIMIT_PRIORITY,
+  parse: parseKongRateLimitingConfig,
+  create: createRateLimitHooks,
+};

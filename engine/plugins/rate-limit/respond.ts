@@ -1,0 +1,99 @@
+/**
+ * Turns a Kong fixed-window decision into the verdict a student reads: a sentence, the facts behind
+ * it, Kong's client headers, and on a rejection Kong's `kong.response.error` reply. Shared by every
+ * policy, so local, redis and synced counters answer the client identically.
+ */
+import { next, reply, type DecisionData, type RequestContext, type Verdict } from '../../pipeline/types.ts';
+import type { KongRateLimitingConfig } from './config.ts';
+import { describeIdentifier, type Identifier } from './identifier.ts';
+import { kongRateLimitHeaders, type KongFixedWindowDecision, type KongPeriod, type KongPeriodUsage } from './math/kong-fixed-window.ts';
+import { formatUtcDate, formatUtcTime } from './math/utc-calendar.ts';
+
+/** The plugin id, and the key of its scratch space in ctx.vars. */
+export const PLUGIN_ID = 'rate-limit';
+
+export const JSON_CONTENT_TYPE = 'application/json; charset=utf-8';
+
+/** What the access hook leaves for the response hook (Kong applies these in header_filter). */
+export interface RateLimitVars {
+  headers: Array<[string, string]>;
+  /** Why there are no headers to add (the rejection carried them, the limit was skipped). */
+  note?: string;
+}
+
+/** "minute window 12:01:00–12:02:00", "day window 2024-05-01", "month window 2024-05". */
+export function windowLabel(period: KongPeriod, startMs: number, endMs: number): string {
+  switch (period) {
+    case 'day':
+      return `day window ${formatUtcDate(startMs)}`;
+    case 'month':
+      return `month window ${formatUtcDate(startMs).slice(0, 7)}`;
+    case 'year':
+      return `year window ${formatUtcDate(startMs).slice(0, 4)}`;
+    default:
+      return `${period} window ${formatUtcTime(startMs)}–${formatUtcTime(endMs)}`;
+  }
+}
+
+function decisionData(row: KongPeriodUsage, id: Identifier, config: KongRateLimitingConfig, remaining: number): DecisionData {
+  return {
+    period: row.period,
+    limit: row.limit,
+    usage: row.usage,
+    remaining,
+    identifier: id.value,
+    windowStart: row.windowStartMs,
+    policy: config.policy,
+  };
+}
+
+/** Kong 3.5+ error body: message plus the request id. */
+export function errorBody(message: string, requestId: string): string {
+  return JSON.stringify({ message, request_id: requestId });
+}
+
+/**
+ * The verdict for a decision. `note` adds a policy-specific clause ("counted in Redis, rejected
+ * requests included").
+ */
+export function verdictFor(
+  ctx: RequestContext,
+  config: KongRateLimitingConfig,
+  id: Identifier,
+  d: KongFixedWindowDecision,
+  note?: string,
+): Verdict {
+  const headers = config.hide_client_headers ? [] : kongRateLimitHeaders(d);
+  const who = describeIdentifier(id, config.limit_by);
+  const tail = note ? ` (${note})` : '';
+  const several = d.periods.length > 1 ? `, the tightest of ${d.periods.length} limits` : '';
+  if (d.allowed) {
+    const m = d.mostRestrictive;
+    ctx.vars[PLUGIN_ID] = { headers } satisfies RateLimitVars;
+    const reason = `${windowLabel(m.period, m.windowStartMs, m.windowEndMs)}: ${m.usage + 1} of ${m.limit} used by ${who} with this request, ${m.shownRemaining} remaining${several}${tail}`;
+    return next(reason, decisionData(m, id, config, m.shownRemaining));
+  }
+  const stop = d.periods.find((r) => r.period === d.stop) as KongPeriodUsage;
+  ctx.vars[PLUGIN_ID] = { headers: [], note: 'the rejection already carries the rate-limit headers' } satisfies RateLimitVars;
+  const retry = config.hide_client_headers ? '' : `; Retry-After ${d.mostRestrictive.resetSeconds} s`;
+  const reason = `${windowLabel(stop.period, stop.windowStartMs, stop.windowEndMs)}: ${stop.usage} of ${stop.limit} used by ${who} — limit reached, ${config.error_code}${retry}${tail}`;
+  return reply(config.error_code, reason, {
+    headers: [...headers, ['Content-Type', JSON_CONTENT_TYPE]],
+    body: errorBody(config.error_message, ctx.request.id),
+    data: decisionData(stop, id, config, 0),
+  });
+}
+
+/** A counter-store failure: fault_tolerant proxies unlimited (no headers); otherwise Kong's 500. */
+export function storeFailure(ctx: RequestContext, config: KongRateLimitingConfig, error: string): Verdict {
+  const data: DecisionData = { policy: config.policy, error, faultTolerant: config.fault_tolerant };
+  if (config.fault_tolerant) {
+    ctx.vars[PLUGIN_ID] = { headers: [], note: 'no rate-limit headers: the limit was skipped after a counter-store error' } satisfies RateLimitVars;
+    return next(`counter store failed (${error}); fault_tolerant is on, so the limit is skipped for this request and no rate-limit headers are sent`, data);
+  }
+  return reply(500, `counter store failed (${error}) and fault_tolerant is off: Kong raises an error, the client gets 500`, {
+    headers: [['Content-Type', JSON_CONTENT_TYPE]],
+    body: errorBody('An unexpected error occurred', ctx.request.id),
+    data,
+  });
+}

@@ -1,0 +1,98 @@
+/**
+ * A tiny fake request context, host, config reporter and counter store for the plugin's own tests:
+ * enough to drive the hooks directly, with no pipeline and no simulator.
+ */
+import { HeaderMap } from '../../pipeline/headers.ts';
+import type { ConfigReporter, EffectResult, IncomingRequest, PluginHost, RequestContext, StoreOp, Verdict } from '../../pipeline/types.ts';
+import type { ErrorCode } from '../../core/errors.ts';
+import { parseKongRateLimitingConfig, type KongRateLimitingConfig } from './config.ts';
+
+export interface Reported {
+  severity: 'error' | 'warning';
+  path: string;
+  code: ErrorCode;
+  message: string;
+  hint?: string;
+}
+
+export function collectingReporter(): ConfigReporter & { items: Reported[] } {
+  const items: Reported[] = [];
+  const push = (severity: Reported['severity']) => (path: Array<string | number>, code: ErrorCode, message: string, hint?: string) => {
+    items.push({ severity, path: path.join('.'), code, message, ...(hint !== undefined ? { hint } : {}) });
+  };
+  return { items, error: push('error'), warn: push('warning') };
+}
+
+/** Parses a raw config and fails loudly on any error, for tests that need a valid config. */
+export function validConfig(raw: Record<string, unknown>): KongRateLimitingConfig {
+  const r = collectingReporter();
+  const c = parseKongRateLimitingConfig(raw, r);
+  const errors = r.items.filter((i) => i.severity === 'error');
+  if (errors.length > 0) throw new Error(errors.map((e) => `${e.path}: ${e.message}`).join('; '));
+  return c;
+}
+
+export function fakeRequest(over: Partial<IncomingRequest> = {}): IncomingRequest {
+  return {
+    id: 'req-1',
+    method: 'GET',
+    scheme: 'http',
+    host: 'api.example.com',
+    port: 8000,
+    path: '/api/orders',
+    query: '',
+    headers: new HeaderMap(),
+    peerIp: '203.0.113.7',
+    ...over,
+  };
+}
+
+export function fakeContext(over: Partial<IncomingRequest> = {}, extra: Partial<RequestContext> = {}): RequestContext {
+  const request = fakeRequest(over);
+  return {
+    request,
+    clientIp: request.peerIp,
+    upstream: { method: request.method, host: request.host, path: request.path, headers: request.headers.clone() },
+    vars: {},
+    ...extra,
+  };
+}
+
+export function fakeHost(nowMs: number, replica = 'gw-0'): PluginHost {
+  return { now: () => nowMs, draw: () => 0, replica };
+}
+
+/** An in-memory Redis stand-in with relative TTLs set on key creation, like INCR + EXPIRE. */
+export class FakeStore {
+  private readonly keys = new Map<string, { value: number; expiresAt: number }>();
+  down = false;
+
+  apply(ops: readonly StoreOp[], nowMs: number): EffectResult {
+    if (this.down) return { ok: false, error: 'connection refused' };
+    const values = ops.map((op) => {
+      const e = this.keys.get(op.key);
+      const live = e && e.expiresAt > nowMs ? e : undefined;
+      if (op.op === 'get') return live ? live.value : null;
+      const next = { value: (live?.value ?? 0) + op.by, expiresAt: live ? live.expiresAt : nowMs + op.ttlMs };
+      this.keys.set(op.key, next);
+      return next.value;
+    });
+    return { ok: true, values };
+  }
+
+  value(key: string): number | undefined {
+    return this.keys.get(key)?.value;
+  }
+}
+
+/** Answers every `wait` of a verdict chain from the store at `nowMs`; returns the final verdict and the effects seen. */
+export function settle(v: Verdict, store: FakeStore, nowMs: number): { verdict: Verdict; effects: StoreOp[][] } {
+  const effects: StoreOp[][] = [];
+  let cur = v;
+  while (cur.kind === 'wait') {
+    if (cur.effect.type !== 'store') throw new Error('unexpected effect');
+    effects.push(cur.effect.ops);
+    cur = cur.resume(store.apply(cur.effect.ops, nowMs));
+  }
+  return { verdict: cur, effects };
+}

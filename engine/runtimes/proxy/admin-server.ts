@@ -1,0 +1,44 @@
+/**
+ * The admin listener: health and readiness for orchestrators, the loaded config, a basic metrics
+ * exposition, and the live trace as Server-Sent Events so the lab can attach to a running proxy.
+ */
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { ProxyServer } from './proxy-server.ts';
+import { MetricsRegistry } from '../../observe/metrics.ts';
+
+export async function startAdmin(proxy: ProxyServer, host: string, port: number): Promise<{ server: Server; address: AddressInfo }> {
+  const metrics = new MetricsRegistry();
+  proxy.sink.subscribe((e) => metrics.add(e));
+  const server = createServer((req, res) => {
+    const path = (req.url ?? '/').split('?')[0];
+    switch (path) {
+      case '/healthz':
+        res.writeHead(200, { 'content-type': 'text/plain' }).end('ok\n');
+        return;
+      case '/readyz':
+        res.writeHead(proxy.ready ? 200 : 503, { 'content-type': 'text/plain' }).end(proxy.ready ? 'ready\n' : 'draining\n');
+        return;
+      case '/config':
+        res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(proxy.ir, null, 2));
+        return;
+      case '/metrics':
+        res.writeHead(200, { 'content-type': 'text/plain; version=0.0.4; charset=utf-8' }).end(metrics.exposition());
+        return;
+      case '/trace': {
+        res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache', connection: 'keep-alive' });
+        for (const e of proxy.sink.recent()) res.write(`data: ${JSON.stringify(e)}\n\n`);
+        const unsubscribe = proxy.sink.subscribe((e) => res.write(`data: ${JSON.stringify(e)}\n\n`));
+        req.on('close', unsubscribe);
+        return;
+      }
+      default:
+        res.writeHead(404, { 'content-type': 'text/plain' }).end('not found: try /healthz /readyz /config /metrics /trace\n');
+    }
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, host, () => resolve());
+  });
+  return { server, address: server.address() as AddressInfo };
+}

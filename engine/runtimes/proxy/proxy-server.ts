@@ -1,0 +1,273 @@
+/**
+ * The proxy host: the same Gateway pipeline the simulation runs, on node:http(s) listeners with the
+ * wall clock, undici upstreams and a real counter store. A config reload swaps the pipeline for new
+ * requests while in-flight ones finish on the old one; a drain stops accepting and waits.
+ */
+import { createServer as createHttpServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { createServer as createHttpsServer } from 'node:https';
+import type { AddressInfo } from 'node:net';
+import { keyedDraw } from '../../core/rng.ts';
+import type { GatewayIR } from '../../config/ir.ts';
+import { Gateway } from '../../pipeline/gateway.ts';
+import { HeaderMap } from '../../pipeline/headers.ts';
+import type { PipelineHost } from '../../pipeline/host.ts';
+import type { Effect, EffectResult, IncomingRequest } from '../../pipeline/types.ts';
+import type { TraceLevel } from '../../trace/events.ts';
+import { LiveSink } from './live-sink.ts';
+import type { CounterStore } from './stores.ts';
+import { createUpstreamClient, type UpstreamClient } from './upstream-client.ts';
+import { normalizePeer } from './peer.ts';
+
+export interface ProxyOptions {
+  ir: GatewayIR;
+  host?: string;
+  port?: number;
+  tls?: { cert: string; key: string };
+  store: CounterStore;
+  seed?: number;
+  /** Added to the wall clock, so calendar windows fall where a scenario puts them (verify). */
+  clockOffsetMs?: number;
+  /** When set, a request's id is taken from this header (verify mode) so keyed draws match the sim. */
+  requestIdHeader?: string;
+  level?: TraceLevel;
+  /** The replica name in the trace ("gw-0"). */
+  replica?: string;
+}
+
+export class ProxyServer {
+  readonly sink: LiveSink;
+  private gateway: Gateway;
+  private server?: Server;
+  private readonly upstream: UpstreamClient;
+  private readonly startedAt = Date.now();
+  private counter = 0;
+  private inFlight = 0;
+  private draining = false;
+  private idleWaiters: Array<() => void> = [];
+
+  constructor(private readonly opts: ProxyOptions) {
+    this.sink = new LiveSink(opts.level ?? 'decisions');
+    this.gateway = new Gateway(opts.ir, opts.replica ?? 'gw-0');
+    this.upstream = createUpstreamClient();
+  }
+
+  get ir(): GatewayIR {
+    return this.gateway.ir;
+  }
+
+  get ready(): boolean {
+    return !!this.server?.listening && !this.draining;
+  }
+
+  now(): number {
+    return Date.now() + (this.opts.clockOffsetMs ?? 0);
+  }
+
+  async start(): Promise<AddressInfo> {
+    const handler = (req: IncomingMessage, res: ServerResponse) => this.onRequest(req, res);
+    this.server = this.opts.tls ? createHttpsServer({ cert: this.opts.tls.cert, key: this.opts.tls.key }, handler) : createHttpServer(handler);
+    // Bound slow clients: a header that never finishes must not hold a connection forever.
+    this.server.headersTimeout = 10_000;
+    this.server.requestTimeout = 60_000;
+    this.server.keepAliveTimeout = 5_000;
+    await new Promise<void>((resolve, reject) => {
+      this.server!.once('error', reject);
+      this.server!.listen(this.opts.port ?? 8000, this.opts.host ?? '127.0.0.1', () => resolve());
+    });
+    return this.server.address() as AddressInfo;
+  }
+
+  /** New requests use the new config; requests already inside keep the pipeline they started with. */
+  reload(ir: GatewayIR): void {
+    this.gateway = new Gateway(ir, this.opts.replica ?? 'gw-0');
+    this.sink.emit({
+      type: 'config.load',
+      t: this.traceTime(),
+      replica: this.opts.replica ?? 'gw-0',
+      dialect: ir.dialect,
+      routes: ir.routes.length,
+      plugins: ir.plugins.map((p) => p.plugin),
+    });
+  }
+
+  /** Stops accepting, waits for in-flight requests (up to graceMs), then closes everything. */
+  async drain(graceMs: number): Promise<{ dropped: number }> {
+    this.draining = true;
+    const closed = new Promise<void>((resolve) => (this.server ? this.server.close(() => resolve()) : resolve()));
+    this.server?.closeIdleConnections();
+    const idle = new Promise<void>((resolve) => (this.inFlight === 0 ? resolve() : this.idleWaiters.push(resolve)));
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<'timeout'>((resolve) => (timer = setTimeout(() => resolve('timeout'), graceMs)));
+    const outcome = await Promise.race([idle.then(() => 'idle' as const), timeout]);
+    clearTimeout(timer);
+    const dropped = outcome === 'timeout' ? this.inFlight : 0;
+    this.server?.closeAllConnections();
+    await closed;
+    await this.upstream.close();
+    await this.opts.store.close();
+    return { dropped };
+  }
+
+  private traceTime(): number {
+    return Date.now() - this.startedAt;
+  }
+
+  private host(replica: string): PipelineHost {
+    const seed = this.opts.seed ?? 1;
+    return {
+      replica,
+      sink: this.sink,
+      now: () => this.now(),
+      traceTime: () => this.traceTime(),
+      draw: (purpose, id, index) => keyedDraw(seed, purpose, id, index),
+      perform: (effect, requestId, plugin, done) => this.perform(effect, requestId, plugin, done),
+      callUpstream: (call, done) => {
+        this.upstream.call(call).then(done, (e: unknown) => done({ ok: false, failure: 'connect', message: String(e) }));
+      },
+    };
+  }
+
+  private perform(effect: Effect, requestId: string, plugin: string, done: (r: EffectResult) => void): void {
+    const t = this.traceTime();
+    if (this.sink.wants('effect.start')) this.sink.emit({ type: 'effect.start', t, req: requestId, plugin, effect: effect.type });
+    const finish = (result: EffectResult): void => {
+      if (this.sink.wants('effect.end')) {
+        this.sink.emit({ type: 'effect.end', t: this.traceTime(), req: requestId, plugin, ok: result.ok, ...(result.ok ? {} : { detail: result.error }) });
+      }
+      done(result);
+    };
+    let work: Promise<EffectResult>;
+    switch (effect.type) {
+      case 'store':
+        work = this.opts.store.apply(effect.ops);
+        break;
+      case 'http':
+        work = callout(effect);
+        break;
+      case 'async':
+        work = effect.run().then(
+          (value): EffectResult => ({ ok: true, value }),
+          (e: unknown): EffectResult => ({ ok: false, error: String(e) }),
+        );
+        break;
+    }
+    work.then(finish, (e: unknown) => finish({ ok: false, error: String(e) }));
+  }
+
+  private onRequest(req: IncomingMessage, res: ServerResponse): void {
+    this.inFlight++;
+    const gateway = this.gateway;
+    const replica = gateway.replica;
+    const host = this.host(replica);
+    const request = this.toIncoming(req);
+    const receivedAt = this.traceTime();
+    if (this.sink.wants('request.start')) {
+      this.sink.emit({
+        type: 'request.start',
+        t: receivedAt,
+        req: request.id,
+        client: request.peerIp,
+        replica,
+        method: request.method,
+        url: `${request.scheme}://${request.host}${request.path}${request.query ? `?${request.query}` : ''}`,
+        peerIp: request.peerIp,
+        ...(this.sink.level === 'full' ? { headers: request.headers.toJSON() } : {}),
+      });
+    }
+    let finished = false;
+    const settle = (): void => {
+      if (finished) return;
+      finished = true;
+      this.inFlight--;
+      if (this.inFlight === 0) for (const w of this.idleWaiters.splice(0)) w();
+    };
+    res.on('close', settle);
+    gateway.handle(request, host, (handled) => {
+      const response = handled.response;
+      const gatewayDone = this.traceTime();
+      try {
+        res.statusCode = response.status;
+        for (const name of response.headers.names()) {
+          const values = response.headers.getAll(name);
+          res.setHeader(name, values.length === 1 ? (values[0] as string) : values);
+        }
+      } catch (e) {
+        // A header value Node refuses (a plugin bug or hostile upstream): answer 502, never crash.
+        res.statusCode = 502;
+        res.setHeader('content-type', 'text/plain');
+        res.end(`bad response header: ${e instanceof Error ? e.message : String(e)}\n`);
+        return;
+      }
+      res.on('finish', () => {
+        this.sink.emit({
+          type: 'request.end',
+          t: this.traceTime(),
+          req: request.id,
+          client: request.peerIp,
+          replica,
+          status: response.status,
+          source: response.source,
+          route: handled.ctx.match?.route.name ?? null,
+          service: handled.ctx.match?.service?.name ?? null,
+          ms: this.traceTime() - receivedAt,
+          gatewayMs: Math.max(0, gatewayDone - receivedAt - (handled.upstreamMs ?? 0)),
+          upstreamMs: handled.upstreamMs,
+          ...(this.sink.level === 'full' ? { headers: response.headers.toJSON() } : {}),
+        });
+      });
+      const stream = response.stream as (NodeJS.ReadableStream & { destroy?: (e?: Error) => void }) | undefined;
+      if (stream) {
+        stream.on('error', () => res.destroy());
+        stream.pipe(res);
+      } else {
+        res.end(response.body ?? '');
+      }
+    });
+  }
+
+  private toIncoming(req: IncomingMessage): IncomingRequest {
+    const headers = new HeaderMap();
+    const raw = req.rawHeaders;
+    for (let i = 0; i + 1 < raw.length; i += 2) headers.append(raw[i] as string, raw[i + 1] as string);
+    const url = req.url ?? '/';
+    const q = url.indexOf('?');
+    const idHeader = this.opts.requestIdHeader;
+    const given = idHeader ? headers.get(idHeader) : undefined;
+    if (idHeader) headers.delete(idHeader);
+    const hasBody = req.headers['content-length'] !== undefined || req.headers['transfer-encoding'] !== undefined;
+    return {
+      id: given ?? `req-${++this.counter}`,
+      method: req.method ?? 'GET',
+      scheme: this.opts.tls ? 'https' : 'http',
+      host: headers.get('host') ?? '',
+      port: req.socket.localPort ?? this.opts.port ?? 0,
+      path: q < 0 ? url : url.slice(0, q),
+      query: q < 0 ? '' : url.slice(q + 1),
+      headers,
+      ...(hasBody ? { stream: req } : {}),
+      peerIp: normalizePeer(req.socket.remoteAddress ?? ''),
+    };
+  }
+}
+
+/** An HTTP callout (forward auth, JWKS) through undici's global dispatcher. */
+async function callout(effect: Extract<Effect, { type: 'http' }>): Promise<EffectResult> {
+  const { request } = await import('undici');
+  try {
+    const res = await request(effect.url, {
+      method: effect.method as 'GET',
+      headers: effect.headers.flat(),
+      body: effect.body,
+      headersTimeout: effect.timeoutMs,
+      bodyTimeout: effect.timeoutMs,
+    });
+    const headers: Array<[string, string]> = [];
+    for (const [n, v] of Object.entries(res.headers)) {
+      if (v === undefined) continue;
+      for (const one of Array.isArray(v) ? v : [v]) headers.push([n, one]);
+    }
+    return { ok: true, status: res.statusCode, headers, body: await res.body.text() };
+  } catch (e) {
+    return { ok: false, error: e instanceof Error ? e.message : String(e) };
+  }
+}

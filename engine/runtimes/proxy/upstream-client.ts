@@ -1,0 +1,69 @@
+/**
+ * Upstream calls through undici: one keep-alive Agent for every target, bodies streamed both ways.
+ * Failures become the pipeline's two kinds — could not connect (502) or did not answer in time (504).
+ */
+import { Agent, errors as undiciErrors } from 'undici';
+import type { Readable } from 'node:stream';
+import { HeaderMap } from '../../pipeline/headers.ts';
+import type { UpstreamAnswer, UpstreamCall } from '../../pipeline/host.ts';
+import { stripHopByHop } from '../../net/hop-by-hop.ts';
+
+export interface UpstreamClient {
+  call(call: UpstreamCall): Promise<UpstreamAnswer>;
+  close(): Promise<void>;
+}
+
+/** Headers undici refuses to send or that only the connection may set. */
+const NEVER_FORWARD = new Set(['connection', 'keep-alive', 'transfer-encoding', 'upgrade', 'expect', 'te', 'trailer', 'proxy-connection']);
+
+export function createUpstreamClient(): UpstreamClient {
+  const agent = new Agent({ keepAliveTimeout: 30_000, connections: 256, pipelining: 1 });
+  return {
+    async call(call) {
+      const headers: string[] = [];
+      // The dialect already removed what its gateway removes (Kong keeps Proxy-Authorization, for
+      // one); here only what undici cannot send goes.
+      for (const [name, value] of call.request.headers.list()) {
+        if (NEVER_FORWARD.has(name.toLowerCase())) continue;
+        headers.push(name, value);
+      }
+      const origin = `${call.scheme}://${call.target.host}:${call.target.port}`;
+      const body = call.request.stream ?? call.request.body;
+      try {
+        const res = await agent.request({
+          origin,
+          path: call.request.path,
+          method: call.request.method as 'GET',
+          headers,
+          body: body as Readable | string | undefined,
+          headersTimeout: call.service.readTimeoutMs,
+          bodyTimeout: call.service.readTimeoutMs,
+        });
+        const responseHeaders = new HeaderMap();
+        for (const [name, value] of Object.entries(res.headers)) {
+          if (value === undefined) continue;
+          for (const one of Array.isArray(value) ? value : [value]) responseHeaders.append(name, one);
+        }
+        stripHopByHop(responseHeaders);
+        return { ok: true, status: res.statusCode, headers: responseHeaders, stream: res.body };
+      } catch (e) {
+        return failure(e, origin);
+      }
+    },
+    close: () => agent.close(),
+  };
+}
+
+function failure(e: unknown, origin: string): UpstreamAnswer {
+  const message = e instanceof Error ? e.message : String(e);
+  const code = (e as { code?: string }).code ?? '';
+  if (
+    e instanceof undiciErrors.HeadersTimeoutError ||
+    e instanceof undiciErrors.BodyTimeoutError ||
+    code === 'UND_ERR_HEADERS_TIMEOUT' ||
+    code === 'UND_ERR_BODY_TIMEOUT'
+  ) {
+    return { ok: false, failure: 'timeout', message: `${origin} did not answer in time (${message})` };
+  }
+  return { ok: false, failure: 'connect', message: `${origin}: ${code || message}` };
+}
