@@ -92,6 +92,7 @@ export function instantAt(ctx: ConvertContext, value: unknown, path: JsonPath): 
   return r.ms;
 }
 
-export function rateAt(_ctx: ConvertContext, value: unknown): number {
+/** Requests per second; the schema has checked the syntax, so 0 only stands in for the impossible. */
+export function rateOf(value: unknown): number {
   return ratePerSecond(value) ?? 0;
 }

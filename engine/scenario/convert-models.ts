@@ -6,7 +6,7 @@ import ipaddr from 'ipaddr.js';
 import type { JsonPath } from '../config/yaml-source.ts';
 import type { BackendSpec, ClientSpec, LatencyModel, TrafficSpec } from './types.ts';
 import type { RawBackend, RawBody, RawClient, RawHeaders, RawLatency, RawTraffic } from './raw.ts';
-import { durationAt, instantAt, rateAt, report, type ConvertContext } from './convert-context.ts';
+import { durationAt, instantAt, rateOf, report, type ConvertContext } from './convert-context.ts';
 
 export function latencyModel(ctx: ConvertContext, raw: RawLatency | undefined, path: JsonPath): LatencyModel {
   if (raw === undefined || typeof raw !== 'object') return { kind: 'constant', ms: durationAt(ctx, raw ?? 0, path) };
@@ -60,11 +60,11 @@ function traffic(ctx: ConvertContext, raw: RawTraffic, path: JsonPath): TrafficS
     const spacingMs = raw.burst.spacing === undefined ? 0 : durationAt(ctx, raw.burst.spacing, [...p, 'spacing']);
     return { kind: 'burst', atMs: instantAt(ctx, raw.burst.at, [...p, 'at']), count: raw.burst.count, spacingMs };
   }
-  if (raw.constant) return { kind: 'constant', rate: rateAt(ctx, raw.constant.rate), ...window(ctx, raw.constant, [...path, 'constant']) };
-  if (raw.poisson) return { kind: 'poisson', rate: rateAt(ctx, raw.poisson.rate), ...window(ctx, raw.poisson, [...path, 'poisson']) };
+  if (raw.constant) return { kind: 'constant', rate: rateOf(raw.constant.rate), ...window(ctx, raw.constant, [...path, 'constant']) };
+  if (raw.poisson) return { kind: 'poisson', rate: rateOf(raw.poisson.rate), ...window(ctx, raw.poisson, [...path, 'poisson']) };
   if (raw.ramp) {
     const w = window(ctx, raw.ramp, [...path, 'ramp']);
-    return { kind: 'ramp', startRate: rateAt(ctx, raw.ramp.startRate), endRate: rateAt(ctx, raw.ramp.endRate), ...w };
+    return { kind: 'ramp', startRate: rateOf(raw.ramp.startRate), endRate: rateOf(raw.ramp.endRate), ...w };
   }
   const list = raw.at ?? [];
   return { kind: 'list', atMs: list.map((v, i) => instantAt(ctx, v, [...path, 'at', i])).sort((a, b) => a - b) };

@@ -33,6 +33,7 @@ export function nearest(word: string, candidates: Iterable<string>): string | un
       bestScore = score;
     }
   }
-  const limit = Math.max(2, Math.ceil(word.length / 3));
+  // Replacing the whole word is not a typo: `b` is not a misspelling of `a`.
+  const limit = Math.min(Math.max(2, Math.ceil(word.length / 3)), word.length - 0.5);
   return bestScore <= limit ? best : undefined;
 }

@@ -64,7 +64,7 @@ export interface RawExpectation {
   variants?: string[];
   count?: RawWindow & { client?: string; status?: number };
   status?: { request: string };
-  decision?: { request: string; plugin: string; field: 'verdict' | 'status' | 'reason' };
+  decision?: { request: string; plugin: string; field: 'verdict' | 'status' | 'reason'; phase?: string };
   header?: { request: string; name: string; side?: 'response' | 'upstream' };
   latency?: RawWindow & { client?: string; percentile: number; measure?: 'total' | 'gateway' | 'upstream' };
   state?: { at: RawInstant; plugin: string; replica?: string; path: string };

@@ -7,7 +7,7 @@ import type { ErrorObject } from 'ajv';
 import type { Diagnostic, ErrorCode } from '../core/errors.ts';
 import type { SourceMap } from '../config/yaml-source.ts';
 import { nearest } from './edit-distance.ts';
-import { validateAgainstSchema } from './schema.ts';
+import { schemaPointerOf, validateAgainstSchema } from './schema.ts';
 import {
   choiceFor,
   describeValue,
@@ -93,8 +93,14 @@ function prune(errors: ErrorObject[]): ErrorObject[] {
   return errors.filter((e) => !drop.has(e));
 }
 
+/** The error with its schema path made absolute within the schema file (see schemaPointerOf). */
+function absolute(e: ErrorObject): ErrorObject {
+  const at = schemaPointerOf(e.parentSchema);
+  return at === undefined ? e : { ...e, schemaPath: `${at}/${e.keyword}` };
+}
+
 export function explainSchemaErrors(errors: ErrorObject[], map: SourceMap): Diagnostic[] {
-  const kept = prune(errors);
+  const kept = prune(errors.map(absolute));
   // Typos explain missing keys: `clinets` unknown + `clients` missing is one mistake, reported once.
   const typoFixes = new Map<string, Set<string>>();
   for (const e of kept) {
@@ -114,7 +120,7 @@ export function explainSchemaErrors(errors: ErrorObject[], map: SourceMap): Diag
 }
 
 function isChoiceError(e: ErrorObject): boolean {
-  if (e.keyword === 'oneOf') return isKeyChoice(e) && choiceFor(e.schemaPath) !== undefined;
+  if (e.keyword === 'oneOf') return isKeyChoice(e);
   return (e.keyword === 'minProperties' || e.keyword === 'maxProperties') && choiceFor(e.schemaPath) !== undefined;
 }
 
@@ -141,7 +147,10 @@ function explain(e: ErrorObject, map: SourceMap): Diagnostic | undefined {
       const props = (e.parentSchema as { properties?: Record<string, { description?: string }> }).properties;
       const what = firstSentence(props?.[missing]?.description);
       const where = path.length === 0 ? '' : ` in ${field}`;
-      return diag('GL_E_SCHEMA', `missing required field '${missing}'${where}`, `add ${missing}${what ? `: ${what}` : ''}`, map, path);
+      // A variant's `null` that deleted the field is the better place to point, when there is one.
+      const deleted = map.has([...path, missing]);
+      const hint = deleted ? `this patch deletes ${missing}, which is required` : `add ${missing}${what ? `: ${what}` : ''}`;
+      return diag('GL_E_SCHEMA', `missing required field '${missing}'${where}`, hint, map, deleted ? [...path, missing] : path, deleted);
     }
     case 'type': {
       const expected =
@@ -165,8 +174,8 @@ function explain(e: ErrorObject, map: SourceMap): Diagnostic | undefined {
         const fix = kebab(String(e.data));
         return diag(text.code, `${quote(e.data)} is not kebab-case`, fix ? `write it as '${fix}'` : text.hint, map, path);
       }
-      const not = kind === 'instant' ? 'is neither an offset from start nor a UTC instant' : `is not ${text.noun}`;
-      return diag(text.code, `${quote(e.data)} ${not}`, text.hint, map, path);
+      if (kind === 'instant') return explainInstant(e.data, map, path);
+      return diag(text.code, `${quote(e.data)} is not ${text.noun}`, text.hint, map, path);
     }
     case 'minimum':
     case 'maximum':
@@ -216,7 +225,7 @@ function explainBound(
   if (kind === 'duration' || kind === 'instant') {
     // The schema admits only the number 0 here; any other bare number is a duration without its unit.
     const text = KIND_TEXT[kind];
-    return diag(text.code, `${n} has no unit, so it is not ${text.noun}`, `write ${Math.abs(n)}s or ${Math.abs(n)}ms: ${text.hint}`, map, path);
+    return diag(text.code, `${n} has no unit, so it is not ${text.noun}`, `add a unit, such as ${Math.abs(n)}s or ${Math.abs(n)}ms (Go-style durations: 59s, 1m1s, 250ms)`, map, path);
   }
   if (kind === 'rate' || kind === 'tolerance') {
     return diag(KIND_TEXT[kind].code, `${field} cannot be negative, got ${n}`, KIND_TEXT[kind].hint, map, path);
@@ -224,6 +233,23 @@ function explainBound(
   const limit = Number(e.params.limit);
   const bound = e.keyword === 'minimum' ? `at least ${limit}` : `at most ${limit}`;
   return diag('GL_E_SCHEMA', `${field} must be ${bound}, got ${n}`, firstSentence(description), map, path);
+}
+
+/**
+ * An instant is either kind of text; answer for the kind the author was evidently writing, so `5 sec`
+ * gets the duration advice and `2026-01-01 12:00` the timestamp advice.
+ */
+function explainInstant(data: unknown, map: SourceMap, path: Path): Diagnostic {
+  if (typeof data === 'string' && /^\d{4}-/.test(data)) {
+    return diag('GL_E_INSTANT', `${quote(data)} is not an ISO-8601 UTC instant`, KIND_TEXT.isoInstant.hint, map, path);
+  }
+  return diag(
+    'GL_E_DURATION',
+    `${quote(data)} is not a duration (an offset from start)`,
+    `${KIND_TEXT.duration.hint}, or a UTC time such as 2026-01-01T12:01:30Z`,
+    map,
+    path,
+  );
 }
 
 function explainChoice(e: ErrorObject, map: SourceMap, path: Path): Diagnostic {

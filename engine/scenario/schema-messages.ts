@@ -66,7 +66,8 @@ export function expectedTypes(types: unknown): string {
   const list = Array.isArray(types) ? types.map(String) : String(types).split(',');
   // `integer` already implies a number, so "a number or an integer" reads as noise.
   const shown = list.includes('number') ? list.filter((t) => t !== 'integer') : list;
-  return shown.map((t) => TYPE_NOUNS[t] ?? t).join(' or ');
+  const words = shown.map((t) => (t === 'boolean' && shown.length > 1 ? 'a boolean' : (TYPE_NOUNS[t] ?? t)));
+  return words.length <= 1 ? (words[0] ?? 'a value') : `${words.slice(0, -1).join(', ')} or ${words[words.length - 1]}`;
 }
 
 /** How YAML shows this value to its author. */
@@ -115,5 +116,5 @@ export function typeHint(expected: string, got: unknown, description: unknown, f
   if (expected.includes('a list') && typeof got === 'object') return "start each item with '- '";
   if (expected.includes('a mapping') && typeof got === 'string') return 'put the fields on their own lines below the key, indented';
   const what = firstSentence(description);
-  return what ? `${field}: ${what}` : `write ${expected} here`;
+  return what ? `write ${expected} here; ${field}: ${what}` : `write ${expected} here`;
 }

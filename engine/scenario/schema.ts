@@ -34,3 +34,24 @@ export function validateAgainstSchema(value: unknown): ErrorObject[] {
   const validate = validator();
   return validate(value) ? [] : [...(validate.errors ?? [])];
 }
+
+let pointers: WeakMap<object, string> | undefined;
+
+/**
+ * Where a subschema object sits in the schema file ("#/definitions/latency"). ajv reports schema paths
+ * relative to each compiled $ref target ("#/oneOf"), which cannot tell a traffic item from a gateway;
+ * with `verbose` it hands back the subschema object itself, and this finds it.
+ */
+export function schemaPointerOf(subschema: unknown): string | undefined {
+  if (!pointers) {
+    const map = new WeakMap<object, string>();
+    const walk = (node: unknown, at: string): void => {
+      if (typeof node !== 'object' || node === null) return;
+      if (!map.has(node)) map.set(node, at);
+      for (const [k, v] of Object.entries(node)) walk(v, `${at}/${k.replace(/~/g, '~0').replace(/\//g, '~1')}`);
+    };
+    walk(schemaJson, '#');
+    pointers = map;
+  }
+  return typeof subschema === 'object' && subschema !== null ? pointers.get(subschema) : undefined;
+}

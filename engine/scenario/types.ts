@@ -80,13 +80,22 @@ export interface GatewaySpec {
 export type Matcher =
   | { equals: number | string | boolean }
   | { between: [number, number] }
-  | { approx: number; tolerance: number; relative: boolean };
+  | { approx: number; tolerance: number; relative: boolean }
+  /** Passes when the value, as text, contains this text (for reasons and header values). */
+  | { contains: string };
 
 export type ExpectationSubject =
   /** Count of requests ending with a status (or any), for a client (or all), in [fromMs, toMs). */
   | { kind: 'count'; client?: string; status?: number; fromMs: number; toMs: number }
   /** The decision one stage made for one request. */
-  | { kind: 'decision'; request: string; plugin: string; field: 'verdict' | 'status' | 'reason' }
+  | {
+      kind: 'decision';
+      request: string;
+      plugin: string;
+      field: 'verdict' | 'status' | 'reason';
+      /** Only decisions made in this pipeline phase (access, response, ...); default: any phase. */
+      phase?: string;
+    }
   /** A response header value the client received for one request. */
   | { kind: 'header'; request: string; name: string; side: 'response' | 'upstream' }
   /** The status one request ended with. */
@@ -142,4 +151,11 @@ export interface Scenario {
   /** Instants at which the sim snapshots plugin state (from `state` expectations). */
   snapshotsAtMs: number[];
   map: SourceMap;
+  /** Which variant this is: `base` for the file as written. */
+  variant?: string;
+  /**
+   * The parsed YAML of the whole file before conversion and before any patch, with its source map:
+   * what applyVariant patches, so a variant of a variant still starts from the file as written.
+   */
+  source?: { value: unknown; map: SourceMap };
 }

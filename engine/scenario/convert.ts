@@ -1,0 +1,124 @@
+/**
+ * From a schema-valid parsed scenario to the `Scenario` the sim consumes: milliseconds, rates per
+ * second, config sources with their own source maps, and every cross-reference checked.
+ */
+import type { Diagnostic } from '../core/errors.ts';
+import type { SourceMap } from '../config/yaml-source.ts';
+import type { Expectation, Scenario, TimedEvent, VariantSpec } from './types.ts';
+import type { RawScenario } from './raw.ts';
+import { durationAt, instantAt, report, type ConvertContext, type SafeReader } from './convert-context.ts';
+import { backends, clients, latencyModel } from './convert-models.ts';
+import { gatewaySpec } from './convert-gateway.ts';
+import { expectation, type ExpectRefs } from './convert-expect.ts';
+import { nearest } from './edit-distance.ts';
+import { parseIsoInstant } from './instants.ts';
+
+export interface ConvertInput {
+  /** The parsed YAML value; the schema has already accepted it. */
+  value: unknown;
+  map: SourceMap;
+  file: string;
+  read: SafeReader;
+  /** Which variant this value is (`base` for the file as written). */
+  variant: string;
+}
+
+export function convertScenario(input: ConvertInput): { scenario: Scenario; diagnostics: Diagnostic[] } {
+  const raw = input.value as RawScenario;
+  const ctx: ConvertContext = {
+    file: input.file,
+    map: input.map,
+    read: input.read,
+    diagnostics: [],
+    startMs: 0,
+    durationMs: Infinity,
+  };
+  const start = parseIsoInstant(raw.start);
+  if (start === undefined) report(ctx, 'GL_E_INSTANT', ['start'], `'${raw.start}' is not a real UTC time`, 'check the month, day and time fields');
+  ctx.startMs = start ?? 0;
+  const durationMs = durationAt(ctx, raw.duration, ['duration']);
+  if (durationMs === 0) report(ctx, 'GL_E_DURATION', ['duration'], 'the scenario duration must be longer than 0', 'give the run a length, such as 1m');
+  ctx.durationMs = durationMs;
+
+  const replicas = raw.replicas ?? 1;
+  const variantNames = Object.keys(raw.variants ?? {});
+  for (const name of variantNames) {
+    if (name === 'base') {
+      report(ctx, 'GL_E_VARIANT', ['variants', 'base'], "'base' names the scenario as written and cannot be a variant", 'choose another name', { key: true });
+    }
+    const patch = raw.variants?.[name]?.patch ?? {};
+    if (Object.prototype.hasOwnProperty.call(patch, 'variants')) {
+      report(ctx, 'GL_E_VARIANT', ['variants', name, 'patch', 'variants'], 'a variant cannot patch the variants', 'remove variants from the patch', { key: true });
+    }
+  }
+  const clientSpecs = clients(ctx, raw.clients);
+  const backendSpecs = backends(ctx, raw.backends ?? []);
+  const refs: ExpectRefs = { variant: input.variant, clients: clientSpecs.map((c) => c.id), variants: ['base', ...variantNames], replicas };
+
+  const expect: Expectation[] = (raw.expect ?? []).map((e, i) => expectation(ctx, e, ['expect', i], refs));
+  const variants: VariantSpec[] = [{ name: 'base', title: raw.title, verify: raw.verify ?? false, patch: {}, path: [] }];
+  for (const name of variantNames) {
+    const v = raw.variants?.[name];
+    if (!v) continue;
+    variants.push({ name, ...(v.title !== undefined ? { title: v.title } : {}), verify: v.verify ?? false, patch: v.patch, path: ['variants', name] });
+    (v.expect ?? []).forEach((e, i) => expect.push(expectation(ctx, e, ['variants', name, 'expect', i], refs, name)));
+  }
+
+  const scenario: Scenario = {
+    file: input.file,
+    id: raw.id,
+    title: raw.title,
+    topic: raw.topic,
+    summary: raw.summary,
+    tags: [...(raw.tags ?? [])],
+    start: ctx.startMs,
+    seed: raw.seed ?? 1,
+    durationMs,
+    gateway: gatewaySpec(ctx, raw.gateway, ['gateway']),
+    replicas,
+    frontBalancer: raw.frontBalancer ?? 'round-robin',
+    network: {
+      clientToGateway: latencyModel(ctx, raw.network?.clientToGateway, ['network', 'clientToGateway']),
+      gatewayToBackend: latencyModel(ctx, raw.network?.gatewayToBackend, ['network', 'gatewayToBackend']),
+    },
+    clients: clientSpecs,
+    backends: backendSpecs,
+    events: events(ctx, raw, backendSpecs.map((b) => b.name)),
+    narration: (raw.narration ?? [])
+      .map((n, i) => ({ atMs: instantAt(ctx, n.at, ['narration', i, 'at']), text: n.text }))
+      // Stable sort: captions written for the same instant keep their order.
+      .sort((a, b) => a.atMs - b.atMs),
+    variants,
+    expect,
+    snapshotsAtMs: snapshots(expect),
+    map: input.map,
+  };
+  return { scenario, diagnostics: ctx.diagnostics };
+}
+
+function events(ctx: ConvertContext, raw: RawScenario, backendNames: string[]): TimedEvent[] {
+  const out: TimedEvent[] = [];
+  (raw.events ?? []).forEach((e, i) => {
+    const path = ['events', i];
+    const atMs = instantAt(ctx, e.at, [...path, 'at']);
+    if (e.outage) {
+      const target = e.outage.backend;
+      if (!backendNames.includes(target)) {
+        const guess = nearest(target, backendNames);
+        report(ctx, 'GL_E_SCHEMA', [...path, 'outage', 'backend'], `unknown backend '${target}'`, guess ? `did you mean '${guess}'?` : 'name one of the scenario backends');
+      }
+      const durationMs = e.outage.duration === undefined ? Infinity : durationAt(ctx, e.outage.duration, [...path, 'outage', 'duration']);
+      out.push({ kind: 'outage', atMs, target, durationMs });
+    } else if (e.config) {
+      out.push({ kind: 'config', atMs, gateway: gatewaySpec(ctx, e.config, [...path, 'config']) });
+    }
+  });
+  // Stable: events at the same instant fire in the order written, as the event queue would.
+  return out.sort((a, b) => a.atMs - b.atMs);
+}
+
+function snapshots(expect: Expectation[]): number[] {
+  const at = new Set<number>();
+  for (const e of expect) if (e.subject.kind === 'state') at.add(e.subject.atMs);
+  return [...at].sort((a, b) => a - b);
+}

@@ -1,0 +1,195 @@
+/**
+ * Checks a scenario's expectations against a run's trace. The trace is the only input (design.md: one
+ * trace, every consumer), so `gatelab check`, the lab and the golden tests agree on what passed.
+ */
+import type { SourceLoc } from '../core/errors.ts';
+import type { HeaderRecord, PluginDecisionEvent, PluginStateEvent, RequestEndEvent, TraceEvent, UpstreamSendEvent } from '../trace/events.ts';
+import type { Expectation, ExpectationSubject, Matcher, Scenario } from './types.ts';
+import { describeMatcher, describeSubject, formatValue } from './expect-describe.ts';
+
+export interface ExpectationResult {
+  name: string;
+  pass: boolean;
+  expected: string;
+  actual: string;
+  /** `file:line:col: <subject>: expected <x>, got <y>` — one line, ready to print. */
+  message: string;
+  loc: SourceLoc;
+}
+
+/** What a subject measured, or why there is nothing to measure. */
+type Measured = { value: number | string | boolean } | { missing: string };
+
+export function evaluateExpectations(
+  expectations: Expectation[],
+  events: TraceEvent[],
+  variant: string,
+  scenario: Scenario,
+): ExpectationResult[] {
+  const index = indexTrace(events);
+  const out: ExpectationResult[] = [];
+  for (const e of expectations) {
+    if (e.variants && !e.variants.includes(variant)) continue;
+    const measured = measure(e.subject, index);
+    const expected = describeMatcher(e.matcher);
+    const loc = scenario.map.locate(e.path);
+    const actual = 'missing' in measured ? measured.missing : formatValue(measured.value);
+    const verdict = 'missing' in measured ? { pass: false } : match(e.matcher, measured.value);
+    const got = verdict.note ? `${actual} (${verdict.note})` : actual;
+    out.push({
+      name: e.name,
+      pass: verdict.pass,
+      expected,
+      actual,
+      message: `${loc.file}:${loc.line}:${loc.col}: ${describeSubject(e.subject)}: expected ${expected}, got ${got}`,
+      loc,
+    });
+  }
+  return out;
+}
+
+interface TraceIndex {
+  ends: RequestEndEvent[];
+  /** The last request.end per request (a request ends once; last wins if a trace says otherwise). */
+  endOf: Map<string, RequestEndEvent>;
+  /** The last upstream.send per request: after retries, what the backend finally saw. */
+  sendOf: Map<string, UpstreamSendEvent>;
+  /** Decisions by `req \u0000 plugin`, in trace order. */
+  decisionsOf: Map<string, PluginDecisionEvent[]>;
+  states: PluginStateEvent[];
+}
+
+function indexTrace(events: TraceEvent[]): TraceIndex {
+  const index: TraceIndex = { ends: [], endOf: new Map(), sendOf: new Map(), decisionsOf: new Map(), states: [] };
+  for (const ev of events) {
+    if (ev.type === 'request.end') {
+      index.ends.push(ev);
+      index.endOf.set(ev.req, ev);
+    } else if (ev.type === 'upstream.send') index.sendOf.set(ev.req, ev);
+    else if (ev.type === 'plugin.decision') {
+      const key = `${ev.req}\u0000${ev.plugin}`;
+      index.decisionsOf.set(key, [...(index.decisionsOf.get(key) ?? []), ev]);
+    }
+    else if (ev.type === 'plugin.state') index.states.push(ev);
+  }
+  return index;
+}
+
+function inWindow(t: number, fromMs: number, toMs: number): boolean {
+  return t >= fromMs && t < toMs;
+}
+
+function measure(s: ExpectationSubject, ix: TraceIndex): Measured {
+  switch (s.kind) {
+    case 'count': {
+      let n = 0;
+      for (const e of ix.ends) {
+        if (!inWindow(e.t, s.fromMs, s.toMs)) continue;
+        if (s.client !== undefined && e.client !== s.client) continue;
+        if (s.status !== undefined && e.status !== s.status) continue;
+        n++;
+      }
+      return { value: n };
+    }
+    case 'status': {
+      const end = ix.endOf.get(s.request);
+      return end ? { value: end.status } : { missing: `no request ${s.request} in the trace` };
+    }
+    case 'decision': {
+      const d = decisive(ix.decisionsOf.get(`${s.request}\u0000${s.plugin}`) ?? [], s.phase);
+      if (!d) return { missing: `no ${s.plugin} decision${s.phase ? ` in phase ${s.phase}` : ''} for request ${s.request}` };
+      if (s.field === 'status') return d.status === undefined ? { missing: `${s.plugin} gave no status (verdict ${d.verdict})` } : { value: d.status };
+      return { value: s.field === 'verdict' ? d.verdict : d.reason };
+    }
+    case 'header': {
+      const ev = s.side === 'response' ? ix.endOf.get(s.request) : ix.sendOf.get(s.request);
+      if (!ev) return { missing: `no ${s.side === 'response' ? 'response' : 'upstream request'} for ${s.request} in the trace` };
+      const value = headerValue(ev.headers, s.name);
+      return value === undefined ? { missing: `no ${s.name.toLowerCase()} header` } : { value };
+    }
+    case 'latency':
+      return latency(s, ix);
+    case 'state':
+      return state(s, ix);
+  }
+}
+
+/**
+ * The decision that settled the request: a plugin may decide in several phases (reject in access,
+ * then "no headers to add" in the response phase), and the reply is the one a student asks about. So:
+ * the last reply if the plugin replied, otherwise its last decision; `phase` narrows to one phase.
+ */
+function decisive(list: PluginDecisionEvent[], phase: string | undefined): PluginDecisionEvent | undefined {
+  const inPhase = phase === undefined ? list : list.filter((d) => d.phase === phase);
+  return inPhase.findLast((d) => d.verdict === 'reply') ?? inPhase[inPhase.length - 1];
+}
+
+/** Header names compare case-insensitively; several values read as one, joined the way HTTP folds them. */
+function headerValue(headers: HeaderRecord | undefined, name: string): string | undefined {
+  const lower = name.toLowerCase();
+  for (const [k, v] of Object.entries(headers ?? {})) {
+    if (k.toLowerCase() === lower) return Array.isArray(v) ? v.join(', ') : v;
+  }
+  return undefined;
+}
+
+/**
+ * Nearest-rank percentile: the smallest value with at least p% of the values at or below it. It is
+ * always a value that was observed, which makes "p99 was 312 ms" something the trace can show.
+ */
+export function nearestRank(sorted: readonly number[], p: number): number | undefined {
+  if (sorted.length === 0) return undefined;
+  const rank = Math.max(1, Math.ceil((p / 100) * sorted.length));
+  return sorted[Math.min(rank, sorted.length) - 1];
+}
+
+function latency(s: Extract<ExpectationSubject, { kind: 'latency' }>, ix: TraceIndex): Measured {
+  const values: number[] = [];
+  for (const e of ix.ends) {
+    if (!inWindow(e.t, s.fromMs, s.toMs)) continue;
+    if (s.client !== undefined && e.client !== s.client) continue;
+    const v = s.measure === 'total' ? e.ms : s.measure === 'gateway' ? e.gatewayMs : e.upstreamMs;
+    if (v !== null) values.push(v);
+  }
+  values.sort((a, b) => a - b);
+  const p = nearestRank(values, s.percentile);
+  return p === undefined ? { missing: 'no requests in the window' } : { value: p };
+}
+
+function state(s: Extract<ExpectationSubject, { kind: 'state' }>, ix: TraceIndex): Measured {
+  let latest: PluginStateEvent | undefined;
+  for (const e of ix.states) {
+    if (e.plugin === s.plugin && e.replica === s.replica && e.t <= s.atMs && (!latest || e.t >= latest.t)) latest = e;
+  }
+  if (!latest) return { missing: `no ${s.plugin} state on ${s.replica} at or before that instant` };
+  let v: unknown = latest.state;
+  for (const part of s.path.split('.')) {
+    if (typeof v !== 'object' || v === null || !Object.prototype.hasOwnProperty.call(v, part)) {
+      return { missing: `the snapshot has no ${s.path}` };
+    }
+    v = (v as Record<string, unknown>)[part];
+  }
+  if (typeof v === 'number' || typeof v === 'string' || typeof v === 'boolean') return { value: v };
+  return { missing: `${s.path} is ${v === null ? 'null' : 'not a number, string or boolean'}` };
+}
+
+function asNumber(v: number | string | boolean): number | undefined {
+  if (typeof v === 'number') return v;
+  if (typeof v === 'string' && v.trim() !== '' && Number.isFinite(Number(v))) return Number(v);
+  return undefined;
+}
+
+function match(m: Matcher, v: number | string | boolean): { pass: boolean; note?: string } {
+  if ('equals' in m) {
+    // Headers are text and YAML numbers are numbers: `equals: 99` should match the header "99".
+    if (typeof v === typeof m.equals) return { pass: v === m.equals };
+    return { pass: String(v) === String(m.equals) };
+  }
+  if ('contains' in m) return { pass: String(v).includes(m.contains) };
+  const n = asNumber(v);
+  if (n === undefined) return { pass: false, note: 'not a number' };
+  if ('between' in m) return { pass: n >= m.between[0] && n <= m.between[1] };
+  const allowed = m.relative ? m.tolerance * Math.abs(m.approx) : m.tolerance;
+  // A hair of slack for float rounding, so 10% of 0.3 still admits 0.33.
+  return { pass: Math.abs(n - m.approx) <= allowed + 1e-9 * Math.max(1, Math.abs(m.approx)) };
+}
