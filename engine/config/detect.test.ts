@@ -13,11 +13,11 @@ function snippet(name: string) {
 
 describe('detectDialect', () => {
   it('recognises Kong by _format_version', () => {
-    expect(detectDialect([{ value: { _format_version: '3.0' } }])).toBe('kong');
+    expect(detectDialect([{ _format_version: '3.0' }])).toBe('kong');
   });
 
   it.each(['services', 'routes', 'plugins', 'consumers', 'upstreams'])('recognises a Kong fragment by top-level %s', (key) => {
-    expect(detectDialect([{ value: { [key]: [] } }])).toBe('kong');
+    expect(detectDialect([{ [key]: [] }])).toBe('kong');
   });
 
   it.each([
@@ -30,31 +30,36 @@ describe('detectDialect', () => {
     ['traefik.io/v1alpha1', 'Middleware', 'traefik'],
     ['traefik.containo.us/v1alpha1', 'TraefikService', 'traefik'],
   ])('maps %s %s to %s', (apiVersion, kind, dialect) => {
-    expect(detectDialect([{ value: { apiVersion, kind } }])).toBe(dialect);
+    expect(detectDialect([{ apiVersion, kind }])).toBe(dialect);
   });
 
   it('does not take an Istio Gateway for a Gateway API one, nor a DestinationRule for anything', () => {
-    expect(detectDialect([{ value: { apiVersion: 'networking.istio.io/v1beta1', kind: 'Gateway' } }])).toBeUndefined();
-    expect(detectDialect([{ value: { apiVersion: 'networking.istio.io/v1beta1', kind: 'DestinationRule' } }])).toBeUndefined();
+    expect(detectDialect([{ apiVersion: 'networking.istio.io/v1beta1', kind: 'Gateway' }])).toBeUndefined();
+    expect(detectDialect([{ apiVersion: 'networking.istio.io/v1beta1', kind: 'DestinationRule' }])).toBeUndefined();
   });
 
   it('ignores Kubernetes objects that are not gateway config next to ones that are', () => {
     const docs = [
-      { value: { apiVersion: 'apps/v1', kind: 'Deployment' } },
-      { value: { apiVersion: 'gateway.networking.k8s.io/v1', kind: 'HTTPRoute' } },
+      { apiVersion: 'apps/v1', kind: 'Deployment' },
+      { apiVersion: 'gateway.networking.k8s.io/v1', kind: 'HTTPRoute' },
     ];
     expect(detectDialect(docs)).toBe('gateway-api');
   });
 
+  it('takes plain values as well as parsed documents', () => {
+    expect(detectDialect([{ _format_version: '3.0' }])).toBe('kong');
+    expect(detectDialect(parseYaml('routes: []\n', 'a.yaml').docs)).toBe('kong');
+  });
+
   it('returns undefined for unknown, empty or mixed content', () => {
     expect(detectDialect([])).toBeUndefined();
-    expect(detectDialect([{ value: null }])).toBeUndefined();
-    expect(detectDialect([{ value: 'text' }])).toBeUndefined();
-    expect(detectDialect([{ value: { spec: {} } }])).toBeUndefined();
+    expect(detectDialect([null])).toBeUndefined();
+    expect(detectDialect(['text'])).toBeUndefined();
+    expect(detectDialect([{ spec: {} }])).toBeUndefined();
     expect(
       detectDialect([
-        { value: { apiVersion: 'networking.k8s.io/v1', kind: 'Ingress' } },
-        { value: { apiVersion: 'gateway.networking.k8s.io/v1', kind: 'HTTPRoute' } },
+        { apiVersion: 'networking.k8s.io/v1', kind: 'Ingress' },
+        { apiVersion: 'gateway.networking.k8s.io/v1', kind: 'HTTPRoute' },
       ]),
     ).toBeUndefined();
   });

@@ -5,6 +5,7 @@
  * reports GL_E_CONFIG_FORMAT with the file's location.
  */
 import type { Dialect } from './ir.ts';
+import { SourceMap } from './yaml-source.ts';
 
 /** Top-level keys that only a Kong declarative file has at its root. */
 const KONG_ROOT_KEYS = ['_format_version', 'services', 'routes', 'plugins', 'consumers', 'upstreams'];
@@ -25,15 +26,20 @@ const KIND_DIALECTS: ReadonlyArray<{ group: RegExp; kinds: readonly string[]; di
   },
 ];
 
-export function detectDialect(docs: ReadonlyArray<{ value: unknown }>): Dialect | undefined {
+/** Takes parsed documents (`{ value, map }`) or their plain values; both forms are in use. */
+export function detectDialect(docs: ReadonlyArray<unknown>): Dialect | undefined {
   const found = new Set<Dialect>();
-  for (const { value } of docs) {
-    const d = detectOne(value);
+  for (const doc of docs) {
+    const d = detectOne(isParsedDoc(doc) ? doc.value : doc);
     if (d) found.add(d);
   }
   // Two dialects in one set of documents (an Ingress next to an HTTPRoute) have no single adapter.
   if (found.size !== 1) return undefined;
   return [...found][0];
+}
+
+function isParsedDoc(d: unknown): d is { value: unknown; map: SourceMap } {
+  return typeof d === 'object' && d !== null && (d as { map?: unknown }).map instanceof SourceMap && 'value' in d;
 }
 
 function detectOne(value: unknown): Dialect | undefined {

@@ -12,13 +12,17 @@ export interface RouteMiss {
   status: number;
   body: string;
   reason: string;
+  /** Headers the gateway's own answer carries (Location on a redirect, Upgrade on a 426). */
+  headers?: Array<[string, string]>;
 }
 
 export interface DialectBehaviour {
   /** Sets ctx.clientIp from forwarding headers where the config trusts the peer. */
   resolveClient(ctx: RequestContext, host: ChainHost): void;
   route(ctx: RequestContext): RouteMatch | RouteMiss;
-  /** Rewrites ctx.upstream (path, Host, forwarding headers) for the chosen service and target. */
+  /** Sets the upstream path the route implies (strip_path …) before plugins may change it further. */
+  afterRoute(ctx: RequestContext): void;
+  /** Rewrites ctx.upstream (Host, forwarding headers) for the chosen service and target. */
   buildUpstream(ctx: RequestContext, service: ServiceIR, target: TargetIR): void;
   noService(ctx: RequestContext): ReplyVerdict;
   noTarget(ctx: RequestContext, service: ServiceIR): ReplyVerdict;

@@ -108,6 +108,7 @@ export class Gateway {
     const outcome = this.dialect.route(ctx);
     if ('route' in outcome) {
       ctx.match = outcome;
+      this.dialect.afterRoute(ctx);
       host.decided(stage, {
         kind: 'next',
         reason: outcome.reason,
@@ -119,7 +120,7 @@ export class Gateway {
       kind: 'reply',
       status: outcome.status,
       reason: outcome.reason,
-      headers: [['content-type', 'application/json; charset=utf-8']],
+      headers: outcome.headers ?? [['content-type', 'application/json; charset=utf-8']],
       body: outcome.body,
     };
     host.decided(stage, verdict);

@@ -96,6 +96,12 @@ export type Effect =
       timeoutMs: number;
     }
   | {
+      /** Hold the request for a while before it goes on (nginx limit_req delay, Traefik's reservation). */
+      type: 'sleep';
+      purpose: string;
+      ms: number;
+    }
+  | {
       /** An answer that is only available asynchronously (WebCrypto); memoised by key where stable. */
       type: 'async';
       purpose: string;

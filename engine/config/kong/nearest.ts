@@ -21,12 +21,19 @@ export function editDistance(a: string, b: string): number {
 export function nearest(name: string, candidates: readonly string[]): { name: string; close: boolean } | undefined {
   let best: string | undefined;
   let bestDistance = Infinity;
+  let bestShares = false;
   const lower = name.toLowerCase();
+  // A candidate that shares a word with the name ("limit-count" and "rate-limiting") is a better guess
+  // than one that is merely as short; it wins over a closer-by-letters candidate that shares nothing.
+  const words = lower.split(/[-_.]/).filter((w) => w.length >= 4);
   for (const c of candidates) {
-    const d = editDistance(lower, c.toLowerCase());
-    if (d < bestDistance) {
+    const cl = c.toLowerCase();
+    const d = editDistance(lower, cl);
+    const shares = words.some((w) => cl.includes(w));
+    if ((shares && !bestShares) || (shares === bestShares && d < bestDistance)) {
       best = c;
       bestDistance = d;
+      bestShares = shares;
     }
   }
   if (best === undefined) return undefined;

@@ -8,7 +8,8 @@ import { parseCidrList } from '../../net/cidr.ts';
 import { resolveRealIp } from '../../net/real-ip.ts';
 import { kongUpstreamForwarding } from '../../net/forwarded-headers.ts';
 import { createKongRouter } from '../../routing/kong-router.ts';
-import { kongUpstreamHost, kongUpstreamPath } from '../../routing/kong-path.ts';
+import { kongUpstreamHost } from '../../routing/kong-path.ts';
+import type { KongRouteMatch } from '../../routing/kong-router.ts';
 import type { ChainHost, ReplyVerdict } from '../chain.ts';
 import type { DialectBehaviour } from '../dialect.ts';
 import type { RequestContext } from '../types.ts';
@@ -28,11 +29,9 @@ function kongError(ctx: RequestContext, status: number, message: string, reason:
 export function createKongBehaviour(ir: GatewayIR): DialectBehaviour {
   const router = createKongRouter(ir);
   const trusted = ir.realIp ? parseCidrList(ir.realIp.trustedCidrs).matcher : undefined;
-  const realipRemoteAddr = new WeakMap<RequestContext, string>();
 
   return {
     resolveClient(ctx, host: ChainHost) {
-      realipRemoteAddr.set(ctx, ctx.request.peerIp);
       if (!ir.realIp || !trusted) return;
       const result = resolveRealIp({
         peerIp: ctx.request.peerIp,
@@ -50,22 +49,20 @@ export function createKongBehaviour(ir: GatewayIR): DialectBehaviour {
 
     route(ctx) {
       const r = ctx.request;
-      const outcome = router.match({ method: r.method, scheme: r.scheme, host: r.host, port: r.port, path: r.path, headers: r.headers });
+      const outcome = router.match({ method: r.method, scheme: r.scheme, host: r.host, port: r.port, path: r.path, query: r.query, headers: r.headers });
       if ('route' in outcome) return outcome;
-      return { status: outcome.status, reason: outcome.reason, body: kongErrorBody(JSON.parse(outcome.body).message, r.id) };
+      const message = (JSON.parse(outcome.body) as { message: string }).message;
+      return { status: outcome.status, reason: outcome.reason, body: kongErrorBody(message, r.id), headers: outcome.headers };
+    },
+
+    afterRoute(ctx) {
+      // The router computed the upstream path from the normalised request path (semantics §6).
+      ctx.upstream.path = (ctx.match as KongRouteMatch).upstreamPath;
     },
 
     buildUpstream(ctx, service: ServiceIR, target: TargetIR) {
       const route = ctx.match?.route;
       const r = ctx.request;
-      const path = kongUpstreamPath({
-        stripPath: route?.stripPath ?? true,
-        pathHandling: route?.pathHandling ?? 'v0',
-        servicePath: service.path,
-        matchedPrefix: ctx.match?.matchedPrefix ?? '',
-        requestPath: r.path,
-      });
-      ctx.upstream.path = r.query ? `${path}?${r.query}` : path;
       ctx.upstream.host = kongUpstreamHost({
         preserveHost: route?.preserveHost ?? false,
         clientHost: r.host,
@@ -77,7 +74,8 @@ export function createKongBehaviour(ir: GatewayIR): DialectBehaviour {
       ctx.upstream.headers = kongUpstreamForwarding({
         incoming: ctx.upstream.headers,
         peerIp: r.peerIp,
-        realipRemoteAddr: realipRemoteAddr.get(ctx) ?? r.peerIp,
+        // nginx's $realip_remote_addr: the TCP peer, before realip replaced $remote_addr.
+        realipRemoteAddr: r.peerIp,
         clientIp: ctx.clientIp,
         scheme: r.scheme,
         host: r.host,

@@ -1,0 +1,164 @@
+/**
+ * Kong's router, flavour traditional_compatible (Kong 3.x's default; semantics §6). The request path is
+ * normalised, each route's matchers are tried from the highest priority down, and the first that
+ * matches wins. Ties on every priority rule go to the matcher with the higher id, because that is the
+ * order Kong's ATC router keeps them in; with the ids Kong derives from route names this is the order a
+ * real Kong would use, and it is not the order of the file (there is no created_at tie-break either).
+ */
+import type { GatewayIR } from '../config/ir.ts';
+import type { HeaderMap } from '../pipeline/headers.ts';
+import type { RouteMatch } from '../pipeline/types.ts';
+import { type KongMatcher, buildMatchers } from './kong-matchers.ts';
+import { kongUpstreamPath } from './kong-path.ts';
+import { type Hit, missReason, winReason } from './kong-reasons.ts';
+import { type MatcherResult, type RequestFacts, testMatcher } from './kong-test-matcher.ts';
+import { normalizeKongPath } from './kong-uri.ts';
+
+export interface KongMatchRequest {
+  method: string;
+  scheme: 'http' | 'https';
+  /** The Host header, with its port when the client sent one. */
+  host: string;
+  /** The listener port the request arrived on. */
+  port: number;
+  /** The path as received; a `?query` on it is split off. */
+  path: string;
+  headers: HeaderMap;
+  /** The raw query, when the caller keeps it apart from the path. */
+  query?: string;
+  /**
+   * X-Forwarded-Proto / X-Forwarded-Host as Kong reads them: only from a trusted peer (kong.conf
+   * trusted_ips). They decide whether an https-only route was reached over TLS, and where to redirect.
+   */
+  forwardedProto?: string;
+  forwardedHost?: string;
+}
+
+export interface KongRouteMatch extends RouteMatch {
+  /** The path Kong routed on, after normalisation. */
+  normalizedPath: string;
+  /** Path and query as Kong sends them upstream (strip_path, the service path, v0 rules). */
+  upstreamPath: string;
+  /** Routes that matched the request before priorities picked one. */
+  candidates: number;
+}
+
+/** The router's own answer: 404 when nothing matched, 426 or a redirect for an https-only route on http. */
+export interface KongRouterReply {
+  status: number;
+  /** JSON, with a `message`, as Kong's error bodies are. */
+  body: string;
+  reason: string;
+  headers: Array<[string, string]>;
+}
+
+export interface KongRouter {
+  match(req: KongMatchRequest): KongRouteMatch | KongRouterReply;
+  /** The matchers in the order they are tried, for `explain` and diagrams. */
+  readonly matchers: readonly KongMatcher[];
+}
+
+export function createKongRouter(ir: GatewayIR): KongRouter {
+  const matchers = buildMatchers(ir);
+  const notFound = ir.router.notFound;
+
+  return {
+    matchers,
+    match(req) {
+      const q = req.path.indexOf('?');
+      const rawPath = q >= 0 ? req.path.slice(0, q) : req.path;
+      const query = req.query ?? (q >= 0 ? req.path.slice(q + 1) : '');
+      const facts: RequestFacts = {
+        method: req.method,
+        host: hostWithoutPort(req.host),
+        port: req.port,
+        path: normalizeKongPath(rawPath) || '/',
+        headers: req.headers,
+      };
+      const tried: Array<{ matcher: KongMatcher; result: MatcherResult }> = [];
+      const hits: Hit[] = [];
+      for (const matcher of matchers) {
+        const result = testMatcher(matcher, facts);
+        tried.push({ matcher, result });
+        if (result.ok) hits.push({ matcher, matchedPath: result.matchedPath, matchedBy: result.matchedBy });
+      }
+      const win = hits[0];
+      if (!win) {
+        return { status: notFound.status, body: notFound.body, reason: missReason(facts, req.method, tried), headers: [['Content-Type', 'application/json; charset=utf-8']] };
+      }
+      const route = win.matcher.route;
+      const reason = winReason(hits);
+      const https = httpsOnlyReply(route, req, rawPath, query, reason);
+      if (https) return https;
+      const service = win.matcher.service;
+      const match: KongRouteMatch = {
+        route,
+        service,
+        reason,
+        normalizedPath: facts.path,
+        upstreamPath: kongUpstreamPath({
+          stripPath: route.stripPath,
+          // traditional_compatible always applies v0, whatever the route says (semantics §6).
+          pathHandling: 'v0',
+          servicePath: service?.path,
+          matchedPrefix: win.matchedPath,
+          requestPath: facts.path,
+          query,
+        }),
+        candidates: new Set(hits.map((h) => h.matcher.route.id)).size,
+      };
+      if (win.matchedPath !== undefined) match.matchedPrefix = win.matchedPath;
+      return match;
+    },
+  };
+}
+
+/**
+ * Kong's runloop after a match: a route that accepts https but not http, reached without TLS, answers
+ * 426 Upgrade Required, or redirects with https_redirect_status_code. A route that accepts http only is
+ * still served over https; Kong has no check in that direction.
+ */
+function httpsOnlyReply(
+  route: KongRouteMatch['route'],
+  req: KongMatchRequest,
+  rawPath: string,
+  query: string,
+  matched: string,
+): KongRouterReply | undefined {
+  if (!route.protocols.includes('https') || route.protocols.includes('http')) return undefined;
+  const proto = req.forwardedProto ?? req.scheme;
+  if (proto === 'https') return undefined;
+  const code = route.httpsRedirectStatusCode;
+  const why = `${matched}; the route accepts https only and the request came over ${proto}`;
+  if (code === 426) {
+    return {
+      status: 426,
+      body: '{"message":"Please use HTTPS protocol"}',
+      reason: `${why}: 426 Upgrade Required`,
+      headers: [
+        ['Content-Type', 'application/json; charset=utf-8'],
+        ['Connection', 'Upgrade'],
+        ['Upgrade', 'TLS/1.2, HTTP/1.1'],
+      ],
+    };
+  }
+  const location = `https://${req.forwardedHost ?? req.host}${rawPath}${query ? `?${query}` : ''}`;
+  return {
+    status: code,
+    // Kong sends nginx's small HTML page here; a JSON message keeps the shape of the router's other answers.
+    body: JSON.stringify({ message: `redirecting to ${location}` }),
+    reason: `${why}: redirect ${code} to ${location}`,
+    headers: [['Location', location]],
+  };
+}
+
+/** The Host header's name part, lower-cased: `[::1]:8000` → `[::1]`, `api.example.com:8000` → `api.example.com`. */
+function hostWithoutPort(host: string): string {
+  const h = host.trim().toLowerCase();
+  if (h.startsWith('[')) {
+    const end = h.indexOf(']');
+    return end >= 0 ? h.slice(0, end + 1) : h;
+  }
+  const colon = h.lastIndexOf(':');
+  return colon >= 0 && /^\d*$/.test(h.slice(colon + 1)) ? h.slice(0, colon) : h;
+}

@@ -1,0 +1,60 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { escapeUpstreamPath, normalizeKongPath, percentDecodeUnreserved, removeDotSegments } from './kong-uri.ts';
+
+describe('Kong request-URI normalisation (semantics §6)', () => {
+  it.each([
+    ['/%61dmin', '/admin'],
+    ['/a%2Fb', '/a%2Fb'],
+    ['/a%2fb', '/a%2Fb'],
+    ['/%7Euser', '/~user'],
+    ['/a%20b', '/a b'],
+    ['/caf%C3%A9', '/café'],
+    ['/bad%C3', '/bad%C3'],
+    ['/%zz', '/%zz'],
+  ])('§6 percent-decodes unreserved and other characters, keeps reserved ones encoded: %s → %s', (input, want) => {
+    expect(percentDecodeUnreserved(input)).toBe(want);
+  });
+
+  it.each([
+    ['/foo/../admin', '/admin'],
+    ['/foo/./bar', '/foo/bar'],
+    ['/../../x', '/x'],
+    ['/a/b/..', '/a/'],
+    ['/a/.', '/a/'],
+    ['//a///b', '/a/b'],
+    ['/%2e%2e/admin', '/admin'],
+    ['/', '/'],
+  ])('§6 removes dot segments and merges slashes: %s → %s', (input, want) => {
+    expect(normalizeKongPath(input)).toBe(want);
+  });
+
+  it('removeDotSegments follows RFC 3986 §5.2.4 on the examples of the RFC', () => {
+    expect(removeDotSegments('/a/b/c/./../../g')).toBe('/a/g');
+    expect(removeDotSegments('mid/content=5/../6')).toBe('mid/6');
+  });
+
+  it('escapes what Kong does not forward raw', () => {
+    expect(escapeUpstreamPath('/a b/é')).toBe('/a%20b/%C3%A9');
+    expect(escapeUpstreamPath("/keep!$&'()*+,;=:@[]~-._%2F")).toBe("/keep!$&'()*+,;=:@[]~-._%2F");
+  });
+
+  it('normalisation is idempotent and leaves no dot segment or empty segment behind (property)', () => {
+    const seed = Number(process.env['FC_SEED'] ?? Math.floor(Math.random() * 2 ** 31));
+    console.log(`kong-uri property seed: ${seed} (set FC_SEED to replay)`);
+    const segment = fc.oneof(
+      fc.constantFrom('.', '..', '', 'a', 'b%2e', '%2E%2E', '%41', '%2F', 'x y', '%C3%A9'),
+      fc.stringMatching(/^[a-z0-9%.~-]{0,6}$/),
+    );
+    const path = fc.array(segment, { maxLength: 8 }).map((segs) => `/${segs.join('/')}`);
+    fc.assert(
+      fc.property(path, (p) => {
+        const once = normalizeKongPath(p);
+        expect(normalizeKongPath(once)).toBe(once);
+        expect(once.includes('//')).toBe(false);
+        expect(/\/\.\.?(\/|$)/.test(once)).toBe(false);
+      }),
+      { seed, numRuns: 500 },
+    );
+  });
+});

@@ -1,0 +1,152 @@
+/**
+ * Replays what was sent to the real nginx through gatelab's limit_req emulation (semantics §2) and
+ * judges every request: compared and agreeing, compared and disagreeing, or skipped because the
+ * measured instant sits too close to an edge (or nginx saw it at a visibly different instant) for
+ * either answer to be wrong. Pure: no sockets here, so the rules themselves are unit-tested.
+ */
+import {
+  limitReqOne,
+  NGINX_LIMIT_REQ_DEFAULT_STATUS,
+  type LimitReqLimit,
+  type LimitReqNode,
+} from '../../engine/plugins/rate-limit/math/nginx-limit-req.ts';
+
+export type LimitReqOutcome = 'PASSED' | 'DELAYED' | 'REJECTED';
+
+/** What one request looked like from outside and in nginx's access log. */
+export interface Observed {
+  status: number;
+  /** `$limit_req_status` from the access log ('-' if the log had no line). */
+  limitReqStatus: string;
+  /** `$request_time` in ms: how long nginx held the request (its own clock). */
+  requestTimeMs: number;
+  /** Send → response headers, measured by the client. */
+  latencyMs: number;
+  /**
+   * How much later (ms) nginx saw this request than the median request of the run, relative to
+   * our send instant: nginx's start instant − our send instant − the run's median of that difference.
+   */
+  driftMs: number;
+}
+
+export interface Expected {
+  outcome: LimitReqOutcome;
+  status: number;
+  delayMs: number;
+  /** Excess (milli-requests) the emulation computed. */
+  excess: number;
+}
+
+export interface Verdict {
+  index: number;
+  /** Send instant relative to the first send (ms, as measured). */
+  sendMs: number;
+  expected: Expected;
+  observed: Observed;
+  skipped?: 'edge' | 'drift';
+  /** Why this request disagrees; absent when it agrees (or was skipped and could be resynced). */
+  mismatch?: string;
+}
+
+export interface CompareOptions {
+  /** A request whose outcome changes within ± this many ms of its send instant is not compared. */
+  edgeMarginMs: number;
+  /** A request nginx saw more than this many ms off the run's usual send→read lag is not compared. */
+  driftLimitMs: number;
+  /** nginx's $request_time at or above this counts as delayed. */
+  delayedBucketMs: number;
+  /** How much earlier than the emulated delay a delayed answer may arrive (clock granularity, drift). */
+  delayToleranceMs: number;
+}
+
+/** Keeps emulated instants positive and far from nginx's "clock went back 60 s" rule. */
+const BASE_MS = 1_000_000;
+
+function evaluate(limit: LimitReqLimit, node: LimitReqNode | undefined, t: number) {
+  const { decision, node: next } = limitReqOne(limit, '127.0.0.1', node, t);
+  const outcome = decision.outcome === 'NOT_LIMITED' ? 'PASSED' : decision.outcome;
+  return { outcome, delayMs: decision.delayMs, excess: decision.excess, node: next };
+}
+
+/** True when the outcome is the same for every whole-ms shift of `t` within ± margin. */
+export function stableWithin(limit: LimitReqLimit, node: LimitReqNode | undefined, t: number, marginMs: number): boolean {
+  const at = evaluate(limit, node, t).outcome;
+  for (let d = 1; d <= marginMs; d++) {
+    if (evaluate(limit, node, t - d).outcome !== at || evaluate(limit, node, t + d).outcome !== at) return false;
+  }
+  return true;
+}
+
+/**
+ * After a skipped request the emulation must follow what nginx really did, or one edge case would
+ * poison every later comparison: take the nearest shift of the instant that reproduces nginx's
+ * outcome and continue from the state it leaves.
+ */
+function resync(limit: LimitReqLimit, node: LimitReqNode | undefined, t: number, want: string, reachMs: number): LimitReqNode | undefined | false {
+  for (let d = 0; d <= reachMs; d++) {
+    for (const s of d === 0 ? [0] : [-d, d]) {
+      const r = evaluate(limit, node, t + s);
+      if (r.outcome === want) return r.node;
+    }
+  }
+  return false;
+}
+
+function disagreement(expected: Expected, observed: Observed, opts: CompareOptions): string | undefined {
+  const problems: string[] = [];
+  if (observed.status !== expected.status) problems.push(`status ${observed.status}, emulation ${expected.status}`);
+  if (observed.limitReqStatus !== expected.outcome) problems.push(`$limit_req_status ${observed.limitReqStatus}, emulation ${expected.outcome}`);
+  const delayedByNginx = observed.requestTimeMs >= opts.delayedBucketMs;
+  if (delayedByNginx !== (expected.outcome === 'DELAYED')) {
+    problems.push(`nginx held it ${observed.requestTimeMs} ms, emulation delay ${expected.delayMs} ms`);
+  }
+  if (expected.outcome === 'DELAYED' && observed.latencyMs < expected.delayMs - opts.delayToleranceMs) {
+    problems.push(`answered after ${observed.latencyMs.toFixed(1)} ms, sooner than the emulated ${expected.delayMs} ms delay`);
+  }
+  return problems.length > 0 ? problems.join('; ') : undefined;
+}
+
+/** Judges one location's run: `sendsMs[i]` is request i's measured send instant (any origin). */
+export function compareRun(limit: LimitReqLimit, sendsMs: readonly number[], observed: readonly Observed[], opts: CompareOptions): Verdict[] {
+  const origin = sendsMs[0] ?? 0;
+  let node: LimitReqNode | undefined;
+  const verdicts: Verdict[] = [];
+  sendsMs.forEach((send, index) => {
+    const obs = observed[index] as Observed;
+    const t = BASE_MS + (send - origin);
+    const r = evaluate(limit, node, t);
+    const expected: Expected = {
+      outcome: r.outcome,
+      status: r.outcome === 'REJECTED' ? NGINX_LIMIT_REQ_DEFAULT_STATUS : 200,
+      delayMs: r.delayMs,
+      excess: r.excess,
+    };
+    const v: Verdict = { index, sendMs: send - origin, expected, observed: obs };
+    if (Math.abs(obs.driftMs) > opts.driftLimitMs) v.skipped = 'drift';
+    else if (!stableWithin(limit, node, t, opts.edgeMarginMs)) v.skipped = 'edge';
+    if (v.skipped) {
+      const reach = opts.edgeMarginMs + Math.ceil(Math.abs(obs.driftMs)) + 2;
+      const next = resync(limit, node, t, obs.limitReqStatus, reach);
+      if (next === false) {
+        v.mismatch = `skipped (${v.skipped}) but no instant within ±${reach} ms gives nginx's ${obs.limitReqStatus}`;
+        node = r.node;
+      } else {
+        node = next;
+      }
+    } else {
+      const why = disagreement(expected, obs, opts);
+      if (why) v.mismatch = why;
+      node = r.node;
+    }
+    verdicts.push(v);
+  });
+  return verdicts;
+}
+
+/** Median of the send → nginx-read lag; the drift of each request is measured against it. */
+export function median(values: readonly number[]): number {
+  const s = [...values].sort((a, b) => a - b);
+  if (s.length === 0) return 0;
+  const mid = s.length >> 1;
+  return s.length % 2 === 1 ? (s[mid] as number) : ((s[mid - 1] as number) + (s[mid] as number)) / 2;
+}
