@@ -144,6 +144,9 @@ export class ProxyServer {
       case 'http':
         work = callout(effect);
         break;
+      case 'sleep':
+        work = new Promise((resolve) => setTimeout(() => resolve({ ok: true }), Math.max(0, effect.ms)));
+        break;
       case 'async':
         work = effect.run().then(
           (value): EffectResult => ({ ok: true, value }),

@@ -62,6 +62,8 @@ export async function explainRequest(ir: GatewayIR, input: ExplainInput): Promis
     perform: (effect, _req, _plugin, done) => {
       if (effect.type === 'store') queue.schedule(0, 1, done, store.apply(effect.ops, input.now));
       else if (effect.type === 'http') queue.schedule(0, 1, done, { ok: true, status: 200, headers: [], body: '' });
+      // explain answers at one frozen instant: a delay is reported in the decision, not waited out.
+      else if (effect.type === 'sleep') queue.schedule(0, 1, done, { ok: true });
       else {
         pending.push(
           effect.run().then(

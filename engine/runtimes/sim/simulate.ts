@@ -144,6 +144,9 @@ export async function simulate(scenario: Scenario, opts: SimOptions): Promise<Si
         queue.schedule(queue.now + sampleLatency(ZERO_LATENCY, g2bRng), PRIORITY.effect, finish, result);
         return;
       }
+      case 'sleep':
+        queue.schedule(queue.now + Math.max(0, effect.ms), PRIORITY.effect, finish, { ok: true } as EffectResult);
+        return;
       case 'async': {
         const at = queue.now;
         pendingAsync.push(
@@ -319,6 +322,8 @@ function describeEffect(effect: Effect): string {
       return `store: ${effect.ops.map((o) => `${o.op} ${o.key}`).join(', ')}`;
     case 'http':
       return `${effect.purpose}: ${effect.method} ${effect.url}`;
+    case 'sleep':
+      return `${effect.purpose}: wait ${effect.ms} ms`;
     case 'async':
       return effect.purpose;
   }
