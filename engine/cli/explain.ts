@@ -5,15 +5,24 @@ import type { Dialect } from '../config/ir.ts';
 import { explainRequest, type ExplainInput, type ExplainResult } from '../runtimes/sim/explain.ts';
 import { intOption, parse, UsageError } from './args.ts';
 import { EXIT, printDiagnostics } from './io.ts';
-import { loadConfigFiles } from './load.ts';
+import { loadConfigFiles, loadScenarioFile } from './load.ts';
+import { parseDuration } from '../core/duration.ts';
+import { explainInScenario } from '../runtimes/sim/explain-scenario.ts';
 
 export const EXPLAIN_HELP = `Usage: gatelab explain --config FILE… --request "METHOD URL" [options]
+       gatelab explain --scenario FILE [--variant V] --at OFFSET [--request "METHOD URL"] [options]
 
 Sends one request through a fresh gateway (empty counters, closed breakers) built from the config
 files (later files merge onto the first, like overlays) and prints every stage's decision and reason.
+With --scenario, the request instead meets the scenario's state at --at: the run proceeds to that
+instant and the request arrives after everything else that happens then ("what would happen to this
+request now?"); --request, --client-ip and headers default to the scenario's first client.
 
 Options:
   --config FILE                   a gateway config file; repeat to merge overlays in order
+  --scenario FILE                 evaluate against a scenario's state instead of a fresh gateway
+  --variant NAME                  with --scenario: the variant (default base)
+  --at OFFSET                     with --scenario: Go duration from the scenario's start, e.g. 1m1s
   --format F                      kong | gateway-api | ingress-nginx | traefik | ir (default: detected)
   --request "METHOD URL"          the request; the URL is absolute, its authority is the Host header
   -H, --header "Name: value"      a request header (repeatable)
@@ -35,6 +44,9 @@ const DEFAULT_NOW = '2026-01-01T00:00:00Z';
 export async function explainCommand(argv: string[]): Promise<number> {
   const { values, positionals } = parse(argv, {
     config: { type: 'string', multiple: true },
+    scenario: { type: 'string' },
+    variant: { type: 'string' },
+    at: { type: 'string' },
     format: { type: 'string' },
     request: { type: 'string' },
     header: { type: 'string', short: 'H', multiple: true },
@@ -52,6 +64,7 @@ export async function explainCommand(argv: string[]): Promise<number> {
     return EXIT.ok;
   }
   if (positionals.length > 0) throw new UsageError(`unexpected argument '${positionals[0]}'`);
+  if (values.scenario) return explainScenario(values);
   const configs = (values.config as string[] | undefined) ?? [];
   if (configs.length === 0) throw new UsageError('explain needs --config FILE');
   const requestLine = values.request as string | undefined;
@@ -95,14 +108,57 @@ export async function explainCommand(argv: string[]): Promise<number> {
   return EXIT.ok;
 }
 
+async function explainScenario(values: Record<string, string | boolean | string[] | undefined>): Promise<number> {
+  const atText = values.at as string | undefined;
+  if (!atText) throw new UsageError('--scenario needs --at OFFSET, e.g. --at 1m1s');
+  const atMs = parseDuration(atText);
+  if (atMs === undefined || atMs < 0) throw new UsageError(`--at takes a Go duration from the scenario's start, e.g. 59s or 1m1s, not '${atText}'`);
+  const loaded = loadScenarioFile(values.scenario as string);
+  if (!loaded.scenario || hasErrors(loaded.diagnostics)) {
+    printDiagnostics(loaded.diagnostics);
+    return EXIT.usage;
+  }
+  const scenario = loaded.scenario;
+  const variant = (values.variant as string | undefined) ?? 'base';
+  if (!scenario.variants.some((v) => v.name === variant)) {
+    throw new UsageError(`no variant '${variant}'; the scenario has: ${scenario.variants.map((v) => v.name).join(', ')}`);
+  }
+  const client = scenario.clients[0];
+  const requestLine = values.request as string | undefined;
+  const m = requestLine ? /^\s*([A-Za-z]+)\s+(https?:\/\/\S+)\s*$/.exec(requestLine) : undefined;
+  if (requestLine && !m) throw new UsageError(`--request must be "METHOD absolute-URL", not '${requestLine}'`);
+  if (!m && !client) throw new UsageError('the scenario has no client to copy a request from; give --request');
+  const headers = [
+    ...(m ? [] : (client?.request.headers ?? [])),
+    ...((values.header as string[] | undefined) ?? []).map((h) => headerPair(h, '--header')),
+  ];
+  const input = {
+    method: m ? (m[1] as string) : (client?.request.method ?? 'GET'),
+    url: m ? (m[2] as string) : (client?.request.url ?? ''),
+    headers,
+    clientIp: (values['client-ip'] as string | undefined) ?? client?.ip ?? '198.51.100.10',
+    atMs,
+  };
+  const { result, diagnostics } = await explainInScenario(scenario, variant, input);
+  printDiagnostics(diagnostics);
+  if (!result) return EXIT.usage;
+  if (values.json) console.log(JSON.stringify(result, null, 2));
+  else console.log(formatExplain({ ...input, repeat: 0 }, result, `at ${atText} in ${scenario.id} (${variant})`));
+  return EXIT.ok;
+}
+
 function headerPair(text: string, flag: string): [string, string] {
   const at = text.indexOf(':');
   if (at <= 0) throw new UsageError(`${flag} takes "Name: value", not '${text}'`);
   return [text.slice(0, at).trim(), text.slice(at + 1).trim()];
 }
 
-function formatExplain(input: ExplainInput, r: ExplainResult): string {
-  const lines = [`${input.method.toUpperCase()} ${input.url} from ${input.clientIp}${input.repeat ? ` (after ${input.repeat} identical)` : ''}`];
+function formatExplain(
+  input: Pick<ExplainInput, 'method' | 'url' | 'clientIp' | 'repeat'>,
+  r: ExplainResult,
+  when = '',
+): string {
+  const lines = [`${input.method.toUpperCase()} ${input.url} from ${input.clientIp}${input.repeat ? ` (after ${input.repeat} identical)` : ''}${when ? ` ${when}` : ''}`];
   for (const d of r.decisions) lines.push(`  ${d.plugin.padEnd(12)} ${d.phase.padEnd(8)} ${d.verdict.padEnd(5)} ${d.reason}`);
   lines.push(`→ ${r.status}${r.route ? ` via route ${r.route}` : ''}${r.backend ? ` to ${r.backend}` : ''}`);
   if (r.upstream) {

@@ -10,7 +10,7 @@ import { Gateway, type HandledRequest } from '../../pipeline/gateway.ts';
 import { HeaderMap } from '../../pipeline/headers.ts';
 import type { PipelineHost, UpstreamAnswer } from '../../pipeline/host.ts';
 import type { IncomingRequest } from '../../pipeline/types.ts';
-import type { HeaderRecord } from '../../trace/events.ts';
+import type { HeaderRecord, TraceEvent } from '../../trace/events.ts';
 import { TraceCollector } from '../../trace/sink.ts';
 import { ModeledStore } from './store.ts';
 import { parseRequestUrl } from './request-builder.ts';
@@ -94,15 +94,19 @@ export async function explainRequest(ir: GatewayIR, input: ExplainInput): Promis
     await drain(queue, pending);
   }
   if (!last) throw new Error('the request did not complete');
-  const lastId = `explain-${total}`;
-  const decisions: ExplainDecision[] = sink.events
+  return toExplainResult(last, sink.events, `explain-${total}`);
+}
+
+/** The explain JSON for one handled request, read from the trace events the run collected. */
+export function toExplainResult(last: HandledRequest, events: readonly TraceEvent[], lastId: string): ExplainResult {
+  const decisions: ExplainDecision[] = events
     .filter((e) => e.type === 'plugin.decision' && e.req === lastId)
     .map((e) => {
       const d = e as Extract<typeof e, { type: 'plugin.decision' }>;
       return { plugin: d.plugin, phase: d.phase, verdict: d.verdict, reason: d.reason };
     });
   const { ctx, response } = last;
-  const proxied = response.source === 'upstream' || sink.events.some((e) => e.type === 'upstream.send' && e.req === lastId);
+  const proxied = response.source === 'upstream' || events.some((e) => e.type === 'upstream.send' && e.req === lastId);
   const location = response.headers.get('location');
   return {
     status: response.status,
@@ -126,7 +130,7 @@ async function drain(queue: EventQueue, pending: Array<Promise<unknown>>): Promi
   }
 }
 
-function buildExplainRequest(id: string, input: ExplainInput): IncomingRequest {
+export function buildExplainRequest(id: string, input: Pick<ExplainInput, 'method' | 'url' | 'headers' | 'body' | 'clientIp'>): IncomingRequest {
   const url = parseRequestUrl(input.url);
   const headers = new HeaderMap([['Host', url.host]]);
   for (const [n, v] of input.headers) {

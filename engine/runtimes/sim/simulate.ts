@@ -33,6 +33,11 @@ export interface SimOptions {
   seed?: number;
   /** Keep events in memory (default true); the hash is computed either way. */
   keepEvents?: boolean;
+  /**
+   * "What would happen to this request now?": at atMs, after everything else at that instant, one
+   * extra request enters replica gw-0 with the state the run has built; the run stops once it ends.
+   */
+  probe?: { atMs: number; request: (id: string) => IncomingRequest; done: (handled: HandledRequest) => void };
 }
 
 export interface SimResult {
@@ -300,9 +305,22 @@ export async function simulate(scenario: Scenario, opts: SimOptions): Promise<Si
     });
   };
 
+  let probeDone = false;
+  const probe = opts.probe;
+  if (probe) {
+    queue.schedule(probe.atMs, PRIORITY.observe, () => {
+      const replica = replicas[0] as Replica;
+      replica.gateway.handle(probe.request('probe-1'), hostFor(replica), (handled) => {
+        probeDone = true;
+        probe.done(handled);
+      });
+    }, undefined);
+  }
+
   // The loop: synchronous while it can be; it waits only when an async effect (WebCrypto) is pending.
   const endAt = scenario.durationMs;
   for (;;) {
+    if (probeDone) break;
     if (pendingAsync.length > 0) {
       const waiting = pendingAsync.splice(0);
       await Promise.all(waiting);
