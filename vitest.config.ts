@@ -16,7 +16,7 @@ export default defineConfig({
         test: {
           name: 'proxy',
           environment: 'node',
-          include: ['test/proxy/**/*.test.ts'],
+          include: ['test/proxy/**/*.test.ts', 'test/parity/**/*.test.ts'],
           testTimeout: 30_000,
         },
       },
@@ -26,6 +26,17 @@ export default defineConfig({
           environment: 'node',
           include: ['test/scenarios/**/*.test.ts', 'test/cli/**/*.test.ts'],
           testTimeout: 60_000,
+        },
+      },
+      {
+        // Debian's real nginx, started by the test itself on 127.0.0.1, against the limit_req emulation.
+        test: {
+          name: 'nginx',
+          environment: 'node',
+          include: ['test/nginx/**/*.test.ts'],
+          testTimeout: 120_000,
+          hookTimeout: 60_000,
+          fileParallelism: false,
         },
       },
       {

@@ -4,6 +4,7 @@ import { explainCommand, EXPLAIN_HELP } from './explain.ts';
 import { lintCommand, LINT_HELP } from './lint.ts';
 import { runCommand, RUN_HELP } from './run.ts';
 import { serveCommand, SERVE_HELP } from './serve.ts';
+import { verifyCommand, VERIFY_HELP } from './verify.ts';
 import { UsageError } from './args.ts';
 import { EXIT } from './io.ts';
 
@@ -13,6 +14,7 @@ const COMMANDS: Record<string, { run: (argv: string[]) => Promise<number>; help:
   lint: { run: lintCommand, help: LINT_HELP, summary: 'report problems in scenario and config files' },
   explain: { run: explainCommand, help: EXPLAIN_HELP, summary: 'one request through the pipeline, decision by decision' },
   serve: { run: serveCommand, help: SERVE_HELP, summary: 'run the pipeline as a real reverse proxy' },
+  verify: { run: verifyCommand, help: VERIFY_HELP, summary: 'check a scenario on real sockets against the simulation' },
 };
 
 export const MAIN_HELP = `Usage: gatelab COMMAND [options]

@@ -18,6 +18,9 @@ import type { CounterStore } from './stores.ts';
 import { createUpstreamClient, type UpstreamClient } from './upstream-client.ts';
 import { normalizePeer } from './peer.ts';
 
+/** The header verify's driver uses to open keep-alive connections before a run. */
+export const WARMUP_HEADER = 'x-gatelab-warmup';
+
 export interface ProxyOptions {
   ir: GatewayIR;
   host?: string;
@@ -27,6 +30,8 @@ export interface ProxyOptions {
   seed?: number;
   /** Added to the wall clock, so calendar windows fall where a scenario puts them (verify). */
   clockOffsetMs?: number;
+  /** Replaces the wall clock entirely (verify's scenario clock, which can skip idle stretches). */
+  now?: () => number;
   /** When set, a request's id is taken from this header (verify mode) so keyed draws match the sim. */
   requestIdHeader?: string;
   level?: TraceLevel;
@@ -55,12 +60,17 @@ export class ProxyServer {
     return this.gateway.ir;
   }
 
+  /** The port the proxy listens on (after start). */
+  get port(): number {
+    return (this.server?.address() as AddressInfo | null)?.port ?? 0;
+  }
+
   get ready(): boolean {
     return !!this.server?.listening && !this.draining;
   }
 
   now(): number {
-    return Date.now() + (this.opts.clockOffsetMs ?? 0);
+    return this.opts.now ? this.opts.now() : Date.now() + (this.opts.clockOffsetMs ?? 0);
   }
 
   async start(): Promise<AddressInfo> {
@@ -158,6 +168,12 @@ export class ProxyServer {
   }
 
   private onRequest(req: IncomingMessage, res: ServerResponse): void {
+    // verify opens its connections before the clock starts, so a burst is not slowed by TCP set-up;
+    // these warm-up requests never enter the pipeline (and only exist in verify mode).
+    if (this.opts.requestIdHeader && req.headers[WARMUP_HEADER] !== undefined) {
+      res.writeHead(204).end();
+      return;
+    }
     this.inFlight++;
     const gateway = this.gateway;
     const replica = gateway.replica;
@@ -234,9 +250,10 @@ export class ProxyServer {
     for (let i = 0; i + 1 < raw.length; i += 2) headers.append(raw[i] as string, raw[i + 1] as string);
     const url = req.url ?? '/';
     const q = url.indexOf('?');
+    // The id header stays on the request: verify's fake backends read it to make the same
+    // per-request choices as the simulation.
     const idHeader = this.opts.requestIdHeader;
     const given = idHeader ? headers.get(idHeader) : undefined;
-    if (idHeader) headers.delete(idHeader);
     const hasBody = req.headers['content-length'] !== undefined || req.headers['transfer-encoding'] !== undefined;
     return {
       id: given ?? `req-${++this.counter}`,

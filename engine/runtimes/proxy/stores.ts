@@ -33,9 +33,24 @@ export function redisStore(url: string): CounterStore {
   client.on('error', () => {
     // Connection errors surface per command as { ok: false }; the event only needs a listener.
   });
+  // Without an offline queue a command sent while connecting fails at once; wait (briefly) for the
+  // connection instead, so only a Redis that is really down produces errors.
+  const ready = async (): Promise<void> => {
+    if (client.status === 'ready') return;
+    await new Promise<void>((resolve) => {
+      const timer = setTimeout(done, 500);
+      function done(): void {
+        clearTimeout(timer);
+        client.off('ready', done);
+        resolve();
+      }
+      client.once('ready', done);
+    });
+  };
   return {
     async apply(ops) {
       try {
+        await ready();
         const pipeline = client.pipeline();
         for (const op of ops) {
           if (op.op === 'get') pipeline.get(op.key);

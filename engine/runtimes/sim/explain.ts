@@ -48,19 +48,26 @@ export interface ExplainResult {
   decisions: ExplainDecision[];
 }
 
-export async function explainRequest(ir: GatewayIR, input: ExplainInput): Promise<ExplainResult> {
+export interface ExplainSession {
+  /** Sends one request at `now` through the session's gateway (state carries over between sends). */
+  send(input: ExplainInput, id?: string): Promise<ExplainResult>;
+}
+
+/** A gateway replica with the explain host: effects answered at once, the upstream scripted per send. */
+export function createExplainSession(ir: GatewayIR, seed: number): ExplainSession {
   const queue = new EventQueue();
   const sink = new TraceCollector('full');
   const store = new ModeledStore();
   const pending: Array<Promise<unknown>> = [];
+  let current: ExplainInput | undefined;
   const host: PipelineHost = {
     replica: 'gw-0',
     sink,
-    now: () => input.now,
+    now: () => current?.now ?? 0,
     traceTime: () => 0,
-    draw: (purpose, id, index) => keyedDraw(input.seed, purpose, id, index),
+    draw: (purpose, id, index) => keyedDraw(seed, purpose, id, index),
     perform: (effect, _req, _plugin, done) => {
-      if (effect.type === 'store') queue.schedule(0, 1, done, store.apply(effect.ops, input.now));
+      if (effect.type === 'store') queue.schedule(0, 1, done, store.apply(effect.ops, current?.now ?? 0));
       else if (effect.type === 'http') queue.schedule(0, 1, done, { ok: true, status: 200, headers: [], body: '' });
       // explain answers at one frozen instant: a delay is reported in the decision, not waited out.
       else if (effect.type === 'sleep') queue.schedule(0, 1, done, { ok: true });
@@ -76,25 +83,33 @@ export async function explainRequest(ir: GatewayIR, input: ExplainInput): Promis
     callUpstream: (_call, done) => {
       const answer: UpstreamAnswer = {
         ok: true,
-        status: input.upstreamStatus,
-        headers: new HeaderMap(input.upstreamHeaders),
-        body: input.upstreamBody ?? '',
+        status: current?.upstreamStatus ?? 200,
+        headers: new HeaderMap(current?.upstreamHeaders ?? []),
+        body: current?.upstreamBody ?? '',
       };
       queue.schedule(0, 1, done, answer);
     },
   };
   const gateway = new Gateway(ir, 'gw-0');
-  let last: HandledRequest | undefined;
-  const total = input.repeat + 1;
-  for (let i = 1; i <= total; i++) {
-    const id = `explain-${i}`;
-    gateway.handle(buildExplainRequest(id, input), host, (handled) => {
-      if (id === `explain-${total}`) last = handled;
-    });
-    await drain(queue, pending);
-  }
-  if (!last) throw new Error('the request did not complete');
-  return toExplainResult(last, sink.events, `explain-${total}`);
+  let counter = 0;
+  return {
+    async send(input, id = `explain-${++counter}`) {
+      current = input;
+      let handled: HandledRequest | undefined;
+      gateway.handle(buildExplainRequest(id, input), host, (h) => (handled = h));
+      await drain(queue, pending);
+      if (!handled) throw new Error(`request ${id} did not complete`);
+      const result = toExplainResult(handled, sink.events, id);
+      sink.events.length = 0;
+      return result;
+    },
+  };
+}
+
+export async function explainRequest(ir: GatewayIR, input: ExplainInput): Promise<ExplainResult> {
+  const session = createExplainSession(ir, input.seed);
+  for (let i = 0; i < input.repeat; i++) await session.send(input);
+  return session.send(input);
 }
 
 /** The explain JSON for one handled request, read from the trace events the run collected. */

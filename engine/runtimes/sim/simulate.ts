@@ -19,7 +19,7 @@ import { findBackend } from './backends.ts';
 import { sampleLatency, ZERO_LATENCY } from './latency.ts';
 import { ModeledStore } from './store.ts';
 import { buildRequest } from './request-builder.ts';
-import { arrivals } from './traffic.ts';
+import { clientSchedules, rootRng } from './schedule.ts';
 
 /** One Redis round trip on a local network; the war-story scenarios set their own. */
 export const DEFAULT_STORE_RTT_MS = 1;
@@ -77,7 +77,7 @@ class HashingSink implements TraceSink {
 
 export async function simulate(scenario: Scenario, opts: SimOptions): Promise<SimResult> {
   const seed = opts.seed ?? scenario.seed;
-  const root = new Rng(seed, 'scenario');
+  const root = rootRng(seed);
   const queue = new EventQueue();
   const sink = new HashingSink(opts.level, opts.keepEvents ?? true);
   const store = new ModeledStore();
@@ -247,8 +247,7 @@ export async function simulate(scenario: Scenario, opts: SimOptions): Promise<Si
   };
 
   // Clients: each schedules its next send when the previous one fires, so the agenda stays small.
-  for (const client of scenario.clients) {
-    const times = arrivals(client.traffic, root.split(`client/${client.id}`), scenario.durationMs);
+  for (const { client, times } of clientSchedules(scenario, seed)) {
     let n = 0;
     const send = (): void => {
       const sentAt = queue.now;

@@ -1,0 +1,34 @@
+/**
+ * `gatelab verify` on every scenario variant marked `verify: true`: the simulation's prediction
+ * must come true on real sockets (issue 5). Runs one variant at a time so bursts are not slowed by
+ * other tests.
+ */
+import { describe, expect, it } from 'vitest';
+import { readFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { findScenarioFiles } from '../../engine/cli/io.ts';
+import { loadScenario } from '../../engine/scenario/load.ts';
+import { formatComparison } from '../../engine/runtimes/proxy/verify/compare.ts';
+import { verifyVariant } from '../../engine/runtimes/proxy/verify/verify.ts';
+import { ROOT } from '../support/cli.ts';
+
+const read = (p: string) => readFileSync(resolve(p), 'utf8');
+const targets = findScenarioFiles([join(ROOT, 'scenarios')]).flatMap((file) => {
+  const scenario = loadScenario(file, read).scenario;
+  if (!scenario) return [];
+  return scenario.variants.filter((v) => v.verify).map((v) => ({ label: `${file.slice(ROOT.length + 1)} [${v.name}]`, scenario, variant: v.name }));
+});
+
+describe('verify: the simulation agrees with real sockets', () => {
+  it('at least one scenario is marked verifiable', () => {
+    expect(targets.length).toBeGreaterThan(0);
+  });
+
+  it.each(targets.map((t) => [t.label, t] as const))('%s', async (_label, t) => {
+    const report = await verifyVariant(t.scenario, t.variant, { tolerancePct: 0 });
+    expect(report.diagnostics.filter((d) => d.severity === 'error')).toEqual([]);
+    const comparison = report.comparison!;
+    expect(comparison.pass, `${formatComparison(comparison)}\nworst arrival lag ${report.maxSendLagMs} ms`).toBe(true);
+    expect(comparison.compared).toBeGreaterThan(0);
+  }, 180_000);
+});
