@@ -56,12 +56,25 @@ export interface RouteIR {
   paths: PathMatchIR[];
   /** Header name (lower-case) → accepted values (any of). */
   headers: Record<string, string[]>;
+  /**
+   * Weighted backends (Gateway API backendRefs, Traefik weighted services, an ingress-nginx canary):
+   * the dialect picks one per request with a draw keyed by the request id. When absent, `service`.
+   */
+  backends?: WeightedBackendIR[];
   stripPath: boolean;
   preserveHost: boolean;
   pathHandling: 'v0' | 'v1';
   regexPriority: number;
   httpsRedirectStatusCode: number;
   loc?: SourceLoc;
+}
+
+export interface WeightedBackendIR {
+  /** A service name, or null for a backend that does not exist (Gateway API answers 500 for its share). */
+  service: string | null;
+  weight: number;
+  /** Plugin instance ids that run only when this backend is chosen (Gateway API per-backendRef filters). */
+  plugins?: string[];
 }
 
 export interface CredentialIR {
@@ -102,16 +115,28 @@ export interface RealIpIR {
   recursive: boolean;
 }
 
-/** How a dialect chooses a route and orders plugins: the behaviour that differs per vendor. */
-export interface RouterIR {
-  kind: 'kong';
-  /** Kong answers with these when no route matches. */
-  notFound: { status: number; body: string };
-}
+/**
+ * How a dialect chooses a route: the behaviour that differs per vendor. Each non-Kong dialect keeps
+ * its own routing table (opaque here) that its behaviour module in engine/pipeline/dialects/ reads.
+ */
+export type RouterIR =
+  | {
+      kind: 'kong';
+      /** Kong answers with these when no route matches. */
+      notFound: { status: number; body: string };
+    }
+  | { kind: 'gateway-api'; table: unknown }
+  | { kind: 'ingress-nginx'; table: unknown }
+  | { kind: 'traefik'; table: unknown };
 
 export interface GatewayIR {
   dialect: Dialect;
   router: RouterIR;
+  /**
+   * How plugins of one phase are ordered: Kong by priority (semantics §6); Traefik middlewares,
+   * Gateway API filters and Envoy filters in declared order (`plugins` order). Default priority.
+   */
+  pluginOrder?: 'priority' | 'declared';
   listeners: ListenerIR[];
   services: ServiceIR[];
   routes: RouteIR[];

@@ -7,6 +7,9 @@ import type { ChainHost, ReplyVerdict } from './chain.ts';
 import type { UpstreamAnswer } from './host.ts';
 import type { RequestContext, RouteMatch } from './types.ts';
 import { createKongBehaviour } from './dialects/kong.ts';
+import { createGatewayApiBehaviour } from './dialects/gateway-api.ts';
+import { createIngressNginxBehaviour } from './dialects/ingress-nginx.ts';
+import { createTraefikBehaviour } from './dialects/traefik.ts';
 
 export interface RouteMiss {
   status: number;
@@ -19,7 +22,8 @@ export interface RouteMiss {
 export interface DialectBehaviour {
   /** Sets ctx.clientIp from forwarding headers where the config trusts the peer. */
   resolveClient(ctx: RequestContext, host: ChainHost): void;
-  route(ctx: RequestContext): RouteMatch | RouteMiss;
+  /** Chooses the route (and, for weighted backends, the service, with `host.draw` keyed by request id). */
+  route(ctx: RequestContext, host: ChainHost): RouteMatch | RouteMiss;
   /** Sets the upstream path the route implies (strip_path …) before plugins may change it further. */
   afterRoute(ctx: RequestContext): void;
   /** Rewrites ctx.upstream (Host, forwarding headers) for the chosen service and target. */
@@ -35,5 +39,11 @@ export function createDialect(ir: GatewayIR): DialectBehaviour {
   switch (ir.router.kind) {
     case 'kong':
       return createKongBehaviour(ir);
+    case 'gateway-api':
+      return createGatewayApiBehaviour(ir);
+    case 'ingress-nginx':
+      return createIngressNginxBehaviour(ir);
+    case 'traefik':
+      return createTraefikBehaviour(ir);
   }
 }

@@ -105,7 +105,7 @@ export class Gateway {
 
   private route(ctx: RequestContext, host: ChainHost): GatewayResponse | undefined {
     const stage: ChainStage = { plugin: 'router', phase: 'access', run: () => ({ kind: 'next', reason: '' }) };
-    const outcome = this.dialect.route(ctx);
+    const outcome = this.dialect.route(ctx, host);
     if ('route' in outcome) {
       ctx.match = outcome;
       this.dialect.afterRoute(ctx);

@@ -23,17 +23,27 @@ export function applicablePlugins(
   priorityOf: (pluginId: string) => number,
 ): PluginInstanceIR[] {
   const best = new Map<string, PluginInstanceIR>();
+  // In declared order every instance runs (two header modifiers on one rule are two filters); Kong's
+  // "most specific instance per plugin name" applies only where plugins are ordered by priority.
+  const declared = ir.pluginOrder === 'declared';
   for (const p of ir.plugins) {
     if (!p.enabled) continue;
     // Consumer-scoped instances need authentication first; they join with the auth plugins.
     if (p.scope.consumer) continue;
     if (!refersTo(p.scope.route, route) || !refersTo(p.scope.service, service)) continue;
+    if (declared) {
+      best.set(p.instanceId, p);
+      continue;
+    }
     const prev = best.get(p.plugin);
     if (!prev || specificity(p) > specificity(prev)) best.set(p.plugin, p);
   }
-  return [...best.values()].sort(
-    (a, b) => priorityOf(b.plugin) - priorityOf(a.plugin) || a.plugin.localeCompare(b.plugin),
-  );
+  const chosen = [...best.values()];
+  if (ir.pluginOrder === 'declared') {
+    const at = new Map(ir.plugins.map((p, i) => [p.instanceId, i]));
+    return chosen.sort((a, b) => (at.get(a.instanceId) ?? 0) - (at.get(b.instanceId) ?? 0));
+  }
+  return chosen.sort((a, b) => priorityOf(b.plugin) - priorityOf(a.plugin) || a.plugin.localeCompare(b.plugin));
 }
 
 /** Global instances only: Kong's rewrite phase runs before the router, so nothing else is known yet. */

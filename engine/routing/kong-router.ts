@@ -60,7 +60,8 @@ export interface KongRouter {
 
 export function createKongRouter(ir: GatewayIR): KongRouter {
   const matchers = buildMatchers(ir);
-  const notFound = ir.router.notFound;
+  // The native IR form routes with Kong's rules too; other dialects never build a Kong router.
+  const notFound = ir.router.kind === 'kong' ? ir.router.notFound : { status: 404, body: JSON.stringify({ message: 'no Route matched with those values' }) };
 
   return {
     matchers,
