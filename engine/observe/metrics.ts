@@ -5,9 +5,13 @@
  */
 import type { TraceEvent } from '../trace/events.ts';
 
-/** Kong's buckets (ms): kong_latency for the gateway's own time, the other for upstream and total. */
-const GATEWAY_BUCKETS = [1, 2, 5, 7, 10, 15, 20, 30, 50, 75, 100, 200, 500, 750, 1000, 3000, 6000];
-const REQUEST_BUCKETS = [25, 50, 80, 100, 250, 400, 700, 1000, 2000, 5000, 10000, 30000, 60000];
+/**
+ * Kong's bucket bounds (semantics §11: kong_latency for the gateway's own time, the other for upstream
+ * and whole-request time), converted to seconds: Kong names these `kong_*_latency_ms`, but promtool's
+ * lint insists on base units, so gatelab exposes the same bounds as `_seconds`.
+ */
+const GATEWAY_BUCKETS = [1, 2, 5, 7, 10, 15, 20, 30, 50, 75, 100, 200, 500, 750, 1000, 3000, 6000].map((ms) => ms / 1000);
+const REQUEST_BUCKETS = [25, 50, 80, 100, 250, 400, 700, 1000, 2000, 5000, 10000, 30000, 60000].map((ms) => ms / 1000);
 
 class Histogram {
   readonly counts: number[];
@@ -26,6 +30,14 @@ class Histogram {
 export class MetricsRegistry {
   private readonly requests = new Map<string, number>();
   private readonly latency = new Map<string, Histogram>();
+  private readonly gauges = new Map<string, { help: string; samples: Map<string, number> }>();
+
+  /** A gauge the host knows and the trace does not (open connections, tracked limiter keys). */
+  setGauge(name: string, help: string, labelSet: Record<string, string>, value: number): void {
+    let g = this.gauges.get(name);
+    if (!g) this.gauges.set(name, (g = { help, samples: new Map() }));
+    g.samples.set(labels(labelSet), value);
+  }
 
   add(e: TraceEvent): void {
     if (e.type !== 'request.end') return;
@@ -33,9 +45,9 @@ export class MetricsRegistry {
     const route = e.route ?? '';
     const key = labels({ service, route, code: String(e.status), source: e.source === 'upstream' ? 'service' : 'kong' });
     this.requests.set(key, (this.requests.get(key) ?? 0) + 1);
-    this.hist('kong', service, route, GATEWAY_BUCKETS).observe(e.gatewayMs);
-    if (e.upstreamMs !== null) this.hist('upstream', service, route, REQUEST_BUCKETS).observe(e.upstreamMs);
-    this.hist('request', service, route, REQUEST_BUCKETS).observe(e.ms);
+    this.hist('kong', service, route, GATEWAY_BUCKETS).observe(e.gatewayMs / 1000);
+    if (e.upstreamMs !== null) this.hist('upstream', service, route, REQUEST_BUCKETS).observe(e.upstreamMs / 1000);
+    this.hist('request', service, route, REQUEST_BUCKETS).observe(e.ms / 1000);
   }
 
   private hist(kind: string, service: string, route: string, buckets: number[]): Histogram {
@@ -51,12 +63,12 @@ export class MetricsRegistry {
     out.push('# TYPE gatelab_http_requests_total counter');
     for (const [l, n] of [...this.requests].sort()) out.push(`gatelab_http_requests_total{${l}} ${n}`);
     const kinds: Array<[string, string]> = [
-      ['kong', 'Time spent in the gateway itself (request time minus upstream time), ms.'],
-      ['upstream', 'Time waiting for the upstream, ms.'],
-      ['request', 'Whole request time as the gateway saw it, ms.'],
+      ['kong', 'Time spent in the gateway itself (request time minus upstream time), in seconds.'],
+      ['upstream', 'Time waiting for the upstream, in seconds.'],
+      ['request', 'Whole request time as the gateway saw it, in seconds.'],
     ];
     for (const [kind, help] of kinds) {
-      const name = `gatelab_${kind}_latency_ms`;
+      const name = `gatelab_${kind}_latency_seconds`;
       out.push(`# HELP ${name} ${help}`);
       out.push(`# TYPE ${name} histogram`);
       for (const [key, h] of [...this.latency].filter(([k]) => k.startsWith(`${kind}\u0000`)).sort()) {
@@ -66,6 +78,11 @@ export class MetricsRegistry {
         out.push(`${name}_sum{${l}} ${h.sum}`);
         out.push(`${name}_count{${l}} ${h.count}`);
       }
+    }
+    for (const [name, g] of [...this.gauges].sort(([a], [b]) => a.localeCompare(b))) {
+      out.push(`# HELP ${name} ${g.help}`);
+      out.push(`# TYPE ${name} gauge`);
+      for (const [l, v] of [...g.samples].sort()) out.push(l ? `${name}{${l}} ${v}` : `${name} ${v}`);
     }
     return `${out.join('\n')}\n`;
   }

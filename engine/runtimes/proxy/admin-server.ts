@@ -23,7 +23,10 @@ export async function startAdmin(proxy: ProxyServer, host: string, port: number)
         res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(proxy.ir, null, 2));
         return;
       case '/metrics':
-        res.writeHead(200, { 'content-type': 'text/plain; version=0.0.4; charset=utf-8' }).end(metrics.exposition());
+        proxy.connections().then((n) => {
+          metrics.setGauge('gatelab_connections', 'Client connections open on the proxy listener.', { state: 'active' }, n);
+          res.writeHead(200, { 'content-type': 'text/plain; version=0.0.4; charset=utf-8' }).end(metrics.exposition());
+        }, () => res.writeHead(500).end());
         return;
       case '/trace': {
         res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache', connection: 'keep-alive' });

@@ -60,6 +60,14 @@ export class ProxyServer {
     return this.gateway.ir;
   }
 
+  /** How many client connections are open right now. */
+  connections(): Promise<number> {
+    return new Promise((resolve, reject) => {
+      if (!this.server) return resolve(0);
+      this.server.getConnections((err, n) => (err ? reject(err) : resolve(n)));
+    });
+  }
+
   /** The port the proxy listens on (after start). */
   get port(): number {
     return (this.server?.address() as AddressInfo | null)?.port ?? 0;
