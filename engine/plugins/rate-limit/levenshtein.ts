@@ -31,3 +31,9 @@ export function nearestName(name: string, candidates: readonly string[]): string
   }
   return best;
 }
+
+/** The nearest candidate only when it is a plausible typo (at most `maxEdits` edits away). */
+export function closeName(name: string, candidates: readonly string[], maxEdits = 3): string | undefined {
+  const near = nearestName(name, candidates);
+  return near !== undefined && levenshtein(name.toLowerCase(), near.toLowerCase()) <= maxEdits ? near : undefined;
+}

@@ -100,7 +100,7 @@ describe('Kong rate-limiting plugin', () => {
     const hooks = hooksFor({ minute: 3, limit_by: 'ip' });
     const results = ['gw-0', 'gw-1'].flatMap((replica) => Array.from({ length: 4 }, () => send(hooks, at(10, 0, 5), fakeContext(), replica).verdict.kind));
     expect(results).toEqual(['next', 'next', 'next', 'reply', 'next', 'next', 'next', 'reply']);
-    expect(hooks.snapshot?.(fakeHost(at(10, 0, 30), 'gw-1'))).toEqual({ '203.0.113.7': { minute: { windowStart: at(10, 0, 0), count: 3 } } });
+    expect(hooks.snapshot?.(fakeHost(at(10, 0, 30), 'gw-1'))).toEqual({ '203_0_113_7': { minute: { windowStart: at(10, 0, 0), count: 3 } } });
     expect(hooks.snapshot?.(fakeHost(at(10, 1, 0), 'gw-1'))).toEqual({});
   });
 
@@ -127,7 +127,7 @@ describe('Kong rate-limiting plugin', () => {
     const kinds = Array.from({ length: 5 }, () => settle(hooks.access?.(fakeContext(), fakeHost(now)) as Verdict, store, now).verdict.kind);
     expect(kinds).toEqual(['next', 'next', 'reply', 'reply', 'reply']);
     expect(store.value(`ratelimit:${ZERO}:${ZERO}:203.0.113.7:${at(12, 0, 0)}:minute`)).toBe(5);
-    expect(hooks.snapshot?.(fakeHost(now))).toEqual({ '203.0.113.7': { second: { windowStart: now, count: 5 }, minute: { windowStart: at(12, 0, 0), count: 5 } } });
+    expect(hooks.snapshot?.(fakeHost(now))).toEqual({ '203_0_113_7': { second: { windowStart: now, count: 5 }, minute: { windowStart: at(12, 0, 0), count: 5 } } });
   });
 
   it('§1 Kong global plugin: one counter per identifier across routes (the all-zero scope)', () => {
@@ -174,6 +174,6 @@ describe('Kong rate-limiting plugin', () => {
     expect(flush.effects).toEqual([[{ op: 'incr', key, by: 10, ttlMs: 49_000 }]]); // EXPIREAT window start + 60 s, as a relative TTL
     expect(flush.verdict.kind).toBe('reply');
     expect(store.value(key)).toBe(10);
-    expect(hooks.snapshot?.(fakeHost(t + 1000, 'gw-0'))).toEqual({ '203.0.113.7': { minute: { windowStart: at(12, 0, 0), count: 10 } } });
+    expect(hooks.snapshot?.(fakeHost(t + 1000, 'gw-0'))).toEqual({ '203_0_113_7': { minute: { windowStart: at(12, 0, 0), count: 10 } } });
   });
 });

@@ -1,10 +1,16 @@
 /**
- * Kong `rate-limiting` (OSS) as a gatelab plugin: fixed calendar windows, counters per identifier,
- * Kong's headers and 429, priority 910. The access hook decides; the response hook adds the client
- * headers to whatever response goes back (Kong does that in header_filter).
+ * The rate-limit plugin: every algorithm the lessons compare, the vendor flavour chosen by config.
+ * A config without an `algorithm` field is Kong `rate-limiting` (OSS) — fixed calendar windows,
+ * counters per identifier, Kong's headers and 429 — exactly as Kong reads it; a config with one runs
+ * that flavour (flavours/). Priority 910 is Kong's for rate-limiting. The access hook decides; the
+ * response hook adds the client headers to whatever response goes back (Kong's header_filter).
  */
-import { next, type PluginDefinition, type PluginEnv, type PluginHooks, type PluginHost, type RequestContext, type Verdict } from '../../pipeline/types.ts';
-import { kongLimits, parseKongRateLimitingConfig, SYNC_RATE_REALTIME, type KongRateLimitingConfig } from './config.ts';
+import { next, type ConfigReporter, type PluginDefinition, type PluginEnv, type PluginHooks, type PluginHost, type RequestContext, type Verdict } from '../../pipeline/types.ts';
+import { isAlgorithmConfig, type RateLimitConfig } from './algorithm-config.ts';
+import { parseAlgorithmConfig } from './algorithm-parse.ts';
+import { KONG_RATE_LIMITING_DEFAULTS, kongLimits, parseKongRateLimitingConfig, SYNC_RATE_REALTIME, type KongRateLimitingConfig } from './config.ts';
+import { createAlgorithmHooks } from './flavours/index.ts';
+import { snapshotKey } from './key.ts';
 import { resolveIdentifier } from './identifier.ts';
 import { LocalCounters, type CounterSnapshot } from './policy-local.ts';
 import { redisRealtimeAccess, SeenCounters, type CounterScope } from './policy-redis.ts';
@@ -21,7 +27,24 @@ interface ReplicaCounters {
   synced: SyncedCounters;
 }
 
-export function createRateLimitHooks(config: KongRateLimitingConfig, env: PluginEnv): PluginHooks {
+/** Kong's `rate-limiting` unless the config names an `algorithm` (a field Kong's schema never has). */
+export function parseRateLimitConfig(raw: unknown, report: ConfigReporter): RateLimitConfig {
+  const obj = typeof raw === 'object' && raw !== null && !Array.isArray(raw) ? (raw as Record<string, unknown>) : undefined;
+  if (obj?.['algorithm'] === undefined || obj['algorithm'] === null) return parseKongRateLimitingConfig(raw, report);
+  // An unreadable algorithm was reported; a config with errors never loads, so any stand-in will do.
+  return parseAlgorithmConfig(obj, report) ?? { ...KONG_RATE_LIMITING_DEFAULTS };
+}
+
+export function createRateLimitHooks(config: RateLimitConfig, env: PluginEnv): PluginHooks {
+  return isAlgorithmConfig(config) ? createAlgorithmHooks(config) : createKongHooks(config, env);
+}
+
+/** The identifiers of a Kong snapshot made addressable by a dotted path (key.ts, snapshotKey). */
+function escapeKeys(snap: CounterSnapshot): Record<string, unknown> {
+  return Object.fromEntries(Object.entries(snap).map(([id, counters]) => [snapshotKey(id), counters]));
+}
+
+export function createKongHooks(config: KongRateLimitingConfig, env: PluginEnv): PluginHooks {
   const limits = kongLimits(config);
   const scope: CounterScope = { routeId: env.scope.route, serviceId: env.scope.service };
   // Keyed by replica as well, so per-replica counting holds even if a host shares one instance.
@@ -63,14 +86,14 @@ export function createRateLimitHooks(config: KongRateLimitingConfig, env: Plugin
       const nowMs = host.now();
       const snap: CounterSnapshot =
         config.policy === 'local' ? c.local.snapshot(nowMs) : config.policy === 'redis' && config.sync_rate !== SYNC_RATE_REALTIME ? c.synced.snapshot(nowMs) : c.seen.snapshot(nowMs);
-      return snap;
+      return escapeKeys(snap);
     },
   };
 }
 
-export const rateLimitPlugin: PluginDefinition<KongRateLimitingConfig> = {
+export const rateLimitPlugin: PluginDefinition<RateLimitConfig> = {
   id: PLUGIN_ID,
   priority: RATE_LIMIT_PRIORITY,
-  parse: parseKongRateLimitingConfig,
+  parse: parseRateLimitConfig,
   create: createRateLimitHooks,
 };

@@ -3,9 +3,11 @@
  * enough to drive the hooks directly, with no pipeline and no simulator.
  */
 import { HeaderMap } from '../../pipeline/headers.ts';
-import type { ConfigReporter, EffectResult, IncomingRequest, PluginHost, RequestContext, StoreOp, Verdict } from '../../pipeline/types.ts';
+import type { ConfigReporter, EffectResult, GatewayResponse, IncomingRequest, PluginHooks, PluginHost, RequestContext, StoreOp, Verdict } from '../../pipeline/types.ts';
 import type { ErrorCode } from '../../core/errors.ts';
+import type { RateLimitConfig } from './algorithm-config.ts';
 import { parseKongRateLimitingConfig, type KongRateLimitingConfig } from './config.ts';
+import { parseRateLimitConfig, rateLimitPlugin } from './plugin.ts';
 
 export interface Reported {
   severity: 'error' | 'warning';
@@ -95,4 +97,46 @@ export function settle(v: Verdict, store: FakeStore, nowMs: number): { verdict: 
     cur = cur.resume(store.apply(cur.effect.ops, nowMs));
   }
   return { verdict: cur, effects };
+}
+
+/** Parses any rate-limit config (Kong's, or one naming an `algorithm`) and fails loudly on errors. */
+export function validRateLimitConfig(raw: Record<string, unknown>): RateLimitConfig {
+  const r = collectingReporter();
+  const c = parseRateLimitConfig(raw, r);
+  const errors = r.items.filter((i) => i.severity === 'error');
+  if (errors.length > 0) throw new Error(errors.map((e) => `${e.path}: ${e.message}`).join('; '));
+  return c;
+}
+
+/** What the pipeline would do with a verdict: `sleep` waits are slept (and summed), then resumed. */
+export function drive(v: Verdict): { verdict: Verdict; sleptMs: number; waits: Verdict[] } {
+  let cur = v;
+  let sleptMs = 0;
+  const waits: Verdict[] = [];
+  while (cur.kind === 'wait') {
+    if (cur.effect.type !== 'sleep') throw new Error(`unexpected ${cur.effect.type} effect`);
+    waits.push(cur);
+    sleptMs += cur.effect.ms;
+    cur = cur.resume({ ok: true });
+  }
+  return { verdict: cur, sleptMs, waits };
+}
+
+/** One request through a plugin's access hook (sleeps driven) and, if admitted, its response hook. */
+export function sendRequest(hooks: PluginHooks, nowMs: number, ctx: RequestContext = fakeContext(), replica = 'gw-0') {
+  const host = fakeHost(nowMs, replica);
+  const first = hooks.access?.(ctx, host) as Verdict;
+  const { verdict, sleptMs } = drive(first);
+  const response: GatewayResponse = { status: 200, headers: new HeaderMap(), source: 'upstream' };
+  if (verdict.kind === 'next') {
+    ctx.response = response;
+    hooks.response?.(ctx, host);
+  }
+  const headers = verdict.kind === 'reply' ? new HeaderMap(verdict.headers ?? []) : response.headers;
+  return { first, verdict, sleptMs, headers };
+}
+
+/** Hooks of the rate-limit plugin for a raw config (which must parse without errors). */
+export function hooksForRaw(raw: Record<string, unknown>): PluginHooks {
+  return rateLimitPlugin.create(validRateLimitConfig(raw), { instanceId: 'rl-1', scope: {} });
 }

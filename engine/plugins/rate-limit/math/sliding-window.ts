@@ -13,6 +13,9 @@
  * `disablePenalty` (Kong's `disable_penalty`): by default denied requests are counted too, so a client
  * that keeps retrying while over the limit stays blocked; with `true` only admitted requests count.
  *
+ * `fixed` (Kong's `window_type: fixed`) keeps the same aligned windows but gives the previous one no
+ * weight at all: a plain fixed window of arbitrary size, with the same penalty rule.
+ *
  * The comparison is done in integers (everything multiplied by W, instants truncated to whole ms) so
  * no float rounding decides a request.
  */
@@ -26,6 +29,8 @@ export interface SlidingWindowConfig {
   reject?: 'gte' | 'gt';
   /** Kong's disable_penalty: false (default) counts denied requests in the current window. */
   disablePenalty?: boolean;
+  /** Kong's window_type: fixed — the previous window carries no weight (default false: sliding). */
+  fixed?: boolean;
 }
 
 export interface SlidingWindowState {
@@ -87,6 +92,8 @@ function retryAfter(config: SlidingWindowConfig, s: SlidingWindowState, nowMs: n
   const W = config.windowMs;
   const elapsed = nowMs - s.windowStartMs;
   const toNext = W - elapsed;
+  // A fixed window forgets everything at its end.
+  if (config.fixed) return toNext;
   // Within this window only the previous window's weight fades; that helps if `current` alone fits.
   if (admits(s.current * W, config.limit, W, rule) && s.previous > 0) {
     const e = firstAdmittingElapsed(s.previous, config.limit - s.current, W, rule);
@@ -107,7 +114,8 @@ export function slidingWindow(
   const rule = config.reject ?? 'gte';
   const s = rollSlidingWindow(config, state, nowMs);
   const elapsed = Math.min(W, Math.max(0, nowMs - s.windowStartMs));
-  const scaled = scaledEstimate(s.current, s.previous, W, elapsed);
+  const previous = config.fixed ? 0 : s.previous;
+  const scaled = scaledEstimate(s.current, previous, W, elapsed);
   const allowed = admits(scaled, config.limit, W, rule);
   const penalised = !allowed && !config.disablePenalty;
   const nextState = allowed || penalised ? { ...s, current: s.current + 1 } : s;
@@ -116,8 +124,8 @@ export function slidingWindow(
     estimate: scaled / W,
     limit: config.limit,
     current: s.current,
-    previous: s.previous,
-    previousWeight: (W - elapsed) / W,
+    previous,
+    previousWeight: config.fixed ? 0 : (W - elapsed) / W,
     elapsedMs: elapsed,
     windowStartMs: s.windowStartMs,
     penalised,

@@ -16,7 +16,7 @@
  *   no token → 429. ("Best effort" in AWS's words; gatelab models the ideal bucket.)
  */
 import { formatGoDuration } from './go-duration.ts';
-import { goCancelLast, goReserve, NEW_GO_LIMITER, type GoLimiterParams, type GoLimiterState } from './go-rate-limiter.ts';
+import { goAdvance, goCancelLast, goReserve, NEW_GO_LIMITER, type GoLimiterParams, type GoLimiterState } from './go-rate-limiter.ts';
 
 /** Envoy's token_bucket fields (fill_interval in ms). */
 export interface EnvoyTokenBucket {
@@ -210,4 +210,31 @@ export function tokenBucket(
   if (r.nextTokenInMs !== undefined) decision.nextTokenInMs = r.nextTokenInMs;
   if (!r.allowed) decision.status = 429;
   return { decision, state: r.state };
+}
+
+/**
+ * The tokens a bucket holds at `nowMs`, without taking one: what a snapshot shows. A new bucket (or
+ * a Traefik bucket its TTL map has dropped) is full. Traefik's may be negative (a reservation borrowed
+ * from the future).
+ */
+export function tokenBucketPeek(config: TokenBucketConfig, state: TokenBucketState | undefined, nowMs: number): number {
+  const capacity = tokenBucketCapacity(config);
+  if (!state) return capacity;
+  switch (config.flavour) {
+    case 'traefik': {
+      const p: GoLimiterParams = { limit: tokenBucketRate(config), burst: capacity };
+      if (p.limit === Infinity) return capacity;
+      if ((config.evictIdleBuckets ?? true) && traefikBucketEvicted(p.limit, state.lastMs, nowMs)) return capacity;
+      return goAdvance(p, { tokens: state.tokens, lastMs: state.lastMs }, nowMs).tokens;
+    }
+    case 'envoy-timer': {
+      const at = (t: number): number => Math.floor((t - state.createdMs) / config.fillIntervalMs);
+      const fills = Math.max(0, at(nowMs) - at(state.lastMs));
+      return Math.min(capacity, state.tokens + fills * config.tokensPerFill);
+    }
+    default: {
+      const elapsed = Math.max(0, nowMs - state.lastMs);
+      return Math.min(capacity, state.tokens + (elapsed / 1000) * tokenBucketRate(config));
+    }
+  }
 }

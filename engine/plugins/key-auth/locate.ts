@@ -1,0 +1,100 @@
+/**
+ * Where Kong's key-auth finds the key (semantics §6): for each name in `key_names`, in order, a header,
+ * then a query argument, then (key_in_body) a body field; the first single string wins, and a name that
+ * carries several values is "Duplicate API key found". `hide` then removes that name from all three
+ * places, so the backend never receives the key.
+ */
+import type { RequestContext } from '../../pipeline/types.ts';
+import { currentHeaders } from '../kit/kong-auth.ts';
+import { queryValues, withoutQueryArg } from '../kit/query.ts';
+import type { KeyAuthConfig } from './config.ts';
+
+export type KeySource = 'header' | 'query' | 'body';
+
+export type Located =
+  | { kind: 'found'; key: string; source: KeySource; name: string }
+  | { kind: 'duplicate'; source: KeySource; name: string }
+  | { kind: 'none' };
+
+type BodyForm = { type: 'json'; value: Record<string, unknown> } | { type: 'form'; params: URLSearchParams };
+
+/** The body as kong.request.get_body reads it: form-urlencoded or a JSON object; anything else none. */
+function readBody(ctx: RequestContext): BodyForm | undefined {
+  const body = ctx.upstream.body;
+  if (body === undefined || body === '') return undefined;
+  const type = (currentHeaders(ctx).get('content-type') ?? '').toLowerCase();
+  if (type.includes('application/x-www-form-urlencoded')) return { type: 'form', params: new URLSearchParams(body) };
+  if (type.includes('application/json')) {
+    try {
+      const value: unknown = JSON.parse(body);
+      if (typeof value === 'object' && value !== null && !Array.isArray(value)) return { type: 'json', value: value as Record<string, unknown> };
+    } catch {
+      return undefined;
+    }
+  }
+  return undefined;
+}
+
+function bodyValues(form: BodyForm, name: string): unknown[] {
+  if (form.type === 'form') return form.params.getAll(name);
+  const v = form.value[name];
+  if (v === undefined) return [];
+  return Array.isArray(v) ? v : [v];
+}
+
+/** One name's values in one place, as Kong's lookup sees them (several = a Lua table). */
+function valuesAt(ctx: RequestContext, source: KeySource, name: string, body: BodyForm | undefined): unknown[] {
+  if (source === 'header') return currentHeaders(ctx).getAll(name);
+  if (source === 'query') return queryValues(ctx.upstream.path, name).map((v) => v ?? true);
+  return body ? bodyValues(body, name) : [];
+}
+
+export function locateKey(config: KeyAuthConfig, ctx: RequestContext): Located {
+  const body = config.key_in_body ? readBody(ctx) : undefined;
+  const sources: KeySource[] = [];
+  if (config.key_in_header) sources.push('header');
+  if (config.key_in_query) sources.push('query');
+  if (config.key_in_body) sources.push('body');
+  for (const name of config.key_names) {
+    for (const source of sources) {
+      const values = valuesAt(ctx, source, name, body);
+      if (values.length === 0) continue;
+      if (values.length > 1) return { kind: 'duplicate', source, name };
+      // A bare `?apikey` is the boolean true in Kong: not a key, so the search goes on.
+      if (typeof values[0] === 'string') return { kind: 'found', key: values[0], source, name };
+    }
+  }
+  return { kind: 'none' };
+}
+
+/** hide_credentials: the name goes from the headers, the query string and (key_in_body) the body. */
+export function hideKey(config: KeyAuthConfig, ctx: RequestContext, name: string): string[] {
+  const removed: string[] = [];
+  if (currentHeaders(ctx).delete(name)) removed.push(`header ${name}`);
+  const path = withoutQueryArg(ctx.upstream.path, name);
+  if (path !== ctx.upstream.path) {
+    ctx.upstream.path = path;
+    removed.push(`query argument ${name}`);
+  }
+  if (config.key_in_body) {
+    const body = readBody(ctx);
+    if (body?.type === 'form' && body.params.has(name)) {
+      body.params.delete(name);
+      ctx.upstream.body = body.params.toString();
+      removed.push(`body field ${name}`);
+    } else if (body?.type === 'json' && name in body.value) {
+      delete body.value[name];
+      ctx.upstream.body = JSON.stringify(body.value);
+      removed.push(`body field ${name}`);
+    }
+  }
+  // A rewritten body has another length; the one the client sent would now be wrong.
+  if (removed.some((r) => r.startsWith('body'))) currentHeaders(ctx).delete('content-length');
+  return removed;
+}
+
+/** Enough of a key to recognise it in a trace, never the whole secret. */
+export function maskKey(key: string): string {
+  if (key.length <= 4) return '…';
+  return `${key.slice(0, 4)}…`;
+}

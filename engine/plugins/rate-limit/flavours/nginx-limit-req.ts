@@ -1,0 +1,91 @@
+/**
+ * nginx `limit_req` (semantics §2) on math/nginx-limit-req.ts: a leaky bucket in milli-requests per
+ * key. Excess within `delay` (or with `nodelay`) passes at once; beyond it the request is really
+ * held (a `sleep` effect) until the bucket has drained enough; over `burst` it gets
+ * `limit_req_status` (503 by default) and the key's state is left exactly as it was.
+ */
+import type { DecisionData, PluginHooks, PluginHost, RequestContext, Verdict } from '../../../pipeline/types.ts';
+import { next } from '../../../pipeline/types.ts';
+import type { NginxLimitReqFlavourConfig } from '../algorithm-config.ts';
+import { resolveKey } from '../key.ts';
+import { limitReqOne, type LimitReqDecision, type LimitReqNode } from '../math/nginx-limit-req.ts';
+import { addResponseHeaders, admit, hold, KeyedStates, reject, round3 } from './shared.ts';
+
+/** Reason phrases of nginx's built-in error pages (ngx_http_special_response.c). */
+const NGINX_PHRASES: Record<number, string> = {
+  400: 'Bad Request',
+  403: 'Forbidden',
+  404: 'Not Found',
+  429: 'Too Many Requests',
+  500: 'Internal Server Error',
+  502: 'Bad Gateway',
+  503: 'Service Temporarily Unavailable',
+  504: 'Gateway Time-out',
+};
+
+/** nginx's own error page for a status (CRLF line ends, as nginx sends it). */
+export function nginxErrorPage(status: number): string {
+  const phrase = NGINX_PHRASES[status];
+  const title = phrase ? `${status} ${phrase}` : String(status);
+  return `<html>\r\n<head><title>${title}</title></head>\r\n<body>\r\n<center><h1>${title}</h1></center>\r\n<hr><center>nginx</center>\r\n</body>\r\n</html>\r\n`;
+}
+
+/** Milli-requests as requests, for sentences and charts: 4000 → 4. */
+const req = (milli: number): number => round3(milli / 1000);
+
+/** nginx's integer drain: R·ms/1000, truncated. */
+const drained = (rateMilli: number, ms: number): number => Math.floor((rateMilli * ms) / 1000);
+
+export function createNginxLimitReqHooks(config: NginxLimitReqFlavourConfig): PluginHooks {
+  const { limit } = config;
+  // A node whose next request would compute excess 0 behaves exactly like a new one.
+  const states = new KeyedStates<LimitReqNode>((n, nowMs) => n.excess - drained(limit.rateMilli, nowMs - n.last) + 1000 <= 0);
+  const zone = `nginx limit_req zone "${limit.zone}" (rate=${config.rate}${limit.burst > 0 ? ` burst=${limit.burst}` : ''}${limit.delay === 'nodelay' ? ' nodelay' : limit.delay > 0 ? ` delay=${limit.delay}` : ''})`;
+
+  const dataOf = (key: string, d: LimitReqDecision): DecisionData => ({
+    algorithm: 'nginx-limit-req',
+    identifier: key,
+    outcome: d.outcome,
+    excess: req(d.excess),
+    burst: limit.burst,
+    rate: req(limit.rateMilli),
+    delayMs: d.delayMs,
+    remaining: d.outcome === 'REJECTED' ? 0 : Math.max(0, Math.floor((limit.burst * 1000 - d.excess) / 1000)),
+  });
+
+  return {
+    access(ctx: RequestContext, host: PluginHost): Verdict {
+      const nowMs = host.now();
+      const k = resolveKey(config.key, ctx);
+      const before = states.get(host.replica, k.value);
+      const { decision: d, node } = limitReqOne(limit, k.value, before, nowMs);
+      if (d.outcome === 'NOT_LIMITED') return next(`${zone}: the key is empty (${k.label}), and nginx does not limit a request with an empty key`);
+      // A rejection returns the node untouched: rejected requests cost nothing (§2).
+      if (node && d.outcome !== 'REJECTED') states.set(host.replica, k.value, node, nowMs);
+      const data = dataOf(k.value, d);
+      const head = `${zone}, ${k.label}`;
+      const excess = `excess ${req(d.excess)}${limit.burst > 0 ? ` of burst ${limit.burst}` : ''}`;
+      switch (d.outcome) {
+        case 'REJECTED':
+          return reject(ctx, config.status, `${head}: excess would be ${req(d.excess)}, over burst ${limit.burst} → ${config.status}; nothing is counted, the bucket stays as it was`, data, {
+            headers: [['Content-Type', 'text/html']],
+            body: nginxErrorPage(config.status),
+          });
+        case 'DELAYED':
+          return hold(ctx, d.delayMs, `limit_req delay (zone ${limit.zone})`, `${head}: ${excess} — held ${d.delayMs} ms so requests leave at ${config.rate}`, data);
+        default: {
+          if (d.zones[0]?.firstSeen) return admit(ctx, `${head}: first request of this key — passes with excess 0`, data);
+          const why = d.excess === 0 ? 'the bucket is empty' : limit.delay === 'nodelay' ? 'nodelay lets the excess through at once' : `within delay=${limit.delay}, so no wait`;
+          return admit(ctx, `${head}: ${excess} — ${why}, passes`, data);
+        }
+      }
+    },
+
+    response: addResponseHeaders,
+
+    snapshot(host: PluginHost): Record<string, unknown> {
+      const nowMs = host.now();
+      return states.snapshot(host.replica, (n) => ({ excess: req(Math.max(0, n.excess - drained(limit.rateMilli, Math.max(0, nowMs - n.last)))), burst: limit.burst }));
+    },
+  };
+}
