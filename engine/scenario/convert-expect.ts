@@ -45,6 +45,7 @@ function subject(ctx: ConvertContext, raw: RawExpectation, path: JsonPath, refs:
     };
   }
   if (raw.status) return { kind: 'status', request: raw.status.request };
+  if (raw.body) return { kind: 'body', request: raw.body.request, ...(raw.body.path !== undefined ? { path: raw.body.path } : {}) };
   if (raw.decision) return { kind: 'decision', ...raw.decision };
   if (raw.header) return { kind: 'header', request: raw.header.request, name: raw.header.name, side: raw.header.side ?? 'response' };
   if (raw.latency) {
@@ -80,6 +81,7 @@ function matcher(ctx: ConvertContext, raw: RawExpectation, path: JsonPath): Matc
     const t = parseTolerance(raw.tolerance) ?? { tolerance: 0, relative: false };
     return { approx: raw.approx, tolerance: t.tolerance, relative: t.relative };
   }
+  if (raw.absent) return { absent: true };
   return { contains: raw.contains as string };
 }
 

@@ -103,9 +103,10 @@ function events(ctx: ConvertContext, raw: RawScenario, backendNames: string[]): 
     const atMs = instantAt(ctx, e.at, [...path, 'at']);
     if (e.outage) {
       const target = e.outage.backend;
-      if (!backendNames.includes(target)) {
+      // `redis` (or `store`) names the shared counter store, which is not a declared backend.
+      if (!backendNames.includes(target) && target !== 'redis' && target !== 'store') {
         const guess = nearest(target, backendNames);
-        report(ctx, 'GL_E_SCHEMA', [...path, 'outage', 'backend'], `unknown backend '${target}'`, guess ? `did you mean '${guess}'?` : 'name one of the scenario backends');
+        report(ctx, 'GL_E_SCHEMA', [...path, 'outage', 'backend'], `unknown backend '${target}'`, guess ? `did you mean '${guess}'?` : 'name one of the scenario backends, or redis for the counter store');
       }
       const durationMs = e.outage.duration === undefined ? Infinity : durationAt(ctx, e.outage.duration, [...path, 'outage', 'duration']);
       out.push({ kind: 'outage', atMs, target, durationMs });

@@ -121,7 +121,7 @@ describe('oneOf noise becomes one message', () => {
   it('expectations: subject and matcher choices, approx without tolerance', () => {
     const ds = loadText(`${HEAD}${CLIENT}expect:\n  - count: { client: a }\n  - count: { client: a }\n    status: { request: a-1 }\n    equals: 1\n  - count: {}\n    approx: 3\n`);
     expect(ds.map((d) => [at(d), d.code, d.message])).toEqual([
-      ['16:5', 'GL_E_EXPECT', 'an expectation needs exactly one matcher: equals, between, approx, contains'],
+      ['16:5', 'GL_E_EXPECT', 'an expectation needs exactly one matcher: equals, between, approx, contains, absent'],
       ['18:5', 'GL_E_EXPECT', 'an expectation has count and status, but needs exactly one subject'],
       ['21:5', 'GL_E_EXPECT', 'approx needs tolerance beside it'],
     ]);

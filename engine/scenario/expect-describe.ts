@@ -22,6 +22,8 @@ export function describeSubject(s: ExpectationSubject): string {
     }
     case 'status':
       return `status of request ${s.request}`;
+    case 'body':
+      return s.path ? `${s.path} in the body of request ${s.request}` : `body of request ${s.request}`;
     case 'decision':
       return `${s.field} of ${s.plugin} decision${s.phase ? ` in ${s.phase}` : ''} for request ${s.request}`;
     case 'header':
@@ -51,5 +53,6 @@ export function describeMatcher(m: Matcher): string {
     const tol = m.relative ? `${formatValue(m.tolerance * 100)}%` : formatValue(m.tolerance);
     return `${formatValue(m.approx)} ± ${tol}`;
   }
+  if ('absent' in m) return 'nothing (absent)';
   return `text containing ${formatValue(m.contains)}`;
 }

@@ -189,3 +189,42 @@ describe('subjects read the trace', () => {
     expect(run(yaml, 'other')).toHaveLength(2);
   });
 });
+
+describe('body subjects and the absent matcher', () => {
+  const withBody: TraceEvent[] = [
+    { ...(end(1_000, 'a-1', 'a', 429, 2) as Extract<TraceEvent, { type: 'request.end' }>), body: '{"message":"API rate limit exceeded","n":3}' },
+    { ...(end(2_000, 'a-2', 'a', 200, 2) as Extract<TraceEvent, { type: 'request.end' }>), body: 'plain text' },
+  ];
+
+  it('body reads the whole text or a dotted path into a JSON body', () => {
+    const s = scenarioWith(
+      [
+        '  - body: { request: a-1, path: message }',
+        '    equals: API rate limit exceeded',
+        '  - body: { request: a-1, path: n }',
+        '    equals: 3',
+        '  - body: { request: a-2 }',
+        '    contains: plain',
+        '  - body: { request: a-2, path: message }',
+        '    equals: x',
+      ].join('\n'),
+    );
+    const r = evaluateExpectations(s.expect, withBody, 'base', s);
+    expect(r.map((x) => x.pass)).toEqual([true, true, true, false]);
+    expect(r[3]!.actual).toBe('the body of a-2 is not JSON');
+  });
+
+  it('absent passes when the header is missing and fails, saying so, when it is there', () => {
+    const s = scenarioWith(
+      [
+        '  - header: { request: a-1, name: x-ratelimit-remaining-minute }',
+        '    absent: true',
+        '  - header: { request: a-1, name: x-not-there }',
+        '    absent: true',
+      ].join('\n'),
+    );
+    const r = evaluateExpectations(s.expect, TRACE, 'base', s);
+    expect(r.map((x) => x.pass)).toEqual([false, true]);
+    expect(r[0]!.message).toContain('expected nothing (absent), got "99"');
+  });
+});

@@ -34,7 +34,13 @@ export function evaluateExpectations(
     const expected = describeMatcher(e.matcher);
     const loc = scenario.map.locate(e.path);
     const actual = 'missing' in measured ? measured.missing : formatValue(measured.value);
-    const verdict = 'missing' in measured ? { pass: false } : match(e.matcher, measured.value);
+    // `absent` inverts the usual reading: nothing to measure is the pass.
+    const verdict =
+      'absent' in e.matcher
+        ? { pass: 'missing' in measured }
+        : 'missing' in measured
+          ? { pass: false }
+          : match(e.matcher, measured.value);
     const got = verdict.note ? `${actual} (${verdict.note})` : actual;
     out.push({
       name: e.name,
@@ -106,6 +112,23 @@ function measure(s: ExpectationSubject, ix: TraceIndex): Measured {
       if (!ev) return { missing: `no ${s.side === 'response' ? 'response' : 'upstream request'} for ${s.request} in the trace` };
       const value = headerValue(ev.headers, s.name);
       return value === undefined ? { missing: `no ${s.name.toLowerCase()} header` } : { value };
+    }
+    case 'body': {
+      const end = ix.endOf.get(s.request);
+      if (!end) return { missing: `no request ${s.request} in the trace` };
+      if (end.body === undefined) return { missing: `no body for ${s.request} (bodies are kept at the full trace level)` };
+      if (s.path === undefined) return { value: end.body };
+      let node: unknown;
+      try {
+        node = JSON.parse(end.body);
+      } catch {
+        return { missing: `the body of ${s.request} is not JSON` };
+      }
+      for (const part of s.path.split('.')) {
+        node = node !== null && typeof node === 'object' ? (node as Record<string, unknown>)[part] : undefined;
+      }
+      if (node === undefined) return { missing: `no ${s.path} in the body of ${s.request}` };
+      return typeof node === 'number' || typeof node === 'string' || typeof node === 'boolean' ? { value: node } : { value: JSON.stringify(node) };
     }
     case 'latency':
       return latency(s, ix);
@@ -186,6 +209,7 @@ function match(m: Matcher, v: number | string | boolean): { pass: boolean; note?
     return { pass: String(v) === String(m.equals) };
   }
   if ('contains' in m) return { pass: String(v).includes(m.contains) };
+  if ('absent' in m) return { pass: false, note: 'present' };
   const n = asNumber(v);
   if (n === undefined) return { pass: false, note: 'not a number' };
   if ('between' in m) return { pass: n >= m.between[0] && n <= m.between[1] };

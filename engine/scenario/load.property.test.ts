@@ -87,5 +87,5 @@ describe('the loader on arbitrary YAML-ish text', () => {
       }),
       { seed, numRuns: 400 },
     );
-  });
+  }, 60_000);
 });

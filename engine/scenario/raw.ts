@@ -73,6 +73,8 @@ export interface RawExpectation {
   approx?: number;
   tolerance?: number | string;
   contains?: string;
+  absent?: true;
+  body?: { request: string; path?: string };
 }
 
 export interface RawVariant {

@@ -82,7 +82,9 @@ export type Matcher =
   | { between: [number, number] }
   | { approx: number; tolerance: number; relative: boolean }
   /** Passes when the value, as text, contains this text (for reasons and header values). */
-  | { contains: string };
+  | { contains: string }
+  /** The subject must not exist (a header the response must not carry). */
+  | { absent: true };
 
 export type ExpectationSubject =
   /** Count of requests ending with a status (or any), for a client (or all), in [fromMs, toMs). */
@@ -98,6 +100,8 @@ export type ExpectationSubject =
     }
   /** A response header value the client received for one request. */
   | { kind: 'header'; request: string; name: string; side: 'response' | 'upstream' }
+  /** The response body one request got; `path` reads a value inside a JSON body. */
+  | { kind: 'body'; request: string; path?: string }
   /** The status one request ended with. */
   | { kind: 'status'; request: string }
   /** A latency percentile (0–100) in ms over requests ending in [fromMs, toMs). */

@@ -114,7 +114,8 @@ export function createKongBehaviour(ir: GatewayIR): DialectBehaviour {
 
     decorateResponse(ctx, timing) {
       const headers = ctx.response?.headers;
-      if (!headers) return;
+      // The native IR form borrows Kong's routing rules, not its branding: no Kong headers there.
+      if (!headers || ir.dialect !== 'kong') return;
       // Kong's default `headers` setting: server_tokens, latency_tokens and X-Kong-Request-Id.
       headers.set('X-Kong-Request-Id', ctx.request.id);
       if (ctx.response?.source === 'upstream') {

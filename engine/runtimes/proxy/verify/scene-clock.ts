@@ -6,11 +6,14 @@
  */
 export class SceneClock {
   private offset: number;
-  private readonly realStart: number;
 
   constructor(private readonly scenarioStart: number) {
-    this.realStart = Date.now();
-    this.offset = scenarioStart - this.realStart;
+    this.offset = scenarioStart - Date.now();
+  }
+
+  /** Puts scene time back at the scenario's start: called once set-up is done, just before driving. */
+  restart(): void {
+    this.offset = this.scenarioStart - Date.now();
   }
 
   /** Epoch ms as the scenario sees it. */

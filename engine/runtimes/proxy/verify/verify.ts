@@ -176,6 +176,8 @@ async function drive(
   const pendingRestarts: Array<{ atMs: number; run: () => Promise<void> }> = [];
 
   await warmUp(schedule, replicas, loopback, agentFor);
+  // Start the scenario clock only now: backends, proxies and warm connections are ready.
+  clock.restart();
   const outcomes: Outcome[] = [];
   let maxSendLagMs = 0;
   const inflight = new Set<Promise<void>>();
