@@ -5,6 +5,7 @@ import { lintCommand, LINT_HELP } from './lint.ts';
 import { runCommand, RUN_HELP } from './run.ts';
 import { serveCommand, SERVE_HELP } from './serve.ts';
 import { verifyCommand, VERIFY_HELP } from './verify.ts';
+import { translateCommand, TRANSLATE_HELP } from './translate.ts';
 import { UsageError } from './args.ts';
 import { EXIT } from './io.ts';
 
@@ -15,6 +16,7 @@ const COMMANDS: Record<string, { run: (argv: string[]) => Promise<number>; help:
   explain: { run: explainCommand, help: EXPLAIN_HELP, summary: 'one request through the pipeline, decision by decision' },
   serve: { run: serveCommand, help: SERVE_HELP, summary: 'run the pipeline as a real reverse proxy' },
   verify: { run: verifyCommand, help: VERIFY_HELP, summary: 'check a scenario on real sockets against the simulation' },
+  translate: { run: translateCommand, help: TRANSLATE_HELP, summary: 'a gateway config in another dialect, and what it cannot say' },
 };
 
 export const MAIN_HELP = `Usage: gatelab COMMAND [options]

@@ -30,12 +30,21 @@ const KIND_DIALECTS: ReadonlyArray<{ group: RegExp; kinds: readonly string[]; di
 export function detectDialect(docs: ReadonlyArray<unknown>): Dialect | undefined {
   const found = new Set<Dialect>();
   for (const doc of docs) {
-    const d = detectOne(isParsedDoc(doc) ? doc.value : doc);
-    if (d) found.add(d);
+    for (const value of listItems(isParsedDoc(doc) ? doc.value : doc)) {
+      const d = detectOne(value);
+      if (d) found.add(d);
+    }
   }
   // Two dialects in one set of documents (an Ingress next to an HTTPRoute) have no single adapter.
   if (found.size !== 1) return undefined;
   return [...found][0];
+}
+
+/** A Kubernetes `kind: List` (what `kubectl get -o yaml` prints) stands for its items. */
+function listItems(value: unknown): unknown[] {
+  const obj = value as { kind?: unknown; items?: unknown } | null;
+  if (typeof obj === 'object' && obj !== null && obj.kind === 'List' && Array.isArray(obj.items)) return obj.items;
+  return [value];
 }
 
 function isParsedDoc(d: unknown): d is { value: unknown; map: SourceMap } {

@@ -4,6 +4,7 @@
  * the vendor file's own lines.
  */
 import type { SourceLoc } from '../core/errors.ts';
+import type { TrafficPolicyIR } from './istio/types.ts';
 
 export type Dialect = 'kong' | 'gateway-api' | 'ingress-nginx' | 'traefik' | 'ir';
 
@@ -143,4 +144,6 @@ export interface GatewayIR {
   plugins: PluginInstanceIR[];
   consumers: ConsumerIR[];
   realIp?: RealIpIR;
+  /** Istio DestinationRules found beside the config, as Envoy cluster settings (engine/config/istio/). */
+  trafficPolicies?: TrafficPolicyIR[];
 }

@@ -9,7 +9,10 @@ import type { SourceMap } from './yaml-source.ts';
 import { detectDialect } from './detect.ts';
 import { mergeOverlays } from './overlay.ts';
 import { adaptKong } from './kong/index.ts';
+import { adaptGatewayApi, layDocuments } from './gateway-api/index.ts';
 import { adaptNativeIr } from './native/adapt.ts';
+import { adaptIngressNginx } from './ingress-nginx/index.ts';
+import { adaptTraefik } from './traefik/index.ts';
 
 export interface LoadedGateway {
   ir?: GatewayIR;
@@ -61,6 +64,17 @@ export function loadGateway(spec: GatewaySpec): LoadedGateway {
       const merged = mergeOverlays(base, [...rest, ...overlays]);
       return { dialect, ...adaptKong([merged]) };
     }
+    case 'gateway-api':
+      // Kubernetes objects are many documents: an overlay patches the object it names, or adds one.
+      return { dialect, ...adaptGatewayApi(layDocuments(docs, overlays)) };
+    case 'ingress-nginx':
+      // Kubernetes objects, overlaid the same way as Gateway API's; a repeated namespace/name in the
+      // files replaces the earlier object, as kubectl apply would (ingress-nginx/adapt.ts).
+      return { dialect, ...adaptIngressNginx(layDocuments(docs, overlays)) };
+    case 'traefik':
+      // Kubernetes objects again: an overlay patches the object it names (group, kind, namespace,
+      // name) or is added; a `_gatelab` overlay document carries Traefik's install configuration.
+      return { dialect, ...adaptTraefik(layDocuments(docs, overlays)) };
     case 'ir': {
       const [base, ...rest] = docs as [Doc, ...Doc[]];
       return { dialect, ...adaptNativeIr(mergeOverlays(base, [...rest, ...overlays])) };

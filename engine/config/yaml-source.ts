@@ -15,8 +15,19 @@ export function pointer(path: JsonPath): string {
 export class SourceMap {
   private readonly values = new Map<string, SourceLoc>();
   private readonly keys = new Map<string, SourceLoc>();
+  /** String scalars as written (quotes, escapes, folding), for positions inside a value (a rule's column). */
+  private readonly raws = new Map<string, string>();
 
   constructor(readonly file: string) {}
+
+  setRaw(path: JsonPath, raw: string): void {
+    this.raws.set(pointer(path), raw);
+  }
+
+  /** The source text of a string scalar exactly as the file wrote it, when the parser recorded it. */
+  raw(path: JsonPath): string | undefined {
+    return this.raws.get(pointer(path));
+  }
 
   setValue(path: JsonPath, loc: SourceLoc): void {
     this.values.set(pointer(path), loc);
@@ -54,12 +65,15 @@ export class SourceMap {
     for (const [p, loc] of other.keys) {
       if (p === prefix || p.startsWith(`${prefix}/`)) this.keys.set(target + p.slice(prefix.length), loc);
     }
+    for (const [p, raw] of other.raws) {
+      if (p === prefix || p.startsWith(`${prefix}/`)) this.raws.set(target + p.slice(prefix.length), raw);
+    }
   }
 
   /** Drops every entry at or below a path (before a replacement is grafted in). */
   prune(path: JsonPath): void {
     const prefix = pointer(path);
-    for (const m of [this.values, this.keys]) {
+    for (const m of [this.values, this.keys, this.raws]) {
       for (const p of [...m.keys()]) if (p === prefix || p.startsWith(`${prefix}/`)) m.delete(p);
     }
   }
@@ -68,6 +82,7 @@ export class SourceMap {
     const c = new SourceMap(this.file);
     for (const [p, l] of this.values) c.values.set(p, l);
     for (const [p, l] of this.keys) c.keys.set(p, l);
+    for (const [p, r] of this.raws) c.raws.set(p, r);
     return c;
   }
 }
@@ -112,7 +127,7 @@ export function parseYaml(text: string, file: string): YamlParseResult {
     }
     if (doc.errors.length > 0) return;
     const map = new SourceMap(file);
-    if (doc.contents) walk(doc.contents as Node, [], map, at);
+    if (doc.contents) walk(doc.contents as Node, [], map, at, text);
     let value: unknown;
     try {
       value = doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT });
@@ -133,21 +148,22 @@ export function parseYaml(text: string, file: string): YamlParseResult {
   return { docs, diagnostics };
 }
 
-function walk(node: Node, path: Array<string | number>, map: SourceMap, at: (o: number) => SourceLoc): void {
+function walk(node: Node, path: Array<string | number>, map: SourceMap, at: (o: number) => SourceLoc, text: string): void {
   if (node.range) map.setValue(path, at(node.range[0]));
   if (isAlias(node)) return;
+  if (isScalar(node) && typeof node.value === 'string' && node.range) map.setRaw(path, text.slice(node.range[0], node.range[1]));
   if (isMap(node)) {
     for (const pair of node.items) {
       const keyNode = pair.key as Node | null;
       const key = isScalar(keyNode) ? String(keyNode.value) : String(keyNode);
       const child = [...path, key];
       if (keyNode?.range) map.setKey(child, at(keyNode.range[0]));
-      if (pair.value) walk(pair.value as Node, child, map, at);
+      if (pair.value) walk(pair.value as Node, child, map, at, text);
       else if (keyNode?.range) map.setValue(child, at(keyNode.range[0]));
     }
   } else if (isSeq(node)) {
     node.items.forEach((item, i) => {
-      if (item) walk(item as Node, [...path, i], map, at);
+      if (item) walk(item as Node, [...path, i], map, at, text);
     });
   }
 }

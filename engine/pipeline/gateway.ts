@@ -7,7 +7,7 @@ import type { GatewayIR, PluginInstanceIR, ServiceIR, TargetIR } from '../config
 import { findPlugin } from '../plugins/index.ts';
 import { HeaderMap } from './headers.ts';
 import { runChain, type ChainHost, type ChainStage, type ReplyVerdict } from './chain.ts';
-import { applicablePlugins, globalPlugins } from './plugin-resolution.ts';
+import { applicablePlugins, globalPlugins, hasConsumerScopedPlugins, runAccessPhase } from './plugin-resolution.ts';
 import type { PipelineHost, UpstreamAnswer } from './host.ts';
 import type { GatewayResponse, IncomingRequest, PluginHooks, RequestContext, Verdict } from './types.ts';
 import { createDialect, type DialectBehaviour } from './dialect.ts';
@@ -30,6 +30,8 @@ export class Gateway {
   private readonly dialect: DialectBehaviour;
   private readonly stageCache = new Map<string, ChainStage[]>();
   private readonly rrCursor = new Map<string, number>();
+  /** Which loaded plugin instance a stage runs (for the needsBody question). */
+  private readonly stageInstance = new WeakMap<ChainStage, LoadedPlugin>();
 
   constructor(
     readonly ir: GatewayIR,
@@ -38,7 +40,7 @@ export class Gateway {
     for (const p of ir.plugins) {
       const def = findPlugin(p.plugin);
       if (!def) continue;
-      const hooks = def.create(p.config, { instanceId: p.instanceId, scope: p.scope });
+      const hooks = def.create(p.config, { instanceId: p.instanceId, scope: p.scope, consumers: ir.consumers });
       this.plugins.set(p.instanceId, { ir: p, hooks, priority: def.priority });
     }
     this.dialect = createDialect(ir);
@@ -92,10 +94,17 @@ export class Gateway {
       if (reply) return finish(this.gatewayResponse(ctx, reply), []);
       const routed = this.route(ctx, chainHost);
       if (routed) return finish(routed, []);
-      const applicable = this.forRoute(ctx);
-      runChain(applicable.access, ctx, chainHost, (accessReply) => {
+      const access = {
+        restage: (c: RequestContext) => this.forRoute(c).access,
+        priorityOf: (id: string) => this.priorityOf(id),
+        reResolve: hasConsumerScopedPlugins(this.ir),
+      };
+      runAccessPhase(this.forRoute(ctx).access, ctx, chainHost, access, (accessReply) => {
+        // Response plugins are the ones chosen for the consumer the access phase settled on (Kong
+        // collects them while access runs).
+        const applicable = this.forRoute(ctx);
         if (accessReply) return finish(this.gatewayResponse(ctx, accessReply), applicable.all);
-        this.proxy(ctx, host, chainHost, (response, ms) => {
+        this.proxy(ctx, host, chainHost, applicable.all, (response, ms) => {
           upstreamMs = ms;
           finish(response, applicable.all);
         });
@@ -130,10 +139,10 @@ export class Gateway {
   private forRoute(ctx: RequestContext): { access: ChainStage[]; all: ChainStage[] } {
     const route = ctx.match?.route;
     const service = ctx.match?.service;
-    const key = `${route?.id ?? '-'}|${service?.id ?? '-'}`;
+    const key = `${route?.id ?? '-'}|${service?.id ?? '-'}|${ctx.consumer?.id ?? '-'}`;
     let all = this.stageCache.get(key);
     if (!all) {
-      const instances = applicablePlugins(this.ir, route, service, (id) => this.priorityOf(id));
+      const instances = applicablePlugins(this.ir, route, service, (id) => this.priorityOf(id), ctx.consumer);
       all = [...this.stages(instances, 'access'), ...this.stages(instances, 'response')];
       this.stageCache.set(key, all);
     }
@@ -142,7 +151,7 @@ export class Gateway {
 
   private pluginsFor(ctx: RequestContext): LoadedPlugin[] {
     const instances = ctx.match
-      ? applicablePlugins(this.ir, ctx.match.route, ctx.match.service, (id) => this.priorityOf(id))
+      ? applicablePlugins(this.ir, ctx.match.route, ctx.match.service, (id) => this.priorityOf(id), ctx.consumer)
       : globalPlugins(this.ir, (id) => this.priorityOf(id));
     return instances.map((i) => this.plugins.get(i.instanceId)).filter((p): p is LoadedPlugin => !!p);
   }
@@ -153,9 +162,24 @@ export class Gateway {
       const loaded = this.plugins.get(inst.instanceId);
       const hook = loaded?.hooks[phase];
       if (!loaded || !hook) continue;
-      out.push({ plugin: inst.plugin, phase, run: (ctx, host) => hook.call(loaded.hooks, ctx, host) });
+      const stage: ChainStage = { plugin: inst.plugin, phase, run: (ctx, host) => hook.call(loaded.hooks, ctx, host) };
+      this.stageInstance.set(stage, loaded);
+      out.push(stage);
     }
     return out;
+  }
+
+  /**
+   * Whether a response plugin will read the upstream body (response-transformer on a JSON answer): the
+   * proxy host then buffers the stream before the response phase (PluginDefinition.needsBody).
+   */
+  private bodyNeeded(stages: readonly ChainStage[]): ((status: number, headers: HeaderMap) => boolean) | undefined {
+    const wanting = stages
+      .filter((s) => s.phase === 'response')
+      .map((s) => this.stageInstance.get(s))
+      .filter((p): p is LoadedPlugin => !!p && !!findPlugin(p.ir.plugin)?.needsBody);
+    if (wanting.length === 0) return undefined;
+    return (status, headers) => wanting.some((p) => findPlugin(p.ir.plugin)?.needsBody?.(p.ir.config, { status, headers }) === true);
   }
 
   private priorityOf(pluginId: string): number {
@@ -167,6 +191,7 @@ export class Gateway {
     ctx: RequestContext,
     host: PipelineHost,
     chainHost: ChainHost,
+    responseStages: readonly ChainStage[],
     done: (response: GatewayResponse, upstreamMs: number | null) => void,
   ): void {
     const service = ctx.match?.service;
@@ -206,7 +231,14 @@ export class Gateway {
       });
     }
     host.callUpstream(
-      { requestId: ctx.request.id, service, target, request: ctx.upstream, scheme: service.protocol },
+      {
+        requestId: ctx.request.id,
+        service,
+        target,
+        request: ctx.upstream,
+        scheme: service.protocol,
+        needsBody: this.bodyNeeded(responseStages),
+      },
       (answer: UpstreamAnswer) => {
         const ms = host.now() - sentAt;
         if (host.sink.wants('upstream.response')) {

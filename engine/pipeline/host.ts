@@ -14,6 +14,11 @@ export interface UpstreamCall {
   target: TargetIR;
   request: UpstreamRequest;
   scheme: 'http' | 'https';
+  /**
+   * Set when a response plugin may read the body: the proxy host asks it with the upstream's status
+   * and headers and, on yes, buffers the streamed body into `body` before answering.
+   */
+  needsBody?: (status: number, headers: HeaderMap) => boolean;
 }
 
 export type UpstreamAnswer =

@@ -191,6 +191,8 @@ export interface PluginEnv {
   /** The instance id (Kong's plugin id), stable across reloads of the same config. */
   instanceId: string;
   scope: PluginScope;
+  /** The config's consumers and their credentials: where auth plugins look a key or an issuer up. */
+  consumers?: readonly ConsumerIR[];
 }
 
 export interface PluginDefinition<C = unknown> {
@@ -202,4 +204,9 @@ export interface PluginDefinition<C = unknown> {
   parse(raw: unknown, report: ConfigReporter): C;
   /** Called once per config load and replica. */
   create(config: C, env: PluginEnv): PluginHooks;
+  /**
+   * Whether the response hook reads or rewrites the upstream body for this response (a JSON body
+   * transform). The proxy host streams bodies; when this says yes it buffers the body first.
+   */
+  needsBody?(config: C, response: { status: number; headers: HeaderMap }): boolean;
 }

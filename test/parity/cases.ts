@@ -3,6 +3,11 @@
  * is a config and a sequence of requests at one frozen instant; both hosts must give the expected
  * status, response headers and upstream path/headers. Later plugins add their cases here.
  */
+import type { Dialect } from '../../engine/config/ir.ts';
+import { GATEWAY_API_PARITY_CASES } from './gateway-api-cases.ts';
+import { AUTH_PARITY_CASES } from './auth-cases.ts';
+import { INGRESS_NGINX_PARITY_CASES } from './ingress-nginx-cases.ts';
+
 export interface ParityRequest {
   method?: string;
   path: string;
@@ -22,7 +27,13 @@ export interface ParityExpect {
 
 export interface ParityCase {
   name: string;
-  /** Kong declarative YAML; `UPSTREAM` is replaced by the upstream's host:port. */
+  /**
+   * The config's dialect (default kong). The runner replaces `UPSTREAM` with the upstream's host:port,
+   * `UPSTREAM_HOST` and `UPSTREAM_PORT` with its parts, and `LISTENER_PORT` with the port requests
+   * arrive on (80 in the simulation, the proxy's own port on sockets).
+   */
+  dialect?: Dialect;
+  /** Kong declarative YAML (or the dialect's documents). */
   config: string;
   steps: Array<{ request: ParityRequest; expect: ParityExpect }>;
   /** When set, the case runs only on the simulation, with the reason (design.md: every skip says why). */
@@ -147,4 +158,7 @@ export const PARITY_CASES: ParityCase[] = [
       },
     ],
   },
+  ...GATEWAY_API_PARITY_CASES,
+  ...AUTH_PARITY_CASES,
+  ...INGRESS_NGINX_PARITY_CASES,
 ];

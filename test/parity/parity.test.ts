@@ -10,7 +10,35 @@ import { localStore } from '../../engine/runtimes/proxy/stores.ts';
 import { createExplainSession } from '../../engine/runtimes/sim/explain.ts';
 import { startEchoUpstream, type EchoUpstream } from '../support/echo-upstream.ts';
 import { kongIr } from '../support/kong-config.ts';
-import { PARITY_CASES, type ParityExpect, type ParityRequest } from './cases.ts';
+import { parseYaml } from '../../engine/config/yaml-source.ts';
+import { loadGateway } from '../../engine/config/load-gateway.ts';
+import type { GatewayIR } from '../../engine/config/ir.ts';
+import { formatDiagnostic, hasErrors } from '../../engine/core/errors.ts';
+import { PARITY_CASES, type ParityCase, type ParityExpect, type ParityRequest } from './cases.ts';
+
+/** The case's config with its placeholders filled in, through its dialect's adapter. */
+function caseIr(c: ParityCase, upstream: string, listenerPort: number): GatewayIR {
+  const [host, port] = upstream.split(':') as [string, string];
+  const text = c.config
+    .replaceAll('UPSTREAM_HOST', host)
+    .replaceAll('UPSTREAM_PORT', port)
+    .replaceAll('UPSTREAM', upstream)
+    .replaceAll('LISTENER_PORT', String(listenerPort));
+  if (!c.dialect || c.dialect === 'kong') return kongIr(text);
+  const parsed = parseYaml(text, 'parity.yaml');
+  const loaded = loadGateway({ format: c.dialect, sources: [{ file: 'parity.yaml', docs: parsed.docs }], overlays: [] });
+  const all = [...parsed.diagnostics, ...loaded.diagnostics];
+  if (!loaded.ir || hasErrors(all)) throw new Error(all.map(formatDiagnostic).join('\n'));
+  return loaded.ir;
+}
+
+function parseBody(text: string): unknown {
+  try {
+    return text ? JSON.parse(text) : null;
+  } catch {
+    return text;
+  }
+}
 
 /** Both hosts see this instant: 12:00:05, so a minute window has 55 s left. */
 const NOW = Date.parse('2026-01-01T12:00:05Z');
@@ -54,7 +82,7 @@ afterAll(async () => {
 
 describe.each(PARITY_CASES.map((c) => [c.name, c] as const))('%s', (_name, testCase) => {
   it('simulation host', async () => {
-    const ir = kongIr(testCase.config.replaceAll('UPSTREAM', 'orders.internal:8080'));
+    const ir = caseIr(testCase, 'orders.internal:8080', 80);
     const session = createExplainSession(ir, 1);
     for (const [i, step] of testCase.steps.entries()) {
       const r = step.request;
@@ -83,9 +111,11 @@ describe.each(PARITY_CASES.map((c) => [c.name, c] as const))('%s', (_name, testC
   });
 
   it.skipIf(!!testCase.skipProxy)(`proxy host on real sockets${testCase.skipProxy ? ` (skipped: ${testCase.skipProxy})` : ''}`, async () => {
-    const ir = kongIr(testCase.config.replaceAll('UPSTREAM', `127.0.0.1:${upstream.port}`));
-    const proxy = new ProxyServer({ ir, port: 0, store: localStore(() => NOW), now: () => NOW });
+    const target = `127.0.0.1:${upstream.port}`;
+    const proxy = new ProxyServer({ ir: caseIr(testCase, target, 80), port: 0, store: localStore(() => NOW), now: () => NOW });
     await proxy.start();
+    // Listeners that name a port (Gateway API) must name the one the proxy really got.
+    proxy.reload(caseIr(testCase, target, proxy.port));
     try {
       for (const [i, step] of testCase.steps.entries()) {
         const r: ParityRequest = step.request;
@@ -101,7 +131,7 @@ describe.each(PARITY_CASES.map((c) => [c.name, c] as const))('%s', (_name, testC
           {
             status: res.statusCode,
             headers: res.headers as Observed['headers'],
-            body: text ? JSON.parse(text) : null,
+            body: parseBody(text),
             ...(seen ? { upstreamPath: seen.url, upstreamHeaders: seen.headers as Observed['upstreamHeaders'] } : {}),
           },
           step.expect,

@@ -30,6 +30,9 @@ export interface BuiltPlugins {
   realIp: Array<Partial<RealIpIR>>;
 }
 
+/** Plugins Kong forbids on a consumer (their schema's `consumer = typedefs.no_consumer`). */
+const NO_CONSUMER = ['key-auth', 'jwt', 'basic-auth', 'hmac-auth', 'ldap-auth', 'oauth2', 'acl', 'cors', 'session'];
+
 const SCOPES = [
   { field: 'route', parent: 'route', entities: 'routes' },
   { field: 'service', parent: 'service', entities: 'services' },
@@ -52,6 +55,11 @@ export function buildPlugins(ctx: AdaptContext, collected: Collected, refs: Plug
     }
     const scope = readScope(ctx, node, refs);
     if (!scope) continue;
+    if (scope.consumer !== undefined && NO_CONSUMER.includes(name)) {
+      // Kong's schemas of these plugins say `consumer = typedefs.no_consumer`: they decide who the consumer is.
+      ctx.error(node.doc, node.parent?.kind === 'consumer' ? fieldPath(node, 'name') : fieldPath(node, 'consumer'), 'GL_E_CONFIG_INVALID', `schema violation (consumer: value must be null): ${name} cannot be configured on a consumer`, 'attach it to a route, a service or globally');
+      continue;
+    }
     readStringList(ctx, node, 'protocols');
     const enabled = readBool(ctx, node, 'enabled', true);
     const id = entityId(ctx, node, 'plugins', readString(ctx, node, 'instance_name') ?? cacheKey(name, node, scope));

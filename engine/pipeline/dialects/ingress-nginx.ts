@@ -1,11 +1,168 @@
 /**
- * The ingress-nginx dialect's behaviour around the plugin chain. A placeholder until its adapter lands:
- * configs of this dialect are refused at load time (engine/config/load-gateway.ts), so this is
- * never reached with a real config.
+ * ingress-nginx's behaviour around the plugin chain: the router in engine/routing/ingress-nginx-*.ts
+ * decides everything nginx decides before limit_req (redirects, rewrites, the default backend, 503
+ * without endpoints, the canary). Answers given in that rewrite phase use a twin of the location's
+ * route that carries no plugins, so limit_req never counts them — as in nginx, where the preaccess
+ * phase never runs for them; so does a client in limit-allowlist (its limit key is empty). Deny/allow
+ * source ranges run after the limits (access phase): their 403 comes from `noService`.
+ *
+ * Upstream headers, X-Request-ID and the error pages are nginx.tmpl's, with ingress-nginx's defaults:
+ * use-forwarded-headers false (the client address is the TCP peer), server_tokens off, HSTS on TLS hosts.
  */
-import type { GatewayIR } from '../../config/ir.ts';
-import type { DialectBehaviour } from '../dialect.ts';
+import type { GatewayIR, RouteIR, ServiceIR, TargetIR } from '../../config/ir.ts';
+import type { IngressNginxTable, ServerEntry, UpstreamEntry } from '../../config/ingress-nginx/table.ts';
+import { parseCidrList } from '../../net/cidr.ts';
+import { HTML, nginxPage, PLAIN } from '../../routing/ingress-nginx-pages.ts';
+import { nginxHeader } from '../../routing/ingress-nginx-canary.ts';
+import { type NginxAnswer, routeRequest } from '../../routing/ingress-nginx-router.ts';
+import { ingressNginxUpstreamHeaders, nginxRequestId } from '../../routing/ingress-nginx-upstream.ts';
+import { hostOnly } from '../../routing/ingress-nginx-uri.ts';
+import type { ReplyVerdict } from '../chain.ts';
+import type { DialectBehaviour, RouteMiss } from '../dialect.ts';
+import type { RequestContext } from '../types.ts';
 
-export function createIngressNginxBehaviour(_ir: GatewayIR): DialectBehaviour {
-  throw new Error('the ingress-nginx dialect is not implemented yet');
+/** What route() leaves for the later hooks of the same request. */
+interface NginxVars {
+  server?: ServerEntry;
+  upstreamPath?: string;
+  requestId?: string;
+  upstreamVhost?: string;
+  xForwardedPrefix?: string;
+  standIn?: { namespace: string; ingress: string; service: string; port: string };
+  /** An answer decided before proxying, given by noService (the route carries no service then). */
+  reply?: ReplyVerdict;
+}
+
+const VARS = 'ingress-nginx';
+
+function vars(ctx: RequestContext): NginxVars {
+  return (ctx.vars[VARS] ??= {}) as NginxVars;
+}
+
+function page(status: number, reason: string, extra: Array<[string, string]> = []): ReplyVerdict {
+  return { kind: 'reply', status, reason, headers: [HTML, ...extra], body: nginxPage(status) };
+}
+
+function answerReply(a: NginxAnswer): ReplyVerdict {
+  if (a.text !== undefined) return { kind: 'reply', status: a.status, reason: a.why, headers: [PLAIN], body: a.text };
+  return page(a.status, a.why, a.location ? [['Location', a.location]] : []);
+}
+
+export function createIngressNginxBehaviour(ir: GatewayIR): DialectBehaviour {
+  if (ir.router.kind !== 'ingress-nginx') throw new Error('the ingress-nginx dialect needs an ingress-nginx routing table');
+  const table = ir.router.table as IngressNginxTable;
+  const upstreams = new Map<string, UpstreamEntry>(table.upstreams.map((u) => [u.name, u]));
+  const services = new Map<string, ServiceIR>(ir.services.map((s) => [s.name, s]));
+  // A twin per route without plugins: rewrite-phase answers and limit-allowlist clients skip limit_req.
+  const unlimited = new Map<RouteIR, RouteIR>(ir.routes.map((r) => [r, { ...r, id: `${r.id}#rewrite-phase` }]));
+  const matchers = new Map<string, ReturnType<typeof parseCidrList>['matcher']>();
+  const matcher = (cidrs: readonly string[]) => {
+    const key = cidrs.join(',');
+    let m = matchers.get(key);
+    if (!m) matchers.set(key, (m = parseCidrList(cidrs).matcher));
+    return m;
+  };
+
+  return {
+    resolveClient() {
+      // use-forwarded-headers is false by default: $remote_addr is the TCP peer, already ctx.clientIp.
+    },
+
+    route(ctx, host) {
+      const r = ctx.request;
+      const v = vars(ctx);
+      v.requestId = nginxHeader(r.headers, 'x-request-id') ?? nginxRequestId((i) => host.draw('request-id', r.id, i));
+      const outcome = routeRequest(table, upstreams, {
+        scheme: r.scheme,
+        hostHeader: r.headers.get('host') ?? '',
+        path: r.path,
+        query: r.query,
+        headers: r.headers,
+        draw: () => host.draw('canary', r.id),
+      });
+      if (outcome.server) v.server = outcome.server;
+      const route = outcome.location?.route !== null && outcome.location?.route !== undefined ? ir.routes[outcome.location.route] : undefined;
+      const steps = outcome.steps.join('; ');
+      if (outcome.kind === 'answer') {
+        const reply = answerReply(outcome.answer);
+        const reason = `${steps ? `${steps}; ` : ''}${outcome.answer.why}`;
+        // Answers that belong to an Ingress keep its route name; the rest (404, 400) have none.
+        if (route && outcome.answer.text === undefined) {
+          v.reply = { ...reply, reason };
+          return { route: unlimited.get(route) as RouteIR, service: undefined, reason };
+        }
+        const miss: RouteMiss = { status: reply.status, body: reply.body ?? '', reason, headers: reply.headers ?? [] };
+        return miss;
+      }
+      const loc = outcome.location;
+      v.upstreamPath = outcome.upstreamPath;
+      if (loc.upstreamVhost) v.upstreamVhost = loc.upstreamVhost;
+      if (loc.xForwardedPrefix) v.xForwardedPrefix = loc.xForwardedPrefix;
+      if (outcome.standIn && loc.ingress) {
+        const original = outcome.standIn.service ? services.get(outcome.standIn.service) : undefined;
+        const [namespace = '', ingress = ''] = loc.ingress.split('/');
+        v.standIn = { namespace, ingress, service: original?.host.split('.')[0] ?? '', port: String(original?.port ?? '') };
+      }
+      const service = outcome.upstream.service ? services.get(outcome.upstream.service) : undefined;
+      const reason = `${steps}; proxy to ${outcome.upstream.service ?? outcome.upstream.name}`;
+      if (!route) return { status: 404, body: table.config.defaultBackendBody, reason, headers: [PLAIN] };
+      const client = ctx.clientIp;
+      if (loc.denySourceRange && matcher(loc.denySourceRange).contains(client)) {
+        v.reply = page(403, `${client} is in denylist-source-range: deny (access phase, after the limits)`);
+        return { route, service: undefined, reason };
+      }
+      if (loc.allowSourceRange && !matcher(loc.allowSourceRange).contains(client)) {
+        v.reply = page(403, `${client} is not in allowlist-source-range: deny all (access phase, after the limits)`);
+        return { route, service: undefined, reason };
+      }
+      if (loc.limitAllowlist && matcher(loc.limitAllowlist).contains(client)) {
+        return { route: unlimited.get(route) as RouteIR, service, reason: `${reason}; ${client} is in limit-allowlist, so limit_req skips it` };
+      }
+      return { route, service, reason };
+    },
+
+    afterRoute(ctx) {
+      const v = vars(ctx);
+      if (v.upstreamPath !== undefined) ctx.upstream.path = v.upstreamPath;
+    },
+
+    buildUpstream(ctx, _service: ServiceIR, _target: TargetIR) {
+      const r = ctx.request;
+      const v = vars(ctx);
+      ctx.upstream.headers = ingressNginxUpstreamHeaders({
+        incoming: r.headers,
+        remoteAddr: ctx.clientIp,
+        scheme: r.scheme,
+        port: r.port,
+        fallbackHost: hostOnly(r.host),
+        requestId: v.requestId ?? '',
+        ...(v.upstreamVhost ? { upstreamVhost: v.upstreamVhost } : {}),
+        ...(v.xForwardedPrefix ? { xForwardedPrefix: v.xForwardedPrefix } : {}),
+        ...(v.standIn ? { standIn: v.standIn } : {}),
+      });
+      ctx.upstream.host = ctx.upstream.headers.get('Host') ?? r.host;
+    },
+
+    noService(ctx) {
+      return vars(ctx).reply ?? page(503, 'the location has no upstream');
+    },
+
+    noTarget(_ctx, service) {
+      return page(503, `service ${service.name} has no endpoints: balancer.lua answers 503`);
+    },
+
+    upstreamFailed(_ctx, answer) {
+      if (answer.failure === 'timeout') return page(504, `upstream timed out (proxy_read_timeout): ${answer.message}`);
+      return page(502, `upstream connection failed: ${answer.message}`);
+    },
+
+    decorateResponse(ctx) {
+      const headers = ctx.response?.headers;
+      if (!headers) return;
+      // proxy_hide_header drops the upstream's Server; nginx sends its own (server_tokens off).
+      headers.set('Server', 'nginx');
+      const server = vars(ctx).server;
+      if (ctx.request.scheme === 'https' && server?.tls) headers.set('Strict-Transport-Security', table.config.hsts);
+    },
+  };
 }

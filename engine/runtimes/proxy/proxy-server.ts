@@ -10,7 +10,7 @@ import { keyedDraw } from '../../core/rng.ts';
 import type { GatewayIR } from '../../config/ir.ts';
 import { Gateway } from '../../pipeline/gateway.ts';
 import { HeaderMap } from '../../pipeline/headers.ts';
-import type { PipelineHost } from '../../pipeline/host.ts';
+import type { PipelineHost, UpstreamAnswer, UpstreamCall } from '../../pipeline/host.ts';
 import type { Effect, EffectResult, IncomingRequest } from '../../pipeline/types.ts';
 import type { TraceLevel } from '../../trace/events.ts';
 import { LiveSink } from './live-sink.ts';
@@ -140,7 +140,10 @@ export class ProxyServer {
       draw: (purpose, id, index) => keyedDraw(seed, purpose, id, index),
       perform: (effect, requestId, plugin, done) => this.perform(effect, requestId, plugin, done),
       callUpstream: (call, done) => {
-        this.upstream.call(call).then(done, (e: unknown) => done({ ok: false, failure: 'connect', message: String(e) }));
+        this.upstream
+          .call(call)
+          .then((answer) => bufferIfNeeded(call, answer))
+          .then(done, (e: unknown) => done({ ok: false, failure: 'connect', message: String(e) }));
       },
     };
   }
@@ -276,6 +279,20 @@ export class ProxyServer {
       peerIp: normalizePeer(req.socket.remoteAddress ?? ''),
     };
   }
+}
+
+/**
+ * Upstream bodies are streamed to the client untouched, except when a response plugin said it will
+ * read this one (PluginDefinition.needsBody, e.g. response-transformer on a JSON answer): then the
+ * whole body is read into `body` first, as Kong buffers it for body_filter. Content-Length goes,
+ * because the body that is finally sent may differ; Node sets the length of what it sends.
+ */
+async function bufferIfNeeded(call: UpstreamCall, answer: UpstreamAnswer): Promise<UpstreamAnswer> {
+  if (!answer.ok || !answer.stream || !call.needsBody?.(answer.status, answer.headers)) return answer;
+  const chunks: Buffer[] = [];
+  for await (const chunk of answer.stream as AsyncIterable<Buffer | string>) chunks.push(typeof chunk === 'string' ? Buffer.from(chunk) : chunk);
+  answer.headers.delete('content-length');
+  return { ok: true, status: answer.status, headers: answer.headers, body: Buffer.concat(chunks).toString('utf8') };
 }
 
 /** An HTTP callout (forward auth, JWKS) through undici's global dispatcher. */

@@ -9,7 +9,7 @@ import type { GatewayIR } from '../../config/ir.ts';
 import { Gateway, type HandledRequest } from '../../pipeline/gateway.ts';
 import { HeaderMap } from '../../pipeline/headers.ts';
 import type { PipelineHost, UpstreamAnswer } from '../../pipeline/host.ts';
-import type { IncomingRequest } from '../../pipeline/types.ts';
+import type { DecisionData, Effect, EffectResult, IncomingRequest } from '../../pipeline/types.ts';
 import type { HeaderRecord, TraceEvent } from '../../trace/events.ts';
 import { TraceCollector } from '../../trace/sink.ts';
 import { ModeledStore } from './store.ts';
@@ -35,7 +35,12 @@ export interface ExplainDecision {
   phase: string;
   verdict: 'next' | 'reply' | 'wait';
   reason: string;
+  /** The facts behind the decision (the claim that failed, the header removed), when the stage gave any. */
+  data?: DecisionData;
 }
+
+/** Answers an http callout (forward auth, JWKS) in explain; the default is an empty 200. */
+export type CalloutAnswerer = (effect: Extract<Effect, { type: 'http' }>) => EffectResult;
 
 /** The `gatelab explain --json` contract (issue 2): keep these fields and their meaning stable. */
 export interface ExplainResult {
@@ -54,7 +59,7 @@ export interface ExplainSession {
 }
 
 /** A gateway replica with the explain host: effects answered at once, the upstream scripted per send. */
-export function createExplainSession(ir: GatewayIR, seed: number): ExplainSession {
+export function createExplainSession(ir: GatewayIR, seed: number, callouts?: CalloutAnswerer): ExplainSession {
   const queue = new EventQueue();
   const sink = new TraceCollector('full');
   const store = new ModeledStore();
@@ -68,7 +73,7 @@ export function createExplainSession(ir: GatewayIR, seed: number): ExplainSessio
     draw: (purpose, id, index) => keyedDraw(seed, purpose, id, index),
     perform: (effect, _req, _plugin, done) => {
       if (effect.type === 'store') queue.schedule(0, 1, done, store.apply(effect.ops, current?.now ?? 0));
-      else if (effect.type === 'http') queue.schedule(0, 1, done, { ok: true, status: 200, headers: [], body: '' });
+      else if (effect.type === 'http') queue.schedule(0, 1, done, callouts ? callouts(effect) : { ok: true, status: 200, headers: [], body: '' });
       // explain answers at one frozen instant: a delay is reported in the decision, not waited out.
       else if (effect.type === 'sleep') queue.schedule(0, 1, done, { ok: true });
       else {
@@ -118,7 +123,7 @@ export function toExplainResult(last: HandledRequest, events: readonly TraceEven
     .filter((e) => e.type === 'plugin.decision' && e.req === lastId)
     .map((e) => {
       const d = e as Extract<typeof e, { type: 'plugin.decision' }>;
-      return { plugin: d.plugin, phase: d.phase, verdict: d.verdict, reason: d.reason };
+      return { plugin: d.plugin, phase: d.phase, verdict: d.verdict, reason: d.reason, ...(d.data ? { data: d.data } : {}) };
     });
   const { ctx, response } = last;
   const proxied = response.source === 'upstream' || events.some((e) => e.type === 'upstream.send' && e.req === lastId);

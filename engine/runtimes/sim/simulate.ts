@@ -18,6 +18,7 @@ import { formatIsoInstant } from '../../core/calendar.ts';
 import { findBackend } from './backends.ts';
 import { sampleLatency, ZERO_LATENCY } from './latency.ts';
 import { ModeledStore } from './store.ts';
+import { calloutAnswer, findCalloutBackend } from './callouts.ts';
 import { buildRequest } from './request-builder.ts';
 import { clientSchedules, rootRng } from './schedule.ts';
 
@@ -145,8 +146,17 @@ export async function simulate(scenario: Scenario, opts: SimOptions): Promise<Si
         return;
       }
       case 'http': {
-        const result: EffectResult = { ok: true, status: 200, headers: [], body: '' };
-        queue.schedule(queue.now + sampleLatency(ZERO_LATENCY, g2bRng), PRIORITY.effect, finish, result);
+        // A callout (forward auth, JWKS) is answered by the backend bound to its URL's host (callouts.ts).
+        const backend = findCalloutBackend(scenario.backends, effect.url);
+        if (!backend) {
+          const result: EffectResult = { ok: true, status: 200, headers: [], body: '' };
+          queue.schedule(queue.now + sampleLatency(ZERO_LATENCY, g2bRng), PRIORITY.effect, finish, result);
+          return;
+        }
+        const rtt = 2 * sampleLatency(scenario.network.gatewayToBackend, g2bRng) + sampleLatency(backend.latency, backendStream(backend.name));
+        const down = (backendDown.get(backend.name) ?? []).some(([from, until]) => queue.now >= from && queue.now < until);
+        const { afterMs, result } = calloutAnswer(effect, backend, rtt, down);
+        queue.schedule(queue.now + afterMs, PRIORITY.effect, finish, result);
         return;
       }
       case 'sleep':

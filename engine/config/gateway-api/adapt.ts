@@ -1,0 +1,57 @@
+/**
+ * The Gateway API adapter: Kubernetes documents (several per file, or a `kind: List`) in, GatewayIR and
+ * diagnostics out. It reads Gateways, HTTPRoutes, ReferenceGrants, Services and Namespaces; rejects
+ * what the API server would reject (errors at file:line:column); and resolves what a controller
+ * resolves — attachment, hostname intersection, backend references — the way Envoy Gateway does,
+ * with a warning wherever a route, a listener or a backend ends up not doing what the file seems to say.
+ */
+import type { Diagnostic } from '../../core/errors.ts';
+import type { GatewayIR } from '../ir.ts';
+import type { SourceMap } from '../yaml-source.ts';
+import { attachRoutes } from './attach.ts';
+import { BackendResolver } from './backends.ts';
+import { buildIr } from './build-ir.ts';
+import { collect } from './collect.ts';
+import { AdaptContext } from './context.ts';
+import { checkFields, SHAPES } from './fields.ts';
+import { readGateways } from './gateways.ts';
+import { Namespaces } from './namespaces.ts';
+import { readRoute } from './routes.ts';
+
+export interface GatewayApiAdaptResult {
+  /** Present only when there are no errors. */
+  ir?: GatewayIR;
+  diagnostics: Diagnostic[];
+}
+
+export function adaptGatewayApi(docs: ReadonlyArray<{ value: unknown; map: SourceMap }>): GatewayApiAdaptResult {
+  const ctx = new AdaptContext();
+  const collected = collect(ctx, docs);
+  for (const o of [...collected.gateways, ...collected.routes, ...collected.grants]) {
+    const shape = SHAPES[o.kind];
+    if (shape) checkFields(ctx, o, shape);
+  }
+  const gateways = readGateways(ctx, collected.gateways);
+  const resolver = new BackendResolver(ctx, collected);
+  const routes = collected.routes.map((o) => readRoute(ctx, o, resolver));
+  if (routes.length === 0) {
+    ctx.warnAt(docs[0]?.map.locate([]), 'GL_W_NO_EFFECT', 'the input has no HTTPRoute, so every request gets 404', 'add an HTTPRoute that attaches to a Gateway');
+  }
+  const attached = attachRoutes(ctx, gateways, routes, new Namespaces(collected.namespaces));
+  const ir = buildIr(ctx, routes, attached);
+  const diagnostics = sortByPlace(ctx.diagnostics);
+  return diagnostics.some((d) => d.severity === 'error') ? { diagnostics } : { ir, diagnostics };
+}
+
+/** Diagnostics in reading order (file, line, column); discovery order breaks ties. */
+function sortByPlace(list: readonly Diagnostic[]): Diagnostic[] {
+  return list
+    .map((d, i) => ({ d, i }))
+    .sort((a, b) => {
+      const la = a.d.loc;
+      const lb = b.d.loc;
+      if (!la || !lb) return la ? 1 : lb ? -1 : a.i - b.i;
+      return (la.file < lb.file ? -1 : la.file > lb.file ? 1 : 0) || la.line - lb.line || la.col - lb.col || a.i - b.i;
+    })
+    .map(({ d }) => d);
+}

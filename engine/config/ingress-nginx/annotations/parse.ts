@@ -1,0 +1,163 @@
+/**
+ * One Ingress's annotations → what the controller would do with them. Unknown keys under
+ * nginx.ingress.kubernetes.io/ are silently ignored by ingress-nginx (its parsers only look up known
+ * keys); gatelab warns and names the nearest known key. On a canary Ingress every annotation except the
+ * canary, load-balancing and affinity ones is ignored (inherited from the main Ingress), and said so.
+ */
+import { nearest } from '../../../core/nearest.ts';
+import type { AdaptContext, ResourceNode } from '../context.ts';
+import { ANNOTATION_PREFIX, CANARY_ALLOWED, FOREIGN_PREFIXES, KNOWN_ANNOTATIONS, NOT_MODELLED } from './catalog.ts';
+import {
+  type CanaryAnnotations,
+  type RateLimitAnnotations,
+  type RedirectAnnotations,
+  type RewriteAnnotations,
+  readCanary,
+  readRateLimit,
+  readRedirect,
+  readRewrite,
+  readSourceRange,
+} from './groups.ts';
+import { AnnotationReader } from './reader.ts';
+import { VALIDATORS } from './values.ts';
+
+export interface IngressAnnotations {
+  canary: CanaryAnnotations;
+  rewrite: RewriteAnnotations;
+  redirect?: RedirectAnnotations;
+  rateLimit?: RateLimitAnnotations;
+  usePortInRedirects: boolean;
+  upstreamVhost?: string;
+  xForwardedPrefix?: string;
+  allowSourceRange?: string[];
+  denySourceRange?: string[];
+  denied?: string;
+  /** default-backend: a Service in the Ingress's namespace, used when the upstream has no endpoints. */
+  defaultBackend?: string;
+  serverAlias: string[];
+  backendProtocol: string;
+  timeouts: { connectMs: number; readMs: number; sendMs: number };
+  nextUpstreamTries: number;
+}
+
+const NOT_MODELLED_SET = new Set<string>(NOT_MODELLED);
+
+/** Annotations whose only effect is logging, buffering or TLS details — one shared sentence each. */
+function notModelledMessage(key: string): string {
+  if (key.endsWith('-snippet')) {
+    return `${ANNOTATION_PREFIX}${key} injects raw nginx directives; gatelab does not model them. With ingress-nginx's defaults (allow-snippet-annotations: false, annotations-risk-level: High) the admission webhook refuses this Ingress`;
+  }
+  if (key === 'affinity') return `${ANNOTATION_PREFIX}affinity (cookie session affinity) is not modelled: requests are balanced without stickiness, and a canary decision never looks at the affinity cookie (balancer.lua would keep an affinitized request on the backend that set the cookie)`;
+  if (key === 'limit-connections') return `${ANNOTATION_PREFIX}limit-connections becomes limit_conn (concurrent connections per client IP); gatelab parses it but does not model connection limits`;
+  return `gatelab does not model ${ANNOTATION_PREFIX}${key}; ingress-nginx would apply it, the simulation ignores it`;
+}
+
+export function parseAnnotations(ctx: AdaptContext, node: ResourceNode): IngressAnnotations | { rejected: string } {
+  const meta = (node.value['metadata'] ?? {}) as Record<string, unknown>;
+  const raw = meta['annotations'];
+  const values: Record<string, string> = {};
+  if (raw !== undefined && raw !== null) {
+    if (typeof raw !== 'object' || Array.isArray(raw)) {
+      ctx.warn(node, ['metadata', 'annotations'], 'GL_W_NO_EFFECT', 'metadata.annotations must be a mapping of strings; the API server rejects this Ingress');
+      return { rejected: 'annotations are not a mapping' };
+    }
+    for (const [key, value] of Object.entries(raw as Record<string, unknown>)) {
+      if (typeof value !== 'string') {
+        ctx.warn(node, ['metadata', 'annotations', key], 'GL_W_NO_EFFECT', `annotation ${key} has a ${value === null ? 'null' : typeof value} value; annotation values are strings, so the API server rejects this Ingress`, `quote it: "${String(value)}"`);
+        return { rejected: `annotation ${key} is not a string` };
+      }
+      values[key] = value;
+    }
+  }
+  const r = new AnnotationReader(ctx, node, values);
+  const canary = readCanary(r);
+  scanKeys(ctx, node, values, canary.enabled);
+  // A canary's other annotations never reach nginx: do not read them (their warnings are above).
+  if (canary.enabled) return { ...defaultAnnotations(), canary };
+  const out: IngressAnnotations = {
+    canary,
+    rewrite: readRewrite(r),
+    usePortInRedirects: r.boolOr('use-port-in-redirects', false),
+    serverAlias: [],
+    backendProtocol: 'HTTP',
+    timeouts: {
+      connectMs: r.intOr('proxy-connect-timeout', 5) * 1000,
+      readMs: r.intOr('proxy-read-timeout', 60) * 1000,
+      sendMs: r.intOr('proxy-send-timeout', 60) * 1000,
+    },
+    nextUpstreamTries: r.intOr('proxy-next-upstream-tries', 3),
+  };
+  const redirect = readRedirect(r);
+  if (redirect) out.redirect = redirect;
+  const rateLimit = readRateLimit(r);
+  if (rateLimit) out.rateLimit = rateLimit;
+  const vhost = r.stringOr('upstream-vhost', 'a host name', VALIDATORS.serverName);
+  if (vhost) out.upstreamVhost = vhost;
+  const prefix = r.stringOr('x-forwarded-prefix', 'a path of letters, digits and /', VALIDATORS.basicChars);
+  if (prefix) out.xForwardedPrefix = prefix;
+  const allow = readSourceRange(r, ['allowlist-source-range', 'whitelist-source-range']);
+  if (allow.cidrs) out.allowSourceRange = allow.cidrs;
+  const deny = readSourceRange(r, ['denylist-source-range']);
+  if (deny.cidrs) out.denySourceRange = deny.cidrs;
+  if (allow.denied ?? deny.denied) out.denied = allow.denied ?? deny.denied;
+  const backend = r.stringOr('default-backend', 'a Service name', VALIDATORS.serviceName);
+  if (backend) out.defaultBackend = backend;
+  const alias = r.stringOr('server-alias', 'host names separated by commas', (s) => s.split(',').every(VALIDATORS.serverName));
+  if (alias) out.serverAlias = alias.split(',').map((s) => s.trim()).filter((s) => s !== '');
+  const protocol = r.stringOr('backend-protocol', 'one of HTTP, HTTPS, AUTO_HTTP, GRPC, GRPCS, FCGI', (s) => ['HTTP', 'HTTPS', 'AUTO_HTTP', 'GRPC', 'GRPCS', 'FCGI'].includes(s.toUpperCase()), 'HTTP');
+  if (protocol) {
+    out.backendProtocol = protocol.toUpperCase();
+    if (!['HTTP', 'HTTPS'].includes(out.backendProtocol)) r.warn('backend-protocol', `backend-protocol ${out.backendProtocol} is not modelled; gatelab speaks HTTP to the backend`);
+  }
+  if (out.rateLimit && out.rateLimit.burstMultiplier <= 0 && (out.rateLimit.rps > 0 || out.rateLimit.rpm > 0)) {
+    r.warn('limit-burst-multiplier', `limit-burst-multiplier ${out.rateLimit.burstMultiplier} renders limit_req … burst=${out.rateLimit.burstMultiplier * Math.max(out.rateLimit.rps, out.rateLimit.rpm)}, which nginx refuses ("invalid burst value"); the admission webhook rejects this Ingress`, 'use a multiplier of 1 or more');
+    return { rejected: 'limit-burst-multiplier gives an invalid burst' };
+  }
+  return out;
+}
+
+function defaultAnnotations(): IngressAnnotations {
+  return {
+    canary: { enabled: false, policy: { weight: 0, weightTotal: 100 } },
+    rewrite: { target: '', sslRedirect: true, forceSslRedirect: false, preserveTrailingSlash: false, useRegex: false, appRoot: '' },
+    usePortInRedirects: false,
+    serverAlias: [],
+    backendProtocol: 'HTTP',
+    timeouts: { connectMs: 5000, readMs: 60000, sendMs: 60000 },
+    nextUpstreamTries: 3,
+  };
+}
+
+/** Unknown, foreign, unmodelled and (on a canary) ignored keys: one warning each, at the key. */
+function scanKeys(ctx: AdaptContext, node: ResourceNode, values: Record<string, string>, isCanary: boolean): void {
+  for (const full of Object.keys(values)) {
+    const at = ['metadata', 'annotations', full];
+    if (full.startsWith(ANNOTATION_PREFIX)) {
+      const key = full.slice(ANNOTATION_PREFIX.length);
+      if (!KNOWN_ANNOTATIONS.includes(key)) {
+        const near = nearest(key, KNOWN_ANNOTATIONS);
+        ctx.warn(
+          node,
+          at,
+          'GL_W_UNKNOWN_FIELD',
+          `unknown annotation ${full}: ingress-nginx reads only the keys it knows, so this one is silently ignored and has no effect`,
+          near ? `did you mean '${ANNOTATION_PREFIX}${near}'?` : 'see docs/user-guide/nginx-configuration/annotations.md for the known keys',
+          true,
+        );
+        continue;
+      }
+      if (isCanary && !CANARY_ALLOWED.has(key)) {
+        ctx.warn(node, at, 'GL_W_NO_EFFECT', `${full} is ignored on a canary Ingress: a canary only adds an alternative backend, and every other annotation comes from the main Ingress`, 'put it on the main Ingress', true);
+        continue;
+      }
+      if (NOT_MODELLED_SET.has(key)) ctx.warn(node, at, 'GL_W_NO_EFFECT', notModelledMessage(key), undefined, true);
+      continue;
+    }
+    for (const foreign of FOREIGN_PREFIXES) {
+      if (!full.startsWith(foreign.prefix)) continue;
+      const key = full.slice(foreign.prefix.length);
+      const near = nearest(key, KNOWN_ANNOTATIONS);
+      ctx.warn(node, at, 'GL_W_UNKNOWN_FIELD', `${full} is ${foreign.why}, so it has no effect`, near ? `did you mean '${ANNOTATION_PREFIX}${near}'?` : undefined, true);
+    }
+  }
+}

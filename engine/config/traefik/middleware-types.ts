@@ -1,0 +1,132 @@
+/**
+ * One Traefik middleware type at a time: what its spec says and which gatelab plugin config it
+ * becomes. rateLimit → rate-limit (`algorithm: token-bucket, flavour: traefik`); forwardAuth →
+ * forward-auth when that plugin is registered, else validated and warned; circuitBreaker and retry →
+ * validated and warned (their behaviour arrives with the resilience work). Field lists and defaults
+ * follow traefik/traefik pkg/config/dynamic/middlewares.go.
+ */
+import { parseDuration } from '../../core/duration.ts';
+import { compileIpStrategy } from '../../net/ip-strategy.ts';
+import { compileGoRegex } from '../../routing/traefik-regex.ts';
+import type { Node, TraefikContext } from './context.ts';
+
+export interface PluginStep {
+  plugin: string;
+  /** Raw config handed to the plugin's parse; its keys mirror the spec so paths map back. */
+  config: Record<string, unknown>;
+  /** Where `config` sits in the file (for the plugin's diagnostics). */
+  at: Node;
+  /** Path inside `at` that corresponds to the config's root (the spec, so `rateLimit.average` maps). */
+  vendorName: string;
+}
+
+export const RATE_LIMIT_FIELDS = ['average', 'period', 'burst', 'sourceCriterion', 'redis'];
+export const FORWARD_AUTH_FIELDS = [
+  'address', 'tls', 'trustForwardHeader', 'authResponseHeaders', 'authResponseHeadersRegex', 'authRequestHeaders',
+  'addAuthCookiesToResponse', 'headerField', 'forwardBody', 'maxBodySize', 'preserveLocationHeader', 'preserveRequestMethod',
+  'authSigninURL', 'maxResponseBodySize',
+];
+
+/** Traefik's period: an integer is seconds, a string a Go duration. Returns the flavour's text form. */
+function period(ctx: TraefikContext, node: Node): string | undefined {
+  const v = node.value['period'];
+  if (v === undefined || v === null) return undefined;
+  if (typeof v === 'number' && Number.isInteger(v) && v >= 0) return `${v}s`;
+  if (typeof v === 'string' && parseDuration(v) !== undefined) return v;
+  ctx.error(node.doc, [...node.path, 'period'], 'GL_E_DURATION', `period must be a duration such as 1s or 1m, or a number of seconds, not ${JSON.stringify(v)}`);
+  return undefined;
+}
+
+/** rateLimit → the rate-limit plugin's Traefik token bucket, keyed like Traefik's sourceCriterion. */
+export function rateLimitStep(ctx: TraefikContext, node: Node): PluginStep | string {
+  ctx.unknownFields(node, RATE_LIMIT_FIELDS, 'rateLimit');
+  const config: Record<string, unknown> = { algorithm: 'token-bucket', flavour: 'traefik', key: 'ip' };
+  const average = node.value['average'];
+  if (average !== undefined && average !== null) config['average'] = average;
+  const burst = node.value['burst'];
+  if (burst !== undefined && burst !== null) config['burst'] = burst;
+  const p = period(ctx, node);
+  if (p !== undefined) config['period'] = p;
+  const sc = ctx.child(node, 'sourceCriterion', 'rateLimit.sourceCriterion');
+  if (sc) {
+    ctx.unknownFields(sc, ['ipStrategy', 'requestHeaderName', 'requestHost'], 'sourceCriterion');
+    const header = ctx.string(sc, 'requestHeaderName');
+    const host = ctx.bool(sc, 'requestHost') ?? false;
+    const ip = ctx.child(sc, 'ipStrategy', 'sourceCriterion.ipStrategy');
+    const set = [ip ? 'ipStrategy' : '', header ? 'requestHeaderName' : '', host ? 'requestHost' : ''].filter(Boolean);
+    if (set.length > 1) return `sourceCriterion: ${set.join(' and ')} are mutually exclusive`;
+    if (header) config['key'] = `header:${header}`;
+    else if (host) {
+      ctx.warn(sc.doc, [...sc.path, 'requestHost'], 'GL_W_NO_EFFECT', 'requestHost (one bucket per Host) is not expressible in the rate-limit plugin yet; gatelab keys the bucket by the remote address', undefined, true);
+    } else if (ip) {
+      ctx.unknownFields(ip, ['depth', 'excludedIPs', 'ipv6Subnet'], 'ipStrategy');
+      const depth = ctx.int(ip, 'depth', 0);
+      const excluded = ctx.stringList(ip, 'excludedIPs');
+      const subnet = ctx.int(ip, 'ipv6Subnet');
+      const compiled = compileIpStrategy({ ...(depth !== undefined ? { depth } : {}), ...(excluded ? { excludedIPs: excluded } : {}), ...(subnet !== undefined ? { ipv6Subnet: subnet } : {}) });
+      for (const e of compiled.errors) ctx.error(ip.doc, ip.path, 'GL_E_CONFIG_INVALID', `ipStrategy: ${e}`);
+      if (compiled.strategy.kind !== 'remote-addr' || compiled.strategy.ipv6Subnet !== undefined) {
+        ctx.warn(ip.doc, ip.path, 'GL_W_NO_EFFECT', `ipStrategy ${compiled.strategy.kind === 'remote-addr' ? 'ipv6Subnet' : compiled.strategy.kind} picks the source from X-Forwarded-For (engine/net/ip-strategy.ts); the rate-limit plugin cannot be keyed by it yet, so gatelab keys the bucket by the remote address`, 'see docs/dialects/traefik.md, "rateLimit"');
+      }
+    }
+  }
+  if (node.value['redis'] !== undefined) {
+    ctx.warn(node.doc, [...node.path, 'redis'], 'GL_W_NO_EFFECT', 'rateLimit.redis (a bucket shared through Redis, v3.4+) is not modelled: each Traefik replica keeps its own buckets', undefined, true);
+  }
+  return { plugin: 'rate-limit', config, at: node, vendorName: 'rateLimit' };
+}
+
+/** forwardAuth: mapped onto the forward-auth plugin when it exists; validated either way. */
+export function forwardAuthStep(ctx: TraefikContext, node: Node, pluginExists: boolean): PluginStep | undefined {
+  ctx.unknownFields(node, FORWARD_AUTH_FIELDS, 'forwardAuth');
+  const address = ctx.string(node, 'address');
+  if (!address) ctx.error(node.doc, node.path, 'GL_E_CONFIG_INVALID', 'forwardAuth needs an address (the URL of the authentication server)');
+  else if (!/^https?:\/\/[^/]/.test(address)) ctx.error(node.doc, [...node.path, 'address'], 'GL_E_CONFIG_INVALID', `forwardAuth address "${address}" is not an http(s) URL`);
+  ctx.bool(node, 'trustForwardHeader');
+  ctx.stringList(node, 'authResponseHeaders');
+  ctx.stringList(node, 'authRequestHeaders');
+  ctx.stringList(node, 'addAuthCookiesToResponse');
+  const re = ctx.string(node, 'authResponseHeadersRegex');
+  if (re !== undefined) {
+    const c = compileGoRegex(re);
+    if (!c.ok) ctx.error(node.doc, [...node.path, 'authResponseHeadersRegex'], 'GL_E_CONFIG_INVALID', `authResponseHeadersRegex: ${c.error}`);
+  }
+  const config = Object.fromEntries(Object.entries(node.value).filter(([k]) => FORWARD_AUTH_FIELDS.includes(k)));
+  if (pluginExists) return { plugin: 'forward-auth', config, at: node, vendorName: 'forwardAuth' };
+  ctx.warn(node.doc, node.path, 'GL_W_NO_EFFECT', 'forwardAuth is parsed and checked but not modelled yet: requests pass as if the auth server had said 200', 'the forward-auth plugin (auth work) will run it');
+  return undefined;
+}
+
+const BREAKER_EXPRESSION = /^(NetworkErrorRatio\(\)|ResponseCodeRatio\(\s*\d+\s*,\s*\d+\s*,\s*\d+\s*,\s*\d+\s*\)|LatencyAtQuantileMS\(\s*[\d.]+\s*\))\s*(>|<|>=|<=|==|!=)\s*[\d.]+$/;
+
+/** circuitBreaker: checked (expression shape, durations) and warned; no behaviour yet. */
+export function circuitBreakerCheck(ctx: TraefikContext, node: Node): void {
+  ctx.unknownFields(node, ['expression', 'checkPeriod', 'fallbackDuration', 'recoveryDuration', 'responseCode'], 'circuitBreaker');
+  const expr = ctx.string(node, 'expression');
+  if (!expr) ctx.error(node.doc, node.path, 'GL_E_CONFIG_INVALID', 'circuitBreaker needs an expression, e.g. NetworkErrorRatio() > 0.5');
+  else {
+    const bad = expr.split(/&&|\|\|/).map((p) => p.trim().replace(/^\(+|\)+$/g, '')).find((p) => !BREAKER_EXPRESSION.test(p));
+    if (bad !== undefined) ctx.error(node.doc, [...node.path, 'expression'], 'GL_E_CONFIG_INVALID', `circuitBreaker expression: cannot read "${bad}"`, 'use NetworkErrorRatio(), ResponseCodeRatio(from, to, dividedByFrom, dividedByTo) or LatencyAtQuantileMS(q) compared with a number');
+  }
+  for (const d of ['checkPeriod', 'fallbackDuration', 'recoveryDuration']) durationField(ctx, node, d);
+  ctx.int(node, 'responseCode', 100);
+  ctx.warn(node.doc, node.path, 'GL_W_NO_EFFECT', 'circuitBreaker is parsed and checked; its behaviour comes with the resilience work, so it never trips here');
+}
+
+/** retry: checked and warned; no behaviour yet. */
+export function retryCheck(ctx: TraefikContext, node: Node): void {
+  ctx.unknownFields(node, ['attempts', 'initialInterval', 'timeout', 'maxRequestBodyBytes', 'status', 'disableRetryOnNetworkError', 'retryNonIdempotentMethod'], 'retry');
+  const attempts = ctx.int(node, 'attempts', 1);
+  if (attempts === undefined && node.value['attempts'] === undefined) ctx.error(node.doc, node.path, 'GL_E_CONFIG_INVALID', 'retry needs attempts (a positive integer)');
+  durationField(ctx, node, 'initialInterval');
+  durationField(ctx, node, 'timeout');
+  ctx.warn(node.doc, node.path, 'GL_W_NO_EFFECT', 'retry is parsed and checked; its behaviour comes with the resilience work, so a failed request is not retried here');
+}
+
+function durationField(ctx: TraefikContext, node: Node, field: string): void {
+  const v = node.value[field];
+  if (v === undefined || v === null) return;
+  if (typeof v === 'number' && Number.isFinite(v)) return;
+  if (typeof v === 'string' && parseDuration(v) !== undefined) return;
+  ctx.error(node.doc, [...node.path, field], 'GL_E_DURATION', `${field} must be a duration such as 10s, not ${JSON.stringify(v)}`);
+}

@@ -1,0 +1,177 @@
+/**
+ * Middleware objects and references to them. Each Middleware has exactly one type; the types gatelab
+ * runs become plugin steps (path-rewrite, headers, redirect, rate-limit, forward-auth), `chain`
+ * expands into the steps of the middlewares it lists, and the rest are parsed and warned about.
+ *
+ * A route refers to middlewares by `name` (+ `namespace`, default the IngressRoute's) or by the
+ * provider form `<namespace>-<name>@kubernetescrd`. Another namespace, and the provider form at all,
+ * need allowCrossNamespace; a reference to another provider (`@file`, `@docker`) cannot be resolved
+ * here. Traefik builds a router's middlewares when it builds the router: a missing or broken one means
+ * that router is not served. Source: traefik/traefik pkg/provider/kubernetes/crd/kubernetes.go
+ * (resolveReference, makeID), pkg/server/middleware/middlewares.go (one type per middleware).
+ */
+import { nearest } from '../../core/nearest.ts';
+import { findPlugin } from '../../plugins/index.ts';
+import { type Node, type TraefikContext } from './context.ts';
+import type { K8sObject } from './collect.ts';
+import { HEADERS_FIELDS } from '../../plugins/headers/config.ts';
+import { circuitBreakerCheck, forwardAuthStep, rateLimitStep, retryCheck, type PluginStep } from './middleware-types.ts';
+import { objectKey, PROVIDER } from './names.ts';
+import type { TraefikStatic } from './static.ts';
+
+/** Every middleware type of the traefik.io/v1alpha1 Middleware CRD. */
+export const MIDDLEWARE_TYPES = [
+  'addPrefix', 'stripPrefix', 'stripPrefixRegex', 'replacePath', 'replacePathRegex', 'chain', 'ipWhiteList', 'ipAllowList', 'headers',
+  'errors', 'rateLimit', 'redirectRegex', 'redirectScheme', 'basicAuth', 'digestAuth', 'forwardAuth', 'inFlightReq', 'buffering',
+  'circuitBreaker', 'compress', 'passTLSClientCert', 'retry', 'contentType', 'grpcWeb', 'plugin', 'encodedCharacters',
+] as const;
+
+const PATH_TYPES = ['addPrefix', 'stripPrefix', 'stripPrefixRegex', 'replacePath', 'replacePathRegex'];
+
+/** The fields of the types gatelab runs; anything else is pruned by the CRD schema (a warning). */
+const FIELDS: Record<string, readonly string[]> = {
+  addPrefix: ['prefix'],
+  stripPrefix: ['prefixes', 'forceSlash'],
+  stripPrefixRegex: ['regex'],
+  replacePath: ['path'],
+  replacePathRegex: ['regex', 'replacement'],
+  headers: HEADERS_FIELDS,
+  redirectScheme: ['scheme', 'port', 'permanent'],
+  redirectRegex: ['regex', 'replacement', 'permanent'],
+};
+
+function known(ctx: TraefikContext, body: Node, type: string): Record<string, unknown> {
+  const fields = FIELDS[type] ?? [];
+  ctx.unknownFields(body, fields, type);
+  return Object.fromEntries(Object.entries(body.value).filter(([k]) => fields.includes(k)));
+}
+
+export interface MiddlewareDef {
+  key: string;
+  name: string;
+  namespace: string;
+  node: Node;
+  type?: string;
+  steps: PluginStep[];
+  /** chain: the references it lists, resolved when a route uses it. */
+  chain?: Node[];
+  /** Traefik cannot build it (no type, two types, a bad chain): routers that use it are not served. */
+  problem?: string;
+}
+
+export class MiddlewareRegistry {
+  readonly byKey = new Map<string, MiddlewareDef>();
+
+  constructor(
+    private readonly ctx: TraefikContext,
+    private readonly st: TraefikStatic,
+    objects: readonly K8sObject[],
+  ) {
+    for (const o of objects) this.byKey.set(objectKey(o.namespace, o.name), this.define(o));
+  }
+
+  private define(o: K8sObject): MiddlewareDef {
+    const ctx = this.ctx;
+    const def: MiddlewareDef = { key: objectKey(o.namespace, o.name), name: o.name, namespace: o.namespace, node: o.node, steps: [] };
+    const spec = o.spec;
+    if (!spec) {
+      def.problem = `Middleware ${o.namespace}/${o.name} has no spec`;
+      return def;
+    }
+    ctx.unknownFields(spec, MIDDLEWARE_TYPES, `Middleware ${o.namespace}/${o.name} (middleware types)`);
+    const types = MIDDLEWARE_TYPES.filter((t) => spec.value[t] !== undefined && spec.value[t] !== null);
+    if (types.length === 0) {
+      def.problem = `Middleware ${o.namespace}/${o.name} has no middleware type Traefik knows`;
+      ctx.warn(spec.doc, spec.path, 'GL_W_ROUTE_NOT_SERVED', `${def.problem}; Traefik logs "invalid middleware" and every router that uses it is not served`);
+      return def;
+    }
+    if (types.length > 1) {
+      def.problem = `Middleware ${o.namespace}/${o.name} sets ${types.join(' and ')}`;
+      ctx.warn(spec.doc, [...spec.path, types[1] as string], 'GL_W_ROUTE_NOT_SERVED', `${def.problem}: one Middleware holds one type, Traefik refuses it and every router that uses it is not served`, 'declare two Middlewares and list both on the route', true);
+      return def;
+    }
+    const type = types[0] as string;
+    def.type = type;
+    const body = ctx.child(spec, type, `${type} of Middleware ${o.namespace}/${o.name}`);
+    if (!body) {
+      def.problem = `${type} of Middleware ${o.namespace}/${o.name} is not a mapping`;
+      return def;
+    }
+    const here = `${type} of Middleware ${o.namespace}/${o.name}`;
+    if (PATH_TYPES.includes(type)) def.steps.push({ plugin: 'path-rewrite', config: { [type]: known(ctx, body, type) }, at: spec, vendorName: type });
+    else if (type === 'headers') def.steps.push({ plugin: 'headers', config: known(ctx, body, type), at: body, vendorName: type });
+    else if (type === 'redirectScheme' || type === 'redirectRegex') def.steps.push({ plugin: 'redirect', config: { [type]: known(ctx, body, type) }, at: spec, vendorName: type });
+    else if (type === 'rateLimit') {
+      const step = rateLimitStep(ctx, body);
+      if (typeof step === 'string') {
+        def.problem = `${here}: ${step}`;
+        ctx.warn(body.doc, body.path, 'GL_W_ROUTE_NOT_SERVED', `${def.problem}; Traefik refuses the middleware`);
+      } else def.steps.push(step);
+    } else if (type === 'forwardAuth') {
+      const step = forwardAuthStep(ctx, body, findPlugin('forward-auth') !== undefined);
+      if (step) def.steps.push(step);
+    } else if (type === 'chain') {
+      ctx.unknownFields(body, ['middlewares'], 'chain');
+      def.chain = ctx.list(body, 'middlewares', (i) => `chain.middlewares[${i}] of Middleware ${o.namespace}/${o.name}`);
+    } else if (type === 'circuitBreaker') circuitBreakerCheck(ctx, body);
+    else if (type === 'retry') retryCheck(ctx, body);
+    else {
+      const why = type === 'ipWhiteList' ? 'ipWhiteList is the deprecated v2 name of ipAllowList; neither is modelled yet' : `gatelab does not model the ${type} middleware yet`;
+      ctx.warn(body.doc, body.path, 'GL_W_NO_EFFECT', `${why}: requests pass through it unchanged`);
+    }
+    return def;
+  }
+
+  /**
+   * The key a route's middleware reference resolves to, or why it does not (Traefik: "invalid
+   * reference to middleware …" or "middleware … does not exist").
+   */
+  resolve(ref: Node, parentNs: string): { def: MiddlewareDef } | { problem: string; at: Node } {
+    const ctx = this.ctx;
+    ctx.unknownFields(ref, ['name', 'namespace'], 'a middleware reference');
+    const name = ctx.string(ref, 'name');
+    if (!name) return { problem: 'a middleware reference needs a name', at: ref };
+    const ns = ctx.string(ref, 'namespace');
+    let key: string;
+    if (name.includes('@')) {
+      const provider = name.slice(name.lastIndexOf('@') + 1);
+      if (provider !== PROVIDER) return { problem: `middleware "${name}" belongs to the ${provider} provider, which gatelab does not read, so it does not exist here`, at: ref };
+      if (!this.st.allowCrossNamespace) {
+        return { problem: `invalid reference to middleware ${name}: the namespace-name@kubernetescrd form is not allowed while allowCrossNamespace is false`, at: ref };
+      }
+      key = name;
+    } else {
+      const target = ns ?? parentNs;
+      if (target !== parentNs && !this.st.allowCrossNamespace) {
+        return { problem: `invalid reference to middleware ${target}/${name}: it is not in the IngressRoute's namespace ${parentNs} and allowCrossNamespace is false`, at: ref };
+      }
+      key = objectKey(target, name);
+    }
+    const def = this.byKey.get(key);
+    if (!def) {
+      const near = nearest(key, [...this.byKey.keys()]);
+      return { problem: `middleware "${key}" does not exist${near ? ` (did you mean "${near}"?)` : ''}`, at: ref };
+    }
+    return { def };
+  }
+
+  /** The plugin steps a list of references runs, in order, chains expanded; or the first problem. */
+  expand(refs: readonly Node[], parentNs: string, seen: readonly string[] = []): { steps: Array<PluginStep & { middleware: MiddlewareDef }> } | { problem: string; at: Node } {
+    const out: Array<PluginStep & { middleware: MiddlewareDef }> = [];
+    for (const ref of refs) {
+      const r = this.resolve(ref, parentNs);
+      if ('problem' in r) return r;
+      const def = r.def;
+      if (def.problem) return { problem: def.problem, at: ref };
+      if (seen.includes(def.key)) return { problem: `middleware chain loops: ${[...seen, def.key].join(' → ')}`, at: ref };
+      if (def.chain) {
+        const inner = this.expand(def.chain, def.namespace, [...seen, def.key]);
+        if ('problem' in inner) return inner;
+        out.push(...inner.steps);
+        continue;
+      }
+      out.push(...def.steps.map((s) => ({ ...s, middleware: def })));
+    }
+    return { steps: out };
+  }
+}

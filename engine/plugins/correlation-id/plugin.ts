@@ -1,0 +1,74 @@
+/**
+ * Kong `correlation-id` (PRIORITY 100001 — it runs before every other plugin in access; semantics §6).
+ * A non-empty id the client sent is kept; otherwise one is generated and set on the upstream request;
+ * with echo_downstream the response carries it too. Randomness comes from `host.draw` keyed by the
+ * request id (uuid) or by the replica (the per-worker UUID of uuid#counter), so the simulation and the
+ * real proxy produce the same ids for the same requests.
+ */
+import { next, type PluginDefinition, type PluginHooks, type PluginHost, type RequestContext, type Verdict } from '../../pipeline/types.ts';
+import { parseCorrelationIdConfig, type CorrelationIdConfig } from './config.ts';
+
+export const CORRELATION_ID_PRIORITY = 100001;
+
+/** A version-4 UUID from 16 keyed draws (the version and variant bits set as RFC 9562 wants). */
+export function drawUuid(host: PluginHost, purpose: string, key: string): string {
+  const bytes = Array.from({ length: 16 }, (_, i) => Math.floor(host.draw(purpose, key, i) * 256) & 0xff);
+  bytes[6] = ((bytes[6] as number) & 0x0f) | 0x40;
+  bytes[8] = ((bytes[8] as number) & 0x3f) | 0x80;
+  const hex = bytes.map((b) => b.toString(16).padStart(2, '0')).join('');
+  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
+}
+
+export function createCorrelationIdHooks(config: CorrelationIdConfig): PluginHooks {
+  /** Per replica (an nginx worker): its UUID and its counter. */
+  const workers = new Map<string, { uuid: string; counter: number }>();
+  const worker = (host: PluginHost) => {
+    let w = workers.get(host.replica);
+    if (!w) workers.set(host.replica, (w = { uuid: drawUuid(host, 'correlation-id/worker', host.replica), counter: 0 }));
+    return w;
+  };
+
+  const generate = (ctx: RequestContext, host: PluginHost): string => {
+    if (config.generator === 'uuid') return drawUuid(host, 'correlation-id', ctx.request.id);
+    const w = worker(host);
+    w.counter++;
+    if (config.generator === 'uuid#counter') return `${w.uuid}#${w.counter}`;
+    // tracker: server_addr-server_port-worker_pid-connection-connection_requests-now. gatelab has no
+    // sockets to read: the address is the Host, the "pid" the replica, each request its own connection.
+    const host_ = ctx.request.host.split(':')[0] ?? ctx.request.host;
+    return `${host_}-${ctx.request.port}-${host.replica}-${w.counter}-1-${(host.now() / 1000).toFixed(3)}`;
+  };
+
+  return {
+    access(ctx: RequestContext, host: PluginHost): Verdict {
+      const sent = ctx.upstream.headers.get(config.header_name);
+      if (sent !== undefined && sent !== '') {
+        ctx.vars['correlation-id'] = sent;
+        return next(`kept the client's ${config.header_name}: ${sent}`, { id: sent, generated: false });
+      }
+      const id = generate(ctx, host);
+      ctx.upstream.headers.set(config.header_name, id);
+      ctx.vars['correlation-id'] = id;
+      return next(`generated ${config.header_name}: ${id} (${config.generator})`, { id, generated: true, generator: config.generator });
+    },
+
+    response(ctx: RequestContext, host: PluginHost): Verdict {
+      if (!config.echo_downstream || !ctx.response) return next('echo_downstream is off: the client does not get the id');
+      // A request answered before this plugin's access ran still gets an id, as Kong's header_filter does.
+      let id = ctx.vars['correlation-id'] as string | undefined;
+      if (id === undefined) {
+        const sent = ctx.request.headers.get(config.header_name);
+        id = sent !== undefined && sent !== '' ? sent : generate(ctx, host);
+      }
+      ctx.response.headers.set(config.header_name, id);
+      return next(`echoed ${config.header_name}: ${id} to the client`, { id });
+    },
+  };
+}
+
+export const correlationIdPlugin: PluginDefinition<CorrelationIdConfig> = {
+  id: 'correlation-id',
+  priority: CORRELATION_ID_PRIORITY,
+  parse: parseCorrelationIdConfig,
+  create: createCorrelationIdHooks,
+};

@@ -1,0 +1,177 @@
+/**
+ * `jwt-remote`: JWT validation as Envoy's `jwt_authn` filter does it with a `remote_jwks` provider —
+ * not Kong's jwt plugin. The order is Envoy's: extract, parse, time constraints (with clock skew),
+ * issuer, audiences, then the keys: from the per-replica cache while it is fresh, else fetched from the
+ * JWKS URL through the host (an `http` effect: real I/O on the proxy, modeled latency in the sim),
+ * then the signature (an `async` effect through jose). Rejections are 401 (403 for a wrong audience)
+ * with Envoy's status string as the body. The war story's "cache JWT validation for 60 s" is
+ * `cache_duration: 60s` here: inside it, no request pays for a JWKS round trip.
+ */
+import type { JWK } from 'jose';
+import { next, reply, wait, type DecisionData, type EffectResult, type PluginDefinition, type PluginHooks, type PluginHost, type RequestContext, type Verdict } from '../../pipeline/types.ts';
+import { queryValues } from '../kit/query.ts';
+import { gatelabTokenRule } from '../jwt/token.ts';
+import { verifySignature } from '../jwt/verify.ts';
+import { parseJwtRemoteConfig, type JwtRemoteConfig } from './config.ts';
+import { audiencesOf, ENVOY_STATUS, parseEnvoyJwt, timeStatus, type EnvoyJwt, type EnvoyStatus } from './envoy-jwt.ts';
+import { candidateKeys, JwksCache, parseJwks } from './jwks.ts';
+
+/** Between the Kong auth plugins and forward-auth; the native form orders by priority. */
+export const JWT_REMOTE_PRIORITY = 1450;
+
+interface Found {
+  token: string;
+  header?: string;
+  from: string;
+}
+
+function extract(config: JwtRemoteConfig, ctx: RequestContext): Found | undefined {
+  for (const h of config.from_headers) {
+    const value = ctx.upstream.headers.get(h.name);
+    if (value === undefined || !value.startsWith(h.value_prefix)) continue;
+    const token = value.slice(h.value_prefix.length).trim();
+    if (token !== '') return { token, header: h.name, from: `header ${h.name}` };
+  }
+  for (const name of config.from_params) {
+    const v = queryValues(ctx.upstream.path, name)[0];
+    if (v) return { token: v, from: `query ${name}` };
+  }
+  return undefined;
+}
+
+function base64url(text: string): string {
+  const bytes = new TextEncoder().encode(text);
+  let bin = '';
+  for (const b of bytes) bin += String.fromCharCode(b);
+  return btoa(bin).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '');
+}
+
+export function createJwtRemoteHooks(config: JwtRemoteConfig): PluginHooks {
+  const cache = new JwksCache(config.remote_jwks.cache_duration_ms);
+
+  const fail = (ctx: RequestContext, status: EnvoyStatus, why: string, data: DecisionData = {}): Verdict => {
+    if (config.allow_missing_or_failed) return next(`${why}; allow_missing_or_failed lets the request through without claims`, { status: ENVOY_STATUS[status] });
+    const code = status === 'JwtAudienceNotAllowed' ? 403 : 401;
+    const realm = `${ctx.request.scheme}://${ctx.request.host}${ctx.request.path}${ctx.request.query ? `?${ctx.request.query}` : ''}`;
+    const challenge = status === 'JwtMissed' ? `Bearer realm="${realm}"` : `Bearer realm="${realm}", error="invalid_token"`;
+    return reply(code, `${why} — ${code} "${ENVOY_STATUS[status]}"`, {
+      headers: [
+        ['www-authenticate', challenge],
+        ['content-type', 'text/plain'],
+      ],
+      body: ENVOY_STATUS[status],
+      data: { ...data, status: ENVOY_STATUS[status] },
+    });
+  };
+
+  const succeed = (ctx: RequestContext, jwt: EnvoyJwt, found: Found, kid: string | undefined, cacheNote: string): Verdict => {
+    const h = ctx.upstream.headers;
+    if (!config.forward && found.header) h.delete(found.header);
+    if (config.forward_payload_header) h.set(config.forward_payload_header, base64url(JSON.stringify(jwt.claims)));
+    const copied: string[] = [];
+    for (const c of config.claim_to_headers) {
+      const v = jwt.claims[c.claim_name];
+      if (typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean') {
+        h.set(c.header_name, String(v));
+        copied.push(`${c.claim_name}→${c.header_name}`);
+      }
+    }
+    const forwarded = config.forward || !found.header ? '' : `; ${found.header} removed (forward: false)`;
+    const claims = copied.length > 0 ? `; claims copied ${copied.join(', ')}` : '';
+    return next(`${jwt.alg} token from ${found.from} verified with JWKS key ${kid ?? '(no kid)'} (${cacheNote})${forwarded}${claims}`, {
+      alg: jwt.alg,
+      kid: kid ?? null,
+      iss: typeof jwt.claims['iss'] === 'string' ? jwt.claims['iss'] : null,
+      cache: cacheNote,
+    });
+  };
+
+  const verifyWith = (ctx: RequestContext, jwt: EnvoyJwt, found: Found, keys: JWK[], cacheNote: string): Verdict => {
+    const candidates = candidateKeys(jwt, keys);
+    if (candidates.length === 0) {
+      return fail(ctx, 'JwksKidAlgMismatch', `no key in the JWKS fits kid ${jwt.kid ?? '(none)'} and alg ${jwt.alg} (${cacheNote})`, { alg: jwt.alg });
+    }
+    const effect = {
+      type: 'async' as const,
+      purpose: `jwt-remote: verify ${jwt.alg} signature against ${candidates.length} JWKS key(s)`,
+      memoKey: `jwt-remote|${jwt.alg}|${JSON.stringify(candidates)}|${jwt.token}`,
+      run: async () => {
+        for (const jwk of candidates) {
+          if ((await verifySignature(jwt.token, jwt.alg, { kind: 'jwk', jwk })).valid) return { valid: true, kid: jwk.kid };
+        }
+        return { valid: false };
+      },
+    };
+    return wait(effect, `verifying the ${jwt.alg} signature (WebCrypto)`, (result: EffectResult) => {
+      const v = result.ok ? (result.value as { valid?: boolean; kid?: string } | undefined) : undefined;
+      if (!v?.valid) return fail(ctx, 'JwtVerificationFail', `the signature matches none of the ${candidates.length} candidate key(s)`, { alg: jwt.alg });
+      return succeed(ctx, jwt, found, v.kid, cacheNote);
+    });
+  };
+
+  return {
+    access(ctx: RequestContext, host: PluginHost): Verdict {
+      const found = extract(config, ctx);
+      if (!found) {
+        if (config.allow_missing || config.allow_missing_or_failed) return next('no token, and the requirement allows a missing one');
+        return fail(ctx, 'JwtMissed', `no token in ${[...config.from_headers.map((h) => h.name), ...config.from_params.map((p) => `?${p}`)].join(', ')}`);
+      }
+      const big = gatelabTokenRule(found.token);
+      if (big) return gatelabRejects(ctx, big);
+      const jwt = parseEnvoyJwt(found.token);
+      if (typeof jwt === 'string') return fail(ctx, jwt, `token from ${found.from} does not parse`);
+      const crit = gatelabTokenRule(found.token, jwt.header);
+      if (crit) return gatelabRejects(ctx, crit);
+      const nowMs = host.now();
+      const nowS = Math.floor(nowMs / 1000);
+      const time = timeStatus(jwt, nowS, config.clock_skew_seconds, config.require_expiration);
+      if (time) {
+        const exp = jwt.claims['exp'];
+        const nbf = jwt.claims['nbf'];
+        const detail = time === 'JwtNotYetValid' ? `nbf ${String(nbf)} is after now ${nowS} + ${config.clock_skew_seconds} s skew` : exp === undefined ? 'no exp and require_expiration is set' : `exp ${String(exp)} + ${config.clock_skew_seconds} s skew is before now ${nowS}`;
+        return fail(ctx, time, detail, { claim: time === 'JwtNotYetValid' ? 'nbf' : 'exp', now: nowS });
+      }
+      const iss = jwt.claims['iss'];
+      if (config.issuer !== undefined && iss !== config.issuer) return fail(ctx, 'JwtUnknownIssuer', `iss ${JSON.stringify(iss ?? null)} is not the provider's issuer ${config.issuer}`);
+      if (config.audiences.length > 0) {
+        const aud = audiencesOf(jwt.claims);
+        if (!aud.some((a) => config.audiences.includes(a))) return fail(ctx, 'JwtAudienceNotAllowed', `aud [${aud.join(', ')}] has none of [${config.audiences.join(', ')}]`);
+      }
+      const cached = cache.fresh(host.replica, nowMs);
+      if (cached) return verifyWith(ctx, jwt, found, cached.keys, `JWKS from cache, ${Math.round((cached.expiresAtMs - nowMs) / 1000)} s left`);
+      const uri = config.remote_jwks.uri;
+      const fetch = { type: 'http' as const, purpose: 'jwks', method: 'GET', url: uri, headers: [] as Array<[string, string]>, timeoutMs: config.remote_jwks.timeout_ms };
+      return wait(fetch, `JWKS not cached on ${host.replica}: fetching ${uri}`, (result: EffectResult) => {
+        if (!result.ok) return fail(ctx, 'JwksFetchFail', `fetching ${uri} failed: ${result.error}`);
+        if (result.status !== 200) return fail(ctx, 'JwksFetchFail', `${uri} answered ${result.status ?? '?'}`);
+        const jwks = parseJwks(result.body);
+        if (!jwks.ok) return fail(ctx, 'JwksFetchFail', `${uri}: ${jwks.why}`);
+        cache.store(host.replica, jwks.keys, host.now());
+        return verifyWith(ctx, jwt, found, jwks.keys, `JWKS fetched, cached for ${config.remote_jwks.cache_duration_ms / 1000} s`);
+      });
+    },
+
+    snapshot(host: PluginHost): Record<string, unknown> {
+      return cache.snapshot(host.replica, host.now());
+    },
+  };
+}
+
+/** gatelab's own rejection where Envoy has no rule: 401, the body naming the reason. */
+function gatelabRejects(ctx: RequestContext, why: string): Verdict {
+  return reply(401, `gatelab's own rule (Envoy has none): ${why} — 401`, {
+    headers: [
+      ['www-authenticate', `Bearer realm="${ctx.request.scheme}://${ctx.request.host}${ctx.request.path}", error="invalid_token"`],
+      ['content-type', 'text/plain'],
+    ],
+    body: `Token rejected by gatelab: ${why}`,
+    data: { gatelabRule: true },
+  });
+}
+
+export const jwtRemotePlugin: PluginDefinition<JwtRemoteConfig> = {
+  id: 'jwt-remote',
+  priority: JWT_REMOTE_PRIORITY,
+  parse: parseJwtRemoteConfig,
+  create: createJwtRemoteHooks,
+};

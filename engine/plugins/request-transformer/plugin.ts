@@ -1,0 +1,86 @@
+/**
+ * Kong `request-transformer` (PRIORITY 801, **access** phase — not rewrite, whatever the lesson says:
+ * Kong runs only global plugins in rewrite, and this plugin has no rewrite handler at all). So every
+ * plugin of higher priority — jwt 1450, key-auth 1250, acl 950, rate-limiting 910 — has already run
+ * and cannot see the headers it adds (plugin-order scenario).
+ */
+import { next, type PluginDefinition, type PluginHooks, type RequestContext, type Verdict } from '../../pipeline/types.ts';
+import { compileKongRegex, kongPathPattern } from '../../routing/kong-regex.ts';
+import { queryValues, splitPathQuery } from '../kit/query.ts';
+import { parseRequestTransformerConfig, type RequestTransformerConfig } from './config.ts';
+import { renderTemplate, type TemplateEnv } from './template.ts';
+import { transformHeaders, transformQuery } from './transform.ts';
+
+export const REQUEST_TRANSFORMER_PRIORITY = 801;
+
+/** Regex path captures of the matched route (Kong's uri_captures), numbered and named. */
+function uriCaptures(ctx: RequestContext): Map<string, string> {
+  const out = new Map<string, string>();
+  for (const p of ctx.match?.route.paths ?? []) {
+    if (p.kind !== 'regex') continue;
+    const compiled = compileKongRegex(kongPathPattern(`~${p.value}`));
+    if (!compiled.ok) continue;
+    const m = compiled.re.matcher(ctx.request.path);
+    if (!m.lookingAt()) continue;
+    for (let i = 1; i <= m.groupCount(); i++) {
+      const g = m.group(i);
+      if (g !== null && g !== undefined) out.set(String(i), g);
+    }
+    for (const [name, index] of Object.entries(compiled.re.namedGroups() as Record<string, number>)) {
+      const g = m.group(index);
+      if (g !== null && g !== undefined) out.set(name, g);
+    }
+    break;
+  }
+  return out;
+}
+
+/** Templates read the request as it was before this plugin ran (Kong loads it lazily, before applying). */
+function templateEnv(ctx: RequestContext): TemplateEnv {
+  const headers = ctx.upstream.headers.clone();
+  const path = ctx.upstream.path;
+  let captures: Map<string, string> | undefined;
+  const shared = (ctx.vars['shared'] ?? {}) as Record<string, unknown>;
+  return {
+    header: (name) => headers.get(name),
+    query: (name) => queryValues(path, name)[0],
+    capture: (key) => (captures ??= uriCaptures(ctx)).get(key),
+    shared: (key) => (typeof shared[key] === 'string' ? (shared[key] as string) : undefined),
+  };
+}
+
+export function createRequestTransformerHooks(config: RequestTransformerConfig): PluginHooks {
+  return {
+    access(ctx: RequestContext): Verdict {
+      const env = templateEnv(ctx);
+      const log: string[] = [];
+      if (config.replace.uri !== undefined) {
+        const { query } = splitPathQuery(ctx.upstream.path);
+        const uri = renderTemplate(config.replace.uri, env);
+        ctx.upstream.path = query ? `${uri}?${query}` : uri;
+        log.push(`upstream path replaced with ${uri}`);
+      }
+      if (config.http_method !== undefined && config.http_method !== ctx.upstream.method) {
+        log.push(`method ${ctx.upstream.method} → ${config.http_method}`);
+        ctx.upstream.method = config.http_method;
+      }
+      log.push(...transformHeaders(config, ctx.upstream.headers, env));
+      const q = transformQuery(config, ctx.upstream.path, env);
+      ctx.upstream.path = q.path;
+      log.push(...q.log);
+      const changed = log.filter((l) => !l.includes(': not present') && !l.includes('already present'));
+      return next(log.length > 0 ? `access phase, priority 801: ${log.join('; ')}` : 'nothing configured to change', {
+        changes: changed.length,
+        removed: log.filter((l) => l.startsWith('removed header')).map((l) => l.slice('removed header '.length)).join(','),
+        added: log.filter((l) => l.startsWith('added header')).map((l) => l.slice('added header '.length).split(':')[0]).join(','),
+      });
+    },
+  };
+}
+
+export const requestTransformerPlugin: PluginDefinition<RequestTransformerConfig> = {
+  id: 'request-transformer',
+  priority: REQUEST_TRANSFORMER_PRIORITY,
+  parse: parseRequestTransformerConfig,
+  create: createRequestTransformerHooks,
+};

@@ -1,0 +1,95 @@
+/**
+ * What Kong's request-transformer does to one request (semantics §6): replace.uri → http_method →
+ * headers → (body: not modelled) → querystring, and within each family remove → rename → replace →
+ * add → append. replace changes only what is there (Host excepted), add only what is not (Host never),
+ * append always adds a value, rename moves a value that is there. Templates see the request as it was
+ * before this plugin touched it. Returns one line per change, for the decision's reason.
+ */
+import type { HeaderMap } from '../../pipeline/headers.ts';
+import { parseQuery, splitPathQuery } from '../kit/query.ts';
+import type { NameValue, RequestTransformerConfig } from './config.ts';
+import { renderTemplate, type TemplateEnv } from './template.ts';
+
+export function transformHeaders(c: RequestTransformerConfig, h: HeaderMap, env: TemplateEnv): string[] {
+  const log: string[] = [];
+  for (const { name } of c.remove.headers) {
+    if (h.delete(name)) log.push(`removed header ${name}`);
+    else log.push(`remove ${name}: not present`);
+  }
+  for (const { name: oldName, value: newTemplate } of c.rename.headers) {
+    const newName = renderTemplate(newTemplate, env);
+    if (!h.has(oldName)) {
+      log.push(`rename ${oldName} → ${newName}: not present`);
+      continue;
+    }
+    const values = h.getAll(oldName);
+    h.delete(oldName);
+    h.delete(newName);
+    for (const v of values) h.append(newName, v);
+    log.push(`renamed header ${oldName} → ${newName}`);
+  }
+  for (const { name, value } of c.replace.headers) {
+    if (!h.has(name) && name.toLowerCase() !== 'host') {
+      log.push(`replace ${name}: not present, nothing replaced`);
+      continue;
+    }
+    h.set(name, renderTemplate(value, env));
+    log.push(`replaced header ${name}`);
+  }
+  for (const { name, value } of c.add.headers) {
+    if (name.toLowerCase() === 'host') continue;
+    if (h.has(name)) {
+      log.push(`add ${name}: already present, kept the request's value`);
+      continue;
+    }
+    const v = renderTemplate(value, env);
+    h.set(name, v);
+    log.push(`added header ${name}: ${v === '' ? '(empty)' : v}`);
+  }
+  for (const { name, value } of c.append.headers) {
+    if (name.toLowerCase() === 'host') continue;
+    h.append(name, renderTemplate(value, env));
+    log.push(`appended header ${name}`);
+  }
+  return log;
+}
+
+/** The query as an ordered list; values already encoded as they will be sent. */
+type Pairs = Array<{ name: string; raw: string }>;
+
+const encodePair = (name: string, value: string): string => `${encodeURIComponent(name)}=${encodeURIComponent(value)}`;
+
+export function transformQuery(c: RequestTransformerConfig, pathWithQuery: string, env: TemplateEnv): { path: string; log: string[] } {
+  const { path, query } = splitPathQuery(pathWithQuery);
+  let pairs: Pairs = parseQuery(query).map((a) => ({ name: a.name, raw: a.raw }));
+  const log: string[] = [];
+  const has = (n: string) => pairs.some((p) => p.name === n);
+  const edit = (list: NameValue[], f: (nv: NameValue) => void) => list.forEach(f);
+  edit(c.remove.querystring, ({ name }) => {
+    if (has(name)) log.push(`removed query ${name}`);
+    pairs = pairs.filter((p) => p.name !== name);
+  });
+  edit(c.rename.querystring, ({ name, value }) => {
+    if (!has(name)) return;
+    const to = renderTemplate(value, env);
+    const moved = pairs.filter((p) => p.name === name).map((p) => ({ name: to, raw: `${encodeURIComponent(to)}${p.raw.includes('=') ? p.raw.slice(p.raw.indexOf('=')) : ''}` }));
+    pairs = [...pairs.filter((p) => p.name !== name && p.name !== to), ...moved];
+    log.push(`renamed query ${name} → ${to}`);
+  });
+  edit(c.replace.querystring, ({ name, value }) => {
+    if (!has(name)) return;
+    const raw = encodePair(name, renderTemplate(value, env));
+    pairs = [...pairs.filter((p) => p.name !== name), { name, raw }];
+    log.push(`replaced query ${name}`);
+  });
+  edit(c.add.querystring, ({ name, value }) => {
+    if (has(name)) return;
+    pairs.push({ name, raw: encodePair(name, renderTemplate(value, env)) });
+    log.push(`added query ${name}`);
+  });
+  edit(c.append.querystring, ({ name, value }) => {
+    pairs.push({ name, raw: encodePair(name, renderTemplate(value, env)) });
+    log.push(`appended query ${name}`);
+  });
+  return { path: pairs.length > 0 ? `${path}?${pairs.map((p) => p.raw).join('&')}` : path, log };
+}

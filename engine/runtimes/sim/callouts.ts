@@ -1,0 +1,42 @@
+/**
+ * HTTP callouts in the simulation (a forward-auth check, a JWKS fetch): the scenario backend bound to
+ * the callout URL's host answers, with its latency, status, headers and body — the same binding rule
+ * as for upstreams, so `backends: [{name: idp.internal, body: <jwks>}]` is the identity provider.
+ * Without such a backend the callout gets an empty 200 at once, as before callouts had models.
+ */
+import type { BackendSpec } from '../../scenario/types.ts';
+import type { Effect, EffectResult } from '../../pipeline/types.ts';
+
+type HttpEffect = Extract<Effect, { type: 'http' }>;
+
+/** The backend named `host:port` (port defaulted from the scheme), then `host`. */
+export function findCalloutBackend(backends: readonly BackendSpec[], url: string): BackendSpec | undefined {
+  let u: URL;
+  try {
+    u = new URL(url);
+  } catch {
+    return undefined;
+  }
+  const port = u.port || (u.protocol === 'https:' ? '443' : '80');
+  return backends.find((b) => b.name === `${u.hostname}:${port}`) ?? backends.find((b) => b.name === u.hostname);
+}
+
+/**
+ * What the callout returns and after how long. `roundTripMs` is the modeled time (network both ways
+ * plus the backend's work); past the effect's timeout the caller sees a timeout at that instant.
+ */
+export function calloutAnswer(
+  effect: HttpEffect,
+  backend: BackendSpec,
+  roundTripMs: number,
+  down: boolean,
+): { afterMs: number; result: EffectResult } {
+  if (down) return { afterMs: roundTripMs, result: { ok: false, error: `connection refused by ${backend.name} (outage)` } };
+  if (roundTripMs > effect.timeoutMs) {
+    return { afterMs: effect.timeoutMs, result: { ok: false, error: `${backend.name} did not answer within ${effect.timeoutMs} ms` } };
+  }
+  return {
+    afterMs: roundTripMs,
+    result: { ok: true, status: backend.status, headers: backend.headers.map(([n, v]) => [n, v]), body: backend.body ?? '' },
+  };
+}

@@ -1,0 +1,42 @@
+/** Shared chart helpers: d3 computes scales and ticks, components draw them. */
+import { scaleLinear, type ScaleLinear } from 'd3';
+import { formatClock } from '../derive/time-format.ts';
+
+export interface Frame {
+  width: number;
+  height: number;
+  left: number;
+  right: number;
+  top: number;
+  bottom: number;
+}
+
+export function frame(width: number, height: number): Frame {
+  return { width: Math.max(120, width), height, left: 44, right: 10, top: 10, bottom: 20 };
+}
+
+export type Range = readonly [number, number];
+
+export function timeScale(f: Frame, range: Range): ScaleLinear<number, number> {
+  const [t0, t1] = range;
+  return scaleLinear().domain([t0, Math.max(t0 + 1, t1)]).range([f.left, f.width - f.right]);
+}
+
+export function inRange(range: Range, t: number): boolean {
+  return t >= range[0] && t <= range[1];
+}
+
+export function valueScale(f: Frame, min: number, max: number): ScaleLinear<number, number> {
+  return scaleLinear().domain([min, max === min ? min + 1 : max]).nice().range([f.height - f.bottom, f.top]);
+}
+
+export function timeTicks(x: ScaleLinear<number, number>, startEpoch: number, count = 5): Array<{ x: number; label: string }> {
+  const [t0, t1] = x.domain() as [number, number];
+  // A few seconds of scenario time need tenths of a second; minutes read better as a wall clock.
+  const fine = t1 - t0 < 10_000;
+  return x.ticks(count).map((t) => ({ x: x(t), label: fine ? formatClock(startEpoch, t).slice(3, 10) : formatClock(startEpoch, t, false) }));
+}
+
+export function valueTicks(y: ScaleLinear<number, number>, count = 3): Array<{ y: number; label: string }> {
+  return y.ticks(count).map((v) => ({ y: y(v), label: Math.abs(v) >= 10_000 ? `${Math.round(v / 1000)}k` : String(+v.toFixed(2)) }));
+}

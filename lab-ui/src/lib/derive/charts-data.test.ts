@@ -1,0 +1,103 @@
+// @vitest-environment node
+import { describe, expect, it } from 'vitest';
+import { bucketSizeFor } from './buckets.ts';
+import { buildLatencyTable, latencyAt, latencyPeak } from './latency.ts';
+import { downsample, limiterSeries, pointsUntil, valueAt } from './limiter.ts';
+import { buildRateTable, OTHER_CLIENTS, ratesAt, stackOf, zeroCounts } from './rates.ts';
+import { buildTraceIndex } from './trace-index.ts';
+import { syntheticTrace } from './testing/synthetic.ts';
+
+const rl = { status: 429, plugin: 'rate-limit', reason: 'limit reached' };
+
+describe('rates', () => {
+  const index = buildTraceIndex(
+    syntheticTrace([
+      { id: 'a-1', at: 100, upstreamMs: 5 },
+      { id: 'a-2', at: 200, reject: rl },
+      { id: 'a-3', at: 1500, upstreamMs: 5 },
+      { id: 'b-1', client: 'c2', at: 1600, reject: rl },
+    ], { endT: 3000 }),
+  );
+  const table = buildRateTable(index, 1000);
+
+  it('counts each client per bucket by outcome, cut at the cursor', () => {
+    const at = ratesAt(index, table, 1502);
+    const c1 = at.find((r) => r.client === 'c1');
+    expect(c1?.buckets.map((b) => [b.t0, b.value.ok, b.value.rejected])).toEqual([[0, 1, 1], [1000, 0, 0]]);
+    const later = ratesAt(index, table, 2500).find((r) => r.client === 'c1');
+    expect(later?.buckets[1]?.value.ok).toBe(1);
+    expect(later?.peak).toBe(2);
+  });
+
+  it('folds clients beyond the limit into one series', () => {
+    const many = buildTraceIndex(syntheticTrace(['a', 'b', 'c'].map((c, i) => ({ id: `${c}-1`, client: c, at: i * 10 }))));
+    expect(buildRateTable(many, 1000, 2).groups).toEqual(['a', OTHER_CLIENTS]);
+  });
+
+  it('stacks outcomes bottom-up, admitted first', () => {
+    const c = { ...zeroCounts(), ok: 3, rejected: 2 };
+    expect(stackOf(c)).toEqual([{ outcome: 'ok', y0: 0, y1: 3 }, { outcome: 'rejected', y0: 3, y1: 5 }]);
+  });
+
+  it('picks round bucket sizes', () => {
+    expect(bucketSizeFor(120_000)).toBe(1000);
+    expect(bucketSizeFor(10_000)).toBe(100);
+    expect(bucketSizeFor(3_600_000)).toBe(30_000);
+  });
+});
+
+describe('latency', () => {
+  it('splits gateway and upstream time per bucket', () => {
+    const index = buildTraceIndex(syntheticTrace([{ id: 'a-1', at: 100, upstreamMs: 20 }, { id: 'a-2', at: 150, upstreamMs: 40 }]));
+    const table = buildLatencyTable(index, 1000);
+    const [b] = latencyAt(index, table, 999);
+    expect(b?.value).toMatchObject({ n: 2, gatewayMean: 0, upstreamMean: 30, p50: 20, p99: 40 });
+    expect(latencyPeak(table)).toBe(40);
+  });
+});
+
+describe('limiter series', () => {
+  const index = buildTraceIndex(
+    syntheticTrace([
+      { id: 'a-1', at: 100, data: { remaining: 1, limit: 2, windowStart: 1767268800000, identifier: 'x' } },
+      { id: 'a-2', at: 200, data: { remaining: 0, limit: 2, windowStart: 1767268800000, identifier: 'x' } },
+    ]),
+  );
+  const series = limiterSeries(index);
+
+  it('charts every numeric data field, skipping instants and strings', () => {
+    const fields = series.filter((s) => s.plugin === 'rate-limit').map((s) => s.field);
+    expect(fields).toContain('remaining');
+    expect(fields).toContain('limit');
+    expect(fields).not.toContain('windowStart');
+    expect(fields).not.toContain('identifier');
+  });
+
+  it('marks constant fields and orders changing ones first', () => {
+    const rlSeries = series.filter((s) => s.plugin === 'rate-limit');
+    expect(rlSeries[0]?.field).toBe('remaining');
+    expect(rlSeries.find((s) => s.field === 'limit')?.constant).toBe(2);
+  });
+
+  it('reads a line at the cursor', () => {
+    const line = series.find((s) => s.field === 'remaining')?.lines[0];
+    expect(line?.group).toBe('gw-0');
+    expect(line && valueAt(line, 150)).toBe(1);
+    expect(line && valueAt(line, 50)).toBeNull();
+    expect(line && pointsUntil(line, 150).length).toBe(1);
+  });
+
+  it('picks up plugin.state snapshots without knowing the plugin', () => {
+    const events = syntheticTrace([]);
+    events.splice(2, 0, { type: 'plugin.state', t: 0, replica: 'gw-0', plugin: 'breaker', state: { failures: 3, nested: { open: 1 }, name: 'x' } });
+    const s = limiterSeries(buildTraceIndex(events));
+    expect(s.map((x) => `${x.plugin}:${x.source}:${x.field}`)).toEqual(['breaker:state:failures', 'breaker:state:nested.open']);
+  });
+
+  it('downsamples while keeping spikes', () => {
+    const pts = Array.from({ length: 1000 }, (_, i) => ({ t: i, v: i === 500 ? 99 : 1 }));
+    const d = downsample(pts, 0, 1000, 10);
+    expect(d.length).toBeLessThanOrEqual(40);
+    expect(d.some((p) => p.v === 99)).toBe(true);
+  });
+});

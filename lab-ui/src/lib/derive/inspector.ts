@@ -1,0 +1,126 @@
+/**
+ * One request's story, read from its events: every stage's decision in order with its reason and
+ * data, the request as the backend saw it, the answer, and where the time went. Generic over event
+ * types: anything carrying this request's id appears in the timeline even if no view knows it.
+ */
+import type { HeaderRecord, PluginDecisionEvent, TraceEvent } from '../../../../engine/trace/events.ts';
+import type { RequestRow, TraceIndex } from './trace-index.ts';
+
+export interface Span {
+  name: string;
+  /** Offsets from the moment the client sent the request, ms. */
+  from: number;
+  to: number;
+  kind: 'request' | 'gateway' | 'upstream' | 'effect';
+}
+
+export interface RequestStory {
+  row: RequestRow;
+  decisions: PluginDecisionEvent[];
+  /** The headers the gateway sent upstream (absent when it never sent). */
+  upstreamRequest: { target: string; service: string; method: string; host: string; path: string; headers: HeaderRecord | null } | null;
+  upstreamResponse: { status: number; ms: number; error?: string } | null;
+  requestHeaders: HeaderRecord | null;
+  responseHeaders: HeaderRecord | null;
+  responseBody: string | null;
+  /** Every event of this request, with its offset from the send, in trace order. */
+  timeline: Array<{ at: number; event: TraceEvent }>;
+  spans: Span[];
+  /** What the student reads first: who decided, and why. */
+  headline: string;
+}
+
+export function requestStory(index: TraceIndex, id: string): RequestStory | null {
+  const row = index.byId.get(id);
+  if (!row) return null;
+  const evs = row.events.map((i) => index.events[i] as TraceEvent);
+  const origin = row.sentT;
+  const decisions: PluginDecisionEvent[] = [];
+  let upstreamRequest: RequestStory['upstreamRequest'] = null;
+  let upstreamResponse: RequestStory['upstreamResponse'] = null;
+  let requestHeaders: HeaderRecord | null = null;
+  let responseHeaders: HeaderRecord | null = null;
+  let responseBody: string | null = null;
+  const spans: Span[] = [];
+  let sendAt: number | null = null;
+  for (const e of evs) {
+    switch (e.type) {
+      case 'request.start':
+        requestHeaders = e.headers ?? null;
+        break;
+      case 'plugin.decision':
+        decisions.push(e);
+        break;
+      case 'effect.start':
+        spans.push({ name: `${e.plugin}: ${e.effect}`, from: e.t - origin, to: e.t - origin, kind: 'effect' });
+        break;
+      case 'effect.end': {
+        // Close the latest open span of this plugin.
+        for (let i = spans.length - 1; i >= 0; i--) {
+          const s = spans[i] as Span;
+          if (s.kind === 'effect' && s.name.startsWith(`${e.plugin}:`) && s.to === s.from) {
+            s.to = e.t - origin;
+            break;
+          }
+        }
+        break;
+      }
+      case 'upstream.send':
+        sendAt = e.t;
+        upstreamRequest = { target: e.target, service: e.service, method: e.method, host: e.host, path: e.path, headers: e.headers ?? null };
+        break;
+      case 'upstream.response':
+        upstreamResponse = { status: e.status, ms: e.ms, ...(e.error !== undefined ? { error: e.error } : {}) };
+        if (sendAt !== null) spans.push({ name: `upstream ${upstreamRequest?.target ?? ''}`.trim(), from: sendAt - origin, to: e.t - origin, kind: 'upstream' });
+        break;
+      case 'request.end':
+        responseHeaders = e.headers ?? null;
+        responseBody = e.body ?? null;
+        break;
+      default:
+        break;
+    }
+  }
+  if (row.endT !== Infinity) spans.unshift({ name: 'request (client view)', from: 0, to: row.endT - origin, kind: 'request' });
+  spans.splice(1, 0, { name: 'in the gateway', from: row.startT - origin, to: (row.endT === Infinity ? row.startT : row.endT) - origin, kind: 'gateway' });
+  return {
+    row,
+    decisions,
+    upstreamRequest,
+    upstreamResponse,
+    requestHeaders,
+    responseHeaders,
+    responseBody,
+    timeline: evs.map((event) => ({ at: event.t - origin, event })),
+    spans,
+    headline: headlineOf(row, upstreamResponse),
+  };
+}
+
+function headlineOf(row: RequestRow, upstream: RequestStory['upstreamResponse']): string {
+  if (row.status === null) return `${row.id} is still in flight`;
+  if (row.decidedBy) return `${row.status} from ${row.decidedBy}: ${row.reason ?? ''}`.trim();
+  if (upstream?.error) return `${row.status}: ${upstream.error}`;
+  return `${row.status} from the backend after ${row.upstreamMs ?? 0} ms upstream`;
+}
+
+/** A decision's data as label/value rows, in the order the plugin wrote them. */
+export function dataRows(d: PluginDecisionEvent): Array<{ key: string; value: string }> {
+  return Object.entries(d.data ?? {})
+    .filter(([, v]) => v !== undefined)
+    .map(([key, v]) => ({ key, value: formatValue(key, v) }));
+}
+
+function formatValue(key: string, v: unknown): string {
+  // Fields that hold an instant are easier to read as a UTC time than as epoch milliseconds.
+  if (typeof v === 'number' && v > 1e11 && /start|at|time|until|reset/i.test(key)) return new Date(v).toISOString().replace('.000Z', 'Z');
+  return v === null ? 'null' : String(v);
+}
+
+/** Header records flattened to rows; repeated headers keep each value. */
+export function headerRows(h: HeaderRecord | null): Array<{ name: string; value: string }> {
+  if (!h) return [];
+  const out: Array<{ name: string; value: string }> = [];
+  for (const [name, v] of Object.entries(h)) for (const value of Array.isArray(v) ? v : [v]) out.push({ name, value });
+  return out;
+}

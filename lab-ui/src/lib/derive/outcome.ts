@@ -1,0 +1,35 @@
+/**
+ * How a request turned out, in the five words the lab uses everywhere (dots, charts, rows). Colours
+ * are from the Okabe–Ito palette so they stay distinct for colour-blind students; every view also
+ * writes the word or the status, so colour is never the only signal.
+ */
+export type Outcome = 'ok' | 'rejected' | 'upstream-error' | 'gateway-error' | 'in-flight';
+
+export const OUTCOMES: readonly Outcome[] = ['ok', 'rejected', 'upstream-error', 'gateway-error', 'in-flight'];
+
+export const OUTCOME_LABEL: Record<Outcome, string> = {
+  ok: 'admitted',
+  rejected: 'rejected by the gateway',
+  'upstream-error': 'backend error',
+  'gateway-error': 'gateway error',
+  'in-flight': 'in flight',
+};
+
+export const OUTCOME_COLOR: Record<Outcome, string> = {
+  ok: '#0f8a6a',
+  rejected: '#c8501a',
+  'upstream-error': '#b88a00',
+  'gateway-error': '#a34d8c',
+  'in-flight': '#6b7a8f',
+};
+
+/**
+ * Who answered decides the outcome: a reply from the gateway with a 4xx is a rejection (429, 401,
+ * 403), a 5xx from the gateway is its own failure (502, 504); anything the backend sent is admitted,
+ * and a backend 5xx is the backend's error.
+ */
+export function outcomeOf(status: number | null, source: 'upstream' | 'gateway' | null): Outcome {
+  if (status === null || source === null) return 'in-flight';
+  if (source === 'gateway') return status >= 500 ? 'gateway-error' : status >= 400 ? 'rejected' : 'ok';
+  return status >= 500 ? 'upstream-error' : 'ok';
+}

@@ -1,0 +1,69 @@
+/**
+ * Requests per second by outcome, one series per client: the "what got through" chart. A scenario
+ * with many clients shows the busiest few by name and folds the rest into one series.
+ */
+import { buildBuckets, bucketsAt, type Bucket, type BucketTable } from './buckets.ts';
+import { OUTCOMES, type Outcome } from './outcome.ts';
+import type { TraceIndex } from './trace-index.ts';
+
+export type OutcomeCounts = Record<Outcome, number>;
+
+export interface ClientRates {
+  client: string;
+  /** Counts per bucket; divide by bucket seconds for a rate. */
+  buckets: Array<Bucket<OutcomeCounts>>;
+  /** The largest bucket total over the whole run, so the y axis does not jump while playing. */
+  peak: number;
+}
+
+export interface RateTable {
+  groups: string[];
+  table: BucketTable<Record<string, OutcomeCounts>>;
+}
+
+export const OTHER_CLIENTS = 'other clients';
+
+export function zeroCounts(): OutcomeCounts {
+  return Object.fromEntries(OUTCOMES.map((o) => [o, 0])) as OutcomeCounts;
+}
+
+export function totalOf(c: OutcomeCounts): number {
+  return OUTCOMES.reduce((s, o) => s + c[o], 0);
+}
+
+export function buildRateTable(index: TraceIndex, bucketMs: number, maxGroups = 6): RateTable {
+  const volume = new Map<string, number>();
+  for (const r of index.requests) volume.set(r.client, (volume.get(r.client) ?? 0) + 1);
+  const ranked = [...index.clients].sort((a, b) => (volume.get(b) ?? 0) - (volume.get(a) ?? 0));
+  const named = new Set(ranked.length > maxGroups ? ranked.slice(0, maxGroups - 1) : ranked);
+  const groups = index.clients.filter((c) => named.has(c));
+  if (named.size < ranked.length) groups.push(OTHER_CLIENTS);
+  const table = buildBuckets(index, bucketMs, (rows) => {
+    const out: Record<string, OutcomeCounts> = {};
+    for (const g of groups) out[g] = zeroCounts();
+    for (const r of rows) (out[named.has(r.client) ? r.client : OTHER_CLIENTS] as OutcomeCounts)[r.outcome] += 1;
+    return out;
+  });
+  return { groups, table };
+}
+
+export function ratesAt(index: TraceIndex, rt: RateTable, t: number): ClientRates[] {
+  const visible = bucketsAt(rt.table, index, t);
+  return rt.groups.map((client) => ({
+    client,
+    buckets: visible.map((b) => ({ t0: b.t0, t1: b.t1, value: b.value[client] ?? zeroCounts() })),
+    peak: Math.max(1, ...rt.table.full.map((b) => totalOf(b.value[client] ?? zeroCounts()))),
+  }));
+}
+
+/** Stack offsets for one bucket, bottom-up in the fixed outcome order (admitted at the bottom). */
+export function stackOf(counts: OutcomeCounts): Array<{ outcome: Outcome; y0: number; y1: number }> {
+  let y = 0;
+  const out: Array<{ outcome: Outcome; y0: number; y1: number }> = [];
+  for (const o of OUTCOMES) {
+    if (counts[o] === 0) continue;
+    out.push({ outcome: o, y0: y, y1: y + counts[o] });
+    y += counts[o];
+  }
+  return out;
+}

@@ -1,0 +1,244 @@
+/**
+ * The topology and pipeline picture: clients → front balancer → gateway replicas → the stages in the
+ * order requests ran them → backends, and each request as a dot placed by interpolating between the
+ * instants its own events put it at a node. Layout and positions are plain numbers in a fixed
+ * viewBox; the component only draws them.
+ */
+import type { TraceEvent } from '../../../../engine/trace/events.ts';
+import type { Outcome } from './outcome.ts';
+import { lowerBound, upperBound } from './search.ts';
+import type { RequestRow, TraceIndex } from './trace-index.ts';
+
+export type NodeKind = 'client' | 'front' | 'replica' | 'stage' | 'backend';
+
+export interface TopoNode {
+  id: string;
+  kind: NodeKind;
+  label: string;
+  x: number;
+  y: number;
+  w: number;
+  h: number;
+}
+
+export interface TopoLayout {
+  width: number;
+  height: number;
+  nodes: TopoNode[];
+  byId: Map<string, TopoNode>;
+  edges: Array<{ from: string; to: string }>;
+}
+
+export interface Dot {
+  req: string;
+  x: number;
+  y: number;
+  outcome: Outcome;
+  /** Still travelling (true) or answered and lingering at its client (false). */
+  moving: boolean;
+  /** 1 when just answered, fading to 0 at the end of the linger time. */
+  opacity: number;
+}
+
+const W = 1000;
+const ROW = 78;
+const RESPONSE_PHASES = new Set(['response', 'header_filter', 'body_filter', 'log']);
+
+const clip = (list: string[], max: number): string[] => (list.length <= max ? list : [...list.slice(0, max - 1), `+${list.length - max + 1} more`]);
+
+export function topologyLayout(index: TraceIndex): TopoLayout {
+  const clients = clip(index.clients, 6);
+  const replicas = clip(index.replicas, 6);
+  const backends = clip(index.services.length ? index.services : ['backend'], 6);
+  const rows = Math.max(clients.length, replicas.length, backends.length, 2);
+  const height = rows * ROW + 52;
+  const column = (ids: string[], kind: NodeKind, x: number, w: number, label: (s: string) => string): TopoNode[] =>
+    ids.map((id, i) => ({ id: `${kind}:${id}`, kind, label: label(id), x, y: 26 + (height - 52) * ((i + 0.5) / ids.length) - 22, w, h: 44 }));
+  const stageX0 = 455;
+  const stageX1 = 805;
+  const stages = index.stages.length ? index.stages : ['pipeline'];
+  const stageW = Math.min(110, (stageX1 - stageX0) / stages.length - 12);
+  const nodes: TopoNode[] = [
+    ...column(clients, 'client', 20, 120, (s) => s),
+    { id: 'front', kind: 'front', label: 'front balancer', x: 170, y: height / 2 - 22, w: 110, h: 44 },
+    ...column(replicas, 'replica', 310, 110, (s) => s),
+    ...stages.map((s, i): TopoNode => ({
+      id: `stage:${s}`, kind: 'stage', label: s,
+      x: stageX0 + i * ((stageX1 - stageX0) / stages.length), y: 26, w: stageW, h: height - 64,
+    })),
+    ...column(backends, 'backend', W - 150, 130, (s) => s),
+  ];
+  const edges: TopoLayout['edges'] = [];
+  const ofKind = (k: NodeKind): TopoNode[] => nodes.filter((n) => n.kind === k);
+  for (const c of ofKind('client')) edges.push({ from: c.id, to: 'front' });
+  for (const r of ofKind('replica')) edges.push({ from: 'front', to: r.id });
+  const st = ofKind('stage');
+  if (st[0]) for (const r of ofKind('replica')) edges.push({ from: r.id, to: st[0].id });
+  for (let i = 1; i < st.length; i++) edges.push({ from: (st[i - 1] as TopoNode).id, to: (st[i] as TopoNode).id });
+  const lastStage = st[st.length - 1];
+  if (lastStage) for (const b of ofKind('backend')) edges.push({ from: lastStage.id, to: b.id });
+  return { width: W, height, nodes, byId: new Map(nodes.map((n) => [n.id, n])), edges };
+}
+
+/** A stable pseudo-random number in [0, 1) from a request id, so a dot keeps its place in a node. */
+export function jitter(id: string, salt = 0): number {
+  let h = 2166136261 ^ salt;
+  for (let i = 0; i < id.length; i++) h = Math.imul(h ^ id.charCodeAt(i), 16777619);
+  return ((h >>> 0) % 10007) / 10007;
+}
+
+interface Keypoint {
+  t: number;
+  x: number;
+  y: number;
+}
+
+function place(layout: TopoLayout, id: string, row: RequestRow, lane: number): { x: number; y: number } | null {
+  const n = layout.byId.get(id);
+  if (!n) return null;
+  const jx = jitter(row.id, 1);
+  const jy = jitter(row.id, 2);
+  if (n.kind === 'stage') {
+    // One horizontal lane per replica inside a stage column, so replicas stay apart.
+    const lanes = Math.max(1, layout.nodes.filter((m) => m.kind === 'replica').length);
+    const laneH = (n.h - 16) / lanes;
+    return { x: n.x + 8 + jx * (n.w - 16), y: n.y + 8 + laneH * lane + jy * laneH };
+  }
+  return { x: n.x + 10 + jx * (n.w - 20), y: n.y + 6 + jy * (n.h - 12) };
+}
+
+function nodeOr(layout: TopoLayout, id: string, fallback: string): string {
+  return layout.byId.has(id) ? id : fallback;
+}
+
+/** Where a request is at each of its events, in time order. */
+export function keypoints(index: TraceIndex, layout: TopoLayout, row: RequestRow): Keypoint[] {
+  const out: Keypoint[] = [];
+  const lane = Math.max(0, index.replicas.indexOf(row.replica));
+  const clientId = nodeOr(layout, `client:${row.client}`, layout.nodes.find((n) => n.kind === 'client')?.id ?? 'front');
+  const push = (t: number, id: string): void => {
+    const p = place(layout, id, row, lane);
+    if (p) out.push({ t, ...p });
+  };
+  push(row.sentT, clientId);
+  const anyBackend = layout.nodes.find((n) => n.kind === 'backend')?.id ?? 'front';
+  let service = '';
+  for (const i of row.events) {
+    const e = index.events[i] as TraceEvent;
+    if (e.type === 'request.start') push(e.t, nodeOr(layout, `replica:${row.replica}`, 'front'));
+    else if (e.type === 'plugin.decision' && !RESPONSE_PHASES.has(e.phase)) push(e.t, `stage:${e.plugin}`);
+    else if (e.type === 'upstream.send') service = e.service;
+    else if (e.type === 'upstream.response') push(e.t, nodeOr(layout, `backend:${service}`, anyBackend));
+  }
+  if (row.endT !== Infinity) push(row.endT, clientId);
+  return out;
+}
+
+/** Interpolated position at t between the keypoints around it. */
+export function positionAt(points: readonly Keypoint[], t: number): { x: number; y: number } | null {
+  if (points.length === 0) return null;
+  const first = points[0] as Keypoint;
+  if (t <= first.t) return { x: first.x, y: first.y };
+  for (let i = points.length - 1; i >= 0; i--) {
+    const a = points[i] as Keypoint;
+    if (a.t <= t) {
+      const b = points[i + 1];
+      if (!b || b.t <= a.t) return { x: a.x, y: a.y };
+      const f = (t - a.t) / (b.t - a.t);
+      return { x: a.x + (b.x - a.x) * f, y: a.y + (b.y - a.y) * f };
+    }
+  }
+  return { x: first.x, y: first.y };
+}
+
+export interface DotsOptions {
+  /** How long (scenario ms) an answered request stays visible at its client. */
+  lingerMs: number;
+  maxDots: number;
+  /** Always drawn, even when sampling. */
+  selected?: string | null;
+}
+
+/** Requests visible at t: travelling, or answered within the linger time. */
+export function dotsAt(index: TraceIndex, layout: TopoLayout, t: number, opts: DotsOptions, cache?: Map<string, Keypoint[]>): Dot[] {
+  const lo = lowerBound(index.startTimes, t - index.maxSpan - opts.lingerMs);
+  const hi = upperBound(index.startTimes, t + index.maxSpan);
+  const active: RequestRow[] = [];
+  for (let i = lo; i < hi; i++) {
+    const r = index.requests[i] as RequestRow;
+    if (r.sentT <= t && t <= r.endT + opts.lingerMs) active.push(r);
+  }
+  const stride = active.length > opts.maxDots ? active.length / opts.maxDots : 1;
+  const out: Dot[] = [];
+  for (let k = 0; k < active.length; k++) {
+    const r = active[k] as RequestRow;
+    const sampled = stride === 1 || Math.floor(k / stride) !== Math.floor((k - 1) / stride);
+    if (!sampled && r.id !== opts.selected) continue;
+    let pts = cache?.get(r.id);
+    if (!pts) {
+      pts = keypoints(index, layout, r);
+      cache?.set(r.id, pts);
+    }
+    const p = positionAt(pts, t);
+    if (!p) continue;
+    const done = t >= r.endT;
+    out.push({
+      req: r.id, x: p.x, y: p.y,
+      outcome: done ? r.outcome : 'in-flight',
+      moving: !done,
+      opacity: done ? Math.max(0.15, 1 - (t - r.endT) / Math.max(1, opts.lingerMs)) : 1,
+    });
+  }
+  return out;
+}
+
+export interface StageCounts {
+  passed: number;
+  replied: Array<{ status: number; count: number }>;
+}
+
+/** Per stage: decisions made by t, split into "passed on" and "answered with a status". */
+export function buildStageCounts(index: TraceIndex): (t: number) => Map<string, StageCounts> {
+  const per = new Map<string, { times: number[]; passed: number[]; replied: Map<number, number[]> }>();
+  const seen = new Set<string>();
+  for (const e of index.events) {
+    if (e.type !== 'plugin.decision' || RESPONSE_PHASES.has(e.phase) || e.verdict === 'wait') continue;
+    // A stage counts each request once, even if it decides twice (a retry, a resumed wait).
+    const key = `${e.req}\u0000${e.plugin}`;
+    if (seen.has(key)) continue;
+    seen.add(key);
+    let p = per.get(e.plugin);
+    if (!p) per.set(e.plugin, (p = { times: [], passed: [0], replied: new Map() }));
+    const n = p.times.length;
+    p.times.push(e.t);
+    p.passed.push((p.passed[n] as number) + (e.verdict === 'reply' ? 0 : 1));
+    if (e.verdict === 'reply') {
+      const status = e.status ?? 0;
+      let cum = p.replied.get(status);
+      if (!cum) p.replied.set(status, (cum = []));
+      cum.push(n + 1);
+    }
+  }
+  return (t) => {
+    const out = new Map<string, StageCounts>();
+    for (const [stage, p] of per) {
+      const n = upperBound(p.times, t);
+      // replied[status] holds the 1-based positions of the replies; count those ≤ n.
+      const replied = [...p.replied].map(([status, at]) => ({ status, count: upperBound(at, n) })).filter((r) => r.count > 0);
+      out.set(stage, { passed: p.passed[n] as number, replied });
+    }
+    return out;
+  };
+}
+
+/** Requests inside each replica at t (arrived, not yet answered): the queue a replica carries. */
+export function inFlightByReplica(index: TraceIndex, t: number): Map<string, number> {
+  const out = new Map<string, number>();
+  const lo = lowerBound(index.startTimes, t - index.maxSpan);
+  const hi = upperBound(index.startTimes, t);
+  for (let i = lo; i < hi; i++) {
+    const r = index.requests[i] as RequestRow;
+    if (r.startT <= t && t < r.endT) out.set(r.replica, (out.get(r.replica) ?? 0) + 1);
+  }
+  return out;
+}

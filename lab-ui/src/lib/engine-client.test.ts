@@ -1,0 +1,63 @@
+import { describe, expect, it } from 'vitest';
+import type { FromWorker, ToWorker } from '../worker/protocol.ts';
+import { EngineClient } from './engine-client.ts';
+
+class ManualWorker {
+  static all: ManualWorker[] = [];
+  onmessage: ((e: MessageEvent<FromWorker>) => void) | null = null;
+  onerror: ((e: ErrorEvent) => void) | null = null;
+  posted: ToWorker[] = [];
+  terminated = false;
+  constructor() {
+    ManualWorker.all.push(this);
+  }
+  postMessage(m: ToWorker): void {
+    this.posted.push(m);
+  }
+  terminate(): void {
+    this.terminated = true;
+  }
+  send(d: FromWorker): void {
+    this.onmessage?.({ data: d } as MessageEvent<FromWorker>);
+  }
+}
+
+const done = (runId: number): FromWorker => ({ type: 'done', runId, variant: 'base', traceHash: 'h', requests: 0, events: 0, clients: [], expectations: [], warnings: [], timing: { simulateMs: 0, streamMs: 0 } });
+
+describe('EngineClient', () => {
+  it('collects trace batches in order and resolves on done, ignoring stale run ids', async () => {
+    ManualWorker.all = [];
+    const client = new EngineClient(() => new ManualWorker() as unknown as Worker, 2);
+    const progress: string[] = [];
+    const h = client.run({ scenarioFile: 'a.yaml', variant: 'base', level: 'full' }, { progress: (p, d, t) => progress.push(`${p}:${d}/${t}`) });
+    const w = ManualWorker.all[0]!;
+    const runId = (w.posted[0] as { runId: number }).runId;
+    w.send({ type: 'progress', runId, phase: 'stream', done: 1, total: 2 });
+    w.send({ type: 'trace-batch', runId, from: 0, events: [{ type: 'run.start', t: 0, scenario: 's', variant: 'base', seed: 1, start: 'x' }] });
+    w.send({ type: 'trace-batch', runId: runId + 999, from: 0, events: [{ type: 'run.end', t: 0, requests: 0 }] });
+    w.send({ type: 'trace-batch', runId, from: 1, events: [{ type: 'run.end', t: 5, requests: 0 }] });
+    w.send(done(runId));
+    const r = await h.result;
+    expect(r.ok && r.events.map((e) => e.type)).toEqual(['run.start', 'run.end']);
+    expect(progress).toEqual(['stream:1/2']);
+    expect(w.terminated).toBe(true);
+  });
+
+  it('runs at most maxWorkers at once and starts queued runs as others finish or are cancelled', async () => {
+    ManualWorker.all = [];
+    const client = new EngineClient(() => new ManualWorker() as unknown as Worker, 1);
+    const a = client.run({ scenarioFile: 'a.yaml', variant: 'base', level: 'full' });
+    const b = client.run({ scenarioFile: 'a.yaml', variant: 'v2', level: 'full' });
+    const c = client.run({ scenarioFile: 'a.yaml', variant: 'v3', level: 'full' });
+    expect(ManualWorker.all).toHaveLength(1);
+    b.cancel();
+    await expect(b.result).resolves.toMatchObject({ ok: false, cancelled: true });
+    const first = ManualWorker.all[0]!;
+    first.send({ type: 'error', runId: (first.posted[0] as { runId: number }).runId, diagnostics: [{ severity: 'error', code: 'GL_E_FILE', message: 'nope' }] });
+    await expect(a.result).resolves.toMatchObject({ ok: false, diagnostics: [{ message: 'nope' }] });
+    expect(ManualWorker.all).toHaveLength(2);
+    expect((ManualWorker.all[1]!.posted[0] as { variant: string }).variant).toBe('v3');
+    c.cancel();
+    expect(ManualWorker.all[1]!.terminated).toBe(true);
+  });
+});

@@ -1,0 +1,116 @@
+/**
+ * The page's side of the worker protocol. One worker per run: a run that is no longer wanted (the
+ * student picked another scenario) is stopped by terminating its worker, which is the only way to
+ * interrupt a synchronous simulation.
+ */
+import type { ClientSummary, Diagnostic, ExpectationResult, FromWorker, RunPhase, RunRequest, ScenarioInfo, ToWorker, TraceEvent } from '../worker/protocol.ts';
+
+export type WorkerFactory = () => Worker;
+
+export type DoneMessage = Extract<FromWorker, { type: 'done' }>;
+
+export type RunOutcome =
+  | { ok: true; events: TraceEvent[]; done: DoneMessage }
+  | { ok: false; diagnostics: Diagnostic[]; cancelled?: boolean };
+
+export interface RunHandle {
+  result: Promise<RunOutcome>;
+  cancel(): void;
+}
+
+export interface RunCallbacks {
+  progress?: (phase: RunPhase, done: number, total: number) => void;
+}
+
+export type { ClientSummary, ExpectationResult, ScenarioInfo };
+
+let nextId = 1;
+
+export class EngineClient {
+  private running = 0;
+  private readonly queue: Array<() => void> = [];
+
+  /**
+   * @param maxWorkers runs at once; more would only share the same cores and delay the first
+   *   finished panel, so the default follows the machine.
+   */
+  constructor(
+    private readonly makeWorker: WorkerFactory,
+    private readonly maxWorkers = Math.max(1, Math.min(4, globalThis.navigator?.hardwareConcurrency ?? 2)),
+  ) {}
+
+  catalog(): Promise<ScenarioInfo[]> {
+    return this.ask((runId) => ({ type: 'catalog', runId }));
+  }
+
+  /** Loads a scenario from text (a file the student opened) and describes it, errors included. */
+  async describe(file: string, text: string): Promise<ScenarioInfo | null> {
+    return (await this.ask((runId) => ({ type: 'describe', runId, file, text })))[0] ?? null;
+  }
+
+  private ask(message: (runId: number) => ToWorker): Promise<ScenarioInfo[]> {
+    const worker = this.makeWorker();
+    const runId = nextId++;
+    return new Promise((resolve, reject) => {
+      worker.onmessage = (e: MessageEvent<FromWorker>) => {
+        if (e.data.type === 'catalog' && e.data.runId === runId) {
+          worker.terminate();
+          resolve(e.data.scenarios);
+        }
+      };
+      worker.onerror = (e) => {
+        worker.terminate();
+        reject(new Error(e.message || 'the engine worker failed to start'));
+      };
+      worker.postMessage(message(runId));
+    });
+  }
+
+  run(req: Omit<RunRequest, 'type' | 'runId'>, callbacks: RunCallbacks = {}): RunHandle {
+    const runId = nextId++;
+    // Batches are appended to a plain array: nothing reactive is touched until the run is done.
+    const events: TraceEvent[] = [];
+    let settle: (o: RunOutcome) => void = () => {};
+    const result = new Promise<RunOutcome>((resolve) => (settle = resolve));
+    let worker: Worker | null = null;
+    let finished = false;
+    const finish = (o: RunOutcome): void => {
+      if (finished) return;
+      finished = true;
+      if (worker) {
+        worker.terminate();
+        this.running--;
+        this.queue.shift()?.();
+      } else {
+        const i = this.queue.indexOf(start);
+        if (i >= 0) this.queue.splice(i, 1);
+      }
+      settle(o);
+    };
+    const start = (): void => {
+      if (finished) return;
+      this.running++;
+      const w = (worker = this.makeWorker());
+      w.onmessage = (e: MessageEvent<FromWorker>) => {
+        const m = e.data;
+        if (m.runId !== runId) return;
+        if (m.type === 'progress') callbacks.progress?.(m.phase, m.done, m.total);
+        else if (m.type === 'trace-batch') {
+          for (const ev of m.events) events.push(ev);
+        } else if (m.type === 'done') finish({ ok: true, events, done: m });
+        else if (m.type === 'error') finish({ ok: false, diagnostics: m.diagnostics });
+      };
+      w.onerror = (e) => {
+        finish({ ok: false, diagnostics: [{ severity: 'error', code: 'GL_E_FILE', message: `the engine worker crashed: ${e.message}` }] });
+      };
+      w.postMessage({ type: 'run', runId, ...req } satisfies ToWorker);
+    };
+    if (this.running < this.maxWorkers) start();
+    else this.queue.push(start);
+    return { result, cancel: () => finish({ ok: false, diagnostics: [], cancelled: true }) };
+  }
+}
+
+export function browserWorker(): Worker {
+  return new Worker(new URL('../worker/engine-worker.ts', import.meta.url), { type: 'module', name: 'gatelab-engine' });
+}

@@ -1,0 +1,273 @@
+/**
+ * The lab's state: the scenario catalog, the open scenario, one panel per variant with its trace,
+ * the selected request and the detail tab. Traces are kept in $state.raw: they are large and never
+ * mutated, so Svelte tracks the reference, not every event.
+ */
+import type { Diagnostic, RunPhase, ScenarioInfo } from '../worker/protocol.ts';
+import type { DoneMessage, EngineClient, RunHandle } from './engine-client.ts';
+import { ReplayCursor } from './cursor.svelte.ts';
+import { mergeSteps } from './derive/cursor-math.ts';
+import { buildTraceIndex, type TraceIndex } from './derive/trace-index.ts';
+import type { UrlState } from './url-state.ts';
+
+export type DetailTab = 'inspector' | 'requests' | 'log' | 'metrics' | 'trace' | 'pipeline';
+export const DETAIL_TABS: ReadonlyArray<{ id: DetailTab; label: string }> = [
+  { id: 'inspector', label: 'Request inspector' },
+  { id: 'requests', label: 'Requests' },
+  { id: 'log', label: 'Access log' },
+  { id: 'metrics', label: 'Metrics' },
+  { id: 'trace', label: 'Trace' },
+  { id: 'pipeline', label: 'Pipeline diagram' },
+];
+
+/** Which chart every variant panel shows: the same one in each, so they compare side by side. */
+export type PanelChart = 'rates' | 'limiter' | 'latency';
+export const PANEL_CHARTS: ReadonlyArray<{ id: PanelChart; label: string }> = [
+  { id: 'rates', label: 'Requests per second' },
+  { id: 'limiter', label: 'Limiter state' },
+  { id: 'latency', label: 'Latency split' },
+];
+
+export interface Panel {
+  variant: string;
+  title: string;
+  status: 'running' | 'ready' | 'error';
+  progress: { phase: RunPhase; done: number; total: number } | null;
+  index: TraceIndex | null;
+  done: DoneMessage | null;
+  diagnostics: Diagnostic[];
+  /** Page-side wall time from asking the worker to an indexed trace. */
+  wallMs: number;
+}
+
+export interface Selection {
+  variant: string;
+  id: string;
+}
+
+/** Panels shown when a scenario opens; beyond this they get small, and more can be toggled on. */
+export const DEFAULT_PANELS = 4;
+
+export class Lab {
+  catalog = $state.raw<ScenarioInfo[] | null>(null);
+  catalogError = $state<string | null>(null);
+  scenario = $state.raw<ScenarioInfo | null>(null);
+  variants = $state.raw<string[]>([]);
+  seed = $state<number | null>(null);
+  panels = $state.raw<Panel[]>([]);
+  selected = $state.raw<Selection | null>(null);
+  tab = $state<DetailTab>('inspector');
+  chart = $state<PanelChart>('rates');
+  /** Charts span the stretch where requests happen (true) or the whole run. */
+  zoomToActivity = $state(true);
+  /** The variant the detail tabs show when no request is selected. */
+  focusVariant = $state<string | null>(null);
+  /** Set while a shared URL waits for its runs, so its time and request apply once they land. */
+  private pending: UrlState | null = null;
+  private handles: RunHandle[] = [];
+  /** Scenarios opened from a file on the student's machine: their text travels with each run. */
+  private readonly texts = new Map<string, string>();
+  readonly cursor: ReplayCursor;
+
+  constructor(
+    private readonly engine: EngineClient,
+    cursor?: ReplayCursor,
+    private readonly clock: () => number = () => performance.now(),
+  ) {
+    this.cursor = cursor ?? new ReplayCursor();
+  }
+
+  async loadCatalog(): Promise<void> {
+    try {
+      this.catalog = await this.engine.catalog();
+    } catch (e) {
+      this.catalogError = e instanceof Error ? e.message : String(e);
+    }
+  }
+
+  /** Adds a scenario from text to the catalog and opens it; returns its load errors, if any. */
+  async openText(file: string, text: string): Promise<ScenarioInfo | null> {
+    const info = await this.engine.describe(file, text);
+    if (!info) return null;
+    this.texts.set(info.file, text);
+    this.catalog = [...(this.catalog ?? []).filter((s) => s.file !== info.file), info];
+    if (!info.diagnostics.some((d) => d.severity === 'error')) this.open(info.file);
+    return info;
+  }
+
+  find(key: string): ScenarioInfo | undefined {
+    return this.catalog?.find((s) => s.id === key || s.file === key);
+  }
+
+  /** Opens a scenario (by id or file) and runs its variants. */
+  open(key: string, opts: { variants?: string[]; seed?: number; t?: number; req?: Selection; tab?: string } = {}): boolean {
+    const info = this.find(key);
+    if (!info) return false;
+    this.scenario = info;
+    const known = info.variants.map((v) => v.name);
+    const wanted = (opts.variants ?? []).filter((v) => known.includes(v));
+    this.variants = wanted.length ? wanted : known.slice(0, DEFAULT_PANELS);
+    this.seed = opts.seed ?? null;
+    this.selected = null;
+    if (opts.tab && DETAIL_TABS.some((t) => t.id === opts.tab)) this.tab = opts.tab as DetailTab;
+    this.pending = { ...(opts.t !== undefined ? { t: opts.t } : {}), ...(opts.req ? { req: opts.req } : {}) };
+    this.cursor.pause();
+    this.cursor.seek(0);
+    this.cursor.narration = info.narration.map((n) => ({ t: n.atMs, text: n.text }));
+    this.runAll();
+    return true;
+  }
+
+  close(): void {
+    this.cancelRuns();
+    this.cursor.pause();
+    this.scenario = null;
+    this.panels = [];
+    this.selected = null;
+  }
+
+  toggleVariant(name: string): void {
+    const on = this.variants.includes(name);
+    if (on && this.variants.length === 1) return;
+    const order = this.scenario?.variants.map((v) => v.name) ?? [];
+    const next = on ? this.variants.filter((v) => v !== name) : [...this.variants, name];
+    this.variants = order.filter((v) => next.includes(v));
+    this.pending = { t: this.cursor.time, ...(this.selected ? { req: this.selected } : {}) };
+    this.runAll();
+  }
+
+  setSeed(seed: number | null): void {
+    this.seed = seed;
+    this.pending = { t: this.cursor.time, ...(this.selected ? { req: this.selected } : {}) };
+    this.runAll();
+  }
+
+  select(variant: string, id: string): void {
+    this.selected = { variant, id };
+    this.tab = 'inspector';
+  }
+
+  /** The panel the detail tabs describe: the selected request's, else the first with a trace. */
+  focused(): Panel | null {
+    const sel = this.selected;
+    const fv = this.focusVariant;
+    return (
+      (sel && this.panels.find((p) => p.variant === sel.variant && p.index)) ||
+      (fv && this.panels.find((p) => p.variant === fv && p.index)) ||
+      this.panels.find((p) => p.index) ||
+      null
+    );
+  }
+
+  /** The time range the charts show: the busy stretch of every loaded run, padded, or the whole run. */
+  chartRange(): [number, number] {
+    const indexes = this.panels.flatMap((p) => (p.index ? [p.index] : []));
+    const end = Math.max(1, this.cursor.endT);
+    if (!this.zoomToActivity || indexes.length === 0) return [0, end];
+    let lo = Infinity;
+    let hi = -Infinity;
+    for (const i of indexes) {
+      const first = i.requests[0];
+      if (first) lo = Math.min(lo, first.sentT);
+      const last = i.endTimes[i.endTimes.length - 1];
+      if (last !== undefined) hi = Math.max(hi, last);
+    }
+    if (!Number.isFinite(lo) || !Number.isFinite(hi)) return [0, end];
+    const pad = Math.max(500, (hi - lo) * 0.08);
+    return [Math.max(0, lo - pad), Math.min(end, hi + pad)];
+  }
+
+  focus(variant: string): void {
+    this.focusVariant = variant;
+    if (this.selected && this.selected.variant !== variant) this.selected = null;
+  }
+
+  shareState(): UrlState {
+    const s = this.scenario;
+    if (!s) return {};
+    return {
+      scenario: s.id,
+      variants: this.variants,
+      ...(this.seed !== null ? { seed: this.seed } : {}),
+      t: Math.round(this.cursor.time),
+      ...(this.selected ? { req: this.selected } : {}),
+      ...(this.tab !== 'inspector' ? { tab: this.tab } : {}),
+    };
+  }
+
+  /** Applies a shared URL: opens its scenario, or, when it is already open, moves time and selection. */
+  applyUrl(u: UrlState): void {
+    if (!u.scenario) {
+      if (this.scenario) this.close();
+      return;
+    }
+    const same = this.scenario?.id === u.scenario && (u.seed ?? null) === this.seed && sameList(u.variants, this.variants);
+    if (!same) {
+      this.open(u.scenario, { ...u });
+      return;
+    }
+    if (u.t !== undefined) this.cursor.seek(u.t);
+    if (u.req) this.selected = u.req;
+    if (u.tab && DETAIL_TABS.some((t) => t.id === u.tab)) this.tab = u.tab as DetailTab;
+  }
+
+  private cancelRuns(): void {
+    for (const h of this.handles) h.cancel();
+    this.handles = [];
+  }
+
+  private runAll(): void {
+    const info = this.scenario;
+    if (!info) return;
+    this.cancelRuns();
+    const title = (name: string): string => info.variants.find((v) => v.name === name)?.title ?? name;
+    this.panels = this.variants.map((variant) => ({ variant, title: title(variant), status: 'running', progress: null, index: null, done: null, diagnostics: [], wallMs: 0 }));
+    for (const variant of this.variants) {
+      const t0 = this.clock();
+      const handle = this.engine.run(
+        {
+          scenarioFile: info.file,
+          variant,
+          level: 'full',
+          ...(this.seed !== null ? { seed: this.seed } : {}),
+          ...(this.texts.has(info.file) ? { text: this.texts.get(info.file) as string } : {}),
+        },
+        { progress: (phase, done, total) => this.patch(variant, { progress: { phase, done, total } }) },
+      );
+      this.handles.push(handle);
+      void handle.result.then((r) => {
+        if (!this.handles.includes(handle)) return;
+        if (!r.ok) {
+          if (!r.cancelled) this.patch(variant, { status: 'error', diagnostics: r.diagnostics, progress: null });
+          return;
+        }
+        const index = buildTraceIndex(r.events);
+        this.patch(variant, { status: 'ready', index, done: r.done, diagnostics: r.done.warnings, progress: null, wallMs: this.clock() - t0 });
+        this.afterRun();
+      });
+    }
+  }
+
+  private patch(variant: string, change: Partial<Panel>): void {
+    this.panels = this.panels.map((p) => (p.variant === variant ? { ...p, ...change } : p));
+  }
+
+  private afterRun(): void {
+    const ready = this.panels.filter((p) => p.index);
+    const indexes = ready.map((p) => p.index as TraceIndex);
+    this.cursor.endT = Math.max(0, ...indexes.map((i) => i.endT));
+    this.cursor.steps = mergeSteps(indexes.map((i) => i.stepTimes));
+    if (indexes[0]?.narration.length) this.cursor.narration = indexes[0].narration;
+    if (ready.length === this.panels.filter((p) => p.status !== 'error').length && this.pending) {
+      const { t, req } = this.pending;
+      this.pending = null;
+      if (t !== undefined) this.cursor.seek(t);
+      if (req) this.selected = req;
+    }
+  }
+}
+
+function sameList(a: readonly string[] | undefined, b: readonly string[]): boolean {
+  if (!a) return true;
+  return a.length === b.length && a.every((x, i) => x === b[i]);
+}

@@ -1,0 +1,118 @@
+import { describe, expect, it } from 'vitest';
+import type { FromWorker, ScenarioInfo, ToWorker } from '../worker/protocol.ts';
+import { ReplayCursor, type FrameScheduler } from './cursor.svelte.ts';
+import { EngineClient } from './engine-client.ts';
+import { Lab } from './lab.svelte.ts';
+import { syntheticTrace } from './derive/testing/synthetic.ts';
+
+const info: ScenarioInfo = {
+  file: 'scenarios/t/demo.yaml', id: 'demo', title: 'Demo', topic: 't', summary: '', tags: [], seed: 1, start: Date.UTC(2026, 0, 1, 12),
+  durationMs: 1000, variants: [{ name: 'base' }, { name: 'strict', title: 'Stricter' }], narration: [{ atMs: 0, text: 'hi' }], diagnostics: [],
+};
+
+/** A stand-in Worker that answers the protocol with synthetic traces, synchronously after a tick. */
+class FakeWorker {
+  onmessage: ((e: MessageEvent<FromWorker>) => void) | null = null;
+  onerror: ((e: ErrorEvent) => void) | null = null;
+  terminated = false;
+  static runs: Array<Extract<ToWorker, { type: 'run' }>> = [];
+  postMessage(m: ToWorker): void {
+    queueMicrotask(() => {
+      const send = (d: FromWorker): void => this.onmessage?.({ data: d } as MessageEvent<FromWorker>);
+      if (m.type === 'catalog') send({ type: 'catalog', runId: m.runId, scenarios: [info] });
+      else if (m.type === 'run') {
+        FakeWorker.runs.push(m);
+        if (m.variant === 'broken') {
+          send({ type: 'error', runId: m.runId, diagnostics: [{ severity: 'error', code: 'GL_E_VARIANT', message: 'no such variant' }] });
+          return;
+        }
+        const rl = { status: 429, plugin: 'rate-limit', reason: 'limit reached' };
+        const events = syntheticTrace(
+          m.variant === 'strict' ? [{ id: 'a-1', at: 100, reject: rl }, { id: 'a-2', at: 200, reject: rl }] : [{ id: 'a-1', at: 100 }, { id: 'a-2', at: 200, reject: rl }],
+          { variant: m.variant, endT: 1000 },
+        );
+        send({ type: 'progress', runId: m.runId, phase: 'simulate', done: 0, total: 1 });
+        send({ type: 'trace-batch', runId: m.runId, from: 0, events });
+        send({ type: 'done', runId: m.runId, variant: m.variant, traceHash: `hash-${m.variant}`, requests: 2, events: events.length, clients: [], expectations: [], warnings: [], timing: { simulateMs: 1, streamMs: 1 } });
+      }
+    });
+  }
+  terminate(): void {
+    this.terminated = true;
+  }
+}
+
+const frames: FrameScheduler = { request: () => 1, cancel: () => {}, now: () => 0 };
+const settle = (): Promise<void> => new Promise((r) => setTimeout(r, 0));
+
+async function lab(): Promise<Lab> {
+  const l = new Lab(new EngineClient(() => new FakeWorker() as unknown as Worker), new ReplayCursor(frames), () => 0);
+  await l.loadCatalog();
+  return l;
+}
+
+describe('Lab', () => {
+  it('opens a scenario, runs every variant and prepares the cursor', async () => {
+    const l = await lab();
+    expect(l.open('demo')).toBe(true);
+    expect(l.panels.map((p) => [p.variant, p.status])).toEqual([['base', 'running'], ['strict', 'running']]);
+    await settle();
+    expect(l.panels.map((p) => p.status)).toEqual(['ready', 'ready']);
+    expect(l.panels[1]?.title).toBe('Stricter');
+    expect(l.cursor.endT).toBe(1000);
+    expect(l.cursor.steps.length).toBeGreaterThan(2);
+    expect(l.cursor.narration).toEqual([{ t: 0, text: 'hi' }]);
+  });
+
+  it('lands on the instant and request of a shared URL once the runs are in', async () => {
+    const l = await lab();
+    l.applyUrl({ scenario: 'demo', variants: ['strict'], seed: 9, t: 150, req: { variant: 'strict', id: 'a-1' }, tab: 'log' });
+    expect(l.variants).toEqual(['strict']);
+    await settle();
+    expect(l.cursor.time).toBe(150);
+    expect(l.selected).toEqual({ variant: 'strict', id: 'a-1' });
+    expect(l.tab).toBe('log');
+    expect(FakeWorker.runs.at(-1)).toMatchObject({ variant: 'strict', seed: 9, level: 'full', scenarioFile: 'scenarios/t/demo.yaml' });
+    expect(l.shareState()).toEqual({ scenario: 'demo', variants: ['strict'], seed: 9, t: 150, req: { variant: 'strict', id: 'a-1' }, tab: 'log' });
+    // The same URL again only moves time.
+    l.applyUrl({ scenario: 'demo', variants: ['strict'], seed: 9, t: 300 });
+    expect(l.cursor.time).toBe(300);
+    expect(l.panels[0]?.status).toBe('ready');
+  });
+
+  it('shows an error panel for a variant that fails, as data', async () => {
+    const l = await lab();
+    l.open('demo', { variants: ['base'] });
+    l.variants = ['base', 'broken'];
+    l.setSeed(null);
+    await settle();
+    expect(l.panels.find((p) => p.variant === 'broken')).toMatchObject({ status: 'error', diagnostics: [{ code: 'GL_E_VARIANT' }] });
+  });
+
+  it('toggles variants, selects requests and focuses the detail panel', async () => {
+    const l = await lab();
+    l.open('demo');
+    await settle();
+    l.toggleVariant('strict');
+    expect(l.variants).toEqual(['base']);
+    l.toggleVariant('base');
+    expect(l.variants).toEqual(['base']);
+    await settle();
+    l.select('base', 'a-2');
+    expect(l.focused()?.variant).toBe('base');
+    l.close();
+    expect(l.scenario).toBeNull();
+    expect(l.open('nope')).toBe(false);
+  });
+
+  it('zooms charts to where requests happen', async () => {
+    const l = await lab();
+    l.open('demo');
+    await settle();
+    const [lo, hi] = l.chartRange();
+    expect(lo).toBe(0);
+    expect(hi).toBeLessThanOrEqual(1000);
+    l.zoomToActivity = false;
+    expect(l.chartRange()).toEqual([0, 1000]);
+  });
+});

@@ -1,0 +1,77 @@
+/**
+ * The typed messages between the page and the engine worker. Everything that crosses is plain data
+ * (structured-clone safe): errors travel as diagnostics, never as thrown exceptions.
+ */
+import type { Diagnostic } from '../../../engine/core/errors.ts';
+import type { ExpectationResult } from '../../../engine/scenario/expect.ts';
+import type { TraceEvent, TraceLevel } from '../../../engine/trace/events.ts';
+import type { ClientSummary } from '../../../engine/trace/summary.ts';
+
+export type { Diagnostic, ExpectationResult, TraceEvent, TraceLevel, ClientSummary };
+
+/** What the scenario browser needs to list a scenario, read from the loaded file. */
+export interface ScenarioInfo {
+  file: string;
+  id: string;
+  title: string;
+  topic: string;
+  summary: string;
+  tags: string[];
+  seed: number;
+  /** Epoch ms of the start instant. */
+  start: number;
+  durationMs: number;
+  variants: Array<{ name: string; title?: string }>;
+  narration: Array<{ atMs: number; text: string }>;
+  /** Errors and warnings from loading; a scenario with errors is listed but cannot run. */
+  diagnostics: Diagnostic[];
+}
+
+export interface RunRequest {
+  type: 'run';
+  /** Chosen by the page; every answer carries it so stale answers can be dropped. */
+  runId: number;
+  /** A bundled file path such as scenarios/rate-limiting/boundary-burst.yaml. */
+  scenarioFile: string;
+  variant: string;
+  seed?: number;
+  level: TraceLevel;
+  /** Run this text instead of the bundled file (benchmarks, pasted scenarios). */
+  text?: string;
+  /** Events per trace-batch message. */
+  batchSize?: number;
+}
+
+export type ToWorker =
+  | { type: 'catalog'; runId: number }
+  /** Describe one scenario from text (a file the student opened); answered with a one-entry catalog. */
+  | { type: 'describe'; runId: number; file: string; text: string }
+  | RunRequest
+  | { type: 'cancel'; runId: number };
+
+export type RunPhase = 'load' | 'simulate' | 'stream';
+
+export type FromWorker =
+  | { type: 'catalog'; runId: number; scenarios: ScenarioInfo[] }
+  | { type: 'progress'; runId: number; phase: RunPhase; done: number; total: number }
+  | { type: 'trace-batch'; runId: number; from: number; events: TraceEvent[] }
+  | {
+      type: 'done';
+      runId: number;
+      variant: string;
+      traceHash: string;
+      requests: number;
+      events: number;
+      clients: ClientSummary[];
+      expectations: ExpectationResult[];
+      /** Warnings the run produced (errors end in an `error` message instead). */
+      warnings: Diagnostic[];
+      /** Wall time inside the worker, for the benchmark: loading + simulating, and streaming. */
+      timing: { simulateMs: number; streamMs: number };
+    }
+  | { type: 'error'; runId: number; diagnostics: Diagnostic[] };
+
+/** A diagnostic for failures that are not the scenario's fault (a bug, a missing file in the bundle). */
+export function internalError(message: string, file = 'lab'): Diagnostic {
+  return { severity: 'error', code: 'GL_E_FILE', message, loc: { file, line: 1, col: 1 } };
+}

@@ -1,0 +1,117 @@
+/**
+ * What the worker does, as plain functions over a file map and a `post` callback, so it can be unit
+ * tested in Node without a Worker. The worker entry only wires these to `self`.
+ */
+import { loadScenarioText, runVariant } from '../../../engine/index.ts';
+import type { Scenario } from '../../../engine/scenario/types.ts';
+import { internalError, type FromWorker, type RunRequest, type ScenarioInfo } from './protocol.ts';
+
+export type Post = (message: FromWorker) => void;
+
+/** Monotonic wall time in ms; injected so tests do not depend on it. */
+export type Clock = () => number;
+
+const DEFAULT_BATCH = 5000;
+
+/** A cheap test for "this YAML file is a scenario, not a config file beside one". */
+export function looksLikeScenario(text: string): boolean {
+  return /^id:/m.test(text) && /^topic:/m.test(text) && /^clients:/m.test(text);
+}
+
+function reader(files: ReadonlyMap<string, string>): (path: string) => string {
+  return (path) => {
+    const text = files.get(path.replace(/^\.\//, ''));
+    if (text === undefined) throw new Error(`'${path}' is not bundled with the lab (only files under scenarios/ are)`);
+    return text;
+  };
+}
+
+function infoOf(file: string, scenario: Scenario | undefined, text: string, diagnostics: ScenarioInfo['diagnostics']): ScenarioInfo {
+  if (!scenario) {
+    // A broken file still gets a card, named from its path, so the author sees why it does not run.
+    const id = /^id:\s*(\S+)/m.exec(text)?.[1] ?? file.split('/').pop()?.replace(/\.ya?ml$/, '') ?? file;
+    const topic = /^topic:\s*(\S+)/m.exec(text)?.[1] ?? 'unsorted';
+    return { file, id, title: id, topic, summary: '', tags: [], seed: 0, start: 0, durationMs: 0, variants: [], narration: [], diagnostics };
+  }
+  return {
+    file,
+    id: scenario.id,
+    title: scenario.title,
+    topic: scenario.topic,
+    summary: scenario.summary,
+    tags: scenario.tags,
+    seed: scenario.seed,
+    start: scenario.start,
+    durationMs: scenario.durationMs,
+    variants: scenario.variants.map((v) => ({ name: v.name, ...(v.title !== undefined ? { title: v.title } : {}) })),
+    narration: scenario.narration.map((n) => ({ atMs: n.atMs, text: n.text })),
+    diagnostics,
+  };
+}
+
+/** Describes one scenario given as text; config files it names must be among `files`. */
+export function describeText(file: string, text: string, files: ReadonlyMap<string, string>): ScenarioInfo {
+  try {
+    const loaded = loadScenarioText(text, file, reader(files));
+    return infoOf(file, loaded.scenario, text, loaded.diagnostics);
+  } catch (e) {
+    return infoOf(file, undefined, text, [internalError(`loading crashed: ${String(e)}`, file)]);
+  }
+}
+
+/** Loads every bundled scenario once and describes it; files that are not scenarios are skipped. */
+export function buildCatalog(files: ReadonlyMap<string, string>): ScenarioInfo[] {
+  const out: ScenarioInfo[] = [];
+  for (const [file, text] of [...files].sort(([a], [b]) => a.localeCompare(b))) {
+    if (!/\.ya?ml$/.test(file) || !looksLikeScenario(text)) continue;
+    out.push(describeText(file, text, files));
+  }
+  return out;
+}
+
+/** Runs one variant and streams its trace: progress, trace batches, then done — or one error. */
+export async function runSession(req: RunRequest, files: ReadonlyMap<string, string>, post: Post, clock: Clock): Promise<void> {
+  const { runId } = req;
+  const t0 = clock();
+  const text = req.text ?? files.get(req.scenarioFile);
+  if (text === undefined) {
+    post({ type: 'error', runId, diagnostics: [internalError(`no scenario '${req.scenarioFile}' in this build of the lab`, req.scenarioFile)] });
+    return;
+  }
+  try {
+    post({ type: 'progress', runId, phase: 'load', done: 0, total: 1 });
+    const loaded = loadScenarioText(text, req.scenarioFile, reader(files));
+    if (!loaded.scenario) {
+      post({ type: 'error', runId, diagnostics: loaded.diagnostics });
+      return;
+    }
+    post({ type: 'progress', runId, phase: 'simulate', done: 0, total: 1 });
+    const run = await runVariant(loaded.scenario, req.variant, { level: req.level, ...(req.seed !== undefined ? { seed: req.seed } : {}) });
+    if (run.diagnostics.some((d) => d.severity === 'error')) {
+      post({ type: 'error', runId, diagnostics: run.diagnostics });
+      return;
+    }
+    const t1 = clock();
+    const batch = Math.max(1, req.batchSize ?? DEFAULT_BATCH);
+    const total = run.events.length;
+    for (let from = 0; from < total; from += batch) {
+      post({ type: 'trace-batch', runId, from, events: run.events.slice(from, from + batch) });
+      post({ type: 'progress', runId, phase: 'stream', done: Math.min(total, from + batch), total });
+    }
+    post({
+      type: 'done',
+      runId,
+      variant: run.name,
+      traceHash: run.traceHash,
+      requests: run.requests,
+      events: total,
+      clients: run.clients,
+      expectations: run.expectations,
+      warnings: [...loaded.diagnostics, ...run.diagnostics].filter((d) => d.severity === 'warning'),
+      timing: { simulateMs: t1 - t0, streamMs: clock() - t1 },
+    });
+  } catch (e) {
+    const message = e instanceof Error ? `${e.message}` : String(e);
+    post({ type: 'error', runId, diagnostics: [internalError(`the engine failed: ${message}`, req.scenarioFile)] });
+  }
+}
