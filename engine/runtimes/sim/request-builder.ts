@@ -34,8 +34,12 @@ function rawPath(url: string): string {
   return path === '' ? '/' : path;
 }
 
+/** A client sends the same template many times: parse its URL once. */
+const parsedTemplates = new WeakMap<RequestTemplate, ParsedUrl>();
+
 export function buildRequest(id: string, template: RequestTemplate, peerIp: string): IncomingRequest {
-  const url = parseRequestUrl(template.url);
+  let url = parsedTemplates.get(template);
+  if (!url) parsedTemplates.set(template, (url = parseRequestUrl(template.url)));
   const headers = new HeaderMap();
   headers.append('Host', url.host);
   for (const [name, value] of template.headers) {
