@@ -7,6 +7,7 @@ import type { Dialect } from '../../engine/config/ir.ts';
 import { GATEWAY_API_PARITY_CASES } from './gateway-api-cases.ts';
 import { AUTH_PARITY_CASES } from './auth-cases.ts';
 import { INGRESS_NGINX_PARITY_CASES } from './ingress-nginx-cases.ts';
+import { TRAEFIK_PARITY_CASES } from './traefik-cases.ts';
 
 export interface ParityRequest {
   method?: string;
@@ -161,4 +162,5 @@ export const PARITY_CASES: ParityCase[] = [
   ...GATEWAY_API_PARITY_CASES,
   ...AUTH_PARITY_CASES,
   ...INGRESS_NGINX_PARITY_CASES,
+  ...TRAEFIK_PARITY_CASES,
 ];

@@ -129,4 +129,17 @@ export const INGRESS_NGINX_PARITY_CASES: ParityCase[] = [
       { request: { path: '/private', clientIp: '127.0.0.61' }, expect: { status: 403 } },
     ],
   },
+  {
+    name: 'ingress-nginx: enable-cors — a matching preflight is 204 at the gateway, a matching GET gets the headers, others none',
+    dialect: 'ingress-nginx',
+    config: config(ingress('cors', path('/', 'Prefix'), { 'enable-cors': 'true', 'cors-allow-origin': 'https://*.example.com', 'cors-max-age': '60' })),
+    steps: [
+      {
+        request: { method: 'OPTIONS', path: '/o', headers: { Origin: 'https://app.example.com' } },
+        expect: { status: 204, responseHeaders: { 'access-control-allow-origin': 'https://app.example.com', 'access-control-max-age': '60' } },
+      },
+      { request: { path: '/o', headers: { Origin: 'https://APP.example.com' } }, expect: { status: 200, upstreamPath: '/o', responseHeaders: { 'access-control-allow-origin': 'https://APP.example.com' } } },
+      { request: { method: 'OPTIONS', path: '/o', headers: { Origin: 'https://evil.test' } }, expect: { status: 200, upstreamPath: '/o' } },
+    ],
+  },
 ];

@@ -94,6 +94,18 @@ describe('redirects', () => {
     const r = await ask(ingress('redirect', 'redirect', [['/something', 'Prefix', 'echo']], { 'permanent-redirect': 'http://redirect.example.com' }), 'http://redirect/elsewhere');
     expect(r.status).toBe(301);
   });
+  it('permanent-redirect to a path: nginx makes the Location absolute (e2e relativeredirects.go)', async () => {
+    const r = await ask(ingress('rr', 'rr.foo.com', [['/something', 'Prefix', 'echo']], { 'permanent-redirect': '/new-location', 'relative-redirects': 'false' }), 'http://rr.foo.com/something');
+    expect(r).toMatchObject({ status: 301, redirect: { location: 'http://rr.foo.com/new-location' } });
+  });
+  it('relative-redirects: "true" keeps it relative (absolute_redirect off)', async () => {
+    const r = await ask(ingress('rr', 'rr.foo.com', [['/something', 'Prefix', 'echo']], { 'permanent-redirect': '/new-location', 'relative-redirects': 'true' }), 'http://rr.foo.com/something');
+    expect(r).toMatchObject({ status: 301, redirect: { location: '/new-location' } });
+  });
+  it('relative-redirects also applies to nginx\'s trailing-slash redirect', async () => {
+    const yaml = ingress('rr', 'rr.foo.com', [['/docs/', 'Prefix', 'echo']], { 'relative-redirects': 'true' });
+    expect((await ask(yaml, 'http://rr.foo.com/docs')).redirect?.location).toBe('/docs/');
+  });
   it('temporal-redirect without http(s) is invalid: no redirect', async () => {
     const r = await ask(ingress('r', 'r.example.com', [['/', 'Prefix', 'echo']], { 'temporal-redirect': 'ftp://x.com' }), 'http://r.example.com/');
     expect(r.status).toBe(200);
@@ -146,6 +158,11 @@ describe('upstream-vhost and other headers', () => {
     const r = await ask(ingress('vhost', 'upstreamvhost.bar.com', [['/', 'Prefix', 'echo']], { 'upstream-vhost': 'upstreamvhost.bar.com.internal' }), 'http://upstreamvhost.bar.com/');
     expect(r.upstream?.host).toBe('upstreamvhost.bar.com.internal');
     expect(r.upstream?.headers['x-forwarded-host']).toBe('upstreamvhost.bar.com');
+  });
+  it('connection-proxy-header sets the Connection header sent upstream (e2e connection.go)', async () => {
+    const yaml = ingress('connection', 'connection.foo.com', [['/', 'Prefix', 'echo']], { 'connection-proxy-header': 'keep-alive' });
+    expect((await ask(yaml, 'http://connection.foo.com/')).upstream?.headers['connection']).toBe('keep-alive');
+    expect((await ask(yaml, 'http://connection.foo.com/', { headers: { Upgrade: 'websocket', Connection: 'Upgrade' } })).upstream?.headers['connection']).toBe('keep-alive');
   });
 });
 

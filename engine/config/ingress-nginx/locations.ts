@@ -71,10 +71,13 @@ export function finalLocations(server: Server): { enforceRegex: boolean; locatio
     if (anns?.redirect?.url) entry.redirect = { url: anns.redirect.url, code: anns.redirect.code };
     if (anns?.rewrite.appRoot) entry.appRoot = anns.rewrite.appRoot;
     if (anns?.upstreamVhost) entry.upstreamVhost = anns.upstreamVhost;
+    if (anns?.connectionHeader) entry.connectionHeader = anns.connectionHeader;
+    if (anns?.relativeRedirects) entry.relativeRedirects = true;
     if (anns?.allowSourceRange) entry.allowSourceRange = anns.allowSourceRange;
     if (anns?.denySourceRange) entry.denySourceRange = anns.denySourceRange;
     if (anns?.denied) entry.denied = anns.denied;
     if (anns?.rateLimit?.allowlist.length) entry.limitAllowlist = anns.rateLimit.allowlist;
+    if (anns?.cors) entry.cors = anns.cors;
     return { entry, loc };
   });
   return { enforceRegex, locations };

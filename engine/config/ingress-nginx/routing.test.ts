@@ -131,6 +131,39 @@ describe('hosts', () => {
     const r = await ask(ingress('default-host', undefined, [['/', 'Prefix', 'echo']]), 'http://anything.example/');
     expect(r).toMatchObject({ status: 200, backend: 'echo', route: 'default/default-host' });
   });
+  it('one Ingress, two hosts, each rule its own Service (e2e multiple_rules.go)', async () => {
+    const yaml = `apiVersion: networking.k8s.io/v1
+kind: Ingress
+metadata: { name: simh, namespace: default }
+spec:
+  ingressClassName: nginx
+  rules:
+    - host: first.host
+      http: { paths: [{ path: /, pathType: Prefix, backend: { service: { name: first-service, port: { number: 80 } } } }] }
+    - host: second.host
+      http: { paths: [{ path: /, pathType: Prefix, backend: { service: { name: second-service, port: { number: 80 } } } }] }
+`;
+    expect(await via(yaml, 'http://first.host/exact')).toMatchObject({ status: 200, backend: 'first-service', route: 'default/simh' });
+    expect(await via(yaml, 'http://second.host/exact')).toMatchObject({ status: 200, backend: 'second-service', route: 'default/simh' });
+  });
+  it('a resource backend (no Service) gets the server but the default backend: 404 (e2e service_nil_backend.go)', async () => {
+    const nil = `apiVersion: networking.k8s.io/v1
+kind: Ingress
+metadata: { name: nilbackend.svc.com, namespace: default }
+spec:
+  ingressClassName: nginx
+  rules:
+    - host: nilbackend.svc.com
+      http:
+        paths:
+          - path: /
+            pathType: Prefix
+            backend: { resource: { apiGroup: otherobj.testingress.com, kind: Anything, name: mytest } }
+`;
+    const yaml = docs(nil, ingress('valid.svc.com', 'valid.svc.com', [['/', 'Prefix', 'echo']]));
+    expect((await via(yaml, 'http://valid.svc.com/')).status).toBe(200);
+    expect(await via(yaml, 'http://nilbackend.svc.com/')).toMatchObject({ status: 404, backend: null });
+  });
 });
 
 describe('use-regex turns every location of the host into a case-insensitive regex (rewrite.go, ingress-path-matching.md)', () => {

@@ -23,6 +23,18 @@ export interface CanaryPolicy {
   weightTotal: number;
 }
 
+/** enable-cors and the cors-* annotations, with the controller's defaults filled in. */
+export interface CorsPolicy {
+  /** ["*"] for every origin; otherwise the origins nginx's `if ($http_origin ~* (…)$)` accepts. */
+  allowOrigin: string[];
+  allowMethods: string;
+  allowHeaders: string;
+  allowCredentials: boolean;
+  /** '' when unset (no Access-Control-Expose-Headers). */
+  exposeHeaders: string;
+  maxAge: number;
+}
+
 export interface UpstreamEntry {
   /** `<namespace>-<service>-<port>`, the controller's upstream name. */
   name: string;
@@ -66,9 +78,13 @@ export interface LocationEntry {
   forceSslRedirect: boolean;
   preserveTrailingSlash: boolean;
   usePortInRedirects: boolean;
+  /** relative-redirects (`absolute_redirect off`): set only when true. */
+  relativeRedirects?: true;
   /** The ConfigMap's no-tls-redirect-locations prefix matched this location (ACME challenges). */
   noTlsRedirect: boolean;
   upstreamVhost?: string;
+  /** connection-proxy-header: `proxy_set_header Connection <value>` instead of $connection_upgrade. */
+  connectionHeader?: string;
   /** allowlist-source-range / denylist-source-range (allow/deny in the access phase). */
   allowSourceRange?: string[];
   denySourceRange?: string[];
@@ -78,6 +94,8 @@ export interface LocationEntry {
   limitAllowlist?: string[];
   /** The default-backend annotation's upstream, used when `upstream` has no endpoints. */
   fallbackUpstream?: string;
+  /** enable-cors: the location's CORS block (rewrite phase, before redirects and the rewrite). */
+  cors?: CorsPolicy;
 }
 
 export interface ServerEntry {

@@ -12,6 +12,7 @@
 import type { GatewayIR, RouteIR, ServiceIR, TargetIR } from '../../config/ir.ts';
 import type { IngressNginxTable, ServerEntry, UpstreamEntry } from '../../config/ingress-nginx/table.ts';
 import { parseCidrList } from '../../net/cidr.ts';
+import { CORS_STATUSES } from '../../routing/ingress-nginx-cors.ts';
 import { HTML, nginxPage, PLAIN } from '../../routing/ingress-nginx-pages.ts';
 import { nginxHeader } from '../../routing/ingress-nginx-canary.ts';
 import { type NginxAnswer, routeRequest } from '../../routing/ingress-nginx-router.ts';
@@ -27,10 +28,13 @@ interface NginxVars {
   upstreamPath?: string;
   requestId?: string;
   upstreamVhost?: string;
+  connectionHeader?: string;
   xForwardedPrefix?: string;
   standIn?: { namespace: string; ingress: string; service: string; port: string };
   /** An answer decided before proxying, given by noService (the route carries no service then). */
   reply?: ReplyVerdict;
+  /** The location's CORS block matched: these headers go on the response (some statuses only). */
+  cors?: Array<[string, string]>;
 }
 
 const VARS = 'ingress-nginx';
@@ -44,6 +48,7 @@ function page(status: number, reason: string, extra: Array<[string, string]> = [
 }
 
 function answerReply(a: NginxAnswer): ReplyVerdict {
+  if (a.empty) return { kind: 'reply', status: a.status, reason: a.why, headers: a.empty, body: '' };
   if (a.text !== undefined) return { kind: 'reply', status: a.status, reason: a.why, headers: [PLAIN], body: a.text };
   return page(a.status, a.why, a.location ? [['Location', a.location]] : []);
 }
@@ -73,6 +78,8 @@ export function createIngressNginxBehaviour(ir: GatewayIR): DialectBehaviour {
       const v = vars(ctx);
       v.requestId = nginxHeader(r.headers, 'x-request-id') ?? nginxRequestId((i) => host.draw('request-id', r.id, i));
       const outcome = routeRequest(table, upstreams, {
+        method: r.method,
+        port: r.port,
         scheme: r.scheme,
         hostHeader: r.headers.get('host') ?? '',
         path: r.path,
@@ -81,6 +88,7 @@ export function createIngressNginxBehaviour(ir: GatewayIR): DialectBehaviour {
         draw: () => host.draw('canary', r.id),
       });
       if (outcome.server) v.server = outcome.server;
+      if (outcome.cors) v.cors = outcome.cors;
       const route = outcome.location?.route !== null && outcome.location?.route !== undefined ? ir.routes[outcome.location.route] : undefined;
       const steps = outcome.steps.join('; ');
       if (outcome.kind === 'answer') {
@@ -97,6 +105,7 @@ export function createIngressNginxBehaviour(ir: GatewayIR): DialectBehaviour {
       const loc = outcome.location;
       v.upstreamPath = outcome.upstreamPath;
       if (loc.upstreamVhost) v.upstreamVhost = loc.upstreamVhost;
+      if (loc.connectionHeader) v.connectionHeader = loc.connectionHeader;
       if (loc.xForwardedPrefix) v.xForwardedPrefix = loc.xForwardedPrefix;
       if (outcome.standIn && loc.ingress) {
         const original = outcome.standIn.service ? services.get(outcome.standIn.service) : undefined;
@@ -137,6 +146,7 @@ export function createIngressNginxBehaviour(ir: GatewayIR): DialectBehaviour {
         fallbackHost: hostOnly(r.host),
         requestId: v.requestId ?? '',
         ...(v.upstreamVhost ? { upstreamVhost: v.upstreamVhost } : {}),
+        ...(v.connectionHeader ? { connectionHeader: v.connectionHeader } : {}),
         ...(v.xForwardedPrefix ? { xForwardedPrefix: v.xForwardedPrefix } : {}),
         ...(v.standIn ? { standIn: v.standIn } : {}),
       });
@@ -161,7 +171,9 @@ export function createIngressNginxBehaviour(ir: GatewayIR): DialectBehaviour {
       if (!headers) return;
       // proxy_hide_header drops the upstream's Server; nginx sends its own (server_tokens off).
       headers.set('Server', 'nginx');
-      const server = vars(ctx).server;
+      const v = vars(ctx);
+      if (v.cors && CORS_STATUSES.has(ctx.response?.status ?? 0)) for (const [name, value] of v.cors) headers.set(name, value);
+      const server = v.server;
       if (ctx.request.scheme === 'https' && server?.tls) headers.set('Strict-Transport-Security', table.config.hsts);
     },
   };

@@ -6,6 +6,7 @@
  */
 import { nearest } from '../../../core/nearest.ts';
 import type { AdaptContext, ResourceNode } from '../context.ts';
+import type { CorsPolicy } from '../table.ts';
 import { ANNOTATION_PREFIX, CANARY_ALLOWED, FOREIGN_PREFIXES, KNOWN_ANNOTATIONS, NOT_MODELLED } from './catalog.ts';
 import {
   type CanaryAnnotations,
@@ -18,6 +19,7 @@ import {
   readRewrite,
   readSourceRange,
 } from './groups.ts';
+import { readCors } from './cors.ts';
 import { AnnotationReader } from './reader.ts';
 import { VALIDATORS } from './values.ts';
 
@@ -27,7 +29,11 @@ export interface IngressAnnotations {
   redirect?: RedirectAnnotations;
   rateLimit?: RateLimitAnnotations;
   usePortInRedirects: boolean;
+  /** relative-redirects: `absolute_redirect off` — nginx's own redirects keep a relative Location. */
+  relativeRedirects: boolean;
   upstreamVhost?: string;
+  /** connection-proxy-header: the Connection header sent upstream instead of $connection_upgrade. */
+  connectionHeader?: string;
   xForwardedPrefix?: string;
   allowSourceRange?: string[];
   denySourceRange?: string[];
@@ -38,6 +44,7 @@ export interface IngressAnnotations {
   backendProtocol: string;
   timeouts: { connectMs: number; readMs: number; sendMs: number };
   nextUpstreamTries: number;
+  cors?: CorsPolicy;
 }
 
 const NOT_MODELLED_SET = new Set<string>(NOT_MODELLED);
@@ -78,6 +85,7 @@ export function parseAnnotations(ctx: AdaptContext, node: ResourceNode): Ingress
     canary,
     rewrite: readRewrite(r),
     usePortInRedirects: r.boolOr('use-port-in-redirects', false),
+    relativeRedirects: r.boolOr('relative-redirects', false),
     serverAlias: [],
     backendProtocol: 'HTTP',
     timeouts: {
@@ -93,6 +101,8 @@ export function parseAnnotations(ctx: AdaptContext, node: ResourceNode): Ingress
   if (rateLimit) out.rateLimit = rateLimit;
   const vhost = r.stringOr('upstream-vhost', 'a host name', VALIDATORS.serverName);
   if (vhost) out.upstreamVhost = vhost;
+  const connection = r.stringOr('connection-proxy-header', 'a header value (letters, digits, - . _ ~ / :)', VALIDATORS.basicChars);
+  if (connection) out.connectionHeader = connection;
   const prefix = r.stringOr('x-forwarded-prefix', 'a path of letters, digits and /', VALIDATORS.basicChars);
   if (prefix) out.xForwardedPrefix = prefix;
   const allow = readSourceRange(r, ['allowlist-source-range', 'whitelist-source-range']);
@@ -100,6 +110,8 @@ export function parseAnnotations(ctx: AdaptContext, node: ResourceNode): Ingress
   const deny = readSourceRange(r, ['denylist-source-range']);
   if (deny.cidrs) out.denySourceRange = deny.cidrs;
   if (allow.denied ?? deny.denied) out.denied = allow.denied ?? deny.denied;
+  const cors = readCors(r);
+  if (cors) out.cors = cors;
   const backend = r.stringOr('default-backend', 'a Service name', VALIDATORS.serviceName);
   if (backend) out.defaultBackend = backend;
   const alias = r.stringOr('server-alias', 'host names separated by commas', (s) => s.split(',').every(VALIDATORS.serverName));
@@ -121,6 +133,7 @@ function defaultAnnotations(): IngressAnnotations {
     canary: { enabled: false, policy: { weight: 0, weightTotal: 100 } },
     rewrite: { target: '', sslRedirect: true, forceSslRedirect: false, preserveTrailingSlash: false, useRegex: false, appRoot: '' },
     usePortInRedirects: false,
+    relativeRedirects: false,
     serverAlias: [],
     backendProtocol: 'HTTP',
     timeouts: { connectMs: 5000, readMs: 60000, sendMs: 60000 },
