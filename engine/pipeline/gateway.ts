@@ -12,6 +12,14 @@ import type { PipelineHost, UpstreamAnswer } from './host.ts';
 import type { GatewayResponse, IncomingRequest, PluginHooks, RequestContext, Verdict } from './types.ts';
 import { createDialect, type DialectBehaviour } from './dialect.ts';
 
+/** What runs for one (route, service): computed once per config, not per request. */
+interface RouteStages {
+  access: ChainStage[];
+  response: ChainStage[];
+  all: ChainStage[];
+  plugins: LoadedPlugin[];
+}
+
 interface LoadedPlugin {
   ir: PluginInstanceIR;
   hooks: PluginHooks;
@@ -28,7 +36,8 @@ export interface HandledRequest {
 export class Gateway {
   private readonly plugins = new Map<string, LoadedPlugin>();
   private readonly dialect: DialectBehaviour;
-  private readonly stageCache = new Map<string, ChainStage[]>();
+  private readonly stageCache = new Map<string, RouteStages>();
+  private rewriteStages?: ChainStage[];
   private readonly rrCursor = new Map<string, number>();
   /** Which loaded plugin instance a stage runs (for the needsBody question). */
   private readonly stageInstance = new WeakMap<ChainStage, LoadedPlugin>();
@@ -77,8 +86,7 @@ export class Gateway {
 
     const finish = (response: GatewayResponse, stages: readonly ChainStage[]): void => {
       ctx.response = response;
-      const responseStages = stages.filter((s) => s.phase === 'response');
-      runChain(responseStages, ctx, chainHost, (reply) => {
+      runChain(stages, ctx, chainHost, (reply) => {
         if (reply) ctx.response = this.gatewayResponse(ctx, reply);
         this.dialect.decorateResponse(ctx, { upstreamMs, gatewayMs: host.now() - startedAt - (upstreamMs ?? 0) });
         for (const p of this.pluginsFor(ctx)) p.hooks.log?.(ctx, host);
@@ -89,8 +97,8 @@ export class Gateway {
     // Real client address first: nginx's realip module runs before any Lua phase (semantics §6).
     this.dialect.resolveClient(ctx, chainHost);
     // rewrite: global plugins only — the router has not run yet (semantics §6, "Phases").
-    const rewrite = this.stages(globalPlugins(this.ir, (id) => this.priorityOf(id)), 'rewrite');
-    runChain(rewrite, ctx, chainHost, (reply) => {
+    this.rewriteStages ??= this.stages(globalPlugins(this.ir, (id) => this.priorityOf(id)), 'rewrite');
+    runChain(this.rewriteStages, ctx, chainHost, (reply) => {
       if (reply) return finish(this.gatewayResponse(ctx, reply), []);
       const routed = this.route(ctx, chainHost);
       if (routed) return finish(routed, []);
@@ -103,10 +111,10 @@ export class Gateway {
         // Response plugins are the ones chosen for the consumer the access phase settled on (Kong
         // collects them while access runs).
         const applicable = this.forRoute(ctx);
-        if (accessReply) return finish(this.gatewayResponse(ctx, accessReply), applicable.all);
+        if (accessReply) return finish(this.gatewayResponse(ctx, accessReply), applicable.response);
         this.proxy(ctx, host, chainHost, applicable.all, (response, ms) => {
           upstreamMs = ms;
-          finish(response, applicable.all);
+          finish(response, applicable.response);
         });
       });
     });
@@ -136,24 +144,26 @@ export class Gateway {
     return this.gatewayResponse(ctx, verdict);
   }
 
-  private forRoute(ctx: RequestContext): { access: ChainStage[]; all: ChainStage[] } {
+  private forRoute(ctx: RequestContext): RouteStages {
     const route = ctx.match?.route;
     const service = ctx.match?.service;
-    const key = `${route?.id ?? '-'}|${service?.id ?? '-'}|${ctx.consumer?.id ?? '-'}`;
-    let all = this.stageCache.get(key);
-    if (!all) {
-      const instances = applicablePlugins(this.ir, route, service, (id) => this.priorityOf(id), ctx.consumer);
-      all = [...this.stages(instances, 'access'), ...this.stages(instances, 'response')];
-      this.stageCache.set(key, all);
+    const key = route ? `${route.id}|${service?.id ?? '-'}|${ctx.consumer?.id ?? '-'}` : '(global)';
+    let cached = this.stageCache.get(key);
+    if (!cached) {
+      const instances = route
+        ? applicablePlugins(this.ir, route, service, (id) => this.priorityOf(id), ctx.consumer)
+        : globalPlugins(this.ir, (id) => this.priorityOf(id));
+      const access = this.stages(instances, 'access');
+      const response = this.stages(instances, 'response');
+      const plugins = instances.map((i) => this.plugins.get(i.instanceId)).filter((p): p is LoadedPlugin => !!p);
+      cached = { access, response, all: [...access, ...response], plugins };
+      this.stageCache.set(key, cached);
     }
-    return { access: all.filter((s) => s.phase === 'access'), all };
+    return cached;
   }
 
   private pluginsFor(ctx: RequestContext): LoadedPlugin[] {
-    const instances = ctx.match
-      ? applicablePlugins(this.ir, ctx.match.route, ctx.match.service, (id) => this.priorityOf(id), ctx.consumer)
-      : globalPlugins(this.ir, (id) => this.priorityOf(id));
-    return instances.map((i) => this.plugins.get(i.instanceId)).filter((p): p is LoadedPlugin => !!p);
+    return this.forRoute(ctx).plugins;
   }
 
   private stages(instances: PluginInstanceIR[], phase: 'rewrite' | 'access' | 'response'): ChainStage[] {
