@@ -38,6 +38,8 @@ export class Gateway {
   private readonly dialect: DialectBehaviour;
   private readonly stageCache = new Map<string, RouteStages>();
   private rewriteStages?: ChainStage[];
+  /** Whether any plugin instance is scoped to a consumer (then auth re-resolves the chain). */
+  private readonly consumerScoped: boolean;
   private readonly rrCursor = new Map<string, number>();
   /** Which loaded plugin instance a stage runs (for the needsBody question). */
   private readonly stageInstance = new WeakMap<ChainStage, LoadedPlugin>();
@@ -53,6 +55,7 @@ export class Gateway {
       this.plugins.set(p.instanceId, { ir: p, hooks, priority: def.priority });
     }
     this.dialect = createDialect(ir);
+    this.consumerScoped = hasConsumerScopedPlugins(ir);
   }
 
   /** Plugin state snapshots keyed by plugin id (and instance id when one plugin has several). */
@@ -105,7 +108,7 @@ export class Gateway {
       const access = {
         restage: (c: RequestContext) => this.forRoute(c).access,
         priorityOf: (id: string) => this.priorityOf(id),
-        reResolve: hasConsumerScopedPlugins(this.ir),
+        reResolve: this.consumerScoped,
       };
       runAccessPhase(this.forRoute(ctx).access, ctx, chainHost, access, (accessReply) => {
         // Response plugins are the ones chosen for the consumer the access phase settled on (Kong

@@ -85,6 +85,7 @@ export async function simulate(scenario: Scenario, opts: SimOptions): Promise<Si
   const start = scenario.start;
   const now = (): number => start + queue.now;
   const pendingAsync: Array<Promise<void>> = [];
+  const asyncMemo = new Map<string, EffectResult>();
   const backendDown = new Map<string, Array<[number, number]>>();
   let requestCount = 0;
 
@@ -164,10 +165,20 @@ export async function simulate(scenario: Scenario, opts: SimOptions): Promise<Si
         return;
       case 'async': {
         const at = queue.now;
+        // A stable answer (a signature over the same bytes with the same key) is computed once.
+        const memo = effect.memoKey !== undefined ? asyncMemo.get(effect.memoKey) : undefined;
+        if (memo) {
+          queue.schedule(at, PRIORITY.effect, finish, memo);
+          return;
+        }
+        const remember = (result: EffectResult): void => {
+          if (effect.memoKey !== undefined) asyncMemo.set(effect.memoKey, result);
+          queue.schedule(at, PRIORITY.effect, finish, result);
+        };
         pendingAsync.push(
           effect.run().then(
-            (value) => queue.schedule(at, PRIORITY.effect, finish, { ok: true, value } as EffectResult),
-            (e: unknown) => queue.schedule(at, PRIORITY.effect, finish, { ok: false, error: String(e) } as EffectResult),
+            (value) => remember({ ok: true, value }),
+            (e: unknown) => remember({ ok: false, error: String(e) }),
           ),
         );
         return;
