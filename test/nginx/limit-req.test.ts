@@ -13,8 +13,9 @@
  *  - the emulation is fed the measured send instants, not the planned ones;
  *  - a request whose outcome would change within ±15 ms of its measured instant is skipped;
  *  - so is one that nginx, by its own clock (access log), saw at a spacing that gives another
- *    answer (a late client timer, a stalled process) — that replay on nginx's clock is itself
- *    compared, with ±2 ms of slack for its whole-ms clocks;
+ *    answer or a delay more than 10 ms apart (a late client timer, a write that left after its
+ *    timestamp) — that replay on nginx's clock is itself compared, with ±2 ms of slack for its
+ *    whole-ms clocks;
  * every skip is counted and the last test asserts they are few. After a skip the emulation
  * continues from the state nginx's answer implies, so one edge cannot poison the requests after it.
  */
@@ -53,7 +54,8 @@ function mark(v: Verdict, side: 'nginx' | 'emulation'): string {
 
 describe.skipIf(skip)(title, () => {
   let nginx: RunningNginx | undefined;
-  const results: Array<{ path: string; verdicts: Verdict[]; onNginxClock: Verdict[] }> = [];
+  // By path: a retried test replaces its own earlier attempt instead of adding to the totals.
+  const results = new Map<string, { verdicts: Verdict[]; onNginxClock: Verdict[] }>();
 
   beforeAll(async () => {
     if (nginxBinary.path === undefined) throw new Error(`CI must run the real-nginx test: ${nginxBinary.reason}`);
@@ -73,9 +75,9 @@ describe.skipIf(skip)(title, () => {
       const onNginxClock = compareRun(location.limit, fired.nginxMs, fired.observed, NGINX_CLOCK_OPTIONS);
       const verdicts = compareRun(location.limit, fired.sendsMs, fired.observed, {
         ...SEND_OPTIONS,
-        nginxClockOutcomes: onNginxClock.map((v) => v.expected.outcome),
+        nginxClock: onNginxClock,
       });
-      results.push({ path: location.path, verdicts, onNginxClock });
+      results.set(location.path, { verdicts, onNginxClock });
       const skipped = verdicts.filter((v) => v.skipped);
       console.log(
         [
@@ -96,8 +98,8 @@ describe.skipIf(skip)(title, () => {
   }
 
   it('§2 skips (requests too close to an edge, or seen by nginx at another spacing) are few', () => {
-    const all = results.flatMap((r) => r.verdicts);
-    const clock = results.flatMap((r) => r.onNginxClock);
+    const all = [...results.values()].flatMap((r) => r.verdicts);
+    const clock = [...results.values()].flatMap((r) => r.onNginxClock);
     const count = (vs: Verdict[], f: (v: Verdict) => boolean) => vs.filter(f).length;
     console.log(
       `real nginx vs emulation on send times: ${all.length - count(all, (v) => !!v.skipped)} compared, ` +

@@ -57,6 +57,25 @@ describe('§2 the nginx comparison schedule', () => {
     expect(other.every((v) => !v.mismatch)).toBe(true);
   });
 
+  it('§2 a request nginx saw at another spacing is skipped, and the emulation takes nginx\'s state', () => {
+    // nodelay, burst 5: 6 at once fill the bucket to 5000. The client sent #6 and #7 208 ms later,
+    // but nginx read them only 150 ms after the burst: there #7 finds 5500 > 5000 and is rejected.
+    const limit = LOCATIONS[1]!.limit;
+    const burst = [0, 0.3, 0.6, 0.9, 1.2, 1.5];
+    const sends = [...burst, 208, 208.3, 700];
+    const seen = [...burst, 150, 150, 642];
+    const obs = (status: number, lrs: string): Observed => ({ status, limitReqStatus: lrs, requestTimeMs: 0, latencyMs: 1 });
+    const observed = [...burst.map(() => obs(200, 'PASSED')), obs(200, 'PASSED'), obs(503, 'REJECTED'), obs(200, 'PASSED')];
+    const nginxClock = compareRun(limit, seen, observed, { ...OPTIONS, edgeMarginMs: 2 });
+    expect(nginxClock.filter((v) => v.mismatch)).toEqual([]);
+    const verdicts = compareRun(limit, sends, observed, { ...OPTIONS, nginxClock });
+    expect(verdicts.map((v) => v.skipped ?? '-')).toEqual(['-', '-', '-', '-', '-', '-', '-', 'drift', '-']);
+    expect(verdicts.filter((v) => v.mismatch)).toEqual([]);
+    // No shift of #7's own instant could give REJECTED (the send timeline's bucket holds only 3920
+    // before #7): it is nginx's state, carried over, that keeps #8 in line.
+    expect(verdicts[7]!.nodeAfter!.excess).toBe(4500);
+  });
+
   it('§2 a disagreement off the edges is reported, with what each side said', () => {
     const limit = LOCATIONS[1]!.limit;
     const obs: Observed = { status: 200, limitReqStatus: 'PASSED', requestTimeMs: 0, latencyMs: 1 };

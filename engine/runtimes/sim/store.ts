@@ -11,6 +11,8 @@ interface Entry {
 
 export class ModeledStore {
   private readonly entries = new Map<string, Entry>();
+  /** Sweep expired keys when the map reaches this size, then double it: amortised O(1) per apply. */
+  private sweepAt = 100_000;
   private downUntil = -Infinity;
   private downFrom = Infinity;
 
@@ -40,7 +42,10 @@ export class ModeledStore {
       this.entries.set(op.key, { value, expiresAt });
       values.push(value);
     }
-    if (this.entries.size > 100_000) this.evictExpired(now);
+    if (this.entries.size >= this.sweepAt) {
+      this.evictExpired(now);
+      this.sweepAt = Math.max(100_000, this.entries.size * 2);
+    }
     return { ok: true, values };
   }
 
