@@ -16,3 +16,4 @@ export { traceHash, combineHashes } from './trace/hash.ts';
 export { summarizeClients, percentile } from './trace/summary.ts';
 export { formatDiagnostic, type Diagnostic } from './core/errors.ts';
 export { PLUGINS } from './plugins/index.ts';
+export { translate, TRANSLATE_TARGETS, type Translation, type TranslateTarget } from './config/translate/index.ts';

@@ -66,5 +66,8 @@ function detectOne(value: unknown): Dialect | undefined {
     return undefined;
   }
   if (KONG_ROOT_KEYS.some((k) => Object.hasOwn(obj, k))) return 'kong';
+  // Traefik's file provider (dynamic configuration): http.routers / services / middlewares.
+  const http = obj['http'];
+  if (typeof http === 'object' && http !== null && ['routers', 'services', 'middlewares'].some((k) => Object.hasOwn(http, k))) return 'traefik';
   return undefined;
 }

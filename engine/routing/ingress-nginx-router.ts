@@ -2,20 +2,24 @@
  * One request through ingress-nginx's rewrite phase, in nginx's order: server (and from-to-www
  * redirect servers), the server-level app-root redirect, location selection (with nginx's trailing-slash
  * auto-redirect), then inside the location the rewrite module (`return 503` for a denied location,
- * permanent/temporal-redirect, rewrite-target) before Lua (ssl-redirect, then balancer.rewrite: the
+ * the CORS block, permanent/temporal-redirect, rewrite-target) before Lua (ssl-redirect, then balancer.rewrite: the
  * default backend's 404, 503 without endpoints, the canary choice). The access phase (allow/deny source
  * ranges) comes after limit_req, so it is left to the dialect. Pure: no host, no clock.
  */
 import { DEFAULT_UPSTREAM, type IngressNginxTable, type LocationEntry, type ServerEntry, type UpstreamEntry } from '../config/ingress-nginx/table.ts';
 import type { HeaderMap } from '../pipeline/headers.ts';
 import { chooseCanary } from './ingress-nginx-canary.ts';
+import { corsFor } from './ingress-nginx-cors.ts';
 import { describeLocation, selectLocation, selectServer } from './ingress-nginx-match.ts';
 import { REDIRECT_CODES } from './ingress-nginx-pages.ts';
 import { applyRewrite } from './ingress-nginx-rewrite.ts';
 import { hostOnly, normalizeUri, requestUri } from './ingress-nginx-uri.ts';
 
 export interface NginxRequest {
+  method: string;
   scheme: 'http' | 'https';
+  /** The listener port ($server_port), for port_in_redirect. */
+  port: number;
   /** The Host header as sent (may carry a port), '' when absent. */
   hostHeader: string;
   path: string;
@@ -31,11 +35,13 @@ export interface NginxAnswer {
   location?: string;
   /** Plain-text body instead of nginx's page (the default backend, `return` with text). */
   text?: string;
+  /** No body at all (the CORS preflight's 204), with these headers. */
+  empty?: Array<[string, string]>;
   why: string;
 }
 
 export type RouterOutcome =
-  | { kind: 'answer'; answer: NginxAnswer; server?: ServerEntry; location?: LocationEntry; steps: string[] }
+  | { kind: 'answer'; answer: NginxAnswer; server?: ServerEntry; location?: LocationEntry; cors?: Array<[string, string]>; steps: string[] }
   | {
       kind: 'proxy';
       server: ServerEntry;
@@ -44,6 +50,8 @@ export type RouterOutcome =
       upstreamPath: string;
       /** Set when the default-backend annotation's Service stands in for an upstream without endpoints. */
       standIn?: UpstreamEntry;
+      /** CORS headers for the response (more_set_headers applies them to some statuses only). */
+      cors?: Array<[string, string]>;
       steps: string[];
     };
 
@@ -61,7 +69,8 @@ export function routeRequest(table: IngressNginxTable, upstreams: ReadonlyMap<st
     return { kind: 'answer', answer: { status: table.config.httpRedirectCode, location: `${req.scheme}://${choice.to}${target}`, why: `${choice.why}: redirect to ${choice.to}` }, steps };
   }
   const server = choice.server;
-  const at = (answer: NginxAnswer, location?: LocationEntry): RouterOutcome => ({ kind: 'answer', answer, server, ...(location ? { location } : {}), steps });
+  let cors: Array<[string, string]> | undefined;
+  const at = (answer: NginxAnswer, location?: LocationEntry): RouterOutcome => ({ kind: 'answer', answer, server, ...(location ? { location } : {}), ...(cors ? { cors } : {}), steps });
   if (uri === '/') {
     const root = server.locations.find((l) => l.appRoot !== undefined);
     if (root) return at({ status: 302, location: `${req.scheme}://${req.hostHeader}${root.appRoot}`, why: `app-root: if ($uri = /) return 302 to ${root.appRoot} (set by ${root.ingress})` }, root);
@@ -71,12 +80,18 @@ export function routeRequest(table: IngressNginxTable, upstreams: ReadonlyMap<st
   const loc = lc.location;
   steps.push(`${lc.why}: ${describeLocation(loc)}`);
   if (lc.kind === 'auto-redirect') {
-    return at({ status: 301, location: `${req.scheme}://${host}${uri}/${req.query ? `?${req.query}` : ''}`, why: lc.why }, loc);
+    return at({ status: 301, location: nginxLocation(loc, req, host, `${uri}/${req.query ? `?${req.query}` : ''}`), why: lc.why }, loc);
   }
   if (loc.denied) return at({ status: 503, why: `the location is denied (${loc.denied}): return 503` }, loc);
+  if (loc.cors) {
+    const c = corsFor(loc.cors, req.method, req.headers);
+    if (c.kind === 'preflight') return at({ status: 204, empty: c.headers, why: c.why }, loc);
+    steps.push(c.why);
+    if (c.kind === 'decorate') cors = c.headers;
+  }
   if (loc.redirect) {
     const { code, url } = loc.redirect;
-    return at(REDIRECT_CODES.has(code) ? { status: code, location: url, why: `return ${code} ${url}` } : { status: code, text: url, why: `return ${code} "${url}" (not a redirect code: the URL is the body)` }, loc);
+    return at(REDIRECT_CODES.has(code) ? { status: code, location: nginxLocation(loc, req, host, url), why: `return ${code} ${url}` } : { status: code, text: url, why: `return ${code} "${url}" (not a redirect code: the URL is the body)` }, loc);
   }
   let upstreamPath = rawUri;
   if (loc.rewriteTarget !== undefined) {
@@ -95,11 +110,23 @@ export function routeRequest(table: IngressNginxTable, upstreams: ReadonlyMap<st
     const fallback = loc.fallbackUpstream ? upstreams.get(loc.fallbackUpstream) : undefined;
     if (!fallback?.endpoints) return at({ status: 503, why: `upstream ${primary.name} has no endpoints (the Service or its port is missing): balancer.lua answers 503` }, loc);
     steps.push(`upstream ${primary.name} has no endpoints: the default-backend annotation's ${fallback.name} serves instead (with X-Code: 503)`);
-    return { kind: 'proxy', server, location: loc, upstream: fallback, upstreamPath, standIn: primary, steps };
+    return { kind: 'proxy', server, location: loc, upstream: fallback, upstreamPath, standIn: primary, ...(cors ? { cors } : {}), steps };
   }
   const canary = chooseCanary(primary, upstreams, { headers: req.headers, draw: req.draw });
   if (primary.alternatives.length > 0) steps.push(canary.why);
-  return { kind: 'proxy', server, location: loc, upstream: canary.upstream, upstreamPath, steps };
+  return { kind: 'proxy', server, location: loc, upstream: canary.upstream, upstreamPath, ...(cors ? { cors } : {}), steps };
+}
+
+/**
+ * The Location nginx sends for its own redirects: a relative URL is made absolute with the scheme and
+ * the Host header's name (absolute_redirect on, server_name_in_redirect off); the port only with
+ * use-port-in-redirects (port_in_redirect), and never the scheme's default. relative-redirects
+ * (absolute_redirect off) leaves it as written.
+ */
+function nginxLocation(loc: LocationEntry, req: NginxRequest, host: string, url: string): string {
+  if (!url.startsWith('/') || loc.relativeRedirects) return url;
+  const port = loc.usePortInRedirects && req.port !== (req.scheme === 'https' ? 443 : 80) ? `:${req.port}` : '';
+  return `${req.scheme}://${host}${port}${url}`;
 }
 
 /** lua_ingress.rewrite → redirect_to_https, and the Location it builds. */

@@ -4,7 +4,8 @@
  * upstream-keepalive-connections: 320):
  *
  *   Host               $best_http_host (the client's Host header as sent), or upstream-vhost
- *   Upgrade            $http_upgrade;  Connection $connection_upgrade ("upgrade", or none)
+ *   Upgrade            $http_upgrade;  Connection $connection_upgrade ("upgrade", or none),
+ *                      or the connection-proxy-header value
  *   X-Request-ID       $req_id (the client's X-Request-ID, else nginx's $request_id)
  *   X-Real-IP          $remote_addr
  *   X-Forwarded-For    $remote_addr — the client's X-Forwarded-For is replaced, not appended
@@ -30,6 +31,7 @@ export interface UpstreamHeaderInput {
   fallbackHost: string;
   requestId: string;
   upstreamVhost?: string;
+  connectionHeader?: string;
   xForwardedPrefix?: string;
   /** The custom default backend's extra headers (nginx.tmpl: a location sent to custom-default-backend-*). */
   standIn?: { namespace: string; ingress: string; service: string; port: string };
@@ -60,7 +62,7 @@ export function ingressNginxUpstreamHeaders(input: UpstreamHeaderInput): HeaderM
   const values: Array<[string, string | undefined]> = [
     ['Host', input.upstreamVhost ?? bestHttpHost],
     ['Upgrade', upgrade],
-    ['Connection', upgrade ? 'upgrade' : undefined],
+    ['Connection', input.connectionHeader ?? (upgrade ? 'upgrade' : undefined)],
     ['X-Request-ID', input.requestId],
     ['X-Real-IP', input.remoteAddr],
     ['X-Forwarded-For', input.remoteAddr],

@@ -22,9 +22,10 @@ interface Case {
   syntax?: 'v2';
 }
 
-async function check(c: Case): Promise<void> {
+async function check(c: Case, provider: 'crd' | 'file' = 'crd'): Promise<void> {
   const urls = Object.keys(c.expected ?? {});
   const got = await statuses(c.rule, urls.length ? urls : ['http://example.com/'], {
+    provider,
     ...(c.syntax ? { syntax: c.syntax } : {}),
     ...(c.headers ? { headers: c.headers } : {}),
     ...(c.clientIp ? { clientIp: c.clientIp } : {}),
@@ -33,9 +34,13 @@ async function check(c: Case): Promise<void> {
   else expect(got, c.desc).toEqual(c.expected);
 }
 
+/** Each case runs as an IngressRoute and again as a router of the file provider. */
 const cases = (title: string, list: Case[]): void => {
   describe(title, () => {
-    for (const c of list) it(c.desc, () => check(c));
+    for (const c of list) {
+      it(c.desc, () => check(c));
+      it(`${c.desc} (file provider)`, () => check(c, 'file'));
+    }
   });
 };
 

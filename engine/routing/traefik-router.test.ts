@@ -186,3 +186,37 @@ describe('forwarded headers at the entryPoint (semantics §12)', () => {
     expect(h['x-forwarded-host']).toBe('x');
   });
 });
+
+describe('the file provider (dynamic configuration)', () => {
+  const yaml = `http:
+  routers:
+    api:
+      rule: "Host(\`example.com\`) && PathPrefix(\`/api\`)"
+      service: split
+      middlewares: [strip]
+    fallback:
+      rule: "PathPrefix(\`/\`)"
+      service: whoami
+      priority: 1
+  services:
+    whoami:
+      loadBalancer:
+        servers: [{ url: "http://10.0.0.1:8080" }, { url: "http://10.0.0.2:8080" }]
+    split:
+      weighted:
+        services: [{ name: whoami, weight: 1 }, { name: gone, weight: 0 }]
+    gone:
+      loadBalancer:
+        servers: [{ url: "http://10.0.0.9" }]
+  middlewares:
+    strip:
+      stripPrefix: { prefixes: [/api] }
+`;
+  it('routes like the CRDs, with <name>@file names and the servers the file lists', async () => {
+    const s = session(traefikIr(yaml));
+    const r = await send(s, { url: 'http://example.com/api/orders' });
+    expect(r).toMatchObject({ status: 200, route: 'api@file', backend: 'whoami@file' });
+    expect(r.upstream?.path).toBe('/orders');
+    expect((await send(s, { url: 'http://other.example.com/x' })).route).toBe('fallback@file');
+  });
+});

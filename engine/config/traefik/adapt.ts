@@ -11,6 +11,7 @@ import type { SourceMap } from '../yaml-source.ts';
 import { collect } from './collect.ts';
 import { isObj, TraefikContext, type TDoc } from './context.ts';
 import { PodTimeline } from './discovery.ts';
+import { FileProvider } from './file-provider.ts';
 import { buildRoutes } from './ingressroutes.ts';
 import { MiddlewareRegistry } from './middlewares.ts';
 import { ServiceRegistry } from './services.ts';
@@ -39,8 +40,12 @@ export function adaptTraefik(docs: ReadonlyArray<{ value: unknown; map: SourceMa
   const pods = new PodTimeline(ctx, st.discovery, st.throttleMs);
   const services = new ServiceRegistry(ctx, st, collected.services, collected.traefikServices, pods);
   const middlewares = new MiddlewareRegistry(ctx, st, collected.middlewares);
+  const file = new FileProvider(ctx, st, services, middlewares);
+  const routers = collected.file.map((d) => file.add(d));
   const built = buildRoutes(ctx, st, collected.ingressRoutes, services, middlewares);
-  if (collected.ingressRoutes.length === 0 && tdocs[0]) {
+  const cache = new Map();
+  for (const r of routers) if (r) file.routes(r, built, cache);
+  if (collected.ingressRoutes.length === 0 && collected.file.length === 0 && tdocs[0]) {
     ctx.warn(tdocs[0], [], 'GL_W_NO_EFFECT', 'no IngressRoute in this config: Traefik has no router, so every request gets 404 page not found', 'add an IngressRoute that lists the middlewares (an overlay file can)');
   }
   const table: TraefikTable = {

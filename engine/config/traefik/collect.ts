@@ -7,6 +7,7 @@
  */
 import { nearest } from '../../core/nearest.ts';
 import { describe, isObj, type Node, type TDoc, type TraefikContext } from './context.ts';
+import { isFileProviderDoc } from './file-provider.ts';
 
 export interface K8sObject {
   kind: 'IngressRoute' | 'Middleware' | 'TraefikService' | 'Service';
@@ -24,6 +25,8 @@ export interface Collected {
   traefikServices: K8sObject[];
   services: K8sObject[];
   gatelab: Node[];
+  /** Documents of Traefik's file provider (`http: { routers, services, middlewares }`). */
+  file: Node[];
 }
 
 const TRAEFIK_GROUP = /^traefik\.io\/(v1alpha1|v1)$/;
@@ -36,7 +39,7 @@ const OBJECT_FIELDS = ['apiVersion', 'kind', 'metadata', 'spec', 'status'];
 export const DEFAULT_NAMESPACE = 'default';
 
 export function collect(ctx: TraefikContext, docs: readonly TDoc[]): Collected {
-  const out: Collected = { ingressRoutes: [], middlewares: [], traefikServices: [], services: [], gatelab: [] };
+  const out: Collected = { ingressRoutes: [], middlewares: [], traefikServices: [], services: [], gatelab: [], file: [] };
   for (const doc of docs) {
     const root: Node = { doc, path: [], value: doc.value, label: 'the document' };
     visit(ctx, root, out);
@@ -52,6 +55,10 @@ function visit(ctx: TraefikContext, node: Node, out: Collected): void {
     for (const k of Object.keys(v)) {
       if (k !== '_gatelab') ctx.warn(node.doc, [...node.path, k], 'GL_W_UNKNOWN_FIELD', `"${k}" beside _gatelab is ignored`, 'put Kubernetes objects in their own YAML documents (---)', true);
     }
+    return;
+  }
+  if (isFileProviderDoc(v)) {
+    out.file.push(node);
     return;
   }
   const kind = v['kind'];

@@ -99,20 +99,7 @@ function buildRoute(
 
   // The rule.
   const matchPath = [...route.path, 'match'];
-  const note = (n: RuleNote): void => {
-    const loc = ctx.locInString(route.doc, matchPath, match, n.start);
-    if (n.severity === 'error') {
-      disabled.push(n.message);
-      ctx.push('warning', loc, 'GL_W_ROUTE_NOT_SERVED', `router ${name} is not served: error in its rule: ${n.message}`, n.hint);
-    } else ctx.push('warning', loc, 'GL_W_DEPRECATED', n.message, n.hint);
-  };
-  if (match.trim() === '') notServed(route, matchPath, 'its match is empty (Traefik logs "Empty match rule")');
-  else {
-    const compiled = compileRule(match, syntax);
-    compiled.notes.forEach(note);
-    if (!compiled.ok) note(compiled.error);
-  }
-
+  checkRule(ctx, route, matchPath, match, syntax, name, disabled);
   // Services.
   let backends: WeightedBackendIR[] | undefined;
   let single: string | null = null;
@@ -186,7 +173,26 @@ function buildRoute(
   }
 }
 
-function instance(ctx: TraefikContext, step: PluginStep, cache: Map<PluginStep, unknown>, instanceId: string, vendorName: string, routeId: string): PluginInstanceIR | undefined {
+/** Compiles a router's rule; its notes become diagnostics at their column, an error disables the router. */
+export function checkRule(ctx: TraefikContext, at: Node, matchPath: JsonPath, match: string, syntax: 'v2' | 'v3', name: string, disabled: string[]): void {
+  const note = (n: RuleNote): void => {
+    const loc = ctx.locInString(at.doc, matchPath, match, n.start);
+    if (n.severity === 'error') {
+      disabled.push(n.message);
+      ctx.push('warning', loc, 'GL_W_ROUTE_NOT_SERVED', `router ${name} is not served: error in its rule: ${n.message}`, n.hint);
+    } else ctx.push('warning', loc, 'GL_W_DEPRECATED', n.message, n.hint);
+  };
+  if (match.trim() === '') {
+    disabled.push('its rule is empty (Traefik logs "Empty match rule")');
+    ctx.warn(at.doc, matchPath, 'GL_W_ROUTE_NOT_SERVED', `router ${name} is not served: its rule is empty (Traefik logs "Empty match rule")`);
+    return;
+  }
+  const compiled = compileRule(match, syntax);
+  compiled.notes.forEach(note);
+  if (!compiled.ok) note(compiled.error);
+}
+
+export function instance(ctx: TraefikContext, step: PluginStep, cache: Map<PluginStep, unknown>, instanceId: string, vendorName: string, routeId: string): PluginInstanceIR | undefined {
   const def = findPlugin(step.plugin);
   if (!def) return undefined;
   if (!cache.has(step)) {

@@ -55,9 +55,13 @@ export interface MiddlewareDef {
   steps: PluginStep[];
   /** chain: the references it lists, resolved when a route uses it. */
   chain?: Node[];
+  /** chain in the file provider: plain names (this provider) or `name@provider`. */
+  chainKeys?: string[];
   /** Traefik cannot build it (no type, two types, a bad chain): routers that use it are not served. */
   problem?: string;
 }
+
+export type Expanded = { steps: Array<PluginStep & { middleware: MiddlewareDef }> } | { problem: string; at: Node };
 
 export class MiddlewareRegistry {
   readonly byKey = new Map<string, MiddlewareDef>();
@@ -70,9 +74,16 @@ export class MiddlewareRegistry {
     for (const o of objects) this.byKey.set(objectKey(o.namespace, o.name), this.define(o));
   }
 
-  private define(o: K8sObject): MiddlewareDef {
+  /** A middleware of the file provider (`http.middlewares.<name>`), keyed `<name>@file`. */
+  addFile(name: string, node: Node): void {
+    const key = `${name}@file`;
+    const spec: Node = { ...node, label: `middleware ${key}` };
+    this.byKey.set(key, this.define({ kind: 'Middleware', name, namespace: '', node: spec, spec }, key));
+  }
+
+  private define(o: K8sObject, key = objectKey(o.namespace, o.name)): MiddlewareDef {
     const ctx = this.ctx;
-    const def: MiddlewareDef = { key: objectKey(o.namespace, o.name), name: o.name, namespace: o.namespace, node: o.node, steps: [] };
+    const def: MiddlewareDef = { key, name: o.name, namespace: o.namespace, node: o.node, steps: [] };
     const spec = o.spec;
     if (!spec) {
       def.problem = `Middleware ${o.namespace}/${o.name} has no spec`;
@@ -112,7 +123,9 @@ export class MiddlewareRegistry {
       if (step) def.steps.push(step);
     } else if (type === 'chain') {
       ctx.unknownFields(body, ['middlewares'], 'chain');
-      def.chain = ctx.list(body, 'middlewares', (i) => `chain.middlewares[${i}] of Middleware ${o.namespace}/${o.name}`);
+      const items = body.value['middlewares'];
+      if (Array.isArray(items) && items.every((x) => typeof x === 'string')) def.chainKeys = items as string[];
+      else def.chain = ctx.list(body, 'middlewares', (i) => `chain.middlewares[${i}] of Middleware ${o.namespace}/${o.name}`);
     } else if (type === 'circuitBreaker') circuitBreakerCheck(ctx, body);
     else if (type === 'retry') retryCheck(ctx, body);
     else {
@@ -156,7 +169,7 @@ export class MiddlewareRegistry {
   }
 
   /** The plugin steps a list of references runs, in order, chains expanded; or the first problem. */
-  expand(refs: readonly Node[], parentNs: string, seen: readonly string[] = []): { steps: Array<PluginStep & { middleware: MiddlewareDef }> } | { problem: string; at: Node } {
+  expand(refs: readonly Node[], parentNs: string, seen: readonly string[] = []): Expanded {
     const out: Array<PluginStep & { middleware: MiddlewareDef }> = [];
     for (const ref of refs) {
       const r = this.resolve(ref, parentNs);
@@ -164,14 +177,38 @@ export class MiddlewareRegistry {
       const def = r.def;
       if (def.problem) return { problem: def.problem, at: ref };
       if (seen.includes(def.key)) return { problem: `middleware chain loops: ${[...seen, def.key].join(' → ')}`, at: ref };
-      if (def.chain) {
-        const inner = this.expand(def.chain, def.namespace, [...seen, def.key]);
-        if ('problem' in inner) return inner;
-        out.push(...inner.steps);
-        continue;
-      }
-      out.push(...def.steps.map((s) => ({ ...s, middleware: def })));
+      const inner = this.inner(def, ref, seen);
+      if ('problem' in inner) return inner;
+      out.push(...inner.steps);
     }
     return { steps: out };
+  }
+
+  private inner(def: MiddlewareDef, at: Node, seen: readonly string[]): Expanded {
+    if (def.chain) return this.expand(def.chain, def.namespace, [...seen, def.key]);
+    if (def.chainKeys) return this.expandKeys(def.chainKeys, at, [...seen, def.key]);
+    return { steps: def.steps.map((s) => ({ ...s, middleware: def })) };
+  }
+
+  /**
+   * File-provider references: a plain name is `<name>@file`; `name@kubernetescrd` and other providers
+   * are looked up as written (the file provider may name another provider's middleware).
+   */
+  expandKeys(names: readonly string[], at: Node, seen: readonly string[] = []): Expanded {
+    const out: Expanded & { steps: Array<PluginStep & { middleware: MiddlewareDef }> } = { steps: [] };
+    for (const name of names) {
+      const key = name.includes('@') ? name : `${name}@file`;
+      const def = this.byKey.get(key);
+      if (!def) {
+        const near = nearest(key, [...this.byKey.keys()]);
+        return { problem: `middleware "${key}" does not exist${near ? ` (did you mean "${near}"?)` : ''}`, at };
+      }
+      if (def.problem) return { problem: def.problem, at };
+      if (seen.includes(def.key)) return { problem: `middleware chain loops: ${[...seen, def.key].join(' → ')}`, at };
+      const inner = this.inner(def, at, seen);
+      if ('problem' in inner) return inner;
+      out.steps.push(...inner.steps);
+    }
+    return out;
   }
 }

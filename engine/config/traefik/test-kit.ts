@@ -8,7 +8,8 @@ import type { GatewayIR } from '../ir.ts';
 import { loadGateway } from '../load-gateway.ts';
 import { parseYaml } from '../yaml-source.ts';
 
-export const NOW = Date.UTC(2026, 0, 1, 12, 0, 0);
+/** 2026-01-01T12:00:00Z. */
+export const NOW = 1_767_268_800_000;
 
 export function loadTraefik(yaml: string, file = 'test.yaml'): { ir?: GatewayIR; diagnostics: Diagnostic[] } {
   const parsed = parseYaml(yaml, file);
@@ -70,9 +71,28 @@ ${extra.syntax ? `      syntax: ${extra.syntax}\n` : ''}${extra.priority !== und
 ${extra.middlewares ? `      middlewares:\n${extra.middlewares.map((m) => `        - name: ${m}\n`).join('')}` : ''}`;
 }
 
+/** The same as a router of Traefik's file provider. */
+export function oneFileRouter(rule: string, extra: { syntax?: string } = {}): string {
+  return `http:
+  routers:
+    test:
+      rule: ${JSON.stringify(rule)}
+${extra.syntax ? `      ruleSyntax: ${extra.syntax}\n` : ''}      service: whoami
+  services:
+    whoami:
+      loadBalancer:
+        servers: [{ url: "http://10.0.0.1:80" }]
+`;
+}
+
 /** The status each URL gets under one rule; 'error' when the router is not served (Traefik's error). */
-export async function statuses(rule: string, urls: readonly string[], opts: { syntax?: string; headers?: Record<string, string | string[]>; clientIp?: string } = {}): Promise<Record<string, number> | 'error'> {
-  const { ir, diagnostics } = loadTraefik(oneRoute(rule, opts.syntax ? { syntax: opts.syntax } : {}));
+export async function statuses(
+  rule: string,
+  urls: readonly string[],
+  opts: { syntax?: string; headers?: Record<string, string | string[]>; clientIp?: string; provider?: 'crd' | 'file' } = {},
+): Promise<Record<string, number> | 'error'> {
+  const extra = opts.syntax ? { syntax: opts.syntax } : {};
+  const { ir, diagnostics } = loadTraefik(opts.provider === 'file' ? oneFileRouter(rule, extra) : oneRoute(rule, extra));
   if (!ir) throw new Error(diagnostics.map(formatDiagnostic).join('\n'));
   if (diagnostics.some((d) => d.code === 'GL_W_ROUTE_NOT_SERVED')) return 'error';
   const s = session(ir);

@@ -68,8 +68,15 @@ export function applyPlugin(route: PRoute, p: PluginInstanceIR, drop: (m: string
     }
     case 'headers': {
       const c = p.config as HeadersConfig;
-      for (const [n, v] of c.customRequestHeaders) v === '' ? route.requestHeaders.remove.push(n) : route.requestHeaders.set.push([n, v]);
-      for (const [n, v] of [...c.security, ...c.customResponseHeaders]) v === '' ? route.responseHeaders.remove.push(n) : route.responseHeaders.set.push([n, v]);
+      // Traefik's "" means remove; anything else sets the header.
+      for (const [n, v] of c.customRequestHeaders) {
+        if (v === '') route.requestHeaders.remove.push(n);
+        else route.requestHeaders.set.push([n, v]);
+      }
+      for (const [n, v] of [...c.security, ...c.customResponseHeaders]) {
+        if (v === '') route.responseHeaders.remove.push(n);
+        else route.responseHeaders.set.push([n, v]);
+      }
       if (c.cors) drop(`${what}: the CORS settings have no portable form; they are left out`);
       if (c.sts) drop(`${what}: Strict-Transport-Security (stsSeconds) is left out`);
       return;

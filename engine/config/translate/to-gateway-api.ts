@@ -78,11 +78,12 @@ export function toGatewayApi(model: PModel): { text: string; dropped: Dropped[] 
       groups.set(key, [...(groups.get(key) ?? []), m]);
     }
     for (const [key, ms] of groups) {
-      const rule = { matches: ms.flatMap((m) => gwMatches(m, drop)), ...((): Record<string, unknown> => {
-        const f = filters({ ...r, matches: ms }, drop);
-        return f.length ? { filters: f } : {};
-      })(), backendRefs };
-      byHosts.set(key, [...(byHosts.get(key) ?? []), rule]);
+      const f = filters({ ...r, matches: ms }, drop);
+      const matches = ms.flatMap((m) => gwMatches(m, drop));
+      // ReplacePrefixMatch allows exactly one match per rule: a stripped prefix splits the rule.
+      const split = r.stripPrefix !== undefined ? matches.map((m) => [m]) : [matches];
+      const rules = split.map((one) => ({ matches: one, ...(f.length ? { filters: f } : {}), backendRefs }));
+      byHosts.set(key, [...(byHosts.get(key) ?? []), ...rules]);
     }
   }
   let i = 0;
@@ -100,5 +101,5 @@ export function toGatewayApi(model: PModel): { text: string; dropped: Dropped[] 
     if (!k.external) continue;
     docs.push({ apiVersion: 'v1', kind: 'Service', metadata: meta(k.name), spec: { type: 'ExternalName', externalName: s.targets[0]?.host ?? s.host, ports: [{ port: s.port }] } });
   }
-  return { text: docs.map((d) => stringify(d, { lineWidth: 0 })).join('---\n'), dropped };
+  return { text: docs.map((d) => stringify(d, { lineWidth: 0, aliasDuplicateObjects: false })).join('---\n'), dropped };
 }

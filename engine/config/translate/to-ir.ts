@@ -104,5 +104,5 @@ export function toNativeIr(model: PModel): { text: string; dropped: Dropped[] } 
     });
   }
   const doc = { services, routes, ...(pluginList.length ? { plugins: pluginList } : {}) };
-  return { text: stringify(doc, { lineWidth: 0 }), dropped };
+  return { text: stringify(doc, { lineWidth: 0, aliasDuplicateObjects: false }), dropped };
 }

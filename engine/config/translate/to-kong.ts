@@ -150,5 +150,5 @@ export function toKong(model: PModel): { text: string; dropped: Dropped[] } {
     ...(upstreams.length ? { upstreams } : {}),
     ...(pluginList.length ? { plugins: pluginList } : {}),
   };
-  return { text: stringify(doc, { lineWidth: 0 }), dropped };
+  return { text: stringify(doc, { lineWidth: 0, aliasDuplicateObjects: false }), dropped };
 }

@@ -97,5 +97,5 @@ export function toTraefik(model: PModel): { text: string; dropped: Dropped[] } {
     docs.push({ apiVersion: 'v1', kind: 'Service', metadata: meta(k.name), spec: { type: 'ExternalName', externalName: s.targets[0]?.host ?? s.host, ports: [{ port: s.port }] } });
   }
   if (external) docs.push({ _gatelab: { providers: { kubernetesCRD: { allowExternalNameServices: true } } } });
-  return { text: docs.map((d) => stringify(d, { lineWidth: 0 })).join('---\n'), dropped };
+  return { text: docs.map((d) => stringify(d, { lineWidth: 0, aliasDuplicateObjects: false })).join('---\n'), dropped };
 }
