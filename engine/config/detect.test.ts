@@ -2,9 +2,10 @@ import { existsSync, readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { detectDialect } from './detect.ts';
 import { parseYaml } from './yaml-source.ts';
+import { LESSON_SNIPPETS } from '../../test/support/lesson.ts';
 
 // The lesson's snippets live beside the repository in the shared workspace, not inside it.
-const SNIPPETS = '/work/shared/lesson/snippets';
+const SNIPPETS = LESSON_SNIPPETS;
 const HAVE_SNIPPETS = existsSync(SNIPPETS);
 
 function snippet(name: string) {

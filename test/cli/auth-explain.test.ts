@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { SignJWT } from 'jose';
 import { gatelab, ROOT } from '../support/cli.ts';
+import { LESSON_SNIPPETS } from '../support/lesson.ts';
 
 const DIR = 'scenarios/auth/configs';
 const SNIPPET_03 = [`${DIR}/03-kong-jwt-plugin.yaml`, `${DIR}/03-overlay.yaml`];
@@ -37,7 +38,7 @@ const decision = (out: { decisions: Decision[] }, plugin: string): Decision => {
 };
 
 describe('the snippet copies are the lesson\'s files, unchanged', () => {
-  const lesson = '/work/shared/lesson/snippets';
+  const lesson = LESSON_SNIPPETS;
   it.skipIf(!existsSync(lesson))('03 and 05 equal the lesson snippets byte for byte', () => {
     for (const f of ['03-kong-jwt-plugin.yaml', '05-kong-key-auth-plugin.yaml']) {
       expect(readFileSync(join(ROOT, DIR, f), 'utf8')).toBe(readFileSync(join(lesson, f), 'utf8'));

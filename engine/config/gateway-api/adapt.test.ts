@@ -9,8 +9,9 @@ import { detectDialect } from '../detect.ts';
 import { loadGateway } from '../load-gateway.ts';
 import { parseYaml } from '../yaml-source.ts';
 import { gatewayApiIr, loadGatewayApi, send } from './test-kit.ts';
+import { LESSON_SNIPPETS } from '../../../test/support/lesson.ts';
 
-const SNIPPETS = '/work/shared/lesson/snippets';
+const SNIPPETS = LESSON_SNIPPETS;
 const snippet = (n: string): string => readFileSync(`${SNIPPETS}/${n}`, 'utf8');
 const gw = (ns: string, from = 'Same', extra = ''): string => `apiVersion: gateway.networking.k8s.io/v1
 kind: Gateway

@@ -19,6 +19,7 @@ import { formatDiagnostic } from '../../core/errors.ts';
 import { parseYaml } from '../yaml-source.ts';
 import { adaptGatewayApi } from './adapt.ts';
 import { layDocuments } from './overlay.ts';
+import { LESSON_SNIPPETS } from '../../../test/support/lesson.ts';
 
 const DIR = join(import.meta.dirname, 'golden');
 const IR_SEP = '--- expected IR ---';
@@ -87,7 +88,7 @@ describe('Gateway API adapter goldens', () => {
 });
 
 // The lesson's snippets are fixtures used verbatim; a golden named after a snippet must hold it unchanged.
-const SNIPPETS = '/work/shared/lesson/snippets';
+const SNIPPETS = LESSON_SNIPPETS;
 describe.skipIf(!existsSync(SNIPPETS))('golden inputs equal the lesson snippets (skipped where the shared lesson folder is absent)', () => {
   for (const file of files.filter((f) => /^\d\d-/.test(f))) {
     const name = file.replace(/\.txt$/, '');

@@ -10,6 +10,7 @@ import { formatDiagnostic, hasErrors } from '../../core/errors.ts';
 import { parseYaml } from '../yaml-source.ts';
 import { type Golden, parseGolden, rewriteGolden } from '../ingress-nginx/golden-kit.ts';
 import { adaptIstio } from './index.ts';
+import { LESSON_SNIPPETS } from '../../../test/support/lesson.ts';
 
 const DIR = join(import.meta.dirname, 'golden');
 const UPDATE = process.env['UPDATE_GOLDEN'] === '1';
@@ -45,7 +46,7 @@ describe('Istio DestinationRule goldens', () => {
   }
 });
 
-const SNIPPETS = '/work/shared/lesson/snippets';
+const SNIPPETS = LESSON_SNIPPETS;
 describe.skipIf(!existsSync(SNIPPETS))('golden inputs equal the lesson snippets (skipped where the shared lesson folder is absent)', () => {
   for (const file of files.filter((f) => /^\d\d-/.test(f))) {
     const name = file.replace(/\.txt$/, '');

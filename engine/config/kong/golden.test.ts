@@ -20,6 +20,7 @@ import { mergeOverlays } from '../overlay.ts';
 import { parseYaml } from '../yaml-source.ts';
 import { adaptKong } from './adapt.ts';
 import { goldenPluginLookup } from './golden-plugins.ts';
+import { LESSON_SNIPPETS } from '../../../test/support/lesson.ts';
 
 const DIR = join(import.meta.dirname, 'golden');
 const IR_SEP = '--- expected IR ---';
@@ -93,7 +94,7 @@ describe('Kong adapter goldens', () => {
 });
 
 // The lesson's snippets are fixtures used verbatim; a golden named after a snippet must hold it unchanged.
-const SNIPPETS = '/work/shared/lesson/snippets';
+const SNIPPETS = LESSON_SNIPPETS;
 describe.skipIf(!existsSync(SNIPPETS))('golden inputs equal the lesson snippets (skipped where the shared lesson folder is absent)', () => {
   for (const file of files.filter((f) => /^\d\d-/.test(f))) {
     const name = file.replace(/\.txt$/, '');

@@ -23,6 +23,7 @@ import { layDocuments } from '../gateway-api/index.ts';
 import type { GatewayIR } from '../ir.ts';
 import { parseYaml } from '../yaml-source.ts';
 import { adaptTraefik } from './adapt.ts';
+import { LESSON_SNIPPETS } from '../../../test/support/lesson.ts';
 
 const DIR = join(import.meta.dirname, 'golden');
 const IR_SEP = '--- expected IR ---';
@@ -97,7 +98,7 @@ describe('Traefik adapter goldens', () => {
 });
 
 // The lesson's snippets are fixtures used verbatim; a golden named after a snippet must hold it unchanged.
-const SNIPPETS = '/work/shared/lesson/snippets';
+const SNIPPETS = LESSON_SNIPPETS;
 describe.skipIf(!existsSync(SNIPPETS))('golden inputs equal the lesson snippets (skipped where the shared lesson folder is absent)', () => {
   for (const file of files.filter((f) => /^\d\d-/.test(f))) {
     const name = file.replace(/\.txt$/, '');
