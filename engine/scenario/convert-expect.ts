@@ -45,6 +45,7 @@ function subject(ctx: ConvertContext, raw: RawExpectation, path: JsonPath, refs:
     };
   }
   if (raw.status) return { kind: 'status', request: raw.status.request };
+  if (raw.upstream) return { kind: 'upstream', request: raw.upstream.request, field: raw.upstream.field };
   if (raw.body) return { kind: 'body', request: raw.body.request, ...(raw.body.path !== undefined ? { path: raw.body.path } : {}) };
   if (raw.decision) return { kind: 'decision', ...raw.decision };
   if (raw.header) return { kind: 'header', request: raw.header.request, name: raw.header.name, side: raw.header.side ?? 'response' };

@@ -22,6 +22,8 @@ export function describeSubject(s: ExpectationSubject): string {
     }
     case 'status':
       return `status of request ${s.request}`;
+    case 'upstream':
+      return `upstream ${s.field} of request ${s.request}`;
     case 'body':
       return s.path ? `${s.path} in the body of request ${s.request}` : `body of request ${s.request}`;
     case 'decision':

@@ -228,3 +228,27 @@ describe('body subjects and the absent matcher', () => {
     expect(r[0]!.message).toContain('expected nothing (absent), got "99"');
   });
 });
+
+describe('the upstream subject', () => {
+  it('reads path, host, method and service from the last upstream.send, and says when there is none', () => {
+    const sent: TraceEvent[] = [
+      { type: 'upstream.send', t: 1, req: 'a-1', service: 'orders', target: 'o:80', method: 'GET', host: 'o', path: '/first' },
+      { type: 'upstream.send', t: 2, req: 'a-1', service: 'orders', target: 'o:80', method: 'GET', host: 'o:8080', path: '/123?x=1' },
+    ];
+    const s = scenarioWith(
+      [
+        '  - upstream: { request: a-1, field: path }',
+        "    equals: /123?x=1",
+        '  - upstream: { request: a-1, field: host }',
+        '    equals: o:8080',
+        '  - upstream: { request: a-1, field: service }',
+        '    equals: orders',
+        '  - upstream: { request: a-2, field: path }',
+        '    equals: /',
+      ].join('\n'),
+    );
+    const r = evaluateExpectations(s.expect, sent, 'base', s);
+    expect(r.map((x) => x.pass)).toEqual([true, true, true, false]);
+    expect(r[3]!.actual).toBe('request a-2 never reached a backend');
+  });
+});

@@ -113,6 +113,11 @@ function measure(s: ExpectationSubject, ix: TraceIndex): Measured {
       const value = headerValue(ev.headers, s.name);
       return value === undefined ? { missing: `no ${s.name.toLowerCase()} header` } : { value };
     }
+    case 'upstream': {
+      const sent = ix.sendOf.get(s.request);
+      if (!sent) return { missing: `request ${s.request} never reached a backend` };
+      return { value: s.field === 'path' ? sent.path : s.field === 'host' ? sent.host : s.field === 'method' ? sent.method : sent.service };
+    }
     case 'body': {
       const end = ix.endOf.get(s.request);
       if (!end) return { missing: `no request ${s.request} in the trace` };

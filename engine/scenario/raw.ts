@@ -75,6 +75,7 @@ export interface RawExpectation {
   contains?: string;
   absent?: true;
   body?: { request: string; path?: string };
+  upstream?: { request: string; field: 'path' | 'host' | 'method' | 'service' };
 }
 
 export interface RawVariant {

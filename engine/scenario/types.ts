@@ -102,6 +102,8 @@ export type ExpectationSubject =
   | { kind: 'header'; request: string; name: string; side: 'response' | 'upstream' }
   /** The response body one request got; `path` reads a value inside a JSON body. */
   | { kind: 'body'; request: string; path?: string }
+  /** The request as the backend received it: path (with query), Host, method, or the service. */
+  | { kind: 'upstream'; request: string; field: 'path' | 'host' | 'method' | 'service' }
   /** The status one request ended with. */
   | { kind: 'status'; request: string }
   /** A latency percentile (0–100) in ms over requests ending in [fromMs, toMs). */
