@@ -3,27 +3,11 @@
  * not touch Date (the lint rule), and a hand-written civil-calendar conversion is exact for any year.
  */
 import { parseDuration } from '../core/duration.ts';
+import { daysFromCivil, daysInMonth } from '../core/calendar.ts';
+
+export { daysFromCivil };
 
 const ISO = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2}):(\d{2})(?:\.(\d+))?Z$/;
-
-/**
- * Days from 1970-01-01 to a proleptic Gregorian date (Howard Hinnant's days_from_civil), so ISO
- * instants convert without Date.
- */
-export function daysFromCivil(year: number, month: number, day: number): number {
-  const y = month <= 2 ? year - 1 : year;
-  const era = Math.floor(y / 400);
-  const yoe = y - era * 400;
-  const mp = (month + 9) % 12;
-  const doy = Math.floor((153 * mp + 2) / 5) + day - 1;
-  const doe = yoe * 365 + Math.floor(yoe / 4) - Math.floor(yoe / 100) + doy;
-  return era * 146097 + doe - 719468;
-}
-
-function daysInMonth(year: number, month: number): number {
-  if (month === 2) return (year % 4 === 0 && year % 100 !== 0) || year % 400 === 0 ? 29 : 28;
-  return [4, 6, 9, 11].includes(month) ? 30 : 31;
-}
 
 /** Epoch milliseconds of `YYYY-MM-DDTHH:MM:SS(.sss)?Z`, or undefined when it is not a real UTC time. */
 export function parseIsoInstant(text: string): number | undefined {

@@ -13,7 +13,7 @@ import type { DecisionData, Effect, EffectResult, IncomingRequest } from '../../
 import type { HeaderRecord, TraceEvent } from '../../trace/events.ts';
 import { TraceCollector } from '../../trace/sink.ts';
 import { ModeledStore } from './store.ts';
-import { parseRequestUrl } from './request-builder.ts';
+import { buildRequest } from './request-builder.ts';
 
 export interface ExplainInput {
   method: string;
@@ -151,24 +151,8 @@ async function drain(queue: EventQueue, pending: Array<Promise<unknown>>): Promi
 }
 
 export function buildExplainRequest(id: string, input: Pick<ExplainInput, 'method' | 'url' | 'headers' | 'body' | 'clientIp'>): IncomingRequest {
-  const url = parseRequestUrl(input.url);
-  const headers = new HeaderMap([['Host', url.host]]);
-  for (const [n, v] of input.headers) {
-    if (n.toLowerCase() === 'host') headers.set('Host', v);
-    else headers.append(n, v);
-  }
-  return {
-    id,
-    method: input.method.toUpperCase(),
-    scheme: url.scheme,
-    host: headers.get('host') ?? url.host,
-    port: url.port,
-    path: url.path,
-    query: url.query,
-    headers,
-    ...(input.body !== undefined ? { body: input.body } : {}),
-    peerIp: input.clientIp,
-  };
+  const template = { method: input.method, url: input.url, headers: input.headers, ...(input.body !== undefined ? { body: input.body } : {}) };
+  return buildRequest(id, template, input.clientIp);
 }
 
 function parseBody(body: string | undefined): unknown {

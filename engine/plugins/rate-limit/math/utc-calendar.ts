@@ -9,38 +9,9 @@ export const MS_PER_MINUTE = 60_000;
 export const MS_PER_HOUR = 3_600_000;
 export const MS_PER_DAY = 86_400_000;
 
-export interface CivilDate {
-  year: number;
-  /** 1–12 */
-  month: number;
-  /** 1–31 */
-  day: number;
-}
-
-/** Days since 1970-01-01 for a civil date (month 1–12). Negative before the epoch. */
-export function daysFromCivil(year: number, month: number, day: number): number {
-  const y = month <= 2 ? year - 1 : year;
-  const era = Math.floor(y / 400);
-  const yoe = y - era * 400; // [0, 399]
-  const mp = (month + 9) % 12; // March = 0 … February = 11
-  const doy = Math.floor((153 * mp + 2) / 5) + day - 1; // [0, 365]
-  const doe = yoe * 365 + Math.floor(yoe / 4) - Math.floor(yoe / 100) + doy; // [0, 146096]
-  return era * 146_097 + doe - 719_468;
-}
-
-/** The civil date of a day number (days since 1970-01-01). */
-export function civilFromDays(days: number): CivilDate {
-  const z = days + 719_468;
-  const era = Math.floor(z / 146_097);
-  const doe = z - era * 146_097;
-  const yoe = Math.floor((doe - Math.floor(doe / 1460) + Math.floor(doe / 36_524) - Math.floor(doe / 146_096)) / 365);
-  const doy = doe - (365 * yoe + Math.floor(yoe / 4) - Math.floor(yoe / 100));
-  const mp = Math.floor((5 * doy + 2) / 153);
-  const day = doy - Math.floor((153 * mp + 2) / 5) + 1;
-  const month = mp < 10 ? mp + 3 : mp - 9;
-  const year = yoe + era * 400 + (month <= 2 ? 1 : 0);
-  return { year, month, day };
-}
+// The civil-date conversions live in engine/core/calendar.ts; re-exported for the limiter's callers.
+export { civilFromDays, daysFromCivil, type CivilDate } from '../../../core/calendar.ts';
+import { civilFromDays, daysFromCivil, type CivilDate } from '../../../core/calendar.ts';
 
 /** Epoch ms of 00:00:00 UTC on the given civil date. */
 export function epochMsOfCivil(year: number, month: number, day: number): number {
