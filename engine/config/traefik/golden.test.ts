@@ -15,47 +15,16 @@
  * The configs of plugins this dialect does not own (rate-limit, forward-auth) are shown as a
  * placeholder, so a change inside those plugins does not churn these files; their diagnostics stay.
  */
-import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
 import { formatDiagnostic } from '../../core/errors.ts';
 import { layDocuments } from '../gateway-api/index.ts';
 import type { GatewayIR } from '../ir.ts';
 import { parseYaml } from '../yaml-source.ts';
 import { adaptTraefik } from './adapt.ts';
-import { LESSON_SNIPPETS } from '../../../test/support/lesson.ts';
+import { goldenSuite, type Golden } from '../../../test/support/golden.ts';
 
 const DIR = join(import.meta.dirname, 'golden');
-const IR_SEP = '--- expected IR ---';
-const DIAG_SEP = '--- diagnostics ---';
-const OVERLAY_SEP = /^--- overlay (\S+) ---$/;
-const UPDATE = process.env['UPDATE_GOLDEN'] === '1';
 const OWN_PLUGINS = new Set(['path-rewrite', 'headers', 'redirect']);
-
-interface Golden {
-  inputs: Array<{ file: string; text: string }>;
-  ir: string;
-  diagnostics: string;
-}
-
-export function parseGolden(name: string, text: string): Golden {
-  const lines = text.split('\n');
-  const irAt = lines.indexOf(IR_SEP);
-  const diagAt = lines.indexOf(DIAG_SEP);
-  if (irAt < 0 || diagAt < irAt) throw new Error(`${name}: needs "${IR_SEP}" then "${DIAG_SEP}"`);
-  const inputs: Golden['inputs'] = [{ file: `${name.split('@')[0]}.yaml`, text: '' }];
-  const buf: string[] = [];
-  for (const line of lines.slice(0, irAt)) {
-    const m = OVERLAY_SEP.exec(line);
-    if (m) {
-      (inputs[inputs.length - 1] as { text: string }).text = `${buf.splice(0).join('\n')}\n`;
-      inputs.push({ file: m[1] ?? 'overlay.yaml', text: '' });
-    } else buf.push(line);
-  }
-  (inputs[inputs.length - 1] as { text: string }).text = `${buf.join('\n')}\n`;
-  return { inputs, ir: lines.slice(irAt + 1, diagAt).join('\n').trim(), diagnostics: lines.slice(diagAt + 1).join('\n').trim() };
-}
-
 function masked(ir: GatewayIR | undefined): unknown {
   if (!ir) return null;
   return { ...ir, plugins: ir.plugins.map((p) => (OWN_PLUGINS.has(p.plugin) ? p : { ...p, config: `<parsed by the ${p.plugin} plugin>` })) };
@@ -72,40 +41,4 @@ function run(g: Golden): { ir: string; diagnostics: string } {
   };
 }
 
-const files = existsSync(DIR) ? readdirSync(DIR).filter((f) => f.endsWith('.txt')).sort() : [];
-
-describe('Traefik adapter goldens', () => {
-  it('has golden files', () => {
-    expect(files.length).toBeGreaterThan(0);
-  });
-
-  for (const file of files) {
-    const name = file.replace(/\.txt$/, '');
-    it(`golden ${name}`, () => {
-      const path = join(DIR, file);
-      const text = readFileSync(path, 'utf8');
-      const golden = parseGolden(name, text);
-      const actual = run(golden);
-      if (UPDATE) {
-        const head = text.slice(0, text.indexOf(`${IR_SEP}\n`));
-        writeFileSync(path, `${head}${IR_SEP}\n${actual.ir}\n${DIAG_SEP}\n${actual.diagnostics ? `${actual.diagnostics}\n` : ''}`);
-        return;
-      }
-      expect(actual.ir).toBe(golden.ir);
-      expect(actual.diagnostics).toBe(golden.diagnostics);
-    });
-  }
-});
-
-// The lesson's snippets are fixtures used verbatim; a golden named after a snippet must hold it unchanged.
-const SNIPPETS = LESSON_SNIPPETS;
-describe.skipIf(!existsSync(SNIPPETS))('golden inputs equal the lesson snippets (skipped where the shared lesson folder is absent)', () => {
-  for (const file of files.filter((f) => /^\d\d-/.test(f))) {
-    const name = file.replace(/\.txt$/, '');
-    it(`${name} holds its snippet verbatim`, () => {
-      const golden = parseGolden(name, readFileSync(join(DIR, file), 'utf8'));
-      const first = golden.inputs[0];
-      expect(first?.text).toBe(readFileSync(join(SNIPPETS, first?.file ?? ''), 'utf8'));
-    });
-  }
-});
+goldenSuite('Traefik adapter goldens', DIR, run);
