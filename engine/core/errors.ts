@@ -72,3 +72,16 @@ export function formatDiagnostic(d: Diagnostic): string {
 export function hasErrors(diagnostics: readonly Diagnostic[]): boolean {
   return diagnostics.some((d) => d.severity === 'error');
 }
+
+/** Diagnostics in reading order (file, line, column); discovery order breaks ties. */
+export function sortByPlace(list: readonly Diagnostic[]): Diagnostic[] {
+  return list
+    .map((d, i) => ({ d, i }))
+    .sort((a, b) => {
+      const la = a.d.loc;
+      const lb = b.d.loc;
+      if (!la || !lb) return la ? 1 : lb ? -1 : a.i - b.i;
+      return (la.file < lb.file ? -1 : la.file > lb.file ? 1 : 0) || la.line - lb.line || la.col - lb.col || a.i - b.i;
+    })
+    .map(({ d }) => d);
+}

@@ -17,6 +17,7 @@ import { checkFields, SHAPES } from './fields.ts';
 import { readGateways } from './gateways.ts';
 import { Namespaces } from './namespaces.ts';
 import { readRoute } from './routes.ts';
+import { sortByPlace } from '../../core/errors.ts';
 
 export interface GatewayApiAdaptResult {
   /** Present only when there are no errors. */
@@ -43,15 +44,3 @@ export function adaptGatewayApi(docs: ReadonlyArray<{ value: unknown; map: Sourc
   return diagnostics.some((d) => d.severity === 'error') ? { diagnostics } : { ir, diagnostics };
 }
 
-/** Diagnostics in reading order (file, line, column); discovery order breaks ties. */
-function sortByPlace(list: readonly Diagnostic[]): Diagnostic[] {
-  return list
-    .map((d, i) => ({ d, i }))
-    .sort((a, b) => {
-      const la = a.d.loc;
-      const lb = b.d.loc;
-      if (!la || !lb) return la ? 1 : lb ? -1 : a.i - b.i;
-      return (la.file < lb.file ? -1 : la.file > lb.file ? 1 : 0) || la.line - lb.line || la.col - lb.col || a.i - b.i;
-    })
-    .map(({ d }) => d);
-}

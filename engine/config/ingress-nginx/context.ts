@@ -4,6 +4,7 @@
  */
 import type { Diagnostic, ErrorCode, SourceLoc } from '../../core/errors.ts';
 import type { JsonPath, SourceMap } from '../yaml-source.ts';
+import { sortByPlace } from '../../core/errors.ts';
 
 export interface K8sDoc {
   value: unknown;
@@ -62,15 +63,5 @@ export function keyOf(node: Pick<ResourceNode, 'namespace' | 'name'>): string {
   return `${node.namespace}/${node.name}`;
 }
 
-/** Diagnostics in reading order (file, line, column); discovery order breaks ties. */
-export function sortByPlace(list: readonly Diagnostic[]): Diagnostic[] {
-  return list
-    .map((d, i) => ({ d, i }))
-    .sort((a, b) => {
-      const la = a.d.loc;
-      const lb = b.d.loc;
-      if (!la || !lb) return la ? 1 : lb ? -1 : a.i - b.i;
-      return (la.file < lb.file ? -1 : la.file > lb.file ? 1 : 0) || la.line - lb.line || la.col - lb.col || a.i - b.i;
-    })
-    .map(({ d }) => d);
-}
+
+export { sortByPlace };

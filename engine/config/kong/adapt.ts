@@ -16,6 +16,7 @@ import { buildRoutes } from './routes.ts';
 import { buildServices } from './services.ts';
 import { buildUpstreams } from './upstreams.ts';
 import { checkFormatVersion } from './version.ts';
+import { sortByPlace } from '../../core/errors.ts';
 
 export interface KongAdaptOptions {
   /** Where plugin definitions come from; the registry in engine/plugins by default. */
@@ -89,15 +90,3 @@ function settleRealIp(
   return Object.assign({ ...KONG_REAL_IP_DEFAULTS, trustedCidrs: [] }, ...parts) as RealIpIR;
 }
 
-/** Diagnostics in reading order (file, line, column); discovery order breaks ties. */
-function sortByPlace(list: readonly Diagnostic[]): Diagnostic[] {
-  return list
-    .map((d, i) => ({ d, i }))
-    .sort((a, b) => {
-      const la = a.d.loc;
-      const lb = b.d.loc;
-      if (!la || !lb) return la ? 1 : lb ? -1 : a.i - b.i;
-      return (la.file < lb.file ? -1 : la.file > lb.file ? 1 : 0) || la.line - lb.line || la.col - lb.col || a.i - b.i;
-    })
-    .map(({ d }) => d);
-}

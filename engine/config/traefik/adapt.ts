@@ -17,6 +17,7 @@ import { MiddlewareRegistry } from './middlewares.ts';
 import { ServiceRegistry } from './services.ts';
 import { readStatic } from './static.ts';
 import type { TraefikTable } from './table.ts';
+import { sortByPlace } from '../../core/errors.ts';
 
 export interface TraefikAdaptResult {
   /** Present only when there are no errors. */
@@ -71,15 +72,3 @@ export function adaptTraefik(docs: ReadonlyArray<{ value: unknown; map: SourceMa
   return diagnostics.some((d) => d.severity === 'error') ? { diagnostics } : { ir, diagnostics };
 }
 
-/** Reading order (file, line, column); discovery order breaks ties. */
-function sortByPlace(list: readonly Diagnostic[]): Diagnostic[] {
-  return list
-    .map((d, i) => ({ d, i }))
-    .sort((a, b) => {
-      const la = a.d.loc;
-      const lb = b.d.loc;
-      if (!la || !lb) return la ? 1 : lb ? -1 : a.i - b.i;
-      return (la.file < lb.file ? -1 : la.file > lb.file ? 1 : 0) || la.line - lb.line || la.col - lb.col || a.i - b.i;
-    })
-    .map(({ d }) => d);
-}
