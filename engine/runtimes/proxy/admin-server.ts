@@ -7,11 +7,23 @@ import type { AddressInfo } from 'node:net';
 import type { ProxyServer } from './proxy-server.ts';
 import { MetricsRegistry } from '../../observe/metrics.ts';
 
+const CORS_PATHS = new Set(['/trace', '/config']);
+const CORS = { 'access-control-allow-origin': '*' };
+
 export async function startAdmin(proxy: ProxyServer, host: string, port: number): Promise<{ server: Server; address: AddressInfo }> {
   const metrics = new MetricsRegistry();
   proxy.sink.subscribe((e) => metrics.add(e));
   const server = createServer((req, res) => {
-    const path = (req.url ?? '/').split('?')[0];
+    const path = (req.url ?? '/').split('?')[0] ?? '/';
+    // The lab is a static page on its own origin; it may read the read-only GET endpoints it attaches
+    // to. Nothing here changes state, so a wildcard origin exposes nothing a curl could not read.
+    if (CORS_PATHS.has(path)) {
+      if (req.method === 'OPTIONS') {
+        res.writeHead(204, { ...CORS, 'access-control-allow-methods': 'GET', 'access-control-max-age': '600' }).end();
+        return;
+      }
+      if (req.method === 'GET') res.setHeader('access-control-allow-origin', '*');
+    }
     switch (path) {
       case '/healthz':
         res.writeHead(200, { 'content-type': 'text/plain' }).end('ok\n');
@@ -30,6 +42,9 @@ export async function startAdmin(proxy: ProxyServer, host: string, port: number)
         return;
       case '/trace': {
         res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache', connection: 'keep-alive' });
+        // Send the headers now: a browser's EventSource reports "open" only then, and a proxy that
+        // has served nothing yet would otherwise leave the lab saying "connecting" until a request.
+        res.flushHeaders();
         for (const e of proxy.sink.recent()) res.write(`data: ${JSON.stringify(e)}\n\n`);
         const unsubscribe = proxy.sink.subscribe((e) => res.write(`data: ${JSON.stringify(e)}\n\n`));
         req.on('close', unsubscribe);

@@ -4,11 +4,15 @@
  * mutated, so Svelte tracks the reference, not every event.
  */
 import type { Diagnostic, RunPhase, ScenarioInfo } from '../worker/protocol.ts';
+import type { TraceEvent } from '../../../engine/trace/events.ts';
 import type { DoneMessage, EngineClient, RunHandle } from './engine-client.ts';
 import { ReplayCursor } from './cursor.svelte.ts';
 import { mergeSteps } from './derive/cursor-math.ts';
 import { buildTraceIndex, type TraceIndex } from './derive/trace-index.ts';
 import type { UrlState } from './url-state.ts';
+import { LiveSession, type LiveDeps, type LiveStatus } from './live-session.ts';
+import { shouldFollow } from './live-trace.ts';
+import { liveScenario, LIVE_VARIANT } from './live-scenario.ts';
 
 export type DetailTab = 'inspector' | 'requests' | 'log' | 'metrics' | 'trace' | 'pipeline';
 export const DETAIL_TABS: ReadonlyArray<{ id: DetailTab; label: string }> = [
@@ -62,6 +66,9 @@ export class Lab {
   zoomToActivity = $state(true);
   /** The variant the detail tabs show when no request is selected. */
   focusVariant = $state<string | null>(null);
+  /** Set while attached to a running `gatelab serve`: the one panel shows its live trace. */
+  live = $state.raw<{ admin: string; status: LiveStatus; message: string | null; events: number; dropped: number } | null>(null);
+  private liveSession: LiveSession | null = null;
   /** Set while a shared URL waits for its runs, so its time and request apply once they land. */
   private pending: UrlState | null = null;
   private handles: RunHandle[] = [];
@@ -103,6 +110,7 @@ export class Lab {
   open(key: string, opts: { variants?: string[]; seed?: number; t?: number; req?: Selection; tab?: string } = {}): boolean {
     const info = this.find(key);
     if (!info) return false;
+    this.detachLive();
     this.scenario = info;
     const known = info.variants.map((v) => v.name);
     const wanted = (opts.variants ?? []).filter((v) => known.includes(v));
@@ -119,6 +127,7 @@ export class Lab {
   }
 
   close(): void {
+    this.detachLive();
     this.cancelRuns();
     this.cursor.pause();
     this.scenario = null;
@@ -184,7 +193,8 @@ export class Lab {
 
   shareState(): UrlState {
     const s = this.scenario;
-    if (!s) return {};
+    // A live view cannot be replayed from a URL: the traffic is gone once the proxy forgets it.
+    if (!s || this.live) return {};
     return {
       scenario: s.id,
       variants: this.variants,
@@ -216,9 +226,64 @@ export class Lab {
     this.handles = [];
   }
 
+  /**
+   * Attaches to a running `gatelab serve`: one panel whose trace grows as the admin listener streams
+   * events. Every view derives from the panel's index as for a simulation; the cursor follows the
+   * newest event unless the student scrubbed back.
+   */
+  attachLive(admin: string, deps?: LiveDeps): boolean {
+    this.close();
+    this.live = { admin, status: 'connecting', message: null, events: 0, dropped: 0 };
+    this.scenario = liveScenario(admin, Date.now());
+    this.variants = [LIVE_VARIANT];
+    this.seed = null;
+    this.pending = null;
+    this.cursor.narration = [];
+    this.cursor.endT = 0;
+    this.cursor.seek(0);
+    this.panels = [{ variant: LIVE_VARIANT, title: 'Live proxy', status: 'ready', progress: null, index: buildTraceIndex([]), done: null, diagnostics: [], wallMs: 0 }];
+    const session = new LiveSession(
+      admin,
+      {
+        batch: (events) => {
+          if (this.liveSession !== session) return;
+          this.applyLiveBatch(events, session.trace.dropped);
+        },
+        status: (status, message) => {
+          if (this.liveSession !== session || !this.live) return;
+          this.live = { ...this.live, status, message };
+        },
+      },
+      deps,
+    );
+    this.liveSession = session;
+    return session.start();
+  }
+
+  detachLive(): void {
+    const s = this.liveSession;
+    this.liveSession = null;
+    s?.stop();
+    this.live = null;
+  }
+
+  private applyLiveBatch(events: readonly TraceEvent[], dropped: number): void {
+    const follow = shouldFollow(this.cursor.time, this.cursor.endT);
+    const first = this.live?.events === 0;
+    const index = buildTraceIndex(events);
+    this.patch(LIVE_VARIANT, { index });
+    this.cursor.endT = index.endT;
+    this.cursor.steps = index.stepTimes;
+    // The proxy's trace counts from its own start, which the stream does not carry; the newest
+    // event happened about now, which places the clock to within a flush interval.
+    if (first && this.scenario) this.scenario = { ...this.scenario, start: Date.now() - index.endT };
+    if (follow && !this.cursor.playing) this.cursor.seek(index.endT);
+    if (this.live) this.live = { ...this.live, status: 'live', message: null, events: events.length, dropped };
+  }
+
   private runAll(): void {
     const info = this.scenario;
-    if (!info) return;
+    if (!info || this.live) return;
     this.cancelRuns();
     const title = (name: string): string => info.variants.find((v) => v.name === name)?.title ?? name;
     this.panels = this.variants.map((variant) => ({ variant, title: title(variant), status: 'running', progress: null, index: null, done: null, diagnostics: [], wallMs: 0 }));
