@@ -13,15 +13,17 @@ import { verifyVariant } from '../../engine/runtimes/proxy/verify/verify.ts';
 import { ROOT } from '../support/cli.ts';
 
 const read = (p: string) => readFileSync(resolve(p), 'utf8');
-const targets = findScenarioFiles([join(ROOT, 'scenarios')]).flatMap((file) => {
+// The shipped scenarios, plus fixtures that exist to be verified (a Redis-backed shared counter).
+const targets = findScenarioFiles([join(ROOT, 'scenarios'), join(ROOT, 'test/parity/fixtures')]).flatMap((file) => {
   const scenario = loadScenario(file, read).scenario;
   if (!scenario) return [];
   return scenario.variants.filter((v) => v.verify).map((v) => ({ label: `${file.slice(ROOT.length + 1)} [${v.name}]`, scenario, variant: v.name }));
 });
 
 describe('verify: the simulation agrees with real sockets', () => {
-  it('at least one scenario is marked verifiable', () => {
+  it('at least one scenario is marked verifiable, and one of them needs a real redis-server', () => {
     expect(targets.length).toBeGreaterThan(0);
+    expect(targets.some((t) => t.scenario.id === 'redis-shared-counter' && t.variant === 'base')).toBe(true);
   });
 
   it.each(targets.map((t) => [t.label, t] as const))('%s', async (_label, t) => {
