@@ -118,6 +118,9 @@ const KONG_SET_ORDER = [
   'X-Real-IP',
 ] as const;
 
+/** KONG_SET_ORDER lowercased, built once (the per-request skip test). */
+const KONG_SET_LOWER: ReadonlySet<string> = new Set(KONG_SET_ORDER.map((n) => n.toLowerCase()));
+
 /**
  * The upstream request headers Kong builds from the client's: Kong's own headers first (template
  * order, empty ones omitted), then the client's remaining headers in arrival order, hop-by-hop ones
@@ -149,9 +152,10 @@ export function kongUpstreamForwarding(input: KongForwardingInput): HeaderMap {
     const value = values[name];
     if (value !== undefined && value !== '') out.append(name, value);
   }
-  const skip = new Set<string>([...KONG_SET_ORDER.map((n) => n.toLowerCase()), ...hop.removed]);
+  const removed = hop.removed;
   for (const [name, value] of incoming.list()) {
-    if (!skip.has(name.toLowerCase())) out.append(name, value);
+    const lower = name.toLowerCase();
+    if (!KONG_SET_LOWER.has(lower) && (removed.length === 0 || !removed.includes(lower))) out.append(name, value);
   }
   return out;
 }

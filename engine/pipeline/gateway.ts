@@ -9,7 +9,7 @@ import { HeaderMap } from './headers.ts';
 import { runChain, type ChainHost, type ChainStage, type ReplyVerdict } from './chain.ts';
 import { applicablePlugins, globalPlugins, hasConsumerScopedPlugins, runAccessPhase } from './plugin-resolution.ts';
 import type { PipelineHost, UpstreamAnswer } from './host.ts';
-import type { GatewayResponse, IncomingRequest, PluginHooks, RequestContext, Verdict } from './types.ts';
+import type { Effect, EffectResult, GatewayResponse, IncomingRequest, PluginHooks, RequestContext, Verdict } from './types.ts';
 import { createDialect, type DialectBehaviour } from './dialect.ts';
 
 /** What runs for one (route, service): computed once per config, not per request. */
@@ -25,6 +25,10 @@ interface LoadedPlugin {
   hooks: PluginHooks;
   priority: number;
 }
+
+/** The trace names of the gateway's own steps; `decided` reads only plugin and phase, so one object each serves every request. */
+const ROUTER_STAGE: ChainStage = { plugin: 'router', phase: 'access', run: () => ({ kind: 'next', reason: '' }) };
+const BALANCER_STAGE: ChainStage = { plugin: 'balancer', phase: 'access', run: () => ({ kind: 'next', reason: '' }) };
 
 export interface HandledRequest {
   ctx: RequestContext;
@@ -43,6 +47,10 @@ export class Gateway {
   private readonly rrCursor = new Map<string, number>();
   /** Which loaded plugin instance a stage runs (for the needsBody question). */
   private readonly stageInstance = new WeakMap<ChainStage, LoadedPlugin>();
+  /** runAccessPhase's options: the same for every request of this replica. */
+  private accessOptions?: Parameters<typeof runAccessPhase>[3];
+  /** forRoute's answer per route object → service object → consumer id, so a request builds no key string. */
+  private readonly stageByRoute = new Map<object, Map<object | undefined, Map<string | undefined, RouteStages>>>();
 
   constructor(
     readonly ir: GatewayIR,
@@ -105,12 +113,12 @@ export class Gateway {
       if (reply) return finish(this.gatewayResponse(ctx, reply), []);
       const routed = this.route(ctx, chainHost);
       if (routed) return finish(routed, []);
-      const access = {
+      this.accessOptions ??= {
         restage: (c: RequestContext) => this.forRoute(c).access,
         priorityOf: (id: string) => this.priorityOf(id),
         reResolve: this.consumerScoped,
       };
-      runAccessPhase(this.forRoute(ctx).access, ctx, chainHost, access, (accessReply) => {
+      runAccessPhase(this.forRoute(ctx).access, ctx, chainHost, this.accessOptions, (accessReply) => {
         // Response plugins are the ones chosen for the consumer the access phase settled on (Kong
         // collects them while access runs).
         const applicable = this.forRoute(ctx);
@@ -124,7 +132,7 @@ export class Gateway {
   }
 
   private route(ctx: RequestContext, host: ChainHost): GatewayResponse | undefined {
-    const stage: ChainStage = { plugin: 'router', phase: 'access', run: () => ({ kind: 'next', reason: '' }) };
+    const stage = ROUTER_STAGE;
     const outcome = this.dialect.route(ctx, host);
     if ('route' in outcome) {
       ctx.match = outcome;
@@ -148,6 +156,20 @@ export class Gateway {
   }
 
   private forRoute(ctx: RequestContext): RouteStages {
+    const route = ctx.match?.route;
+    if (!route) return this.computeForRoute(ctx);
+    const service = ctx.match?.service;
+    const consumer = ctx.consumer?.id;
+    let byService = this.stageByRoute.get(route);
+    if (!byService) this.stageByRoute.set(route, (byService = new Map()));
+    let byConsumer = byService.get(service);
+    if (!byConsumer) byService.set(service, (byConsumer = new Map()));
+    let stages = byConsumer.get(consumer);
+    if (!stages) byConsumer.set(consumer, (stages = this.computeForRoute(ctx)));
+    return stages;
+  }
+
+  private computeForRoute(ctx: RequestContext): RouteStages {
     const route = ctx.match?.route;
     const service = ctx.match?.service;
     const key = route ? `${route.id}|${service?.id ?? '-'}|${ctx.consumer?.id ?? '-'}` : '(global)';
@@ -208,7 +230,7 @@ export class Gateway {
     done: (response: GatewayResponse, upstreamMs: number | null) => void,
   ): void {
     const service = ctx.match?.service;
-    const balancer: ChainStage = { plugin: 'balancer', phase: 'access', run: () => ({ kind: 'next', reason: '' }) };
+    const balancer = BALANCER_STAGE;
     if (!service) {
       const verdict = this.dialect.noService(ctx);
       chainHost.decided(balancer, verdict);
@@ -296,26 +318,46 @@ export class Gateway {
   }
 
   private chainHost(host: PipelineHost, requestId: string): ChainHost {
-    const sink = host.sink;
-    return {
-      replica: host.replica,
-      now: () => host.now(),
-      draw: (purpose, id, index) => host.draw(purpose, id, index),
-      decided: (stage: ChainStage, verdict: Verdict) => {
-        if (!sink.wants('plugin.decision')) return;
-        sink.emit({
-          type: 'plugin.decision',
-          t: host.traceTime(),
-          req: requestId,
-          plugin: stage.plugin,
-          phase: stage.phase,
-          verdict: verdict.kind,
-          reason: verdict.reason,
-          ...(verdict.kind === 'reply' ? { status: verdict.status } : {}),
-          ...(verdict.data ? { data: verdict.data } : {}),
-        });
-      },
-      perform: (effect, stage, done) => host.perform(effect, requestId, stage.plugin, done),
-    };
+    return new RequestChainHost(host, requestId);
+  }
+}
+
+/** The chain host of one request: methods on a prototype, so a request allocates one small object. */
+class RequestChainHost implements ChainHost {
+  readonly replica: string;
+
+  constructor(
+    private readonly host: PipelineHost,
+    private readonly requestId: string,
+  ) {
+    this.replica = host.replica;
+  }
+
+  now(): number {
+    return this.host.now();
+  }
+
+  draw(purpose: string, id: string, index?: number): number {
+    return this.host.draw(purpose, id, index);
+  }
+
+  decided(stage: ChainStage, verdict: Verdict): void {
+    const sink = this.host.sink;
+    if (!sink.wants('plugin.decision')) return;
+    sink.emit({
+      type: 'plugin.decision',
+      t: this.host.traceTime(),
+      req: this.requestId,
+      plugin: stage.plugin,
+      phase: stage.phase,
+      verdict: verdict.kind,
+      reason: verdict.reason,
+      ...(verdict.kind === 'reply' ? { status: verdict.status } : {}),
+      ...(verdict.data ? { data: verdict.data } : {}),
+    });
+  }
+
+  perform(effect: Effect, stage: ChainStage, done: (result: EffectResult) => void): void {
+    this.host.perform(effect, this.requestId, stage.plugin, done);
   }
 }

@@ -38,3 +38,16 @@ describe('trace hash', () => {
     expect(full.wants('effect.start')).toBe(true);
   });
 });
+
+describe('native and pure-JS SHA-256 agree (docs/adr/0001)', () => {
+  it('gives @noble/hashes\' digest for non-ASCII text and lone surrogates', async () => {
+    const { sha256 } = await import('@noble/hashes/sha2.js');
+    const { bytesToHex } = await import('@noble/hashes/utils.js');
+    const events: TraceEvent[] = [
+      { type: 'narration', t: 0, text: 'café — 12:00:59 ✓ 🚦' },
+      { type: 'narration', t: 1, text: 'lone \ud800 surrogate' },
+    ];
+    const js = bytesToHex(sha256(new TextEncoder().encode(toJsonl(events))));
+    expect(traceHash(events)).toBe(js);
+  });
+});

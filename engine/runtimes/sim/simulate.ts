@@ -107,7 +107,14 @@ export async function simulate(scenario: Scenario, opts: SimOptions): Promise<Si
     });
   };
 
-  const hostFor = (replica: Replica): PipelineHost => ({
+  // One host per replica object, built on first use: a request used to allocate one (and its six closures).
+  const hosts = new WeakMap<Replica, PipelineHost>();
+  const hostFor = (replica: Replica): PipelineHost => {
+    let host = hosts.get(replica);
+    if (!host) hosts.set(replica, (host = makeHost(replica)));
+    return host;
+  };
+  const makeHost = (replica: Replica): PipelineHost => ({
     replica: replica.name,
     sink,
     now,
