@@ -8,27 +8,12 @@ import type { DecisionData, PluginHooks, PluginHost, RequestContext, Verdict } f
 import { next } from '../../../pipeline/types.ts';
 import type { NginxLimitReqFlavourConfig } from '../algorithm-config.ts';
 import { resolveKey } from '../key.ts';
+import { nginxPage } from '../../../net/nginx-pages.ts';
 import { limitReqOne, type LimitReqDecision, type LimitReqNode } from '../math/nginx-limit-req.ts';
 import { addResponseHeaders, admit, hold, KeyedStates, reject, round3 } from './shared.ts';
 
-/** Reason phrases of nginx's built-in error pages (ngx_http_special_response.c). */
-const NGINX_PHRASES: Record<number, string> = {
-  400: 'Bad Request',
-  403: 'Forbidden',
-  404: 'Not Found',
-  429: 'Too Many Requests',
-  500: 'Internal Server Error',
-  502: 'Bad Gateway',
-  503: 'Service Temporarily Unavailable',
-  504: 'Gateway Time-out',
-};
-
-/** nginx's own error page for a status (CRLF line ends, as nginx sends it). */
-export function nginxErrorPage(status: number): string {
-  const phrase = NGINX_PHRASES[status];
-  const title = phrase ? `${status} ${phrase}` : String(status);
-  return `<html>\r\n<head><title>${title}</title></head>\r\n<body>\r\n<center><h1>${title}</h1></center>\r\n<hr><center>nginx</center>\r\n</body>\r\n</html>\r\n`;
-}
+/** nginx's own error page for a status: the limit_req rejection body. */
+export const nginxErrorPage = nginxPage;
 
 /** Milli-requests as requests, for sentences and charts: 4000 → 4. */
 const req = (milli: number): number => round3(milli / 1000);
