@@ -195,12 +195,17 @@ export class Lab {
     const s = this.scenario;
     // A live view cannot be replayed from a URL: the traffic is gone once the proxy forgets it.
     if (!s || this.live) return {};
+    // While a shared URL waits for its runs, it is still what a person would share: report its time
+    // and request, not the cursor's start, or the URL would be overwritten before it is applied.
+    const pending = this.pending;
+    const t = pending?.t ?? this.cursor.time;
+    const req = pending ? pending.req : this.selected;
     return {
       scenario: s.id,
       variants: this.variants,
       ...(this.seed !== null ? { seed: this.seed } : {}),
-      t: Math.round(this.cursor.time),
-      ...(this.selected ? { req: this.selected } : {}),
+      t: Math.round(t),
+      ...(req ? { req } : {}),
       ...(this.tab !== 'inspector' ? { tab: this.tab } : {}),
     };
   }

@@ -68,6 +68,8 @@ describe('Lab', () => {
     const l = await lab();
     l.applyUrl({ scenario: 'demo', variants: ['strict'], seed: 9, t: 150, req: { variant: 'strict', id: 'a-1' }, tab: 'log' });
     expect(l.variants).toEqual(['strict']);
+    // Before the runs land the URL must still say what was shared, or it would be overwritten with t=0.
+    expect(l.shareState()).toMatchObject({ t: 150, req: { variant: 'strict', id: 'a-1' } });
     await settle();
     expect(l.cursor.time).toBe(150);
     expect(l.selected).toEqual({ variant: 'strict', id: 'a-1' });
