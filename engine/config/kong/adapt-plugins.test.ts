@@ -1,27 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { formatDiagnostic } from '../../core/errors.ts';
 import type { PluginDefinition } from '../../pipeline/types.ts';
-import { parseYaml } from '../yaml-source.ts';
-import { adaptKong } from './adapt.ts';
 import type { KongPluginLookup } from './context.ts';
-import { goldenPluginLookup } from './golden-plugins.ts';
 import { kongEntityId } from './uuid.ts';
+import { load, ok, V } from './test-kit.ts';
 
-const V = '_format_version: "3.0"\n';
-
-function load(yaml: string, plugins: KongPluginLookup = goldenPluginLookup) {
-  const { docs, diagnostics } = parseYaml(yaml, 'kong.yaml');
-  expect(diagnostics).toEqual([]);
-  const out = adaptKong(docs, { plugins });
-  return { ...out, lines: out.diagnostics.map(formatDiagnostic) };
-}
-
-function ok(yaml: string) {
-  const out = load(yaml);
-  expect(out.diagnostics.filter((d) => d.severity === 'error')).toEqual([]);
-  if (!out.ir) throw new Error('no IR');
-  return out.ir;
-}
 
 describe('Kong adapter: plugins', () => {
   it('an unknown plugin is an error at its name naming the nearest Kong plugin', () => {

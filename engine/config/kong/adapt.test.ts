@@ -3,25 +3,10 @@ import { formatDiagnostic } from '../../core/errors.ts';
 import { mergeOverlays } from '../overlay.ts';
 import { parseYaml } from '../yaml-source.ts';
 import { adaptKong } from './adapt.ts';
-import type { KongPluginLookup } from './context.ts';
 import { goldenPluginLookup } from './golden-plugins.ts';
 import { kongEntityId, uuidV5 } from './uuid.ts';
+import { load, ok, V } from './test-kit.ts';
 
-const V = '_format_version: "3.0"\n';
-
-function load(yaml: string, plugins: KongPluginLookup = goldenPluginLookup) {
-  const { docs, diagnostics } = parseYaml(yaml, 'kong.yaml');
-  expect(diagnostics).toEqual([]);
-  const out = adaptKong(docs, { plugins });
-  return { ...out, lines: out.diagnostics.map(formatDiagnostic) };
-}
-
-function ok(yaml: string) {
-  const out = load(yaml);
-  expect(out.diagnostics.filter((d) => d.severity === 'error')).toEqual([]);
-  if (!out.ir) throw new Error('no IR');
-  return out.ir;
-}
 
 describe('Kong adapter: defaults (semantics §6)', () => {
   const ir = ok(`${V}services:\n  - name: s\n    host: s.local\n    routes:\n      - name: r\n        paths: [/]\n`);
