@@ -2,20 +2,24 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startRedis, type RedisProcess } from '../../engine/runtimes/proxy/verify/redis-server.ts';
 import { redisStore, type CounterStore } from '../../engine/runtimes/proxy/stores.ts';
+import { skipWithout } from '../support/system.ts';
+
+const skip = skipWithout('redis-server');
 
 let redis: RedisProcess;
 let store: CounterStore;
 
 beforeAll(async () => {
+  if (skip) return;
   redis = await startRedis();
   store = redisStore(redis.url);
 });
 afterAll(async () => {
-  await store.close();
-  await redis.stop();
+  await store?.close();
+  await redis?.stop();
 });
 
-describe('redis counter store', () => {
+describe.skipIf(!!skip)(`redis counter store${skip ? ` — ${skip}` : ''}`, () => {
   it('INCRBY with a relative TTL set once (PEXPIRE NX), and GET, in one round trip', async () => {
     expect(await store.apply([{ op: 'incr', key: 'k1', by: 1, ttlMs: 60_000 }])).toEqual({ ok: true, values: [1] });
     expect(await store.apply([{ op: 'incr', key: 'k1', by: 2, ttlMs: 1 }, { op: 'get', key: 'k1' }])).toEqual({ ok: true, values: [3, 3] });
