@@ -5,6 +5,7 @@
  */
 import type { SourceLoc } from '../core/errors.ts';
 import type { TrafficPolicyIR } from './istio/types.ts';
+import type { UpstreamPolicyIR } from '../upstream/policy.ts';
 
 export type Dialect = 'kong' | 'gateway-api' | 'ingress-nginx' | 'traefik' | 'ir';
 
@@ -35,6 +36,8 @@ export interface ServiceIR {
   connectTimeoutMs: number;
   readTimeoutMs: number;
   writeTimeoutMs: number;
+  /** Balancing, health, ejection, pool limits, retries and timeouts (engine/upstream/policy.ts). */
+  policy?: UpstreamPolicyIR;
   loc?: SourceLoc;
 }
 

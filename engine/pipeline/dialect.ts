@@ -29,7 +29,8 @@ export interface DialectBehaviour {
   /** Rewrites ctx.upstream (Host, forwarding headers) for the chosen service and target. */
   buildUpstream(ctx: RequestContext, service: ServiceIR, target: TargetIR): void;
   noService(ctx: RequestContext): ReplyVerdict;
-  noTarget(ctx: RequestContext, service: ServiceIR): ReplyVerdict;
+  /** No host to send to; `why` says which rule left none (all ejected, all marked down). */
+  noTarget(ctx: RequestContext, service: ServiceIR, why?: string): ReplyVerdict;
   upstreamFailed(ctx: RequestContext, answer: Extract<UpstreamAnswer, { ok: false }>): ReplyVerdict;
   /** Headers the gateway itself adds to every response (Via, latency headers). */
   decorateResponse(ctx: RequestContext, timing: { upstreamMs: number | null; gatewayMs: number }): void;

@@ -3,14 +3,17 @@
  * log. The stages are dialect-neutral; what differs per vendor (how routes are chosen, how the upstream
  * path is built, what the gateway's own answers look like) comes from the IR and the dialect module.
  */
-import type { GatewayIR, PluginInstanceIR, ServiceIR, TargetIR } from '../config/ir.ts';
+import type { GatewayIR, PluginInstanceIR, ServiceIR } from '../config/ir.ts';
 import { findPlugin } from '../plugins/index.ts';
 import { HeaderMap } from './headers.ts';
 import { runChain, type ChainHost, type ChainStage, type ReplyVerdict } from './chain.ts';
 import { applicablePlugins, globalPlugins, hasConsumerScopedPlugins, runAccessPhase } from './plugin-resolution.ts';
 import type { PipelineHost, UpstreamAnswer } from './host.ts';
-import type { Effect, EffectResult, GatewayResponse, IncomingRequest, PluginHooks, RequestContext, Verdict } from './types.ts';
+import type { Effect, EffectResult, GatewayResponse, IncomingRequest, MachineTransition, PluginHooks, RequestContext, Verdict } from './types.ts';
 import { createDialect, type DialectBehaviour } from './dialect.ts';
+import { UpstreamCluster } from '../upstream/cluster.ts';
+import { dispatch } from '../upstream/dispatch.ts';
+import { emitTransition } from './transition.ts';
 
 /** What runs for one (route, service): computed once per config, not per request. */
 interface RouteStages {
@@ -44,7 +47,7 @@ export class Gateway {
   private rewriteStages?: ChainStage[];
   /** Whether any plugin instance is scoped to a consumer (then auth re-resolves the chain). */
   private readonly consumerScoped: boolean;
-  private readonly rrCursor = new Map<string, number>();
+  private readonly clusters = new Map<ServiceIR, UpstreamCluster>();
   /** Which loaded plugin instance a stage runs (for the needsBody question). */
   private readonly stageInstance = new WeakMap<ChainStage, LoadedPlugin>();
   /** runAccessPhase's options: the same for every request of this replica. */
@@ -55,11 +58,13 @@ export class Gateway {
   constructor(
     readonly ir: GatewayIR,
     readonly replica: string,
+    /** When the config took effect (host clock): outlier sweeps and probes are timed from it. */
+    private readonly loadedAt?: number,
   ) {
     for (const p of ir.plugins) {
       const def = findPlugin(p.plugin);
       if (!def) continue;
-      const hooks = def.create(p.config, { instanceId: p.instanceId, scope: p.scope, consumers: ir.consumers });
+      const hooks = def.create(p.config, { instanceId: p.instanceId, scope: p.scope, consumers: ir.consumers, services: ir.services });
       this.plugins.set(p.instanceId, { ir: p, hooks, priority: def.priority });
     }
     this.dialect = createDialect(ir);
@@ -73,6 +78,9 @@ export class Gateway {
       if (!p.hooks.snapshot) continue;
       const key = out[p.ir.plugin] ? `${p.ir.plugin}#${p.ir.instanceId}` : p.ir.plugin;
       out[key] = p.hooks.snapshot(host);
+    }
+    for (const [service, cluster] of this.clusters) {
+      if (service.policy) out[`upstream/${service.name}`] = cluster.snapshot(host.now());
     }
     return out;
   }
@@ -100,7 +108,7 @@ export class Gateway {
       runChain(stages, ctx, chainHost, (reply) => {
         if (reply) ctx.response = this.gatewayResponse(ctx, reply);
         this.dialect.decorateResponse(ctx, { upstreamMs, gatewayMs: host.now() - startedAt - (upstreamMs ?? 0) });
-        for (const p of this.pluginsFor(ctx)) p.hooks.log?.(ctx, host);
+        for (const p of this.pluginsFor(ctx)) p.hooks.log?.(ctx, chainHost);
         done({ ctx, response: ctx.response as GatewayResponse, upstreamMs });
       });
     };
@@ -237,75 +245,35 @@ export class Gateway {
       done(this.gatewayResponse(ctx, verdict), null);
       return;
     }
-    const target = this.pickTarget(service);
-    if (!target) {
-      const verdict = this.dialect.noTarget(ctx, service);
-      chainHost.decided(balancer, verdict);
-      done(this.gatewayResponse(ctx, verdict), null);
-      return;
-    }
-    ctx.target = target;
-    this.dialect.buildUpstream(ctx, service, target);
-    chainHost.decided(balancer, {
-      kind: 'next',
-      reason: `sending to ${service.name} at ${target.host}:${target.port} as ${ctx.upstream.method} ${ctx.upstream.path}`,
-      data: { service: service.name, target: `${target.host}:${target.port}` },
-    });
-    const sentAt = host.now();
-    if (host.sink.wants('upstream.send')) {
-      host.sink.emit({
-        type: 'upstream.send',
-        t: host.traceTime(),
-        req: ctx.request.id,
-        service: service.name,
-        target: `${target.host}:${target.port}`,
-        method: ctx.upstream.method,
-        host: ctx.upstream.host,
-        path: ctx.upstream.path,
-        ...(host.sink.level === 'full' ? { headers: ctx.upstream.headers.toJSON() } : {}),
-      });
-    }
-    host.callUpstream(
+    dispatch(
+      ctx,
+      service,
+      this.clusterFor(service, host.now()),
       {
-        requestId: ctx.request.id,
-        service,
-        target,
-        request: ctx.upstream,
-        scheme: service.protocol,
+        host,
+        chain: chainHost,
+        dialect: this.dialect,
         needsBody: this.bodyNeeded(responseStages),
+        transition: (change) => emitTransition(host, change),
       },
-      (answer: UpstreamAnswer) => {
-        const ms = host.now() - sentAt;
-        if (host.sink.wants('upstream.response')) {
-          host.sink.emit({
-            type: 'upstream.response',
-            t: host.traceTime(),
-            req: ctx.request.id,
-            status: answer.ok ? answer.status : 0,
-            ms,
-            ...(answer.ok ? {} : { error: answer.message }),
-          });
-        }
-        if (answer.ok) {
-          done(
-            { status: answer.status, headers: answer.headers, body: answer.body, stream: answer.stream, source: 'upstream' },
-            ms,
-          );
-          return;
-        }
-        const verdict = this.dialect.upstreamFailed(ctx, answer);
-        chainHost.decided({ plugin: 'proxy', phase: 'access', run: () => verdict }, verdict);
-        done(this.gatewayResponse(ctx, verdict), ms);
+      (result) => {
+        if (result.reply) return done(this.gatewayResponse(ctx, result.reply), result.upstreamMs);
+        const answer = result.answer as Extract<UpstreamAnswer, { ok: true }>;
+        done({ status: answer.status, headers: answer.headers, body: answer.body, stream: answer.stream, source: 'upstream' }, result.upstreamMs);
       },
     );
   }
 
-  private pickTarget(service: ServiceIR): TargetIR | undefined {
-    const usable = service.targets.filter((t) => t.weight > 0);
-    if (usable.length === 0) return undefined;
-    const at = this.rrCursor.get(service.name) ?? 0;
-    this.rrCursor.set(service.name, at + 1);
-    return usable[at % usable.length];
+  /** The replica's view of one service's hosts, made on first use (or at config load when told). */
+  private clusterFor(service: ServiceIR, now: number): UpstreamCluster {
+    let cluster = this.clusters.get(service);
+    if (!cluster) this.clusters.set(service, (cluster = new UpstreamCluster(service, this.loadedAt ?? now)));
+    return cluster;
+  }
+
+  /** Every service's cluster that exists so far (the hosts drive active health probes through it). */
+  upstreamClusters(): UpstreamCluster[] {
+    return this.ir.services.map((s) => this.clusterFor(s, this.loadedAt ?? 0));
   }
 
   private gatewayResponse(ctx: RequestContext, verdict: ReplyVerdict): GatewayResponse {
@@ -359,5 +327,9 @@ class RequestChainHost implements ChainHost {
 
   perform(effect: Effect, stage: ChainStage, done: (result: EffectResult) => void): void {
     this.host.perform(effect, this.requestId, stage.plugin, done);
+  }
+
+  transition(change: MachineTransition): void {
+    emitTransition(this.host, change);
   }
 }

@@ -14,6 +14,10 @@ export interface UpstreamCall {
   target: TargetIR;
   request: UpstreamRequest;
   scheme: 'http' | 'https';
+  /** Give up on this try after this long (per-try or what is left of the overall timeout); 504 then. */
+  timeoutMs?: number;
+  /** Give up connecting after this long (a host that never accepts). */
+  connectTimeoutMs?: number;
   /**
    * Set when a response plugin may read the body: the proxy host asks it with the upstream's status
    * and headers and, on yes, buffers the streamed body into `body` before answering.
@@ -29,9 +33,11 @@ export type UpstreamAnswer =
       body?: string;
       /** The proxy host's streamed body (opaque to the pipeline), piped to the client unbuffered. */
       stream?: unknown;
+      /** Throws the body away (the answer is being retried and will never reach the client). */
+      discard?: () => void;
     }
-  /** `connect`: refused or unreachable (502); `timeout`: no answer in time (504). */
-  | { ok: false; failure: 'connect' | 'timeout'; message: string };
+  /** `connect`: refused or unreachable (502); `timeout`: no answer in time (504); `reset`: the connection broke mid-answer (502). */
+  | { ok: false; failure: 'connect' | 'timeout' | 'reset'; message: string };
 
 export interface PipelineHost extends PluginHost {
   readonly sink: TraceSink;

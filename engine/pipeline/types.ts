@@ -6,6 +6,7 @@
 import type { HeaderMap } from './headers.ts';
 import type { ConsumerIR, RouteIR, ServiceIR, TargetIR } from '../config/ir.ts';
 import type { Diagnostic } from '../core/errors.ts';
+import type { RetryPolicyIR } from '../upstream/policy.ts';
 
 /** What a client sent, as the gateway received it. Never mutated after the pipeline starts. */
 export interface IncomingRequest {
@@ -73,6 +74,8 @@ export interface RequestContext {
   response?: GatewayResponse;
   /** Plugin scratch space, keyed by plugin id; read by later phases of the same plugin. */
   vars: Record<string, unknown>;
+  /** A per-route retry policy (Traefik's retry middleware) that replaces the service's for this request. */
+  retryPolicy?: RetryPolicyIR;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -157,6 +160,24 @@ export interface PluginHost {
   draw(purpose: string, requestId: string, index?: number): number;
   /** Which gateway replica runs this pipeline ("gw-0"); per-replica state keys on it. */
   readonly replica: string;
+  /**
+   * A state machine the plugin runs changed state (a breaker opened, a rollout stepped): the host
+   * records it as a `breaker.transition` trace event. `at` is the instant it really happened when the
+   * plugin computed it lazily, later than that (the trace orders by when it was noticed).
+   */
+  transition?(change: MachineTransition): void;
+}
+
+export interface MachineTransition {
+  /** Which machine: 'circuit-breaker', 'outlier-detection', 'canary-rollout', ... */
+  machine: string;
+  /** What it is about: a plugin instance, a host "10.0.0.2:8080". */
+  subject: string;
+  from: string;
+  to: string;
+  reason: string;
+  /** Epoch ms at which the change took effect, when that was before it was noticed. */
+  at?: number;
 }
 
 export type Phase = 'rewrite' | 'access' | 'response' | 'log';
@@ -193,6 +214,8 @@ export interface PluginEnv {
   scope: PluginScope;
   /** The config's consumers and their credentials: where auth plugins look a key or an issuer up. */
   consumers?: readonly ConsumerIR[];
+  /** The config's services: where a plugin that switches backends (canary-rollout) finds them. */
+  services?: readonly ServiceIR[];
 }
 
 export interface PluginDefinition<C = unknown> {

@@ -25,6 +25,9 @@ import { corsFilterPlugin } from './cors-filter/plugin.ts';
 import { pathRewritePlugin } from './path-rewrite/plugin.ts';
 import { headersPlugin } from './headers/plugin.ts';
 import { redirectPlugin } from './redirect/plugin.ts';
+import { canaryRolloutPlugin } from './canary-rollout/plugin.ts';
+import { traefikCircuitBreakerPlugin } from './traefik-circuit-breaker/plugin.ts';
+import { retryPlugin } from './retry/plugin.ts';
 
 export const PLUGINS: ReadonlyArray<PluginDefinition<any>> = [
   rateLimitPlugin,
@@ -52,6 +55,10 @@ export const PLUGINS: ReadonlyArray<PluginDefinition<any>> = [
   pathRewritePlugin,
   headersPlugin,
   redirectPlugin,
+  // Resilience and releases (issue 8).
+  canaryRolloutPlugin,
+  traefikCircuitBreakerPlugin,
+  retryPlugin,
 ];
 
 /** Vendor plugin names → gatelab plugin ids. */

@@ -4,9 +4,11 @@
  */
 import ipaddr from 'ipaddr.js';
 import type { JsonPath } from '../config/yaml-source.ts';
-import type { BackendSpec, ClientSpec, LatencyModel, TrafficSpec } from './types.ts';
-import type { RawBackend, RawBody, RawClient, RawHeaders, RawLatency, RawTraffic } from './raw.ts';
+import type { BackendSpec, ClientRetrySpec, ClientSpec, LatencyModel, TrafficSpec } from './types.ts';
+import type { RawBackend, RawBody, RawClient, RawHeaders, RawLatency, RawRetry, RawTraffic } from './raw.ts';
+import { formatDuration } from '../core/duration.ts';
 import { durationAt, instantAt, rateOf, report, type ConvertContext } from './convert-context.ts';
+import { durationMs } from './instants.ts';
 
 export function latencyModel(ctx: ConvertContext, raw: RawLatency | undefined, path: JsonPath): LatencyModel {
   if (raw === undefined || typeof raw !== 'object') return { kind: 'constant', ms: durationAt(ctx, raw ?? 0, path) };
@@ -84,6 +86,40 @@ function isHttpUrl(text: string): boolean {
   }
 }
 
+/** What a `retry` block means where it says nothing (the schema's defaults, in the sim's units). */
+export const RETRY_DEFAULTS = { onStatuses: [500, 502, 503, 504], baseMs: 100, maxMs: 10_000, jitter: 0 } as const;
+
+/** The client's own timeout; 0 would fail every request before it is sent, which no one means. */
+function clientTimeout(ctx: ConvertContext, raw: RawClient['timeout'], path: JsonPath): number | undefined {
+  if (raw === undefined) return undefined;
+  const ms = durationAt(ctx, raw, path);
+  // A negative timeout is already reported (and read as 0) by durationAt; say one thing per mistake.
+  if (ms === 0 && durationMs(raw) === 0) report(ctx, 'GL_E_DURATION', path, 'a client timeout must be longer than 0', 'give it a length such as 2s, or remove timeout to let the client wait forever');
+  return ms;
+}
+
+function retrySpec(ctx: ConvertContext, raw: RawRetry, path: JsonPath, hasTimeout: boolean): ClientRetrySpec {
+  const onStatuses: number[] = [];
+  (raw.on ?? RETRY_DEFAULTS.onStatuses).forEach((status, i) => {
+    if (!onStatuses.includes(status)) onStatuses.push(status);
+    else report(ctx, 'GL_W_NO_EFFECT', [...path, 'on', i], `status ${status} is already listed`, 'list each status once', { severity: 'warning' });
+  });
+  if (raw.attempts > 0 && onStatuses.length === 0 && !hasTimeout) {
+    report(ctx, 'GL_W_NO_EFFECT', [...path, 'on'], 'this retry never happens: on lists no status and the client has no timeout', 'list the statuses to retry on, such as [502, 503], or give the client a timeout', {
+      severity: 'warning',
+    });
+  }
+  const b = raw.backoff ?? {};
+  const bp = [...path, 'backoff'];
+  const baseMs = b.base === undefined ? RETRY_DEFAULTS.baseMs : durationAt(ctx, b.base, [...bp, 'base']);
+  const maxMs = b.max === undefined ? RETRY_DEFAULTS.maxMs : durationAt(ctx, b.max, [...bp, 'max']);
+  if (baseMs > maxMs) {
+    const max = b.max === undefined ? `the default max ${formatDuration(maxMs)}` : `max ${formatDuration(maxMs)}`;
+    report(ctx, 'GL_E_SCHEMA', [...bp, b.max === undefined ? 'base' : 'max'], `backoff base ${formatDuration(baseMs)} is above ${max}`, 'max caps every wait, so base must not exceed it: lower base or raise max');
+  }
+  return { attempts: raw.attempts, onStatuses, backoff: { baseMs, maxMs, jitter: b.jitter ?? RETRY_DEFAULTS.jitter } };
+}
+
 export function clients(ctx: ConvertContext, raw: RawClient[]): ClientSpec[] {
   const seen = new Map<string, number>();
   return raw.map((c, i) => {
@@ -98,6 +134,7 @@ export function clients(ctx: ConvertContext, raw: RawClient[]): ClientSpec[] {
       report(ctx, 'GL_E_SCHEMA', [...path, 'request', 'url'], `'${c.request.url}' is not an absolute http(s) URL`, 'write the scheme and host, such as http://api.example.com/orders');
     }
     const body = bodyText(c.request.body);
+    const timeoutMs = clientTimeout(ctx, c.timeout, [...path, 'timeout']);
     return {
       id: c.id,
       ip: c.ip,
@@ -108,6 +145,8 @@ export function clients(ctx: ConvertContext, raw: RawClient[]): ClientSpec[] {
         ...(body !== undefined ? { body } : {}),
       },
       traffic: c.traffic.map((t, j) => traffic(ctx, t, [...path, 'traffic', j])),
+      ...(timeoutMs !== undefined ? { timeoutMs } : {}),
+      ...(c.retry ? { retry: retrySpec(ctx, c.retry, [...path, 'retry'], timeoutMs !== undefined) } : {}),
     };
   });
 }
@@ -118,6 +157,10 @@ export function backends(ctx: ConvertContext, raw: RawBackend[]): BackendSpec[] 
     const path = ['backends', i];
     if (seen.has(b.name)) report(ctx, 'GL_E_SCHEMA', [...path, 'name'], `duplicate backend name '${b.name}'`, 'give every backend its own name');
     seen.add(b.name);
+    // Without a worker limit nothing ever waits, so a queue length would silently mean nothing.
+    if (b.queue !== undefined && b.concurrency === undefined) {
+      report(ctx, 'GL_E_SCHEMA', [...path, 'queue'], 'queue needs concurrency beside it', 'requests queue only for a backend with a worker limit: add concurrency, or remove queue', { key: true });
+    }
     const body = bodyText(b.body);
     return {
       name: b.name,
@@ -127,6 +170,8 @@ export function backends(ctx: ConvertContext, raw: RawBackend[]): BackendSpec[] 
       status: b.status ?? 200,
       headers: headerPairs(b.headers),
       ...(body !== undefined ? { body } : {}),
+      ...(b.concurrency !== undefined ? { concurrency: b.concurrency } : {}),
+      ...(b.queue !== undefined ? { queue: b.queue } : {}),
     };
   });
 }

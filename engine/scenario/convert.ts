@@ -3,9 +3,9 @@
  * second, config sources with their own source maps, and every cross-reference checked.
  */
 import type { Diagnostic } from '../core/errors.ts';
-import type { SourceMap } from '../config/yaml-source.ts';
-import type { Expectation, Scenario, TimedEvent, VariantSpec } from './types.ts';
-import type { RawScenario } from './raw.ts';
+import type { JsonPath, SourceMap } from '../config/yaml-source.ts';
+import type { BackendChange, Expectation, Scenario, TimedEvent, VariantSpec } from './types.ts';
+import type { RawDuration, RawScenario } from './raw.ts';
 import { durationAt, instantAt, report, type ConvertContext, type SafeReader } from './convert-context.ts';
 import { backends, clients, latencyModel } from './convert-models.ts';
 import { gatewaySpec } from './convert-gateway.ts';
@@ -101,21 +101,42 @@ function events(ctx: ConvertContext, raw: RawScenario, backendNames: string[]): 
   (raw.events ?? []).forEach((e, i) => {
     const path = ['events', i];
     const atMs = instantAt(ctx, e.at, [...path, 'at']);
+    const until = (d: RawDuration | undefined, p: JsonPath): number => (d === undefined ? Infinity : durationAt(ctx, d, p));
     if (e.outage) {
       const target = e.outage.backend;
       // `redis` (or `store`) names the shared counter store, which is not a declared backend.
-      if (!backendNames.includes(target) && target !== 'redis' && target !== 'store') {
-        const guess = nearest(target, backendNames);
-        report(ctx, 'GL_E_SCHEMA', [...path, 'outage', 'backend'], `unknown backend '${target}'`, guess ? `did you mean '${guess}'?` : 'name one of the scenario backends, or redis for the counter store');
+      if (target !== 'redis' && target !== 'store') {
+        checkBackend(ctx, target, backendNames, [...path, 'outage', 'backend'], 'name one of the scenario backends, or redis for the counter store');
       }
-      const durationMs = e.outage.duration === undefined ? Infinity : durationAt(ctx, e.outage.duration, [...path, 'outage', 'duration']);
-      out.push({ kind: 'outage', atMs, target, durationMs });
+      out.push({ kind: 'outage', atMs, target, durationMs: until(e.outage.duration, [...path, 'outage', 'duration']) });
     } else if (e.config) {
       out.push({ kind: 'config', atMs, gateway: gatewaySpec(ctx, e.config, [...path, 'config']) });
+    } else if (e.degrade) {
+      const d = e.degrade;
+      const p = [...path, 'degrade'];
+      // The counter store has no error rate or latency model to change; only an outage reaches it.
+      const store = d.backend === 'redis' || d.backend === 'store';
+      checkBackend(ctx, d.backend, backendNames, [...p, 'backend'], store ? 'degrade changes a declared backend; take the counter store down with an outage instead' : 'name one of the scenario backends');
+      if (d.errorRate === undefined && d.errorStatus === undefined && d.latency === undefined) {
+        report(ctx, 'GL_E_SCHEMA', p, 'degrade changes nothing', 'add at least one of errorRate, errorStatus, latency', { key: true });
+      }
+      const change: BackendChange = {
+        ...(d.errorRate !== undefined ? { errorRate: d.errorRate } : {}),
+        ...(d.errorStatus !== undefined ? { errorStatus: d.errorStatus } : {}),
+        ...(d.latency !== undefined ? { latency: latencyModel(ctx, d.latency, [...p, 'latency']) } : {}),
+      };
+      out.push({ kind: 'degrade', atMs, target: d.backend, durationMs: until(d.duration, [...p, 'duration']), change });
     }
   });
   // Stable: events at the same instant fire in the order written, as the event queue would.
   return out.sort((a, b) => a.atMs - b.atMs);
+}
+
+/** An event's backend must be declared; the hint guesses the intended name, or says what would fit. */
+function checkBackend(ctx: ConvertContext, target: string, backendNames: string[], path: JsonPath, otherwise: string): void {
+  if (backendNames.includes(target)) return;
+  const guess = nearest(target, backendNames);
+  report(ctx, 'GL_E_SCHEMA', path, `unknown backend '${target}'`, guess ? `did you mean '${guess}'?` : otherwise);
 }
 
 function snapshots(expect: Expectation[]): number[] {

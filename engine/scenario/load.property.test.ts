@@ -21,7 +21,7 @@ const readFile = (p: string): string => {
   return text;
 };
 
-const KEYS = ['id', 'title', 'topic', 'start', 'duration', 'gateway', 'config', 'files', 'overlays', 'clients', 'traffic', 'burst', 'at', 'count', 'rate', 'latency', 'uniform', 'variants', 'patch', 'expect', 'equals', 'between', 'approx', 'tolerance', 'state', 'path', 'request', 'url', 'ip', 'events', 'outage', 'clinets', '__proto__', 'constructor'];
+const KEYS = ['id', 'title', 'topic', 'start', 'duration', 'gateway', 'config', 'files', 'overlays', 'clients', 'traffic', 'burst', 'at', 'count', 'rate', 'latency', 'uniform', 'variants', 'patch', 'expect', 'equals', 'between', 'approx', 'tolerance', 'state', 'path', 'request', 'url', 'ip', 'events', 'outage', 'degrade', 'backend', 'errorRate', 'retry', 'attempts', 'backoff', 'jitter', 'timeout', 'concurrency', 'queue', 'clinets', '__proto__', 'constructor'];
 const SCALARS = ['1m', '5 sec', '0', '-3s', '2026-01-01T12:00:00Z', '2026-02-30T00:00:00Z', '15/s', 'null', '~', 'true', '1e309', '.inf', '"x"', "'y'", '[]', '{}', '[1ms, 2ms]', 'http://a/', '10.0.0.1', '&a x', '*a', '!!binary aGk=', '|', '>-', '5%', 'configs/limit-overlay.yaml', 'configs/broken.yaml', 'nope.yaml'];
 
 /** A line that looks like YAML: an indent, maybe a dash, a key, maybe a value. */

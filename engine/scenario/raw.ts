@@ -41,6 +41,14 @@ export interface RawClient {
   ip: string;
   request: { method?: string; url: string; headers?: RawHeaders; body?: RawBody };
   traffic: RawTraffic[];
+  timeout?: RawDuration;
+  retry?: RawRetry;
+}
+
+export interface RawRetry {
+  attempts: number;
+  on?: number[];
+  backoff?: { base?: RawDuration; max?: RawDuration; jitter?: number };
 }
 
 export interface RawBackend {
@@ -51,12 +59,24 @@ export interface RawBackend {
   status?: number;
   headers?: RawHeaders;
   body?: RawBody;
+  concurrency?: number;
+  queue?: number;
+}
+
+/** What a degrade event changes; the schema requires `backend`, the converter at least one change. */
+export interface RawDegrade {
+  backend: string;
+  duration?: RawDuration;
+  errorRate?: number;
+  errorStatus?: number;
+  latency?: RawLatency;
 }
 
 export interface RawEvent {
   at: RawInstant;
   outage?: { backend: string; duration?: RawDuration };
   config?: RawGateway;
+  degrade?: RawDegrade;
 }
 
 export interface RawExpectation {

@@ -1,7 +1,8 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { Ajv } from 'ajv';
 import { describe, expect, it } from 'vitest';
 import { DURATION_PATTERN } from '../core/duration.ts';
-import { SCENARIO_SCHEMA, schemaPointerOf } from './schema.ts';
+import { SCENARIO_SCHEMA, schemaPointerOf, validateAgainstSchema } from './schema.ts';
 import { dirnameOf, joinPath } from './paths.ts';
 
 type Node = Record<string, unknown>;
@@ -42,6 +43,38 @@ describe('scenario.schema.json', () => {
     expect(defs.latency?.pattern).toBe(DURATION_PATTERN);
     const body = DURATION_PATTERN.slice(1, -1);
     expect(defs.instant?.pattern).toBe(`^(${body}|\\d{4}-\\d{2}-\\d{2}T\\d{2}:\\d{2}:\\d{2}(\\.\\d+)?Z)$`);
+  });
+
+  it('compiles under ajv in strict mode', () => {
+    const ajv = new Ajv({ strict: true, strictRequired: false, allowUnionTypes: true });
+    expect(() => ajv.compile(SCENARIO_SCHEMA)).not.toThrow();
+  });
+
+  it('accepts the resilience fields and offers degrade as an event kind', () => {
+    const scenario = {
+      id: 'x',
+      title: 't',
+      topic: 'resilience',
+      summary: 's',
+      start: '2026-01-01T12:00:00Z',
+      duration: '2m',
+      gateway: { config: {} },
+      clients: [
+        {
+          id: 'partner',
+          ip: '203.0.113.9',
+          request: { url: 'http://api.example.com/pay' },
+          traffic: [{ constant: { rate: '50/s' } }],
+          timeout: '2s',
+          retry: { attempts: 3, on: [502, 503, 504], backoff: { base: '100ms', max: '2s', jitter: 0.5 } },
+        },
+      ],
+      backends: [{ name: 'payments', latency: '20ms', concurrency: 50, queue: 200 }],
+      events: [{ at: '30s', degrade: { backend: 'payments', duration: '90s', errorRate: 1, errorStatus: 503, latency: { uniform: ['1s', '2s'] } } }],
+    };
+    expect(validateAgainstSchema(scenario)).toEqual([]);
+    const event = defs.event as { oneOf: Array<{ required: string[] }> };
+    expect(event.oneOf.map((b) => b.required)).toEqual([['outage'], ['config'], ['degrade']]);
   });
 
   it('maps subschema objects back to their place', () => {

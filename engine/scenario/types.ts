@@ -30,12 +30,28 @@ export interface RequestTemplate {
   body?: string;
 }
 
+/**
+ * How a client program retries on its own (an SDK's retry loop): retries are new requests, so a
+ * struggling backend gets more traffic exactly when it can least take it — the retry storm.
+ */
+export interface ClientRetrySpec {
+  /** Extra tries after the first (0 = never retries). */
+  attempts: number;
+  /** Statuses that trigger a retry; a client-side timeout always does. */
+  onStatuses: number[];
+  /** Wait before retry n: min(baseMs × 2^(n−1), maxMs), times a draw in [1−jitter, 1] keyed by the request. */
+  backoff: { baseMs: number; maxMs: number; jitter: number };
+}
+
 export interface ClientSpec {
   id: string;
   /** Source address the gateway sees as TCP peer (before any CDN hop). */
   ip: string;
   request: RequestTemplate;
   traffic: TrafficSpec[];
+  /** The client gives up after this long and counts the request as failed (status 0); undefined = waits forever. */
+  timeoutMs?: number;
+  retry?: ClientRetrySpec;
 }
 
 export interface BackendSpec {
@@ -48,13 +64,26 @@ export interface BackendSpec {
   status: number;
   headers: Array<[string, string]>;
   body?: string;
+  /** Requests it works on at once; more wait in its queue (undefined = unlimited, no queueing). */
+  concurrency?: number;
+  /** Requests that may wait for a worker; one more is answered 503 at once (undefined = unlimited). */
+  queue?: number;
+}
+
+/** A backend's behaviour that changes for a while (it starts failing, or slows down). */
+export interface BackendChange {
+  errorRate?: number;
+  errorStatus?: number;
+  latency?: LatencyModel;
 }
 
 export type TimedEvent =
   /** The backend refuses connections from atMs for durationMs (Infinity = until the end). */
   | { kind: 'outage'; atMs: number; target: string; durationMs: number }
   /** A new gateway config takes effect on every replica. */
-  | { kind: 'config'; atMs: number; gateway: GatewaySpec };
+  | { kind: 'config'; atMs: number; gateway: GatewaySpec }
+  /** The backend answers differently from atMs for durationMs (Infinity = until the end). */
+  | { kind: 'degrade'; atMs: number; target: string; durationMs: number; change: BackendChange };
 
 export interface NarrationStep {
   atMs: number;

@@ -22,6 +22,10 @@ export const TRACE_EVENT_TYPES = {
   'upstream.send': { level: 'decisions', doc: 'The gateway sent the request to a backend.' },
   'upstream.response': { level: 'decisions', doc: 'A backend answered (or failed).' },
   'request.end': { level: 'summary', doc: 'The client got its response.' },
+  'breaker.transition': {
+    level: 'summary',
+    doc: 'A state machine moved: a breaker opened or closed, a host was ejected or returned, a rollout stepped.',
+  },
   'plugin.state': { level: 'full', doc: 'A snapshot of a plugin state (tokens, window counts) after a decision.' },
   'run.end': { level: 'summary', doc: 'The run finished.' },
 } as const satisfies Record<string, { level: TraceLevel; doc: string }>;
@@ -118,8 +122,8 @@ export interface RequestEndEvent extends Base {
   client: string;
   replica: string;
   status: number;
-  /** Who produced the response: the backend or the gateway. */
-  source: 'upstream' | 'gateway';
+  /** Who produced the response: the backend, the gateway, or the client itself giving up (status 0). */
+  source: 'upstream' | 'gateway' | 'client';
   route: string | null;
   service: string | null;
   /** Client-side latency: from the client sending to the client receiving. */
@@ -135,6 +139,19 @@ export interface PluginStateEvent extends Base {
   replica: string;
   plugin: string;
   state: Record<string, unknown>;
+}
+export interface BreakerTransitionEvent extends Base {
+  type: 'breaker.transition';
+  replica: string;
+  /** 'circuit-breaker', 'outlier-detection', 'passive-health', 'active-health', 'canary-rollout', ... */
+  machine: string;
+  /** What changed: a plugin instance or a host (host:port), with its service. */
+  subject: string;
+  from: string;
+  to: string;
+  reason: string;
+  /** When the change took effect (ms since start), if earlier than `t`, the instant it was noticed. */
+  at?: number;
 }
 export interface RunEndEvent extends Base {
   type: 'run.end';
@@ -154,6 +171,7 @@ export type TraceEvent =
   | UpstreamResponseEvent
   | RequestEndEvent
   | PluginStateEvent
+  | BreakerTransitionEvent
   | RunEndEvent;
 
 export function levelOf(type: TraceEventType): TraceLevel {

@@ -1,14 +1,15 @@
 /**
  * One Traefik middleware type at a time: what its spec says and which gatelab plugin config it
  * becomes. rateLimit → rate-limit (`algorithm: token-bucket, flavour: traefik`); forwardAuth →
- * forward-auth when that plugin is registered, else validated and warned; circuitBreaker and retry →
- * validated and warned (their behaviour arrives with the resilience work). Field lists and defaults
+ * forward-auth when that plugin is registered, else validated and warned; circuitBreaker →
+ * traefik-circuit-breaker; retry → retry (a route-level policy for the upstream stage). Field lists and defaults
  * follow traefik/traefik pkg/config/dynamic/middlewares.go.
  */
 import { parseDuration } from '../../core/duration.ts';
 import { compileIpStrategy } from '../../net/ip-strategy.ts';
 import { compileGoRegex } from '../../routing/traefik-regex.ts';
 import type { Node, TraefikContext } from './context.ts';
+import { parseTraefikCbExpression } from '../../plugins/traefik-circuit-breaker/expression.ts';
 
 export interface PluginStep {
   plugin: string;
@@ -97,30 +98,37 @@ export function forwardAuthStep(ctx: TraefikContext, node: Node, pluginExists: b
   return undefined;
 }
 
-const BREAKER_EXPRESSION = /^(NetworkErrorRatio\(\)|ResponseCodeRatio\(\s*\d+\s*,\s*\d+\s*,\s*\d+\s*,\s*\d+\s*\)|LatencyAtQuantileMS\(\s*[\d.]+\s*\))\s*(>|<|>=|<=|==|!=)\s*[\d.]+$/;
+export const CIRCUIT_BREAKER_FIELDS = ['expression', 'checkPeriod', 'fallbackDuration', 'recoveryDuration', 'responseCode'];
+export const RETRY_FIELDS = ['attempts', 'initialInterval', 'timeout', 'maxRequestBodyBytes', 'status', 'disableRetryOnNetworkError', 'retryNonIdempotentMethod'];
 
-/** circuitBreaker: checked (expression shape, durations) and warned; no behaviour yet. */
-export function circuitBreakerCheck(ctx: TraefikContext, node: Node): void {
-  ctx.unknownFields(node, ['expression', 'checkPeriod', 'fallbackDuration', 'recoveryDuration', 'responseCode'], 'circuitBreaker');
+/** circuitBreaker → the traefik-circuit-breaker plugin; an expression Traefik cannot parse points at its column. */
+export function circuitBreakerStep(ctx: TraefikContext, node: Node): PluginStep | undefined {
+  ctx.unknownFields(node, CIRCUIT_BREAKER_FIELDS, 'circuitBreaker');
   const expr = ctx.string(node, 'expression');
-  if (!expr) ctx.error(node.doc, node.path, 'GL_E_CONFIG_INVALID', 'circuitBreaker needs an expression, e.g. NetworkErrorRatio() > 0.5');
-  else {
-    const bad = expr.split(/&&|\|\|/).map((p) => p.trim().replace(/^\(+|\)+$/g, '')).find((p) => !BREAKER_EXPRESSION.test(p));
-    if (bad !== undefined) ctx.error(node.doc, [...node.path, 'expression'], 'GL_E_CONFIG_INVALID', `circuitBreaker expression: cannot read "${bad}"`, 'use NetworkErrorRatio(), ResponseCodeRatio(from, to, dividedByFrom, dividedByTo) or LatencyAtQuantileMS(q) compared with a number');
+  if (!expr) {
+    ctx.error(node.doc, node.path, 'GL_E_CONFIG_INVALID', 'circuitBreaker needs an expression, e.g. NetworkErrorRatio() > 0.5');
+    return undefined;
+  }
+  const parsed = parseTraefikCbExpression(expr);
+  if (!parsed.ok) {
+    ctx.error(node.doc, [...node.path, 'expression'], 'GL_E_CONFIG_INVALID', `circuitBreaker expression, at character ${parsed.offset + 1}: ${parsed.message}`, 'use NetworkErrorRatio(), ResponseCodeRatio(from, to, dividedByFrom, dividedByTo) or LatencyAtQuantileMS(q) compared with a number, joined by && or ||');
+    return undefined;
   }
   for (const d of ['checkPeriod', 'fallbackDuration', 'recoveryDuration']) durationField(ctx, node, d);
   ctx.int(node, 'responseCode', 100);
-  ctx.warn(node.doc, node.path, 'GL_W_NO_EFFECT', 'circuitBreaker is parsed and checked; its behaviour comes with the resilience work, so it never trips here');
+  const config = Object.fromEntries(Object.entries(node.value).filter(([k]) => CIRCUIT_BREAKER_FIELDS.includes(k)));
+  return { plugin: 'traefik-circuit-breaker', config, at: node, vendorName: 'circuitBreaker' };
 }
 
-/** retry: checked and warned; no behaviour yet. */
-export function retryCheck(ctx: TraefikContext, node: Node): void {
-  ctx.unknownFields(node, ['attempts', 'initialInterval', 'timeout', 'maxRequestBodyBytes', 'status', 'disableRetryOnNetworkError', 'retryNonIdempotentMethod'], 'retry');
-  const attempts = ctx.int(node, 'attempts', 1);
-  if (attempts === undefined && node.value['attempts'] === undefined) ctx.error(node.doc, node.path, 'GL_E_CONFIG_INVALID', 'retry needs attempts (a positive integer)');
-  durationField(ctx, node, 'initialInterval');
-  durationField(ctx, node, 'timeout');
-  ctx.warn(node.doc, node.path, 'GL_W_NO_EFFECT', 'retry is parsed and checked; its behaviour comes with the resilience work, so a failed request is not retried here');
+/** retry → the retry plugin, which hands its policy to the upstream stage. */
+export function retryStep(ctx: TraefikContext, node: Node): PluginStep {
+  ctx.unknownFields(node, RETRY_FIELDS, 'retry');
+  if (node.value['attempts'] === undefined) ctx.error(node.doc, node.path, 'GL_E_CONFIG_INVALID', 'retry needs attempts (a positive integer)');
+  if (node.value['timeout'] !== undefined || node.value['maxRequestBodyBytes'] !== undefined) {
+    ctx.warn(node.doc, node.path, 'GL_W_NO_EFFECT', 'retry timeout and maxRequestBodyBytes are read but not modelled: tries are bounded by attempts only');
+  }
+  const config = Object.fromEntries(Object.entries(node.value).filter(([k]) => RETRY_FIELDS.includes(k) && k !== 'timeout' && k !== 'maxRequestBodyBytes'));
+  return { plugin: 'retry', config, at: node, vendorName: 'retry' };
 }
 
 function durationField(ctx: TraefikContext, node: Node, field: string): void {

@@ -15,7 +15,7 @@ import { findPlugin } from '../../plugins/index.ts';
 import { type Node, type TraefikContext } from './context.ts';
 import type { K8sObject } from './collect.ts';
 import { HEADERS_FIELDS } from '../../plugins/headers/config.ts';
-import { circuitBreakerCheck, forwardAuthStep, rateLimitStep, retryCheck, type PluginStep } from './middleware-types.ts';
+import { circuitBreakerStep, forwardAuthStep, rateLimitStep, retryStep, type PluginStep } from './middleware-types.ts';
 import { objectKey, PROVIDER } from './names.ts';
 import type { TraefikStatic } from './static.ts';
 
@@ -126,8 +126,10 @@ export class MiddlewareRegistry {
       const items = body.value['middlewares'];
       if (Array.isArray(items) && items.every((x) => typeof x === 'string')) def.chainKeys = items as string[];
       else def.chain = ctx.list(body, 'middlewares', (i) => `chain.middlewares[${i}] of Middleware ${o.namespace}/${o.name}`);
-    } else if (type === 'circuitBreaker') circuitBreakerCheck(ctx, body);
-    else if (type === 'retry') retryCheck(ctx, body);
+    } else if (type === 'circuitBreaker') {
+      const step = circuitBreakerStep(ctx, body);
+      if (step) def.steps.push(step);
+    } else if (type === 'retry') def.steps.push(retryStep(ctx, body));
     else {
       const why = type === 'ipWhiteList' ? 'ipWhiteList is the deprecated v2 name of ipAllowList; neither is modelled yet' : `gatelab does not model the ${type} middleware yet`;
       ctx.warn(body.doc, body.path, 'GL_W_NO_EFFECT', `${why}: requests pass through it unchanged`);

@@ -72,8 +72,8 @@ export function createGatewayApiBehaviour(ir: GatewayIR): DialectBehaviour {
       return envoyText(500, '', `${why}: 500 (Envoy Gateway answers a rule without a usable backend with a direct 500)`);
     },
 
-    noTarget(_ctx, service) {
-      return envoyText(503, 'no healthy upstream', `Service ${service.name} has no endpoint to send to`);
+    noTarget(_ctx, service, why) {
+      return envoyText(503, 'no healthy upstream', why ?? `Service ${service.name} has no endpoint to send to`);
     },
 
     upstreamFailed(_ctx, answer) {

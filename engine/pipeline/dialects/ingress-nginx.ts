@@ -157,8 +157,8 @@ export function createIngressNginxBehaviour(ir: GatewayIR): DialectBehaviour {
       return vars(ctx).reply ?? page(503, 'the location has no upstream');
     },
 
-    noTarget(_ctx, service) {
-      return page(503, `service ${service.name} has no endpoints: balancer.lua answers 503`);
+    noTarget(_ctx, service, why) {
+      return page(503, why ? `${why}: balancer.lua answers 503` : `service ${service.name} has no endpoints: balancer.lua answers 503`);
     },
 
     upstreamFailed(_ctx, answer) {

@@ -91,12 +91,12 @@ export function createKongBehaviour(ir: GatewayIR): DialectBehaviour {
       return kongError(ctx, 503, 'no Service found with those values', 'the matched route has no service');
     },
 
-    noTarget(ctx, service) {
+    noTarget(ctx, service, why) {
       return kongError(
         ctx,
         503,
         'failure to get a peer from the ring-balancer',
-        `service ${service.name} has no target with weight above 0`,
+        why ?? `service ${service.name} has no target with weight above 0`,
       );
     },
 

@@ -164,8 +164,8 @@ export function createTraefikBehaviour(ir: GatewayIR): DialectBehaviour {
       return text(503, 'no available server\n', `${why} → 503 no available server`, GO_ERROR_HEADERS);
     },
 
-    noTarget(_ctx, service) {
-      return text(503, 'Service Unavailable', `service ${service.name} has no servers (allowEmptyServices) → 503`);
+    noTarget(_ctx, service, why) {
+      return text(503, 'Service Unavailable', why ? `${why} → 503` : `service ${service.name} has no servers (allowEmptyServices) → 503`);
     },
 
     upstreamFailed(_ctx, answer) {

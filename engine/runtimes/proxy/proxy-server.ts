@@ -15,6 +15,7 @@ import type { Effect, EffectResult, IncomingRequest } from '../../pipeline/types
 import type { TraceLevel } from '../../trace/events.ts';
 import { LiveSink } from './live-sink.ts';
 import type { CounterStore } from './stores.ts';
+import { startHealthProbes } from './health-prober.ts';
 import { createUpstreamClient, type UpstreamClient } from './upstream-client.ts';
 import { normalizePeer } from './peer.ts';
 
@@ -49,10 +50,11 @@ export class ProxyServer {
   private inFlight = 0;
   private draining = false;
   private idleWaiters: Array<() => void> = [];
+  private stopProbes: () => void = () => undefined;
 
   constructor(private readonly opts: ProxyOptions) {
     this.sink = new LiveSink(opts.level ?? 'decisions');
-    this.gateway = new Gateway(opts.ir, opts.replica ?? 'gw-0');
+    this.gateway = new Gateway(opts.ir, opts.replica ?? 'gw-0', this.now());
     this.upstream = createUpstreamClient();
   }
 
@@ -92,12 +94,15 @@ export class ProxyServer {
       this.server!.once('error', reject);
       this.server!.listen(this.opts.port ?? 8000, this.opts.host ?? '127.0.0.1', () => resolve());
     });
+    this.stopProbes = startHealthProbes(this.gateway, this.host(this.opts.replica ?? 'gw-0'), this.upstream);
     return this.server.address() as AddressInfo;
   }
 
   /** New requests use the new config; requests already inside keep the pipeline they started with. */
   reload(ir: GatewayIR): void {
-    this.gateway = new Gateway(ir, this.opts.replica ?? 'gw-0');
+    this.gateway = new Gateway(ir, this.opts.replica ?? 'gw-0', this.now());
+    this.stopProbes();
+    if (this.server) this.stopProbes = startHealthProbes(this.gateway, this.host(this.opts.replica ?? 'gw-0'), this.upstream);
     this.sink.emit({
       type: 'config.load',
       t: this.traceTime(),
@@ -111,6 +116,7 @@ export class ProxyServer {
   /** Stops accepting, waits for in-flight requests (up to graceMs), then closes everything. */
   async drain(graceMs: number): Promise<{ dropped: number }> {
     this.draining = true;
+    this.stopProbes();
     const closed = new Promise<void>((resolve) => (this.server ? this.server.close(() => resolve()) : resolve()));
     this.server?.closeIdleConnections();
     const idle = new Promise<void>((resolve) => (this.inFlight === 0 ? resolve() : this.idleWaiters.push(resolve)));

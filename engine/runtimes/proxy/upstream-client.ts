@@ -36,8 +36,9 @@ export function createUpstreamClient(): UpstreamClient {
           method: call.request.method as 'GET',
           headers,
           body: body as Readable | string | undefined,
-          headersTimeout: call.service.readTimeoutMs,
-          bodyTimeout: call.service.readTimeoutMs,
+          // A per-try (or what is left of the overall) timeout replaces the service's read timeout.
+          headersTimeout: call.timeoutMs ?? call.service.readTimeoutMs,
+          bodyTimeout: call.timeoutMs ?? call.service.readTimeoutMs,
         });
         const responseHeaders = new HeaderMap();
         for (const [name, value] of Object.entries(res.headers)) {
@@ -45,7 +46,9 @@ export function createUpstreamClient(): UpstreamClient {
           for (const one of Array.isArray(value) ? value : [value]) responseHeaders.append(name, one);
         }
         stripHopByHop(responseHeaders);
-        return { ok: true, status: res.statusCode, headers: responseHeaders, stream: res.body };
+        // A retried answer's body is thrown away so its connection goes back to the pool.
+        const discard = (): void => void res.body.dump().catch(() => undefined);
+        return { ok: true, status: res.statusCode, headers: responseHeaders, stream: res.body, discard };
       } catch (e) {
         return failure(e, origin);
       }

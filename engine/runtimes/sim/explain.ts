@@ -28,6 +28,11 @@ export interface ExplainInput {
   upstreamStatus: number;
   upstreamHeaders: Array<[string, string]>;
   upstreamBody?: string;
+  /**
+   * Per-host answers (host:port → a status, or a failure) for services with several targets; hosts
+   * not listed answer upstreamStatus.
+   */
+  upstreamByTarget?: Record<string, number | 'refused' | 'timeout'>;
 }
 
 export interface ExplainDecision {
@@ -85,10 +90,17 @@ export function createExplainSession(ir: GatewayIR, seed: number, callouts?: Cal
         );
       }
     },
-    callUpstream: (_call, done) => {
+    callUpstream: (call, done) => {
+      const where = `${call.target.host}:${call.target.port}`;
+      const scripted = current?.upstreamByTarget?.[where];
+      if (scripted === 'refused' || scripted === 'timeout') {
+        const failure = scripted === 'refused' ? 'connect' : 'timeout';
+        queue.schedule(0, 1, done, { ok: false, failure, message: `${where}: ${scripted === 'refused' ? 'connection refused' : 'no answer in time'}` } as UpstreamAnswer);
+        return;
+      }
       const answer: UpstreamAnswer = {
         ok: true,
-        status: current?.upstreamStatus ?? 200,
+        status: scripted ?? current?.upstreamStatus ?? 200,
         headers: new HeaderMap(current?.upstreamHeaders ?? []),
         body: current?.upstreamBody ?? '',
       };

@@ -4,18 +4,18 @@
  * (scenario, gateway IR, seed): the same inputs give a byte-identical trace.
  */
 import { EventQueue, PRIORITY } from '../../core/event-queue.ts';
-import { keyedDraw, Rng } from '../../core/rng.ts';
+import { keyedDraw } from '../../core/rng.ts';
 import type { GatewayIR } from '../../config/ir.ts';
 import { Gateway, type HandledRequest } from '../../pipeline/gateway.ts';
-import { HeaderMap } from '../../pipeline/headers.ts';
 import type { PipelineHost, UpstreamAnswer, UpstreamCall } from '../../pipeline/host.ts';
 import type { Effect, EffectResult, IncomingRequest } from '../../pipeline/types.ts';
-import type { ClientSpec, GatewaySpec, Scenario } from '../../scenario/types.ts';
+import type { BackendChange, ClientSpec, GatewaySpec, Scenario } from '../../scenario/types.ts';
 import type { TraceEvent, TraceLevel } from '../../trace/events.ts';
 import { TraceCollector, type TraceSink } from '../../trace/sink.ts';
 import { TraceHasher } from '../../trace/hash.ts';
 import { formatIsoInstant } from '../../core/calendar.ts';
-import { findBackend } from './backends.ts';
+import { BackendModels } from './backend-model.ts';
+import { scheduleProbes, type ProbeDeps } from './health-probes.ts';
 import { sampleLatency, ZERO_LATENCY } from './latency.ts';
 import { ModeledStore } from './store.ts';
 import { calloutAnswer, findCalloutBackend } from './callouts.ts';
@@ -45,6 +45,13 @@ export interface SimResult {
   events: TraceEvent[];
   traceHash: string;
   requests: number;
+}
+
+/** What a client knows about one of its requests: whether it ended (answered or given up) and was retried. */
+interface ClientOutcome {
+  ended: boolean;
+  retried: boolean;
+  replica?: string;
 }
 
 interface Replica {
@@ -86,26 +93,23 @@ export async function simulate(scenario: Scenario, opts: SimOptions): Promise<Si
   const now = (): number => start + queue.now;
   const pendingAsync: Array<Promise<void>> = [];
   const asyncMemo = new Map<string, EffectResult>();
-  const backendDown = new Map<string, Array<[number, number]>>();
   let requestCount = 0;
 
   const c2gRng = root.split('network/client-gateway');
   const g2bRng = root.split('network/gateway-backend');
   const storeRng = root.split('store');
-  const backendRng = new Map<string, Rng>();
-  const backendStream = (name: string): Rng => {
-    let r = backendRng.get(name);
-    if (!r) backendRng.set(name, (r = root.split(`backend/${name}`)));
-    return r;
-  };
+  const models = new BackendModels(scenario.backends, seed, (name) => root.split(name));
 
   const makeReplicas = (spec: GatewaySpec): Replica[] => {
     const ir = opts.adapt(spec);
-    return Array.from({ length: scenario.replicas }, (_, i) => {
+    const made = Array.from({ length: scenario.replicas }, (_, i) => {
       const name = `gw-${i}`;
-      return { name, gateway: new Gateway(ir, name) };
+      return { name, gateway: new Gateway(ir, name, now()) };
     });
+    for (const r of made) scheduleProbes(r.gateway, hostFor(r), probeDeps);
+    return made;
   };
+  const probeDeps: ProbeDeps = { queue, scenario, seed, models, live: (g) => replicas.some((r) => r.gateway === g) };
 
   // One host per replica object, built on first use: a request used to allocate one (and its six closures).
   const hosts = new WeakMap<Replica, PipelineHost>();
@@ -161,8 +165,8 @@ export async function simulate(scenario: Scenario, opts: SimOptions): Promise<Si
           queue.schedule(queue.now + sampleLatency(ZERO_LATENCY, g2bRng), PRIORITY.effect, finish, result);
           return;
         }
-        const rtt = 2 * sampleLatency(scenario.network.gatewayToBackend, g2bRng) + sampleLatency(backend.latency, backendStream(backend.name));
-        const down = (backendDown.get(backend.name) ?? []).some(([from, until]) => queue.now >= from && queue.now < until);
+        const rtt = 2 * sampleLatency(scenario.network.gatewayToBackend, g2bRng) + sampleLatency(models.modelAt(backend, queue.now).latency, models.stream(backend.name));
+        const down = models.isDown(backend.name, queue.now);
         const { afterMs, result } = calloutAnswer(effect, backend, rtt, down);
         queue.schedule(queue.now + afterMs, PRIORITY.effect, finish, result);
         return;
@@ -194,29 +198,9 @@ export async function simulate(scenario: Scenario, opts: SimOptions): Promise<Si
   };
 
   const callUpstream = (call: UpstreamCall, done: (a: UpstreamAnswer) => void): void => {
-    const backend = findBackend(scenario.backends, call.service, call.target);
     const net = sampleLatency(scenario.network.gatewayToBackend, g2bRng);
-    const down = (backendDown.get(backend.name) ?? []).some(([from, until]) => queue.now >= from && queue.now < until);
-    if (down) {
-      queue.schedule(queue.now + 2 * net, PRIORITY.effect, done, {
-        ok: false,
-        failure: 'connect',
-        message: `connection refused by ${backend.name} (outage)`,
-      } as UpstreamAnswer);
-      return;
-    }
-    const work = sampleLatency(backend.latency, backendStream(backend.name));
-    // The error draw is keyed by request id so the real proxy's fake backend makes the same choice.
-    const failed = backend.errorRate > 0 && keyedDraw(seed, 'backend-error', call.requestId) < backend.errorRate;
-    const headers = new HeaderMap(backend.headers);
-    if (!headers.has('content-type')) headers.set('Content-Type', 'application/json');
-    const answer: UpstreamAnswer = {
-      ok: true,
-      status: failed ? backend.errorStatus : backend.status,
-      headers,
-      body: backend.body ?? '',
-    };
-    queue.schedule(queue.now + 2 * net + work, PRIORITY.effect, done, answer);
+    const { afterMs, answer } = models.answer(call, queue.now, net);
+    queue.schedule(queue.now + afterMs, PRIORITY.effect, done, answer);
   };
 
   let replicas = makeReplicas(scenario.gateway);
@@ -240,8 +224,11 @@ export async function simulate(scenario: Scenario, opts: SimOptions): Promise<Si
       if (ev.kind === 'outage') {
         const until = ev.atMs + ev.durationMs;
         if (ev.target === 'redis' || ev.target === 'store') store.outage(start + ev.atMs, start + until);
-        else backendDown.set(ev.target, [...(backendDown.get(ev.target) ?? []), [ev.atMs, until]]);
+        else models.outage(ev.target, ev.atMs, until);
         sink.emit({ type: 'scenario.event', t: queue.now, kind: 'outage', target: ev.target, detail: `${ev.target} down for ${ev.durationMs} ms` });
+      } else if (ev.kind === 'degrade') {
+        models.degrade(ev.target, ev.atMs, ev.atMs + ev.durationMs, ev.change);
+        sink.emit({ type: 'scenario.event', t: queue.now, kind: 'degrade', target: ev.target, detail: describeChange(ev.target, ev.change, ev.durationMs) });
       } else {
         replicas = makeReplicas(ev.gateway);
         sink.emit({ type: 'scenario.event', t: queue.now, kind: 'config', detail: 'new gateway config on every replica' });
@@ -278,20 +265,46 @@ export async function simulate(scenario: Scenario, opts: SimOptions): Promise<Si
   for (const { client, times } of clientSchedules(scenario, seed)) {
     let n = 0;
     const send = (): void => {
-      const sentAt = queue.now;
       n++;
-      requestCount++;
-      const id = `${client.id}-${n}`;
       if (n < times.length) queue.schedule(times[n] as number, PRIORITY.arrival, send, undefined);
-      const request = buildRequest(id, client.request, client.ip);
-      const toGateway = sampleLatency(scenario.network.clientToGateway, c2gRng);
-      queue.schedule(sentAt + toGateway, PRIORITY.arrival, () => receive(client, request, sentAt), undefined);
+      sendRequest(client, `${client.id}-${n}`, 0);
     };
     if (times.length > 0) queue.schedule(times[0] as number, PRIORITY.arrival, send, undefined);
   }
 
-  const receive = (client: ClientSpec, request: IncomingRequest, sentAt: number): void => {
+  /** One try of a client request; a retry is a new request `<id>.retry<k>` that the gateway sees like any other. */
+  const sendRequest = (client: ClientSpec, baseId: string, attempt: number): void => {
+    const sentAt = queue.now;
+    requestCount++;
+    const id = attempt === 0 ? baseId : `${baseId}.retry${attempt}`;
+    const request = buildRequest(id, client.request, client.ip);
+    const toGateway = sampleLatency(scenario.network.clientToGateway, c2gRng);
+    const outcome: ClientOutcome = { ended: false, retried: false };
+    const retry = (status: number): void => {
+      const r = client.retry;
+      if (!r || outcome.retried || attempt >= r.attempts) return;
+      if (status !== 0 && !r.onStatuses.includes(status)) return;
+      outcome.retried = true;
+      const wait = Math.min(r.backoff.baseMs * 2 ** attempt, r.backoff.maxMs) * (1 - r.backoff.jitter * keyedDraw(seed, 'client-retry', id));
+      queue.schedule(queue.now + wait, PRIORITY.arrival, () => sendRequest(client, baseId, attempt + 1), undefined);
+    };
+    if (client.timeoutMs !== undefined) {
+      queue.schedule(sentAt + client.timeoutMs, PRIORITY.effect, () => {
+        if (outcome.ended) return;
+        outcome.ended = true;
+        sink.emit({
+          type: 'request.end', t: queue.now, req: id, client: client.id, replica: outcome.replica ?? '', status: 0, source: 'client',
+          route: null, service: null, ms: round3(queue.now - sentAt), gatewayMs: 0, upstreamMs: null,
+        });
+        retry(0);
+      }, undefined);
+    }
+    queue.schedule(sentAt + toGateway, PRIORITY.arrival, () => receive(client, request, sentAt, outcome, retry), undefined);
+  };
+
+  const receive = (client: ClientSpec, request: IncomingRequest, sentAt: number, outcome: ClientOutcome, retry: (status: number) => void): void => {
     const replica = pickReplica(request.peerIp);
+    outcome.replica = replica.name;
     const host = hostFor(replica);
     if (sink.wants('request.start')) {
       sink.emit({
@@ -311,6 +324,9 @@ export async function simulate(scenario: Scenario, opts: SimOptions): Promise<Si
       const gatewayDone = queue.now;
       const back = sampleLatency(scenario.network.clientToGateway, c2gRng);
       queue.schedule(gatewayDone + back, PRIORITY.effect, () => {
+        // A client that gave up already counted this request as failed.
+        if (outcome.ended) return;
+        outcome.ended = true;
         const res = handled.response;
         const full = sink.level === 'full';
         sink.emit({
@@ -328,6 +344,7 @@ export async function simulate(scenario: Scenario, opts: SimOptions): Promise<Si
           upstreamMs: handled.upstreamMs === null ? null : round3(handled.upstreamMs),
           ...(full ? { headers: res.headers.toJSON(), ...(res.body ? { body: res.body } : {}) } : {}),
         });
+        if (client.retry) retry(res.status);
       }, undefined);
     });
   };
@@ -372,6 +389,15 @@ function describeEffect(effect: Effect): string {
     case 'async':
       return effect.purpose;
   }
+}
+
+function describeChange(target: string, change: BackendChange, durationMs: number): string {
+  const parts = [
+    change.errorRate !== undefined ? `${Math.round(change.errorRate * 100)} % errors${change.errorStatus ? ` (${change.errorStatus})` : ''}` : '',
+    change.latency ? 'new latency' : '',
+  ].filter(Boolean);
+  const how = Number.isFinite(durationMs) ? `for ${durationMs} ms` : 'until the end';
+  return `${target}: ${parts.join(', ')} ${how}`;
 }
 
 function round3(x: number): number {

@@ -1,17 +1,18 @@
 /**
- * How a request turned out, in the five words the lab uses everywhere (dots, charts, rows). Colours
+ * How a request turned out, in the six words the lab uses everywhere (dots, charts, rows). Colours
  * are from the Okabe–Ito palette so they stay distinct for colour-blind students; every view also
  * writes the word or the status, so colour is never the only signal.
  */
-export type Outcome = 'ok' | 'rejected' | 'upstream-error' | 'gateway-error' | 'in-flight';
+export type Outcome = 'ok' | 'rejected' | 'upstream-error' | 'gateway-error' | 'gave-up' | 'in-flight';
 
-export const OUTCOMES: readonly Outcome[] = ['ok', 'rejected', 'upstream-error', 'gateway-error', 'in-flight'];
+export const OUTCOMES: readonly Outcome[] = ['ok', 'rejected', 'upstream-error', 'gateway-error', 'gave-up', 'in-flight'];
 
 export const OUTCOME_LABEL: Record<Outcome, string> = {
   ok: 'admitted',
   rejected: 'rejected by the gateway',
   'upstream-error': 'backend error',
   'gateway-error': 'gateway error',
+  'gave-up': 'client gave up',
   'in-flight': 'in flight',
 };
 
@@ -20,6 +21,7 @@ export const OUTCOME_COLOR: Record<Outcome, string> = {
   rejected: '#c8501a',
   'upstream-error': '#b88a00',
   'gateway-error': '#a34d8c',
+  'gave-up': '#1a1a1a',
   'in-flight': '#6b7a8f',
 };
 
@@ -28,8 +30,10 @@ export const OUTCOME_COLOR: Record<Outcome, string> = {
  * 403), a 5xx from the gateway is its own failure (502, 504); anything the backend sent is admitted,
  * and a backend 5xx is the backend's error.
  */
-export function outcomeOf(status: number | null, source: 'upstream' | 'gateway' | null): Outcome {
+export function outcomeOf(status: number | null, source: 'upstream' | 'gateway' | 'client' | null): Outcome {
   if (status === null || source === null) return 'in-flight';
+  // The client's own timeout: it stopped waiting, whatever the gateway did later.
+  if (source === 'client') return 'gave-up';
   if (source === 'gateway') return status >= 500 ? 'gateway-error' : status >= 400 ? 'rejected' : 'ok';
   return status >= 500 ? 'upstream-error' : 'ok';
 }

@@ -1,0 +1,89 @@
+/**
+ * Traefik's `retry` middleware (traefik/traefik pkg/middlewares/retry, v3.6 fields), as a route-level
+ * retry policy. Field names are Traefik's. `attempts` counts every try, the first included.
+ */
+import { parseDuration } from '../../core/duration.ts';
+import type { ConfigReporter } from '../../pipeline/types.ts';
+import type { RetryPolicyIR } from '../../upstream/policy.ts';
+import { ConfigReader } from '../kit/config-reader.ts';
+
+export interface RetryConfig {
+  /** The policy the upstream stage applies instead of the service's. */
+  policy: RetryPolicyIR;
+  /** What the student reads: the settings as Traefik names them. */
+  summary: string;
+}
+
+const FIELDS = ['attempts', 'initialInterval', 'timeout', 'maxRequestBodyBytes', 'status', 'disableRetryOnNetworkError', 'retryNonIdempotentMethod'];
+const IDEMPOTENT = ['GET', 'HEAD', 'OPTIONS', 'TRACE', 'PUT', 'DELETE'];
+
+export function parseRetryConfig(raw: unknown, report: ConfigReporter): RetryConfig {
+  const r = new ConfigReader(raw, report, FIELDS, [], 'retry');
+  const attempts = r.num('attempts', 1, { min: 1, integer: true });
+  const initial = durationMs(r.obj['initialInterval'], report, 'initialInterval') ?? 0;
+  const statuses = statusList(r.obj['status'], report);
+  const networkToo = !r.bool('disableRetryOnNetworkError', false);
+  const anyMethod = r.bool('retryNonIdempotentMethod', false);
+  const retryOn: RetryPolicyIR['retryOn'] = [
+    ...(networkToo ? (['connect-failure', 'reset', 'timeout'] as const) : []),
+    ...(statuses.length > 0 ? (['retriable-status-codes'] as const) : []),
+  ];
+  const policy: RetryPolicyIR = {
+    numRetries: attempts - 1,
+    retryOn,
+    retriableStatusCodes: statuses,
+    methods: anyMethod ? [] : IDEMPOTENT,
+    otherHost: true,
+    // Traefik's backoff starts at initialInterval and never waits more than twice that.
+    backoff: initial > 0 ? { kind: 'exponential', initialMs: initial, maxMs: 2 * initial } : { kind: 'none' },
+    flavour: 'traefik',
+  };
+  const on = [networkToo ? 'network errors' : '', statuses.length ? `statuses ${compact(statuses)}` : ''].filter(Boolean).join(' and ') || 'nothing';
+  return { policy, summary: `retry: ${attempts} attempts in all, on ${on}${initial > 0 ? `, backoff from ${initial} ms` : ', no backoff'}` };
+}
+
+function durationMs(v: unknown, report: ConfigReporter, field: string): number | undefined {
+  if (v === undefined || v === null) return undefined;
+  // Traefik reads a bare number as seconds.
+  if (typeof v === 'number' && Number.isFinite(v) && v >= 0) return v * 1000;
+  if (typeof v === 'string') {
+    const ms = parseDuration(v);
+    if (ms !== undefined) return ms;
+  }
+  report.error([field], 'GL_E_DURATION', `${field} must be a duration such as 100ms, not ${JSON.stringify(v)}`);
+  return undefined;
+}
+
+/** Traefik's status list: "500", "500-599". */
+function statusList(v: unknown, report: ConfigReporter): number[] {
+  if (v === undefined || v === null) return [];
+  if (!Array.isArray(v)) {
+    report.error(['status'], 'GL_E_TYPE', 'status must be a list such as ["500-599"]');
+    return [];
+  }
+  const out = new Set<number>();
+  v.forEach((item, i) => {
+    const m = /^(\d{3})(?:-(\d{3}))?$/.exec(String(item).trim());
+    if (!m) return report.error(['status', i], 'GL_E_CONFIG_INVALID', `status "${String(item)}" is not a code or a range like 500-599`);
+    const lo = Number(m[1]);
+    const hi = m[2] ? Number(m[2]) : lo;
+    if (hi < lo) return report.error(['status', i], 'GL_E_CONFIG_INVALID', `status range ${String(item)} ends before it starts`);
+    for (let s = lo; s <= hi; s++) out.add(s);
+  });
+  return [...out].sort((a, b) => a - b);
+}
+
+function compact(codes: number[]): string {
+  const parts: string[] = [];
+  let start = codes[0] as number;
+  let prev = start;
+  for (const c of [...codes.slice(1), Infinity]) {
+    if (c === prev + 1) {
+      prev = c;
+      continue;
+    }
+    parts.push(start === prev ? String(start) : `${start}-${prev}`);
+    start = prev = c;
+  }
+  return parts.join(', ');
+}

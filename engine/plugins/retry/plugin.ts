@@ -1,0 +1,32 @@
+/**
+ * `retry` — Traefik's retry middleware. Traefik retries by re-running everything after the middleware
+ * (later middlewares and the service); gatelab hands the policy to the upstream stage, which re-sends
+ * the request to a host not tried yet, waiting Traefik's exponential backoff in between. By default
+ * only network errors (no answer at all) are retried — an HTTP 500 is an answer — unless `status`
+ * lists it (v3.6+); non-idempotent methods are not retried unless `retryNonIdempotentMethod`.
+ */
+import { next, type PluginDefinition, type PluginHooks } from '../../pipeline/types.ts';
+import { parseRetryConfig, type RetryConfig } from './config.ts';
+
+export const RETRY_ID = 'retry';
+/** Declared order applies in Traefik; in a priority-ordered chain it must run before the proxy, like any access plugin. */
+export const RETRY_PRIORITY = 5;
+
+export function createRetryHooks(config: RetryConfig): PluginHooks {
+  return {
+    access(ctx) {
+      ctx.retryPolicy = config.policy;
+      return next(`${config.summary}: the upstream stage will retry failed tries`, {
+        attempts: config.policy.numRetries + 1,
+        statuses: config.policy.retriableStatusCodes.length,
+      });
+    },
+  };
+}
+
+export const retryPlugin: PluginDefinition<RetryConfig> = {
+  id: RETRY_ID,
+  priority: RETRY_PRIORITY,
+  parse: parseRetryConfig,
+  create: (config) => createRetryHooks(config),
+};

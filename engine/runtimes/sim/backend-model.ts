@@ -1,0 +1,127 @@
+/**
+ * The simulated backends: which one answers a call, whether it is down or degraded at that instant,
+ * how long it takes (its latency model plus waiting for a free worker when it has a concurrency
+ * limit), and whether the gateway gave up first (the try's timeout). A backend keeps working on a
+ * request the gateway abandoned — which is why timeouts plus retries can bury a slow service.
+ */
+import { keyedDraw, type Rng } from '../../core/rng.ts';
+import { HeaderMap } from '../../pipeline/headers.ts';
+import type { UpstreamAnswer, UpstreamCall } from '../../pipeline/host.ts';
+import type { BackendChange, BackendSpec, LatencyModel } from '../../scenario/types.ts';
+import { findBackend } from './backends.ts';
+import { sampleLatency } from './latency.ts';
+
+interface Window {
+  from: number;
+  until: number;
+}
+
+interface Workers {
+  /** When each worker is next free (ms since start). */
+  freeAt: number[];
+  /** Start instants of requests still waiting for a worker. */
+  queuedStarts: number[];
+}
+
+export interface ModeledAnswer {
+  /** Delay from the call to the answer reaching the gateway. */
+  afterMs: number;
+  answer: UpstreamAnswer;
+  backend: BackendSpec;
+}
+
+export class BackendModels {
+  private readonly outages = new Map<string, Window[]>();
+  private readonly changes = new Map<string, Array<Window & { change: BackendChange }>>();
+  private readonly workers = new Map<string, Workers>();
+  private readonly streams = new Map<string, Rng>();
+
+  constructor(
+    private readonly backends: readonly BackendSpec[],
+    private readonly seed: number,
+    private readonly split: (name: string) => Rng,
+  ) {}
+
+  outage(name: string, from: number, until: number): void {
+    this.outages.set(name, [...(this.outages.get(name) ?? []), { from, until }]);
+  }
+
+  degrade(name: string, from: number, until: number, change: BackendChange): void {
+    this.changes.set(name, [...(this.changes.get(name) ?? []), { from, until, change }]);
+  }
+
+  isDown(name: string, at: number): boolean {
+    return (this.outages.get(name) ?? []).some((w) => at >= w.from && at < w.until);
+  }
+
+  /** The backend's model at an instant: its spec with any active degradation laid over it. */
+  modelAt(spec: BackendSpec, at: number): { errorRate: number; errorStatus: number; latency: LatencyModel } {
+    let model = { errorRate: spec.errorRate, errorStatus: spec.errorStatus, latency: spec.latency };
+    for (const w of this.changes.get(spec.name) ?? []) {
+      if (at >= w.from && at < w.until) model = { ...model, ...w.change };
+    }
+    return model;
+  }
+
+  stream(name: string): Rng {
+    let r = this.streams.get(name);
+    if (!r) this.streams.set(name, (r = this.split(`backend/${name}`)));
+    return r;
+  }
+
+  /** `now` is ms since start; `netMs` the one-way network delay drawn for this call. */
+  answer(call: UpstreamCall, now: number, netMs: number): ModeledAnswer {
+    const backend = findBackend(this.backends, call.service, call.target);
+    const where = `${call.target.host}:${call.target.port}`;
+    const timeout = call.timeoutMs;
+    if (this.isDown(backend.name, now)) {
+      return { backend, afterMs: 2 * netMs, answer: { ok: false, failure: 'connect', message: `connection refused by ${where} (${backend.name} is down)` } };
+    }
+    const arrive = now + netMs;
+    const model = this.modelAt(backend, arrive);
+    const work = sampleLatency(model.latency, this.stream(backend.name));
+    const slot = this.claimWorker(backend, arrive, work);
+    if (slot === 'full') {
+      const headers = new HeaderMap([['content-type', 'text/plain']]);
+      return { backend, afterMs: 2 * netMs, answer: { ok: true, status: 503, headers, body: `${backend.name}: queue full` } };
+    }
+    const total = 2 * netMs + (slot - arrive) + work;
+    if (timeout !== undefined && total > timeout) {
+      return {
+        backend,
+        afterMs: timeout,
+        answer: { ok: false, failure: 'timeout', message: `${where} sent no answer within ${round(timeout)} ms (it needed ${round(total)} ms)` },
+      };
+    }
+    // The error draw is keyed by request id so the real proxy's fake backend makes the same choice.
+    const failed = model.errorRate > 0 && keyedDraw(this.seed, 'backend-error', call.requestId) < model.errorRate;
+    const headers = new HeaderMap(backend.headers);
+    if (!headers.has('content-type')) headers.set('Content-Type', 'application/json');
+    return {
+      backend,
+      afterMs: total,
+      answer: { ok: true, status: failed ? model.errorStatus : backend.status, headers, body: backend.body ?? '' },
+    };
+  }
+
+  /** When the request starts being worked on, or 'full' when the backend's queue is full. */
+  private claimWorker(backend: BackendSpec, arrive: number, work: number): number | 'full' {
+    if (backend.concurrency === undefined) return arrive;
+    let w = this.workers.get(backend.name);
+    if (!w) this.workers.set(backend.name, (w = { freeAt: new Array<number>(backend.concurrency).fill(0), queuedStarts: [] }));
+    w.queuedStarts = w.queuedStarts.filter((s) => s > arrive);
+    let best = 0;
+    for (let i = 1; i < w.freeAt.length; i++) if ((w.freeAt[i] as number) < (w.freeAt[best] as number)) best = i;
+    const start = Math.max(arrive, w.freeAt[best] as number);
+    if (start > arrive) {
+      if (backend.queue !== undefined && w.queuedStarts.length >= backend.queue) return 'full';
+      w.queuedStarts.push(start);
+    }
+    w.freeAt[best] = start + work;
+    return start;
+  }
+}
+
+function round(ms: number): number {
+  return Math.round(ms * 10) / 10;
+}

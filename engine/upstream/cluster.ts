@@ -1,0 +1,143 @@
+/**
+ * One service's hosts as one gateway replica sees them: the balancer, passive and active health,
+ * outlier ejection and the connection pool, kept per replica (Envoy and nginx keep them per worker;
+ * nothing here is shared between replicas). Time-based state is advanced from `now` when touched.
+ */
+import type { ServiceIR, TargetIR } from '../config/ir.ts';
+import type { MachineTransition } from '../pipeline/types.ts';
+import { createBalancer, type Balancer, type PickRequest } from './balancer/index.ts';
+import { createOutlierDetector, type OutlierDetector, type OutlierEvent } from './outlier/index.ts';
+import { createActiveHealth, createPassiveHealth, type ActiveHealth, type PassiveHealth } from './health/index.ts';
+import { ConnectionPool } from './pool.ts';
+import type { UpstreamPolicyIR } from './policy.ts';
+
+export type HostOutcome = { status?: number; failure?: 'connect' | 'timeout' | 'reset' };
+
+export interface Selection {
+  index: number;
+  target: TargetIR;
+  reason: string;
+}
+
+export class UpstreamCluster {
+  readonly targets: TargetIR[];
+  readonly keys: string[];
+  readonly policy: UpstreamPolicyIR;
+  private readonly balancer: Balancer;
+  readonly outlier?: OutlierDetector;
+  private readonly passive?: PassiveHealth;
+  readonly active?: ActiveHealth;
+  readonly pool?: ConnectionPool;
+
+  constructor(
+    readonly service: ServiceIR,
+    startAt: number,
+  ) {
+    this.targets = service.targets.filter((t) => t.weight > 0);
+    this.keys = this.targets.map((t) => `${t.host}:${t.port}`);
+    this.policy = service.policy ?? {};
+    const hosts = this.targets.map((t, i) => ({ key: this.keys[i] as string, weight: t.weight }));
+    const passive = this.policy.passiveHealth;
+    // nginx lowers a failing peer's effective weight by weight/max_fails; Envoy and Kong have no such penalty.
+    this.balancer = createBalancer(this.policy.balancer ?? { kind: 'round-robin' }, hosts, { maxFails: passive?.kind === 'nginx' ? passive.maxFails : 1 });
+    if (this.policy.outlierDetection) this.outlier = createOutlierDetector(this.policy.outlierDetection, hosts.length, startAt, this.keys);
+    if (this.policy.passiveHealth) this.passive = createPassiveHealth(this.policy.passiveHealth, hosts.length, { hostNames: this.keys });
+    if (this.policy.activeHealth) this.active = createActiveHealth(this.policy.activeHealth, hosts.length, startAt, { hostNames: this.keys });
+    if (this.policy.connectionPool) this.pool = new ConnectionPool(this.policy.connectionPool);
+  }
+
+  /** Runs the outlier sweeps due by `now`; returns what changed. */
+  advance(now: number): MachineTransition[] {
+    if (!this.outlier) return [];
+    return this.outlier.advance(now).flatMap((e) => this.outlierTransition(e));
+  }
+
+  /**
+   * Picks a host among those the health rules allow, avoiding hosts this request already tried when
+   * another one exists. Undefined when no host is eligible, with the reason.
+   */
+  select(req: PickRequest, tried: ReadonlySet<number>, avoidTried: boolean): Selection | { index: -1; reason: string } {
+    const n = this.targets.length;
+    if (n === 0) return { index: -1, reason: `service ${this.service.name} has no target with weight above 0` };
+    const out: string[] = [];
+    const healthy: number[] = [];
+    const panic = this.outlier?.panic() ?? false;
+    for (let i = 0; i < n; i++) {
+      if (!panic && this.outlier?.isEjected(i)) out.push(`${this.keys[i]} ejected`);
+      else if (this.passive && !this.passive.isHealthy(i, req.now)) out.push(`${this.keys[i]} marked down by passive checks`);
+      else if (this.active && !this.active.isHealthy(i)) out.push(`${this.keys[i]} failing active health checks`);
+      else healthy.push(i);
+    }
+    if (healthy.length === 0) {
+      return { index: -1, reason: `no healthy host for ${this.service.name}: ${out.join('; ')}` };
+    }
+    const fresh = avoidTried ? healthy.filter((i) => !tried.has(i)) : healthy;
+    const eligible = fresh.length > 0 ? fresh : healthy;
+    const pick = this.balancer.pick(eligible, req);
+    // nginx stamps the pick time: a recovering peer gets one trial request, not a flood.
+    this.passive?.picked(pick.index, req.now);
+    const target = this.targets[pick.index] as TargetIR;
+    const notes = [
+      panic ? `panic mode: fewer than ${this.policy.outlierDetection?.healthyPanicThreshold} % of hosts healthy, so ejected hosts get traffic too` : '',
+      out.length > 0 ? `skipped ${out.join(', ')}` : '',
+      avoidTried && tried.size > 0 && fresh.length > 0 ? `not retrying on a host already tried` : '',
+    ].filter(Boolean);
+    return { index: pick.index, target, reason: notes.length > 0 ? `${pick.reason} (${notes.join('; ')})` : pick.reason };
+  }
+
+  started(i: number): void {
+    this.balancer.started(i);
+  }
+
+  /** One try on host i ended: feeds the balancer, passive health and outlier detection. */
+  finished(i: number, outcome: HostOutcome, rttMs: number, now: number, draw: () => number): MachineTransition[] {
+    const failed = outcome.failure !== undefined || (outcome.status ?? 0) >= 500;
+    this.balancer.finished(i, { failed, rttMs, now });
+    const changes: MachineTransition[] = [];
+    const passive = this.passive?.record(i, outcome, now);
+    if (passive?.changed) {
+      changes.push({
+        machine: 'passive-health',
+        subject: `${this.service.name} ${this.keys[i]}`,
+        from: passive.changed === 'healthy' ? 'unhealthy' : 'healthy',
+        to: passive.changed,
+        reason: passive.reason,
+      });
+    }
+    if (this.outlier) for (const e of this.outlier.record(i, outcome, now, draw)) changes.push(...this.outlierTransition(e));
+    return changes;
+  }
+
+  /** An active probe's result (driven by the host on the probe schedule). */
+  probed(i: number, ok: boolean, now: number): MachineTransition[] {
+    const r = this.active?.recordProbe(i, ok, now);
+    if (!r?.changed) return [];
+    return [
+      {
+        machine: 'active-health',
+        subject: `${this.service.name} ${this.keys[i]}`,
+        from: r.changed === 'healthy' ? 'unhealthy' : 'healthy',
+        to: r.changed,
+        reason: r.reason,
+      },
+    ];
+  }
+
+  snapshot(now: number): Record<string, unknown> {
+    return {
+      hosts: this.keys,
+      balancer: this.balancer.snapshot(),
+      ...(this.outlier ? { outlier: this.outlier.snapshot() } : {}),
+      ...(this.passive ? { passive: this.passive.snapshot(now) } : {}),
+      ...(this.active ? { active: this.active.snapshot() } : {}),
+      ...(this.pool ? { pool: this.pool.snapshot() } : {}),
+    };
+  }
+
+  private outlierTransition(e: OutlierEvent): MachineTransition[] {
+    const subject = `${this.service.name} ${this.keys[e.host]}`;
+    if (e.kind === 'eject') return [{ machine: 'outlier-detection', subject, from: 'healthy', to: 'ejected', reason: e.reason, at: e.at }];
+    if (e.kind === 'uneject') return [{ machine: 'outlier-detection', subject, from: 'ejected', to: 'healthy', reason: e.reason, at: e.at }];
+    return [{ machine: 'outlier-detection', subject, from: 'healthy', to: 'healthy', reason: e.reason, at: e.at }];
+  }
+}

@@ -1,0 +1,6 @@
+/** Host health apart from Envoy outlier ejection: passive (nginx, Kong) and active probes. */
+export { createActiveHealth, probePassed, type ActiveHealthOptions } from './active.ts';
+export { createKongPassiveHealth } from './kong-passive.ts';
+export { createNginxPassiveHealth, type NginxPassiveOptions } from './nginx-passive.ts';
+export { createPassiveHealth } from './passive.ts';
+export type { ActiveHealth, HealthOptions, HealthVerdict, HostOutcome, PassiveHealth } from './types.ts';

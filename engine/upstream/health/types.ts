@@ -1,0 +1,40 @@
+/**
+ * Host health as the gateway's own bookkeeping sees it, apart from Envoy's outlier ejection:
+ * passive checks that judge real responses (nginx max_fails/fail_timeout, Kong healthchecks.passive)
+ * and active probes the gateway sends on its own schedule.
+ */
+
+export type HostOutcome = { status?: number; failure?: 'connect' | 'timeout' | 'reset' };
+
+/** What one result did to a host: a change of state (for the trace) and the sentence explaining it. */
+export type HealthVerdict = { changed?: 'healthy' | 'unhealthy'; reason: string } | undefined;
+
+/** nginx max_fails / fail_timeout (semantics §10) and Kong passive healthchecks. */
+export interface PassiveHealth {
+  /** The response (or local failure) of one request that host i served, at `now`. */
+  record(i: number, outcome: HostOutcome, now: number): HealthVerdict;
+  /** Whether the balancer may pick host i at `now` (time matters for nginx, not for Kong). */
+  isHealthy(i: number, now: number): boolean;
+  /**
+   * The balancer picked host i at `now`. nginx stamps a peer's "checked" time here, which is what
+   * lets exactly one trial request through after fail_timeout; Kong ignores it. record() applies the
+   * same stamp at response time when the caller never calls this (pick ≈ response).
+   */
+  picked(i: number, now: number): void;
+  snapshot(now: number): Record<string, unknown>;
+}
+
+/** Active probes sent by the gateway on its own schedule. */
+export interface ActiveHealth {
+  /** The probe instants in (from, to]: startAt + k·interval (k ≥ 0). */
+  dueProbes(from: number, to: number): number[];
+  /** One probe's result; thresholds count consecutive results. */
+  recordProbe(i: number, ok: boolean, now: number): HealthVerdict;
+  isHealthy(i: number): boolean;
+  snapshot(): Record<string, unknown>;
+}
+
+export interface HealthOptions {
+  /** Addresses for the sentences ("10.0.0.2:8080"); "host i" when absent. */
+  hostNames?: readonly string[];
+}

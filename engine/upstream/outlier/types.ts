@@ -1,0 +1,46 @@
+/**
+ * What the outlier detector tells its caller. Events are data with a sentence, so the trace can show
+ * why a host left or rejoined the pool, and why a host that "should" have been ejected was not.
+ */
+import type { OutlierRule } from './rules.ts';
+
+export type { OutlierRule } from './rules.ts';
+
+export type OutlierEvent =
+  | { kind: 'eject'; host: number; at: number; rule: OutlierRule; ejectionMs: number; timesEjected: number; reason: string }
+  | { kind: 'uneject'; host: number; at: number; reason: string }
+  /** Envoy's ejections_overflow: max_ejection_percent forbade the ejection. */
+  | { kind: 'overflow'; host: number; at: number; rule: string; reason: string }
+  /** The threshold was hit but the enforcing_* percentage said no (ejections_detected_* without enforced). */
+  | { kind: 'not-enforced'; host: number; at: number; rule: string; reason: string };
+
+export type HostResult = { status?: number; failure?: 'connect' | 'timeout' | 'reset' };
+
+export interface OutlierHostSnapshot {
+  consecutive5xx: number;
+  consecutiveGatewayFailure: number;
+  timesEjected: number;
+  multiplier: number;
+  ejectedUntil: number | null;
+}
+
+export interface OutlierDetector {
+  /**
+   * Runs every interval sweep with time ≤ now that has not run yet (sweeps at start + k·interval,
+   * k ≥ 1), then answers. `draw` decides enforcing_* percentages strictly between 0 and 100 for
+   * sweep-time ejections; without it the draw is keyed by (rule, host, sweep instant).
+   */
+  advance(now: number, draw?: () => number): OutlierEvent[];
+  /**
+   * One response from host i at `now`. Runs advance(now) first, so its events come first. `status` is
+   * the HTTP status; `failure` a local-origin failure (connect refused, timeout, reset), which counts
+   * as a 5xx and a gateway failure unless splitExternalLocalOriginErrors. `draw` is a deterministic
+   * [0,1) draw for enforcing_* percentages. Returns the events (an inline consecutive ejection).
+   */
+  record(i: number, outcome: HostResult, now: number, draw: () => number): OutlierEvent[];
+  isEjected(i: number): boolean;
+  ejectedCount(): number;
+  /** Envoy panic: fewer than healthyPanicThreshold % of hosts healthy → the balancer ignores ejection. */
+  panic(): boolean;
+  snapshot(): { ejected: number[]; hosts: OutlierHostSnapshot[]; nextSweepAt: number };
+}

@@ -1,0 +1,134 @@
+/**
+ * How a gateway talks to one service's hosts: the balancer, health, outlier ejection, connection-pool
+ * limits (Envoy's "circuit breakers"), retries and timeouts. Every vendor dialect maps its knobs onto
+ * this one shape (ServiceIR.policy); engine/upstream/ runs it identically under both hosts.
+ * Durations are milliseconds. Sources: semantics §9 (Envoy, Istio), §10 (balancers), §5 (AWS).
+ */
+
+/** Where a consistent-hash balancer reads its key from. */
+export type HashOnIR =
+  | { source: 'ip' }
+  | { source: 'header'; name: string }
+  | { source: 'cookie'; name: string }
+  | { source: 'path' }
+  | { source: 'query'; name: string };
+
+export type BalancerIR =
+  /** Plain rotation over eligible hosts, weights ignored (nginx without weights, Kong round-robin with equal weights). */
+  | { kind: 'round-robin' }
+  /** nginx smooth weighted round robin (semantics §10). */
+  | { kind: 'weighted-round-robin' }
+  /** nginx least_conn: min conns/weight, ties by smooth WRR. */
+  | { kind: 'least-connections' }
+  /** Envoy least_request: P2C of `choiceCount` when weights are equal, else weight/(active+1)^bias. */
+  | { kind: 'least-request'; choiceCount: number; activeRequestBias: number }
+  | { kind: 'random' }
+  /** Kong `latency` / ingress-nginx `ewma`: peak EWMA of round-trip time, P2C. */
+  | { kind: 'ewma'; decayMs: number }
+  /** Envoy ring hash (Ketama). */
+  | { kind: 'ring-hash'; hashOn: HashOnIR; minRingSize: number; maxRingSize: number }
+  /** Envoy Maglev. */
+  | { kind: 'maglev'; hashOn: HashOnIR; tableSize: number };
+
+/** Envoy outlier detection, every field as Envoy enforces it (defaults in engine/upstream/outlier/). */
+export interface OutlierPolicyIR {
+  consecutive5xx: number;
+  enforcingConsecutive5xx: number;
+  consecutiveGatewayFailure: number;
+  enforcingConsecutiveGatewayFailure: number;
+  intervalMs: number;
+  baseEjectionTimeMs: number;
+  maxEjectionTimeMs: number;
+  maxEjectionPercent: number;
+  /** Envoy ≥ 1.31: eject one host even when max_ejection_percent would forbid it. */
+  alwaysEjectOneHost: boolean;
+  enforcingSuccessRate: number;
+  successRateMinimumHosts: number;
+  successRateRequestVolume: number;
+  successRateStdevFactor: number;
+  failurePercentageThreshold: number;
+  enforcingFailurePercentage: number;
+  failurePercentageMinimumHosts: number;
+  failurePercentageRequestVolume: number;
+  splitExternalLocalOriginErrors: boolean;
+  /** LB ignores health when fewer than this percent of hosts are healthy; 0 disables panic mode. */
+  healthyPanicThreshold: number;
+}
+
+/** Envoy cluster circuit breakers: concurrency limits, overflow answered locally with 503. */
+export interface ConnectionPoolPolicyIR {
+  maxConnections: number;
+  maxPendingRequests: number;
+  maxRequests: number;
+  maxRetries: number;
+  /** Envoy retry_budget; when set it replaces maxRetries. */
+  retryBudget?: { budgetPercent: number; minRetryConcurrency: number };
+}
+
+/** Passive health as nginx (max_fails/fail_timeout) or Kong (healthchecks.passive) define it. */
+export type PassiveHealthIR =
+  | { kind: 'nginx'; maxFails: number; failTimeoutMs: number }
+  | {
+      kind: 'kong';
+      /** Statuses that count as an HTTP failure (Kong: 429, 500, 503). */
+      unhealthyStatuses: number[];
+      httpFailures: number;
+      tcpFailures: number;
+      timeouts: number;
+      /** Successes that make an unhealthy host healthy again (Kong passive: 0 = never by itself). */
+      healthySuccesses: number;
+      healthyStatuses: number[];
+    };
+
+/** Active probes sent by the gateway on its own schedule. */
+export interface ActiveHealthIR {
+  path: string;
+  intervalMs: number;
+  timeoutMs: number;
+  healthyThreshold: number;
+  unhealthyThreshold: number;
+  healthyStatuses: number[];
+}
+
+export type RetryOnIR = '5xx' | 'gateway-error' | 'connect-failure' | 'reset' | 'timeout' | 'retriable-status-codes';
+
+export interface RetryPolicyIR {
+  /** Retries after the first try (Envoy num_retries, Kong retries, Traefik attempts − 1). */
+  numRetries: number;
+  retryOn: RetryOnIR[];
+  retriableStatusCodes: number[];
+  /** Only these methods are retried (nginx/Traefik do not retry non-idempotent ones); empty = all. */
+  methods: string[];
+  /** Pick a host not tried yet for this request when one exists. */
+  otherHost: boolean;
+  backoff:
+    | { kind: 'none' }
+    /** Envoy: uniform in [0, (2^n − 1)·base], capped at max (default 10 × base). */
+    | { kind: 'envoy-jitter'; baseMs: number; maxMs: number }
+    /** Traefik: exponential from initialInterval (×2 per attempt). */
+    | { kind: 'exponential'; initialMs: number; maxMs: number };
+  /** Who retries, for messages: the flavour changes only wording. */
+  flavour: 'envoy' | 'nginx' | 'kong' | 'traefik' | 'gateway-api';
+}
+
+export interface TimeoutPolicyIR {
+  connectMs: number;
+  /** Per try (Kong read_timeout, Envoy per_try_timeout, nginx proxy_read_timeout); 0 = none. */
+  perTryMs: number;
+  /** The whole exchange across retries (Envoy route timeout, Gateway API request timeout); 0 = none. */
+  overallMs: number;
+  /** What answers a timeout, and how: AWS says 504 with its own body. */
+  flavour: 'generic' | 'aws-rest' | 'aws-http';
+}
+
+export interface UpstreamPolicyIR {
+  balancer?: BalancerIR;
+  passiveHealth?: PassiveHealthIR;
+  activeHealth?: ActiveHealthIR;
+  outlierDetection?: OutlierPolicyIR;
+  connectionPool?: ConnectionPoolPolicyIR;
+  retry?: RetryPolicyIR;
+  timeouts?: TimeoutPolicyIR;
+  /** Where the policy came from (a DestinationRule, a Kong upstream), for messages. */
+  origin?: string;
+}
