@@ -28,6 +28,7 @@ import { redirectPlugin } from './redirect/plugin.ts';
 import { canaryRolloutPlugin } from './canary-rollout/plugin.ts';
 import { traefikCircuitBreakerPlugin } from './traefik-circuit-breaker/plugin.ts';
 import { retryPlugin } from './retry/plugin.ts';
+import { circuitBreakerPlugin } from './circuit-breaker/plugin.ts';
 
 export const PLUGINS: ReadonlyArray<PluginDefinition<any>> = [
   rateLimitPlugin,
@@ -59,6 +60,7 @@ export const PLUGINS: ReadonlyArray<PluginDefinition<any>> = [
   canaryRolloutPlugin,
   traefikCircuitBreakerPlugin,
   retryPlugin,
+  circuitBreakerPlugin,
 ];
 
 /** Vendor plugin names → gatelab plugin ids. */

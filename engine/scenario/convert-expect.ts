@@ -60,6 +60,20 @@ function subject(ctx: ConvertContext, raw: RawExpectation, path: JsonPath, refs:
       ...window(raw.latency, p),
     };
   }
+  if (raw.transition) {
+    const t = raw.transition;
+    if (t.replica !== undefined) checkName(ctx, t.replica, Array.from({ length: refs.replicas }, (_, i) => `gw-${i}`), 'replica', [...path, 'transition', 'replica']);
+    return {
+      kind: 'transition',
+      machine: t.machine,
+      ...(t.to !== undefined ? { to: t.to } : {}),
+      ...(t.from !== undefined ? { from: t.from } : {}),
+      ...(t.subject !== undefined ? { subject: t.subject } : {}),
+      ...(t.replica !== undefined ? { replica: t.replica } : {}),
+      nth: t.nth ?? 1,
+      field: t.field ?? 'at',
+    };
+  }
   const s = raw.state as NonNullable<RawExpectation['state']>;
   const p = [...path, 'state'];
   const replica = s.replica ?? 'gw-0';

@@ -36,6 +36,13 @@ export function describeSubject(s: ExpectationSubject): string {
     }
     case 'state':
       return `${s.plugin} state ${s.path} on ${s.replica} at ${formatDuration(s.atMs)}`;
+    case 'transition': {
+      const which = [s.from ? `from ${s.from}` : '', s.to ? `to ${s.to}` : '', s.subject ? `of ${s.subject}` : '', s.replica ? `on ${s.replica}` : ''].filter(Boolean).join(' ');
+      const moves = `${s.machine} moves${which ? ` ${which}` : ''}`;
+      if (s.field === 'count') return `number of ${moves}`;
+      const nth = s.nth === 1 ? 'first' : `move #${s.nth} of the`;
+      return s.field === 'at' ? `instant (ms) of the ${nth} ${moves}` : `${s.field} of the ${nth} ${moves}`;
+    }
   }
 }
 

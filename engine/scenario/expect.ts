@@ -3,7 +3,7 @@
  * trace, every consumer), so `gatelab check`, the lab and the golden tests agree on what passed.
  */
 import type { SourceLoc } from '../core/errors.ts';
-import type { HeaderRecord, PluginDecisionEvent, PluginStateEvent, RequestEndEvent, TraceEvent, UpstreamSendEvent } from '../trace/events.ts';
+import type { BreakerTransitionEvent, HeaderRecord, PluginDecisionEvent, PluginStateEvent, RequestEndEvent, TraceEvent, UpstreamSendEvent } from '../trace/events.ts';
 import type { Expectation, ExpectationSubject, Matcher, Scenario } from './types.ts';
 import { describeMatcher, describeSubject, formatValue } from './expect-describe.ts';
 
@@ -63,10 +63,11 @@ interface TraceIndex {
   /** Decisions by `req \u0000 plugin`, in trace order. */
   decisionsOf: Map<string, PluginDecisionEvent[]>;
   states: PluginStateEvent[];
+  transitions: BreakerTransitionEvent[];
 }
 
 function indexTrace(events: TraceEvent[]): TraceIndex {
-  const index: TraceIndex = { ends: [], endOf: new Map(), sendOf: new Map(), decisionsOf: new Map(), states: [] };
+  const index: TraceIndex = { ends: [], endOf: new Map(), sendOf: new Map(), decisionsOf: new Map(), states: [], transitions: [] };
   for (const ev of events) {
     if (ev.type === 'request.end') {
       index.ends.push(ev);
@@ -77,6 +78,7 @@ function indexTrace(events: TraceEvent[]): TraceIndex {
       index.decisionsOf.set(key, [...(index.decisionsOf.get(key) ?? []), ev]);
     }
     else if (ev.type === 'plugin.state') index.states.push(ev);
+    else if (ev.type === 'breaker.transition') index.transitions.push(ev);
   }
   return index;
 }
@@ -137,6 +139,8 @@ function measure(s: ExpectationSubject, ix: TraceIndex): Measured {
     }
     case 'latency':
       return latency(s, ix);
+    case 'transition':
+      return transition(s, ix);
     case 'state':
       return state(s, ix);
   }
@@ -182,6 +186,22 @@ function latency(s: Extract<ExpectationSubject, { kind: 'latency' }>, ix: TraceI
   values.sort((a, b) => a - b);
   const p = nearestRank(values, s.percentile);
   return p === undefined ? { missing: 'no requests in the window' } : { value: p };
+}
+
+function transition(s: Extract<ExpectationSubject, { kind: 'transition' }>, ix: TraceIndex): Measured {
+  const matching = ix.transitions.filter(
+    (e) =>
+      e.machine === s.machine &&
+      (s.to === undefined || e.to === s.to) &&
+      (s.from === undefined || e.from === s.from) &&
+      (s.subject === undefined || e.subject.includes(s.subject)) &&
+      (s.replica === undefined || e.replica === s.replica),
+  );
+  if (s.field === 'count') return { value: matching.length };
+  const e = matching[s.nth - 1];
+  if (!e) return { missing: `only ${matching.length} matching ${s.machine} move${matching.length === 1 ? '' : 's'} in the trace` };
+  if (s.field === 'at') return { value: Math.round((e.at ?? e.t) * 1000) / 1000 };
+  return { value: s.field === 'reason' ? e.reason : e.subject };
 }
 
 function state(s: Extract<ExpectationSubject, { kind: 'state' }>, ix: TraceIndex): Measured {

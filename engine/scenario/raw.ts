@@ -88,6 +88,7 @@ export interface RawExpectation {
   header?: { request: string; name: string; side?: 'response' | 'upstream' };
   latency?: RawWindow & { client?: string; percentile: number; measure?: 'total' | 'gateway' | 'upstream' };
   state?: { at: RawInstant; plugin: string; replica?: string; path: string };
+  transition?: { machine: string; to?: string; from?: string; subject?: string; replica?: string; nth?: number; field?: 'at' | 'count' | 'reason' | 'subject' };
   equals?: number | string | boolean;
   between?: [number, number];
   approx?: number;

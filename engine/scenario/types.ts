@@ -138,7 +138,18 @@ export type ExpectationSubject =
   /** A latency percentile (0–100) in ms over requests ending in [fromMs, toMs). */
   | { kind: 'latency'; client?: string; percentile: number; measure: 'total' | 'gateway' | 'upstream'; fromMs: number; toMs: number }
   /** A value from a plugin's state snapshot at an instant (a dotted path into the snapshot). */
-  | { kind: 'state'; atMs: number; plugin: string; replica: string; path: string };
+  | { kind: 'state'; atMs: number; plugin: string; replica: string; path: string }
+  /** A state machine's move (breaker.transition in the trace): the nth match's instant, reason or subject, or how many matched. */
+  | {
+      kind: 'transition';
+      machine: string;
+      to?: string;
+      from?: string;
+      subject?: string;
+      replica?: string;
+      nth: number;
+      field: 'at' | 'count' | 'reason' | 'subject';
+    };
 
 export interface Expectation {
   name: string;

@@ -79,9 +79,6 @@ const UNMODELLED_FIELDS: Partial<Record<EntityKind, Record<string, string>>> = {
     ordering: 'dynamic plugin ordering is a Kong Enterprise feature; gatelab orders plugins by priority',
   },
   upstream: {
-    algorithm: 'the IR carries no balancing algorithm yet; the balancer uses its default',
-    hash_on: 'the IR carries no balancing algorithm yet; the balancer uses its default',
-    healthchecks: 'gatelab does not model Kong health checks',
     host_header: 'the IR has no upstream host_header; the Host header follows the service and preserve_host',
     client_certificate: 'gatelab does not model TLS to upstreams',
   },

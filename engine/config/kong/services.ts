@@ -1,6 +1,6 @@
 /**
  * Kong services → ServiceIR: `url` or protocol/host/port/path, Kong's defaults (retries 5, timeouts
- * 60000 ms), and the targets the balancer will choose from.
+ * 60000 ms), the targets the balancer will choose from, and the upstream policy (service-policy.ts).
  */
 import type { ServiceIR } from '../ir.ts';
 import { type AdaptContext, type EntityNode, fieldPath } from './context.ts';
@@ -9,6 +9,7 @@ import { entityId } from './ids.ts';
 import { type Indexed, addToIndex, newIndex } from './refs.ts';
 import { readBool, readInt, readString } from './read.ts';
 import type { UpstreamInfo } from './upstreams.ts';
+import { kongServicePolicy } from './service-policy.ts';
 
 export interface ServiceInfo {
   ir: ServiceIR;
@@ -46,6 +47,7 @@ export function buildServices(ctx: AdaptContext, collected: Collected, upstreams
       loc: ctx.loc(node.doc, node.path),
     };
     if (endpoint.path !== undefined) ir.path = endpoint.path;
+    ir.policy = kongServicePolicy(ir, upstream);
     if (upstream && upstream.targets.length === 0) {
       ctx.warn(node.doc, fieldPath(node, endpoint.hostField), 'GL_W_NO_EFFECT', `upstream "${upstream.name}" of ${node.label} has no targets; Kong answers 503 for every request`);
     }

@@ -1,8 +1,12 @@
 /**
  * Upstreams and their targets: a service whose host names an upstream is balanced over that upstream's
- * targets; any other service has one target, its own host and port.
+ * targets with the upstream's algorithm and health checks; any other service has one target, its own
+ * host and port.
  */
 import type { TargetIR } from '../ir.ts';
+import type { BalancerIR } from '../../upstream/policy.ts';
+import { readBalancer } from './balancer.ts';
+import { buildHealth, type KongHealth } from './healthchecks.ts';
 import { type AdaptContext, type EntityNode, fieldPath } from './context.ts';
 import type { Collected } from './collect.ts';
 import { type Indexed, addToIndex, newIndex, resolveRef } from './refs.ts';
@@ -14,6 +18,9 @@ export interface UpstreamInfo {
   id: string;
   node: EntityNode;
   targets: TargetIR[];
+  /** Undefined only when the algorithm fields were rejected (the error is already reported). */
+  balancer?: BalancerIR;
+  health: KongHealth;
 }
 
 /** Kong's default port for a target written without one (targets.lua via utils.normalize_ip). */
@@ -28,7 +35,9 @@ export function buildUpstreams(ctx: AdaptContext, collected: Collected): Indexed
       continue;
     }
     const id = entityId(ctx, node, 'upstreams', name);
-    addToIndex(ctx, index, { name, id, node, targets: [] }, node, 'upstreams', { field: 'name', value: name }, id, (u) => u.node);
+    const balancer = readBalancer(ctx, node);
+    const info: UpstreamInfo = { name, id, node, targets: [], health: buildHealth(ctx, node), ...(balancer ? { balancer } : {}) };
+    addToIndex(ctx, index, info, node, 'upstreams', { field: 'name', value: name }, id, (u) => u.node);
   }
   const seen = new Map<string, EntityNode>();
   for (const node of collected.targets) {

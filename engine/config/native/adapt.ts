@@ -2,11 +2,17 @@
  * The native IR form: a gateway written directly in gatelab's own terms, for ideas no vendor dialect
  * expresses and for exercises that accept "any gateway". Routing follows Kong's rules.
  *
- *   services: [{ name, url | host/port/protocol/path, targets: [{ target: "host:port", weight }] }]
+ *   services: [{ name, url | host/port/protocol/path, targets: [{ target: "host:port", weight }],
+ *                retries, connectTimeout, readTimeout, writeTimeout (Go durations or ms),
+ *                upstream: { balancer, passiveHealth, activeHealth, outlierDetection, connectionPool,
+ *                            retry, timeouts, origin } }]   — UpstreamPolicyIR, see upstream-policy.ts
  *   routes:   [{ name, service, hosts, paths: ["/prefix", "=/exact", "~/regex"], methods,
  *                headers: { name: [values] }, stripPath, preserveHost }]
  *   plugins:  [{ plugin: <gatelab plugin id>, route?, service?, config }]
  *   realIp:   { trustedCidrs: [..], header: X-Forwarded-For, recursive: false }
+ *
+ * Routes have no `backends:` (RouteIR.backends): the Kong router this form uses sends a route to its
+ * one service and never reads backends; weights go on the service's targets instead.
  */
 import type { Diagnostic, ErrorCode } from '../../core/errors.ts';
 import { didYouMean } from '../../core/nearest.ts';
@@ -14,11 +20,13 @@ import { hashString } from '../../core/rng.ts';
 import { findPlugin, PLUGINS } from '../../plugins/index.ts';
 import type { GatewayIR, PathMatchIR, PluginInstanceIR, RouteIR, ServiceIR } from '../ir.ts';
 import type { JsonPath, SourceMap } from '../yaml-source.ts';
+import { type NativeCtx, Section } from './read.ts';
+import { readUpstreamPolicy } from './upstream-policy.ts';
 
 type Obj = Record<string, unknown>;
 
 const TOP = ['services', 'routes', 'plugins', 'realIp'];
-const SERVICE = ['name', 'url', 'protocol', 'host', 'port', 'path', 'targets', 'retries', 'connectTimeout', 'readTimeout', 'writeTimeout'];
+const SERVICE = ['name', 'url', 'protocol', 'host', 'port', 'path', 'targets', 'retries', 'connectTimeout', 'readTimeout', 'writeTimeout', 'upstream'];
 const ROUTE = ['name', 'service', 'hosts', 'paths', 'methods', 'headers', 'stripPath', 'preserveHost'];
 const PLUGIN = ['plugin', 'route', 'service', 'config', 'enabled'];
 const REAL_IP = ['trustedCidrs', 'header', 'recursive'];
@@ -27,6 +35,11 @@ export function adaptNativeIr(doc: { value: unknown; map: SourceMap }): { ir?: G
   const diagnostics: Diagnostic[] = [];
   const err = (path: JsonPath, code: ErrorCode, message: string, hint?: string, key = false): void => {
     diagnostics.push({ severity: 'error', code, message, ...(hint ? { hint } : {}), loc: doc.map.locate(path, { key }) });
+  };
+  const c: NativeCtx = {
+    err,
+    warn: (path, code, message, hint, key = false) =>
+      diagnostics.push({ severity: 'warning', code, message, ...(hint ? { hint } : {}), loc: doc.map.locate(path, { key }) }),
   };
   const fields = (value: unknown, path: JsonPath, known: string[]): Obj => {
     if (!isObj(value)) {
@@ -39,7 +52,7 @@ export function adaptNativeIr(doc: { value: unknown; map: SourceMap }): { ir?: G
     return value;
   };
   const root = fields(doc.value, [], TOP);
-  const services: ServiceIR[] = list(root.services).map((raw, i) => service(fields(raw, ['services', i], SERVICE), ['services', i], err));
+  const services: ServiceIR[] = list(root.services).map((raw, i) => service(fields(raw, ['services', i], SERVICE), ['services', i], c));
   const names = new Set(services.map((s) => s.name));
   const routes: RouteIR[] = list(root.routes).map((raw, i) => {
     const r = fields(raw, ['routes', i], ROUTE);
@@ -113,7 +126,8 @@ export function adaptNativeIr(doc: { value: unknown; map: SourceMap }): { ir?: G
   return diagnostics.some((d) => d.severity === 'error') ? { diagnostics } : { ir, diagnostics };
 }
 
-function service(s: Obj, path: JsonPath, err: (p: JsonPath, c: ErrorCode, m: string, h?: string) => void): ServiceIR {
+function service(s: Obj, path: JsonPath, c: NativeCtx): ServiceIR {
+  const err = c.err;
   const name = str(s.name) ?? `service-${String(path[1])}`;
   let protocol: 'http' | 'https' = s.protocol === 'https' ? 'https' : 'http';
   let host = str(s.host) ?? name;
@@ -135,6 +149,10 @@ function service(s: Obj, path: JsonPath, err: (p: JsonPath, c: ErrorCode, m: str
     const [h, p] = String(o.target ?? '').split(':');
     return { host: h ?? host, port: p ? Number(p) : port, weight: typeof o.weight === 'number' ? o.weight : 100 };
   });
+  // Kong's service defaults (semantics §6), since this form routes by Kong's rules.
+  const knobs = new Section(c, path, s);
+  const connectTimeoutMs = knobs.duration('connectTimeout', 60_000);
+  const policy = s.upstream === undefined || s.upstream === null ? undefined : readUpstreamPolicy(c, [...path, 'upstream'], s.upstream, { name, connectTimeoutMs });
   return {
     name,
     id: uuidFrom(`service:${name}`),
@@ -144,9 +162,10 @@ function service(s: Obj, path: JsonPath, err: (p: JsonPath, c: ErrorCode, m: str
     ...(svcPath ? { path: svcPath } : {}),
     targets: targets.length > 0 ? targets : [{ host, port, weight: 100 }],
     retries: typeof s.retries === 'number' ? s.retries : 5,
-    connectTimeoutMs: 60_000,
-    readTimeoutMs: 60_000,
-    writeTimeoutMs: 60_000,
+    connectTimeoutMs,
+    readTimeoutMs: knobs.duration('readTimeout', 60_000),
+    writeTimeoutMs: knobs.duration('writeTimeout', 60_000),
+    ...(policy ? { policy } : {}),
   };
 }
 

@@ -1,0 +1,44 @@
+/**
+ * The upstream policy Kong runs for every service, written out in the IR (ServiceIR.policy) so the
+ * upstream stage does what Kong does even when the file says nothing:
+ *
+ * - retries (default 5): kong/init.lua `Kong.balancer()` calls `set_more_tries(retries)` on the first
+ *   try, and nginx decides which failures are retried with `proxy_next_upstream`, which Kong leaves at
+ *   nginx's default `error timeout`: a refused or reset connection and a timeout are retried, an HTTP
+ *   answer never is — not even a 502 or 503 (Kong docs, app/gateway/traffic-control/proxying.md,
+ *   "Errors and retries"). No backoff; the balancer picks the next target (init.lua: `execute` again).
+ * - connect_timeout / read_timeout (default 60000 ms): `set_timeouts` per try; Kong has no overall
+ *   deadline across retries (proxy_next_upstream_timeout stays 0).
+ * - the upstream's algorithm and health checks, when the service's host names an upstream.
+ */
+import type { UpstreamPolicyIR } from '../../upstream/policy.ts';
+import type { UpstreamInfo } from './upstreams.ts';
+
+export interface KongServiceKnobs {
+  name: string;
+  retries: number;
+  connectTimeoutMs: number;
+  readTimeoutMs: number;
+}
+
+export function kongServicePolicy(s: KongServiceKnobs, upstream: UpstreamInfo | undefined): UpstreamPolicyIR {
+  const policy: UpstreamPolicyIR = {};
+  if (upstream?.balancer) policy.balancer = upstream.balancer;
+  if (upstream?.health.passiveHealth) policy.passiveHealth = upstream.health.passiveHealth;
+  if (upstream?.health.activeHealth) policy.activeHealth = upstream.health.activeHealth;
+  policy.retry = {
+    numRetries: s.retries,
+    retryOn: ['connect-failure', 'timeout', 'reset'],
+    retriableStatusCodes: [],
+    // nginx (≥ 1.9.13) does not pass a POST, LOCK or PATCH on once it was sent; the IR's method list
+    // applies to every condition, so it stays empty and such a request is retried after a timeout
+    // here (docs/dialects/kong.md says so).
+    methods: [],
+    otherHost: true,
+    backoff: { kind: 'none' },
+    flavour: 'kong',
+  };
+  policy.timeouts = { connectMs: s.connectTimeoutMs, perTryMs: s.readTimeoutMs, overallMs: 0, flavour: 'generic' };
+  policy.origin = upstream ? `Kong service "${s.name}" and upstream "${upstream.name}"` : `Kong service "${s.name}"`;
+  return policy;
+}

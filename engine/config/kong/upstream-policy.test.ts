@@ -1,0 +1,153 @@
+/**
+ * Kong upstreams and services → ServiceIR.policy. Sources: semantics §6 (service defaults) and §10
+ * (balancers); Kong 3.x kong/db/schema/entities/upstreams.lua, kong/runloop/balancer/{init,
+ * consistent_hashing,latency}.lua, kong/init.lua (Kong.balancer: set_more_tries), nginx's default
+ * proxy_next_upstream "error timeout".
+ */
+import { describe, expect, it } from 'vitest';
+import { decideRetry } from '../../upstream/retry.ts';
+import type { UpstreamPolicyIR } from '../../upstream/policy.ts';
+import { load, ok, V } from './test-kit.ts';
+
+function policyOf(yaml: string, service = 's'): UpstreamPolicyIR {
+  const ir = ok(yaml);
+  const policy = ir.services.find((s) => s.name === service)?.policy;
+  if (!policy) throw new Error(`no policy for ${service}`);
+  return policy;
+}
+
+const pool = (upstream: string): string => `${V}upstreams:\n  - name: pool\n${upstream}    targets:\n      - target: 10.0.0.1:80\n      - target: 10.0.0.2:80\nservices:\n  - name: s\n    host: pool\n`;
+
+describe('Kong service → retry and timeouts (semantics §6; kong/init.lua Kong.balancer)', () => {
+  it('§6 defaults on every service: 5 retries on connect failure, timeout and reset; 60000 ms connect and read', () => {
+    const p = policyOf(`${V}services:\n  - name: s\n    host: s.local\n`);
+    expect(p.balancer).toBeUndefined();
+    expect(p.retry).toEqual({
+      numRetries: 5,
+      retryOn: ['connect-failure', 'timeout', 'reset'],
+      retriableStatusCodes: [],
+      methods: [],
+      otherHost: true,
+      backoff: { kind: 'none' },
+      flavour: 'kong',
+    });
+    expect(p.timeouts).toEqual({ connectMs: 60000, perTryMs: 60000, overallMs: 0, flavour: 'generic' });
+    expect(p.origin).toBe('Kong service "s"');
+  });
+
+  it('retries, connect_timeout and read_timeout are taken from the service', () => {
+    const p = policyOf(`${V}services:\n  - name: s\n    host: s.local\n    retries: 1\n    connect_timeout: 250\n    read_timeout: 2000\n`);
+    expect(p.retry?.numRetries).toBe(1);
+    expect(p.timeouts).toMatchObject({ connectMs: 250, perTryMs: 2000, overallMs: 0 });
+  });
+
+  it('proxy_next_upstream "error timeout": a refused connection is retried, an upstream 503 or 500 is not', () => {
+    const retry = policyOf(`${V}services:\n  - name: s\n    host: s.local\n`).retry;
+    if (!retry) throw new Error('no retry');
+    const at = { triesSoFar: 1, method: 'GET', draw: 0.5 };
+    expect(decideRetry(retry, { kind: 'failure', failure: 'connect' }, at)).toMatchObject({ retry: true, backoffMs: 0 });
+    expect(decideRetry(retry, { kind: 'failure', failure: 'timeout' }, at)).toMatchObject({ retry: true });
+    expect(decideRetry(retry, { kind: 'response', status: 503 }, at)).toMatchObject({ retry: false });
+    expect(decideRetry(retry, { kind: 'response', status: 500 }, at)).toMatchObject({ retry: false });
+    expect(decideRetry(retry, { kind: 'failure', failure: 'connect' }, { ...at, triesSoFar: 6 })).toMatchObject({ retry: false });
+  });
+});
+
+describe('Kong upstream algorithm → balancer (semantics §10; upstreams.lua)', () => {
+  it('round-robin (the default) is weighted round robin', () => {
+    expect(policyOf(pool('')).balancer).toEqual({ kind: 'weighted-round-robin' });
+    expect(policyOf(pool('')).origin).toBe('Kong service "s" and upstream "pool"');
+  });
+
+  it('least-connections → least-connections; latency → EWMA with a 10 s decay (latency.lua)', () => {
+    expect(policyOf(pool('    algorithm: least-connections\n')).balancer).toEqual({ kind: 'least-connections' });
+    expect(policyOf(pool('    algorithm: latency\n')).balancer).toEqual({ kind: 'ewma', decayMs: 10000 });
+  });
+
+  it('consistent-hashing: a ring of slots points (default 10000) keyed by hash_on', () => {
+    const cases: Array<[string, unknown]> = [
+      ['hash_on: ip', { source: 'ip' }],
+      ['hash_on: path', { source: 'path' }],
+      ['hash_on: header\n    hash_on_header: X-User', { source: 'header', name: 'X-User' }],
+      ['hash_on: query_arg\n    hash_on_query_arg: user', { source: 'query', name: 'user' }],
+      ['hash_on: cookie\n    hash_on_cookie: sid', { source: 'cookie', name: 'sid' }],
+    ];
+    for (const [yaml, hashOn] of cases) {
+      expect(policyOf(pool(`    algorithm: consistent-hashing\n    ${yaml}\n`)).balancer).toEqual({ kind: 'ring-hash', hashOn, minRingSize: 10000, maxRingSize: 10000 });
+    }
+    expect(policyOf(pool('    algorithm: consistent-hashing\n    hash_on: ip\n    slots: 4096\n')).balancer).toMatchObject({ minRingSize: 4096, maxRingSize: 4096 });
+  });
+
+  it('consistent_hashing.lua MIN_CONTINUUM_SIZE: slots below 1000 give a 1000-point ring, with a warning', () => {
+    const out = load(pool('    algorithm: consistent-hashing\n    hash_on: ip\n    slots: 100\n'));
+    expect(out.ir?.services[0]?.policy?.balancer).toMatchObject({ minRingSize: 1000, maxRingSize: 1000 });
+    expect(out.lines).toContain('kong.yaml:6:12: warning GL_W_NO_EFFECT: Kong\'s consistent-hashing continuum has at least 1000 points, so slots 100 of upstream "pool" gives a 1000-point ring (consistent_hashing.lua)');
+  });
+
+  it('balancer/init.lua get_value_to_hash: hash_on consumer falls back to hash_fallback, with a warning at hash_on', () => {
+    const out = load(pool('    algorithm: consistent-hashing\n    hash_on: consumer\n    hash_fallback: header\n    hash_fallback_header: X-Team\n'));
+    expect(out.ir?.services[0]?.policy?.balancer).toMatchObject({ kind: 'ring-hash', hashOn: { source: 'header', name: 'X-Team' } });
+    expect(out.lines[0]).toMatch(/^kong\.yaml:5:5: warning GL_W_NO_EFFECT: hash_on consumer of upstream "pool" cannot be modelled/);
+  });
+
+  it('hash_on uri_capture without an expressible fallback: weighted round robin, said at hash_on', () => {
+    const out = load(pool('    algorithm: consistent-hashing\n    hash_on: uri_capture\n    hash_on_uri_capture: id\n'));
+    expect(out.ir?.services[0]?.policy?.balancer).toEqual({ kind: 'weighted-round-robin' });
+    expect(out.lines[0]).toMatch(/^kong\.yaml:5:5: warning GL_W_NO_EFFECT: consistent-hashing with hash_on uri_capture cannot be modelled/);
+  });
+
+  it('upstreams.lua entity checks: the named field must be set, and hash_fallback must be none with hash_on none or cookie', () => {
+    const lines = load(pool('    algorithm: consistent-hashing\n    hash_on: query_arg\n')).lines.join('\n');
+    expect(lines).toMatch(/kong\.yaml:5:5: error GL_E_CONFIG_INVALID: hash_on query_arg of upstream "pool" needs hash_on_query_arg/);
+    const cookie = load(pool('    algorithm: consistent-hashing\n    hash_on: cookie\n    hash_on_cookie: c\n    hash_fallback: ip\n'));
+    expect(cookie.ir).toBeUndefined();
+    expect(cookie.lines.join('\n')).toMatch(/kong\.yaml:7:5: error GL_E_CONFIG_INVALID: hash_fallback of upstream "pool" must be none when hash_on is cookie/);
+    const same = load(pool('    algorithm: consistent-hashing\n    hash_on: ip\n    hash_fallback: ip\n'));
+    expect(same.lines.join('\n')).toMatch(/kong\.yaml:6:5: error GL_E_CONFIG_INVALID: hash_fallback of upstream "pool" must differ from hash_on \(ip\)/);
+  });
+
+  it('an unknown algorithm is an error at its value with the nearest name', () => {
+    expect(load(pool('    algorithm: least-connection\n')).lines).toContain(
+      'kong.yaml:4:16: error GL_E_CONFIG_INVALID: algorithm of upstream "pool" must be one of round-robin, consistent-hashing, least-connections, latency, not "least-connection" (did you mean "least-connections"?)',
+    );
+  });
+});
+
+describe('Kong healthchecks → passive and active health (upstreams.lua defaults)', () => {
+  it('the defaults switch both off: every threshold and interval is 0', () => {
+    const p = policyOf(pool('    healthchecks: {passive: {type: http}, active: {http_path: /status}}\n'));
+    expect(p.passiveHealth).toBeUndefined();
+    expect(p.activeHealth).toBeUndefined();
+  });
+
+  it('passive: on when an unhealthy threshold is above 0; statuses default to [429, 500, 503] and 200–308', () => {
+    const p = policyOf(pool('    healthchecks:\n      passive:\n        unhealthy: {timeouts: 3}\n'));
+    expect(p.passiveHealth).toMatchObject({ kind: 'kong', unhealthyStatuses: [429, 500, 503], httpFailures: 0, tcpFailures: 0, timeouts: 3, healthySuccesses: 0 });
+    expect(p.passiveHealth?.kind === 'kong' && p.passiveHealth.healthyStatuses.length).toBe(19);
+  });
+
+  it('passive: statuses and successes as written', () => {
+    const p = policyOf(pool('    healthchecks:\n      passive:\n        healthy: {successes: 2, http_statuses: [200]}\n        unhealthy: {http_failures: 5, http_statuses: [500, 502]}\n'));
+    expect(p.passiveHealth).toEqual({ kind: 'kong', unhealthyStatuses: [500, 502], httpFailures: 5, tcpFailures: 0, timeouts: 0, healthySuccesses: 2, healthyStatuses: [200] });
+  });
+
+  it('active: on when an interval is above 0; path "/", timeout 1 s, healthy statuses [200, 302] by default', () => {
+    const yaml = '    healthchecks:\n      active:\n        healthy: {interval: 2, successes: 1}\n        unhealthy: {interval: 2, http_failures: 2, tcp_failures: 2, timeouts: 2}\n';
+    const out = load(pool(yaml));
+    expect(out.diagnostics).toEqual([]);
+    expect(out.ir?.services[0]?.policy?.activeHealth).toEqual({ path: '/', intervalMs: 2000, timeoutMs: 1000, healthyThreshold: 1, unhealthyThreshold: 2, healthyStatuses: [200, 302] });
+  });
+
+  it('active: separate failure counters and one-sided intervals are warned about at their keys', () => {
+    const out = load(pool('    healthchecks:\n      active:\n        unhealthy: {interval: 3, tcp_failures: 1}\n'));
+    expect(out.ir?.services[0]?.policy?.activeHealth).toMatchObject({ intervalMs: 3000, unhealthyThreshold: 1, healthyThreshold: 0 });
+    expect(out.lines.join('\n')).toMatch(/kong\.yaml:6:21: warning GL_W_NO_EFFECT: Kong probes the healthy targets of upstream "pool" never and the unhealthy ones every 3 s/);
+    expect(out.lines.join('\n')).toMatch(/kong\.yaml:6:9: warning GL_W_NO_EFFECT: Kong counts failed probes of upstream "pool" separately \(http_failures 0, tcp_failures 1, timeouts 0; 0 = never\)/);
+  });
+
+  it('an unknown healthchecks field is an error at its key with the nearest name; a bad value at its value', () => {
+    const lines = load(pool('    healthchecks:\n      active:\n        http_pth: /x\n        healthy: {interval: "5"}\n')).lines;
+    expect(lines).toContain('kong.yaml:6:9: error GL_E_UNKNOWN_FIELD: unknown field "http_pth" in healthchecks.active of upstream "pool"; Kong rejects fields its schema does not define (did you mean "http_path"?)');
+    expect(lines).toContain('kong.yaml:7:29: error GL_E_TYPE: healthchecks.active.healthy.interval of upstream "pool" must be a number, not the string "5"');
+  });
+});
