@@ -149,4 +149,19 @@ export interface GatewayIR {
   realIp?: RealIpIR;
   /** Istio DestinationRules found beside the config, as Envoy cluster settings (engine/config/istio/). */
   trafficPolicies?: TrafficPolicyIR[];
+  /**
+   * Set (and changed over time) by a rollout controller outside the gateway — what Flagger or Argo
+   * Rollouts do when they rewrite HTTPRoute weights or the canary-weight annotation: the canary
+   * gets `percent` of the traffic that the weights would split between the two. Header and cookie
+   * rules still decide first. Mutable on purpose: one controller drives every replica.
+   */
+  trafficShift?: TrafficShiftIR;
+}
+
+export interface TrafficShiftIR {
+  primary: string;
+  canary: string;
+  percent: number;
+  /** Who set it, for reasons ("rollout step 2 of 5"). */
+  by: string;
 }

@@ -1,7 +1,8 @@
 /**
  * Prometheus text exposition (format 0.0.4, semantics §11) derived from trace events, shared by both
  * hosts: requests by service, route and status, and latency histograms split like Kong's into the
- * gateway's own time, the upstream's time and the whole request.
+ * gateway's own time, the upstream's time and the whole request; and the resilience machinery: state
+ * machine moves and current states (breakers, ejections, rollouts), retries and pool overflows.
  */
 import type { TraceEvent } from '../trace/events.ts';
 
@@ -31,6 +32,11 @@ export class MetricsRegistry {
   private readonly requests = new Map<string, number>();
   private readonly latency = new Map<string, Histogram>();
   private readonly gauges = new Map<string, { help: string; samples: Map<string, number> }>();
+  private readonly transitions = new Map<string, number>();
+  /** The current state of every machine and subject: `machine, subject, replica` → state. */
+  private readonly machineState = new Map<string, { labels: Record<string, string>; state: string }>();
+  private readonly retries = new Map<string, number>();
+  private readonly overflows = new Map<string, number>();
 
   /** A gauge the host knows and the trace does not (open connections, tracked limiter keys). */
   setGauge(name: string, help: string, labelSet: Record<string, string>, value: number): void {
@@ -40,6 +46,8 @@ export class MetricsRegistry {
   }
 
   add(e: TraceEvent): void {
+    if (e.type === 'breaker.transition') return this.addTransition(e);
+    if (e.type === 'plugin.decision') return this.addDecision(e);
     if (e.type !== 'request.end') return;
     const service = e.service ?? '';
     const route = e.route ?? '';
@@ -48,6 +56,52 @@ export class MetricsRegistry {
     this.hist('kong', service, route, GATEWAY_BUCKETS).observe(e.gatewayMs / 1000);
     if (e.upstreamMs !== null) this.hist('upstream', service, route, REQUEST_BUCKETS).observe(e.upstreamMs / 1000);
     this.hist('request', service, route, REQUEST_BUCKETS).observe(e.ms / 1000);
+  }
+
+  private addTransition(e: Extract<TraceEvent, { type: 'breaker.transition' }>): void {
+    const key = labels({ machine: e.machine, from: e.from, to: e.to });
+    this.transitions.set(key, (this.transitions.get(key) ?? 0) + 1);
+    const subject = { machine: e.machine, subject: e.subject, replica: e.replica };
+    this.machineState.set(labels(subject), { labels: subject, state: e.to });
+  }
+
+  private addDecision(e: Extract<TraceEvent, { type: 'plugin.decision' }>): void {
+    const service = typeof e.data?.['service'] === 'string' ? e.data['service'] : '';
+    if (e.plugin === 'retry' && typeof e.data?.['on'] === 'string') {
+      const key = labels({ on: e.data['on'] });
+      this.retries.set(key, (this.retries.get(key) ?? 0) + 1);
+    } else if (e.plugin === 'connection-pool' && e.verdict === 'reply') {
+      const key = labels({ limit: String(e.data?.['limit'] ?? ''), service });
+      this.overflows.set(key, (this.overflows.get(key) ?? 0) + 1);
+    }
+  }
+
+  private resilience(out: string[]): void {
+    const counter = (name: string, help: string, samples: Map<string, number>): void => {
+      if (samples.size === 0) return;
+      out.push(`# HELP ${name} ${help}`);
+      out.push(`# TYPE ${name} counter`);
+      for (const [l, n] of [...samples].sort()) out.push(`${name}{${l}} ${n}`);
+    };
+    counter('gatelab_machine_transitions_total', 'State machine moves: breakers opening and closing, hosts ejected and returned, rollout steps.', this.transitions);
+    counter('gatelab_upstream_retries_total', 'Retries the gateway made, by the retry-on condition that matched.', this.retries);
+    counter('gatelab_upstream_overflow_total', 'Requests answered 503 because a connection-pool limit was full (Envoy flag UO).', this.overflows);
+    if (this.machineState.size === 0) return;
+    out.push('# HELP gatelab_machine_state 1 for the state each machine and subject is in now, 0 for the states it was in before.');
+    out.push('# TYPE gatelab_machine_state gauge');
+    const seen = new Map<string, Set<string>>();
+    for (const [l] of this.transitions) {
+      const m = /machine="([^"]*)",from="([^"]*)",to="([^"]*)"/.exec(l);
+      if (!m) continue;
+      const states = seen.get(m[1] as string) ?? new Set<string>();
+      states.add(m[2] as string).add(m[3] as string);
+      seen.set(m[1] as string, states);
+    }
+    for (const [, { labels: base, state }] of [...this.machineState].sort(([a], [b]) => a.localeCompare(b))) {
+      for (const s of [...(seen.get(base['machine'] as string) ?? [state])].sort()) {
+        out.push(`gatelab_machine_state{${labels({ ...base, state: s })}} ${s === state ? 1 : 0}`);
+      }
+    }
   }
 
   private hist(kind: string, service: string, route: string, buckets: number[]): Histogram {
@@ -79,6 +133,7 @@ export class MetricsRegistry {
         out.push(`${name}_count{${l}} ${h.count}`);
       }
     }
+    this.resilience(out);
     for (const [name, g] of [...this.gauges].sort(([a], [b]) => a.localeCompare(b))) {
       out.push(`# HELP ${name} ${g.help}`);
       out.push(`# TYPE ${name} gauge`);

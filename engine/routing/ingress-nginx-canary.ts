@@ -8,12 +8,15 @@
  */
 import type { HeaderMap } from '../pipeline/headers.ts';
 import type { UpstreamEntry } from '../config/ingress-nginx/table.ts';
+import type { TrafficShiftIR } from '../config/ir.ts';
 import { compileNginxRegex } from './ingress-nginx-regex.ts';
 
 export interface CanaryInput {
   headers: HeaderMap;
   /** A draw in [0, 1) for this request (host.draw('canary', requestId)). */
   draw: () => number;
+  /** A rollout controller rewrote canary-weight (as Flagger does to the annotation): use its percent. */
+  shift?: TrafficShiftIR;
 }
 
 export interface CanaryOutcome {
@@ -75,9 +78,12 @@ export function chooseCanary(primary: UpstreamEntry, upstreams: ReadonlyMap<stri
     if (value === 'always') return go(`cookie ${p.cookie}=always`);
     if (value === 'never') return back(`cookie ${p.cookie}=never — the main backend`);
   }
-  const total = p.weightTotal > 100 ? p.weightTotal : 100;
+  const controlled = input.shift && input.shift.canary === alt.service ? input.shift : undefined;
+  const weight = controlled ? controlled.percent : p.weight;
+  const total = controlled ? 100 : p.weightTotal > 100 ? p.weightTotal : 100;
+  const by = controlled ? ` (set by ${controlled.by})` : '';
   const roll = 1 + Math.floor(input.draw() * total);
-  if (roll <= p.weight) return go(`weight ${p.weight}/${total}: drew ${roll} ≤ ${p.weight}`);
+  if (roll <= weight) return go(`weight ${weight}/${total}${by}: drew ${roll} ≤ ${weight}`);
   const tried = [p.header ? `header ${p.header} did not decide` : '', p.cookie ? `cookie ${p.cookie} did not decide` : ''].filter((s) => s).join(', ');
-  return back(`${tried ? `${tried}; ` : ''}weight ${p.weight}/${total}: drew ${roll} > ${p.weight}, the main backend`);
+  return back(`${tried ? `${tried}; ` : ''}weight ${weight}/${total}${by}: drew ${roll} > ${weight}, the main backend`);
 }

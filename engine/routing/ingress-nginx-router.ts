@@ -7,6 +7,7 @@
  * ranges) comes after limit_req, so it is left to the dialect. Pure: no host, no clock.
  */
 import { DEFAULT_UPSTREAM, type IngressNginxTable, type LocationEntry, type ServerEntry, type UpstreamEntry } from '../config/ingress-nginx/table.ts';
+import type { TrafficShiftIR } from '../config/ir.ts';
 import type { HeaderMap } from '../pipeline/headers.ts';
 import { chooseCanary } from './ingress-nginx-canary.ts';
 import { corsFor } from './ingress-nginx-cors.ts';
@@ -27,6 +28,8 @@ export interface NginxRequest {
   headers: HeaderMap;
   /** A draw in [0, 1) keyed by the request id, for the canary weight. */
   draw: () => number;
+  /** A rollout controller's current canary percent, replacing canary-weight (GatewayIR.trafficShift). */
+  shift?: TrafficShiftIR;
 }
 
 /** What the gateway itself answers, and which location (if any) it belongs to. */
@@ -112,7 +115,7 @@ export function routeRequest(table: IngressNginxTable, upstreams: ReadonlyMap<st
     steps.push(`upstream ${primary.name} has no endpoints: the default-backend annotation's ${fallback.name} serves instead (with X-Code: 503)`);
     return { kind: 'proxy', server, location: loc, upstream: fallback, upstreamPath, standIn: primary, ...(cors ? { cors } : {}), steps };
   }
-  const canary = chooseCanary(primary, upstreams, { headers: req.headers, draw: req.draw });
+  const canary = chooseCanary(primary, upstreams, { headers: req.headers, draw: req.draw, ...(req.shift ? { shift: req.shift } : {}) });
   if (primary.alternatives.length > 0) steps.push(canary.why);
   return { kind: 'proxy', server, location: loc, upstream: canary.upstream, upstreamPath, ...(cors ? { cors } : {}), steps };
 }

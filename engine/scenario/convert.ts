@@ -12,6 +12,7 @@ import { gatewaySpec } from './convert-gateway.ts';
 import { expectation, type ExpectRefs } from './convert-expect.ts';
 import { nearest } from './edit-distance.ts';
 import { parseIsoInstant } from './instants.ts';
+import { parseCanaryRolloutConfig, type CanaryRolloutConfig } from '../plugins/canary-rollout/config.ts';
 
 export interface ConvertInput {
   /** The parsed YAML value; the schema has already accepted it. */
@@ -84,6 +85,7 @@ export function convertScenario(input: ConvertInput): { scenario: Scenario; diag
     clients: clientSpecs,
     backends: backendSpecs,
     events: events(ctx, raw, backendSpecs.map((b) => b.name)),
+    ...(raw.rollout !== undefined ? { rollout: rolloutController(ctx, raw.rollout) } : {}),
     narration: (raw.narration ?? [])
       .map((n, i) => ({ atMs: instantAt(ctx, n.at, ['narration', i, 'at']), text: n.text }))
       // Stable sort: captions written for the same instant keep their order.
@@ -137,6 +139,20 @@ function checkBackend(ctx: ConvertContext, target: string, backendNames: string[
   if (backendNames.includes(target)) return;
   const guess = nearest(target, backendNames);
   report(ctx, 'GL_E_SCHEMA', path, `unknown backend '${target}'`, guess ? `did you mean '${guess}'?` : otherwise);
+}
+
+/** The controller's plan, read by the canary-rollout plugin's own parser so both accept the same YAML. */
+function rolloutController(ctx: ConvertContext, raw: unknown): CanaryRolloutConfig {
+  const at = (path: Array<string | number>): JsonPath => ['rollout', ...path];
+  const config = parseCanaryRolloutConfig(raw, {
+    error: (path, code, message, hint) => report(ctx, code, at(path), message, hint),
+    warn: (path, code, message, hint) => report(ctx, code, at(path), message, hint, { severity: 'warning' }),
+  });
+  const forcing = config.header ? 'header' : config.cookie ? 'cookie' : undefined;
+  if (forcing) {
+    report(ctx, 'GL_E_SCHEMA', at([forcing]), `a rollout controller only sets weights; forcing by ${forcing} is the gateway's job`, 'route by header or cookie in the gateway config (an HTTPRoute header match, canary-by-header)', { key: true });
+  }
+  return config;
 }
 
 function snapshots(expect: Expectation[]): number[] {

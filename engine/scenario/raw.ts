@@ -124,6 +124,8 @@ export interface RawScenario {
   backends?: RawBackend[];
   events?: RawEvent[];
   narration?: Array<{ at: RawInstant; text: string }>;
+  /** Parsed by the canary-rollout plugin's config reader. */
+  rollout?: unknown;
   variants?: Record<string, RawVariant>;
   expect?: RawExpectation[];
 }

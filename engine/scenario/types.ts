@@ -4,6 +4,7 @@
  */
 import type { Dialect } from '../config/ir.ts';
 import type { SourceMap, JsonPath } from '../config/yaml-source.ts';
+import type { CanaryRolloutConfig } from '../plugins/canary-rollout/config.ts';
 
 export type LatencyModel =
   | { kind: 'constant'; ms: number }
@@ -190,6 +191,8 @@ export interface Scenario {
   clients: ClientSpec[];
   backends: BackendSpec[];
   events: TimedEvent[];
+  /** A rollout controller that drives the canary's share during the run (runtimes/sim/rollout-controller.ts). */
+  rollout?: CanaryRolloutConfig;
   narration: NarrationStep[];
   /** Every variant, `base` first. */
   variants: VariantSpec[];

@@ -186,7 +186,7 @@ export function dispatch(
       reason: `connection pool overflow: ${admission.reason}`,
       headers: [['x-envoy-overloaded', 'true'], ['content-type', 'text/plain']],
       body: 'upstream connect error or disconnect/reset before headers. reset reason: overflow',
-      data: { limit: admission.limit, flag: 'UO' },
+      data: { limit: admission.limit, flag: 'UO', service: service.name },
     };
     chain.decided(POOL, verdict);
     return finish({ answer: undefined, reply: verdict, upstreamMs: null });

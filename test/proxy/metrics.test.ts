@@ -17,10 +17,26 @@ function registry(): MetricsRegistry {
   m.add(end({ status: 429, source: 'gateway', upstreamMs: null, ms: 1, gatewayMs: 1 }));
   m.add(end({ route: 'we"ird\\route\nname', service: null }));
   m.setGauge('gatelab_connections', 'Client connections open on the proxy listener.', { state: 'active' }, 3);
+  for (const [from, to] of [['CLOSED', 'OPEN'], ['OPEN', 'HALF_OPEN'], ['HALF_OPEN', 'OPEN']] as const) {
+    m.add({ type: 'breaker.transition', t: 1, replica: 'gw-0', machine: 'circuit-breaker', subject: 'payments', from, to, reason: 'r' });
+  }
+  m.add({ type: 'breaker.transition', t: 2, replica: 'gw-0', machine: 'outlier-detection', subject: 'catalog 10.0.0.2:8080', from: 'healthy', to: 'ejected', reason: 'r' });
+  m.add({ type: 'plugin.decision', t: 3, req: 'r', plugin: 'retry', phase: 'access', verdict: 'next', reason: 'r', data: { on: '5xx' } });
+  m.add({ type: 'plugin.decision', t: 3, req: 'r', plugin: 'connection-pool', phase: 'access', verdict: 'reply', status: 503, reason: 'r', data: { limit: 'max_pending_requests', service: 'catalog' } });
   return m;
 }
 
 describe('metrics exposition', () => {
+  it('§9 breaker moves, current machine states, retries and pool overflows are counted from the trace', () => {
+    const text = registry().exposition();
+    expect(text).toMatch(/^gatelab_machine_transitions_total\{machine="circuit-breaker",from="CLOSED",to="OPEN"\} 1$/m);
+    expect(text).toMatch(/^gatelab_machine_state\{machine="circuit-breaker",subject="payments",replica="gw-0",state="OPEN"\} 1$/m);
+    expect(text).toMatch(/^gatelab_machine_state\{machine="circuit-breaker",subject="payments",replica="gw-0",state="HALF_OPEN"\} 0$/m);
+    expect(text).toMatch(/^gatelab_machine_state\{machine="outlier-detection",subject="catalog 10.0.0.2:8080",replica="gw-0",state="ejected"\} 1$/m);
+    expect(text).toMatch(/^gatelab_upstream_retries_total\{on="5xx"\} 1$/m);
+    expect(text).toMatch(/^gatelab_upstream_overflow_total\{limit="max_pending_requests",service="catalog"\} 1$/m);
+  });
+
   it.skipIf(!promtool && !process.env.CI)('§11 passes promtool check metrics (skipped only off CI when promtool is not installed)', () => {
     const r = spawnSync('promtool', ['check', 'metrics'], { input: registry().exposition(), encoding: 'utf8' });
     expect(`${r.stdout}${r.stderr}`).toBe('');

@@ -52,6 +52,20 @@ describe('gateway-api dialect: choosing a backendRef', () => {
     expect(chooseBackend(r.route, r.rule, 0.7).service).toBe('ok');
   });
 
+  it('a rollout controller\'s traffic shift replaces the two backends\' weights; other routes keep theirs', () => {
+    const r = rule([
+      { service: 'stable', weight: 90 },
+      { service: 'canary', weight: 10 },
+    ]);
+    const shift = { primary: 'stable', canary: 'canary', percent: 25, by: 'the rollout controller' };
+    expect(chooseBackend(r.route, r.rule, 0.8).service).toBe('stable');
+    expect(chooseBackend(r.route, r.rule, 0.8, shift).service).toBe('canary');
+    expect(chooseBackend(r.route, r.rule, 0.74, shift).service).toBe('stable');
+    expect(chooseBackend(r.route, r.rule, 0.99, { ...shift, percent: 0 }).service).toBe('stable');
+    const other = rule([{ service: 'a', weight: 1 }, { service: 'b', weight: 1 }]);
+    expect(chooseBackend(other.route, other.rule, 0.2, shift).service).toBe('a');
+  });
+
   it('no backends, or all weights 0, cannot be served', () => {
     expect(chooseBackend(rule([]).route, rule([]).rule, 0.5).problem).toBe('the rule has no backendRefs');
     const zero = rule([{ service: 'a', weight: 0 }]);

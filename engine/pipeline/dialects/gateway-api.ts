@@ -11,7 +11,7 @@
  *   body for a rule without usable backend, `no healthy upstream` (503), `upstream connect error …`
  *   (503) and `upstream request timeout` (504) as plain text; no headers added to responses.
  */
-import type { GatewayIR, RouteIR, ServiceIR, TargetIR } from '../../config/ir.ts';
+import type { GatewayIR, RouteIR, ServiceIR, TargetIR, TrafficShiftIR, WeightedBackendIR } from '../../config/ir.ts';
 import { stripHopByHop } from '../../net/hop-by-hop.ts';
 import { GatewayApiRouter } from '../../routing/gateway-api-router.ts';
 import type { GwRule, GwTable } from '../../routing/gateway-api-table.ts';
@@ -44,7 +44,7 @@ export function createGatewayApiBehaviour(ir: GatewayIR): DialectBehaviour {
       const found = router.route({ method: r.method, scheme: r.scheme, host: r.host, port: r.port, path: r.path, query: r.query, headers: r.headers });
       if (!found.ok) return { status: 404, body: '', headers: [], reason: found.reason };
       const route = routes.get(found.rule.routeId) as RouteIR;
-      const choice = chooseBackend(route, found.rule, host.draw('backend', r.id));
+      const choice = chooseBackend(route, found.rule, host.draw('backend', r.id), ir.trafficShift);
       ctx.vars[VARS_KEY] = choice.problem;
       return {
         route,
@@ -98,12 +98,23 @@ interface BackendChoice {
 }
 
 /**
+ * A rollout controller rewrites the two backendRefs' weights (canary = percent, primary = the rest),
+ * as Flagger does to the HTTPRoute; other backendRefs keep theirs.
+ */
+function shifted(backends: readonly WeightedBackendIR[], shift: TrafficShiftIR | undefined): readonly WeightedBackendIR[] {
+  if (!shift || !backends.some((b) => b.service === shift.canary) || !backends.some((b) => b.service === shift.primary)) return backends;
+  return backends.map((b) =>
+    b.service === shift.canary ? { ...b, weight: shift.percent } : b.service === shift.primary ? { ...b, weight: 100 - shift.percent } : b,
+  );
+}
+
+/**
  * One backendRef by weight (share = weight / Σ weights); a weight of 0 never wins. The draw is in
  * [0, 1) and keyed by the request id. An invalid backend keeps its share, and that share gets 500.
  */
-export function chooseBackend(route: RouteIR, rule: GwRule, draw: number): BackendChoice {
+export function chooseBackend(route: RouteIR, rule: GwRule, draw: number, shift?: TrafficShiftIR): BackendChoice {
   if (rule.invalid !== null) return { service: null, problem: rule.invalid, reason: `the rule cannot be served: ${rule.invalid}` };
-  const backends = route.backends ?? [];
+  const backends = shifted(route.backends ?? [], shift);
   const total = backends.reduce((sum, b) => sum + b.weight, 0);
   if (backends.length === 0) return { service: null, problem: 'the rule has no backendRefs', reason: 'no backendRefs' };
   if (total === 0) return { service: null, problem: 'every backendRef of the rule has weight 0', reason: 'all backendRef weights are 0' };

@@ -86,6 +86,7 @@ export function createIngressNginxBehaviour(ir: GatewayIR): DialectBehaviour {
         query: r.query,
         headers: r.headers,
         draw: () => host.draw('canary', r.id),
+        ...(ir.trafficShift ? { shift: ir.trafficShift } : {}),
       });
       if (outcome.server) v.server = outcome.server;
       if (outcome.cors) v.cors = outcome.cors;

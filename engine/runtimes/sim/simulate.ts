@@ -16,6 +16,7 @@ import { TraceHasher } from '../../trace/hash.ts';
 import { formatIsoInstant } from '../../core/calendar.ts';
 import { BackendModels } from './backend-model.ts';
 import { scheduleProbes, type ProbeDeps } from './health-probes.ts';
+import { RolloutController } from './rollout-controller.ts';
 import { sampleLatency, ZERO_LATENCY } from './latency.ts';
 import { ModeledStore } from './store.ts';
 import { calloutAnswer, findCalloutBackend } from './callouts.ts';
@@ -100,8 +101,10 @@ export async function simulate(scenario: Scenario, opts: SimOptions): Promise<Si
   const storeRng = root.split('store');
   const models = new BackendModels(scenario.backends, seed, (name) => root.split(name));
 
+  const rollout = scenario.rollout ? new RolloutController(scenario.rollout, sink, start) : undefined;
   const makeReplicas = (spec: GatewaySpec): Replica[] => {
     const ir = opts.adapt(spec);
+    rollout?.manage(ir);
     const made = Array.from({ length: scenario.replicas }, (_, i) => {
       const name = `gw-${i}`;
       return { name, gateway: new Gateway(ir, name, now()) };
@@ -303,6 +306,7 @@ export async function simulate(scenario: Scenario, opts: SimOptions): Promise<Si
   };
 
   const receive = (client: ClientSpec, request: IncomingRequest, sentAt: number, outcome: ClientOutcome, retry: (status: number) => void): void => {
+    rollout?.tick(now(), queue.now);
     const replica = pickReplica(request.peerIp);
     outcome.replica = replica.name;
     const host = hostFor(replica);
@@ -324,6 +328,7 @@ export async function simulate(scenario: Scenario, opts: SimOptions): Promise<Si
       const gatewayDone = queue.now;
       const back = sampleLatency(scenario.network.clientToGateway, c2gRng);
       queue.schedule(gatewayDone + back, PRIORITY.effect, () => {
+        if (rollout && handled.upstreamMs !== null) rollout.observe(now(), queue.now, handled.ctx.match?.service?.name, handled.response.status);
         // A client that gave up already counted this request as failed.
         if (outcome.ended) return;
         outcome.ended = true;
