@@ -1,6 +1,7 @@
 /**
  * The Gateway API adapter: Kubernetes documents (several per file, or a `kind: List`) in, GatewayIR and
- * diagnostics out. It reads Gateways, HTTPRoutes, ReferenceGrants, Services and Namespaces; rejects
+ * diagnostics out. It reads Gateways, HTTPRoutes, ReferenceGrants, Services, Namespaces, EndpointSlices
+ * (the pods behind a Service) and Istio DestinationRules (the Service's upstream policy); rejects
  * what the API server would reject (errors at file:line:column); and resolves what a controller
  * resolves — attachment, hostname intersection, backend references — the way Envoy Gateway does,
  * with a warning wherever a route, a listener or a backend ends up not doing what the file seems to say.
@@ -8,6 +9,8 @@
 import type { Diagnostic } from '../../core/errors.ts';
 import type { GatewayIR } from '../ir.ts';
 import type { SourceMap } from '../yaml-source.ts';
+import { adaptDestinationRules, attachTrafficPolicies } from '../istio/index.ts';
+import { EndpointSlices } from '../k8s/endpoint-slices.ts';
 import { attachRoutes } from './attach.ts';
 import { BackendResolver } from './backends.ts';
 import { buildIr } from './build-ir.ts';
@@ -17,6 +20,7 @@ import { checkFields, SHAPES } from './fields.ts';
 import { readGateways } from './gateways.ts';
 import { Namespaces } from './namespaces.ts';
 import { readRoute } from './routes.ts';
+import { UpstreamBuilder } from './upstream.ts';
 import { sortByPlace } from '../../core/errors.ts';
 
 export interface GatewayApiAdaptResult {
@@ -39,7 +43,16 @@ export function adaptGatewayApi(docs: ReadonlyArray<{ value: unknown; map: Sourc
     ctx.warnAt(docs[0]?.map.locate([]), 'GL_W_NO_EFFECT', 'the input has no HTTPRoute, so every request gets 404', 'add an HTTPRoute that attaches to a Gateway');
   }
   const attached = attachRoutes(ctx, gateways, routes, new Namespaces(collected.namespaces));
-  const ir = buildIr(ctx, routes, attached);
+  const slices = new EndpointSlices(collected.endpointSlices, {
+    invalid: (o, rel, message, hint) => ctx.error(o, rel, 'GL_E_CONFIG_INVALID', `${message}; the API server rejects this EndpointSlice`, hint),
+    unknownField: (o, rel, message, hint) => ctx.warn(o, rel, 'GL_W_UNKNOWN_FIELD', message, hint, true),
+    warn: (o, rel, message, hint) => ctx.warn(o, rel, 'GL_W_NO_EFFECT', message, hint),
+  });
+  const ir = buildIr(ctx, routes, attached, new UpstreamBuilder(resolver, slices));
+  const istio = adaptDestinationRules(collected.destinationRules);
+  ctx.diagnostics.push(...istio.diagnostics);
+  if (istio.policies.length > 0) ir.trafficPolicies = istio.policies;
+  attachTrafficPolicies(ir, (d) => ctx.diagnostics.push(d));
   const diagnostics = sortByPlace(ctx.diagnostics);
   return diagnostics.some((d) => d.severity === 'error') ? { diagnostics } : { ir, diagnostics };
 }

@@ -23,8 +23,15 @@ export interface ResolvedBackend {
   problem: string | null;
 }
 
+interface ServicePortModel {
+  port: number;
+  /** '' for an unnamed port (allowed when the Service has only one). */
+  name: string;
+  targetPort?: number | string;
+}
+
 interface ServiceModel {
-  ports: number[];
+  ports: ServicePortModel[];
   externalName?: string;
 }
 
@@ -72,10 +79,16 @@ export class BackendResolver {
     if (this.servicesDeclared && !svc) {
       return fail(`no Service ${namespace}/${name} in the input (ResolvedRefs=False, BackendNotFound)`, 'check the name and namespace, or add the Service');
     }
-    if (svc && svc.ports.length > 0 && !svc.ports.includes(port) && svc.externalName === undefined) {
-      return fail(`Service ${namespace}/${name} has no port ${port} (its ports: ${svc.ports.join(', ')})`);
+    if (svc && svc.ports.length > 0 && !svc.ports.some((p) => p.port === port) && svc.externalName === undefined) {
+      return fail(`Service ${namespace}/${name} has no port ${port} (its ports: ${svc.ports.map((p) => p.port).join(', ')})`);
     }
     return { label, key: { namespace, name, port, ...(svc?.externalName ? { externalName: svc.externalName } : {}) }, problem: null };
+  }
+
+  /** The declared Service port behind a resolved backend (its name matches EndpointSlice ports), if the input has it. */
+  servicePort(key: BackendKey): { name: string; targetPort?: number | string } | undefined {
+    const p = this.services.get(`${key.namespace}/${key.name}`)?.ports.find((x) => x.port === key.port);
+    return p ? { name: p.name, ...(p.targetPort !== undefined ? { targetPort: p.targetPort } : {}) } : undefined;
   }
 
   private permitted(fromNs: string, toNs: string, name: string): boolean {
@@ -90,7 +103,11 @@ export class BackendResolver {
 
 function readService(o: K8sObject): ServiceModel {
   const spec = isRecord(o.value['spec']) ? o.value['spec'] : {};
-  const ports = (Array.isArray(spec['ports']) ? spec['ports'] : []).filter(isRecord).map((p) => p['port']).filter((p): p is number => typeof p === 'number');
+  const ports = (Array.isArray(spec['ports']) ? spec['ports'] : []).filter(isRecord).flatMap((p): ServicePortModel[] => {
+    if (typeof p['port'] !== 'number') return [];
+    const target = p['targetPort'];
+    return [{ port: p['port'], name: typeof p['name'] === 'string' ? p['name'] : '', ...(typeof target === 'number' || typeof target === 'string' ? { targetPort: target } : {}) }];
+  });
   const external = spec['type'] === 'ExternalName' && typeof spec['externalName'] === 'string' ? spec['externalName'] : undefined;
   return { ports, ...(external ? { externalName: external } : {}) };
 }

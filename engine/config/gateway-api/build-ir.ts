@@ -14,12 +14,9 @@ import type { BackendKey } from './backends.ts';
 import type { AdaptContext } from './context.ts';
 import type { FilterModel } from './filters.ts';
 import type { RouteModel, RuleModel } from './routes.ts';
+import { CONNECT_TIMEOUT_MS, ROUTE_TIMEOUT_MS, type UpstreamBuilder } from './upstream.ts';
 
-/** Envoy's defaults: 10 s to connect (Envoy Gateway), 15 s for the whole upstream answer (route timeout). */
-const CONNECT_TIMEOUT_MS = 10_000;
-const ROUTE_TIMEOUT_MS = 15_000;
-
-export function buildIr(ctx: AdaptContext, routes: readonly RouteModel[], attached: Attached): GatewayIR {
+export function buildIr(ctx: AdaptContext, routes: readonly RouteModel[], attached: Attached, upstream: UpstreamBuilder): GatewayIR {
   const live = routes.filter((r) => attached.attachments.has(r.key));
   const names = serviceNames(live);
   const services = new Map<string, ServiceIR>();
@@ -34,7 +31,7 @@ export function buildIr(ctx: AdaptContext, routes: readonly RouteModel[], attach
         protocol: 'http',
         host,
         port: key.port,
-        targets: [{ host, port: key.port, weight: 1 }],
+        targets: upstream.targets(ctx, id, key, host),
         retries: 0,
         connectTimeoutMs: CONNECT_TIMEOUT_MS,
         readTimeoutMs: ROUTE_TIMEOUT_MS,
@@ -59,6 +56,7 @@ export function buildIr(ctx: AdaptContext, routes: readonly RouteModel[], attach
         plugins.push(...rule.filters.map((f, j) => pluginOf(ctx, r, f, `${id}/filters/${j}`, { route: id }, serviceFor)));
         for (const [k, b] of rule.backendRefs.entries()) {
           const service = b.resolved.key ? serviceFor(b.resolved.key) : null;
+          if (b.resolved.key && service !== null && b.weight > 0) upstream.claim(ctx, keyId(b.resolved.key), service, r, rule);
           const own = service === null ? [] : b.filters.map((f, j) => pluginOf(ctx, r, f, `${id}/backendRefs/${k}/filters/${j}`, { route: id, service }, serviceFor));
           plugins.push(...own);
           backends.push({ service, weight: b.weight, ...(own.length ? { plugins: own.map((p) => p.instanceId) } : {}) });
@@ -76,6 +74,10 @@ export function buildIr(ctx: AdaptContext, routes: readonly RouteModel[], attach
     tableRoutes.push(table);
   }
   const gwTable: GwTable = { listeners: attached.listeners, routes: tableRoutes, ...(attached.unattached.length ? { unattached: attached.unattached } : {}) };
+  for (const [id, svc] of services) {
+    const policy = upstream.policy(id);
+    if (policy) svc.policy = policy;
+  }
   return {
     dialect: 'gateway-api',
     router: { kind: 'gateway-api', table: gwTable },

@@ -20,6 +20,10 @@ export interface Collected {
   grants: K8sObject[];
   services: K8sObject[];
   namespaces: K8sObject[];
+  /** discovery.k8s.io/v1 EndpointSlices: the pods behind the Services (engine/config/k8s/). */
+  endpointSlices: K8sObject[];
+  /** Istio DestinationRules: read by engine/config/istio/, applied to the services they name. */
+  destinationRules: K8sObject[];
 }
 
 export function groupOf(apiVersion: string): string {
@@ -61,7 +65,7 @@ export function collect(ctx: AdaptContext, docs: readonly K8sDoc[]): Collected {
     const o = readObject(ctx, doc, [], doc.value);
     if (o) add(o);
   }
-  const out: Collected = { gateways: [], routes: [], grants: [], services: [], namespaces: [] };
+  const out: Collected = { gateways: [], routes: [], grants: [], services: [], namespaces: [], endpointSlices: [], destinationRules: [] };
   for (const o of byKey.values()) {
     const group = groupOf(o.apiVersion);
     if (group === GATEWAY_GROUP) {
@@ -74,6 +78,10 @@ export function collect(ctx: AdaptContext, docs: readonly K8sDoc[]): Collected {
       }
     } else if (group === '' && o.kind === 'Service') out.services.push(o);
     else if (group === '' && o.kind === 'Namespace') out.namespaces.push(o);
+    else if (group === 'discovery.k8s.io' && o.kind === 'EndpointSlice') {
+      if (o.apiVersion === 'discovery.k8s.io/v1') out.endpointSlices.push(o);
+      else ctx.warn(o, ['apiVersion'], 'GL_W_NO_EFFECT', `${o.label} uses ${o.apiVersion}, which Kubernetes stopped serving in 1.25; it is left out`, 'write apiVersion: discovery.k8s.io/v1');
+    } else if (group === 'networking.istio.io' && o.kind === 'DestinationRule') out.destinationRules.push(o);
     // Deployments, Secrets, ConfigMaps and the rest describe the cluster, not the gateway's routing.
   }
   return out;

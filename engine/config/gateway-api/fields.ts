@@ -71,7 +71,7 @@ const RULE = obj({
   filters: list(FILTER),
   backendRefs: list(obj({ group: 'leaf', kind: 'leaf', name: 'leaf', namespace: 'leaf', port: 'leaf', weight: 'leaf', filters: list(FILTER) })),
   timeouts: obj({ request: 'leaf', backendRequest: 'leaf' }),
-  retry: 'open',
+  retry: obj({ codes: 'leaf', attempts: 'leaf', backoff: 'leaf' }),
   sessionPersistence: 'open',
 });
 

@@ -11,6 +11,7 @@ import { GATEWAY_GROUP } from './collect.ts';
 import { intField, isRecord, listField, stringField, type AdaptContext, type K8sObject } from './context.ts';
 import { readFilters, type FilterModel } from './filters.ts';
 import { readMatches } from './matches.ts';
+import { readResilience, type RuleResilience } from './resilience.ts';
 
 export interface ParentRefModel {
   group: string;
@@ -37,6 +38,8 @@ export interface RuleModel {
   filters: FilterModel[];
   backendRefs: BackendRefModel[];
   invalid: string | null;
+  /** timeouts and retry (GEP-1742, GEP-1731): per rule here, per service in the IR (upstream.ts). */
+  resilience: RuleResilience;
 }
 
 export interface RouteModel {
@@ -118,7 +121,7 @@ function readParentRefs(ctx: AdaptContext, o: K8sObject, raw: unknown): ParentRe
 
 function readRules(ctx: AdaptContext, o: K8sObject, raw: unknown, resolver: BackendResolver): RuleModel[] {
   // The CRD's default: one rule matching PathPrefix / with no backends (so every request gets 500).
-  if (raw === undefined || raw === null) return [{ index: 0, matches: readMatches(ctx, o, ['spec', 'rules'], undefined).matches, filters: [], backendRefs: [], invalid: null }];
+  if (raw === undefined || raw === null) return [{ index: 0, matches: readMatches(ctx, o, ['spec', 'rules'], undefined).matches, filters: [], backendRefs: [], invalid: null, resilience: {} }];
   const items = listField(ctx, o, ['spec', 'rules'], raw, 'rules');
   if (items.length > 16) ctx.error(o, ['spec', 'rules'], 'GL_E_CONFIG_INVALID', `an HTTPRoute may have at most 16 rules, not ${items.length}`);
   return items.map((item, index) => {
@@ -150,7 +153,8 @@ function readRule(ctx: AdaptContext, o: K8sObject, rule: Record<string, unknown>
     // A filter of this backendRef that cannot run makes this backend's share answer 500, not the rule's.
     backendRefs.push({ resolved: bf.invalid ? { ...resolved, key: null, problem: bf.invalid } : resolved, weight, filters: bf.filters, at: bAt });
   });
-  return { index, matches: parsed.matches, filters: filters.filters, backendRefs, invalid: filters.invalid };
+  const resilience = readResilience(ctx, o, at, rule);
+  return { index, matches: parsed.matches, filters: filters.filters, backendRefs, invalid: filters.invalid, resilience };
 }
 
 /**

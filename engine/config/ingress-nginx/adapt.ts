@@ -1,6 +1,6 @@
 /**
- * The ingress-nginx adapter: Kubernetes objects (Ingress, IngressClass, Service, Istio DestinationRule)
- * in, GatewayIR plus diagnostics out. It assembles servers and locations the way the controller does
+ * The ingress-nginx adapter: Kubernetes objects (Ingress, IngressClass, Service, EndpointSlice, Istio
+ * DestinationRule) in, GatewayIR plus diagnostics out. It assembles servers and locations the way the controller does
  * (servers.ts, locations.ts) and hands the result to the dialect as RouterIR.table; the IR's routes
  * stand for locations (route name = the Ingress's `namespace/name`), its services for upstreams.
  * What the API server or the controller would refuse is a warning and the object is skipped, so a
@@ -9,7 +9,8 @@
 import { parseIsoInstant } from '../../core/calendar.ts';
 import { compileNginxRegex, locationPattern } from '../../routing/ingress-nginx-regex.ts';
 import type { Diagnostic } from '../../core/errors.ts';
-import { adaptDestinationRules } from '../istio/adapt.ts';
+import { adaptDestinationRules, attachTrafficPolicies } from '../istio/index.ts';
+import { EndpointSlices } from '../k8s/endpoint-slices.ts';
 import type { GatewayIR, RouteIR, ServiceIR } from '../ir.ts';
 import type { JsonPath, SourceMap } from '../yaml-source.ts';
 import { handledByNginx, ingressClasses } from './classes.ts';
@@ -18,6 +19,7 @@ import { AdaptContext, type ResourceNode, keyOf, sortByPlace } from './context.t
 import { type ParsedIngress, readIngress } from './ingress-read.ts';
 import { finalLocations } from './locations.ts';
 import { buildRateLimitPlugins, ingressRouteId, LIMIT_REQ_STATUS } from './plugins.ts';
+import { assignPolicies } from './policy.ts';
 import { type Built, buildServers, type Upstream } from './servers.ts';
 import { type Endpoints, type NamedRef, ServiceCatalog, serviceIr, serviceNames, upstreamName } from './services.ts';
 import { DEFAULT_UPSTREAM, type IngressNginxTable, type LocationEntry, type ServerEntry, type UpstreamEntry } from './table.ts';
@@ -34,7 +36,12 @@ export const DEFAULT_BACKEND_BODY = 'default backend - 404';
 export function adaptIngressNginx(docs: ReadonlyArray<{ value: unknown; map: SourceMap }>): IngressNginxAdaptResult {
   const ctx = new AdaptContext();
   const collected = collect(ctx, docs);
-  const catalog = new ServiceCatalog(ctx, collected.services);
+  const slices = new EndpointSlices(collected.endpointSlices, {
+    invalid: (n, rel, message, hint) => ctx.warn(n, rel, 'GL_W_NO_EFFECT', `${message}; the API server rejects this EndpointSlice, so gatelab skips it`, hint),
+    unknownField: (n, rel, message, hint) => ctx.warn(n, rel, 'GL_W_UNKNOWN_FIELD', message, hint, true),
+    warn: (n, rel, message, hint) => ctx.warn(n, rel, 'GL_W_NO_EFFECT', message, hint),
+  });
+  const catalog = new ServiceCatalog(ctx, collected.services, slices);
   const classes = ingressClasses(collected.ingressClasses);
   const ingresses: ParsedIngress[] = [];
   for (const node of latestByKey(ctx, collected.ingresses)) {
@@ -46,6 +53,7 @@ export function adaptIngressNginx(docs: ReadonlyArray<{ value: unknown; map: Sou
   warnSeveralCanaries(ctx, built, sorted);
   const fallbacks = fallbackRefs(sorted, catalog);
   const services = buildServices(ctx, built, fallbacks);
+  assignPolicies(ctx, built, services);
   const { table, routes } = buildTable(ctx, built, services, fallbacks);
   const istio = adaptDestinationRules(collected.destinationRules.map((n) => ({ doc: n.doc, path: n.path, value: n.value })));
   ctx.diagnostics.push(...istio.diagnostics);
@@ -63,6 +71,8 @@ export function adaptIngressNginx(docs: ReadonlyArray<{ value: unknown; map: Sou
     consumers: [],
     ...(istio.policies.length > 0 ? { trafficPolicies: istio.policies } : {}),
   };
+  // ingress-nginx never reads DestinationRules; in a mesh the sidecar beside it applies them.
+  attachTrafficPolicies(ir, (d) => ctx.diagnostics.push(d));
   const diagnostics = sortByPlace(ctx.diagnostics);
   return diagnostics.some((d) => d.severity === 'error') ? { diagnostics } : { ir, diagnostics };
 }
@@ -129,7 +139,9 @@ function buildServices(ctx: AdaptContext, built: Built, fallbacks: Fallbacks): M
       });
       byLabel.set(label, svc);
       if (!ep.endpoints && owner) {
-        ctx.warn(owner.node, 'at' in ref ? (ref as { at: JsonPath }).at : ['spec'], 'GL_W_NO_EFFECT', `${ep.why ?? 'no endpoints'}: the Services in the input are taken as the cluster's, so ingress-nginx has no endpoints for ${ref.namespace}/${ref.name}:${ref.port} and answers 503`, 'add the Service (with this port) or fix the backend reference');
+        const at = 'at' in ref ? (ref as { at: JsonPath }).at : ['spec'];
+        if (ep.targets) ctx.warn(owner.node, at, 'GL_W_NO_EFFECT', `${ep.why ?? 'no ready endpoints'}, so ingress-nginx has no endpoints for ${ref.namespace}/${ref.name}:${ref.port} and answers 503`, 'a pod gets traffic only while its conditions.ready is true or unset');
+        else ctx.warn(owner.node, at, 'GL_W_NO_EFFECT', `${ep.why ?? 'no endpoints'}: the Services in the input are taken as the cluster's, so ingress-nginx has no endpoints for ${ref.namespace}/${ref.name}:${ref.port} and answers 503`, 'add the Service (with this port) or fix the backend reference');
       }
     }
     out.set(upstream, svc);

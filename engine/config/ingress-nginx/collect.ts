@@ -1,7 +1,8 @@
 /**
  * From YAML documents to Kubernetes objects: one object per document, or the `items` of a `List`
  * (what `kubectl get -o yaml` prints). Objects are sorted into what the ingress-nginx adapter reads
- * (Ingress, IngressClass, Service, Istio DestinationRule) and everything else, which is reported once.
+ * (Ingress, IngressClass, Service, EndpointSlice, Istio DestinationRule) and everything else, which is
+ * reported once.
  */
 import { AdaptContext, type K8sDoc, type ResourceNode, isRecord } from './context.ts';
 
@@ -9,13 +10,14 @@ export interface Collected {
   ingresses: ResourceNode[];
   ingressClasses: ResourceNode[];
   services: ResourceNode[];
+  endpointSlices: ResourceNode[];
   destinationRules: ResourceNode[];
 }
 
 const KUBERNETES_DNS_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
 
 export function collect(ctx: AdaptContext, docs: readonly K8sDoc[]): Collected {
-  const out: Collected = { ingresses: [], ingressClasses: [], services: [], destinationRules: [] };
+  const out: Collected = { ingresses: [], ingressClasses: [], services: [], endpointSlices: [], destinationRules: [] };
   let order = 0;
   const visit = (doc: K8sDoc, path: Array<string | number>, value: unknown): void => {
     const at = { doc, path };
@@ -69,6 +71,11 @@ function classify(ctx: AdaptContext, out: Collected, node: ResourceNode): void {
   }
   if (node.kind === 'Service' && node.apiVersion === 'v1') {
     out.services.push(node);
+    return;
+  }
+  if (node.kind === 'EndpointSlice' && group === 'discovery.k8s.io') {
+    if (node.apiVersion === 'discovery.k8s.io/v1') out.endpointSlices.push(node);
+    else ctx.warn(node, ['apiVersion'], 'GL_W_NO_EFFECT', `EndpointSlice ${node.name} uses ${node.apiVersion}, which Kubernetes stopped serving in 1.25; gatelab skips it`, 'write apiVersion: discovery.k8s.io/v1');
     return;
   }
   if (node.kind === 'DestinationRule' && group === 'networking.istio.io') {

@@ -3,8 +3,12 @@
  * present, every referenced Service is assumed to exist with endpoints (the issue's rule for all
  * Kubernetes dialects). A reference to a missing Service, or to a port the Service does not have,
  * gives an upstream without endpoints: ingress-nginx answers 503 (balancer.lua finds no balancer).
+ * EndpointSlices, when the input has them for a Service, are its endpoints: balancer.lua balances over
+ * the ready pod addresses itself; without slices the upstream is the Service's DNS name, and
+ * kube-proxy balances behind it.
  */
-import type { ServiceIR } from '../ir.ts';
+import type { ServiceIR, TargetIR } from '../ir.ts';
+import type { EndpointSlices } from '../k8s/endpoint-slices.ts';
 import { type AdaptContext, type ResourceNode, isRecord, keyOf } from './context.ts';
 import type { BackendRef } from './ingress-read.ts';
 
@@ -29,12 +33,18 @@ export interface Endpoints {
   why?: string;
   /** An ExternalName Service's DNS name: the balancer resolves it and sends there. */
   host?: string;
+  /** The ready pods from EndpointSlices, when the input has slices for the Service. */
+  targets?: TargetIR[];
 }
 
 export class ServiceCatalog {
   private readonly byKey = new Map<string, ServiceDoc>();
 
-  constructor(ctx: AdaptContext, nodes: readonly ResourceNode[]) {
+  constructor(
+    ctx: AdaptContext,
+    nodes: readonly ResourceNode[],
+    private readonly slices: EndpointSlices<ResourceNode>,
+  ) {
     for (const node of nodes) {
       const spec = isRecord(node.value['spec']) ? node.value['spec'] : {};
       const ports: ServicePort[] = [];
@@ -64,7 +74,7 @@ export class ServiceCatalog {
 
   resolve(ref: Pick<BackendRef, 'namespace' | 'name' | 'port'>): Endpoints {
     const numeric = typeof ref.port === 'number' ? ref.port : 80;
-    if (!this.declared) return { endpoints: true, port: numeric };
+    if (!this.declared) return this.withSlices(ref, { endpoints: true, port: numeric }, typeof ref.port === 'string' ? ref.port : undefined);
     const svc = this.byKey.get(`${ref.namespace}/${ref.name}`);
     if (!svc) return { endpoints: false, port: numeric, why: `no Service ${ref.namespace}/${ref.name}` };
     if (svc.type === 'ExternalName') {
@@ -76,7 +86,21 @@ export class ServiceCatalog {
     const want = String(ref.port);
     const hit = svc.ports.find((p) => String(p.port) === want || (p.targetPort !== undefined && String(p.targetPort) === want) || p.name === want);
     if (!hit) return { endpoints: false, port: numeric, why: `Service ${ref.namespace}/${ref.name} has no port ${want}` };
-    return { endpoints: true, port: hit.port };
+    return this.withSlices(ref, { endpoints: true, port: hit.port }, hit.name ?? '', hit.targetPort);
+  }
+
+  /** The Service's ready pods when slices name it; no ready pod means no endpoints (503). */
+  private withSlices(ref: Pick<BackendRef, 'namespace' | 'name'>, ep: Endpoints, portName: string | undefined, targetPort?: number | string): Endpoints {
+    const found = this.slices.targets({
+      namespace: ref.namespace,
+      service: ref.name,
+      port: ep.port,
+      ...(portName !== undefined ? { portName } : {}),
+      ...(targetPort !== undefined ? { targetPort } : {}),
+    });
+    if (found.kind === 'none') return ep;
+    if (found.targets.length === 0) return { endpoints: false, port: ep.port, why: `Service ${ref.namespace}/${ref.name} has ${found.summary}`, targets: [] };
+    return { ...ep, targets: found.targets };
   }
 }
 
@@ -126,7 +150,7 @@ export function serviceIr(ref: Pick<BackendRef, 'namespace' | 'name' | 'port'>, 
     host: fqdn,
     port: ep.port,
     // No endpoints: the balancer has no peers; the dialect answers 503 before proxying.
-    targets: ep.endpoints ? [{ host, port: ep.port, weight: 100 }] : [],
+    targets: ep.endpoints ? (ep.targets ?? [{ host, port: ep.port, weight: 100 }]) : [],
     retries: opts.retries,
     connectTimeoutMs: opts.connectMs,
     readTimeoutMs: opts.readMs,

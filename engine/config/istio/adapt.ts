@@ -111,6 +111,7 @@ function readRule(obj: IstioObject, r: Reporter, checkFields: (value: unknown, p
     portLevel: [],
     subsets: [],
     loc: obj.doc.map.locate(obj.path),
+    hostLoc: obj.doc.map.locate([...obj.path, 'spec', 'host']),
   };
   const ports = top.raw['portLevelSettings'];
   if (ports !== undefined && !Array.isArray(ports)) r.error(['spec', 'trafficPolicy', 'portLevelSettings'], 'portLevelSettings must be a list');

@@ -9,7 +9,8 @@ import { adaptDestinationRules, type IstioObject } from './adapt.ts';
 import type { TrafficPolicyIR } from './types.ts';
 
 export { adaptDestinationRules, type IstioObject } from './adapt.ts';
-export type { TrafficPolicyIR, TrafficPolicySettingsIR, ConnectionPoolIR, OutlierDetectionIR } from './types.ts';
+export { attachTrafficPolicies } from './attach.ts';
+export type { TrafficPolicyIR, TrafficPolicySettingsIR, ConnectionPoolIR, OutlierDetectionIR, ConsistentHashIR } from './types.ts';
 export { ISTIO_UNLIMITED } from './types.ts';
 
 /** Every DestinationRule in the documents (a `List`'s items included); other objects are left alone. */

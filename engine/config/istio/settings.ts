@@ -6,6 +6,7 @@
  */
 import { parseDuration } from '../../core/duration.ts';
 import type { JsonPath } from '../yaml-source.ts';
+import { CONSISTENT_HASH_FIELDS, readConsistentHash } from './consistent-hash.ts';
 import { ISTIO_UNLIMITED, type ConnectionPoolIR, type LoadBalancerIR, type OutlierDetectionIR, type TrafficPolicySettingsIR } from './types.ts';
 
 export interface Reporter {
@@ -24,6 +25,7 @@ export const FIELDS: Record<string, readonly string[]> = {
   outlierDetection: ['consecutiveErrors', 'splitExternalLocalOriginErrors', 'consecutiveLocalOriginFailures', 'consecutiveGatewayErrors', 'consecutive5xxErrors', 'interval', 'baseEjectionTime', 'maxEjectionPercent', 'minHealthPercent'],
   loadBalancer: ['simple', 'consistentHash', 'localityLbSetting', 'warmupDurationSecs', 'warmup'],
   tls: ['mode', 'clientCertificate', 'privateKey', 'caCertificates', 'credentialName', 'subjectAltNames', 'sni', 'insecureSkipVerify', 'caCrl'],
+  ...CONSISTENT_HASH_FIELDS,
 };
 
 const LB_SIMPLE = ['UNSPECIFIED', 'RANDOM', 'PASSTHROUGH', 'ROUND_ROBIN', 'LEAST_REQUEST', 'LEAST_CONN'];
@@ -133,8 +135,14 @@ export class SettingsReader {
     const out: LoadBalancerIR = {};
     const simple = this.oneOf(lb, 'simple', LB_SIMPLE, path);
     if (simple) out.simple = simple;
-    if (lb['consistentHash'] !== undefined && typeof lb['consistentHash'] === 'object') out.consistentHash = lb['consistentHash'] as Record<string, unknown>;
-    if (simple && out.consistentHash) this.r.error(path, 'loadBalancer sets both simple and consistentHash; Istio accepts only one');
+    if (simple && lb['consistentHash'] !== undefined) {
+      this.r.error(path, 'loadBalancer sets both simple and consistentHash; Istio accepts only one');
+      return undefined;
+    }
+    if (lb['consistentHash'] !== undefined) {
+      const ch = readConsistentHash(lb['consistentHash'], [...path, 'consistentHash'], this.r, this.checkFields);
+      if (ch) out.consistentHash = ch;
+    }
     return simple || out.consistentHash ? out : undefined;
   }
 

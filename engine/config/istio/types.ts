@@ -5,6 +5,7 @@
  * behaviour (a later issue) reads one shape. Durations are milliseconds.
  */
 import type { SourceLoc } from '../../core/errors.ts';
+import type { HashOnIR } from '../../upstream/policy.ts';
 
 /** 2^32 − 1: Istio's default for every circuit-breaker threshold (Envoy's own are 1024 / 3). */
 export const ISTIO_UNLIMITED = 4294967295;
@@ -48,9 +49,21 @@ export interface OutlierDetectionIR {
   consecutiveLocalOriginFailure?: number;
 }
 
+/** loadBalancer.consistentHash: where the key comes from and which Envoy hash balancer uses it. */
+export interface ConsistentHashIR {
+  /** httpHeaderName, httpCookie (name), useSourceIp, httpQueryParameterName. */
+  hashOn: HashOnIR;
+  /** `maglev` when set, else Envoy's ring hash (ringHash, or the deprecated top-level minimumRingSize). */
+  algorithm: 'ring-hash' | 'maglev';
+  /** Ring hash: minimum ring size (Envoy's default 1024). */
+  minimumRingSize: number;
+  /** Maglev: table size, a prime (Envoy's default 65537). */
+  tableSize: number;
+}
+
 export interface LoadBalancerIR {
   simple?: string;
-  consistentHash?: Record<string, unknown>;
+  consistentHash?: ConsistentHashIR;
 }
 
 export interface TrafficPolicySettingsIR {
@@ -76,4 +89,6 @@ export interface TrafficPolicyIR {
   /** Subsets with their effective policy (the subset's sections replace the top-level ones). */
   subsets: Array<{ name: string; labels: Record<string, string>; policy: TrafficPolicySettingsIR }>;
   loc?: SourceLoc;
+  /** Where spec.host is written, for "this rule matches no service". */
+  hostLoc?: SourceLoc;
 }

@@ -21,6 +21,8 @@ import {
 } from './groups.ts';
 import { readCors } from './cors.ts';
 import { AnnotationReader } from './reader.ts';
+import { DEFAULT_BALANCER, defaultNextUpstream, readBalancer, readNextUpstream, UNLIMITED_TRIES_CAP, type NextUpstreamAnnotations } from './upstream.ts';
+import type { BalancerIR } from '../../../upstream/policy.ts';
 import { VALIDATORS } from './values.ts';
 
 export interface IngressAnnotations {
@@ -43,7 +45,11 @@ export interface IngressAnnotations {
   serverAlias: string[];
   backendProtocol: string;
   timeouts: { connectMs: number; readMs: number; sendMs: number };
+  /** proxy-next-upstream-tries; 0 means no limit in nginx. */
   nextUpstreamTries: number;
+  nextUpstream: NextUpstreamAnnotations;
+  /** load-balance / upstream-hash-by: per upstream, so read on a canary Ingress too. */
+  balancer: BalancerIR;
   cors?: CorsPolicy;
 }
 
@@ -80,7 +86,7 @@ export function parseAnnotations(ctx: AdaptContext, node: ResourceNode): Ingress
   const canary = readCanary(r);
   scanKeys(ctx, node, values, canary.enabled);
   // A canary's other annotations never reach nginx: do not read them (their warnings are above).
-  if (canary.enabled) return { ...defaultAnnotations(), canary };
+  if (canary.enabled) return { ...defaultAnnotations(), canary, balancer: readBalancer(r) };
   const out: IngressAnnotations = {
     canary,
     rewrite: readRewrite(r),
@@ -93,7 +99,9 @@ export function parseAnnotations(ctx: AdaptContext, node: ResourceNode): Ingress
       readMs: r.intOr('proxy-read-timeout', 60) * 1000,
       sendMs: r.intOr('proxy-send-timeout', 60) * 1000,
     },
-    nextUpstreamTries: r.intOr('proxy-next-upstream-tries', 3),
+    nextUpstreamTries: readTries(r),
+    nextUpstream: readNextUpstream(r),
+    balancer: readBalancer(r),
   };
   const redirect = readRedirect(r);
   if (redirect) out.redirect = redirect;
@@ -138,7 +146,19 @@ function defaultAnnotations(): IngressAnnotations {
     backendProtocol: 'HTTP',
     timeouts: { connectMs: 5000, readMs: 60000, sendMs: 60000 },
     nextUpstreamTries: 3,
+    nextUpstream: defaultNextUpstream(),
+    balancer: DEFAULT_BALANCER,
   };
+}
+
+function readTries(r: AnnotationReader): number {
+  const tries = r.intOr('proxy-next-upstream-tries', 3);
+  if (tries < 0) {
+    r.warn('proxy-next-upstream-tries', `proxy-next-upstream-tries ${tries} is negative: nginx refuses the rendered proxy_next_upstream_tries (with the admission webhook, the Ingress is rejected); gatelab uses the default 3`);
+    return 3;
+  }
+  if (tries === 0) r.warn('proxy-next-upstream-tries', `proxy-next-upstream-tries 0 means no limit: nginx keeps retrying until proxy-next-upstream-timeout passes (never, when that is 0 too); gatelab stops after ${UNLIMITED_TRIES_CAP} tries`);
+  return tries;
 }
 
 /** Unknown, foreign, unmodelled and (on a canary) ignored keys: one warning each, at the key. */
