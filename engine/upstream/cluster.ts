@@ -13,6 +13,13 @@ import type { UpstreamPolicyIR } from './policy.ts';
 
 export type HostOutcome = { status?: number; failure?: 'connect' | 'timeout' | 'reset' };
 
+/** What one touch of the cluster changed (machine moves) and noticed without moving (a refused ejection). */
+export interface ClusterNews {
+  changes: MachineTransition[];
+  /** Rules that fired but changed nothing (max_ejection_percent said no, enforcing_* said no): worth a line. */
+  notes: string[];
+}
+
 export interface Selection {
   index: number;
   target: TargetIR;
@@ -39,7 +46,7 @@ export class UpstreamCluster {
     const hosts = this.targets.map((t, i) => ({ key: this.keys[i] as string, weight: t.weight }));
     const passive = this.policy.passiveHealth;
     // nginx lowers a failing peer's effective weight by weight/max_fails; Envoy and Kong have no such penalty.
-    this.balancer = createBalancer(this.policy.balancer ?? { kind: 'round-robin' }, hosts, { maxFails: passive?.kind === 'nginx' ? passive.maxFails : 1 });
+    this.balancer = createBalancer(this.policy.balancer ?? { kind: 'round-robin' }, hosts, { maxFails: passive?.kind === 'nginx' ? passive.maxFails : 0 });
     if (this.policy.outlierDetection) this.outlier = createOutlierDetector(this.policy.outlierDetection, hosts.length, startAt, this.keys);
     if (this.policy.passiveHealth) this.passive = createPassiveHealth(this.policy.passiveHealth, hosts.length, { hostNames: this.keys });
     if (this.policy.activeHealth) this.active = createActiveHealth(this.policy.activeHealth, hosts.length, startAt, { hostNames: this.keys });
@@ -47,9 +54,10 @@ export class UpstreamCluster {
   }
 
   /** Runs the outlier sweeps due by `now`; returns what changed. */
-  advance(now: number): MachineTransition[] {
-    if (!this.outlier) return [];
-    return this.outlier.advance(now).flatMap((e) => this.outlierTransition(e));
+  advance(now: number): ClusterNews {
+    const news: ClusterNews = { changes: [], notes: [] };
+    if (this.outlier) for (const e of this.outlier.advance(now)) this.outlierNews(e, news);
+    return news;
   }
 
   /**
@@ -90,13 +98,14 @@ export class UpstreamCluster {
   }
 
   /** One try on host i ended: feeds the balancer, passive health and outlier detection. */
-  finished(i: number, outcome: HostOutcome, rttMs: number, now: number, draw: () => number): MachineTransition[] {
-    const failed = outcome.failure !== undefined || (outcome.status ?? 0) >= 500;
+  finished(i: number, outcome: HostOutcome, rttMs: number, now: number, draw: () => number): ClusterNews {
+    // nginx lowers a peer's weight only for errors and timeouts by default (proxy_next_upstream), not for a 5xx answer.
+    const failed = outcome.failure !== undefined;
     this.balancer.finished(i, { failed, rttMs, now });
-    const changes: MachineTransition[] = [];
+    const news: ClusterNews = { changes: [], notes: [] };
     const passive = this.passive?.record(i, outcome, now);
     if (passive?.changed) {
-      changes.push({
+      news.changes.push({
         machine: 'passive-health',
         subject: `${this.service.name} ${this.keys[i]}`,
         from: passive.changed === 'healthy' ? 'unhealthy' : 'healthy',
@@ -104,8 +113,8 @@ export class UpstreamCluster {
         reason: passive.reason,
       });
     }
-    if (this.outlier) for (const e of this.outlier.record(i, outcome, now, draw)) changes.push(...this.outlierTransition(e));
-    return changes;
+    if (this.outlier) for (const e of this.outlier.record(i, outcome, now, draw)) this.outlierNews(e, news);
+    return news;
   }
 
   /** An active probe's result (driven by the host on the probe schedule). */
@@ -134,10 +143,11 @@ export class UpstreamCluster {
     };
   }
 
-  private outlierTransition(e: OutlierEvent): MachineTransition[] {
+  private outlierNews(e: OutlierEvent, news: ClusterNews): void {
     const subject = `${this.service.name} ${this.keys[e.host]}`;
-    if (e.kind === 'eject') return [{ machine: 'outlier-detection', subject, from: 'healthy', to: 'ejected', reason: e.reason, at: e.at }];
-    if (e.kind === 'uneject') return [{ machine: 'outlier-detection', subject, from: 'ejected', to: 'healthy', reason: e.reason, at: e.at }];
-    return [{ machine: 'outlier-detection', subject, from: 'healthy', to: 'healthy', reason: e.reason, at: e.at }];
+    if (e.kind === 'eject') news.changes.push({ machine: 'outlier-detection', subject, from: 'healthy', to: 'ejected', reason: e.reason, at: e.at });
+    else if (e.kind === 'uneject') news.changes.push({ machine: 'outlier-detection', subject, from: 'ejected', to: 'healthy', reason: e.reason, at: e.at });
+    // A threshold reached without an ejection is no move of the machine; the request that reached it says why.
+    else news.notes.push(e.reason);
   }
 }

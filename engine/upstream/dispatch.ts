@@ -9,7 +9,7 @@ import type { DialectBehaviour } from '../pipeline/dialect.ts';
 import type { HeaderMap } from '../pipeline/headers.ts';
 import type { PipelineHost, UpstreamAnswer } from '../pipeline/host.ts';
 import type { MachineTransition, RequestContext, UpstreamRequest } from '../pipeline/types.ts';
-import type { UpstreamCluster } from './cluster.ts';
+import type { ClusterNews, UpstreamCluster } from './cluster.ts';
 import { decideRetry, describeOutcome, type TryOutcome } from './retry.ts';
 import { hashKeyOf } from './hash-key.ts';
 import { timeoutReply } from './timeout-reply.ts';
@@ -36,6 +36,7 @@ const BALANCER = stage('balancer');
 const POOL = stage('connection-pool');
 const RETRY = stage('retry');
 const PROXY = stage('proxy');
+const OUTLIER = stage('outlier-detection');
 
 export function dispatch(
   ctx: RequestContext,
@@ -63,8 +64,13 @@ export function dispatch(
     if (retryInFlight) cluster.pool?.retryEnded();
     done(result);
   };
-  const note = (changes: MachineTransition[]): void => {
-    for (const c of changes) env.transition(c);
+  const note = (news: ClusterNews): void => {
+    for (const c of news.changes) {
+      env.transition(c);
+      // An ejection this request caused is part of its story too.
+      if (c.to === 'ejected' && c.at === host.now()) chain.decided(OUTLIER, { kind: 'next', reason: c.reason });
+    }
+    for (const n of news.notes) chain.decided(OUTLIER, { kind: 'next', reason: n });
   };
 
   const attempt = (): void => {

@@ -16,8 +16,8 @@ export type HashOnIR =
 export type BalancerIR =
   /** Plain rotation over eligible hosts, weights ignored (nginx without weights, Kong round-robin with equal weights). */
   | { kind: 'round-robin' }
-  /** nginx smooth weighted round robin (semantics §10). */
-  | { kind: 'weighted-round-robin' }
+  /** nginx smooth weighted round robin (semantics §10); `wheel`: Kong's wheel of weight-many slots per target. */
+  | { kind: 'weighted-round-robin'; wheel?: boolean }
   /** nginx least_conn: min conns/weight, ties by smooth WRR. */
   | { kind: 'least-connections' }
   /** Envoy least_request: P2C of `choiceCount` when weights are equal, else weight/(active+1)^bias. */

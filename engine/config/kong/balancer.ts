@@ -40,7 +40,7 @@ export function readBalancer(ctx: AdaptContext, node: EntityNode): BalancerIR | 
     // Kong's round robin honours target weights (its wheel holds each target weight-many times).
     case 'round-robin':
       noHashing(ctx, node, hashOn, algorithm);
-      return { kind: 'weighted-round-robin' };
+      return { kind: 'weighted-round-robin', wheel: true };
     case 'least-connections':
       noHashing(ctx, node, hashOn, algorithm);
       return { kind: 'least-connections' };
@@ -85,7 +85,7 @@ function ringHash(ctx: AdaptContext, node: EntityNode, hashOn: HashOn, fallback:
     hashOn === 'none' ? 'set hash_on (ip, header, cookie, path or query_arg)' : undefined,
     true,
   );
-  return { kind: 'weighted-round-robin' };
+  return { kind: 'weighted-round-robin', wheel: true };
 }
 
 function unhashable(hashOn: HashOn): string {

@@ -55,7 +55,7 @@ describe('Kong service → retry and timeouts (semantics §6; kong/init.lua Kong
 
 describe('Kong upstream algorithm → balancer (semantics §10; upstreams.lua)', () => {
   it('round-robin (the default) is weighted round robin', () => {
-    expect(policyOf(pool('')).balancer).toEqual({ kind: 'weighted-round-robin' });
+    expect(policyOf(pool('')).balancer).toEqual({ kind: 'weighted-round-robin', wheel: true });
     expect(policyOf(pool('')).origin).toBe('Kong service "s" and upstream "pool"');
   });
 
@@ -92,7 +92,7 @@ describe('Kong upstream algorithm → balancer (semantics §10; upstreams.lua)',
 
   it('hash_on uri_capture without an expressible fallback: weighted round robin, said at hash_on', () => {
     const out = load(pool('    algorithm: consistent-hashing\n    hash_on: uri_capture\n    hash_on_uri_capture: id\n'));
-    expect(out.ir?.services[0]?.policy?.balancer).toEqual({ kind: 'weighted-round-robin' });
+    expect(out.ir?.services[0]?.policy?.balancer).toEqual({ kind: 'weighted-round-robin', wheel: true });
     expect(out.lines[0]).toMatch(/^kong\.yaml:5:5: warning GL_W_NO_EFFECT: consistent-hashing with hash_on uri_capture cannot be modelled/);
   });
 

@@ -26,8 +26,12 @@ describe('http callouts in the simulation', () => {
 
   it('answer with the backend\'s status, headers and body after the round trip; a timeout or an outage fails', () => {
     const b = backend('idp.internal');
-    expect(calloutAnswer(effect, b, 40, false)).toEqual({ afterMs: 40, result: { ok: true, status: 200, headers: [['content-type', 'application/json']], body: '{"keys":[]}' } });
-    expect(calloutAnswer(effect, b, 1500, false)).toMatchObject({ afterMs: 1000, result: { ok: false } });
-    expect(calloutAnswer(effect, b, 40, true)).toMatchObject({ afterMs: 40, result: { ok: false, error: 'connection refused by idp.internal (outage)' } });
+    const m = { networkMs: 10, workMs: 30, down: false, failed: false, errorStatus: 503 };
+    expect(calloutAnswer(effect, b, m)).toEqual({ afterMs: 40, result: { ok: true, status: 200, headers: [['content-type', 'application/json']], body: '{"keys":[]}' } });
+    expect(calloutAnswer(effect, b, { ...m, workMs: 1490 })).toMatchObject({ afterMs: 1000, result: { ok: false } });
+    // A down backend refuses after the network round trip only: it never works on the call.
+    expect(calloutAnswer(effect, b, { ...m, down: true })).toMatchObject({ afterMs: 10, result: { ok: false, error: 'connection refused by idp.internal (outage)' } });
+    // A drawn error answers the backend's error status (its errorRate, or a degrade's).
+    expect(calloutAnswer(effect, b, { ...m, failed: true })).toMatchObject({ afterMs: 40, result: { ok: true, status: 503 } });
   });
 });

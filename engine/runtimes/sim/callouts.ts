@@ -21,22 +21,30 @@ export function findCalloutBackend(backends: readonly BackendSpec[], url: string
   return backends.find((b) => b.name === `${u.hostname}:${port}`) ?? backends.find((b) => b.name === u.hostname);
 }
 
+/** How the callout's backend behaves at that instant (its model with any degradation laid over it). */
+export interface CalloutModel {
+  /** Network time both ways. */
+  networkMs: number;
+  /** The backend's own work. */
+  workMs: number;
+  down: boolean;
+  /** This call drew an error (the backend's errorRate): it answers errorStatus. */
+  failed: boolean;
+  errorStatus: number;
+}
+
 /**
- * What the callout returns and after how long. `roundTripMs` is the modeled time (network both ways
- * plus the backend's work); past the effect's timeout the caller sees a timeout at that instant.
+ * What the callout returns and after how long. A down backend refuses after the network round trip
+ * (it never works on the request); past the effect's timeout the caller sees a timeout at that instant.
  */
-export function calloutAnswer(
-  effect: HttpEffect,
-  backend: BackendSpec,
-  roundTripMs: number,
-  down: boolean,
-): { afterMs: number; result: EffectResult } {
-  if (down) return { afterMs: roundTripMs, result: { ok: false, error: `connection refused by ${backend.name} (outage)` } };
+export function calloutAnswer(effect: HttpEffect, backend: BackendSpec, m: CalloutModel): { afterMs: number; result: EffectResult } {
+  if (m.down) return { afterMs: m.networkMs, result: { ok: false, error: `connection refused by ${backend.name} (outage)` } };
+  const roundTripMs = m.networkMs + m.workMs;
   if (roundTripMs > effect.timeoutMs) {
     return { afterMs: effect.timeoutMs, result: { ok: false, error: `${backend.name} did not answer within ${effect.timeoutMs} ms` } };
   }
   return {
     afterMs: roundTripMs,
-    result: { ok: true, status: backend.status, headers: backend.headers.map(([n, v]) => [n, v]), body: backend.body ?? '' },
+    result: { ok: true, status: m.failed ? m.errorStatus : backend.status, headers: backend.headers.map(([n, v]) => [n, v]), body: backend.body ?? '' },
   };
 }

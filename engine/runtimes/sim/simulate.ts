@@ -168,9 +168,13 @@ export async function simulate(scenario: Scenario, opts: SimOptions): Promise<Si
           queue.schedule(queue.now + sampleLatency(ZERO_LATENCY, g2bRng), PRIORITY.effect, finish, result);
           return;
         }
-        const rtt = 2 * sampleLatency(scenario.network.gatewayToBackend, g2bRng) + sampleLatency(models.modelAt(backend, queue.now).latency, models.stream(backend.name));
+        const model = models.modelAt(backend, queue.now);
+        const networkMs = 2 * sampleLatency(scenario.network.gatewayToBackend, g2bRng);
+        const workMs = sampleLatency(model.latency, models.stream(backend.name));
+        // Keyed by request and URL, like the upstream error draw, so a retry of the same call fails alike.
+        const failed = model.errorRate > 0 && keyedDraw(seed, 'callout-error', `${requestId} ${effect.url}`) < model.errorRate;
         const down = models.isDown(backend.name, queue.now);
-        const { afterMs, result } = calloutAnswer(effect, backend, rtt, down);
+        const { afterMs, result } = calloutAnswer(effect, backend, { networkMs, workMs, down, failed, errorStatus: model.errorStatus });
         queue.schedule(queue.now + afterMs, PRIORITY.effect, finish, result);
         return;
       }

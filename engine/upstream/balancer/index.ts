@@ -14,6 +14,7 @@ import { createRingHash } from './ring-hash.ts';
 import { createRoundRobin } from './round-robin.ts';
 import type { BalancedHost, Balancer, BalancerOptions } from './types.ts';
 import { createWeightedRoundRobin } from './weighted-round-robin.ts';
+import { createWheel } from './wheel.ts';
 
 export type { BalancedHost, Balancer, BalancerOptions, FinishedOutcome, Pick, PickRequest } from './types.ts';
 
@@ -29,7 +30,7 @@ export function createBalancer(spec: BalancerIR, hosts: readonly BalancedHost[],
     case 'round-robin':
       return createRoundRobin(hosts);
     case 'weighted-round-robin':
-      return createWeightedRoundRobin(hosts, maxFails);
+      return spec.wheel ? createWheel(hosts) : createWeightedRoundRobin(hosts, maxFails);
     case 'least-connections':
       return createLeastConnections(hosts, maxFails);
     case 'least-request':
