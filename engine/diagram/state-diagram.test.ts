@@ -10,8 +10,11 @@ title: "circuit breaker (resilience4j)"
 ---
 stateDiagram-v2
   [*] --> closed
+  state "closed" as closed
   closed : calls pass, outcomes fill the sliding window
+  state "open" as open
   open : calls fail fast for waitDurationInOpenState
+  state "half_open" as half_open
   half_open : permittedNumberOfCallsInHalfOpenState trial calls decide
   closed --> open : result [tripped]
   open --> half_open : always [automaticWaitElapsed]

@@ -102,7 +102,9 @@ export function stateDiagram(machine: MachineLike, opts: StateDiagramOptions = {
         lines.push(`${indent}state ${named ? `"${clean(child.key)}" as ` : ''}${id(child)} {`);
         block(child, `${indent}  `);
         lines.push(`${indent}}`);
-      } else if (named) {
+      } else if (named || (opts.descriptions !== false && child.config.description)) {
+        // Mermaid draws a state with one description line as that line alone; declaring its name
+        // first keeps the name as the box's title, with the description under it.
         lines.push(`${indent}state "${clean(child.key)}" as ${id(child)}`);
       }
       if (opts.descriptions !== false && child.config.description) lines.push(`${indent}${id(child)} : ${clean(child.config.description)}`);

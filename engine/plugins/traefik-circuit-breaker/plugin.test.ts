@@ -155,9 +155,9 @@ describe('traefik-circuit-breaker plugin (semantics §4 / Traefik circuitBreaker
     send(hooks, at(14));
     send(hooks, at(24.001));
     expect(announced).toEqual([
-      { machine: 'circuit-breaker', subject: 'traefik-circuit-breaker-1 (router orders)', from: 'standby', to: 'tripped', reason: 'NetworkErrorRatio() = 0.667 > 0.5; fallback 503 until 12:00:14' },
-      { machine: 'circuit-breaker', subject: 'traefik-circuit-breaker-1 (router orders)', from: 'tripped', to: 'recovering', reason: 'fallbackDuration 10s is over; ramp until 12:00:24' },
-      { machine: 'circuit-breaker', subject: 'traefik-circuit-breaker-1 (router orders)', from: 'recovering', to: 'standby', reason: 'recoveryDuration 10s ended at 12:00:24 without the condition matching again' },
+      { machine: 'traefik-circuit-breaker', subject: 'traefik-circuit-breaker-1 (router orders)', from: 'standby', to: 'tripped', reason: 'NetworkErrorRatio() = 0.667 > 0.5; fallback 503 until 12:00:14' },
+      { machine: 'traefik-circuit-breaker', subject: 'traefik-circuit-breaker-1 (router orders)', from: 'tripped', to: 'recovering', reason: 'fallbackDuration 10s is over; ramp until 12:00:24' },
+      { machine: 'traefik-circuit-breaker', subject: 'traefik-circuit-breaker-1 (router orders)', from: 'recovering', to: 'standby', reason: 'recoveryDuration 10s ended at 12:00:24 without the condition matching again' },
     ]);
   });
 

@@ -18,7 +18,7 @@ export const TRAEFIK_CB_ID = 'traefik-circuit-breaker';
 /** Traefik runs middlewares in declared order; the priority only matters to Kong-style ordering. */
 export const TRAEFIK_CB_PRIORITY = 800;
 /** The machine name on breaker.transition trace events. */
-export const TRAEFIK_CB_MACHINE = 'circuit-breaker';
+export const TRAEFIK_CB_MACHINE = 'traefik-circuit-breaker';
 
 interface RouterBreaker {
   core: BreakerCore;

@@ -14,7 +14,7 @@ import { LiveSession, type LiveDeps, type LiveStatus } from './live-session.ts';
 import { shouldFollow } from './live-trace.ts';
 import { liveScenario, LIVE_VARIANT } from './live-scenario.ts';
 
-export type DetailTab = 'inspector' | 'requests' | 'log' | 'metrics' | 'trace' | 'pipeline';
+export type DetailTab = 'inspector' | 'requests' | 'log' | 'metrics' | 'trace' | 'pipeline' | 'machines';
 export const DETAIL_TABS: ReadonlyArray<{ id: DetailTab; label: string }> = [
   { id: 'inspector', label: 'Request inspector' },
   { id: 'requests', label: 'Requests' },
@@ -22,6 +22,8 @@ export const DETAIL_TABS: ReadonlyArray<{ id: DetailTab; label: string }> = [
   { id: 'metrics', label: 'Metrics' },
   { id: 'trace', label: 'Trace' },
   { id: 'pipeline', label: 'Pipeline diagram' },
+  // Listed only for a trace with breaker.transition events (views/DetailTabs.svelte).
+  { id: 'machines', label: 'State machines' },
 ];
 
 /** Which chart every variant panel shows: the same one in each, so they compare side by side. */

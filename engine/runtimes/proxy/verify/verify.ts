@@ -52,6 +52,17 @@ export async function verifyVariant(base: Scenario, variant: string, opts: Verif
   const loaded = loadGateway(scenario.gateway);
   if (!loaded.ir || hasErrors(loaded.diagnostics)) return { variant, diagnostics: loaded.diagnostics, realMs: 0, sceneMs: 0, maxSendLagMs: 0 };
 
+  const unsupported = notOnSockets(scenario);
+  if (unsupported.length > 0) {
+    const diagnostics: Diagnostic[] = unsupported.map((what) => ({
+      severity: 'error',
+      code: 'GL_E_SCHEMA',
+      message: `variant '${variant}' cannot be verified on real sockets: ${what}`,
+      hint: 'verify a variant without it; the simulation still runs it (gatelab run, gatelab check)',
+      loc: scenario.map.locate([]),
+    }));
+    return { variant, diagnostics, realMs: 0, sceneMs: 0, maxSendLagMs: 0 };
+  }
   const sim = await runVariant(scenario, variant, { level: 'summary', seed });
   const simOutcomes: Outcome[] = [];
   const schedule = flatSchedule(scenario, seed);
@@ -111,6 +122,19 @@ export async function verifyVariant(base: Scenario, variant: string, opts: Verif
   } finally {
     for (const c of cleanup.reverse()) await c().catch(() => {});
   }
+}
+
+/**
+ * What the real-socket driver does not reproduce yet: its fake backends model latency, errors and
+ * outages only, and its clients send the fixed schedule (no timeouts, no retries of their own).
+ */
+function notOnSockets(scenario: Scenario): string[] {
+  const out: string[] = [];
+  if (scenario.events.some((e) => e.kind === 'degrade')) out.push('degrade events (the fake backends do not change their behaviour over time)');
+  if (scenario.clients.some((c) => c.retry || c.timeoutMs !== undefined)) out.push('client timeouts and retries (the driver sends the fixed schedule)');
+  if (scenario.backends.some((b) => b.concurrency !== undefined)) out.push('backend concurrency limits (the fake backends serve every request at once)');
+  if (scenario.rollout) out.push('a rollout controller (it runs in the simulation only)');
+  return out;
 }
 
 function usesRedis(ir: GatewayIR): boolean {

@@ -1,0 +1,149 @@
+/**
+ * State machine timelines from the trace's `breaker.transition` events: one timeline per (machine,
+ * subject, replica), each a run of segments [from, to) with the state and the reason it was entered.
+ * Generic on purpose: any machine name and any state names, so a new machine in the engine shows up
+ * in the lab with no UI change.
+ *
+ * A move takes effect at `at` when the event carries one (a lazily noticed change happened before the
+ * request that noticed it), else at `t`. Moves keep their trace order: an `at` earlier than the
+ * previous move is clamped to it, so the chain of states never runs backwards.
+ */
+import type { BreakerTransitionEvent, TraceEvent } from '../../../../engine/trace/events.ts';
+import { upperBound } from './search.ts';
+import type { TraceIndex } from './trace-index.ts';
+
+export interface StateSegment {
+  state: string;
+  /** When the state took effect (trace ms). */
+  from: number;
+  /** When the next move took effect; Infinity for the last segment (the state holds). */
+  to: number;
+  /** Why the machine entered this state; null for the state it started in. */
+  reason: string | null;
+  /** The trace time of the event that wrote the move, when later than `from` (it was noticed late). */
+  noticedT: number | null;
+  /** Index of the breaker.transition event in the trace; -1 for the starting state. */
+  event: number;
+}
+
+export interface MachineTimeline {
+  /** machine, subject and replica joined: unique per timeline. */
+  key: string;
+  machine: string;
+  subject: string;
+  replica: string;
+  segments: StateSegment[];
+  /** Segment starts, ascending: what `segmentAt` binary-searches. */
+  starts: Float64Array;
+  /** Every state the timeline visits, in order of first appearance. */
+  states: string[];
+}
+
+export interface MachineNow {
+  timeline: MachineTimeline;
+  segment: StateSegment;
+}
+
+interface Building {
+  machine: string;
+  subject: string;
+  replica: string;
+  segments: StateSegment[];
+}
+
+const keyOf = (e: BreakerTransitionEvent): string => `${e.machine}\u0000${e.subject}\u0000${e.replica}`;
+
+/** Timelines grouped by machine (machines in order of their first move), then in order of first move. */
+export function buildMachineTimelines(events: readonly TraceEvent[]): MachineTimeline[] {
+  const byKey = new Map<string, Building>();
+  const machines: string[] = [];
+  events.forEach((e, i) => {
+    if (e.type !== 'breaker.transition') return;
+    const key = keyOf(e);
+    let b = byKey.get(key);
+    if (!b) {
+      b = { machine: e.machine, subject: e.subject, replica: e.replica, segments: [{ state: e.from, from: 0, to: Infinity, reason: null, noticedT: null, event: -1 }] };
+      byKey.set(key, b);
+      if (!machines.includes(e.machine)) machines.push(e.machine);
+    }
+    const prev = b.segments[b.segments.length - 1] as StateSegment;
+    const took = e.at !== undefined && e.at < e.t ? e.at : e.t;
+    const from = Math.max(prev.from, took);
+    prev.to = from;
+    b.segments.push({ state: e.to, from, to: Infinity, reason: e.reason, noticedT: e.t > from ? e.t : null, event: i });
+  });
+  const out: MachineTimeline[] = [];
+  for (const machine of machines) {
+    for (const [key, b] of byKey) {
+      if (b.machine !== machine) continue;
+      const states: string[] = [];
+      for (const s of b.segments) if (!states.includes(s.state)) states.push(s.state);
+      out.push({ key, machine, subject: b.subject, replica: b.replica, segments: b.segments, starts: Float64Array.from(b.segments, (s) => s.from), states });
+    }
+  }
+  return out;
+}
+
+const cache = new WeakMap<TraceIndex, MachineTimeline[]>();
+
+/** The timelines of a run, built once per trace index (the panel and the detail tab share them). */
+export function machineTimelines(index: TraceIndex): MachineTimeline[] {
+  let t = cache.get(index);
+  if (!t) cache.set(index, (t = buildMachineTimelines(index.events)));
+  return t;
+}
+
+/** The segment in effect at t: the last that began at or before t (the first, before any move). */
+export function segmentAt(timeline: MachineTimeline, t: number): StateSegment {
+  const i = Math.max(0, upperBound(timeline.starts, t) - 1);
+  // Zero-length segments (two moves at one instant) are passed over: the later one is in effect.
+  return timeline.segments[i] as StateSegment;
+}
+
+/** Every timeline's state at the cursor. */
+export function stateAt(timelines: readonly MachineTimeline[], t: number): MachineNow[] {
+  return timelines.map((timeline) => ({ timeline, segment: segmentAt(timeline, t) }));
+}
+
+/** The segments that overlap [t0, t1], for drawing. */
+export function segmentsIn(timeline: MachineTimeline, t0: number, t1: number): StateSegment[] {
+  const first = Math.max(0, upperBound(timeline.starts, t0) - 1);
+  const last = upperBound(timeline.starts, t1);
+  return timeline.segments.slice(first, last).filter((s) => s.to > t0);
+}
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/i;
+
+/** A subject as a row label: plugin instance ids (UUIDs) shortened to their first eight digits. */
+export function shortSubject(subject: string): string {
+  return subject.replace(UUID, (m) => m.slice(0, 8));
+}
+
+/**
+ * A colour per state name. Words that mean "fine", "failing" or "in between" get the same colour in
+ * every machine (Okabe–Ito, as the outcomes); any other state takes the next colour of a palette, in
+ * order of first appearance, so it is stable within a run.
+ */
+const GOOD = '#0f8a6a';
+const BAD = '#c8501a';
+const BETWEEN = '#d69e00';
+const KNOWN: Record<string, string> = {
+  closed: GOOD, healthy: GOOD, standby: GOOD, promoted: GOOD,
+  open: BAD, ejected: BAD, unhealthy: BAD, tripped: BAD, rolledback: BAD,
+  halfopen: BETWEEN, recovering: BETWEEN, paused: BETWEEN,
+  progressing: '#0072b2',
+};
+const PALETTE = ['#56b4e9', '#cc79a7', '#6b7a8f', '#8c6d31', '#7a4f9a', '#2f8f8f'];
+
+export function stateColors(timelines: readonly MachineTimeline[]): Map<string, string> {
+  const out = new Map<string, string>();
+  let next = 0;
+  for (const tl of timelines) {
+    for (const s of tl.states) {
+      if (out.has(s)) continue;
+      const known = KNOWN[s.toLowerCase().replace(/[^a-z0-9]/g, '')];
+      out.set(s, known ?? (PALETTE[next++ % PALETTE.length] as string));
+    }
+  }
+  return out;
+}
