@@ -29,6 +29,7 @@ import { canaryRolloutPlugin } from './canary-rollout/plugin.ts';
 import { traefikCircuitBreakerPlugin } from './traefik-circuit-breaker/plugin.ts';
 import { retryPlugin } from './retry/plugin.ts';
 import { circuitBreakerPlugin } from './circuit-breaker/plugin.ts';
+import { responseRatelimitingPlugin } from './response-ratelimiting/plugin.ts';
 
 export const PLUGINS: ReadonlyArray<PluginDefinition<any>> = [
   rateLimitPlugin,
@@ -61,12 +62,14 @@ export const PLUGINS: ReadonlyArray<PluginDefinition<any>> = [
   traefikCircuitBreakerPlugin,
   retryPlugin,
   circuitBreakerPlugin,
+  responseRatelimitingPlugin,
 ];
 
 /** Vendor plugin names → gatelab plugin ids. */
 export const VENDOR_PLUGIN_NAMES: Partial<Record<Dialect, Record<string, string>>> = {
   kong: {
     'rate-limiting': 'rate-limit',
+    'response-ratelimiting': 'response-ratelimiting',
     'key-auth': 'key-auth',
     jwt: 'jwt',
     'basic-auth': 'basic-auth',

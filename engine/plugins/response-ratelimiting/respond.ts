@@ -1,0 +1,92 @@
+/**
+ * Decisions → verdicts a student reads: the sentence, the facts behind it, Kong's replies. Shared by
+ * both policies, so local and Redis counters answer the client identically.
+ */
+import { next, reply, type DecisionData, type GatewayResponse, type RequestContext, type Verdict } from '../../pipeline/types.ts';
+import { errorBody, JSON_CONTENT_TYPE } from '../rate-limit/respond.ts';
+import { describeIdentifier, type Identifier } from '../rate-limit/identifier.ts';
+import type { ResponseRateLimitingConfig } from './config.ts';
+import { decideAccess, type UsageRow } from './usage.ts';
+
+/** The plugin id, and the key of its scratch space in ctx.vars. */
+export const PLUGIN_ID = 'response-ratelimiting';
+
+/** What access leaves for the response hook (Kong's kong.ctx.plugin). */
+export interface ResponseRateLimitingVars {
+  instance: string;
+  identifier: Identifier;
+  /** The access instant: the increment after the response counts in the windows of this instant. */
+  timestampMs: number;
+  /** Usage read in access; absent when access refused the request or the store failed (fault_tolerant). */
+  rows?: UsageRow[];
+  /** Why there are no rows, for the response hook's sentence. */
+  skipped?: string;
+}
+
+/** "video 3/10 this minute, 3/40 this hour; image 4/4 this minute". */
+export function describeUsage(rows: readonly UsageRow[]): string {
+  const byName = new Map<string, string[]>();
+  for (const r of rows) {
+    const list = byName.get(r.name) ?? [];
+    list.push(`${r.usage}/${r.limit} this ${r.period}`);
+    byName.set(r.name, list);
+  }
+  return [...byName].map(([name, parts]) => `${name} ${parts.join(', ')}`).join('; ');
+}
+
+function tightest(rows: readonly UsageRow[]): UsageRow | undefined {
+  let best: UsageRow | undefined;
+  for (const r of rows) if (!best || r.remaining < best.remaining) best = r;
+  return best;
+}
+
+function usageData(rows: readonly UsageRow[], id: Identifier, config: ResponseRateLimitingConfig): DecisionData {
+  const t = tightest(rows);
+  return { identifier: id.value, policy: config.policy, limitName: t?.name, period: t?.period, limit: t?.limit, usage: t?.usage, remaining: t?.remaining };
+}
+
+/** Access, once usage is known: block_on_first_violation's 429, or forward with the upstream headers. */
+export function accessVerdict(ctx: RequestContext, config: ResponseRateLimitingConfig, vars: ResponseRateLimitingVars, rows: UsageRow[], note: string): Verdict {
+  const who = describeIdentifier(vars.identifier, config.limit_by);
+  const d = decideAccess(rows, config.limits, config.block_on_first_violation);
+  if (d.blockedBy) {
+    const b = d.blockedBy;
+    const message = `API rate limit exceeded for '${b.name}'`;
+    vars.skipped = 'access refused this request (block_on_first_violation)';
+    return reply(429, `${b.name} has 0 of ${b.limit} left this ${b.period} for ${who} and block_on_first_violation is on: 429 before the upstream is called (${note})`, {
+      headers: [['Content-Type', JSON_CONTENT_TYPE]],
+      body: errorBody(message, ctx.request.id),
+      data: { ...usageData(rows, vars.identifier, config), blocked: b.name },
+    });
+  }
+  vars.rows = rows;
+  for (const [name, value] of d.upstreamHeaders) ctx.upstream.headers.set(name, value);
+  const told = d.upstreamHeaders.map(([n, v]) => `${n}: ${v}`).join(', ');
+  return next(`usage for ${who}: ${describeUsage(rows)} (${note}); forwarded, the upstream is told ${told}`, usageData(rows, vars.identifier, config));
+}
+
+/** A failed usage read: fault_tolerant forwards unlimited; otherwise Kong's plugin error, a 500. */
+export function usageFailure(ctx: RequestContext, config: ResponseRateLimitingConfig, vars: ResponseRateLimitingVars, error: string): Verdict {
+  const data: DecisionData = { policy: config.policy, error, faultTolerant: config.fault_tolerant };
+  vars.skipped = `reading usage failed in access (${error}) and fault_tolerant let the request through`;
+  if (config.fault_tolerant) {
+    return next(`reading usage failed (${error}); fault_tolerant is on, so the request goes through unlimited — no usage headers, and the upstream's ${config.header_name} header will reach the client`, data);
+  }
+  return reply(500, `reading usage failed (${error}) and fault_tolerant is off: the plugin raises an error, the client gets 500`, {
+    headers: [['Content-Type', JSON_CONTENT_TYPE]],
+    body: errorBody('An unexpected error occurred', ctx.request.id),
+    data,
+  });
+}
+
+/**
+ * Kong's `kong.response.exit(429)` in header_filter: the status becomes 429 and the body empty
+ * (Content-Length: 0), while the headers already on the response — the upstream's and the usage
+ * headers — stay. The upstream has already done the work.
+ */
+export function stopReply(response: GatewayResponse, reason: string, data: DecisionData): Verdict {
+  const headers = response.headers.clone();
+  headers.delete('transfer-encoding');
+  headers.set('Content-Length', '0');
+  return reply(429, reason, { headers: headers.list(), body: '', data });
+}
