@@ -35,6 +35,8 @@ export class UpstreamCluster {
   private readonly passive?: PassiveHealth;
   readonly active?: ActiveHealth;
   readonly pool?: ConnectionPool;
+  /** Every host index, for picks no health rule narrows. */
+  private readonly allHosts: readonly number[];
 
   constructor(
     readonly service: ServiceIR,
@@ -42,6 +44,7 @@ export class UpstreamCluster {
   ) {
     this.targets = service.targets.filter((t) => t.weight > 0);
     this.keys = this.targets.map((t) => `${t.host}:${t.port}`);
+    this.allHosts = this.targets.map((_, i) => i);
     this.policy = service.policy ?? {};
     const hosts = this.targets.map((t, i) => ({ key: this.keys[i] as string, weight: t.weight }));
     const passive = this.policy.passiveHealth;
@@ -67,6 +70,11 @@ export class UpstreamCluster {
   select(req: PickRequest, tried: ReadonlySet<number>, avoidTried: boolean): Selection | { index: -1; reason: string } {
     const n = this.targets.length;
     if (n === 0) return { index: -1, reason: `service ${this.service.name} has no target with weight above 0` };
+    // The common case — no health rules, a first try — allocates nothing per request.
+    if (!this.outlier && !this.passive && !this.active && tried.size === 0) {
+      const pick = this.balancer.pick(this.allHosts, req);
+      return { index: pick.index, target: this.targets[pick.index] as TargetIR, reason: pick.reason };
+    }
     const out: string[] = [];
     const healthy: number[] = [];
     const panic = this.outlier?.panic() ?? false;

@@ -37,6 +37,7 @@ const POOL = stage('connection-pool');
 const RETRY = stage('retry');
 const PROXY = stage('proxy');
 const OUTLIER = stage('outlier-detection');
+const NO_HOSTS: Set<number> = new Set();
 
 export function dispatch(
   ctx: RequestContext,
@@ -50,7 +51,8 @@ export function dispatch(
   const timeouts = policy.timeouts;
   const startedAt = host.now();
   const deadline = timeouts && timeouts.overallMs > 0 ? startedAt + timeouts.overallMs : Infinity;
-  const tried = new Set<number>();
+  // Only a request that may be retried needs to remember where it went.
+  const tried: Set<number> = policy.retry ? new Set<number>() : NO_HOSTS;
   // Each retry rebuilds the upstream request from what the plugins made of it (forwarding headers are added once per try).
   const base: UpstreamRequest | undefined = policy.retry ? { ...ctx.upstream, headers: ctx.upstream.headers.clone() } : undefined;
   const hashKey = hashKeyOf(policy.balancer, ctx);
@@ -88,16 +90,18 @@ export function dispatch(
       return finish({ answer: undefined, reply: verdict, upstreamMs });
     }
     const { index, target } = picked as Extract<typeof picked, { target: unknown }>;
-    tried.add(index);
+    if (policy.retry) tried.add(index);
     tries++;
     if (tries > 1 && base) ctx.upstream = { ...base, headers: base.headers.clone() };
     ctx.target = target;
     env.dialect.buildUpstream(ctx, service, target);
-    chain.decided(BALANCER, {
-      kind: 'next',
-      reason: `${tries > 1 ? `try ${tries}: ` : ''}sending to ${service.name} at ${target.host}:${target.port} as ${ctx.upstream.method} ${ctx.upstream.path} — ${picked.reason}`,
-      data: { service: service.name, target: `${target.host}:${target.port}`, try: tries },
-    });
+    if (host.sink.wants('plugin.decision')) {
+      chain.decided(BALANCER, {
+        kind: 'next',
+        reason: `${tries > 1 ? `try ${tries}: ` : ''}sending to ${service.name} at ${target.host}:${target.port} as ${ctx.upstream.method} ${ctx.upstream.path} — ${picked.reason}`,
+        data: { service: service.name, target: `${target.host}:${target.port}`, try: tries },
+      });
+    }
     send(index, now);
   };
 
