@@ -14,6 +14,7 @@ import { createDialect, type DialectBehaviour } from './dialect.ts';
 import { UpstreamCluster } from '../upstream/cluster.ts';
 import { dispatch } from '../upstream/dispatch.ts';
 import { emitTransition } from './transition.ts';
+import { BASE_PROXY_CPU_US } from './proxy-cost.ts';
 
 /** What runs for one (route, service): computed once per config, not per request. */
 interface RouteStages {
@@ -21,6 +22,8 @@ interface RouteStages {
   response: ChainStage[];
   all: ChainStage[];
   plugins: LoadedPlugin[];
+  /** CPU µs per request (base proxying + these plugins' declared costs), computed on first use. */
+  cpuUs?: number;
 }
 
 interface LoadedPlugin {
@@ -126,7 +129,7 @@ export class Gateway {
         priorityOf: (id: string) => this.priorityOf(id),
         reResolve: this.consumerScoped,
       };
-      runAccessPhase(this.forRoute(ctx).access, ctx, chainHost, this.accessOptions, (accessReply) => {
+      const access = (): void => runAccessPhase(this.forRoute(ctx).access, ctx, chainHost, this.accessOptions as Parameters<typeof runAccessPhase>[3], (accessReply) => {
         // Response plugins are the ones chosen for the consumer the access phase settled on (Kong
         // collects them while access runs).
         const applicable = this.forRoute(ctx);
@@ -136,7 +139,21 @@ export class Gateway {
           finish(response, applicable.response);
         });
       });
+      // With a capacity model the request's CPU work runs on the replica's CPU first (Effect 'compute').
+      if (!host.wantsCompute) return access();
+      const cpuUs = this.cpuCost(this.forRoute(ctx));
+      host.perform({ type: 'compute', purpose: `gateway work: ${cpuUs} µs CPU`, cpuUs }, request.id, 'gateway', access);
     });
+  }
+
+  /** Base proxying plus the declared cost of every plugin on the route (proxy-cost.ts, PluginDefinition.cost). */
+  private cpuCost(stages: RouteStages): number {
+    if (stages.cpuUs === undefined) {
+      let sum = BASE_PROXY_CPU_US;
+      for (const p of stages.plugins) sum += findPlugin(p.ir.plugin)?.cost?.(p.ir.config).cpuUs ?? 0;
+      stages.cpuUs = Math.round(sum * 10) / 10;
+    }
+    return stages.cpuUs;
   }
 
   private route(ctx: RequestContext, host: ChainHost): GatewayResponse | undefined {

@@ -41,6 +41,11 @@ export type UpstreamAnswer =
 
 export interface PipelineHost extends PluginHost {
   readonly sink: TraceSink;
+  /**
+   * The host models the replica's CPU: the gateway then performs a `compute` effect per request.
+   * False or absent (the default) = no compute effect, so runs without capacity are unchanged.
+   */
+  readonly wantsCompute?: boolean;
   /** The trace's time axis: ms since the run (scenario) started. */
   traceTime(): number;
   /** Performs an effect and answers later through `done` (never synchronously). */

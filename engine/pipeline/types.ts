@@ -110,6 +110,16 @@ export type Effect =
       purpose: string;
       memoKey?: string;
       run: () => Promise<unknown>;
+    }
+  | {
+      /**
+       * CPU work on the replica (the gateway's own proxying plus its plugins'), performed after routing
+       * only when the host models capacity (PipelineHost.wantsCompute): the sim runs it on the replica's
+       * CPU server, the proxy host answers at once (its CPU is real).
+       */
+      type: 'compute';
+      purpose: string;
+      cpuUs: number;
     };
 
 export type EffectResult =
@@ -232,4 +242,10 @@ export interface PluginDefinition<C = unknown> {
    * transform). The proxy host streams bodies; when this says yes it buffers the body first.
    */
   needsBody?(config: C, response: { status: number; headers: HeaderMap }): boolean;
+  /**
+   * CPU microseconds one request costs this plugin on the gateway (its hooks' own work, not the I/O
+   * wait), with where the number comes from: a measurement (the command that measured it) or a
+   * published figure. Charged through the `compute` effect when the host models capacity.
+   */
+  cost?(config: C): { cpuUs: number; source: string };
 }

@@ -8,6 +8,7 @@ import type { BackendChange, Expectation, Scenario, TimedEvent, VariantSpec } fr
 import type { RawDuration, RawScenario } from './raw.ts';
 import { durationAt, instantAt, report, type ConvertContext, type SafeReader } from './convert-context.ts';
 import { backends, clients, latencyModel } from './convert-models.ts';
+import { capacitySpec, frontBalancer } from './convert-capacity.ts';
 import { gatewaySpec } from './convert-gateway.ts';
 import { expectation, type ExpectRefs } from './convert-expect.ts';
 import { nearest } from './edit-distance.ts';
@@ -77,7 +78,8 @@ export function convertScenario(input: ConvertInput): { scenario: Scenario; diag
     durationMs,
     gateway: gatewaySpec(ctx, raw.gateway, ['gateway']),
     replicas,
-    frontBalancer: raw.frontBalancer ?? 'round-robin',
+    ...frontBalancer(ctx, raw.frontBalancer),
+    ...(raw.gateway.capacity !== undefined ? { capacity: capacitySpec(ctx, raw.gateway.capacity, ['gateway', 'capacity']) } : {}),
     network: {
       clientToGateway: latencyModel(ctx, raw.network?.clientToGateway, ['network', 'clientToGateway']),
       gatewayToBackend: latencyModel(ctx, raw.network?.gatewayToBackend, ['network', 'gatewayToBackend']),
@@ -112,6 +114,9 @@ function events(ctx: ConvertContext, raw: RawScenario, backendNames: string[]): 
       }
       out.push({ kind: 'outage', atMs, target, durationMs: until(e.outage.duration, [...path, 'outage', 'duration']) });
     } else if (e.config) {
+      if (e.config.capacity !== undefined) {
+        report(ctx, 'GL_E_SCHEMA', [...path, 'config', 'capacity'], 'a config event cannot change capacity', 'set gateway.capacity on the scenario (or in a variant patch)', { key: true });
+      }
       out.push({ kind: 'config', atMs, gateway: gatewaySpec(ctx, e.config, [...path, 'config']) });
     } else if (e.degrade) {
       const d = e.degrade;

@@ -21,7 +21,27 @@ export interface RawGateway {
   config?: Record<string, unknown> | Array<Record<string, unknown>>;
   files?: string[];
   overlays?: string[];
+  /** Per-replica resources (only on the scenario's own gateway, not in config events). */
+  capacity?: RawCapacity;
 }
+
+/** Kubernetes-style quantities: cpu `250m` or cores (`1`, 0.5); memory `256Mi`, `1Gi`, `64Ki` or bytes. */
+export interface RawCapacity {
+  cpu: string | number;
+  memory?: string | number;
+  slots?: number;
+  queue?: number;
+  queueTimeout?: RawDuration;
+  baseMemory?: string | number;
+  memoryPerRequest?: string | number;
+  restartAfterOom?: RawDuration;
+}
+
+export type RawFrontBalancer =
+  | 'round-robin'
+  | 'random'
+  | 'ip-hash'
+  | { algorithm?: 'round-robin' | 'random' | 'ip-hash'; timeout?: RawDuration };
 
 export interface RawWindow {
   from?: RawInstant;
@@ -118,7 +138,7 @@ export interface RawScenario {
   verify?: boolean;
   gateway: RawGateway;
   replicas?: number;
-  frontBalancer?: 'round-robin' | 'random' | 'ip-hash';
+  frontBalancer?: RawFrontBalancer;
   network?: { clientToGateway?: RawLatency; gatewayToBackend?: RawLatency };
   clients: RawClient[];
   backends?: RawBackend[];

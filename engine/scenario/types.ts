@@ -172,6 +172,29 @@ export interface VariantSpec {
   path: JsonPath;
 }
 
+/**
+ * Resources of each gateway replica (runtimes/sim/capacity/, docs/capacity.md). Absent = the replica
+ * has unlimited CPU, slots and memory, and the pipeline performs no `compute` effect.
+ */
+export interface CapacitySpec {
+  /** CPU limit in millicores (Kubernetes `250m` = 250): the replica's cores are millicores / 1000. */
+  cpuMillicores: number;
+  /** Memory limit in bytes; past it the replica is OOM-killed (undefined = no limit). */
+  memoryBytes?: number;
+  /** Requests in progress at once (undefined = unlimited). */
+  slots?: number;
+  /** Requests that may wait for a slot; one more is refused (undefined = unlimited). */
+  queue?: number;
+  /** A request that waited this long for a slot is dropped (undefined = waits as long as it takes). */
+  queueTimeoutMs?: number;
+  /** Memory of the idle process, bytes. */
+  baseMemoryBytes: number;
+  /** Memory per request in progress or waiting, bytes. */
+  memoryPerRequestBytes: number;
+  /** How long an OOM-killed replica is gone before it is back (empty). */
+  restartAfterOomMs: number;
+}
+
 export interface Scenario {
   /** Absolute or working-directory-relative path of the file. */
   file: string;
@@ -187,6 +210,10 @@ export interface Scenario {
   gateway: GatewaySpec;
   replicas: number;
   frontBalancer: 'round-robin' | 'random' | 'ip-hash';
+  /** The front balancer answers 504 when a replica has not answered within this long (undefined = waits). */
+  frontTimeoutMs?: number;
+  /** Per-replica resources; undefined = unlimited (no capacity model). */
+  capacity?: CapacitySpec;
   network: { clientToGateway: LatencyModel; gatewayToBackend: LatencyModel };
   clients: ClientSpec[];
   backends: BackendSpec[];

@@ -26,6 +26,10 @@ export const TRACE_EVENT_TYPES = {
     level: 'summary',
     doc: 'A state machine moved: a breaker opened or closed, a host was ejected or returned, a rollout stepped.',
   },
+  'replica.queue': {
+    level: 'summary',
+    doc: 'A gateway replica\'s load (slots in use, queue, CPU utilisation, memory), at changes, at most once per 100 ms per replica; only with a capacity model.',
+  },
   'plugin.state': { level: 'full', doc: 'A snapshot of a plugin state (tokens, window counts) after a decision.' },
   'run.end': { level: 'summary', doc: 'The run finished.' },
 } as const satisfies Record<string, { level: TraceLevel; doc: string }>;
@@ -122,8 +126,11 @@ export interface RequestEndEvent extends Base {
   client: string;
   replica: string;
   status: number;
-  /** Who produced the response: the backend, the gateway, or the client itself giving up (status 0). */
-  source: 'upstream' | 'gateway' | 'client';
+  /**
+   * Who produced the response: the backend, the gateway, the front balancer in front of the replicas
+   * (its timeout, a refused or reset connection), or the client itself giving up (status 0).
+   */
+  source: 'upstream' | 'gateway' | 'front' | 'client';
   route: string | null;
   service: string | null;
   /** Client-side latency: from the client sending to the client receiving. */
@@ -153,6 +160,20 @@ export interface BreakerTransitionEvent extends Base {
   /** When the change took effect (ms since start), if earlier than `t`, the instant it was noticed. */
   at?: number;
 }
+export interface ReplicaQueueEvent extends Base {
+  type: 'replica.queue';
+  replica: string;
+  /** Requests holding a slot (in progress). */
+  slots: number;
+  /** Requests waiting for a slot. */
+  queued: number;
+  /** CPU utilisation since the previous sample, 0–1. */
+  cpu: number;
+  /** CPU work waiting to run, in ms of wall time. */
+  cpuBacklogMs: number;
+  /** Memory in use, bytes. */
+  memory: number;
+}
 export interface RunEndEvent extends Base {
   type: 'run.end';
   requests: number;
@@ -172,6 +193,7 @@ export type TraceEvent =
   | RequestEndEvent
   | PluginStateEvent
   | BreakerTransitionEvent
+  | ReplicaQueueEvent
   | RunEndEvent;
 
 export function levelOf(type: TraceEventType): TraceLevel {

@@ -71,4 +71,5 @@ export const correlationIdPlugin: PluginDefinition<CorrelationIdConfig> = {
   priority: CORRELATION_ID_PRIORITY,
   parse: parseCorrelationIdConfig,
   create: createCorrelationIdHooks,
+  cost: () => ({ cpuUs: 1.5, source: 'gatelab correlation-id access + response hooks: 2.4 µs minus 0.9 µs context, measured with `npx tsx scripts/measure-costs.ts` (node 20, Xeon 2.5 GHz)' }),
 };

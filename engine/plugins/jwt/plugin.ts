@@ -160,4 +160,6 @@ export const jwtPlugin: PluginDefinition<JwtConfig> = {
   priority: JWT_PRIORITY,
   parse: parseJwtConfig,
   create: createJwtHooks,
+  // The algorithm is per credential; HS256 is Kong's default. jose verify, key imported: HS256 98 µs, RS256 95 µs, ES256 156 µs.
+  cost: () => ({ cpuUs: 98, source: 'HS256 verify through jose: 98 µs CPU (RS256 95 µs, ES256 156 µs), measured with `npx tsx scripts/measure-costs.ts` (node 20, Xeon 2.5 GHz)' }),
 };

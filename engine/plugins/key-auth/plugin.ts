@@ -62,4 +62,5 @@ export const keyAuthPlugin: PluginDefinition<KeyAuthConfig> = {
   priority: KEY_AUTH_PRIORITY,
   parse: parseKeyAuthConfig,
   create: createKeyAuthHooks,
+  cost: () => ({ cpuUs: 4.9, source: 'gatelab key-auth access hook: 5.8 µs CPU minus 0.9 µs building the request context, measured with `npx tsx scripts/measure-costs.ts` (node 20, Xeon 2.5 GHz)' }),
 };

@@ -83,4 +83,5 @@ export const requestTransformerPlugin: PluginDefinition<RequestTransformerConfig
   priority: REQUEST_TRANSFORMER_PRIORITY,
   parse: parseRequestTransformerConfig,
   create: createRequestTransformerHooks,
+  cost: () => ({ cpuUs: 7, source: 'gatelab request-transformer access hook (add + remove a header): 7.9 µs minus 0.9 µs context, measured with `npx tsx scripts/measure-costs.ts` (node 20, Xeon 2.5 GHz)' }),
 };

@@ -131,4 +131,5 @@ export const responseTransformerPlugin: PluginDefinition<ResponseTransformerConf
   parse: parseResponseTransformerConfig,
   create: createResponseTransformerHooks,
   needsBody: (config, response) => hasJsonTransforms(config) && isJson(response.headers.get('content-type')),
+  cost: () => ({ cpuUs: 1.4, source: 'gatelab response-transformer response hook (headers only; JSON body transforms cost more): 2.3 µs minus 0.9 µs context, measured with `npx tsx scripts/measure-costs.ts` (node 20, Xeon 2.5 GHz)' }),
 };

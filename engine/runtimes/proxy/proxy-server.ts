@@ -180,6 +180,10 @@ export class ProxyServer {
           (e: unknown): EffectResult => ({ ok: false, error: String(e) }),
         );
         break;
+      case 'compute':
+        // Real CPU is real: the work was already done by the pipeline on this machine.
+        work = Promise.resolve({ ok: true });
+        break;
     }
     work.then(finish, (e: unknown) => finish({ ok: false, error: String(e) }));
   }

@@ -80,7 +80,7 @@ export function createExplainSession(ir: GatewayIR, seed: number, callouts?: Cal
       if (effect.type === 'store') queue.schedule(0, 1, done, store.apply(effect.ops, current?.now ?? 0));
       else if (effect.type === 'http') queue.schedule(0, 1, done, callouts ? callouts(effect) : { ok: true, status: 200, headers: [], body: '' });
       // explain answers at one frozen instant: a delay is reported in the decision, not waited out.
-      else if (effect.type === 'sleep') queue.schedule(0, 1, done, { ok: true });
+      else if (effect.type === 'sleep' || effect.type === 'compute') queue.schedule(0, 1, done, { ok: true });
       else {
         pending.push(
           effect.run().then(

@@ -22,6 +22,9 @@ import { ModeledStore } from './store.ts';
 import { calloutAnswer, findCalloutBackend } from './callouts.ts';
 import { buildRequest } from './request-builder.ts';
 import { clientSchedules, rootRng } from './schedule.ts';
+import { CapacityModel } from './capacity/model.ts';
+import { ioCpuUs } from './capacity/costs.ts';
+import { frontAnswerEvent } from './capacity/front-answer.ts';
 
 /** One Redis round trip on a local network; the war-story scenarios set their own. */
 export const DEFAULT_STORE_RTT_MS = 1;
@@ -112,6 +115,21 @@ export async function simulate(scenario: Scenario, opts: SimOptions): Promise<Si
     for (const r of made) scheduleProbes(r.gateway, hostFor(r), probeDeps);
     return made;
   };
+  // Capacity (CPU, slots, memory per replica) and the front balancer's timeout: only when declared.
+  const capacity = scenario.capacity || scenario.frontTimeoutMs !== undefined
+    ? new CapacityModel({
+        ...(scenario.capacity ? { spec: scenario.capacity } : {}),
+        ...(scenario.frontTimeoutMs !== undefined ? { frontTimeoutMs: scenario.frontTimeoutMs } : {}),
+        queue,
+        sink,
+        restart: (name) => {
+          const r = replicas.find((x) => x.name === name);
+          if (!r) return;
+          r.gateway = new Gateway(r.gateway.ir, name, now());
+          scheduleProbes(r.gateway, hostFor(r), probeDeps);
+        },
+      })
+    : undefined;
   const probeDeps: ProbeDeps = { queue, scenario, seed, models, live: (g) => replicas.some((r) => r.gateway === g) };
 
   // One host per replica object, built on first use: a request used to allocate one (and its six closures).
@@ -127,11 +145,12 @@ export async function simulate(scenario: Scenario, opts: SimOptions): Promise<Si
     now,
     traceTime: () => queue.now,
     draw: (purpose, id, index) => keyedDraw(seed, purpose, id, index),
-    perform: (effect, requestId, plugin, done) => performEffect(effect, requestId, plugin, done),
+    perform: (effect, requestId, plugin, done) => performEffect(effect, requestId, plugin, done, replica.name),
     callUpstream: (call, done) => callUpstream(call, done),
+    ...(capacity?.modelsCpu ? { wantsCompute: true } : {}),
   });
 
-  const performEffect = (effect: Effect, requestId: string, plugin: string, done: (r: EffectResult) => void): void => {
+  const performEffect = (effect: Effect, requestId: string, plugin: string, done: (r: EffectResult) => void, replica: string): void => {
     if (sink.wants('effect.start')) {
       sink.emit({ type: 'effect.start', t: queue.now, req: requestId, plugin, effect: describeEffect(effect) });
     }
@@ -148,6 +167,16 @@ export async function simulate(scenario: Scenario, opts: SimOptions): Promise<Si
       }
       done(result);
     };
+    // With a capacity model, CPU work and the client side of an I/O call run on the replica's CPU first.
+    const cpuUs = capacity?.modelsCpu ? (effect.type === 'compute' ? effect.cpuUs : ioCpuUs(effect)) : 0;
+    if (cpuUs > 0 && capacity) {
+      capacity.compute(replica, requestId, cpuUs, () => answerEffect(effect, requestId, finish));
+      return;
+    }
+    answerEffect(effect, requestId, finish);
+  };
+
+  const answerEffect = (effect: Effect, requestId: string, finish: (r: EffectResult) => void): void => {
     switch (effect.type) {
       case 'store': {
         const rtt = DEFAULT_STORE_RTT_MS;
@@ -180,6 +209,10 @@ export async function simulate(scenario: Scenario, opts: SimOptions): Promise<Si
       }
       case 'sleep':
         queue.schedule(queue.now + Math.max(0, effect.ms), PRIORITY.effect, finish, { ok: true } as EffectResult);
+        return;
+      case 'compute':
+        // Its CPU time, if modelled, has run already (performEffect).
+        queue.schedule(queue.now, PRIORITY.effect, finish, { ok: true } as EffectResult);
         return;
       case 'async': {
         const at = queue.now;
@@ -259,13 +292,19 @@ export async function simulate(scenario: Scenario, opts: SimOptions): Promise<Si
   // Front balancer.
   const frontRng = root.split('front-balancer');
   let rr = 0;
-  const pickReplica = (peerIp: string): Replica => {
+  const pickReplica = (peerIp: string): Replica | undefined => {
     const n = replicas.length;
     let i: number;
     if (scenario.frontBalancer === 'random') i = Math.floor(frontRng.next() * n);
     else if (scenario.frontBalancer === 'ip-hash') i = Math.floor(keyedDraw(seed, 'ip-hash', peerIp) * n);
     else i = rr++ % n;
-    return replicas[i] as Replica;
+    if (!capacity) return replicas[i] as Replica;
+    // An OOM-killed replica is out of the Service's endpoints until it is back: the next live one takes it.
+    for (let k = 0; k < n; k++) {
+      const r = replicas[(i + k) % n] as Replica;
+      if (capacity.alive(r.name)) return r;
+    }
+    return undefined;
   };
 
   // Clients: each schedules its next send when the previous one fires, so the agenda stays small.
@@ -311,7 +350,9 @@ export async function simulate(scenario: Scenario, opts: SimOptions): Promise<Si
 
   const receive = (client: ClientSpec, request: IncomingRequest, sentAt: number, outcome: ClientOutcome, retry: (status: number) => void): void => {
     rollout?.tick(now(), queue.now);
-    const replica = pickReplica(request.peerIp);
+    const picked = pickReplica(request.peerIp);
+    if (!picked) return frontAnswer(client, request.id, sentAt, queue.now, outcome, retry, '', 503, 'front');
+    const replica = picked;
     outcome.replica = replica.name;
     const host = hostFor(replica);
     if (sink.wants('request.start')) {
@@ -328,7 +369,7 @@ export async function simulate(scenario: Scenario, opts: SimOptions): Promise<Si
       });
     }
     const receivedAt = queue.now;
-    replica.gateway.handle(request, host, (handled: HandledRequest) => {
+    const answer = (handled: HandledRequest): void => {
       const gatewayDone = queue.now;
       const back = sampleLatency(scenario.network.clientToGateway, c2gRng);
       queue.schedule(gatewayDone + back, PRIORITY.effect, () => {
@@ -355,7 +396,29 @@ export async function simulate(scenario: Scenario, opts: SimOptions): Promise<Si
         });
         if (client.retry) retry(res.status);
       }, undefined);
+    };
+    if (!capacity) return replica.gateway.handle(request, host, answer);
+    capacity.enter({
+      requestId: request.id,
+      replica: replica.name,
+      run: (done) => replica.gateway.handle(request, hostFor(replica), done),
+      answer,
+      fail: (status, source) => frontAnswer(client, request.id, sentAt, receivedAt, outcome, retry, replica.name, status, source),
     });
+  };
+
+  /** The front balancer (or a replica that never ran the pipeline) answers the client on its own. */
+  const frontAnswer = (
+    client: ClientSpec, id: string, sentAt: number, receivedAt: number, outcome: ClientOutcome,
+    retry: (status: number) => void, replica: string, status: number, source: 'front' | 'gateway',
+  ): void => {
+    const decidedAt = queue.now;
+    queue.schedule(decidedAt + sampleLatency(scenario.network.clientToGateway, c2gRng), PRIORITY.effect, () => {
+      if (outcome.ended) return;
+      outcome.ended = true;
+      sink.emit(frontAnswerEvent({ t: queue.now, id, client: client.id, replica, status, source, ms: round3(queue.now - sentAt), gatewayMs: round3(decidedAt - receivedAt) }));
+      if (client.retry) retry(status);
+    }, undefined);
   };
 
   let probeDone = false;
@@ -396,6 +459,7 @@ function describeEffect(effect: Effect): string {
     case 'sleep':
       return `${effect.purpose}: wait ${effect.ms} ms`;
     case 'async':
+    case 'compute':
       return effect.purpose;
   }
 }

@@ -30,10 +30,12 @@ export const OUTCOME_COLOR: Record<Outcome, string> = {
  * 403), a 5xx from the gateway is its own failure (502, 504); anything the backend sent is admitted,
  * and a backend 5xx is the backend's error.
  */
-export function outcomeOf(status: number | null, source: 'upstream' | 'gateway' | 'client' | null): Outcome {
+export function outcomeOf(status: number | null, source: 'upstream' | 'gateway' | 'front' | 'client' | null): Outcome {
   if (status === null || source === null) return 'in-flight';
   // The client's own timeout: it stopped waiting, whatever the gateway did later.
   if (source === 'client') return 'gave-up';
+  // The front balancer's own answers (its timeout, a refused or reset connection) are the gateway tier failing.
+  if (source === 'front') return 'gateway-error';
   if (source === 'gateway') return status >= 500 ? 'gateway-error' : status >= 400 ? 'rejected' : 'ok';
   return status >= 500 ? 'upstream-error' : 'ok';
 }

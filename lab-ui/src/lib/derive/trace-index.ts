@@ -19,7 +19,7 @@ export interface RequestRow {
   /** When the client got the answer; Infinity if it never did. */
   endT: number;
   status: number | null;
-  source: 'upstream' | 'gateway' | 'client' | null;
+  source: 'upstream' | 'gateway' | 'front' | 'client' | null;
   outcome: Outcome;
   ms: number | null;
   gatewayMs: number | null;

@@ -1,0 +1,169 @@
+/**
+ * The capacity model of the simulation host: the front balancer's timeout and, per gateway replica,
+ * CPU, slots, a wait queue and memory (docs/capacity.md). A request holds its slot from the moment
+ * it is admitted until its response is sent, through every I/O wait (Redis, JWKS) in between.
+ *
+ * Who answers what: a full queue is a refused connection, which the front balancer turns into 502
+ * (nginx's listen backlog overflowing); a request that waited past the queue timeout gets 503 from
+ * the replica; an OOM kill resets every connection the replica held (front: 502); no live replica
+ * at all is 503 from the front; the front's own timeout is 504.
+ */
+import { PRIORITY, type EventQueue } from '../../../core/event-queue.ts';
+import type { HandledRequest } from '../../../pipeline/gateway.ts';
+import type { CapacitySpec } from '../../../scenario/types.ts';
+import type { TraceSink } from '../../../trace/sink.ts';
+import { ReplicaLoad } from './replica-load.ts';
+
+/** One request as the front balancer forwards it to a replica. */
+export interface FrontCall {
+  requestId: string;
+  replica: string;
+  /** Starts the pipeline; `done` once the replica has the response ready to send. */
+  run(done: (handled: HandledRequest) => void): void;
+  /** Relays the replica's response to the client. */
+  answer(handled: HandledRequest): void;
+  /** The front balancer (or the replica, without running the pipeline) answers on its own. */
+  fail(status: number, source: 'front' | 'gateway', reason: string): void;
+}
+
+interface Entry {
+  call: FrontCall;
+  /** The client has its answer (from the replica, or from the front); later answers are dropped. */
+  answered: boolean;
+}
+
+interface ReplicaState {
+  load: ReplicaLoad<Entry>;
+  /** Requests holding a slot. */
+  running: Set<Entry>;
+  /** Virtual time until which the replica is gone (OOM-killed, restarting). */
+  downUntil: number;
+}
+
+export interface CapacityModelOptions {
+  spec?: CapacitySpec;
+  frontTimeoutMs?: number;
+  queue: EventQueue;
+  sink: TraceSink;
+  /** The replica is back after an OOM kill: it needs a fresh gateway (its state is gone). */
+  restart: (replica: string) => void;
+}
+
+export class CapacityModel {
+  private readonly replicas = new Map<string, ReplicaState>();
+  /** Requests that died with their replica: their late effects and answers are dropped. */
+  private readonly killed = new Set<string>();
+
+  constructor(private readonly o: CapacityModelOptions) {}
+
+  /** Whether requests should run their CPU work through `compute` (only with a capacity spec). */
+  get modelsCpu(): boolean {
+    return this.o.spec !== undefined;
+  }
+
+  alive(replica: string): boolean {
+    return this.o.queue.now >= this.state(replica).downUntil;
+  }
+
+  /** The front balancer forwards a request to a replica. */
+  enter(call: FrontCall): void {
+    const entry: Entry = { call, answered: false };
+    const timeout = this.o.frontTimeoutMs;
+    if (timeout !== undefined) {
+      this.o.queue.schedule(this.o.queue.now + timeout, PRIORITY.effect, () => {
+        this.respondFront(entry, 504, 'front', `front balancer timeout: ${call.replica} sent nothing in ${timeout} ms`);
+      }, undefined);
+    }
+    const st = this.state(call.replica);
+    const admission = st.load.slots.arrive(entry);
+    if (admission === 'refused') {
+      this.respondFront(entry, 502, 'front', `connection refused: ${call.replica}'s queue is full (${st.load.slots.queued} waiting)`);
+      return;
+    }
+    st.load.changed();
+    if (st.load.overMemory()) {
+      this.oomKill(call.replica, st, entry);
+      return;
+    }
+    if (admission === 'run') return this.start(st, entry);
+    const wait = this.o.spec?.queueTimeoutMs;
+    if (wait !== undefined) {
+      this.o.queue.schedule(this.o.queue.now + wait, PRIORITY.effect, () => {
+        if (this.state(call.replica) !== st || !st.load.slots.expire(entry)) return;
+        st.load.changed();
+        this.respondFront(entry, 503, 'gateway', `dropped after waiting ${wait} ms for a slot on ${call.replica}`);
+      }, undefined);
+    }
+  }
+
+  /** Runs cpuUs of CPU work for a request on its replica; `done` when it is finished (never for a killed request). */
+  compute(replica: string, requestId: string, cpuUs: number, done: () => void): void {
+    if (this.killed.has(requestId)) return;
+    const st = this.state(replica);
+    const at = st.load.cpu.submit(this.o.queue.now, cpuUs);
+    st.load.changed();
+    this.o.queue.schedule(at, PRIORITY.effect, () => {
+      if (!this.killed.has(requestId)) done();
+    }, undefined);
+  }
+
+  /** Whether a request died with its replica (its effects are not answered any more). */
+  isKilled(requestId: string): boolean {
+    return this.killed.has(requestId);
+  }
+
+  private start(st: ReplicaState, entry: Entry): void {
+    st.running.add(entry);
+    entry.call.run((handled) => {
+      if (!st.running.delete(entry)) return; // killed meanwhile
+      this.respondReplica(entry, handled);
+      const next = st.load.slots.release();
+      st.load.changed();
+      if (next) this.start(st, next);
+    });
+  }
+
+  private respondReplica(entry: Entry, handled: HandledRequest): void {
+    if (entry.answered) return;
+    entry.answered = true;
+    entry.call.answer(handled);
+  }
+
+  private respondFront(entry: Entry, status: number, source: 'front' | 'gateway', reason: string): void {
+    if (entry.answered) return;
+    entry.answered = true;
+    entry.call.fail(status, source, reason);
+  }
+
+  private oomKill(replica: string, st: ReplicaState, last: Entry): void {
+    const spec = this.o.spec as CapacitySpec;
+    const held = st.load.held;
+    st.load.retire();
+    const victims = [...st.running, ...st.load.slots.clear()];
+    // The request that tipped it over was admitted but had not started yet.
+    if (!victims.includes(last)) victims.push(last);
+    st.running.clear();
+    const now = this.o.queue.now;
+    const restartMs = spec.restartAfterOomMs;
+    this.replicas.set(replica, { load: new ReplicaLoad(replica, spec, this.o.queue, this.o.sink), running: new Set(), downUntil: now + restartMs });
+    this.transition(replica, 'running', 'oom-killed', `${held} requests held ${Math.round((spec.baseMemoryBytes + held * spec.memoryPerRequestBytes) / 1048576)} MiB, over the ${Math.round((spec.memoryBytes ?? 0) / 1048576)} MiB limit: OOMKilled, back in ${restartMs} ms`);
+    for (const v of victims) {
+      this.killed.add(v.call.requestId);
+      this.respondFront(v, 502, 'front', `connection reset: ${replica} was OOM-killed`);
+    }
+    this.o.queue.schedule(now + restartMs, PRIORITY.control, () => {
+      this.o.restart(replica);
+      this.transition(replica, 'oom-killed', 'running', `restarted after ${restartMs} ms, empty`);
+    }, undefined);
+  }
+
+  private transition(replica: string, from: string, to: string, reason: string): void {
+    this.o.sink.emit({ type: 'breaker.transition', t: this.o.queue.now, replica, machine: 'replica', subject: replica, from, to, reason });
+  }
+
+  private state(replica: string): ReplicaState {
+    let st = this.replicas.get(replica);
+    if (!st) this.replicas.set(replica, (st = { load: new ReplicaLoad(replica, this.o.spec, this.o.queue, this.o.sink), running: new Set(), downUntil: -Infinity }));
+    return st;
+  }
+}
