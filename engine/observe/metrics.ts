@@ -2,9 +2,10 @@
  * Prometheus text exposition (format 0.0.4, semantics §11) derived from trace events, shared by both
  * hosts: requests by service, route and status, and latency histograms split like Kong's into the
  * gateway's own time, the upstream's time and the whole request; and the resilience machinery: state
- * machine moves and current states (breakers, ejections, rollouts), retries and pool overflows.
+ * machine moves and current states (breakers, ejections, rollouts), retries and pool overflows; and,
+ * with a capacity model, each replica's load from its latest `replica.queue` sample and its OOM kills.
  */
-import type { TraceEvent } from '../trace/events.ts';
+import type { ReplicaQueueEvent, TraceEvent } from '../trace/events.ts';
 
 /**
  * Kong's bucket bounds (semantics §11: kong_latency for the gateway's own time, the other for upstream
@@ -37,6 +38,9 @@ export class MetricsRegistry {
   private readonly machineState = new Map<string, { labels: Record<string, string>; state: string }>();
   private readonly retries = new Map<string, number>();
   private readonly overflows = new Map<string, number>();
+  /** The latest `replica.queue` sample of each replica. */
+  private readonly replicaLoad = new Map<string, ReplicaQueueEvent>();
+  private readonly oomKills = new Map<string, number>();
 
   /** A gauge the host knows and the trace does not (open connections, tracked limiter keys). */
   setGauge(name: string, help: string, labelSet: Record<string, string>, value: number): void {
@@ -48,6 +52,10 @@ export class MetricsRegistry {
   add(e: TraceEvent): void {
     if (e.type === 'breaker.transition') return this.addTransition(e);
     if (e.type === 'plugin.decision') return this.addDecision(e);
+    if (e.type === 'replica.queue') {
+      this.replicaLoad.set(e.replica, e);
+      return;
+    }
     if (e.type !== 'request.end') return;
     const service = e.service ?? '';
     const route = e.route ?? '';
@@ -63,6 +71,10 @@ export class MetricsRegistry {
     this.transitions.set(key, (this.transitions.get(key) ?? 0) + 1);
     const subject = { machine: e.machine, subject: e.subject, replica: e.replica };
     this.machineState.set(labels(subject), { labels: subject, state: e.to });
+    if (e.machine === 'replica' && e.to === 'oom-killed') {
+      const key = labels({ replica: e.subject });
+      this.oomKills.set(key, (this.oomKills.get(key) ?? 0) + 1);
+    }
   }
 
   private addDecision(e: Extract<TraceEvent, { type: 'plugin.decision' }>): void {
@@ -86,6 +98,7 @@ export class MetricsRegistry {
     counter('gatelab_machine_transitions_total', 'State machine moves: breakers opening and closing, hosts ejected and returned, rollout steps.', this.transitions);
     counter('gatelab_upstream_retries_total', 'Retries the gateway made, by the retry-on condition that matched.', this.retries);
     counter('gatelab_upstream_overflow_total', 'Requests answered 503 because a connection-pool limit was full (Envoy flag UO).', this.overflows);
+    counter('gatelab_replica_oom_kills_total', 'Gateway replicas OOM-killed because the memory of the requests they held passed the limit.', this.oomKills);
     if (this.machineState.size === 0) return;
     out.push('# HELP gatelab_machine_state 1 for the state each machine and subject is in now, 0 for the states it was in before.');
     out.push('# TYPE gatelab_machine_state gauge');
@@ -101,6 +114,24 @@ export class MetricsRegistry {
       for (const s of [...(seen.get(base['machine'] as string) ?? [state])].sort()) {
         out.push(`gatelab_machine_state{${labels({ ...base, state: s })}} ${s === state ? 1 : 0}`);
       }
+    }
+  }
+
+  /** Each replica's load at its latest `replica.queue` sample, in base units (ratio, bytes, seconds). */
+  private capacity(out: string[]): void {
+    if (this.replicaLoad.size === 0) return;
+    const samples = [...this.replicaLoad.values()].sort((a, b) => a.replica.localeCompare(b.replica));
+    const gauges: Array<[string, string, (e: ReplicaQueueEvent) => number]> = [
+      ['gatelab_replica_cpu_utilization_ratio', 'CPU utilisation of the replica over its latest sample interval, 0 to 1 of its CPU limit.', (e) => e.cpu],
+      ['gatelab_replica_cpu_backlog_seconds', 'CPU work waiting to run on the replica, in seconds of wall time.', (e) => e.cpuBacklogMs / 1000],
+      ['gatelab_replica_memory_bytes', 'Memory the replica uses for its base and the requests it holds.', (e) => e.memory],
+      ['gatelab_replica_slots_in_use', 'Requests in progress on the replica, each holding a slot.', (e) => e.slots],
+      ['gatelab_replica_queue_length', 'Requests waiting for a slot on the replica.', (e) => e.queued],
+    ];
+    for (const [name, help, value] of gauges) {
+      out.push(`# HELP ${name} ${help}`);
+      out.push(`# TYPE ${name} gauge`);
+      for (const e of samples) out.push(`${name}{${labels({ replica: e.replica })}} ${value(e)}`);
     }
   }
 
@@ -134,6 +165,7 @@ export class MetricsRegistry {
       }
     }
     this.resilience(out);
+    this.capacity(out);
     for (const [name, g] of [...this.gauges].sort(([a], [b]) => a.localeCompare(b))) {
       out.push(`# HELP ${name} ${g.help}`);
       out.push(`# TYPE ${name} gauge`);

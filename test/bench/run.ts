@@ -4,9 +4,9 @@
  * the figure to read; absolute speeds move with the neighbours' load. docs/benchmarks.md explains
  * each table.
  *
- *   npm run bench                      all four benches
+ *   npm run bench                      all five benches
  *   npm run bench -- --quick           a smaller, faster pass (smoke test)
- *   npm run bench -- --only=events     one of events | decisions | memory | sim
+ *   npm run bench -- --only=events     one of events | decisions | memory | sim | war-story
  */
 import { spawnSync } from 'node:child_process';
 import { cpus, loadavg } from 'node:os';
@@ -23,8 +23,8 @@ const only = args.find((a) => a.startsWith('--only='))?.slice('--only='.length);
 const wants = (name: string): boolean => only === undefined || only === name;
 
 const SIZES = quick
-  ? { events: 200_000, rounds: 3, decisions: 100_000, keys: 1_000, decisionRounds: 1, memoryKeys: 100_000, simRequests: 20_000, simRounds: 1 }
-  : { events: 2_000_000, rounds: 7, decisions: 1_000_000, keys: 10_000, decisionRounds: 3, memoryKeys: 1_000_000, simRequests: 100_000, simRounds: 3 };
+  ? { events: 200_000, rounds: 3, decisions: 100_000, keys: 1_000, decisionRounds: 1, memoryKeys: 100_000, simRequests: 20_000, simRounds: 1, warStory: 20_000 }
+  : { events: 2_000_000, rounds: 7, decisions: 1_000_000, keys: 10_000, decisionRounds: 3, memoryKeys: 1_000_000, simRequests: 100_000, simRounds: 3, warStory: 300_000 };
 
 function rate(r: Mm4Result): number {
   return r.events / r.seconds;
@@ -120,9 +120,20 @@ function benchSim(): void {
   if (child.status !== 0) console.log(`sim bench failed (status ${child.status ?? child.signal})`);
 }
 
+function benchWarStory(): void {
+  // Its own process, as for sim; the time limit bounds it (two runs of the stretched war story).
+  const child = spawnSync(process.execPath, ['--import', 'tsx', join('test', 'bench', 'war-story.ts'), String(SIZES.warStory)], {
+    cwd: ROOT,
+    stdio: 'inherit',
+    timeout: 900_000,
+  });
+  if (child.status !== 0) console.log(`war-story bench failed (status ${child.status ?? child.signal})`);
+}
+
 console.log(`gatelab bench — node ${process.version}, ${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, load ${loadavg().map((l) => l.toFixed(2)).join(' ')}${quick ? ' (quick)' : ''}`);
 console.log('Rates are per CPU second of this process, which a busy neighbour disturbs less than wall time; they still move\nwith the machine\'s load (caches, frequency), so read the ratios: peers measured in the same run.');
 if (wants('events')) benchEvents();
 if (wants('decisions')) benchDecisions();
 if (wants('memory')) benchMemory();
 if (wants('sim')) benchSim();
+if (wants('war-story')) benchWarStory();

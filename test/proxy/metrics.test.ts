@@ -23,6 +23,12 @@ function registry(): MetricsRegistry {
   m.add({ type: 'breaker.transition', t: 2, replica: 'gw-0', machine: 'outlier-detection', subject: 'catalog 10.0.0.2:8080', from: 'healthy', to: 'ejected', reason: 'r' });
   m.add({ type: 'plugin.decision', t: 3, req: 'r', plugin: 'retry', phase: 'access', verdict: 'next', reason: 'r', data: { on: '5xx' } });
   m.add({ type: 'plugin.decision', t: 3, req: 'r', plugin: 'connection-pool', phase: 'access', verdict: 'reply', status: 503, reason: 'r', data: { limit: 'max_pending_requests', service: 'catalog' } });
+  // Capacity model: two samples of gw-0 (the later one counts), one of gw-1, and an OOM kill and restart.
+  m.add({ type: 'replica.queue', t: 100, replica: 'gw-0', slots: 3, queued: 0, cpu: 0.4, cpuBacklogMs: 2, memory: 70_000_000 });
+  m.add({ type: 'replica.queue', t: 200, replica: 'gw-0', slots: 1024, queued: 37, cpu: 1, cpuBacklogMs: 1500, memory: 262_144_000 });
+  m.add({ type: 'replica.queue', t: 200, replica: 'gw-1', slots: 0, queued: 0, cpu: 0, cpuBacklogMs: 0, memory: 67_108_864 });
+  m.add({ type: 'breaker.transition', t: 300, replica: 'gw-0', machine: 'replica', subject: 'gw-0', from: 'running', to: 'oom-killed', reason: 'r' });
+  m.add({ type: 'breaker.transition', t: 1300, replica: 'gw-0', machine: 'replica', subject: 'gw-0', from: 'oom-killed', to: 'running', reason: 'r' });
   return m;
 }
 
@@ -35,6 +41,28 @@ describe('metrics exposition', () => {
     expect(text).toMatch(/^gatelab_machine_state\{machine="outlier-detection",subject="catalog 10.0.0.2:8080",replica="gw-0",state="ejected"\} 1$/m);
     expect(text).toMatch(/^gatelab_upstream_retries_total\{on="5xx"\} 1$/m);
     expect(text).toMatch(/^gatelab_upstream_overflow_total\{limit="max_pending_requests",service="catalog"\} 1$/m);
+  });
+
+  it('capacity: per-replica gauges from the latest replica.queue sample in base units, and OOM kills', () => {
+    const text = registry().exposition();
+    expect(text).toMatch(/^# TYPE gatelab_replica_cpu_utilization_ratio gauge$/m);
+    expect(text).toMatch(/^gatelab_replica_cpu_utilization_ratio\{replica="gw-0"\} 1$/m);
+    expect(text).toMatch(/^gatelab_replica_cpu_utilization_ratio\{replica="gw-1"\} 0$/m);
+    expect(text).toMatch(/^gatelab_replica_cpu_backlog_seconds\{replica="gw-0"\} 1\.5$/m);
+    expect(text).toMatch(/^gatelab_replica_memory_bytes\{replica="gw-0"\} 262144000$/m);
+    expect(text).toMatch(/^gatelab_replica_slots_in_use\{replica="gw-0"\} 1024$/m);
+    expect(text).toMatch(/^gatelab_replica_queue_length\{replica="gw-0"\} 37$/m);
+    expect(text).toMatch(/^# HELP gatelab_replica_memory_bytes /m);
+    expect(text).toMatch(/^# TYPE gatelab_replica_oom_kills_total counter$/m);
+    expect(text).toMatch(/^gatelab_replica_oom_kills_total\{replica="gw-0"\} 1$/m);
+    expect(text).not.toMatch(/gatelab_replica_oom_kills_total\{replica="gw-1"\}/);
+    expect(text).toMatch(/^gatelab_machine_state\{machine="replica",subject="gw-0",replica="gw-0",state="running"\} 1$/m);
+  });
+
+  it('capacity metrics are absent without a capacity model', () => {
+    const m = new MetricsRegistry();
+    m.add(end({}));
+    expect(m.exposition()).not.toContain('gatelab_replica_');
   });
 
   it.skipIf(!promtool && !process.env.CI)('§11 passes promtool check metrics (skipped only off CI when promtool is not installed)', () => {

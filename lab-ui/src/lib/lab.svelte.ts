@@ -26,7 +26,10 @@ export const DETAIL_TABS: ReadonlyArray<{ id: DetailTab; label: string }> = [
   { id: 'machines', label: 'State machines' },
 ];
 
-/** Which chart every variant panel shows: the same one in each, so they compare side by side. */
+/**
+ * Which chart every variant panel shows: the same one in each, so they compare side by side. The ids
+ * are stable: the URL carries them (`chart=latency`), and links from outside the lab open them.
+ */
 export type PanelChart = 'rates' | 'limiter' | 'latency';
 export const PANEL_CHARTS: ReadonlyArray<{ id: PanelChart; label: string }> = [
   { id: 'rates', label: 'Requests per second' },
@@ -109,7 +112,7 @@ export class Lab {
   }
 
   /** Opens a scenario (by id or file) and runs its variants. */
-  open(key: string, opts: { variants?: string[]; seed?: number; t?: number; req?: Selection; tab?: string } = {}): boolean {
+  open(key: string, opts: { variants?: string[]; seed?: number; t?: number; req?: Selection; tab?: string; chart?: string } = {}): boolean {
     const info = this.find(key);
     if (!info) return false;
     this.detachLive();
@@ -120,6 +123,7 @@ export class Lab {
     this.seed = opts.seed ?? null;
     this.selected = null;
     if (opts.tab && DETAIL_TABS.some((t) => t.id === opts.tab)) this.tab = opts.tab as DetailTab;
+    this.applyChart(opts.chart);
     this.pending = { ...(opts.t !== undefined ? { t: opts.t } : {}), ...(opts.req ? { req: opts.req } : {}) };
     this.cursor.pause();
     this.cursor.seek(0);
@@ -209,7 +213,13 @@ export class Lab {
       t: Math.round(t),
       ...(req ? { req } : {}),
       ...(this.tab !== 'inspector' ? { tab: this.tab } : {}),
+      ...(this.chart !== 'rates' ? { chart: this.chart } : {}),
     };
+  }
+
+  /** Shows a chart by its id (from a URL); unknown ids are ignored. */
+  applyChart(id: string | undefined): void {
+    if (id && PANEL_CHARTS.some((c) => c.id === id)) this.chart = id as PanelChart;
   }
 
   /** Applies a shared URL: opens its scenario, or, when it is already open, moves time and selection. */
@@ -226,6 +236,7 @@ export class Lab {
     if (u.t !== undefined) this.cursor.seek(u.t);
     if (u.req) this.selected = u.req;
     if (u.tab && DETAIL_TABS.some((t) => t.id === u.tab)) this.tab = u.tab as DetailTab;
+    this.applyChart(u.chart);
   }
 
   private cancelRuns(): void {

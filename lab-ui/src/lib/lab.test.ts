@@ -82,6 +82,19 @@ describe('Lab', () => {
     expect(l.panels[0]?.status).toBe('ready');
   });
 
+  it('opens the chart a URL names (chart=latency), shares it, and ignores unknown ids', async () => {
+    const l = await lab();
+    expect(l.shareState()).not.toHaveProperty('chart');
+    l.applyUrl({ scenario: 'demo', chart: 'latency' });
+    await settle();
+    expect(l.chart).toBe('latency');
+    expect(l.shareState()).toMatchObject({ scenario: 'demo', chart: 'latency' });
+    l.applyUrl({ scenario: 'demo', chart: 'no-such-chart' });
+    expect(l.chart).toBe('latency');
+    l.chart = 'rates';
+    expect(l.shareState()).not.toHaveProperty('chart');
+  });
+
   it('shows an error panel for a variant that fails, as data', async () => {
     const l = await lab();
     l.open('demo', { variants: ['base'] });

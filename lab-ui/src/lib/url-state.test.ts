@@ -8,6 +8,11 @@ describe('url state', () => {
     expect(hash).toBe('#s=boundary-burst&v=base,same-window&seed=7&t=62000&req=same-window/burster-101&tab=inspector');
     expect(parseHash(hash)).toEqual(state);
   });
+  it('carries the panel chart by its stable id', () => {
+    const state = { scenario: 'kong-bottleneck', variants: ['base', 'overload'], chart: 'latency' };
+    expect(formatHash(state)).toBe('#s=kong-bottleneck&v=base,overload&chart=latency');
+    expect(parseHash('#s=kong-bottleneck&v=base,overload&chart=latency')).toEqual(state);
+  });
   it('ignores what it cannot read', () => {
     expect(parseHash('#s=x&seed=abc&t=&req=nope')).toEqual({ scenario: 'x' });
     expect(parseHash('')).toEqual({});

@@ -2,6 +2,8 @@
  * What a person would share lives in the URL hash: scenario, variants, seed, time and the selected
  * request. Hash rather than query so any static host serves the same index.html for every state.
  *   #s=boundary-burst&v=base,same-window&seed=7&t=62000&req=same-window/burster-101&tab=inspector
+ * `chart` is the chart every panel shows (`rates`, `limiter`, `latency`): a stable id a link (a
+ * flashcard) can open, e.g. `#s=kong-bottleneck&v=base,overload&chart=latency`.
  */
 export interface UrlState {
   scenario?: string;
@@ -10,6 +12,7 @@ export interface UrlState {
   t?: number;
   req?: { variant: string; id: string };
   tab?: string;
+  chart?: string;
 }
 
 export function parseHash(hash: string): UrlState {
@@ -30,6 +33,8 @@ export function parseHash(hash: string): UrlState {
   }
   const tab = params.get('tab');
   if (tab) out.tab = tab;
+  const chart = params.get('chart');
+  if (chart) out.chart = chart;
   return out;
 }
 
@@ -42,5 +47,6 @@ export function formatHash(state: UrlState): string {
   if (state.t !== undefined) parts.push(`t=${Math.round(state.t * 1000) / 1000}`);
   if (state.req) parts.push(`req=${enc(`${state.req.variant}/${state.req.id}`)}`);
   if (state.tab) parts.push(`tab=${enc(state.tab)}`);
+  if (state.chart) parts.push(`chart=${enc(state.chart)}`);
   return parts.length ? `#${parts.join('&')}` : '';
 }

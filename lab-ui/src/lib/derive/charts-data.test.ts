@@ -1,7 +1,7 @@
 // @vitest-environment node
 import { describe, expect, it } from 'vitest';
 import { bucketSizeFor } from './buckets.ts';
-import { buildLatencyTable, latencyAt, latencyPeak } from './latency.ts';
+import { buildLatencyTable, latencyAt, latencyPeak, latencySpread } from './latency.ts';
 import { downsample, limiterSeries, pointsUntil, valueAt } from './limiter.ts';
 import { buildRateTable, OTHER_CLIENTS, ratesAt, stackOf, zeroCounts } from './rates.ts';
 import { buildTraceIndex } from './trace-index.ts';
@@ -53,6 +53,20 @@ describe('latency', () => {
     const [b] = latencyAt(index, table, 999);
     expect(b?.value).toMatchObject({ n: 2, gatewayMean: 0, upstreamMean: 30, p50: 20, p99: 40 });
     expect(latencyPeak(table)).toBe(40);
+    expect(b?.value).toMatchObject({ gatewayP99: 0, upstreamP99: 40 });
+    expect(latencySpread(table)).toEqual({ gateway: 0, upstream: 40, log: false });
+  });
+
+  it('war story: per-part p99s, and a log axis when the gateway dwarfs the upstream', () => {
+    // Requests that waited seconds for the gateway's CPU while the backend answered in 15–40 ms.
+    const events = syntheticTrace([{ id: 'a-1', at: 100, upstreamMs: 15 }, { id: 'a-2', at: 150, upstreamMs: 40 }, { id: 'a-3', at: 200, reject: { status: 504, plugin: 'front', reason: 'timeout' } }]).map((e) =>
+      e.type === 'request.end' ? { ...e, gatewayMs: e.upstreamMs === null ? 5000 : 2600, ms: (e.upstreamMs ?? 0) + (e.upstreamMs === null ? 5000 : 2600) } : e,
+    );
+    const index = buildTraceIndex(events);
+    const table = buildLatencyTable(index, 1000);
+    const [b] = latencyAt(index, table, 999);
+    expect(b?.value).toMatchObject({ n: 3, gatewayP99: 5000, upstreamP99: 40 });
+    expect(latencySpread(table)).toEqual({ gateway: 5000, upstream: 40, log: true });
   });
 });
 

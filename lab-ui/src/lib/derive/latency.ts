@@ -10,6 +10,9 @@ export interface LatencyStats {
   upstreamMean: number;
   p50: number | null;
   p99: number | null;
+  /** p99 of each part on its own: in the war story the gateway's is seconds while the upstream's is ms. */
+  gatewayP99: number | null;
+  upstreamP99: number | null;
 }
 
 export function buildLatencyTable(index: TraceIndex, bucketMs: number): BucketTable<LatencyStats> {
@@ -17,14 +20,29 @@ export function buildLatencyTable(index: TraceIndex, bucketMs: number): BucketTa
     let g = 0;
     let u = 0;
     const totals: number[] = [];
+    const gateway: number[] = [];
+    const upstream: number[] = [];
     for (const r of rows) {
       g += r.gatewayMs ?? 0;
       u += r.upstreamMs ?? 0;
       totals.push(r.ms ?? 0);
+      if (r.gatewayMs !== null) gateway.push(r.gatewayMs);
+      if (r.upstreamMs !== null) upstream.push(r.upstreamMs);
     }
-    totals.sort((a, b) => a - b);
+    const asc = (a: number, b: number): number => a - b;
+    totals.sort(asc);
+    gateway.sort(asc);
+    upstream.sort(asc);
     const n = rows.length;
-    return { n, gatewayMean: n ? g / n : 0, upstreamMean: n ? u / n : 0, p50: percentile(totals, 50), p99: percentile(totals, 99) };
+    return {
+      n,
+      gatewayMean: n ? g / n : 0,
+      upstreamMean: n ? u / n : 0,
+      p50: percentile(totals, 50),
+      p99: percentile(totals, 99),
+      gatewayP99: percentile(gateway, 99),
+      upstreamP99: percentile(upstream, 99),
+    };
   });
 }
 
@@ -37,4 +55,20 @@ export function latencyPeak(table: BucketTable<LatencyStats>): number {
   let peak = 1;
   for (const b of table.full) peak = Math.max(peak, b.value.p99 ?? 0, b.value.gatewayMean + b.value.upstreamMean);
   return peak;
+}
+
+/**
+ * Whether the two parts differ so much that a linear axis hides one (the war story: gateway seconds,
+ * upstream milliseconds): then the chart draws both as lines on a log axis instead of stacked bars.
+ */
+export function latencySpread(table: BucketTable<LatencyStats>): { gateway: number; upstream: number; log: boolean } {
+  let gateway = 0;
+  let upstream = 0;
+  for (const b of table.full) {
+    gateway = Math.max(gateway, b.value.gatewayP99 ?? 0);
+    upstream = Math.max(upstream, b.value.upstreamP99 ?? 0);
+  }
+  const lo = Math.min(gateway, upstream);
+  const hi = Math.max(gateway, upstream);
+  return { gateway, upstream, log: lo > 0 && hi / lo >= 20 };
 }

@@ -1,0 +1,48 @@
+/**
+ * The capacity views in Chromium: kong-bottleneck's overload variant opened from a link that names
+ * the latency-split chart (`chart=latency`, the stable id a flashcard links to). At 12:00:20 the
+ * gateway's time dwarfs the upstream's, so both parts are drawn as lines on a log axis, and the
+ * replica chart (shown only for a trace with replica.queue events) reads a saturated CPU.
+ */
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { launch, openPage, pageErrors, screenshot, waitForRuns } from './harness.ts';
+
+const chromiumPath = inject('chromium');
+const labUrl = inject('labUrl');
+const title = chromiumPath ? 'capacity views in Chromium' : 'capacity views in Chromium — skipped: no chromium on PATH (.ci/run installs it)';
+
+async function scrub(page: Page, ms: number): Promise<void> {
+  await page.getByTestId('scrubber').evaluate((el, value) => {
+    const input = el as HTMLInputElement;
+    input.value = String(value);
+    input.dispatchEvent(new Event('input', { bubbles: true }));
+  }, ms);
+}
+
+describe.skipIf(!chromiumPath)(title, () => {
+  let browser: Browser;
+  beforeAll(async () => {
+    browser = await launch(chromiumPath);
+  });
+  afterAll(async () => {
+    await browser?.close();
+  });
+
+  it('kong-bottleneck overload: chart=latency opens the latency split on a log axis, and the replica chart shows a saturated CPU', async () => {
+    const page = await openPage(browser);
+    await page.goto(`${labUrl}#s=kong-bottleneck&v=overload&chart=latency`);
+    await waitForRuns(page, ['overload']);
+    // Inside a bucket, not on its boundary: the "now" caption describes the bucket the cursor is in.
+    await scrub(page, 20_250);
+    await expect(page.getByTestId('chart-latency').getAttribute('class')).resolves.toContain('on');
+    await expect(page.getByTestId('latency-split-overload').getAttribute('data-log')).resolves.toBe('true');
+    await expect(page.getByTestId('latency-now-overload').textContent()).resolves.toMatch(/gateway .*upstream/);
+    const cpu = page.getByTestId('replica-chart-overload').locator('[data-testid^="replica-now-overload-cpu-"]').first();
+    const text = (await cpu.textContent()) ?? '';
+    expect(Number(/(\d+) %/.exec(text)?.[1])).toBeGreaterThanOrEqual(90);
+    await screenshot(page, 'capacity-overload');
+    expect(pageErrors(page)).toEqual([]);
+    await page.close();
+  });
+});
