@@ -29,7 +29,7 @@ export function gatewaySpec(ctx: ConvertContext, raw: RawGateway, path: JsonPath
   return { ...(raw.format ? { format: raw.format } : {}), sources, overlays };
 }
 
-function readSource(ctx: ConvertContext, rel: string, path: JsonPath, what: string): ConfigSource | undefined {
+export function readSource(ctx: ConvertContext, rel: string, path: JsonPath, what: string): ConfigSource | undefined {
   const resolved = joinPath(dirnameOf(ctx.file), rel);
   const got = ctx.read(resolved);
   if ('error' in got) {

@@ -10,6 +10,7 @@ import { durationAt, instantAt, report, type ConvertContext, type SafeReader } f
 import { backends, clients, latencyModel } from './convert-models.ts';
 import { capacitySpec, frontBalancer } from './convert-capacity.ts';
 import { gatewaySpec } from './convert-gateway.ts';
+import { kubernetesSpec } from './convert-kubernetes.ts';
 import { expectation, type ExpectRefs } from './convert-expect.ts';
 import { nearest } from './edit-distance.ts';
 import { parseIsoInstant } from './instants.ts';
@@ -42,7 +43,14 @@ export function convertScenario(input: ConvertInput): { scenario: Scenario; diag
   if (durationMs === 0) report(ctx, 'GL_E_DURATION', ['duration'], 'the scenario duration must be longer than 0', 'give the run a length, such as 1m');
   ctx.durationMs = durationMs;
 
-  const replicas = raw.replicas ?? 1;
+  const kubernetes = raw.kubernetes !== undefined ? kubernetesSpec(ctx, raw.kubernetes, ['kubernetes']) : undefined;
+  if (kubernetes && raw.replicas !== undefined && raw.replicas !== kubernetes.deployment.replicas) {
+    report(ctx, 'GL_E_SCHEMA', ['replicas'], `replicas: ${raw.replicas} disagrees with the Deployment's ${kubernetes.deployment.replicas}`, 'with kubernetes, the Deployment sets the replica count: remove replicas', { key: true });
+  }
+  if (kubernetes?.hpa && raw.gateway.capacity === undefined) {
+    report(ctx, 'GL_W_NO_EFFECT', ['kubernetes'], `HorizontalPodAutoscaler ${kubernetes.hpa.name} scales on CPU utilisation, which only the capacity model measures: without gateway.capacity the HPA is skipped`, 'set gateway.capacity (cpu) to let the HPA act', { severity: 'warning', key: true });
+  }
+  const replicas = kubernetes?.deployment.replicas ?? raw.replicas ?? 1;
   const variantNames = Object.keys(raw.variants ?? {});
   for (const name of variantNames) {
     if (name === 'base') {
@@ -78,6 +86,7 @@ export function convertScenario(input: ConvertInput): { scenario: Scenario; diag
     durationMs,
     gateway: gatewaySpec(ctx, raw.gateway, ['gateway']),
     replicas,
+    ...(kubernetes ? { kubernetes } : {}),
     ...frontBalancer(ctx, raw.frontBalancer),
     ...(raw.gateway.capacity !== undefined ? { capacity: capacitySpec(ctx, raw.gateway.capacity, ['gateway', 'capacity']) } : {}),
     network: {
@@ -86,7 +95,7 @@ export function convertScenario(input: ConvertInput): { scenario: Scenario; diag
     },
     clients: clientSpecs,
     backends: backendSpecs,
-    events: events(ctx, raw, backendSpecs.map((b) => b.name)),
+    events: events(ctx, raw, backendSpecs.map((b) => b.name), kubernetes?.nodes),
     ...(raw.rollout !== undefined ? { rollout: rolloutController(ctx, raw.rollout) } : {}),
     narration: (raw.narration ?? [])
       .map((n, i) => ({ atMs: instantAt(ctx, n.at, ['narration', i, 'at']), text: n.text }))
@@ -100,7 +109,7 @@ export function convertScenario(input: ConvertInput): { scenario: Scenario; diag
   return { scenario, diagnostics: ctx.diagnostics };
 }
 
-function events(ctx: ConvertContext, raw: RawScenario, backendNames: string[]): TimedEvent[] {
+function events(ctx: ConvertContext, raw: RawScenario, backendNames: string[], nodes: string[] | undefined): TimedEvent[] {
   const out: TimedEvent[] = [];
   (raw.events ?? []).forEach((e, i) => {
     const path = ['events', i];
@@ -133,6 +142,24 @@ function events(ctx: ConvertContext, raw: RawScenario, backendNames: string[]): 
         ...(d.latency !== undefined ? { latency: latencyModel(ctx, d.latency, [...p, 'latency']) } : {}),
       };
       out.push({ kind: 'degrade', atMs, target: d.backend, durationMs: until(d.duration, [...p, 'duration']), change });
+    } else if (e.deploy || e.drain) {
+      const which = e.deploy ? 'deploy' : 'drain';
+      if (!nodes) {
+        report(ctx, 'GL_E_SCHEMA', [...path, which], `a ${which} event needs the gateway's Kubernetes workload`, 'add kubernetes: { files: [...] } with the gateway\'s Deployment', { key: true });
+        return;
+      }
+      if (e.deploy) {
+        if (e.deploy.config?.capacity !== undefined) {
+          report(ctx, 'GL_E_SCHEMA', [...path, 'deploy', 'config', 'capacity'], 'a deploy cannot change capacity', 'set gateway.capacity on the scenario (or in a variant patch)', { key: true });
+        }
+        out.push({ kind: 'deploy', atMs, ...(e.deploy.config ? { gateway: gatewaySpec(ctx, e.deploy.config, [...path, 'deploy', 'config']) } : {}) });
+      } else if (e.drain) {
+        if (!nodes.includes(e.drain.node)) {
+          const guess = nearest(e.drain.node, nodes);
+          report(ctx, 'GL_E_SCHEMA', [...path, 'drain', 'node'], `unknown node '${e.drain.node}'`, guess ? `did you mean '${guess}'?` : `name one of kubernetes.nodes: ${nodes.join(', ')}`);
+        }
+        out.push({ kind: 'drain', atMs, node: e.drain.node });
+      }
     }
   });
   // Stable: events at the same instant fire in the order written, as the event queue would.

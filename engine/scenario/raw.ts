@@ -97,6 +97,17 @@ export interface RawEvent {
   outage?: { backend: string; duration?: RawDuration };
   config?: RawGateway;
   degrade?: RawDegrade;
+  deploy?: { config?: RawGateway };
+  drain?: { node: string };
+}
+
+/** The gateway's Kubernetes workload: files with a Deployment (and patches, an HPA, a PDB), and its nodes. */
+export interface RawKubernetes {
+  files: string[];
+  nodes?: string[];
+  placement?: 'spread' | 'one-node';
+  endpointRemovalLag?: RawDuration;
+  appReady?: RawDuration;
 }
 
 export interface RawExpectation {
@@ -138,6 +149,7 @@ export interface RawScenario {
   verify?: boolean;
   gateway: RawGateway;
   replicas?: number;
+  kubernetes?: RawKubernetes;
   frontBalancer?: RawFrontBalancer;
   network?: { clientToGateway?: RawLatency; gatewayToBackend?: RawLatency };
   clients: RawClient[];

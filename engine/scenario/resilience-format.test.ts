@@ -222,7 +222,7 @@ describe('degrade events', () => {
     ['a misspelt change', '  - at: 30s\n    degrade: { backend: payments, errorrate: 1 }\n', ['19:35', 'GL_E_UNKNOWN_FIELD', "unknown field 'errorrate'", "did you mean 'errorRate'?"]],
     ['no backend', '  - at: 30s\n    degrade: { errorRate: 1 }\n', ['19:14', 'GL_E_SCHEMA', "missing required field 'backend' in degrade", 'add backend: the backend name']],
     ['an outage and a degrade in one item', '  - at: 30s\n    outage: { backend: payments }\n    degrade: { backend: payments, errorRate: 1 }\n', ['20:5', 'GL_E_SCHEMA', 'an event has outage and degrade, but needs exactly one', 'write each event as its own list item']],
-    ['no kind at all', '  - at: 30s\n', ['18:5', 'GL_E_SCHEMA', 'an event needs exactly one of outage, config, degrade', 'add one of: outage, config, degrade']],
+    ['no kind at all', '  - at: 30s\n', ['18:5', 'GL_E_SCHEMA', 'an event needs exactly one of outage, config, degrade, deploy, drain', 'add one of: outage, config, degrade, deploy, drain']],
     ['a misspelt degrade', '  - at: 30s\n    degrad: { backend: payments, errorRate: 1 }\n', ['19:5', 'GL_E_UNKNOWN_FIELD', "unknown field 'degrad'", "did you mean 'degrade'?"]],
   ])('%s', (_name, lines, expected) => {
     expect(briefs(events(lines))).toEqual([expected]);

@@ -74,7 +74,7 @@ describe('scenario.schema.json', () => {
     };
     expect(validateAgainstSchema(scenario)).toEqual([]);
     const event = defs.event as { oneOf: Array<{ required: string[] }> };
-    expect(event.oneOf.map((b) => b.required)).toEqual([['outage'], ['config'], ['degrade']]);
+    expect(event.oneOf.map((b) => b.required)).toEqual([['outage'], ['config'], ['degrade'], ['deploy'], ['drain']]);
   });
 
   it('maps subschema objects back to their place', () => {

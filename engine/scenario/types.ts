@@ -5,6 +5,7 @@
 import type { Dialect } from '../config/ir.ts';
 import type { SourceMap, JsonPath } from '../config/yaml-source.ts';
 import type { CanaryRolloutConfig } from '../plugins/canary-rollout/config.ts';
+import type { DeploymentSpec, HpaSpec, PdbSpec } from '../config/k8s/workloads/index.ts';
 
 export type LatencyModel =
   | { kind: 'constant'; ms: number }
@@ -84,7 +85,29 @@ export type TimedEvent =
   /** A new gateway config takes effect on every replica. */
   | { kind: 'config'; atMs: number; gateway: GatewaySpec }
   /** The backend answers differently from atMs for durationMs (Infinity = until the end). */
-  | { kind: 'degrade'; atMs: number; target: string; durationMs: number; change: BackendChange };
+  | { kind: 'degrade'; atMs: number; target: string; durationMs: number; change: BackendChange }
+  /** A rolling deploy of the gateway's Deployment (needs `kubernetes`); new pods load `gateway` when given. */
+  | { kind: 'deploy'; atMs: number; gateway?: GatewaySpec }
+  /** `kubectl drain <node>`: cordon the node and evict its gateway pods through the PDB (needs `kubernetes`). */
+  | { kind: 'drain'; atMs: number; node: string };
+
+/**
+ * The gateway's Kubernetes workload (docs/kubernetes-ops.md): its Deployment (with any strategic-merge
+ * patches applied), the HPA that scales it and the PDB that selects its pods, when they apply to it.
+ */
+export interface KubernetesSpec {
+  deployment: DeploymentSpec;
+  hpa?: HpaSpec;
+  pdb?: PdbSpec;
+  /** Node names; pods are placed on them by `placement`. */
+  nodes: string[];
+  /** `spread`: round-robin over the nodes in order; `one-node`: every pod on the first node. */
+  placement: 'spread' | 'one-node';
+  /** pod-terminating → no router sends it new requests (DEFAULT_ENDPOINT_REMOVAL_LAG_MS when absent). */
+  endpointRemovalLagMs: number;
+  /** Container start → the app can serve, before the readiness probe counts. */
+  appReadyMs: number;
+}
 
 export interface NarrationStep {
   atMs: number;
@@ -212,6 +235,8 @@ export interface Scenario {
   frontBalancer: 'round-robin' | 'random' | 'ip-hash';
   /** The front balancer answers 504 when a replica has not answered within this long (undefined = waits). */
   frontTimeoutMs?: number;
+  /** The gateway runs as a Kubernetes Deployment: replicas are its pods (runtimes/sim/pods.ts). */
+  kubernetes?: KubernetesSpec;
   /** Per-replica resources; undefined = unlimited (no capacity model). */
   capacity?: CapacitySpec;
   network: { clientToGateway: LatencyModel; gatewayToBackend: LatencyModel };

@@ -25,6 +25,7 @@ import { clientSchedules, rootRng } from './schedule.ts';
 import { CapacityModel } from './capacity/model.ts';
 import { ioCpuUs } from './capacity/costs.ts';
 import { frontAnswerEvent } from './capacity/front-answer.ts';
+import { startPodFleet } from './pods-host.ts';
 
 /** One Redis round trip on a local network; the war-story scenarios set their own. */
 export const DEFAULT_STORE_RTT_MS = 1;
@@ -56,6 +57,8 @@ interface ClientOutcome {
   ended: boolean;
   retried: boolean;
   replica?: string;
+  /** Its pod was killed with it in flight: the front answered 502 and the pod's late answer is dropped. */
+  cut?: boolean;
 }
 
 interface Replica {
@@ -170,6 +173,7 @@ export async function simulate(scenario: Scenario, opts: SimOptions): Promise<Si
     // With a capacity model, CPU work and the client side of an I/O call run on the replica's CPU first.
     const cpuUs = capacity?.modelsCpu ? (effect.type === 'compute' ? effect.cpuUs : ioCpuUs(effect)) : 0;
     if (cpuUs > 0 && capacity) {
+      pods?.meter.charge(replica, cpuUs);
       capacity.compute(replica, requestId, cpuUs, () => answerEffect(effect, requestId, finish));
       return;
     }
@@ -243,7 +247,25 @@ export async function simulate(scenario: Scenario, opts: SimOptions): Promise<Si
     queue.schedule(queue.now + afterMs, PRIORITY.effect, done, answer);
   };
 
-  let replicas = makeReplicas(scenario.gateway);
+  // With a Kubernetes workload the replicas are the Deployment's pods (pods-host.ts); otherwise gw-0, gw-1, ...
+  let replicas: Replica[] = [];
+  const pods = scenario.kubernetes
+    ? startPodFleet({
+        spec: scenario.kubernetes, scenario, queue, sink, capacity, adapt: opts.adapt,
+        replicas: () => replicas,
+        create: (name, ir) => {
+          const r: Replica = { name, gateway: new Gateway(ir, name, now()) };
+          scheduleProbes(r.gateway, hostFor(r), probeDeps);
+          return r;
+        },
+        renew: (r, ir) => {
+          r.gateway = new Gateway(ir, r.name, now());
+          scheduleProbes(r.gateway, hostFor(r), probeDeps);
+        },
+        manage: (ir) => rollout?.manage(ir),
+      })
+    : undefined;
+  if (!pods) replicas = makeReplicas(scenario.gateway);
   const ir0 = replicas[0]?.gateway.ir;
   sink.emit({ type: 'run.start', t: 0, scenario: scenario.id, variant: opts.variant, seed, start: isoOf(scenario) });
   for (const r of replicas) {
@@ -269,6 +291,11 @@ export async function simulate(scenario: Scenario, opts: SimOptions): Promise<Si
       } else if (ev.kind === 'degrade') {
         models.degrade(ev.target, ev.atMs, ev.atMs + ev.durationMs, ev.change);
         sink.emit({ type: 'scenario.event', t: queue.now, kind: 'degrade', target: ev.target, detail: describeChange(ev.target, ev.change, ev.durationMs) });
+      } else if (ev.kind === 'deploy' || ev.kind === 'drain') {
+        pods?.event(ev);
+      } else if (pods) {
+        pods.reload(ev.gateway);
+        sink.emit({ type: 'scenario.event', t: queue.now, kind: 'config', detail: 'new gateway config on every pod (a hot reload, not a deploy)' });
       } else {
         replicas = makeReplicas(ev.gateway);
         sink.emit({ type: 'scenario.event', t: queue.now, kind: 'config', detail: 'new gateway config on every replica' });
@@ -293,11 +320,11 @@ export async function simulate(scenario: Scenario, opts: SimOptions): Promise<Si
   const frontRng = root.split('front-balancer');
   let rr = 0;
   const pickReplica = (peerIp: string): Replica | undefined => {
+    // Pods: only those in the endpoints (ready, not yet removed) are candidates.
+    const candidates = pods ? pods.fleet.routable().filter((r) => !capacity || capacity.alive(r.name)) : replicas;
+    if (pods) return candidates.length === 0 ? undefined : candidates[frontIndex(peerIp, candidates.length)];
     const n = replicas.length;
-    let i: number;
-    if (scenario.frontBalancer === 'random') i = Math.floor(frontRng.next() * n);
-    else if (scenario.frontBalancer === 'ip-hash') i = Math.floor(keyedDraw(seed, 'ip-hash', peerIp) * n);
-    else i = rr++ % n;
+    const i = frontIndex(peerIp, n);
     if (!capacity) return replicas[i] as Replica;
     // An OOM-killed replica is out of the Service's endpoints until it is back: the next live one takes it.
     for (let k = 0; k < n; k++) {
@@ -306,6 +333,12 @@ export async function simulate(scenario: Scenario, opts: SimOptions): Promise<Si
     }
     return undefined;
   };
+
+  function frontIndex(peerIp: string, n: number): number {
+    if (scenario.frontBalancer === 'random') return Math.floor(frontRng.next() * n);
+    if (scenario.frontBalancer === 'ip-hash') return Math.floor(keyedDraw(seed, 'ip-hash', peerIp) * n);
+    return rr++ % n;
+  }
 
   // Clients: each schedules its next send when the previous one fires, so the agenda stays small.
   for (const { client, times } of clientSchedules(scenario, seed)) {
@@ -354,6 +387,12 @@ export async function simulate(scenario: Scenario, opts: SimOptions): Promise<Si
     if (!picked) return frontAnswer(client, request.id, sentAt, queue.now, outcome, retry, '', 503, 'front');
     const replica = picked;
     outcome.replica = replica.name;
+    // Still in the endpoints, but SIGTERM closed its listener: connection refused, the front answers 502.
+    if (pods && !pods.fleet.accepting(replica.name)) return frontAnswer(client, request.id, sentAt, queue.now, outcome, retry, replica.name, 502, 'front');
+    const untrack = pods ? pods.fleet.track(replica.name, () => {
+      outcome.cut = true;
+      frontAnswer(client, request.id, sentAt, queue.now, outcome, retry, replica.name, 502, 'front');
+    }) : undefined;
     const host = hostFor(replica);
     if (sink.wants('request.start')) {
       sink.emit({
@@ -370,6 +409,8 @@ export async function simulate(scenario: Scenario, opts: SimOptions): Promise<Si
     }
     const receivedAt = queue.now;
     const answer = (handled: HandledRequest): void => {
+      untrack?.();
+      if (outcome.cut) return;
       const gatewayDone = queue.now;
       const back = sampleLatency(scenario.network.clientToGateway, c2gRng);
       queue.schedule(gatewayDone + back, PRIORITY.effect, () => {
@@ -403,7 +444,10 @@ export async function simulate(scenario: Scenario, opts: SimOptions): Promise<Si
       replica: replica.name,
       run: (done) => replica.gateway.handle(request, hostFor(replica), done),
       answer,
-      fail: (status, source) => frontAnswer(client, request.id, sentAt, receivedAt, outcome, retry, replica.name, status, source),
+      fail: (status, source) => {
+        untrack?.();
+        frontAnswer(client, request.id, sentAt, receivedAt, outcome, retry, replica.name, status, source);
+      },
     });
   };
 
