@@ -5,90 +5,30 @@
  */
 import { EventQueue, PRIORITY } from '../../core/event-queue.ts';
 import { keyedDraw } from '../../core/rng.ts';
-import type { GatewayIR } from '../../config/ir.ts';
 import { Gateway, type HandledRequest } from '../../pipeline/gateway.ts';
 import type { PipelineHost, UpstreamAnswer, UpstreamCall } from '../../pipeline/host.ts';
 import type { Effect, EffectResult, IncomingRequest } from '../../pipeline/types.ts';
-import type { BackendChange, ClientSpec, GatewaySpec, Scenario } from '../../scenario/types.ts';
-import type { TraceEvent, TraceLevel } from '../../trace/events.ts';
-import { TraceCollector, type TraceSink } from '../../trace/sink.ts';
-import { TraceHasher } from '../../trace/hash.ts';
+import type { ClientSpec, GatewaySpec, Scenario } from '../../scenario/types.ts';
 import { formatIsoInstant } from '../../core/calendar.ts';
 import { BackendModels } from './backend-model.ts';
+import { createEffectAnswerer } from './effect-answers.ts';
+import { HashingSink } from './hashing-sink.ts';
+import { describeChange, describeEffect } from './describe.ts';
 import { scheduleProbes, type ProbeDeps } from './health-probes.ts';
 import { RolloutController } from './rollout-controller.ts';
-import { sampleLatency, ZERO_LATENCY } from './latency.ts';
+import { sampleLatency } from './latency.ts';
 import { ModeledStore } from './store.ts';
-import { calloutAnswer, findCalloutBackend } from './callouts.ts';
 import { buildRequest } from './request-builder.ts';
 import { clientSchedules, rootRng } from './schedule.ts';
 import { CapacityModel } from './capacity/model.ts';
 import { ioCpuUs } from './capacity/costs.ts';
 import { frontAnswerEvent } from './capacity/front-answer.ts';
 import { startPodFleet } from './pods-host.ts';
+import type { ClientOutcome, Replica, SimOptions, SimResult } from './sim-types.ts';
 
-/** One Redis round trip on a local network; the war-story scenarios set their own. */
-export const DEFAULT_STORE_RTT_MS = 1;
+export { DEFAULT_STORE_RTT_MS } from './effect-answers.ts';
 
-export interface SimOptions {
-  variant: string;
-  level: TraceLevel;
-  /** Turns a gateway spec (the initial one, or one from a config event) into the IR. */
-  adapt: (spec: GatewaySpec) => GatewayIR;
-  /** Overrides the scenario's seed. */
-  seed?: number;
-  /** Keep events in memory (default true); the hash is computed either way. */
-  keepEvents?: boolean;
-  /**
-   * "What would happen to this request now?": at atMs, after everything else at that instant, one
-   * extra request enters replica gw-0 with the state the run has built; the run stops once it ends.
-   */
-  probe?: { atMs: number; request: (id: string) => IncomingRequest; done: (handled: HandledRequest) => void };
-}
-
-export interface SimResult {
-  events: TraceEvent[];
-  traceHash: string;
-  requests: number;
-}
-
-/** What a client knows about one of its requests: whether it ended (answered or given up) and was retried. */
-interface ClientOutcome {
-  ended: boolean;
-  retried: boolean;
-  replica?: string;
-  /** Its pod was killed with it in flight: the front answered 502 and the pod's late answer is dropped. */
-  cut?: boolean;
-}
-
-interface Replica {
-  name: string;
-  gateway: Gateway;
-}
-
-/** A sink that hashes every kept event and optionally keeps it. */
-class HashingSink implements TraceSink {
-  readonly hasher = new TraceHasher();
-  private readonly filter: TraceCollector;
-  readonly events: TraceEvent[] = [];
-
-  constructor(
-    readonly level: TraceLevel,
-    private readonly keep: boolean,
-  ) {
-    this.filter = new TraceCollector(level);
-  }
-
-  wants(type: TraceEvent['type']): boolean {
-    return this.filter.wants(type);
-  }
-
-  emit(event: TraceEvent): void {
-    if (!this.filter.wants(event.type)) return;
-    this.hasher.add(event);
-    if (this.keep) this.events.push(event);
-  }
-}
+export type { SimOptions, SimResult } from './sim-types.ts';
 
 export async function simulate(scenario: Scenario, opts: SimOptions): Promise<SimResult> {
   const seed = opts.seed ?? scenario.seed;
@@ -104,7 +44,6 @@ export async function simulate(scenario: Scenario, opts: SimOptions): Promise<Si
 
   const c2gRng = root.split('network/client-gateway');
   const g2bRng = root.split('network/gateway-backend');
-  const storeRng = root.split('store');
   const models = new BackendModels(scenario.backends, seed, (name) => root.split(name));
 
   const rollout = scenario.rollout ? new RolloutController(scenario.rollout, sink, start) : undefined;
@@ -180,66 +119,7 @@ export async function simulate(scenario: Scenario, opts: SimOptions): Promise<Si
     answerEffect(effect, requestId, finish);
   };
 
-  const answerEffect = (effect: Effect, requestId: string, finish: (r: EffectResult) => void): void => {
-    switch (effect.type) {
-      case 'store': {
-        const rtt = DEFAULT_STORE_RTT_MS;
-        const half = rtt / 2;
-        // The command reaches Redis half a round trip later and is applied then.
-        queue.schedule(queue.now + half, PRIORITY.effect, () => {
-          const result = store.apply(effect.ops, now());
-          queue.schedule(queue.now + half, PRIORITY.effect, finish, result);
-        }, undefined);
-        void storeRng;
-        return;
-      }
-      case 'http': {
-        // A callout (forward auth, JWKS) is answered by the backend bound to its URL's host (callouts.ts).
-        const backend = findCalloutBackend(scenario.backends, effect.url);
-        if (!backend) {
-          const result: EffectResult = { ok: true, status: 200, headers: [], body: '' };
-          queue.schedule(queue.now + sampleLatency(ZERO_LATENCY, g2bRng), PRIORITY.effect, finish, result);
-          return;
-        }
-        const model = models.modelAt(backend, queue.now);
-        const networkMs = 2 * sampleLatency(scenario.network.gatewayToBackend, g2bRng);
-        const workMs = sampleLatency(model.latency, models.stream(backend.name));
-        // Keyed by request and URL, like the upstream error draw, so a retry of the same call fails alike.
-        const failed = model.errorRate > 0 && keyedDraw(seed, 'callout-error', `${requestId} ${effect.url}`) < model.errorRate;
-        const down = models.isDown(backend.name, queue.now);
-        const { afterMs, result } = calloutAnswer(effect, backend, { networkMs, workMs, down, failed, errorStatus: model.errorStatus });
-        queue.schedule(queue.now + afterMs, PRIORITY.effect, finish, result);
-        return;
-      }
-      case 'sleep':
-        queue.schedule(queue.now + Math.max(0, effect.ms), PRIORITY.effect, finish, { ok: true } as EffectResult);
-        return;
-      case 'compute':
-        // Its CPU time, if modelled, has run already (performEffect).
-        queue.schedule(queue.now, PRIORITY.effect, finish, { ok: true } as EffectResult);
-        return;
-      case 'async': {
-        const at = queue.now;
-        // A stable answer (a signature over the same bytes with the same key) is computed once.
-        const memo = effect.memoKey !== undefined ? asyncMemo.get(effect.memoKey) : undefined;
-        if (memo) {
-          queue.schedule(at, PRIORITY.effect, finish, memo);
-          return;
-        }
-        const remember = (result: EffectResult): void => {
-          if (effect.memoKey !== undefined) asyncMemo.set(effect.memoKey, result);
-          queue.schedule(at, PRIORITY.effect, finish, result);
-        };
-        pendingAsync.push(
-          effect.run().then(
-            (value) => remember({ ok: true, value }),
-            (e: unknown) => remember({ ok: false, error: String(e) }),
-          ),
-        );
-        return;
-      }
-    }
-  };
+  const answerEffect = createEffectAnswerer({ queue, store, models, scenario, seed, g2bRng, now, pendingAsync, asyncMemo });
 
   const callUpstream = (call: UpstreamCall, done: (a: UpstreamAnswer) => void): void => {
     const net = sampleLatency(scenario.network.gatewayToBackend, g2bRng);
@@ -492,29 +372,6 @@ export async function simulate(scenario: Scenario, opts: SimOptions): Promise<Si
   }
   sink.emit({ type: 'run.end', t: Math.max(endAt, queue.now), requests: requestCount });
   return { events: sink.events, traceHash: sink.hasher.digest(), requests: requestCount };
-}
-
-function describeEffect(effect: Effect): string {
-  switch (effect.type) {
-    case 'store':
-      return `store: ${effect.ops.map((o) => `${o.op} ${o.key}`).join(', ')}`;
-    case 'http':
-      return `${effect.purpose}: ${effect.method} ${effect.url}`;
-    case 'sleep':
-      return `${effect.purpose}: wait ${effect.ms} ms`;
-    case 'async':
-    case 'compute':
-      return effect.purpose;
-  }
-}
-
-function describeChange(target: string, change: BackendChange, durationMs: number): string {
-  const parts = [
-    change.errorRate !== undefined ? `${Math.round(change.errorRate * 100)} % errors${change.errorStatus ? ` (${change.errorStatus})` : ''}` : '',
-    change.latency ? 'new latency' : '',
-  ].filter(Boolean);
-  const how = Number.isFinite(durationMs) ? `for ${durationMs} ms` : 'until the end';
-  return `${target}: ${parts.join(', ')} ${how}`;
 }
 
 function round3(x: number): number {

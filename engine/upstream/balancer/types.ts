@@ -17,7 +17,7 @@ export interface PickRequest {
   /** The consistent-hash key already extracted from the request (ip, header value, ...); undefined when none. */
   hashKey?: string;
   /**
-   * Deterministic draw in [0,1) keyed by (purpose, this request, index) — never Math.random.
+   * Deterministic draw in [0,1) keyed by (purpose, this request, index), never a global random source.
    * Purposes used here: 'lb-p2c' (power-of-two samples), 'lb-random', 'lb-weighted', 'lb-hash'.
    */
   draw(purpose: string, index?: number): number;

@@ -1,0 +1,94 @@
+/**
+ * How the simulation answers a pipeline's effects: a Redis command half a round trip away, an HTTP
+ * callout answered by the backend bound to its URL, a sleep, CPU work already charged, and an
+ * asynchronous computation (WebCrypto) memoised when its answer cannot change.
+ */
+import { EventQueue, PRIORITY } from '../../core/event-queue.ts';
+import { keyedDraw, type Rng } from '../../core/rng.ts';
+import type { Effect, EffectResult } from '../../pipeline/types.ts';
+import type { Scenario } from '../../scenario/types.ts';
+import type { BackendModels } from './backend-model.ts';
+import { calloutAnswer, findCalloutBackend } from './callouts.ts';
+import { sampleLatency, ZERO_LATENCY } from './latency.ts';
+import type { ModeledStore } from './store.ts';
+
+/** One Redis round trip on a local network; the war-story scenarios set their own. */
+export const DEFAULT_STORE_RTT_MS = 1;
+
+export interface EffectDeps {
+  queue: EventQueue;
+  store: ModeledStore;
+  models: BackendModels;
+  scenario: Scenario;
+  seed: number;
+  /** The gateway → backend network stream. */
+  g2bRng: Rng;
+  /** Epoch ms on the virtual clock. */
+  now: () => number;
+  /** Asynchronous work the run loop must await before it steps on. */
+  pendingAsync: Array<Promise<void>>;
+  asyncMemo: Map<string, EffectResult>;
+}
+
+export function createEffectAnswerer(deps: EffectDeps): (effect: Effect, requestId: string, finish: (r: EffectResult) => void) => void {
+  const { queue, store, models, scenario, seed, g2bRng, now, pendingAsync, asyncMemo } = deps;
+  return (effect: Effect, requestId: string, finish: (r: EffectResult) => void): void => {
+    switch (effect.type) {
+      case 'store': {
+        const rtt = DEFAULT_STORE_RTT_MS;
+        const half = rtt / 2;
+        // The command reaches Redis half a round trip later and is applied then.
+        queue.schedule(queue.now + half, PRIORITY.effect, () => {
+          const result = store.apply(effect.ops, now());
+          queue.schedule(queue.now + half, PRIORITY.effect, finish, result);
+        }, undefined);
+        return;
+      }
+      case 'http': {
+        // A callout (forward auth, JWKS) is answered by the backend bound to its URL's host (callouts.ts).
+        const backend = findCalloutBackend(scenario.backends, effect.url);
+        if (!backend) {
+          const result: EffectResult = { ok: true, status: 200, headers: [], body: '' };
+          queue.schedule(queue.now + sampleLatency(ZERO_LATENCY, g2bRng), PRIORITY.effect, finish, result);
+          return;
+        }
+        const model = models.modelAt(backend, queue.now);
+        const networkMs = 2 * sampleLatency(scenario.network.gatewayToBackend, g2bRng);
+        const workMs = sampleLatency(model.latency, models.stream(backend.name));
+        // Keyed by request and URL, like the upstream error draw, so a retry of the same call fails alike.
+        const failed = model.errorRate > 0 && keyedDraw(seed, 'callout-error', `${requestId} ${effect.url}`) < model.errorRate;
+        const down = models.isDown(backend.name, queue.now);
+        const { afterMs, result } = calloutAnswer(effect, backend, { networkMs, workMs, down, failed, errorStatus: model.errorStatus });
+        queue.schedule(queue.now + afterMs, PRIORITY.effect, finish, result);
+        return;
+      }
+      case 'sleep':
+        queue.schedule(queue.now + Math.max(0, effect.ms), PRIORITY.effect, finish, { ok: true } as EffectResult);
+        return;
+      case 'compute':
+        // Its CPU time, if modelled, has run already (performEffect).
+        queue.schedule(queue.now, PRIORITY.effect, finish, { ok: true } as EffectResult);
+        return;
+      case 'async': {
+        const at = queue.now;
+        // A stable answer (a signature over the same bytes with the same key) is computed once.
+        const memo = effect.memoKey !== undefined ? asyncMemo.get(effect.memoKey) : undefined;
+        if (memo) {
+          queue.schedule(at, PRIORITY.effect, finish, memo);
+          return;
+        }
+        const remember = (result: EffectResult): void => {
+          if (effect.memoKey !== undefined) asyncMemo.set(effect.memoKey, result);
+          queue.schedule(at, PRIORITY.effect, finish, result);
+        };
+        pendingAsync.push(
+          effect.run().then(
+            (value) => remember({ ok: true, value }),
+            (e: unknown) => remember({ ok: false, error: String(e) }),
+          ),
+        );
+        return;
+      }
+    }
+  };
+}

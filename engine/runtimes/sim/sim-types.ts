@@ -1,0 +1,42 @@
+/** The simulation's options and result, and the small records it keeps per replica and request. */
+import type { GatewayIR } from '../../config/ir.ts';
+import type { Gateway, HandledRequest } from '../../pipeline/gateway.ts';
+import type { IncomingRequest } from '../../pipeline/types.ts';
+import type { GatewaySpec } from '../../scenario/types.ts';
+import type { TraceEvent, TraceLevel } from '../../trace/events.ts';
+
+export interface SimOptions {
+  variant: string;
+  level: TraceLevel;
+  /** Turns a gateway spec (the initial one, or one from a config event) into the IR. */
+  adapt: (spec: GatewaySpec) => GatewayIR;
+  /** Overrides the scenario's seed. */
+  seed?: number;
+  /** Keep events in memory (default true); the hash is computed either way. */
+  keepEvents?: boolean;
+  /**
+   * "What would happen to this request now?": at atMs, after everything else at that instant, one
+   * extra request enters replica gw-0 with the state the run has built; the run stops once it ends.
+   */
+  probe?: { atMs: number; request: (id: string) => IncomingRequest; done: (handled: HandledRequest) => void };
+}
+
+export interface SimResult {
+  events: TraceEvent[];
+  traceHash: string;
+  requests: number;
+}
+
+/** What a client knows about one of its requests: whether it ended (answered or given up) and was retried. */
+export interface ClientOutcome {
+  ended: boolean;
+  retried: boolean;
+  replica?: string;
+  /** Its pod was killed with it in flight: the front answered 502 and the pod's late answer is dropped. */
+  cut?: boolean;
+}
+
+export interface Replica {
+  name: string;
+  gateway: Gateway;
+}
