@@ -5,35 +5,17 @@
  * resilience4j's builder: a value it would reject is an error here, with the field's path.
  */
 import { parseDuration } from '../../core/duration.ts';
-import { RESILIENCE4J_DEFAULTS, type BreakerConfig, type SlidingWindowType } from '../../machines/circuit-breaker/config.ts';
+import { RESILIENCE4J_DEFAULTS, type BreakerConfig } from '../../machines/circuit-breaker/config.ts';
 import type { ConfigReporter } from '../../pipeline/types.ts';
 import { ConfigReader } from '../kit/config-reader.ts';
 
+/**
+ * The machine's knobs (BreakerConfig: names, meaning and defaults are resilience4j's), as YAML writes
+ * them: durations as "30s" or milliseconds. The plugin adds only which answers count as failures.
+ */
 export interface CircuitBreakerConfig extends BreakerConfig {
-  /** Percentage of failed calls at or above which the breaker opens (default 50; 0 < x ≤ 100). */
-  failureRateThreshold: number;
-  /** Percentage of slow calls at or above which the breaker opens (default 100: only when every call is slow). */
-  slowCallRateThreshold: number;
-  /** A call slower than this is slow, in ms; written "2s" or 2000 (default 60 s). */
-  slowCallDurationThreshold: number;
-  /** COUNT_BASED (the last N calls, default) or TIME_BASED (the calls of the last N seconds). */
-  slidingWindowType: SlidingWindowType;
-  /** N: calls or seconds (default 100). */
-  slidingWindowSize: number;
-  /** Fewer calls than this in the window decide nothing (default 100; capped at slidingWindowSize when COUNT_BASED). */
-  minimumNumberOfCalls: number;
-  /** How long OPEN fails fast before trial calls, in ms; written "30s" or 30000 (default 60 s). */
-  waitDurationInOpenState: number;
-  /** OPEN → HALF_OPEN at the instant the wait ends instead of on the next request (default false). */
-  automaticTransitionFromOpenToHalfOpenEnabled: boolean;
-  /** Trial calls HALF_OPEN lets through; more are answered 503 until these are judged (default 10). */
-  permittedNumberOfCallsInHalfOpenState: number;
-  /** HALF_OPEN reopens after this long without a verdict, in ms; 0 waits forever (default 0). */
-  maxWaitDurationInHalfOpenState: number;
   /** Upstream statuses that count as failures, as inclusive ranges (default 500–599); written 503, "5xx" or "500-599". */
   failureStatuses: Array<[number, number]>;
-  /** Not resilience4j: open after this many failures in a row instead of a rate (Polly, gobreaker, Envoy consecutive_5xx); unset = rate mode. */
-  consecutiveFailures?: number;
 }
 
 export const CIRCUIT_BREAKER_DEFAULTS: Readonly<CircuitBreakerConfig> = Object.freeze({ ...RESILIENCE4J_DEFAULTS, failureStatuses: [[500, 599]] as Array<[number, number]> });
