@@ -152,7 +152,11 @@ function events(ctx: ConvertContext, raw: RawScenario, backendNames: string[], n
         if (e.deploy.config?.capacity !== undefined) {
           report(ctx, 'GL_E_SCHEMA', [...path, 'deploy', 'config', 'capacity'], 'a deploy cannot change capacity', 'set gateway.capacity on the scenario (or in a variant patch)', { key: true });
         }
-        out.push({ kind: 'deploy', atMs, ...(e.deploy.config ? { gateway: gatewaySpec(ctx, e.deploy.config, [...path, 'deploy', 'config']) } : {}) });
+        out.push({
+          kind: 'deploy', atMs,
+          ...(e.deploy.config ? { gateway: gatewaySpec(ctx, e.deploy.config, [...path, 'deploy', 'config']) } : {}),
+          ...(e.deploy.pauseAfter !== undefined ? { pauseAfter: e.deploy.pauseAfter } : {}),
+        });
       } else if (e.drain) {
         if (!nodes.includes(e.drain.node)) {
           const guess = nearest(e.drain.node, nodes);

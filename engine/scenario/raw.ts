@@ -97,7 +97,7 @@ export interface RawEvent {
   outage?: { backend: string; duration?: RawDuration };
   config?: RawGateway;
   degrade?: RawDegrade;
-  deploy?: { config?: RawGateway };
+  deploy?: { config?: RawGateway; pauseAfter?: number };
   drain?: { node: string };
 }
 

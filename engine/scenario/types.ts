@@ -86,8 +86,8 @@ export type TimedEvent =
   | { kind: 'config'; atMs: number; gateway: GatewaySpec }
   /** The backend answers differently from atMs for durationMs (Infinity = until the end). */
   | { kind: 'degrade'; atMs: number; target: string; durationMs: number; change: BackendChange }
-  /** A rolling deploy of the gateway's Deployment (needs `kubernetes`); new pods load `gateway` when given. */
-  | { kind: 'deploy'; atMs: number; gateway?: GatewaySpec }
+  /** A rolling deploy of the gateway's Deployment (needs `kubernetes`); new pods load `gateway` when given; `pauseAfter` holds after that many pods (a canary step). */
+  | { kind: 'deploy'; atMs: number; gateway?: GatewaySpec; pauseAfter?: number }
   /** `kubectl drain <node>`: cordon the node and evict its gateway pods through the PDB (needs `kubernetes`). */
   | { kind: 'drain'; atMs: number; node: string };
 

@@ -80,7 +80,7 @@ export function startPodFleet<R extends PodReplica & { gateway: { ir: GatewayIR 
     event(ev) {
       if (ev.kind === 'drain') return fleet.drain(o.queue.now, ev.node);
       const ir = ev.gateway ? adapt(ev.gateway) : (irs.get(revision) as GatewayIR);
-      revision = fleet.deploy(o.queue.now);
+      revision = fleet.deploy(o.queue.now, ev.pauseAfter);
       irs.set(revision, ir);
     },
     reload(spec) {

@@ -99,14 +99,15 @@ export class PodFleet<R extends PodReplica> {
   }
 
   /** A rolling deploy of a new revision (returns it, so the host can bind it to a config). */
-  deploy(at: number): number {
+  deploy(at: number, pauseAfter?: number): number {
     const rev = ++this.revision;
     const current = this.serving();
     const bounds = rolloutBounds({ ...this.o.spec.deployment, replicas: current.length });
-    const plan = planRollingDeploy({ at, replicas: current.length, maxSurge: bounds.maxSurge, maxUnavailable: bounds.maxUnavailable, lifecycle: this.lifecycle, oldPrefix: '\u0000old', newPrefix: '\u0000new' });
+    const plan = planRollingDeploy({ at, replicas: current.length, maxSurge: bounds.maxSurge, maxUnavailable: bounds.maxUnavailable, lifecycle: this.lifecycle, oldPrefix: '\u0000old', newPrefix: '\u0000new', ...(pauseAfter !== undefined ? { pauseAfter } : {}) });
     const names = new Map(plan.initialPods.map((p, i) => [p, (current[i] as Pod<R>).replica.name]));
     this.play(plan.events, names, rev);
-    this.scenarioEvent('deploy', `rolling deploy of revision ${rev}: ${current.length} pods, maxSurge ${bounds.maxSurge}, maxUnavailable ${bounds.maxUnavailable}; preStop ${this.lifecycle.preStopMs} ms, endpoint-removal lag ${this.lifecycle.endpointRemovalLagMs} ms`);
+    const step = pauseAfter !== undefined && pauseAfter < current.length ? ` — a canary step: ${pauseAfter} of ${current.length} pods, then paused` : '';
+    this.scenarioEvent('deploy', `rolling deploy of revision ${rev}${step}: ${current.length} pods, maxSurge ${bounds.maxSurge}, maxUnavailable ${bounds.maxUnavailable}; preStop ${this.lifecycle.preStopMs} ms, endpoint-removal lag ${this.lifecycle.endpointRemovalLagMs} ms`);
     return rev;
   }
 

@@ -90,4 +90,25 @@ describe('rolling deploy', () => {
     expect(plan.events.find((e) => e.kind === 'pod-created')?.t).toBe(5000);
     expect(plan.completeAt).toBe(25_000);
   });
+
+  it('a canary step (pauseAfter 1) replaces one pod of three and holds: one refusal window, not three', () => {
+    const plan = planRollingDeploy({ at: 0, replicas: 3, maxSurge: 1, maxUnavailable: 0, lifecycle: lc(), pauseAfter: 1 });
+    const brief = plan.events.filter((e) => e.kind === 'pod-created' || e.kind === 'pod-ready' || e.kind === 'pod-terminating').map((e) => `${e.t / 1000}s ${e.kind} ${e.pod}`);
+    expect(brief).toEqual(['0s pod-created new-0', '10s pod-ready new-0', '10s pod-terminating old-0']);
+    expect(refusalWindows(plan.events)).toEqual([{ pod: 'old-0', from: 10_000, to: 12_000 }]);
+    expect(plan.completeAt).toBe(10_000);
+  });
+
+  it('a canary step keeps replicas − pauseAfter old pods even when maxUnavailable would allow fewer', () => {
+    const plan = planRollingDeploy({ at: 0, replicas: 4, maxSurge: 1, maxUnavailable: 1, lifecycle: lc(), pauseAfter: 1 });
+    const killed = plan.events.filter((e) => e.kind === 'pod-terminating').map((e) => e.pod);
+    expect(killed).toEqual(['old-0']);
+    expect(plan.events.filter((e) => e.kind === 'pod-created')).toHaveLength(1);
+  });
+
+  it('pauseAfter at or above replicas is a complete rollout; a fraction is refused', () => {
+    const full = planRollingDeploy({ at: 0, replicas: 3, maxSurge: 1, maxUnavailable: 0, lifecycle: lc() });
+    expect(planRollingDeploy({ at: 0, replicas: 3, maxSurge: 1, maxUnavailable: 0, lifecycle: lc(), pauseAfter: 5 })).toEqual(full);
+    expect(() => planRollingDeploy({ at: 0, replicas: 3, maxSurge: 1, maxUnavailable: 0, lifecycle: lc(), pauseAfter: 1.5 })).toThrow(/pauseAfter/);
+  });
 });

@@ -22,6 +22,12 @@ export interface RollingDeployInput {
   /** Pod name prefixes; pods are `<prefix>-<n>`. */
   oldPrefix?: string;
   newPrefix?: string;
+  /**
+   * Replace only this many pods, then hold: a canary step. Argo Rollouts' `setWeight` without a
+   * traffic router scales the new ReplicaSet to that share of the pods and the old one down by the
+   * same number, then `pause` holds there. Default: every pod (a complete rollout).
+   */
+  pauseAfter?: number;
 }
 
 export interface RollingDeployPlan {
@@ -53,11 +59,15 @@ export function planRollingDeploy(input: RollingDeployInput): RollingDeployPlan 
   let created = 0;
   const maxTotal = R + input.maxSurge;
   const minAvailable = R - input.maxUnavailable;
+  const target = Math.min(R, input.pauseAfter ?? R);
+  if (!Number.isInteger(target) || target < 0) throw new RangeError(`pauseAfter must be a non-negative integer, not ${input.pauseAfter}`);
+  // During a canary step the old ReplicaSet keeps R − target pods: it only makes room for new ones.
+  const keepOld = R - target;
 
   const reconcile = (t: number): boolean => {
     const live = pods.filter((p) => !p.terminating);
     const fresh = live.filter((p) => p.isNew);
-    const toCreate = Math.max(0, Math.min(maxTotal - live.length, R - fresh.length));
+    const toCreate = Math.max(0, Math.min(maxTotal - live.length, target - fresh.length));
     for (let i = 0; i < toCreate; i++) {
       const name = `${newPrefix}-${created++}`;
       pods.push({ name, isNew: true, readyAt: t + lc.startupMs, terminating: false });
@@ -68,7 +78,7 @@ export function planRollingDeploy(input: RollingDeployInput): RollingDeployPlan 
     const old = all.filter((p) => !p.isNew);
     // Unready old pods go first (cleanupUnhealthyReplicas), then the oldest-numbered ready ones.
     old.sort((a, b) => Number(a.readyAt <= t) - Number(b.readyAt <= t));
-    const canKill = Math.min(old.length, Math.max(0, all.length - minAvailable - newUnavailable));
+    const canKill = Math.min(old.length - keepOld, Math.max(0, all.length - minAvailable - newUnavailable));
     for (const p of old.slice(0, canKill)) {
       p.terminating = true;
       events.push(...terminationEvents(p.name, t, lc, `the old ReplicaSet scales down (keeping at least ${minAvailable} available)`));
@@ -81,7 +91,8 @@ export function planRollingDeploy(input: RollingDeployInput): RollingDeployPlan 
   for (let guard = 0; guard < 10 * (R + 2) * (R + 2); guard++) {
     while (reconcile(t));
     const live = pods.filter((p) => !p.terminating);
-    if (live.every((p) => p.isNew && p.readyAt <= t) && live.length === R) {
+    const freshReady = live.filter((p) => p.isNew && p.readyAt <= t).length;
+    if (freshReady === target && live.length === R && live.filter((p) => p.isNew).length === target) {
       completeAt = t;
       break;
     }
