@@ -60,6 +60,16 @@ function subject(ctx: ConvertContext, raw: RawExpectation, path: JsonPath, refs:
       ...window(raw.latency, p),
     };
   }
+  if (raw.replica) {
+    const r = raw.replica;
+    return {
+      kind: 'replica',
+      ...(r.replica !== undefined ? { replica: r.replica } : {}),
+      field: r.field,
+      stat: r.stat ?? 'max',
+      ...window(r, [...path, 'replica']),
+    };
+  }
   if (raw.transition) {
     const t = raw.transition;
     if (t.replica !== undefined) checkName(ctx, t.replica, Array.from({ length: refs.replicas }, (_, i) => `gw-${i}`), 'replica', [...path, 'transition', 'replica']);

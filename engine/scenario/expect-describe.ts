@@ -34,6 +34,11 @@ export function describeSubject(s: ExpectationSubject): string {
       const who = s.client !== undefined ? `client ${s.client}` : 'all clients';
       return `p${s.percentile} ${s.measure} latency (ms) of ${who} in ${window(s.fromMs, s.toMs)}`;
     }
+    case 'replica': {
+      const unit = s.field === 'cpu' ? ' (% of the CPU limit)' : s.field === 'memory' ? ' (MiB)' : '';
+      const stat = s.stat === 'mean' ? 'time-weighted mean' : s.stat === 'last' ? 'last sample of' : 'max';
+      return `${stat} ${s.field}${unit} of ${s.replica ?? 'every replica'} in ${window(s.fromMs, s.toMs)}`;
+    }
     case 'state':
       return `${s.plugin} state ${s.path} on ${s.replica} at ${formatDuration(s.atMs)}`;
     case 'transition': {

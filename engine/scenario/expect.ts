@@ -3,7 +3,8 @@
  * trace, every consumer), so `gatelab check`, the lab and the golden tests agree on what passed.
  */
 import type { SourceLoc } from '../core/errors.ts';
-import type { BreakerTransitionEvent, HeaderRecord, PluginDecisionEvent, PluginStateEvent, RequestEndEvent, TraceEvent, UpstreamSendEvent } from '../trace/events.ts';
+import type { BreakerTransitionEvent, HeaderRecord, PluginDecisionEvent, PluginStateEvent, ReplicaQueueEvent, RequestEndEvent, TraceEvent, UpstreamSendEvent } from '../trace/events.ts';
+import { replicaReading } from './expect-replica.ts';
 import type { Expectation, ExpectationSubject, Matcher, Scenario } from './types.ts';
 import { describeMatcher, describeSubject, formatValue } from './expect-describe.ts';
 
@@ -18,7 +19,7 @@ export interface ExpectationResult {
 }
 
 /** What a subject measured, or why there is nothing to measure. */
-type Measured = { value: number | string | boolean } | { missing: string };
+export type Measured = { value: number | string | boolean } | { missing: string };
 
 export function evaluateExpectations(
   expectations: Expectation[],
@@ -64,10 +65,11 @@ interface TraceIndex {
   decisionsOf: Map<string, PluginDecisionEvent[]>;
   states: PluginStateEvent[];
   transitions: BreakerTransitionEvent[];
+  samples: ReplicaQueueEvent[];
 }
 
 function indexTrace(events: TraceEvent[]): TraceIndex {
-  const index: TraceIndex = { ends: [], endOf: new Map(), sendOf: new Map(), decisionsOf: new Map(), states: [], transitions: [] };
+  const index: TraceIndex = { ends: [], endOf: new Map(), sendOf: new Map(), decisionsOf: new Map(), states: [], transitions: [], samples: [] };
   for (const ev of events) {
     if (ev.type === 'request.end') {
       index.ends.push(ev);
@@ -79,6 +81,7 @@ function indexTrace(events: TraceEvent[]): TraceIndex {
     }
     else if (ev.type === 'plugin.state') index.states.push(ev);
     else if (ev.type === 'breaker.transition') index.transitions.push(ev);
+    else if (ev.type === 'replica.queue') index.samples.push(ev);
   }
   return index;
 }
@@ -141,6 +144,8 @@ function measure(s: ExpectationSubject, ix: TraceIndex): Measured {
       return latency(s, ix);
     case 'transition':
       return transition(s, ix);
+    case 'replica':
+      return replicaReading(s, ix.samples);
     case 'state':
       return state(s, ix);
   }

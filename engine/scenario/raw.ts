@@ -81,6 +81,16 @@ export interface RawBackend {
   body?: RawBody;
   concurrency?: number;
   queue?: number;
+  calls?: RawBackendCall[];
+  tracing?: 'auto' | 'always' | 'off';
+}
+
+export interface RawBackendCall {
+  backend: string;
+  method?: string;
+  path?: string;
+  latency?: RawLatency;
+  propagate?: boolean;
 }
 
 /** What a degrade event changes; the schema requires `backend`, the converter at least one change. */
@@ -119,6 +129,7 @@ export interface RawExpectation {
   header?: { request: string; name: string; side?: 'response' | 'upstream' };
   latency?: RawWindow & { client?: string; percentile: number; measure?: 'total' | 'gateway' | 'upstream' };
   state?: { at: RawInstant; plugin: string; replica?: string; path: string };
+  replica?: RawWindow & { replica?: string; field: 'cpu' | 'memory' | 'queued' | 'slots'; stat?: 'max' | 'mean' | 'last' };
   transition?: { machine: string; to?: string; from?: string; subject?: string; replica?: string; nth?: number; field?: 'at' | 'count' | 'reason' | 'subject' };
   equals?: number | string | boolean;
   between?: [number, number];

@@ -70,6 +70,21 @@ export interface BackendSpec {
   concurrency?: number;
   /** Requests that may wait for a worker; one more is answered 503 at once (undefined = unlimited). */
   queue?: number;
+  /** Backends it calls, one after another, before its own work (runtimes/sim/backend-calls.ts). */
+  calls?: BackendCallSpec[];
+  /** Spans it records: auto = when a traceparent came in, always = also starts a trace, off = never. */
+  tracing?: 'auto' | 'always' | 'off';
+}
+
+/** One call a backend makes to another while it works on a request (catalog → inventory). */
+export interface BackendCallSpec {
+  backend: string;
+  method: string;
+  path: string;
+  /** One-way network delay between the two services. */
+  latency: LatencyModel;
+  /** Whether the call carries the trace context on (false = this hop drops traceparent). */
+  propagate: boolean;
 }
 
 /** A backend's behaviour that changes for a while (it starts failing, or slows down). */
@@ -161,6 +176,12 @@ export type ExpectationSubject =
   | { kind: 'status'; request: string }
   /** A latency percentile (0–100) in ms over requests ending in [fromMs, toMs). */
   | { kind: 'latency'; client?: string; percentile: number; measure: 'total' | 'gateway' | 'upstream'; fromMs: number; toMs: number }
+  /**
+   * A gateway replica's resource reading from its replica.queue samples in [fromMs, toMs): CPU in %
+   * of its limit, memory in MiB, requests queued or holding a slot; the max, the time-weighted mean or
+   * the last sample; without `replica`, across every replica (max of all, mean of all samples).
+   */
+  | { kind: 'replica'; replica?: string; field: 'cpu' | 'memory' | 'queued' | 'slots'; stat: 'max' | 'mean' | 'last'; fromMs: number; toMs: number }
   /** A value from a plugin's state snapshot at an instant (a dotted path into the snapshot). */
   | { kind: 'state'; atMs: number; plugin: string; replica: string; path: string }
   /** A state machine's move (breaker.transition in the trace): the nth match's instant, reason or subject, or how many matched. */
