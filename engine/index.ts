@@ -17,3 +17,4 @@ export { summarizeClients, percentile } from './trace/summary.ts';
 export { formatDiagnostic, type Diagnostic } from './core/errors.ts';
 export { PLUGINS } from './plugins/index.ts';
 export { translate, TRANSLATE_TARGETS, type Translation, type TranslateTarget } from './config/translate/index.ts';
+export { attackScenario, parseClaim, type AttackOptions, type AttackOutcome, type SearchResult } from './adversary/index.ts';

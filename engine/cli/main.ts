@@ -6,6 +6,7 @@ import { runCommand, RUN_HELP } from './run.ts';
 import { serveCommand, SERVE_HELP } from './serve.ts';
 import { verifyCommand, VERIFY_HELP } from './verify.ts';
 import { translateCommand, TRANSLATE_HELP } from './translate.ts';
+import { attackCommand, ATTACK_HELP } from './attack.ts';
 import { UsageError } from './args.ts';
 import { EXIT } from './io.ts';
 
@@ -17,6 +18,7 @@ const COMMANDS: Record<string, { run: (argv: string[]) => Promise<number>; help:
   serve: { run: serveCommand, help: SERVE_HELP, summary: 'run the pipeline as a real reverse proxy' },
   verify: { run: verifyCommand, help: VERIFY_HELP, summary: 'check a scenario on real sockets against the simulation' },
   translate: { run: translateCommand, help: TRANSLATE_HELP, summary: 'a gateway config in another dialect, and what it cannot say' },
+  attack: { run: attackCommand, help: ATTACK_HELP, summary: 'search traffic for a counterexample to a rate claim' },
 };
 
 export const MAIN_HELP = `Usage: gatelab COMMAND [options]
