@@ -45,7 +45,17 @@ export default defineConfig({
         test: {
           name: 'scenarios',
           environment: 'node',
-          include: ['test/scenarios/**/*.test.ts', 'test/cli/**/*.test.ts'],
+          include: ['test/scenarios/**/*.test.ts', 'test/cli/**/*.test.ts', 'test/exercises/**/*.test.ts'],
+          testTimeout: 60_000,
+        },
+      },
+      {
+        // Hostile input: the YAML entry, every config adapter and the scenario loader under fast-check
+        // (bounded runs, seeds printed; FC_SEED replays one).
+        test: {
+          name: 'fuzz',
+          environment: 'node',
+          include: ['test/fuzz/**/*.test.ts'],
           testTimeout: 60_000,
         },
       },

@@ -1,16 +1,22 @@
-/** `gatelab check`: every expectation of every variant of every scenario, with a closing count. */
+/**
+ * `gatelab check`: every expectation of every variant of every scenario, and every exercise graded
+ * against its reference (check-exercises.ts), with a closing count.
+ */
 import { resolve } from 'node:path';
 import { hasErrors, formatDiagnostic } from '../core/errors.ts';
 import { runVariant } from '../runtimes/sim/run-scenario.ts';
 import { parse } from './args.ts';
+import { belongsToExercise, checkExerciseFiles, findExerciseFiles } from './check-exercises.ts';
 import { displayPath, EXIT, findScenarioFiles } from './io.ts';
 import { loadScenarioFile } from './load.ts';
 
 export const CHECK_HELP = `Usage: gatelab check [PATH…]
 
 Runs every scenario under the given files or folders (default: scenarios/) and asserts its
-expectations in every variant. Prints one line per scenario, each failing assertion with expected vs
-actual, and last the line "N passed, N failed".
+expectations in every variant. Folders holding exercise.yaml files (exercises/) are graded too: stored
+answers must match their runs, a design's solution must meet every requirement and its starter fail
+exactly the stated ones, a diagnosis's right fixes must help and wrong ones must not. Prints one line
+per scenario or exercise, each failure with expected vs actual, and last the line "N passed, N failed".
 
 Options:
   -h, --help   show this help
@@ -25,8 +31,11 @@ export async function checkCommand(argv: string[]): Promise<number> {
   }
   const roots = positionals.length > 0 ? positionals : ['scenarios'];
   let files: string[];
+  let exerciseFiles: string[];
   try {
-    files = findScenarioFiles(roots.map((p) => resolve(p)));
+    exerciseFiles = findExerciseFiles(roots);
+    // Scenarios inside an exercise's folder (its probe runs, its harness) are checked through it.
+    files = findScenarioFiles(roots.map((p) => resolve(p))).filter((f) => !belongsToExercise(f, exerciseFiles));
   } catch (e) {
     console.error(`gatelab check: ${e instanceof Error ? e.message : String(e)}`);
     return EXIT.usage;
@@ -67,6 +76,10 @@ export async function checkCommand(argv: string[]): Promise<number> {
       for (const p of problems) console.log(`  ${p}`);
     }
   }
+  const exercises = await checkExerciseFiles(exerciseFiles);
+  passed += exercises.passed;
+  failed += exercises.failed;
+  loadErrors += exercises.loadErrors;
   console.log(`${passed} passed, ${failed} failed`);
   if (loadErrors > 0) return EXIT.usage;
   return failed > 0 ? EXIT.failed : EXIT.ok;

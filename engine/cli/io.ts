@@ -28,6 +28,11 @@ export function isScenarioText(text: string): boolean {
 
 /** Every scenario file under the given files and folders, sorted, so output order is stable. */
 export function findScenarioFiles(paths: readonly string[]): string[] {
+  return findYamlFiles(paths, isScenarioText);
+}
+
+/** Every YAML file under the given files and folders whose text `accept`s it, sorted. */
+export function findYamlFiles(paths: readonly string[], accept: (text: string) => boolean): string[] {
   const out: string[] = [];
   const visit = (p: string): void => {
     const st = statSync(p);
@@ -36,7 +41,7 @@ export function findScenarioFiles(paths: readonly string[]): string[] {
         if (name === 'node_modules' || name.startsWith('.')) continue;
         visit(join(p, name));
       }
-    } else if (/\.ya?ml$/.test(p) && isScenarioText(readText(p))) {
+    } else if (/\.ya?ml$/.test(p) && accept(readText(p))) {
       out.push(p);
     }
   };

@@ -18,13 +18,26 @@ function configFiles(dir: string): string[] {
   });
 }
 
-const copies = configFiles(join(ROOT, 'scenarios'))
+/** Exercises keep their copies beside exercise.yaml (exercises/01-read-a-config/kong.yaml). */
+function exerciseFiles(dir: string): string[] {
+  return readdirSync(dir, { withFileTypes: true }).flatMap((e) => {
+    const path = join(dir, e.name);
+    if (e.isDirectory()) return exerciseFiles(path);
+    return e.name.endsWith('.yaml') ? [path] : [];
+  });
+}
+
+const copies = [...configFiles(join(ROOT, 'scenarios')), ...exerciseFiles(join(ROOT, 'exercises'))]
   .map((file) => ({ file, number: /^# lesson snippet (\d\d):/.exec(readFileSync(file, 'utf8'))?.[1] }))
   .filter((c): c is { file: string; number: string } => c.number !== undefined);
 
 describe('lesson snippets used by scenarios are unchanged copies', () => {
   it('finds the copies (at least the routing and resilience ones)', () => {
     expect(copies.length).toBeGreaterThanOrEqual(12);
+  });
+
+  it("finds exercise 1's copy of snippet 16", () => {
+    expect(copies.map((c) => relative(ROOT, c.file))).toContain(join('exercises', '01-read-a-config', 'kong.yaml'));
   });
 
   it.each(copies.map((c) => [relative(ROOT, c.file), c] as const))('%s is byte for byte its snippet', (_name, c) => {
