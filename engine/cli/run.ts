@@ -9,6 +9,7 @@ import { runVariant, type VariantRun } from '../runtimes/sim/run-scenario.ts';
 import { intOption, parse, UsageError } from './args.ts';
 import { EXIT, printDiagnostics } from './io.ts';
 import { loadScenarioFile } from './load.ts';
+import { writeSpans } from './spans-export.ts';
 
 export const RUN_HELP = `Usage: gatelab run SCENARIO [options]
 
@@ -21,6 +22,8 @@ Options:
   --json           print one JSON object: { scenario, traceHash, variants: [{ name, traceHash, clients }] }
   --trace FILE     write the trace as JSON lines (FILE.<variant>.jsonl when several variants run)
   --level L        trace level: summary | decisions (default) | full
+  --spans FILE     write the requests' spans as OTLP/JSON (FILE.<variant>.json when several variants
+                   run); needs the opentelemetry plugin in the gateway, and runs at the full level
   -h, --help       show this help
 
 Exit status: 0 ran, 2 the scenario or its config did not load.`;
@@ -32,14 +35,17 @@ export async function runCommand(argv: string[]): Promise<number> {
     json: { type: 'boolean' },
     trace: { type: 'string' },
     level: { type: 'string' },
+    spans: { type: 'string' },
   });
   if (values.help) {
     console.log(RUN_HELP);
     return EXIT.ok;
   }
   if (positionals.length !== 1) throw new UsageError('run takes exactly one scenario file');
-  const level = (values.level as string | undefined) ?? 'decisions';
+  // Sidecall spans come from full-level effect events, so --spans runs at full.
+  const level = (values.level as string | undefined) ?? (values.spans ? 'full' : 'decisions');
   if (!isTraceLevel(level)) throw new UsageError(`--level must be summary, decisions or full, not '${level}'`);
+  if (values.spans && level !== 'full') throw new UsageError(`--spans needs the full trace level (spans come from effect events); drop --level ${level}`);
   const seed = intOption(values.seed, 'seed');
   const loaded = loadScenarioFile(positionals[0] as string);
   printDiagnostics(loaded.diagnostics.filter((d) => d.severity === 'warning'));
@@ -61,6 +67,9 @@ export async function runCommand(argv: string[]): Promise<number> {
     runs.push(run);
   }
   if (values.trace) writeTraces(values.trace as string, runs);
+  if (values.spans) {
+    for (const w of writeSpans(values.spans as string, runs, scenario.start)) console.error(`wrote ${w.spans} spans to ${w.path}`);
+  }
   const traceHash = combineHashes(runs.map((r) => [r.name, r.traceHash] as const));
   if (values.json) {
     const out = {

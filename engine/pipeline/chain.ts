@@ -4,6 +4,7 @@
  * Redis replies, or after modeled latency in the simulation. A `reply` stops the chain.
  */
 import type { Effect, EffectResult, Phase, RequestContext, PluginHost, Verdict } from './types.ts';
+import { propagateToEffect } from '../observe/tracing/propagate.ts';
 
 export interface ChainStage {
   /** 'router', 'balancer' or a plugin id, as the trace names it. */
@@ -52,7 +53,8 @@ class ChainRun {
       return true;
     }
     if (verdict.kind === 'wait') {
-      this.host.perform(verdict.effect, stage, (result) => {
+      // Once the request has a trace, an HTTP sidecall carries its traceparent (observe/tracing).
+      this.host.perform(propagateToEffect(this.ctx, verdict.effect, stage.plugin), stage, (result) => {
         let resumed: Verdict;
         try {
           resumed = verdict.resume(result);

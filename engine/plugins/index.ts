@@ -30,6 +30,7 @@ import { traefikCircuitBreakerPlugin } from './traefik-circuit-breaker/plugin.ts
 import { retryPlugin } from './retry/plugin.ts';
 import { circuitBreakerPlugin } from './circuit-breaker/plugin.ts';
 import { responseRatelimitingPlugin } from './response-ratelimiting/plugin.ts';
+import { openTelemetryPlugin } from './opentelemetry/plugin.ts';
 
 export const PLUGINS: ReadonlyArray<PluginDefinition<any>> = [
   rateLimitPlugin,
@@ -63,6 +64,8 @@ export const PLUGINS: ReadonlyArray<PluginDefinition<any>> = [
   retryPlugin,
   circuitBreakerPlugin,
   responseRatelimitingPlugin,
+  // Observability (issue 9): W3C trace context on the upstream request and every sidecall.
+  openTelemetryPlugin,
 ];
 
 /** Vendor plugin names → gatelab plugin ids. */
@@ -78,6 +81,7 @@ export const VENDOR_PLUGIN_NAMES: Partial<Record<Dialect, Record<string, string>
     'response-transformer': 'response-transformer',
     'correlation-id': 'correlation-id',
     cors: 'cors',
+    opentelemetry: 'opentelemetry',
     // Not 'rate-limiting-advanced': the Kong adapter calls parse() without the vendor name, so the
     // plugin could not read it as `algorithm: sliding-window` (rate-limit/README.md).
   },

@@ -49,6 +49,7 @@ function subject(ctx: ConvertContext, raw: RawExpectation, path: JsonPath, refs:
   if (raw.body) return { kind: 'body', request: raw.body.request, ...(raw.body.path !== undefined ? { path: raw.body.path } : {}) };
   if (raw.decision) return { kind: 'decision', ...raw.decision };
   if (raw.header) return { kind: 'header', request: raw.header.request, name: raw.header.name, side: raw.header.side ?? 'response' };
+  if (raw.span) return { kind: 'span', request: raw.span.request, name: raw.span.name, field: raw.span.field ?? 'traceId' };
   if (raw.latency) {
     const p = [...path, 'latency'];
     if (raw.latency.client !== undefined) checkName(ctx, raw.latency.client, refs.clients, 'client', [...p, 'client']);

@@ -9,6 +9,7 @@ import type { RawBackend, RawBody, RawClient, RawHeaders, RawLatency, RawRetry, 
 import { formatDuration } from '../core/duration.ts';
 import { durationAt, instantAt, rateOf, report, type ConvertContext } from './convert-context.ts';
 import { durationMs } from './instants.ts';
+import { backendCalls, checkCallCycles } from './convert-backend-calls.ts';
 
 export function latencyModel(ctx: ConvertContext, raw: RawLatency | undefined, path: JsonPath): LatencyModel {
   if (raw === undefined || typeof raw !== 'object') return { kind: 'constant', ms: durationAt(ctx, raw ?? 0, path) };
@@ -153,6 +154,8 @@ export function clients(ctx: ConvertContext, raw: RawClient[]): ClientSpec[] {
 
 export function backends(ctx: ConvertContext, raw: RawBackend[]): BackendSpec[] {
   const seen = new Set<string>();
+  const names = raw.map((b) => b.name);
+  checkCallCycles(ctx, raw);
   return raw.map((b, i) => {
     const path = ['backends', i];
     if (seen.has(b.name)) report(ctx, 'GL_E_SCHEMA', [...path, 'name'], `duplicate backend name '${b.name}'`, 'give every backend its own name');
@@ -172,6 +175,13 @@ export function backends(ctx: ConvertContext, raw: RawBackend[]): BackendSpec[] 
       ...(body !== undefined ? { body } : {}),
       ...(b.concurrency !== undefined ? { concurrency: b.concurrency } : {}),
       ...(b.queue !== undefined ? { queue: b.queue } : {}),
+      ...withCalls(ctx, b, i, names),
+      ...(b.tracing !== undefined ? { tracing: b.tracing } : {}),
     };
   });
+}
+
+function withCalls(ctx: ConvertContext, b: RawBackend, i: number, names: string[]): Pick<BackendSpec, 'calls'> {
+  const calls = backendCalls(ctx, b, i, names);
+  return calls ? { calls } : {};
 }

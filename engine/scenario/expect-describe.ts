@@ -30,6 +30,8 @@ export function describeSubject(s: ExpectationSubject): string {
       return `${s.field} of ${s.plugin} decision${s.phase ? ` in ${s.phase}` : ''} for request ${s.request}`;
     case 'header':
       return `${s.side} header ${s.name.toLowerCase()} of request ${s.request}`;
+    case 'span':
+      return `${s.field} of span ${s.name} of request ${s.request}`;
     case 'latency': {
       const who = s.client !== undefined ? `client ${s.client}` : 'all clients';
       return `p${s.percentile} ${s.measure} latency (ms) of ${who} in ${window(s.fromMs, s.toMs)}`;

@@ -7,6 +7,8 @@ import type { BreakerTransitionEvent, HeaderRecord, PluginDecisionEvent, PluginS
 import { replicaReading } from './expect-replica.ts';
 import type { Expectation, ExpectationSubject, Matcher, Scenario } from './types.ts';
 import { describeMatcher, describeSubject, formatValue } from './expect-describe.ts';
+import { lazySpans, measureSpan } from './expect-span.ts';
+import type { Span } from '../observe/tracing/span-types.ts';
 
 export interface ExpectationResult {
   name: string;
@@ -66,10 +68,12 @@ interface TraceIndex {
   states: PluginStateEvent[];
   transitions: BreakerTransitionEvent[];
   samples: ReplicaQueueEvent[];
+  /** Spans by request, derived only when a `span` expectation asks. */
+  spans: () => Map<string, Span[]>;
 }
 
 function indexTrace(events: TraceEvent[]): TraceIndex {
-  const index: TraceIndex = { ends: [], endOf: new Map(), sendOf: new Map(), decisionsOf: new Map(), states: [], transitions: [], samples: [] };
+  const index: TraceIndex = { ends: [], endOf: new Map(), sendOf: new Map(), decisionsOf: new Map(), states: [], transitions: [], samples: [], spans: lazySpans(events) };
   for (const ev of events) {
     if (ev.type === 'request.end') {
       index.ends.push(ev);
@@ -142,6 +146,8 @@ function measure(s: ExpectationSubject, ix: TraceIndex): Measured {
     }
     case 'latency':
       return latency(s, ix);
+    case 'span':
+      return measureSpan(s, ix.spans());
     case 'transition':
       return transition(s, ix);
     case 'replica':

@@ -127,6 +127,7 @@ export interface RawExpectation {
   status?: { request: string };
   decision?: { request: string; plugin: string; field: 'verdict' | 'status' | 'reason'; phase?: string };
   header?: { request: string; name: string; side?: 'response' | 'upstream' };
+  span?: { request: string; name: string; field?: 'traceId' | 'spanId' | 'parentId' | 'parent' | 'sameTrace' | 'count' | 'duration' };
   latency?: RawWindow & { client?: string; percentile: number; measure?: 'total' | 'gateway' | 'upstream' };
   state?: { at: RawInstant; plugin: string; replica?: string; path: string };
   replica?: RawWindow & { replica?: string; field: 'cpu' | 'memory' | 'queued' | 'slots'; stat?: 'max' | 'mean' | 'last' };

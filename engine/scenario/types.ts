@@ -168,6 +168,8 @@ export type ExpectationSubject =
     }
   /** A response header value the client received for one request. */
   | { kind: 'header'; request: string; name: string; side: 'response' | 'upstream' }
+  /** One span of a request's distributed trace (observe/tracing/spans.ts): an id, its parent's name, a count or a duration. */
+  | { kind: 'span'; request: string; name: string; field: SpanField }
   /** The response body one request got; `path` reads a value inside a JSON body. */
   | { kind: 'body'; request: string; path?: string }
   /** The request as the backend received it: path (with query), Host, method, or the service. */
@@ -195,6 +197,8 @@ export type ExpectationSubject =
       nth: number;
       field: 'at' | 'count' | 'reason' | 'subject';
     };
+
+export type SpanField = 'traceId' | 'spanId' | 'parentId' | 'parent' | 'sameTrace' | 'count' | 'duration';
 
 export interface Expectation {
   name: string;

@@ -30,6 +30,10 @@ export const TRACE_EVENT_TYPES = {
     level: 'summary',
     doc: 'A gateway replica\'s load (slots in use, queue, CPU utilisation, memory), at changes, at most once per 100 ms per replica; only with a capacity model.',
   },
+  span: {
+    level: 'full',
+    doc: 'A modelled backend finished its part of a traced request: its span (trace id, span id, parent), as an instrumented service exports it. The gateway\'s own spans are derived, not recorded (observe/tracing/spans.ts).',
+  },
   'plugin.state': { level: 'full', doc: 'A snapshot of a plugin state (tokens, window counts) after a decision.' },
   'run.end': { level: 'summary', doc: 'The run finished.' },
 } as const satisfies Record<string, { level: TraceLevel; doc: string }>;
@@ -141,6 +145,20 @@ export interface RequestEndEvent extends Base {
   headers?: HeaderRecord;
   body?: string;
 }
+export interface SpanEvent extends Base {
+  type: 'span';
+  req: string;
+  /** The backend's name. */
+  name: string;
+  kind: 'server';
+  traceId: string;
+  spanId: string;
+  /** The span that called it, from the traceparent it received; absent when it started a trace. */
+  parentId?: string;
+  /** Ms since the run started, like `t` (which is the end). */
+  start: number;
+  attributes: Record<string, string | number | boolean>;
+}
 export interface PluginStateEvent extends Base {
   type: 'plugin.state';
   replica: string;
@@ -191,6 +209,7 @@ export type TraceEvent =
   | UpstreamSendEvent
   | UpstreamResponseEvent
   | RequestEndEvent
+  | SpanEvent
   | PluginStateEvent
   | BreakerTransitionEvent
   | ReplicaQueueEvent

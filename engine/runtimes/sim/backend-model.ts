@@ -10,6 +10,7 @@ import type { UpstreamAnswer, UpstreamCall } from '../../pipeline/host.ts';
 import type { BackendChange, BackendSpec, LatencyModel } from '../../scenario/types.ts';
 import { findBackend } from './backends.ts';
 import { sampleLatency } from './latency.ts';
+import type { BackendCalls } from './backend-calls.ts';
 
 interface Window {
   from: number;
@@ -35,6 +36,8 @@ export class BackendModels {
   private readonly changes = new Map<string, Array<Window & { change: BackendChange }>>();
   private readonly workers = new Map<string, Workers>();
   private readonly streams = new Map<string, Rng>();
+  /** Backends calling backends and their spans; set by the simulation (backend-calls.ts). */
+  calls?: BackendCalls;
 
   constructor(
     private readonly backends: readonly BackendSpec[],
@@ -79,13 +82,20 @@ export class BackendModels {
     }
     const arrive = now + netMs;
     const model = this.modelAt(backend, arrive);
-    const work = sampleLatency(model.latency, this.stream(backend.name));
+    const own = sampleLatency(model.latency, this.stream(backend.name));
+    // Calls to other backends come first and keep the worker busy (backend-calls.ts).
+    const arrival = this.calls ? { backend, req: call.requestId, arriveAt: arrive, method: call.request.method, path: call.request.path, traceparent: call.request.headers.get('traceparent') } : undefined;
+    const visit = arrival ? this.calls?.calls(arrival, arrive) : undefined;
+    const work = own + (visit?.ms ?? 0);
     const slot = this.claimWorker(backend, arrive, work);
     if (slot === 'full') {
       const headers = new HeaderMap([['content-type', 'text/plain']]);
       return { backend, afterMs: 2 * netMs, answer: { ok: true, status: 503, headers, body: `${backend.name}: queue full` } };
     }
     const total = 2 * netMs + (slot - arrive) + work;
+    // The error draw is keyed by request id so the real proxy's fake backend makes the same choice.
+    const failed = model.errorRate > 0 && keyedDraw(this.seed, 'backend-error', call.requestId) < model.errorRate;
+    if (visit && arrival) this.calls?.record(visit, arrival, slot - arrive, slot + work, failed ? model.errorStatus : backend.status);
     if (timeout !== undefined && total > timeout) {
       return {
         backend,
@@ -93,8 +103,6 @@ export class BackendModels {
         answer: { ok: false, failure: 'timeout', message: `${where} sent no answer within ${round(timeout)} ms (it needed ${round(total)} ms)` },
       };
     }
-    // The error draw is keyed by request id so the real proxy's fake backend makes the same choice.
-    const failed = model.errorRate > 0 && keyedDraw(this.seed, 'backend-error', call.requestId) < model.errorRate;
     const headers = new HeaderMap(backend.headers);
     if (!headers.has('content-type')) headers.set('Content-Type', 'application/json');
     return {

@@ -9,6 +9,7 @@ import type { Effect, EffectResult } from '../../pipeline/types.ts';
 import type { Scenario } from '../../scenario/types.ts';
 import type { BackendModels } from './backend-model.ts';
 import { calloutAnswer, findCalloutBackend } from './callouts.ts';
+import { calloutArrival } from './backend-calls.ts';
 import { sampleLatency, ZERO_LATENCY } from './latency.ts';
 import type { ModeledStore } from './store.ts';
 
@@ -54,11 +55,16 @@ export function createEffectAnswerer(deps: EffectDeps): (effect: Effect, request
         }
         const model = models.modelAt(backend, queue.now);
         const networkMs = 2 * sampleLatency(scenario.network.gatewayToBackend, g2bRng);
-        const workMs = sampleLatency(model.latency, models.stream(backend.name));
+        const ownMs = sampleLatency(model.latency, models.stream(backend.name));
+        // The auth server may call backends of its own, and records its span (backend-calls.ts).
+        const arrival = models.calls ? calloutArrival(backend, requestId, effect, queue.now + networkMs / 2) : undefined;
+        const visit = arrival ? models.calls?.calls(arrival, arrival.arriveAt) : undefined;
+        const workMs = ownMs + (visit?.ms ?? 0);
         // Keyed by request and URL, like the upstream error draw, so a retry of the same call fails alike.
         const failed = model.errorRate > 0 && keyedDraw(seed, 'callout-error', `${requestId} ${effect.url}`) < model.errorRate;
         const down = models.isDown(backend.name, queue.now);
         const { afterMs, result } = calloutAnswer(effect, backend, { networkMs, workMs, down, failed, errorStatus: model.errorStatus });
+        if (visit && arrival && !down) models.calls?.record(visit, arrival, 0, arrival.arriveAt + workMs, failed ? model.errorStatus : backend.status);
         queue.schedule(queue.now + afterMs, PRIORITY.effect, finish, result);
         return;
       }

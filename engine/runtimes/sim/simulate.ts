@@ -11,6 +11,7 @@ import type { Effect, EffectResult, IncomingRequest } from '../../pipeline/types
 import type { ClientSpec, GatewaySpec, Scenario } from '../../scenario/types.ts';
 import { formatIsoInstant } from '../../core/calendar.ts';
 import { BackendModels } from './backend-model.ts';
+import { BackendCalls } from './backend-calls.ts';
 import { createEffectAnswerer } from './effect-answers.ts';
 import { HashingSink } from './hashing-sink.ts';
 import { describeChange, describeEffect } from './describe.ts';
@@ -45,6 +46,8 @@ export async function simulate(scenario: Scenario, opts: SimOptions): Promise<Si
   const c2gRng = root.split('network/client-gateway');
   const g2bRng = root.split('network/gateway-backend');
   const models = new BackendModels(scenario.backends, seed, (name) => root.split(name));
+  // Backends calling backends, and backend spans at the full level (backend-calls.ts).
+  if (sink.wants('span') || scenario.backends.some((b) => b.calls)) models.calls = new BackendCalls(scenario.backends, models, seed, queue, sink);
 
   const rollout = scenario.rollout ? new RolloutController(scenario.rollout, sink, start) : undefined;
   const makeReplicas = (spec: GatewaySpec): Replica[] => {
