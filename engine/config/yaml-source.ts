@@ -2,8 +2,10 @@
  * Parses YAML text into plain values while remembering where every key and value stood, so that any
  * later check (schema, adapter, variant patch) can point at file:line:column.
  */
-import { isAlias, isMap, isScalar, isSeq, LineCounter, parseAllDocuments, type Node } from 'yaml';
+import { Composer, isAlias, isMap, isScalar, isSeq, LineCounter, Parser, type Node } from 'yaml';
 import type { Diagnostic, SourceLoc } from '../core/errors.ts';
+import { guardDocument, keyText } from './yaml-guard.ts';
+import { firstTooDeep, utf8LengthOver, YAML_LIMITS } from './yaml-limits.ts';
 
 export type JsonPath = ReadonlyArray<string | number>;
 
@@ -99,18 +101,42 @@ export interface YamlParseResult {
   diagnostics: Diagnostic[];
 }
 
-/** Limits that keep hostile input (alias bombs, deep nesting) from stalling a load. */
-const MAX_ALIAS_COUNT = 100;
-
+/**
+ * The one way YAML text enters gatelab. Hostile input (huge files, deep nesting, alias bombs,
+ * prototype keys, absurd numbers, thousands of duplicate keys) comes back as diagnostics; the limits
+ * and why they are what they are live in yaml-limits.ts and yaml-guard.ts.
+ */
 export function parseYaml(text: string, file: string): YamlParseResult {
   const lineCounter = new LineCounter();
-  const diagnostics: Diagnostic[] = [];
   const at = (offset: number): SourceLoc => {
     const { line, col } = lineCounter.linePos(offset);
     return { file, line, col };
   };
-  const parsed = parseAllDocuments(text, { lineCounter, uniqueKeys: true, prettyErrors: false });
-  const list = Array.isArray(parsed) ? parsed : [parsed];
+  if (utf8LengthOver(text, YAML_LIMITS.maxBytes)) {
+    // Count lines only up to the cap, so the error can say where the limit was crossed.
+    lineCounter.addNewLine(0);
+    for (let i = text.indexOf('\n'); i >= 0 && i < YAML_LIMITS.maxBytes; i = text.indexOf('\n', i + 1)) lineCounter.addNewLine(i + 1);
+    return { docs: [], diagnostics: [tooLarge(at(Math.min(text.length, YAML_LIMITS.maxBytes)))] };
+  }
+  const tokens = Array.from(new Parser(lineCounter.addNewLine).parse(text));
+  const deep = firstTooDeep(tokens, YAML_LIMITS.maxDepth);
+  if (deep !== undefined) {
+    return {
+      docs: [],
+      diagnostics: [
+        {
+          severity: 'error',
+          code: 'GL_E_YAML_DEPTH',
+          message: `mappings and sequences nest more than ${YAML_LIMITS.maxDepth} levels deep here`,
+          hint: 'no gateway or scenario file needs this much nesting; check for unclosed [ or { or runaway indentation',
+          loc: at(deep),
+        },
+      ],
+    };
+  }
+  // Duplicate keys are found by yaml-guard.ts in linear time; the library's own check is pairwise.
+  const list = Array.from(new Composer({ uniqueKeys: false }).compose(tokens));
+  const diagnostics: Diagnostic[] = [];
   const docs: YamlDocument[] = [];
   list.forEach((doc, index) => {
     for (const e of doc.errors) {
@@ -126,15 +152,18 @@ export function parseYaml(text: string, file: string): YamlParseResult {
       diagnostics.push({ severity: 'warning', code: 'GL_W_UNKNOWN_FIELD', message: firstLine(w.message), loc: at(w.pos[0]) });
     }
     if (doc.errors.length > 0) return;
+    const guarded = guardDocument(doc, text, at);
+    diagnostics.push(...guarded);
+    if (guarded.length > 0) return;
     const map = new SourceMap(file);
     if (doc.contents) walk(doc.contents as Node, [], map, at, text);
     let value: unknown;
     try {
-      value = doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT });
+      value = doc.toJS({ maxAliasCount: YAML_LIMITS.maxAliasCount });
     } catch (e) {
       diagnostics.push({
         severity: 'error',
-        code: 'GL_E_YAML_SYNTAX',
+        code: 'GL_E_YAML_ALIAS',
         message: e instanceof Error ? firstLine(e.message) : String(e),
         hint: 'remove the excessive aliases or anchors',
         loc: at(doc.contents?.range?.[0] ?? 0),
@@ -148,6 +177,16 @@ export function parseYaml(text: string, file: string): YamlParseResult {
   return { docs, diagnostics };
 }
 
+function tooLarge(loc: SourceLoc): Diagnostic {
+  return {
+    severity: 'error',
+    code: 'GL_E_YAML_TOO_LARGE',
+    message: `the file is larger than ${YAML_LIMITS.maxBytes / (1024 * 1024)} MiB; gatelab stops reading here`,
+    hint: 'split the config into several files (gateway.files takes a list), or trim what the lesson does not need',
+    loc,
+  };
+}
+
 function walk(node: Node, path: Array<string | number>, map: SourceMap, at: (o: number) => SourceLoc, text: string): void {
   if (node.range) map.setValue(path, at(node.range[0]));
   if (isAlias(node)) return;
@@ -155,7 +194,7 @@ function walk(node: Node, path: Array<string | number>, map: SourceMap, at: (o: 
   if (isMap(node)) {
     for (const pair of node.items) {
       const keyNode = pair.key as Node | null;
-      const key = isScalar(keyNode) ? String(keyNode.value) : String(keyNode);
+      const key = keyText(keyNode);
       const child = [...path, key];
       if (keyNode?.range) map.setKey(child, at(keyNode.range[0]));
       if (pair.value) walk(pair.value as Node, child, map, at, text);

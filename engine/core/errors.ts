@@ -4,6 +4,12 @@
  */
 export const ERROR_CODES = {
   GL_E_YAML_SYNTAX: 'The file is not valid YAML.',
+  GL_E_YAML_TOO_LARGE: 'A YAML file is larger than gatelab reads (5 MiB).',
+  GL_E_YAML_DEPTH: 'YAML nesting, counted through aliases, is deeper than gatelab reads.',
+  GL_E_YAML_ALIAS: 'Aliases would expand the document beyond what gatelab reads.',
+  GL_E_YAML_KEY: 'A mapping key that could alter JavaScript objects (__proto__, constructor, prototype).',
+  GL_E_YAML_NUMBER: 'A number that is not finite or too large to hold exactly.',
+  GL_E_REGEX: 'A regular expression that the linear-time engine (RE2) cannot run.',
   GL_E_SCHEMA: 'A value does not fit the scenario schema.',
   GL_E_UNKNOWN_FIELD: 'A field that the format does not define.',
   GL_E_TYPE: 'A value has the wrong type.',

@@ -6,6 +6,7 @@
  * expressions are RE2 (re2js, linear time) and must match the whole value, as Envoy's `safe_regex` does.
  */
 import { RE2JS } from 're2js';
+import { explainRegexError } from './re2-constructs.ts';
 import type { HeaderMap } from '../pipeline/headers.ts';
 import { parseQuery, pathPrefixMatches } from './gateway-api-path.ts';
 import type { GwMatch, GwValueMatch } from './gateway-api-table.ts';
@@ -45,7 +46,7 @@ export function re2Problem(pattern: string): string | undefined {
     RE2JS.compile(pattern);
     return undefined;
   } catch (e) {
-    return e instanceof Error ? e.message : String(e);
+    return explainRegexError(pattern, e);
   }
 }
 

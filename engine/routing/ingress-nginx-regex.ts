@@ -5,6 +5,7 @@
  * pattern does not compile here (the adapter warns, and the location never matches).
  */
 import { RE2JS } from 're2js';
+import { explainRegexError } from './re2-constructs.ts';
 
 const cache = new Map<string, RE2JS | null>();
 
@@ -22,7 +23,7 @@ export function compileNginxRegex(pattern: string): { ok: true; re: RE2JS } | { 
     return { ok: true, re };
   } catch (e) {
     cache.set(pattern, null);
-    return { ok: false, error: e instanceof Error ? e.message : String(e) };
+    return { ok: false, error: explainRegexError(pattern, e) };
   }
 }
 

@@ -5,6 +5,7 @@
  * look-around or backreferences are rejected there as here.
  */
 import { RE2JS } from 're2js';
+import { explainRegexError } from './re2-constructs.ts';
 
 /** What the Kong router does to a path regex: drop the `~`, anchor at the start, rename `(?<n>` groups. */
 export function kongPathPattern(path: string): string {
@@ -15,7 +16,7 @@ export function compileKongRegex(pattern: string): { ok: true; re: RE2JS } | { o
   try {
     return { ok: true, re: RE2JS.compile(pattern) };
   } catch (e) {
-    return { ok: false, error: e instanceof Error ? e.message : String(e) };
+    return { ok: false, error: explainRegexError(pattern, e) };
   }
 }
 

@@ -7,6 +7,7 @@
  * group named "1x", which does not exist and expands to nothing).
  */
 import { RE2JS } from 're2js';
+import { explainRegexError } from './re2-constructs.ts';
 
 export type CompiledRegex = { ok: true; re: RE2JS; source: string } | { ok: false; error: string };
 
@@ -14,7 +15,7 @@ export function compileGoRegex(pattern: string): CompiledRegex {
   try {
     return { ok: true, re: RE2JS.compile(pattern.replace(/\(\?<(?=[A-Za-z_])/g, '(?P<')), source: pattern };
   } catch (e) {
-    return { ok: false, error: e instanceof Error ? e.message : String(e) };
+    return { ok: false, error: explainRegexError(pattern, e) };
   }
 }
 

@@ -107,7 +107,8 @@ function walk(ctx: AdaptContext, o: K8sObject, value: unknown, shape: Shape, at:
   if (!isRecord(value)) return;
   const known = Object.keys(shape.fields);
   for (const [key, child] of Object.entries(value)) {
-    const sub = shape.fields[key];
+    // Own keys only: a key like `toString` or `__defineGetter__` must not find Object.prototype's.
+    const sub = Object.hasOwn(shape.fields, key) ? shape.fields[key] : undefined;
     if (sub === undefined) {
       const near = nearest(key, known);
       const where = at.length === 0 ? o.kind : `${o.kind} ${at.filter((p) => typeof p === 'string').join('.')}`;

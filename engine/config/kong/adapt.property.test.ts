@@ -76,7 +76,10 @@ describe('Kong adapter robustness (property)', () => {
       fc.property(top, request, (value, req) => {
         const text = stringify(value);
         const lineCount = text.split('\n').length;
-        const { docs } = parseYaml(text, 'fuzz.yaml');
+        const { docs, diagnostics } = parseYaml(text, 'fuzz.yaml');
+        // The YAML entry refuses some values outright (numbers past 2^53, reserved keys); those never
+        // reach an adapter, so there is nothing of the adapter's to check.
+        if (diagnostics.some((d) => d.severity === 'error')) return;
         // The registry as it stands: real plugin parsers, whichever exist, must not break the load either.
         const out = adaptKong(docs);
         for (const d of out.diagnostics) {

@@ -154,7 +154,7 @@ function readPaths(ctx: AdaptContext, node: EntityNode, formatVersion: string | 
       }
       const compiled = compileKongRegex(kongPathPattern(p));
       if (!compiled.ok) {
-        ctx.error(node.doc, where, 'GL_E_CONFIG_INVALID', `invalid regex path "${p}" in ${node.label}: ${compiled.error}`, 'Kong compiles route regexes with a linear-time engine: no look-around or backreferences');
+        ctx.error(node.doc, where, 'GL_E_REGEX', `invalid regex path "${p}" in ${node.label}: ${compiled.error}`, "Kong's router compiles route regexes with Rust's regex crate (linear time, like RE2): no look-around, backreferences or possessive quantifiers");
         return;
       }
       out.push({ kind: 'regex', value: p.slice(1) });
@@ -193,7 +193,7 @@ function readHeaders(ctx: AdaptContext, node: EntityNode): Record<string, string
     for (const [i, value] of values.entries()) {
       if (typeof value === 'string' && value.startsWith('~*')) {
         const compiled = compileKongRegex(value.slice(2).toLowerCase());
-        if (!compiled.ok) ctx.error(node.doc, [...where, i], 'GL_E_CONFIG_INVALID', `invalid header regex "${value}": ${compiled.error}`);
+        if (!compiled.ok) ctx.error(node.doc, [...where, i], 'GL_E_REGEX', `invalid header regex "${value}": ${compiled.error}`, "Kong's router compiles header regexes with Rust's regex crate (linear time, like RE2): no look-around or backreferences");
       }
     }
     out[name.toLowerCase()] = values as string[];
