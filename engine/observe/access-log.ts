@@ -12,6 +12,7 @@
  */
 import { civilFromDays } from '../core/calendar.ts';
 import type { HeaderRecord, TraceEvent } from '../trace/events.ts';
+import { DEFAULT_SECRET_NAMES, redactHeaderRecord, redactQuery, type SecretNames } from './redact.ts';
 
 export interface AccessRecord {
   remoteAddr: string;
@@ -35,20 +36,20 @@ export interface AccessRecord {
   requestId: string;
 }
 
-const SENSITIVE = /^(authorization|proxy-authorization|cookie|x-api-key|apikey)$/i;
-
-/** Credentials never reach a log: Authorization, cookies and API keys are replaced. */
-export function redactHeaders(headers: HeaderRecord): HeaderRecord {
-  const out: HeaderRecord = {};
-  for (const [name, value] of Object.entries(headers)) out[name] = SENSITIVE.test(name) ? '[redacted]' : value;
-  return out;
+/** Credentials never reach a log: Authorization, cookies and API keys are replaced (redact.ts). */
+export function redactHeaders(headers: HeaderRecord, names: SecretNames = DEFAULT_SECRET_NAMES): HeaderRecord {
+  return redactHeaderRecord(headers, names);
 }
 
 /** Folds one request's trace events into access records, emitted at request.end. */
 export class AccessLogBuilder {
   private readonly open = new Map<string, Partial<AccessRecord> & { upstreamAddr: string[]; upstreamResponseTime: number[]; upstreamStatus: number[] }>();
 
-  constructor(private readonly startEpochMs: number) {}
+  constructor(
+    private readonly startEpochMs: number,
+    /** Whose values the uri hides: API-key query parameters (redact.ts). */
+    private readonly secrets: SecretNames = DEFAULT_SECRET_NAMES,
+  ) {}
 
   add(event: TraceEvent): AccessRecord | undefined {
     switch (event.type) {
@@ -59,7 +60,7 @@ export class AccessLogBuilder {
           remoteAddr: event.peerIp,
           time: this.startEpochMs + event.t,
           method: event.method,
-          uri: url ? `${url.pathname}${url.search}` : event.url,
+          uri: redactQuery(url ? `${url.pathname}${url.search}` : event.url, this.secrets),
           protocol: 'HTTP/1.1',
           referer: first(h.referer),
           userAgent: first(h['user-agent']),

@@ -15,6 +15,7 @@ import { UpstreamCluster } from '../upstream/cluster.ts';
 import { dispatch } from '../upstream/dispatch.ts';
 import { emitTransition } from './transition.ts';
 import { BASE_PROXY_CPU_US } from './proxy-cost.ts';
+import { confineConnectionTokens, refuseHeaders, refusalVerdict, REQUEST_GUARD_STAGE } from './request-guard.ts';
 
 /** What runs for one (route, service): computed once per config, not per request. */
 interface RouteStages {
@@ -89,6 +90,9 @@ export class Gateway {
   }
 
   handle(request: IncomingRequest, host: PipelineHost, done: (result: HandledRequest) => void): void {
+    // Header rules both hosts apply before any vendor logic; confining first so ctx sees the result.
+    confineConnectionTokens(request.headers);
+    const refusal = refuseHeaders(request.headers);
     const ctx: RequestContext = {
       request,
       clientIp: request.peerIp,
@@ -116,6 +120,11 @@ export class Gateway {
       });
     };
 
+    if (refusal) {
+      const verdict = refusalVerdict(refusal, request.id);
+      chainHost.decided(REQUEST_GUARD_STAGE, verdict);
+      return finish(this.gatewayResponse(ctx, verdict), []);
+    }
     // Real client address first: nginx's realip module runs before any Lua phase (semantics §6).
     this.dialect.resolveClient(ctx, chainHost);
     // rewrite: global plugins only — the router has not run yet (semantics §6, "Phases").

@@ -14,6 +14,7 @@
 import type { GatewayIR, RouteIR, ServiceIR, TargetIR, TrafficShiftIR, WeightedBackendIR } from '../../config/ir.ts';
 import { stripHopByHop } from '../../net/hop-by-hop.ts';
 import { GatewayApiRouter } from '../../routing/gateway-api-router.ts';
+import { normalizeRequestPath } from '../../routing/path-normalize.ts';
 import type { GwRule, GwTable } from '../../routing/gateway-api-table.ts';
 import type { ChainHost, ReplyVerdict } from '../chain.ts';
 import type { DialectBehaviour } from '../dialect.ts';
@@ -22,6 +23,8 @@ const TEXT: [string, string] = ['content-type', 'text/plain'];
 
 /** Why the chosen backend cannot be used, kept for noService's reason (ctx.vars is per request). */
 const VARS_KEY = 'gateway-api-router';
+/** The normalised path the rule matched, which Envoy also sends upstream (normalize_path). */
+const PATH_KEY = 'gateway-api-path';
 
 function envoyText(status: number, body: string, reason: string): ReplyVerdict {
   return { kind: 'reply', status, reason, headers: body ? [TEXT] : [], body };
@@ -41,7 +44,11 @@ export function createGatewayApiBehaviour(ir: GatewayIR): DialectBehaviour {
 
     route(ctx, host: ChainHost) {
       const r = ctx.request;
-      const found = router.route({ method: r.method, scheme: r.scheme, host: r.host, port: r.port, path: r.path, query: r.query, headers: r.headers });
+      // Envoy Gateway turns on normalize_path and merge_slashes: rules see the cleaned path.
+      const normal = normalizeRequestPath(r.path);
+      if (!normal.ok) return { status: 400, body: `${normal.reason}\n`, headers: [TEXT], reason: `${normal.code}: ${normal.reason}` };
+      ctx.vars[PATH_KEY] = normal.path;
+      const found = router.route({ method: r.method, scheme: r.scheme, host: r.host, port: r.port, path: normal.path, query: r.query, headers: r.headers });
       if (!found.ok) return { status: 404, body: '', headers: [], reason: found.reason };
       const route = routes.get(found.rule.routeId) as RouteIR;
       const choice = chooseBackend(route, found.rule, host.draw('backend', r.id), ir.trafficShift);
@@ -54,8 +61,10 @@ export function createGatewayApiBehaviour(ir: GatewayIR): DialectBehaviour {
       };
     },
 
-    afterRoute() {
-      // The path goes upstream as received; only a URLRewrite filter changes it.
+    afterRoute(ctx) {
+      // The normalised path goes upstream (Envoy forwards what it routed on); a URLRewrite filter may change it later.
+      const path = ctx.vars[PATH_KEY] as string | undefined;
+      if (path !== undefined && path !== ctx.request.path) ctx.upstream.path = ctx.request.query ? `${path}?${ctx.request.query}` : path;
     },
 
     buildUpstream(ctx, _service: ServiceIR, _target: TargetIR) {

@@ -18,6 +18,9 @@ import type { CounterStore } from './stores.ts';
 import { startHealthProbes } from './health-prober.ts';
 import { createUpstreamClient, type UpstreamClient } from './upstream-client.ts';
 import { normalizePeer } from './peer.ts';
+import { checkWire, DEFAULT_LIMITS, isPoisoned, type ProxyLimits } from './wire-guard.ts';
+import { handleClientErrors, listenerOptions, refuseRequest } from './client-error-guard.ts';
+import { redactTraceEvent, secretNamesOf } from '../../observe/redact.ts';
 
 /** The header verify's driver uses to open keep-alive connections before a run. */
 export const WARMUP_HEADER = 'x-gatelab-warmup';
@@ -38,6 +41,10 @@ export interface ProxyOptions {
   level?: TraceLevel;
   /** The replica name in the trace ("gw-0"). */
   replica?: string;
+  /** Header count and size caps and slow-client timeouts (wire-guard.ts DEFAULT_LIMITS). */
+  limits?: Partial<ProxyLimits>;
+  /** How long an idle keep-alive client connection stays open (default 5 s, Node's default). */
+  keepAliveTimeoutMs?: number;
 }
 
 export class ProxyServer {
@@ -46,6 +53,7 @@ export class ProxyServer {
   private server?: Server;
   private readonly upstream: UpstreamClient;
   private readonly startedAt = Date.now();
+  private readonly wireLimits: ProxyLimits;
   private counter = 0;
   private inFlight = 0;
   private draining = false;
@@ -54,8 +62,10 @@ export class ProxyServer {
 
   constructor(private readonly opts: ProxyOptions) {
     this.sink = new LiveSink(opts.level ?? 'decisions');
+    this.hideSecrets(opts.ir);
     this.gateway = new Gateway(opts.ir, opts.replica ?? 'gw-0', this.now());
     this.upstream = createUpstreamClient();
+    this.wireLimits = { ...DEFAULT_LIMITS, ...opts.limits };
   }
 
   get ir(): GatewayIR {
@@ -85,11 +95,11 @@ export class ProxyServer {
 
   async start(): Promise<AddressInfo> {
     const handler = (req: IncomingMessage, res: ServerResponse) => this.onRequest(req, res);
-    this.server = this.opts.tls ? createHttpsServer({ cert: this.opts.tls.cert, key: this.opts.tls.key }, handler) : createHttpServer(handler);
-    // Bound slow clients: a header that never finishes must not hold a connection forever.
-    this.server.headersTimeout = 10_000;
-    this.server.requestTimeout = 60_000;
-    this.server.keepAliveTimeout = 5_000;
+    // Bound slow clients and header sizes; hostile framing gets a clear refusal (client-error-guard.ts).
+    const options = listenerOptions(this.wireLimits);
+    this.server = this.opts.tls ? createHttpsServer({ ...options, cert: this.opts.tls.cert, key: this.opts.tls.key }, handler) : createHttpServer(options, handler);
+    handleClientErrors(this.server, { sink: this.sink, replica: this.opts.replica ?? 'gw-0', traceTime: () => this.traceTime() });
+    this.server.keepAliveTimeout = this.opts.keepAliveTimeoutMs ?? 5_000;
     await new Promise<void>((resolve, reject) => {
       this.server!.once('error', reject);
       this.server!.listen(this.opts.port ?? 8000, this.opts.host ?? '127.0.0.1', () => resolve());
@@ -101,6 +111,7 @@ export class ProxyServer {
   /** New requests use the new config; requests already inside keep the pipeline they started with. */
   reload(ir: GatewayIR): void {
     this.gateway = new Gateway(ir, this.opts.replica ?? 'gw-0', this.now());
+    this.hideSecrets(ir);
     this.stopProbes();
     if (this.server) this.stopProbes = startHealthProbes(this.gateway, this.host(this.opts.replica ?? 'gw-0'), this.upstream);
     this.sink.emit({
@@ -130,6 +141,12 @@ export class ProxyServer {
     await this.upstream.close();
     await this.opts.store.close();
     return { dropped };
+  }
+
+  /** Logs and the live stream never show credentials, including the API-key names this config reads. */
+  private hideSecrets(ir: GatewayIR): void {
+    const names = secretNamesOf(ir);
+    this.sink.redact = (e) => redactTraceEvent(e, names);
   }
 
   private traceTime(): number {
@@ -195,6 +212,14 @@ export class ProxyServer {
       res.writeHead(204).end();
       return;
     }
+    // Hostile framing, absolute-form targets and header caps (wire-guard.ts) before the pipeline.
+    if (isPoisoned(req.socket)) return void req.socket.destroy();
+    const wire = checkWire(req, this.wireLimits);
+    if (!wire.ok) {
+      refuseRequest(req, res, wire.refusal, `req-${++this.counter}`, { sink: this.sink, replica: this.gateway.replica, traceTime: () => this.traceTime() });
+      return;
+    }
+    req.url = wire.url;
     this.inFlight++;
     const gateway = this.gateway;
     const replica = gateway.replica;

@@ -13,18 +13,23 @@ export interface UpstreamClient {
   close(): Promise<void>;
 }
 
-/** Headers undici refuses to send or that only the connection may set. */
-const NEVER_FORWARD = new Set(['connection', 'keep-alive', 'transfer-encoding', 'upgrade', 'expect', 'te', 'trailer', 'proxy-connection']);
+/**
+ * Headers undici refuses to send or that only the connection may set, plus every Proxy-* header and
+ * `Proxy` itself: they are addressed to the gateway (Proxy-Authorization is its credential) and
+ * `Proxy` is the httpoxy vector. Stricter than Kong, which forwards Proxy-Authorization.
+ */
+const NEVER_FORWARD = new Set(['connection', 'keep-alive', 'transfer-encoding', 'upgrade', 'expect', 'te', 'trailer', 'proxy']);
 
 export function createUpstreamClient(): UpstreamClient {
   const agent = new Agent({ keepAliveTimeout: 30_000, connections: 256, pipelining: 1 });
   return {
     async call(call) {
       const headers: string[] = [];
-      // The dialect already removed what its gateway removes (Kong keeps Proxy-Authorization, for
-      // one); here only what undici cannot send goes.
+      // The dialect already removed what its gateway removes; here what undici cannot send and what
+      // was meant for the gateway (NEVER_FORWARD) go.
       for (const [name, value] of call.request.headers.list()) {
-        if (NEVER_FORWARD.has(name.toLowerCase())) continue;
+        const lower = name.toLowerCase();
+        if (NEVER_FORWARD.has(lower) || lower.startsWith('proxy-')) continue;
         headers.push(name, value);
       }
       const origin = `${call.scheme}://${call.target.host}:${call.target.port}`;
