@@ -3,7 +3,7 @@
  * student picked another scenario) is stopped by terminating its worker, which is the only way to
  * interrupt a synchronous simulation.
  */
-import type { ClientSummary, Diagnostic, ExpectationResult, FromWorker, RunPhase, RunRequest, ScenarioInfo, ToWorker, TraceEvent } from '../worker/protocol.ts';
+import type { ClientSummary, Diagnostic, ExpectationResult, FileOverrides, FromWorker, RunPhase, RunRequest, ScenarioInfo, ToWorker, TraceEvent } from '../worker/protocol.ts';
 
 export type WorkerFactory = () => Worker;
 
@@ -40,22 +40,31 @@ export class EngineClient {
   ) {}
 
   catalog(): Promise<ScenarioInfo[]> {
-    return this.ask((runId) => ({ type: 'catalog', runId }));
+    return this.ask((runId) => ({ type: 'catalog', runId }), catalogOf);
   }
 
-  /** Loads a scenario from text (a file the student opened) and describes it, errors included. */
-  async describe(file: string, text: string): Promise<ScenarioInfo | null> {
-    return (await this.ask((runId) => ({ type: 'describe', runId, file, text })))[0] ?? null;
+  /**
+   * Loads a scenario from text (a file the student opened, or the editor's) and describes it, errors
+   * included. `files` lays edited config texts over the bundled ones; `lint` adds adapter warnings.
+   */
+  async describe(file: string, text: string, opts: { files?: FileOverrides; lint?: boolean } = {}): Promise<ScenarioInfo | null> {
+    return (await this.ask((runId) => ({ type: 'describe', runId, file, text, ...opts }), catalogOf))[0] ?? null;
   }
 
-  private ask(message: (runId: number) => ToWorker): Promise<ScenarioInfo[]> {
+  /** The bundled texts of these paths (missing ones are left out). */
+  read(paths: string[]): Promise<FileOverrides> {
+    return this.ask((runId) => ({ type: 'read', runId, paths }), (m) => (m.type === 'files' ? m.files : undefined));
+  }
+
+  private ask<T>(message: (runId: number) => ToWorker, answer: (m: FromWorker) => T | undefined): Promise<T> {
     const worker = this.makeWorker();
     const runId = nextId++;
     return new Promise((resolve, reject) => {
       worker.onmessage = (e: MessageEvent<FromWorker>) => {
-        if (e.data.type === 'catalog' && e.data.runId === runId) {
+        const got = e.data.runId === runId ? answer(e.data) : undefined;
+        if (got !== undefined) {
           worker.terminate();
-          resolve(e.data.scenarios);
+          resolve(got);
         }
       };
       worker.onerror = (e) => {
@@ -109,6 +118,10 @@ export class EngineClient {
     else this.queue.push(start);
     return { result, cancel: () => finish({ ok: false, diagnostics: [], cancelled: true }) };
   }
+}
+
+function catalogOf(m: FromWorker): ScenarioInfo[] | undefined {
+  return m.type === 'catalog' ? m.scenarios : undefined;
 }
 
 export function browserWorker(): Worker {

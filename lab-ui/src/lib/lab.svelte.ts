@@ -3,7 +3,7 @@
  * the selected request and the detail tab. Traces are kept in $state.raw: they are large and never
  * mutated, so Svelte tracks the reference, not every event.
  */
-import type { Diagnostic, RunPhase, ScenarioInfo } from '../worker/protocol.ts';
+import type { Diagnostic, FileOverrides, RunPhase, ScenarioInfo } from '../worker/protocol.ts';
 import type { TraceEvent } from '../../../engine/trace/events.ts';
 import type { DoneMessage, EngineClient, RunHandle } from './engine-client.ts';
 import { ReplayCursor } from './cursor.svelte.ts';
@@ -79,6 +79,8 @@ export class Lab {
   private handles: RunHandle[] = [];
   /** Scenarios opened from a file on the student's machine: their text travels with each run. */
   private readonly texts = new Map<string, string>();
+  /** Edited file texts (by path) a scenario runs with instead of the bundled ones, by scenario file. */
+  private readonly edits = new Map<string, FileOverrides>();
   readonly cursor: ReplayCursor;
 
   constructor(
@@ -105,6 +107,31 @@ export class Lab {
     this.catalog = [...(this.catalog ?? []).filter((s) => s.file !== info.file), info];
     if (!info.diagnostics.some((d) => d.severity === 'error')) this.open(info.file);
     return info;
+  }
+
+  /** Sets (or, with null, drops) the edited texts a scenario runs with; takes effect at its next run. */
+  setEdits(file: string, files: FileOverrides | null): void {
+    if (files && Object.keys(files).length) this.edits.set(file, files);
+    else this.edits.delete(file);
+    // An edited text of the scenario itself wins over the one it was opened from.
+    if (files?.[file] !== undefined) this.texts.delete(file);
+  }
+
+  /**
+   * Puts a described scenario in the catalog, replacing the entry for its file. When it is the open
+   * scenario and it loads, it reruns as described (the editor's Run), keeping the variants still there.
+   */
+  upsert(info: ScenarioInfo): void {
+    this.catalog = [...(this.catalog ?? []).filter((s) => s.file !== info.file), info];
+    if (this.scenario?.file !== info.file || info.diagnostics.some((d) => d.severity === 'error')) return;
+    this.scenario = info;
+    const known = info.variants.map((v) => v.name);
+    const kept = this.variants.filter((v) => known.includes(v));
+    this.variants = kept.length ? kept : known.slice(0, DEFAULT_PANELS);
+    this.cursor.narration = info.narration.map((n) => ({ t: n.atMs, text: n.text }));
+    const sel = this.selected && kept.includes(this.selected.variant) ? this.selected : null;
+    this.pending = { t: this.cursor.time, ...(sel ? { req: sel } : {}) };
+    this.runAll();
   }
 
   find(key: string): ScenarioInfo | undefined {
@@ -314,6 +341,7 @@ export class Lab {
           level: 'full',
           ...(this.seed !== null ? { seed: this.seed } : {}),
           ...(this.texts.has(info.file) ? { text: this.texts.get(info.file) as string } : {}),
+          ...(this.edits.has(info.file) ? { files: this.edits.get(info.file) as FileOverrides } : {}),
         },
         { progress: (phase, done, total) => this.patch(variant, { progress: { phase, done, total } }) },
       );

@@ -25,7 +25,15 @@ export interface ScenarioInfo {
   narration: Array<{ atMs: number; text: string }>;
   /** Errors and warnings from loading; a scenario with errors is listed but cannot run. */
   diagnostics: Diagnostic[];
+  /**
+   * Every config file or overlay the loader asked for, base and variants (repository paths), in the
+   * order it asked, including ones it could not find: the editor opens a tab for each.
+   */
+  sources?: string[];
 }
+
+/** File texts by repository path that replace the bundled ones for one request (the editor's edits). */
+export type FileOverrides = Record<string, string>;
 
 export interface RunRequest {
   type: 'run';
@@ -38,6 +46,8 @@ export interface RunRequest {
   level: TraceLevel;
   /** Run this text instead of the bundled file (benchmarks, pasted scenarios). */
   text?: string;
+  /** Edited texts that override bundled files by path, the scenario's own file included. */
+  files?: FileOverrides;
   /** Events per trace-batch message. */
   batchSize?: number;
 }
@@ -45,7 +55,10 @@ export interface RunRequest {
 export type ToWorker =
   | { type: 'catalog'; runId: number }
   /** Describe one scenario from text (a file the student opened); answered with a one-entry catalog. */
-  | { type: 'describe'; runId: number; file: string; text: string }
+  /** With `files`, edited texts override bundled ones; with `lint`, every variant's config is checked too. */
+  | { type: 'describe'; runId: number; file: string; text: string; files?: FileOverrides; lint?: boolean }
+  /** The texts of bundled files (the editor's tabs); answered with `files`, missing paths left out. */
+  | { type: 'read'; runId: number; paths: string[] }
   | RunRequest
   | { type: 'cancel'; runId: number };
 
@@ -53,6 +66,7 @@ export type RunPhase = 'load' | 'simulate' | 'stream';
 
 export type FromWorker =
   | { type: 'catalog'; runId: number; scenarios: ScenarioInfo[] }
+  | { type: 'files'; runId: number; files: FileOverrides }
   | { type: 'progress'; runId: number; phase: RunPhase; done: number; total: number }
   | { type: 'trace-batch'; runId: number; from: number; events: TraceEvent[] }
   | {

@@ -2,9 +2,9 @@
  * What the worker does, as plain functions over a file map and a `post` callback, so it can be unit
  * tested in Node without a Worker. The worker entry only wires these to `self`.
  */
-import { loadScenarioText, runVariant } from '../../../engine/index.ts';
+import { applyVariant, loadGateway, loadScenarioText, runVariant } from '../../../engine/index.ts';
 import type { Scenario } from '../../../engine/scenario/types.ts';
-import { internalError, type FromWorker, type RunRequest, type ScenarioInfo } from './protocol.ts';
+import { internalError, type Diagnostic, type FileOverrides, type FromWorker, type RunRequest, type ScenarioInfo } from './protocol.ts';
 
 export type Post = (message: FromWorker) => void;
 
@@ -18,12 +18,57 @@ export function looksLikeScenario(text: string): boolean {
   return /^id:/m.test(text) && /^topic:/m.test(text) && /^clients:/m.test(text);
 }
 
-function reader(files: ReadonlyMap<string, string>): (path: string) => string {
+function reader(files: ReadonlyMap<string, string>, asked?: string[]): (path: string) => string {
   return (path) => {
-    const text = files.get(path.replace(/^\.\//, ''));
+    const clean = path.replace(/^\.\//, '');
+    if (asked && !asked.includes(clean)) asked.push(clean);
+    const text = files.get(clean);
     if (text === undefined) throw new Error(`'${path}' is not bundled with the lab (only files under scenarios/ are)`);
     return text;
   };
+}
+
+/** The bundled files with the editor's texts laid over them, by path; the bundle itself is not changed. */
+export function withOverrides(files: ReadonlyMap<string, string>, overrides: FileOverrides | undefined): ReadonlyMap<string, string> {
+  if (!overrides || Object.keys(overrides).length === 0) return files;
+  const merged = new Map(files);
+  for (const [path, text] of Object.entries(overrides)) merged.set(path, text);
+  return merged;
+}
+
+/** The texts of the asked paths that exist; missing ones are left out (the editor starts them empty). */
+export function readFiles(paths: readonly string[], files: ReadonlyMap<string, string>): FileOverrides {
+  const out: FileOverrides = {};
+  for (const p of paths) {
+    const text = files.get(p);
+    if (text !== undefined) out[p] = text;
+  }
+  return out;
+}
+
+/**
+ * What `gatelab lint` adds to loading: each variant's gateway config through its adapter, so the
+ * editor shows adapter warnings (a misspelt annotation) before anything runs.
+ */
+function adapterDiagnostics(scenario: Scenario): Diagnostic[] {
+  const out: Diagnostic[] = [];
+  for (const v of scenario.variants) {
+    const patched = v.name === 'base' ? { scenario } : applyVariant(scenario, v.name);
+    if (!patched.scenario) continue;
+    out.push(...loadGateway(patched.scenario.gateway).diagnostics);
+    for (const ev of patched.scenario.events) if (ev.kind === 'config') out.push(...loadGateway(ev.gateway).diagnostics);
+  }
+  return out;
+}
+
+function uniqueDiagnostics(list: readonly Diagnostic[]): Diagnostic[] {
+  const seen = new Set<string>();
+  return list.filter((d) => {
+    const k = `${d.severity}|${d.code}|${d.loc?.file}:${d.loc?.line}:${d.loc?.col}|${d.message}`;
+    if (seen.has(k)) return false;
+    seen.add(k);
+    return true;
+  });
 }
 
 function infoOf(file: string, scenario: Scenario | undefined, text: string, diagnostics: ScenarioInfo['diagnostics']): ScenarioInfo {
@@ -49,13 +94,19 @@ function infoOf(file: string, scenario: Scenario | undefined, text: string, diag
   };
 }
 
-/** Describes one scenario given as text; config files it names must be among `files`. */
-export function describeText(file: string, text: string, files: ReadonlyMap<string, string>): ScenarioInfo {
+/**
+ * Describes one scenario given as text; config files it names must be among `files`. With `lint`, every
+ * variant's config also goes through its adapter (the editor wants those warnings; the catalog not).
+ */
+export function describeText(file: string, text: string, files: ReadonlyMap<string, string>, opts: { lint?: boolean } = {}): ScenarioInfo {
+  const asked: string[] = [];
   try {
-    const loaded = loadScenarioText(text, file, reader(files));
-    return infoOf(file, loaded.scenario, text, loaded.diagnostics);
+    const loaded = loadScenarioText(text, file, reader(files, asked));
+    const extra = opts.lint && loaded.scenario ? adapterDiagnostics(loaded.scenario) : [];
+    const info = infoOf(file, loaded.scenario, text, uniqueDiagnostics([...loaded.diagnostics, ...extra]));
+    return { ...info, sources: asked.filter((p) => p !== file) };
   } catch (e) {
-    return infoOf(file, undefined, text, [internalError(`loading crashed: ${String(e)}`, file)]);
+    return { ...infoOf(file, undefined, text, [internalError(`loading crashed: ${String(e)}`, file)]), sources: asked };
   }
 }
 
@@ -70,8 +121,9 @@ export function buildCatalog(files: ReadonlyMap<string, string>): ScenarioInfo[]
 }
 
 /** Runs one variant and streams its trace: progress, trace batches, then done — or one error. */
-export async function runSession(req: RunRequest, files: ReadonlyMap<string, string>, post: Post, clock: Clock): Promise<void> {
+export async function runSession(req: RunRequest, bundled: ReadonlyMap<string, string>, post: Post, clock: Clock): Promise<void> {
   const { runId } = req;
+  const files = withOverrides(bundled, req.files);
   const t0 = clock();
   const text = req.text ?? files.get(req.scenarioFile);
   if (text === undefined) {

@@ -1,0 +1,82 @@
+/**
+ * From the engine's diagnostics (1-based line and column in a named file) to what the editor marks:
+ * character offsets in the text of one tab. Pure and CodeMirror-free, so it is tested on strings.
+ */
+import type { Diagnostic } from '../../worker/protocol.ts';
+
+export interface LintMark {
+  from: number;
+  to: number;
+  severity: 'error' | 'warning';
+  message: string;
+}
+
+/** The offset of a 1-based line and column, clamped into the text (a stale diagnostic still lands). */
+export function offsetAt(text: string, line: number, col: number): number {
+  let start = 0;
+  for (let l = 1; l < Math.max(1, Math.floor(line)); l++) {
+    const nl = text.indexOf('\n', start);
+    if (nl < 0) return text.length;
+    start = nl + 1;
+  }
+  const nl = text.indexOf('\n', start);
+  const end = nl < 0 ? text.length : nl;
+  return Math.min(end, start + Math.max(0, Math.floor(col) - 1));
+}
+
+/**
+ * Where a mark starting at `from` ends: the rest of the word or value under it, so a key or a
+ * misspelt value is underlined; at a line's end or on blank space, the rest of the line.
+ */
+export function markEnd(text: string, from: number): number {
+  const nl = text.indexOf('\n', from);
+  const lineEnd = nl < 0 ? text.length : nl;
+  let to = from;
+  while (to < lineEnd && !/[\s:,\]}]/.test(text[to] as string)) to++;
+  if (to === from) to = lineEnd;
+  return to;
+}
+
+export function describeDiagnostic(d: Diagnostic): string {
+  return `${d.code}: ${d.message}${d.hint ? ` — ${d.hint}` : ''}`;
+}
+
+/** `file:line:col`, as the CLI prints it; empty for a diagnostic without a place. */
+export function placeOf(d: Diagnostic): string {
+  return d.loc ? `${d.loc.file}:${d.loc.line}:${d.loc.col}` : '';
+}
+
+/** The marks for one file's text: diagnostics placed in that file, in document order. */
+export function marksFor(text: string, path: string, diagnostics: readonly Diagnostic[]): LintMark[] {
+  const marks: LintMark[] = [];
+  for (const d of diagnostics) {
+    if (!d.loc || d.loc.file !== path) continue;
+    const from = offsetAt(text, d.loc.line, d.loc.col);
+    marks.push({ from, to: markEnd(text, from), severity: d.severity, message: describeDiagnostic(d) });
+  }
+  return marks.sort((a, b) => a.from - b.from || a.to - b.to);
+}
+
+/** Errors and warnings per file, for the badges on the editor's tabs. */
+export function countsByFile(diagnostics: readonly Diagnostic[]): Map<string, { errors: number; warnings: number }> {
+  const out = new Map<string, { errors: number; warnings: number }>();
+  for (const d of diagnostics) {
+    if (!d.loc) continue;
+    const c = out.get(d.loc.file) ?? { errors: 0, warnings: 0 };
+    if (d.severity === 'error') c.errors++;
+    else c.warnings++;
+    out.set(d.loc.file, c);
+  }
+  return out;
+}
+
+/** Drops repeats (the describe step and each variant's run can report the same warning). */
+export function uniqueDiagnostics(list: readonly Diagnostic[]): Diagnostic[] {
+  const seen = new Set<string>();
+  return list.filter((d) => {
+    const key = `${d.severity}|${d.code}|${placeOf(d)}|${d.message}`;
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
+}
