@@ -7,6 +7,7 @@ import { hasErrors, formatDiagnostic } from '../core/errors.ts';
 import { runVariant } from '../runtimes/sim/run-scenario.ts';
 import { parse } from './args.ts';
 import { belongsToExercise, checkExerciseFiles, findExerciseFiles } from './check-exercises.ts';
+import { checkFlashcardDecks } from './check-flashcards.ts';
 import { displayPath, EXIT, findScenarioFiles } from './io.ts';
 import { loadScenarioFile } from './load.ts';
 
@@ -15,8 +16,9 @@ export const CHECK_HELP = `Usage: gatelab check [PATH…]
 Runs every scenario under the given files or folders (default: scenarios/) and asserts its
 expectations in every variant. Folders holding exercise.yaml files (exercises/) are graded too: stored
 answers must match their runs, a design's solution must meet every requirement and its starter fail
-exactly the stated ones, a diagnosis's right fixes must help and wrong ones must not. Prints one line
-per scenario or exercise, each failure with expected vs actual, and last the line "N passed, N failed".
+exactly the stated ones, a diagnosis's right fixes must help and wrong ones must not. Flashcard decks
+there (exercises/flashcards/) are checked card by card: each behavioural card's linked moment must show
+its answer, each factual card's docs heading must exist. Prints one line per scenario, exercise or deck, each failure with expected vs actual, and last the line "N passed, N failed".
 
 Options:
   -h, --help   show this help
@@ -76,10 +78,11 @@ export async function checkCommand(argv: string[]): Promise<number> {
       for (const p of problems) console.log(`  ${p}`);
     }
   }
-  const exercises = await checkExerciseFiles(exerciseFiles);
-  passed += exercises.passed;
-  failed += exercises.failed;
-  loadErrors += exercises.loadErrors;
+  for (const tally of [await checkExerciseFiles(exerciseFiles), await checkFlashcardDecks(roots)]) {
+    passed += tally.passed;
+    failed += tally.failed;
+    loadErrors += tally.loadErrors;
+  }
   console.log(`${passed} passed, ${failed} failed`);
   if (loadErrors > 0) return EXIT.usage;
   return failed > 0 ? EXIT.failed : EXIT.ok;

@@ -3,7 +3,7 @@
  * fails with the reason and the run's evidence (exit 1), or does not load (exit 2).
  */
 import { spawn } from 'node:child_process';
-import { cpSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -36,14 +36,46 @@ function brokenCopy(id: string, name: string, edit: (text: string) => string): s
 }
 
 describe('gatelab check exercises/', () => {
-  it('passes every exercise: answers, the design both ways, the diagnosis fixes', async () => {
+  it('passes every exercise (answers, the design both ways, the diagnosis fixes) and every flashcard deck', async () => {
     const r = await check(['exercises/']);
+    for (const deck of ['01-gateways', '02-rate-limiting-and-resilience', '03-operations']) {
+      expect(r.stdout).toMatch(new RegExp(`PASS exercises/flashcards/${deck}\\.yaml \\(5 flashcards, each link shows its answer\\)`));
+    }
     expect(r.stdout).toContain('PASS exercises/01-read-a-config/exercise.yaml (3 stored answers match their runs)');
     expect(r.stdout).toContain('starter fails paid-tier, canary, no-debug-header as stated');
     expect(r.stdout).toMatch(/PASS exercises\/03-diagnose-the-bottleneck\/exercise\.yaml \(right choices help, wrong ones do not/);
-    expect(r.stdout).toMatch(/^3 passed, 0 failed$/m);
+    expect(r.stdout).toMatch(/^6 passed, 0 failed$/m);
     expect(r.status).toBe(0);
   }, 600_000);
+
+  it('exits 1 on a deck whose factual card links to a heading that does not exist', async () => {
+    const root = mkdtempSync(join(tmpdir(), 'gatelab-deck-'));
+    mkdirSync(join(root, 'docs'));
+    mkdirSync(join(root, 'exercises', 'flashcards'), { recursive: true });
+    writeFileSync(join(root, 'docs', 'facts.md'), '# Facts\n\n## Kong is built on OpenResty\n');
+    const deck = (anchor: string): string =>
+      [
+        '# yaml-language-server: $schema=../../engine/exercises/flashcards.schema.json',
+        'set: 1',
+        'title: A test deck',
+        'cards:',
+        '  - id: kong-built-on',
+        '    kind: fact',
+        '    question: What is Kong built on?',
+        '    answer: nginx and OpenResty.',
+        `    link: { doc: docs/facts.md#${anchor} }`,
+        '',
+      ].join('\n');
+    writeFileSync(join(root, 'exercises', 'flashcards', 'deck.yaml'), deck('kong-is-built-on-openresty'));
+    const good = await check([join(root, 'exercises')]);
+    expect(good.stdout).toMatch(/PASS .*deck\.yaml \(1 flashcards, each link shows its answer\)/);
+    expect(good.status).toBe(0);
+    writeFileSync(join(root, 'exercises', 'flashcards', 'deck.yaml'), deck('kong-is-built-on-lua'));
+    const bad = await check([join(root, 'exercises')]);
+    expect(bad.stdout).toMatch(/FAIL .*deck\.yaml \(0 of 1 flashcards hold\)/);
+    expect(bad.stdout).toMatch(/deck\.yaml:9:\d+: card kong-built-on: .*kong-is-built-on-lua/);
+    expect(bad.status).toBe(1);
+  }, 120_000);
 
   it('exits 1 on a copy whose stored answer the run contradicts, naming the true value', async () => {
     const dir = brokenCopy('01-read-a-config', 'exercise.yaml', (t) => t.replace('answer: 600', 'answer: 200'));
