@@ -8,6 +8,8 @@ import { localStore, redisStore } from '../runtimes/proxy/stores.ts';
 import { intOption, parse, UsageError } from './args.ts';
 import { EXIT, printDiagnostics } from './io.ts';
 import { loadConfigFiles } from './load.ts';
+import { LineBatcher } from './line-batcher.ts';
+import { isClusterWorker, leaveCluster, runClusterPrimary } from './serve-cluster.ts';
 
 export const SERVE_HELP = `Usage: gatelab serve --config FILE… [options]
 
@@ -23,6 +25,9 @@ Options:
   --log nginx|json         access log format (default nginx: ingress-nginx's upstreaminfo)
   --seed N                 seed for per-request draws (default 1)
   --grace SECONDS          drain time on SIGTERM (default 30)
+  --keepalive-timeout S    how long an idle client connection stays open (default 5)
+  --workers N              N processes (node:cluster) sharing the port; local counters are per worker,
+                           and the admin listener then serves only /healthz and /readyz
   -h, --help               show this help
 
 Reloads without dropping in-flight requests when a config file changes or on SIGHUP.
@@ -39,6 +44,8 @@ export async function serveCommand(argv: string[]): Promise<number> {
     log: { type: 'string' },
     seed: { type: 'string' },
     grace: { type: 'string' },
+    workers: { type: 'string' },
+    'keepalive-timeout': { type: 'string' },
   });
   if (values.help) {
     console.log(SERVE_HELP);
@@ -54,11 +61,16 @@ export async function serveCommand(argv: string[]): Promise<number> {
   const keyFile = values['tls-key'] as string | undefined;
   if (!!certFile !== !!keyFile) throw new UsageError('--tls-cert and --tls-key go together');
   const graceMs = (intOption(values.grace, 'grace') ?? 30) * 1000;
+  const keepAliveSeconds = intOption(values['keepalive-timeout'], 'keepalive-timeout');
+  const workers = intOption(values.workers, 'workers');
+  if (workers !== undefined && (workers < 1 || workers > 64)) throw new UsageError('--workers takes 1 to 64');
 
   const load = () => loadConfigFiles(configs);
   const first = load();
   printDiagnostics(first.diagnostics);
   if (!first.ir || hasErrors(first.diagnostics)) return EXIT.usage;
+  const worker = isClusterWorker();
+  if (workers !== undefined && !worker) return runClusterPrimary({ workers, listen, admin, scheme: certFile ? 'https' : 'http' });
 
   const redisUrl = values.redis as string | undefined;
   const proxy: ProxyServer = new ProxyServer({
@@ -69,16 +81,27 @@ export async function serveCommand(argv: string[]): Promise<number> {
     store: redisUrl ? redisStore(redisUrl) : localStore(() => proxy.now()),
     seed: intOption(values.seed, 'seed') ?? 1,
     level: 'decisions',
+    ...(keepAliveSeconds !== undefined ? { keepAliveTimeoutMs: keepAliveSeconds * 1000 } : {}),
   });
   const builder = new AccessLogBuilder(Date.now());
   const format = logFormat === 'json' ? formatAccessJson : formatUpstreamInfo;
+  const accessLog = new LineBatcher((text) => process.stdout.write(text));
   proxy.sink.subscribe((e) => {
     const record: AccessRecord | undefined = builder.add(e);
-    if (record) process.stdout.write(`${format(record)}\n`);
+    if (record) accessLog.line(format(record));
   });
-  const address = await proxy.start();
-  const adminServer = await startAdmin(proxy, admin.host, admin.port);
-  console.error(`gatelab serve: proxy on ${certFile ? 'https' : 'http'}://${address.address}:${address.port}, admin on http://${adminServer.address.address}:${adminServer.address.port}`);
+  const address = await proxy.start().catch((e: unknown) => {
+    // A cluster worker must leave the cluster to exit; a taken port is the user's to fix, not a bug.
+    if (worker) leaveCluster();
+    if ((e as { code?: string }).code === 'EADDRINUSE') throw new UsageError(`--listen ${listen.host}:${listen.port}: the address is in use; stop what listens there or pick another port`);
+    throw e;
+  });
+  // A cluster worker has no admin listener of its own: the primary owns that port.
+  const adminServer = worker ? undefined : await startAdmin(proxy, admin.host, admin.port);
+  if (adminServer) {
+    console.error(`gatelab serve: proxy on ${certFile ? 'https' : 'http'}://${address.address}:${address.port}, admin on http://${adminServer.address.address}:${adminServer.address.port}`);
+  }
+  probeHeapOnSignal();
 
   const reload = (why: string): void => {
     const next = load();
@@ -103,12 +126,30 @@ export async function serveCommand(argv: string[]): Promise<number> {
       console.error(`gatelab serve: ${signal}: draining (up to ${graceMs / 1000}s)`);
       for (const w of watchers) w.close();
       const { dropped } = await proxy.drain(graceMs);
-      adminServer.server.close();
-      console.error(`gatelab serve: stopped${dropped ? `, ${dropped} request(s) cut off at the grace limit` : ''}`);
+      adminServer?.server.close();
+      accessLog.flush();
+      if (!worker || dropped) console.error(`gatelab serve: stopped${dropped ? `, ${dropped} request(s) cut off at the grace limit` : ''}`);
+      if (worker) leaveCluster();
       resolve(EXIT.ok);
     };
     process.once('SIGTERM', () => void stop('SIGTERM'));
     process.once('SIGINT', () => void stop('SIGINT'));
+  });
+}
+
+/**
+ * For the benchmarks (test/bench/proxy): when node runs with --expose-gc, SIGUSR2 makes the proxy
+ * collect garbage and print its memory on stderr, so heap per connection or over a soak can be read
+ * without an inspector. Without --expose-gc nothing is installed.
+ */
+function probeHeapOnSignal(): void {
+  const gc = (globalThis as { gc?: () => void }).gc;
+  if (!gc) return;
+  process.on('SIGUSR2', () => {
+    gc();
+    gc();
+    const m = process.memoryUsage();
+    console.error(`gatelab serve: heap ${JSON.stringify({ heapUsed: m.heapUsed, heapTotal: m.heapTotal, external: m.external, arrayBuffers: m.arrayBuffers, rss: m.rss })}`);
   });
 }
 

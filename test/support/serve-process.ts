@@ -13,7 +13,8 @@ export interface ServeProcess {
   stop(): Promise<number | null>;
 }
 
-export async function startServe(args: string[]): Promise<ServeProcess> {
+/** `startTimeoutMs`: how long to wait for the listening line (default 20 s; a cluster starts N+1 processes). */
+export async function startServe(args: string[], startTimeoutMs?: number): Promise<ServeProcess> {
   const child = spawn(process.execPath, [join(ROOT, 'engine/cli/bin.mjs'), 'serve', ...args], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
   let out = '';
   let err = '';
@@ -39,6 +40,6 @@ export async function startServe(args: string[]): Promise<ServeProcess> {
       return exited;
     },
   };
-  await waitForStderr('gatelab serve: proxy on');
+  await waitForStderr('gatelab serve: proxy on', startTimeoutMs);
   return proc;
 }

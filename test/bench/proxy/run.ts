@@ -1,0 +1,76 @@
+/**
+ * `npm run bench:proxy`: gatelab serve against nginx and the Node proxies on 127.0.0.1, with one
+ * shared upstream and wrk as the load generator. Prints tables and ratios; asserts nothing about
+ * speed. docs/benchmarks.md ("Proxy benchmarks") explains the method and the targets.
+ *
+ *   npm run bench:proxy                          throughput, latency, keys, conns
+ *   npm run bench:proxy -- --quick               shorter rounds, fewer keys and connections
+ *   npm run bench:proxy -- --only=throughput     or latency | keys | conns | soak
+ *   npm run bench:proxy -- --only=soak --minutes 10 [--connections 20]
+ */
+import { cpus, loadavg } from 'node:os';
+import { latencyAdded } from './latency.ts';
+import { bytesPerKey } from './memory-keys.ts';
+import { heapPerConnection } from './memory-conns.ts';
+import { startGatelab, startNginxPeer, startNodePeer, startUpstream } from './peers.ts';
+import { checkPeer } from './check-peer.ts';
+import { freePort, type RunningPeer } from './process-tools.ts';
+import { printThroughput } from './report.ts';
+import { soak } from './soak.ts';
+import { throughput } from './throughput.ts';
+
+const args = process.argv.slice(2);
+const quick = args.includes('--quick');
+const only = args.find((a) => a.startsWith('--only='))?.slice('--only='.length);
+const numberArg = (name: string, fallback: number): number => {
+  const at = args.findIndex((a) => a === `--${name}` || a.startsWith(`--${name}=`));
+  if (at < 0) return fallback;
+  const text = args[at]?.includes('=') ? args[at]?.split('=')[1] : args[at + 1];
+  const n = Number(text);
+  if (!Number.isFinite(n) || n <= 0) throw new Error(`GL_E_BENCH_ARGS: --${name} takes a positive number, not '${text}'`);
+  return n;
+};
+const SECTIONS = ['throughput', 'latency', 'keys', 'conns', 'soak'];
+if (only !== undefined && !SECTIONS.includes(only)) throw new Error(`GL_E_BENCH_ARGS: --only takes one of ${SECTIONS.join(' | ')}, not '${only}'`);
+const wants = (name: string): boolean => (only === undefined ? name !== 'soak' : only === name);
+
+async function benchThroughput(): Promise<void> {
+  const started: RunningPeer[] = [];
+  const keep = <T extends RunningPeer>(p: T): T => (started.push(p), p);
+  try {
+    const upstream = keep(await startUpstream(await freePort()));
+    const up = upstream.port;
+    const peers = [
+      { peer: upstream, policies: false },
+      { peer: keep(await startNginxPeer(await freePort(), up)), policies: true },
+      { peer: keep(await startNodePeer('http-proxy', await freePort(), up)), policies: true },
+      { peer: keep(await startNodePeer('fastify', await freePort(), up)), policies: true },
+      { peer: keep(await startNodePeer('fast-gateway', await freePort(), up)), policies: true },
+      { peer: keep(await startNodePeer('undici-bare', await freePort(), up)), policies: false },
+      { peer: keep(await startGatelab({ port: await freePort(), adminPort: await freePort(), upstreamPort: up })), policies: true },
+      { peer: keep(await startGatelab({ port: await freePort(), adminPort: await freePort(), upstreamPort: up, workers: 2 })), policies: true },
+    ];
+    for (const p of peers) await checkPeer(p.peer, p.policies);
+    const rounds = quick ? 2 : 3;
+    const seconds = quick ? 3 : 10;
+    const rows = await throughput(peers, rounds, seconds, console.log);
+    printThroughput(rows, rounds, seconds);
+  } finally {
+    for (const p of started.reverse()) await p.stop();
+  }
+}
+
+async function main(): Promise<void> {
+  console.log(`node ${process.version}, ${cpus().length} × ${cpus()[0]?.model ?? '?'}, load average ${loadavg().map((l) => l.toFixed(1)).join(' ')} at start`);
+  if (wants('throughput')) await benchThroughput();
+  if (wants('latency')) await latencyAdded(quick ? 3 : 10, quick ? 1 : 3, quick ? [1000] : [1000, 250]);
+  if (wants('keys')) bytesPerKey(quick ? 100_000 : 1_000_000);
+  if (wants('conns')) await heapPerConnection(quick ? 1_000 : 10_000);
+  if (wants('soak')) await soak(Math.min(60, numberArg('minutes', quick ? 1 : 10)), Math.min(200, numberArg('connections', 20)));
+  console.log(`\nload average ${loadavg().map((l) => l.toFixed(1)).join(' ')} at the end`);
+}
+
+main().catch((e: unknown) => {
+  console.error(e instanceof Error ? e.message : String(e));
+  process.exitCode = 1;
+});
