@@ -30,6 +30,9 @@ export default defineConfig({
           name: 'engine',
           environment: 'node',
           include: ['engine/**/*.test.ts'],
+          // fast-check properties run hundreds of cases; on a shared 2-core machine 5 s is not enough
+          // headroom for the slow ones. A guard against hangs, not a speed assertion.
+          testTimeout: 20_000,
         },
       },
       {
