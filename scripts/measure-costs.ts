@@ -13,6 +13,9 @@
  *   this process: the client's share is taken as half of the CPU (stated, not measured apart).
  * - gatelab's own plugin hooks (key-auth, rate-limit local, request/response-transformer,
  *   correlation-id) on a prepared request context.
+ * - gatelab's response-ratelimiting (local policy: usage read in access, the upstream's X-Kong-Limit
+ *   parsed and counted in response) and, for policy redis, serialising what it sends: one GET per
+ *   configured period and an INCRBY + PEXPIRE for each of the six periods it increments.
  */
 import { createServer as createHttpServer, request as httpRequest, Agent } from 'node:http';
 import { createServer as createTcpServer, connect } from 'node:net';
@@ -25,6 +28,7 @@ import { rateLimitPlugin } from '../engine/plugins/rate-limit/plugin.ts';
 import { requestTransformerPlugin } from '../engine/plugins/request-transformer/plugin.ts';
 import { responseTransformerPlugin } from '../engine/plugins/response-transformer/plugin.ts';
 import { correlationIdPlugin } from '../engine/plugins/correlation-id/plugin.ts';
+import { responseRatelimitingPlugin } from '../engine/plugins/response-ratelimiting/plugin.ts';
 import { HeaderMap } from '../engine/pipeline/headers.ts';
 import type { PluginHooks, Verdict } from '../engine/pipeline/types.ts';
 
@@ -133,9 +137,35 @@ async function pluginCosts(): Promise<void> {
   record('(building the test context alone, subtract from the above)', bare);
 }
 
+async function responseRateLimitingCosts(): Promise<void> {
+  const hooks = hooksOf(responseRatelimitingPlugin, { limits: { orders: { minute: 10_000_000 } }, limit_by: 'ip', policy: 'local' });
+  const h = host();
+  let n = 0;
+  const settle = async (v: Verdict | undefined): Promise<unknown> => (v && v.kind === 'wait' ? drive(v) : v);
+  const hooksUs = await perOp(20000, async () => {
+    const ctx = context({ id: `req-${n++}` });
+    await settle(hooks.access?.(ctx, h));
+    ctx.response = { status: 200, headers: new HeaderMap([['content-type', 'application/json'], ['x-kong-limit', 'orders=1']]), source: 'upstream' };
+    await settle(hooks.response?.(ctx, h));
+  });
+  record('gatelab response-ratelimiting (local) access + response hooks', hooksUs);
+  const Command = (Redis as unknown as { Command: new (name: string, args: unknown[]) => { toWritable(s: unknown): unknown } }).Command;
+  const key = (period: string): string => `response-ratelimit:route-1:service-1:198.51.100.7:1767268800:${period}:orders`;
+  const periods = ['second', 'minute', 'hour', 'day', 'month', 'year'];
+  const respUs = await perOp(20000, () => {
+    new Command('get', [key('minute')]).toWritable(null);
+    for (const p of periods) {
+      new Command('incrby', [key(p), 1]).toWritable(null);
+      new Command('pexpire', [key(p), 60_000]).toWritable(null);
+    }
+  });
+  record('redis GET + 6 × (INCRBY + PEXPIRE) serialised (RESP)', respUs);
+}
+
 console.log(`node ${process.version}, ${process.arch}; CPU µs per operation, median of ${ROUNDS} rounds\n`);
 await jwtCosts();
 await redisCosts();
 await tcpRoundTrip();
 await httpRoundTrip();
 await pluginCosts();
+await responseRateLimitingCosts();

@@ -109,6 +109,13 @@ export const responseRatelimitingPlugin: PluginDefinition<ResponseRateLimitingCo
   priority: RESPONSE_RATELIMITING_PRIORITY,
   parse: parseResponseRateLimitingConfig,
   create: createResponseRateLimitingHooks,
+  // The hooks' own work (usage read, X-Kong-Limit parsed, headers set, units counted); on Redis also
+  // serialising a GET and six INCRBY + PEXPIRE per limit. The round trips' socket work is charged by
+  // the host on each store effect. Measured on a loaded machine (docs/capacity.md says how much).
+  cost: (config) =>
+    config.policy === 'local'
+      ? { cpuUs: 50, source: 'gatelab response-ratelimiting (local) access + response hooks: 51.6 µs minus 1.0 µs building the request context, measured with `npx tsx scripts/measure-costs.ts` (node 20, Xeon 2.5 GHz)' }
+      : { cpuUs: 50 + 20.5 * config.limits.length, source: 'gatelab response-ratelimiting hooks 50 µs + RESP serialising GET + 6 × (INCRBY + PEXPIRE) (ioredis) 20.5 µs per limit, measured with `npx tsx scripts/measure-costs.ts` (node 20, Xeon 2.5 GHz)' },
   // A response that asks for units may become a 429 that drops the upstream's body; the proxy host
   // reads such a body in full first, so the stream is not left half-consumed on the upstream socket.
   needsBody: (config, response) => [...parseIncrements(response.headers.get(config.header_name), config.limits.map((l) => l.name)).increments.values()].some((by) => by > 0),

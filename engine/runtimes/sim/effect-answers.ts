@@ -1,5 +1,6 @@
 /**
- * How the simulation answers a pipeline's effects: a Redis command half a round trip away, an HTTP
+ * How the simulation answers a pipeline's effects: a Redis command half a round trip away (the round
+ * trip follows the scenario's store backend, store-latency.ts), an HTTP
  * callout answered by the backend bound to its URL, a sleep, CPU work already charged, and an
  * asynchronous computation (WebCrypto) memoised when its answer cannot change.
  */
@@ -12,9 +13,9 @@ import { calloutAnswer, findCalloutBackend } from './callouts.ts';
 import { calloutArrival } from './backend-calls.ts';
 import { sampleLatency, ZERO_LATENCY } from './latency.ts';
 import type { ModeledStore } from './store.ts';
+import { sampleStoreRoundTrip, storeLatencyOf } from './store-latency.ts';
 
-/** One Redis round trip on a local network; the war-story scenarios set their own. */
-export const DEFAULT_STORE_RTT_MS = 1;
+export { DEFAULT_STORE_RTT_MS } from './store-latency.ts';
 
 export interface EffectDeps {
   queue: EventQueue;
@@ -33,10 +34,12 @@ export interface EffectDeps {
 
 export function createEffectAnswerer(deps: EffectDeps): (effect: Effect, requestId: string, finish: (r: EffectResult) => void) => void {
   const { queue, store, models, scenario, seed, g2bRng, now, pendingAsync, asyncMemo } = deps;
+  const storeLatency = storeLatencyOf(scenario.backends);
+  const storeStream = (): Rng => models.stream(storeLatency.backend?.name ?? 'store');
   return (effect: Effect, requestId: string, finish: (r: EffectResult) => void): void => {
     switch (effect.type) {
       case 'store': {
-        const rtt = DEFAULT_STORE_RTT_MS;
+        const rtt = sampleStoreRoundTrip(storeLatency, storeStream);
         const half = rtt / 2;
         // The command reaches Redis half a round trip later and is applied then.
         queue.schedule(queue.now + half, PRIORITY.effect, () => {
