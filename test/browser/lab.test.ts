@@ -15,6 +15,10 @@ const cli = JSON.parse(
   execFileSync('node', ['engine/cli/bin.mjs', 'run', 'scenarios/rate-limiting/boundary-burst.yaml', '--json', '--level', 'full'], { encoding: 'utf8' }),
 ) as { variants: Array<{ name: string; traceHash: string }> };
 const ALL = cli.variants.map((v) => v.name);
+// Scenario file names without extension: the build names each scenario text's chunk after its file.
+const SCENARIO_STEMS = new Set(
+  execFileSync('find', ['scenarios', '-name', '*.y*ml'], { encoding: 'utf8' }).split('\n').filter(Boolean).map((p) => p.replace(/^.*\//, '').replace(/\.ya?ml$/, '')),
+);
 
 const title = chromiumPath ? 'the lab in Chromium' : 'the lab in Chromium — skipped: no chromium on PATH (.ci/run installs it)';
 
@@ -169,21 +173,37 @@ describe.skipIf(!chromiumPath)(title, () => {
   });
 
   it('keeps the first load under 500 KB gzipped (mermaid stays lazy)', async () => {
+    // Counts every file fetched from the lab's origin from navigation until every boundary-burst run is
+    // done: index.html and the page's JS and CSS, the engine worker with every chunk it imports (a
+    // dedicated worker's requests are reported through the page), the catalog chunk and the scenario
+    // texts the runs fetched. Each URL once: every run starts a worker from the same, cached, script.
+    // The bodies are fetched again here, from the same static server: a worker that has been
+    // terminated (the catalog's) no longer hands its response bodies to the page.
     const page = await openPage(browser);
-    const sizes: Array<{ url: string; gz: number }> = [];
-    page.on('response', async (r) => {
-      // Each run starts a worker from the same script; the browser fetches it once, count it once.
-      if (!r.url().startsWith(labUrl) || sizes.some((s) => s.url === r.url())) return;
-      const body = await r.body().catch(() => Buffer.alloc(0));
-      sizes.push({ url: r.url(), gz: gzipSync(body, { level: 9 }).length });
+    const urls = new Set<string>();
+    page.on('request', (r) => {
+      if (r.url().startsWith(labUrl)) urls.add(r.url());
     });
     await page.goto(`${labUrl}#s=boundary-burst&v=${ALL.join(',')}`);
     await waitForRuns(page, ALL);
     await page.waitForTimeout(300);
-    const total = sizes.reduce((s, x) => s + x.gz, 0);
-    console.log(`first load: ${sizes.length} files, ${(total / 1024).toFixed(1)} KB gzipped`, sizes.map((s) => `${s.url.replace(labUrl, '')} ${(s.gz / 1024).toFixed(1)}`).join(', '));
+    const sizes = await Promise.all(
+      [...urls].map(async (url) => ({ url, gz: gzipSync(Buffer.from(await (await fetch(url)).arrayBuffer()), { level: 9 }).length })),
+    );
+    const kb = (list: typeof sizes): string => (list.reduce((s, x) => s + x.gz, 0) / 1024).toFixed(1);
+    // Data, not code: the build-time catalog and the chunks holding scenario texts (named after their files).
+    const isData = (url: string): boolean => /_virtual_gatelab-catalog-/.test(url) || SCENARIO_STEMS.has(/\/([^/]+)-[\w-]{8}\.js$/.exec(url)?.[1] ?? '');
+    const code = sizes.filter((s) => !isData(s.url));
+    console.log(
+      `first load: ${sizes.length} files, ${kb(sizes)} KB gzipped (code ${kb(code)} KB, catalog and scenario texts ${kb(sizes.filter((s) => isData(s.url)))} KB)`,
+      sizes.map((s) => `${s.url.replace(labUrl, '')} ${(s.gz / 1024).toFixed(1)}`).join(', '),
+    );
     expect(sizes.some((s) => /mermaid|cytoscape|katex/.test(s.url))).toBe(false);
-    expect(total).toBeLessThan(500 * 1024);
+    // The measure must see the worker, or it would report a first load without the engine.
+    expect(sizes.some((s) => /engine-worker-/.test(s.url))).toBe(true);
+    // The adversary (fast-check) and the code editor load on first use, not with a run.
+    expect(sizes.some((s) => /attack-session|adversary|code-editor/.test(s.url))).toBe(false);
+    expect(sizes.reduce((s, x) => s + x.gz, 0)).toBeLessThan(500 * 1024);
     await page.close();
   });
 });

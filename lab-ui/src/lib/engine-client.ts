@@ -3,9 +3,18 @@
  * student picked another scenario) is stopped by terminating its worker, which is the only way to
  * interrupt a synchronous simulation.
  */
-import type { ClientSummary, Diagnostic, ExpectationResult, FileOverrides, FromWorker, RunPhase, RunRequest, ScenarioInfo, ToWorker, TraceEvent } from '../worker/protocol.ts';
+import type { ExerciseReplies, ExerciseRequest } from './exercises/exercise-protocol.ts';
+import type { DecksAnswer } from './flashcards/types.ts';
+import type { AttackRequest, AttackVerdict, ClientSummary, Diagnostic, ExpectationResult, FileOverrides, FromWorker, RunPhase, RunRequest, ScenarioInfo, ToWorker, TraceEvent } from '../worker/protocol.ts';
 
 export type WorkerFactory = () => Worker;
+
+export type AttackOutcome = { ok: true; verdict: AttackVerdict } | { ok: false; diagnostics: Diagnostic[]; cancelled?: boolean };
+
+export interface AttackHandle {
+  result: Promise<AttackOutcome>;
+  cancel(): void;
+}
 
 export type DoneMessage = Extract<FromWorker, { type: 'done' }>;
 
@@ -54,6 +63,50 @@ export class EngineClient {
   /** The bundled texts of these paths (missing ones are left out). */
   read(paths: string[]): Promise<FileOverrides> {
     return this.ask((runId) => ({ type: 'read', runId, paths }), (m) => (m.type === 'files' ? m.files : undefined));
+  }
+
+  /** The flashcard decks, parsed in the worker; a deck that does not load comes back as diagnostics. */
+  async decks(): Promise<DecksAnswer> {
+    const got = await this.ask((runId) => ({ type: 'decks', runId }), (m) => (m.type === 'decks' ? m.answer : m.type === 'error' ? { decks: [], diagnostics: m.diagnostics } : undefined));
+    return got;
+  }
+
+  /**
+   * The adversary search in a worker of its own; cancel terminates it (a search is synchronous
+   * between its progress reports, so there is no gentler way to stop it).
+   */
+  attack(req: Omit<AttackRequest, 'type' | 'runId'>, onProgress: (tried: number, budget: number) => void = () => {}): AttackHandle {
+    const runId = nextId++;
+    const worker = this.makeWorker();
+    let settle: (o: AttackOutcome) => void = () => {};
+    const result = new Promise<AttackOutcome>((resolve) => (settle = resolve));
+    let finished = false;
+    const finish = (o: AttackOutcome): void => {
+      if (finished) return;
+      finished = true;
+      worker.terminate();
+      settle(o);
+    };
+    worker.onmessage = (e: MessageEvent<FromWorker>) => {
+      const m = e.data;
+      if (m.runId !== runId) return;
+      if (m.type === 'attack-progress') onProgress(m.tried, m.budget);
+      else if (m.type === 'attack-done') finish({ ok: true, verdict: m.verdict });
+      else if (m.type === 'error') finish({ ok: false, diagnostics: m.diagnostics });
+    };
+    worker.onerror = (e) => finish({ ok: false, diagnostics: [{ severity: 'error', code: 'GL_E_FILE', message: `the engine worker crashed: ${e.message}` }] });
+    worker.postMessage({ type: 'attack', runId, ...req } satisfies ToWorker);
+    return { result, cancel: () => finish({ ok: false, diagnostics: [], cancelled: true }) };
+  }
+
+  /** One exercises-mode request; an engine error rejects with its diagnostics' messages. */
+  async exercise<K extends ExerciseRequest['op']>(request: Extract<ExerciseRequest, { op: K }>): Promise<ExerciseReplies[K]> {
+    type Answer = { ok: true; reply: unknown } | { ok: false; diagnostics: Diagnostic[] };
+    const got = await this.ask<Answer>((runId) => ({ type: 'exercise', runId, request }), (m) =>
+      m.type === 'exercise' ? { ok: true, reply: m.reply } : m.type === 'error' ? { ok: false, diagnostics: m.diagnostics } : undefined,
+    );
+    if (!got.ok) throw new ExerciseError(got.diagnostics);
+    return got.reply as ExerciseReplies[K];
   }
 
   private ask<T>(message: (runId: number) => ToWorker, answer: (m: FromWorker) => T | undefined): Promise<T> {
@@ -117,6 +170,13 @@ export class EngineClient {
     if (this.running < this.maxWorkers) start();
     else this.queue.push(start);
     return { result, cancel: () => finish({ ok: false, diagnostics: [], cancelled: true }) };
+  }
+}
+
+/** An exercise request the engine could not answer; the diagnostics say why. */
+export class ExerciseError extends Error {
+  constructor(readonly diagnostics: Diagnostic[]) {
+    super(diagnostics.map((d) => d.message).join('; ') || 'the exercise request failed');
   }
 }
 

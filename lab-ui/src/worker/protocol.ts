@@ -6,6 +6,8 @@ import type { Diagnostic } from '../../../engine/core/errors.ts';
 import type { ExpectationResult } from '../../../engine/scenario/expect.ts';
 import type { TraceEvent, TraceLevel } from '../../../engine/trace/events.ts';
 import type { ClientSummary } from '../../../engine/trace/summary.ts';
+import type { DecksAnswer } from '../lib/flashcards/types.ts';
+import type { ExerciseReplies, ExerciseRequest } from '../lib/exercises/exercise-protocol.ts';
 
 export type { Diagnostic, ExpectationResult, TraceEvent, TraceLevel, ClientSummary };
 
@@ -52,14 +54,48 @@ export interface RunRequest {
   batchSize?: number;
 }
 
+/** The adversary search on one variant of a scenario (worker/attack-session.ts). */
+export interface AttackRequest {
+  type: 'attack';
+  runId: number;
+  scenarioFile: string;
+  /** "max 100 per 60s". */
+  claim: string;
+  /** Schedules to try before giving up. */
+  budget: number;
+  variant?: string;
+  files?: FileOverrides;
+}
+
+/** What the page shows of a finished search; the counterexample travels as a scenario text. */
+export interface AttackVerdict {
+  claim: string;
+  found: boolean;
+  tried: number;
+  shrinks: number;
+  evaluator: 'fast' | 'sim';
+  /** The busiest window's admitted count in the confirming simulation, when found. */
+  worst?: number;
+  windowStartMs?: number;
+  requests?: number;
+  /** The fast evaluator saw a violation the full simulation did not reproduce. */
+  unconfirmed: boolean;
+  scenarioText?: string;
+}
+
 export type ToWorker =
   | { type: 'catalog'; runId: number }
+  /** The flashcard decks, parsed (lazily loaded in the worker). */
+  | { type: 'decks'; runId: number }
+  | AttackRequest
   /** Describe one scenario from text (a file the student opened); answered with a one-entry catalog. */
   /** With `files`, edited texts override bundled ones; with `lint`, every variant's config is checked too. */
   | { type: 'describe'; runId: number; file: string; text: string; files?: FileOverrides; lint?: boolean }
   /** The texts of bundled files (the editor's tabs); answered with `files`, missing paths left out. */
   | { type: 'read'; runId: number; paths: string[] }
   | RunRequest
+  /** An exercises-mode question (list, load, grade); answered with `exercise` or `error`. */
+  | { type: 'exercise'; runId: number; request: ExerciseRequest }
   | { type: 'cancel'; runId: number };
 
 export type RunPhase = 'load' | 'simulate' | 'stream';
@@ -67,6 +103,9 @@ export type RunPhase = 'load' | 'simulate' | 'stream';
 export type FromWorker =
   | { type: 'catalog'; runId: number; scenarios: ScenarioInfo[] }
   | { type: 'files'; runId: number; files: FileOverrides }
+  | { type: 'decks'; runId: number; answer: DecksAnswer }
+  | { type: 'attack-progress'; runId: number; tried: number; budget: number }
+  | { type: 'attack-done'; runId: number; verdict: AttackVerdict }
   | { type: 'progress'; runId: number; phase: RunPhase; done: number; total: number }
   | { type: 'trace-batch'; runId: number; from: number; events: TraceEvent[] }
   | {
@@ -83,6 +122,7 @@ export type FromWorker =
       /** Wall time inside the worker, for the benchmark: loading + simulating, and streaming. */
       timing: { simulateMs: number; streamMs: number };
     }
+  | { type: 'exercise'; runId: number; reply: ExerciseReplies[ExerciseRequest['op']] }
   | { type: 'error'; runId: number; diagnostics: Diagnostic[] };
 
 /** A diagnostic for failures that are not the scenario's fault (a bug, a missing file in the bundle). */

@@ -38,7 +38,12 @@ async function run(variant: string, files = bundled(), batchSize = 300): Promise
 
 describe('the worker session', () => {
   it('lists boundary-burst in the catalog with its topic, tags and variants', () => {
-    const catalog = buildCatalog(bundled());
+    // The lab's catalog is built once at build time (scripts/lab-catalog.ts, tested over every scenario
+    // in test/scenarios/lab-catalog.test.ts); here the same code over one scenario and a config file.
+    const all = bundled();
+    const config = [...all.keys()].find((p) => !looksLikeScenario(all.get(p) ?? ''));
+    const catalog = buildCatalog(new Map([FILE, config ?? FILE].map((p) => [p, all.get(p) ?? ''])));
+    expect(catalog.map((s) => s.file)).toEqual([FILE]);
     const bb = catalog.find((s) => s.id === 'boundary-burst');
     expect(bb).toMatchObject({ file: FILE, topic: 'rate-limiting', seed: 7 });
     expect(bb?.tags).toContain('fixed-window');

@@ -2,7 +2,11 @@
  * What the worker does, as plain functions over a file map and a `post` callback, so it can be unit
  * tested in Node without a Worker. The worker entry only wires these to `self`.
  */
-import { applyVariant, loadGateway, loadScenarioText, runVariant } from '../../../engine/index.ts';
+// Direct module paths, not the engine/index.ts barrel: the barrel also re-exports the adversary
+// (fast-check) and translate, which would then land in the worker's first chunk.
+import { loadGateway } from '../../../engine/config/load-gateway.ts';
+import { applyVariant, loadScenarioText } from '../../../engine/scenario/load.ts';
+import { runVariant } from '../../../engine/runtimes/sim/run-scenario.ts';
 import type { Scenario } from '../../../engine/scenario/types.ts';
 import { internalError, type Diagnostic, type FileOverrides, type FromWorker, type RunRequest, type ScenarioInfo } from './protocol.ts';
 
