@@ -20,6 +20,7 @@ import { hashString } from '../../core/rng.ts';
 import { findPlugin, PLUGINS } from '../../plugins/index.ts';
 import type { GatewayIR, PathMatchIR, PluginInstanceIR, RouteIR, ServiceIR } from '../ir.ts';
 import type { JsonPath, SourceMap } from '../yaml-source.ts';
+import { duplicatePluginWarnings } from './duplicate-plugins.ts';
 import { type NativeCtx, Section } from './read.ts';
 import { readUpstreamPolicy } from './upstream-policy.ts';
 
@@ -123,6 +124,8 @@ export function adaptNativeIr(doc: { value: unknown; map: SourceMap }): { ir?: G
         }
       : {}),
   };
+  // A second instance of a plugin on one scope would be dropped by the pipeline without a word.
+  diagnostics.push(...duplicatePluginWarnings(ir));
   return diagnostics.some((d) => d.severity === 'error') ? { diagnostics } : { ir, diagnostics };
 }
 
