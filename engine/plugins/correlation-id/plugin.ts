@@ -10,13 +10,21 @@ import { parseCorrelationIdConfig, type CorrelationIdConfig } from './config.ts'
 
 export const CORRELATION_ID_PRIORITY = 100001;
 
+/** Two lower-case hex digits for every byte value. */
+const HEX_BYTE: readonly string[] = Array.from({ length: 256 }, (_, b) => b.toString(16).padStart(2, '0'));
+
 /** A version-4 UUID from 16 keyed draws (the version and variant bits set as RFC 9562 wants). */
 export function drawUuid(host: PluginHost, purpose: string, key: string): string {
-  const bytes = Array.from({ length: 16 }, (_, i) => Math.floor(host.draw(purpose, key, i) * 256) & 0xff);
-  bytes[6] = ((bytes[6] as number) & 0x0f) | 0x40;
-  bytes[8] = ((bytes[8] as number) & 0x3f) | 0x80;
-  const hex = bytes.map((b) => b.toString(16).padStart(2, '0')).join('');
-  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
+  // Built byte by byte (one per request, so no arrays): 8-4-4-4-12 hex digits, draw i gives byte i.
+  let out = '';
+  for (let i = 0; i < 16; i++) {
+    let byte = Math.floor(host.draw(purpose, key, i) * 256) & 0xff;
+    if (i === 6) byte = (byte & 0x0f) | 0x40;
+    else if (i === 8) byte = (byte & 0x3f) | 0x80;
+    if (i === 4 || i === 6 || i === 8 || i === 10) out += '-';
+    out += HEX_BYTE[byte] as string;
+  }
+  return out;
 }
 
 export function createCorrelationIdHooks(config: CorrelationIdConfig): PluginHooks {

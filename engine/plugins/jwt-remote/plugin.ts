@@ -8,13 +8,14 @@
  * `cache_duration: 60s` here: inside it, no request pays for a JWKS round trip.
  */
 import type { JWK } from 'jose';
-import { next, reply, wait, type DecisionData, type EffectResult, type PluginDefinition, type PluginHooks, type PluginHost, type RequestContext, type Verdict } from '../../pipeline/types.ts';
+import { next, reply, wait, type DecisionData, type Effect, type EffectResult, type PluginDefinition, type PluginHooks, type PluginHost, type RequestContext, type Verdict } from '../../pipeline/types.ts';
 import { queryValues } from '../kit/query.ts';
 import { gatelabTokenRule } from '../jwt/token.ts';
 import { verifySignature } from '../jwt/verify.ts';
 import { parseJwtRemoteConfig, type JwtRemoteConfig } from './config.ts';
 import { audiencesOf, ENVOY_STATUS, parseEnvoyJwt, timeStatus, type EnvoyJwt, type EnvoyStatus } from './envoy-jwt.ts';
-import { candidateKeys, JwksCache, parseJwks } from './jwks.ts';
+import { candidateKeys, JwksCache, parseJwks, type ParsedJwks } from './jwks.ts';
+import { BoundedMemo } from '../kit/bounded-memo.ts';
 
 /** Between the Kong auth plugins and forward-auth; the native form orders by priority. */
 export const JWT_REMOTE_PRIORITY = 1450;
@@ -24,6 +25,32 @@ interface Found {
   header?: string;
   from: string;
 }
+
+/**
+ * What a token string alone decides, in the order access checks it: gatelab's size rule, Envoy's
+ * parse, gatelab's `crit` rule. Independent of time and config, so it is remembered per token.
+ */
+interface ReadToken {
+  /** gatelab's own rejection, when one applies. */
+  rule?: string;
+  jwt: EnvoyJwt | EnvoyStatus;
+  /** The last key set this token was matched against, and what that gave (see verifyWith). */
+  verify?: { keys: readonly JWK[]; candidates: JWK[]; effect: Extract<Effect, { type: 'async' }> };
+}
+
+function readToken(token: string): ReadToken {
+  const big = gatelabTokenRule(token);
+  if (big) return { rule: big, jwt: 'JwtBadFormat' };
+  const jwt = parseEnvoyJwt(token);
+  if (typeof jwt === 'string') return { jwt };
+  const crit = gatelabTokenRule(token, jwt.header);
+  return crit ? { rule: crit, jwt } : { jwt };
+}
+
+/** Distinct tokens remembered per plugin instance; a miss only costs the parse again. */
+const TOKEN_MEMO_SIZE = 1024;
+/** Distinct JWKS bodies remembered per instance (a provider rotates keys rarely). */
+const JWKS_MEMO_SIZE = 8;
 
 function extract(config: JwtRemoteConfig, ctx: RequestContext): Found | undefined {
   for (const h of config.from_headers) {
@@ -48,6 +75,9 @@ function base64url(text: string): string {
 
 export function createJwtRemoteHooks(config: JwtRemoteConfig): PluginHooks {
   const cache = new JwksCache(config.remote_jwks.cache_duration_ms);
+  const tokens = new BoundedMemo<ReadToken>(TOKEN_MEMO_SIZE);
+  // The same body parses to the same keys array, so a token's candidates (below) stay valid across fetches.
+  const jwksBodies = new BoundedMemo<ParsedJwks>(JWKS_MEMO_SIZE);
 
   const fail = (ctx: RequestContext, status: EnvoyStatus, why: string, data: DecisionData = {}): Verdict => {
     if (config.allow_missing_or_failed) return next(`${why}; allow_missing_or_failed lets the request through without claims`, { status: ENVOY_STATUS[status] });
@@ -86,13 +116,12 @@ export function createJwtRemoteHooks(config: JwtRemoteConfig): PluginHooks {
     });
   };
 
-  const verifyWith = (ctx: RequestContext, jwt: EnvoyJwt, found: Found, keys: JWK[], cacheNote: string): Verdict => {
+  /** The candidate keys and the signature effect for (token, key set): the same answer while both are. */
+  const verification = (read: ReadToken, jwt: EnvoyJwt, keys: JWK[]): NonNullable<ReadToken['verify']> => {
+    if (read.verify?.keys === keys) return read.verify;
     const candidates = candidateKeys(jwt, keys);
-    if (candidates.length === 0) {
-      return fail(ctx, 'JwksKidAlgMismatch', `no key in the JWKS fits kid ${jwt.kid ?? '(none)'} and alg ${jwt.alg} (${cacheNote})`, { alg: jwt.alg });
-    }
-    const effect = {
-      type: 'async' as const,
+    const effect: Extract<Effect, { type: 'async' }> = {
+      type: 'async',
       purpose: `jwt-remote: verify ${jwt.alg} signature against ${candidates.length} JWKS key(s)`,
       memoKey: `jwt-remote|${jwt.alg}|${JSON.stringify(candidates)}|${jwt.token}`,
       run: async () => {
@@ -102,6 +131,14 @@ export function createJwtRemoteHooks(config: JwtRemoteConfig): PluginHooks {
         return { valid: false };
       },
     };
+    return (read.verify = { keys, candidates, effect });
+  };
+
+  const verifyWith = (ctx: RequestContext, read: ReadToken, jwt: EnvoyJwt, found: Found, keys: JWK[], cacheNote: string): Verdict => {
+    const { candidates, effect } = verification(read, jwt, keys);
+    if (candidates.length === 0) {
+      return fail(ctx, 'JwksKidAlgMismatch', `no key in the JWKS fits kid ${jwt.kid ?? '(none)'} and alg ${jwt.alg} (${cacheNote})`, { alg: jwt.alg });
+    }
     return wait(effect, `verifying the ${jwt.alg} signature (WebCrypto)`, (result: EffectResult) => {
       const v = result.ok ? (result.value as { valid?: boolean; kid?: string } | undefined) : undefined;
       if (!v?.valid) return fail(ctx, 'JwtVerificationFail', `the signature matches none of the ${candidates.length} candidate key(s)`, { alg: jwt.alg });
@@ -116,12 +153,10 @@ export function createJwtRemoteHooks(config: JwtRemoteConfig): PluginHooks {
         if (config.allow_missing || config.allow_missing_or_failed) return next('no token, and the requirement allows a missing one');
         return fail(ctx, 'JwtMissed', `no token in ${[...config.from_headers.map((h) => h.name), ...config.from_params.map((p) => `?${p}`)].join(', ')}`);
       }
-      const big = gatelabTokenRule(found.token);
-      if (big) return gatelabRejects(ctx, big);
-      const jwt = parseEnvoyJwt(found.token);
+      const read = tokens.get(found.token, readToken);
+      if (read.rule !== undefined) return gatelabRejects(ctx, read.rule);
+      const jwt = read.jwt;
       if (typeof jwt === 'string') return fail(ctx, jwt, `token from ${found.from} does not parse`);
-      const crit = gatelabTokenRule(found.token, jwt.header);
-      if (crit) return gatelabRejects(ctx, crit);
       const nowMs = host.now();
       const nowS = Math.floor(nowMs / 1000);
       const time = timeStatus(jwt, nowS, config.clock_skew_seconds, config.require_expiration);
@@ -138,16 +173,16 @@ export function createJwtRemoteHooks(config: JwtRemoteConfig): PluginHooks {
         if (!aud.some((a) => config.audiences.includes(a))) return fail(ctx, 'JwtAudienceNotAllowed', `aud [${aud.join(', ')}] has none of [${config.audiences.join(', ')}]`);
       }
       const cached = cache.fresh(host.replica, nowMs);
-      if (cached) return verifyWith(ctx, jwt, found, cached.keys, `JWKS from cache, ${Math.round((cached.expiresAtMs - nowMs) / 1000)} s left`);
+      if (cached) return verifyWith(ctx, read, jwt, found, cached.keys, `JWKS from cache, ${Math.round((cached.expiresAtMs - nowMs) / 1000)} s left`);
       const uri = config.remote_jwks.uri;
       const fetch = { type: 'http' as const, purpose: 'jwks', method: 'GET', url: uri, headers: [] as Array<[string, string]>, timeoutMs: config.remote_jwks.timeout_ms };
       return wait(fetch, `JWKS not cached on ${host.replica}: fetching ${uri}`, (result: EffectResult) => {
         if (!result.ok) return fail(ctx, 'JwksFetchFail', `fetching ${uri} failed: ${result.error}`);
         if (result.status !== 200) return fail(ctx, 'JwksFetchFail', `${uri} answered ${result.status ?? '?'}`);
-        const jwks = parseJwks(result.body);
+        const jwks = result.body === undefined ? parseJwks(undefined) : jwksBodies.get(result.body, parseJwks);
         if (!jwks.ok) return fail(ctx, 'JwksFetchFail', `${uri}: ${jwks.why}`);
         cache.store(host.replica, jwks.keys, host.now());
-        return verifyWith(ctx, jwt, found, jwks.keys, `JWKS fetched, cached for ${config.remote_jwks.cache_duration_ms / 1000} s`);
+        return verifyWith(ctx, read, jwt, found, jwks.keys, `JWKS fetched, cached for ${config.remote_jwks.cache_duration_ms / 1000} s`);
       });
     },
 

@@ -12,7 +12,8 @@ import { authenticate, consumerName, fallBackToAnonymous, kongAuthFailure, kongJ
 import { checkMaximumExpiration, describeInstant, verifyRegisteredClaims } from './claims.ts';
 import { parseJwtConfig, type JwtConfig } from './config.ts';
 import { retrieveTokens } from './sources.ts';
-import { decodeKongJwt, gatelabTokenRule, kongBase64Decode, type DecodedJwt } from './token.ts';
+import { decodeKongJwt, gatelabTokenRule, kongBase64Decode, type DecodedJwt, type DecodeResult } from './token.ts';
+import { BoundedMemo } from '../kit/bounded-memo.ts';
 import { asSignatureCheck, signatureEffect, type VerifyKey } from './verify.ts';
 
 export const JWT_PRIORITY = 1450;
@@ -38,6 +39,30 @@ function indexCredentials(consumers: readonly ConsumerIR[]): Map<string, Credent
   return out;
 }
 
+/**
+ * What a token string alone decides, in the order access checks it: gatelab's size rule, Kong's
+ * decode, gatelab's `crit` rule. Independent of time, config and consumer, so it is remembered.
+ */
+interface ReadToken {
+  /** gatelab's own rejection, when one applies. */
+  rule?: string;
+  decoded: DecodeResult;
+}
+
+const NOT_DECODED: DecodeResult = { ok: false, error: 'not decoded' };
+
+function readToken(token: string): ReadToken {
+  const tooBig = gatelabTokenRule(token);
+  if (tooBig) return { rule: tooBig, decoded: NOT_DECODED };
+  const decoded = decodeKongJwt(token);
+  if (!decoded.ok) return { decoded };
+  const crit = gatelabTokenRule(token, decoded.jwt.header);
+  return crit ? { rule: crit, decoded } : { decoded };
+}
+
+/** Distinct tokens remembered per plugin instance; a miss only costs the decode again. */
+const TOKEN_MEMO_SIZE = 1024;
+
 /** The credential's key material as Kong picks it: the secret for HS*, else rsa_public_key. */
 function keyOf(config: JwtConfig, cred: Credential): VerifyKey | undefined {
   if (cred.algorithm.startsWith('HS')) {
@@ -57,6 +82,7 @@ export function createJwtHooks(config: JwtConfig, env: PluginEnv): PluginHooks {
   const base = config.realm !== undefined ? `Bearer realm="${config.realm}"` : 'Bearer';
   const withError = config.realm !== undefined ? `${base}, error="invalid_token"` : `${base} error="invalid_token"`;
   const claim = config.key_claim_name;
+  const tokenMemo = new BoundedMemo<ReadToken>(TOKEN_MEMO_SIZE);
 
   /** Every failure goes through here: the anonymous fallback, or Kong's 401. */
   const fail = (ctx: RequestContext, why: string, body: { message: string } | Record<string, string>, tokenFound: boolean, data: DecisionData = {}): Verdict => {
@@ -113,13 +139,12 @@ export function createJwtHooks(config: JwtConfig, env: PluginEnv): PluginHooks {
       if (tokens.length > 1) return fail(ctx, `${tokens.length} different tokens (${tokens.map((t) => t.from).join(', ')})`, { message: 'Multiple tokens provided' }, true);
       const { token, from } = tokens[0] as { token: string; from: string };
 
-      const tooBig = gatelabTokenRule(token);
-      if (tooBig) return gatelabRejects(ctx, tooBig, withError);
-      const decoded = decodeKongJwt(token);
+      // A rule is set only when it comes before the decode's verdict (size) or after a good decode (crit).
+      const read = tokenMemo.get(token, readToken);
+      if (read.rule !== undefined) return gatelabRejects(ctx, read.rule, withError);
+      const decoded = read.decoded;
       if (!decoded.ok) return fail(ctx, `token from ${from} cannot be decoded (${decoded.error})`, { message: `Bad token; ${decoded.error}` }, true, { failure: decoded.error });
       const jwt = decoded.jwt;
-      const crit = gatelabTokenRule(token, jwt.header);
-      if (crit) return gatelabRejects(ctx, crit, withError);
 
       const keyValue = jwt.claims[claim] ?? jwt.header[claim];
       if (keyValue === undefined || keyValue === null) return fail(ctx, `the token has no '${claim}' claim to name its credential`, { message: `No mandatory '${claim}' in claims` }, true);

@@ -49,10 +49,24 @@ function templateEnv(ctx: RequestContext): TemplateEnv {
   };
 }
 
+/** Whether any template of the config has a `$(…)` expression, the only thing that reads the request. */
+function readsRequest(config: RequestTransformerConfig): boolean {
+  const templates = [config.replace.uri ?? ''];
+  for (const family of [config.rename, config.replace, config.add, config.append]) {
+    for (const nv of [...family.headers, ...family.querystring]) templates.push(nv.value);
+  }
+  return templates.some((t) => t.includes('$('));
+}
+
+/** The env of a config without expressions: renderTemplate never calls it, so nothing is snapshotted. */
+const NO_EXPRESSIONS: TemplateEnv = { header: () => undefined, query: () => undefined, capture: () => undefined, shared: () => undefined };
+
 export function createRequestTransformerHooks(config: RequestTransformerConfig): PluginHooks {
+  // Decided once per config: a plain `x-platform:edge` need not copy every request's headers first.
+  const snapshot = readsRequest(config);
   return {
     access(ctx: RequestContext): Verdict {
-      const env = templateEnv(ctx);
+      const env = snapshot ? templateEnv(ctx) : NO_EXPRESSIONS;
       const log: string[] = [];
       if (config.replace.uri !== undefined) {
         const { query } = splitPathQuery(ctx.upstream.path);
