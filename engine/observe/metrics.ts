@@ -29,6 +29,13 @@ class Histogram {
   }
 }
 
+interface RequestSeries {
+  requestLabels: string;
+  kong: Histogram;
+  upstream?: Histogram;
+  request: Histogram;
+}
+
 export class MetricsRegistry {
   private readonly requests = new Map<string, number>();
   private readonly latency = new Map<string, Histogram>();
@@ -41,6 +48,12 @@ export class MetricsRegistry {
   /** The latest `replica.queue` sample of each replica. */
   private readonly replicaLoad = new Map<string, ReplicaQueueEvent>();
   private readonly oomKills = new Map<string, number>();
+  /**
+   * The label string and histograms of each (service, route, code, source) seen, found by one
+   * plain key: building label strings (escaping included) for every request was most of the cost
+   * of keeping metrics in `gatelab serve`.
+   */
+  private readonly requestSeries = new Map<string, RequestSeries>();
 
   /** A gauge the host knows and the trace does not (open connections, tracked limiter keys). */
   setGauge(name: string, help: string, labelSet: Record<string, string>, value: number): void {
@@ -59,11 +72,22 @@ export class MetricsRegistry {
     if (e.type !== 'request.end') return;
     const service = e.service ?? '';
     const route = e.route ?? '';
-    const key = labels({ service, route, code: String(e.status), source: e.source === 'upstream' ? 'service' : 'kong' });
-    this.requests.set(key, (this.requests.get(key) ?? 0) + 1);
-    this.hist('kong', service, route, GATEWAY_BUCKETS).observe(e.gatewayMs / 1000);
-    if (e.upstreamMs !== null) this.hist('upstream', service, route, REQUEST_BUCKETS).observe(e.upstreamMs / 1000);
-    this.hist('request', service, route, REQUEST_BUCKETS).observe(e.ms / 1000);
+    const source = e.source === 'upstream' ? 'service' : 'kong';
+    const seriesKey = `${service}\u0000${route}\u0000${e.status}\u0000${source}`;
+    let series = this.requestSeries.get(seriesKey);
+    if (!series) {
+      series = {
+        requestLabels: labels({ service, route, code: String(e.status), source }),
+        kong: this.hist('kong', service, route, GATEWAY_BUCKETS),
+        request: this.hist('request', service, route, REQUEST_BUCKETS),
+      };
+      this.requestSeries.set(seriesKey, series);
+    }
+    this.requests.set(series.requestLabels, (this.requests.get(series.requestLabels) ?? 0) + 1);
+    series.kong.observe(e.gatewayMs / 1000);
+    // Made on first use only: a route no request of which reached an upstream shows no such series.
+    if (e.upstreamMs !== null) (series.upstream ??= this.hist('upstream', service, route, REQUEST_BUCKETS)).observe(e.upstreamMs / 1000);
+    series.request.observe(e.ms / 1000);
   }
 
   private addTransition(e: Extract<TraceEvent, { type: 'breaker.transition' }>): void {

@@ -6,12 +6,10 @@
 import { createServer as createHttpServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { createServer as createHttpsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
-import { keyedDraw } from '../../core/rng.ts';
 import type { GatewayIR } from '../../config/ir.ts';
 import { Gateway } from '../../pipeline/gateway.ts';
 import { HeaderMap } from '../../pipeline/headers.ts';
-import type { PipelineHost, UpstreamAnswer, UpstreamCall } from '../../pipeline/host.ts';
-import type { Effect, EffectResult, IncomingRequest } from '../../pipeline/types.ts';
+import type { IncomingRequest } from '../../pipeline/types.ts';
 import type { TraceLevel } from '../../trace/events.ts';
 import { LiveSink } from './live-sink.ts';
 import type { CounterStore } from './stores.ts';
@@ -21,6 +19,8 @@ import { normalizePeer } from './peer.ts';
 import { checkWire, DEFAULT_LIMITS, isPoisoned, type ProxyLimits } from './wire-guard.ts';
 import { handleClientErrors, listenerOptions, refuseRequest } from './client-error-guard.ts';
 import { redactTraceEvent, secretNamesOf } from '../../observe/redact.ts';
+import { ProxyPipelineHost, type ProxyClock } from './proxy-host.ts';
+import { sendGatewayBody, writeGatewayHead } from './response-writer.ts';
 
 /** The header verify's driver uses to open keep-alive connections before a run. */
 export const WARMUP_HEADER = 'x-gatelab-warmup';
@@ -50,6 +50,9 @@ export interface ProxyOptions {
 export class ProxyServer {
   readonly sink: LiveSink;
   private gateway: Gateway;
+  /** The host the current gateway's requests run with: one per gateway, not one per request. */
+  private pipelineHost: ProxyPipelineHost;
+  private readonly clock: ProxyClock = { now: () => this.now(), traceTime: () => this.traceTime() };
   private server?: Server;
   private readonly upstream: UpstreamClient;
   private readonly startedAt = Date.now();
@@ -65,6 +68,7 @@ export class ProxyServer {
     this.hideSecrets(opts.ir);
     this.gateway = new Gateway(opts.ir, opts.replica ?? 'gw-0', this.now());
     this.upstream = createUpstreamClient();
+    this.pipelineHost = this.hostFor(this.gateway);
     this.wireLimits = { ...DEFAULT_LIMITS, ...opts.limits };
   }
 
@@ -104,16 +108,17 @@ export class ProxyServer {
       this.server!.once('error', reject);
       this.server!.listen(this.opts.port ?? 8000, this.opts.host ?? '127.0.0.1', () => resolve());
     });
-    this.stopProbes = startHealthProbes(this.gateway, this.host(this.opts.replica ?? 'gw-0'), this.upstream);
+    this.stopProbes = startHealthProbes(this.gateway, this.pipelineHost, this.upstream);
     return this.server.address() as AddressInfo;
   }
 
   /** New requests use the new config; requests already inside keep the pipeline they started with. */
   reload(ir: GatewayIR): void {
     this.gateway = new Gateway(ir, this.opts.replica ?? 'gw-0', this.now());
+    this.pipelineHost = this.hostFor(this.gateway);
     this.hideSecrets(ir);
     this.stopProbes();
-    if (this.server) this.stopProbes = startHealthProbes(this.gateway, this.host(this.opts.replica ?? 'gw-0'), this.upstream);
+    if (this.server) this.stopProbes = startHealthProbes(this.gateway, this.pipelineHost, this.upstream);
     this.sink.emit({
       type: 'config.load',
       t: this.traceTime(),
@@ -153,56 +158,8 @@ export class ProxyServer {
     return Date.now() - this.startedAt;
   }
 
-  private host(replica: string): PipelineHost {
-    const seed = this.opts.seed ?? 1;
-    return {
-      replica,
-      sink: this.sink,
-      now: () => this.now(),
-      traceTime: () => this.traceTime(),
-      draw: (purpose, id, index) => keyedDraw(seed, purpose, id, index),
-      perform: (effect, requestId, plugin, done) => this.perform(effect, requestId, plugin, done),
-      callUpstream: (call, done) => {
-        this.upstream
-          .call(call)
-          .then((answer) => bufferIfNeeded(call, answer))
-          .then(done, (e: unknown) => done({ ok: false, failure: 'connect', message: String(e) }));
-      },
-    };
-  }
-
-  private perform(effect: Effect, requestId: string, plugin: string, done: (r: EffectResult) => void): void {
-    const t = this.traceTime();
-    if (this.sink.wants('effect.start')) this.sink.emit({ type: 'effect.start', t, req: requestId, plugin, effect: effect.type });
-    const finish = (result: EffectResult): void => {
-      if (this.sink.wants('effect.end')) {
-        this.sink.emit({ type: 'effect.end', t: this.traceTime(), req: requestId, plugin, ok: result.ok, ...(result.ok ? {} : { detail: result.error }) });
-      }
-      done(result);
-    };
-    let work: Promise<EffectResult>;
-    switch (effect.type) {
-      case 'store':
-        work = this.opts.store.apply(effect.ops);
-        break;
-      case 'http':
-        work = callout(effect);
-        break;
-      case 'sleep':
-        work = new Promise((resolve) => setTimeout(() => resolve({ ok: true }), Math.max(0, effect.ms)));
-        break;
-      case 'async':
-        work = effect.run().then(
-          (value): EffectResult => ({ ok: true, value }),
-          (e: unknown): EffectResult => ({ ok: false, error: String(e) }),
-        );
-        break;
-      case 'compute':
-        // Real CPU is real: the work was already done by the pipeline on this machine.
-        work = Promise.resolve({ ok: true });
-        break;
-    }
-    work.then(finish, (e: unknown) => finish({ ok: false, error: String(e) }));
+  private hostFor(gateway: Gateway): ProxyPipelineHost {
+    return new ProxyPipelineHost(gateway.replica, this.sink, this.clock, this.opts.seed ?? 1, this.upstream, this.opts.store);
   }
 
   private onRequest(req: IncomingMessage, res: ServerResponse): void {
@@ -223,7 +180,6 @@ export class ProxyServer {
     this.inFlight++;
     const gateway = this.gateway;
     const replica = gateway.replica;
-    const host = this.host(replica);
     const request = this.toIncoming(req);
     const receivedAt = this.traceTime();
     if (this.sink.wants('request.start')) {
@@ -239,34 +195,18 @@ export class ProxyServer {
         ...(this.sink.level === 'full' ? { headers: request.headers.toJSON() } : {}),
       });
     }
-    let finished = false;
-    const settle = (): void => {
-      if (finished) return;
-      finished = true;
-      this.inFlight--;
-      if (this.inFlight === 0) for (const w of this.idleWaiters.splice(0)) w();
-    };
-    res.on('close', settle);
-    gateway.handle(request, host, (handled) => {
+    // Inline arrows, not named closures: under tsx every named function expression pays a
+    // defineProperty for its name each time it is created.
+    res.once('close', () => this.settle());
+    gateway.handle(request, this.pipelineHost, (handled) => {
       const response = handled.response;
       const gatewayDone = this.traceTime();
-      try {
-        res.statusCode = response.status;
-        for (const name of response.headers.names()) {
-          const values = response.headers.getAll(name);
-          res.setHeader(name, values.length === 1 ? (values[0] as string) : values);
-        }
-      } catch (e) {
-        // A header value Node refuses (a plugin bug or hostile upstream): answer 502, never crash.
-        res.statusCode = 502;
-        res.setHeader('content-type', 'text/plain');
-        res.end(`bad response header: ${e instanceof Error ? e.message : String(e)}\n`);
-        return;
-      }
-      res.on('finish', () => {
+      if (!writeGatewayHead(res, response)) return;
+      res.once('finish', () => {
+        const t = this.traceTime();
         this.sink.emit({
           type: 'request.end',
-          t: this.traceTime(),
+          t,
           req: request.id,
           client: request.peerIp,
           replica,
@@ -274,20 +214,20 @@ export class ProxyServer {
           source: response.source,
           route: handled.ctx.match?.route.name ?? null,
           service: handled.ctx.match?.service?.name ?? null,
-          ms: this.traceTime() - receivedAt,
+          ms: t - receivedAt,
           gatewayMs: Math.max(0, gatewayDone - receivedAt - (handled.upstreamMs ?? 0)),
           upstreamMs: handled.upstreamMs,
           ...(this.sink.level === 'full' ? { headers: response.headers.toJSON() } : {}),
         });
       });
-      const stream = response.stream as (NodeJS.ReadableStream & { destroy?: (e?: Error) => void }) | undefined;
-      if (stream) {
-        stream.on('error', () => res.destroy());
-        stream.pipe(res);
-      } else {
-        res.end(response.body ?? '');
-      }
+      sendGatewayBody(res, response);
     });
+  }
+
+  /** One request left (its response closed): wake drain() when it was the last. */
+  private settle(): void {
+    this.inFlight--;
+    if (this.inFlight === 0) for (const w of this.idleWaiters.splice(0)) w();
   }
 
   private toIncoming(req: IncomingMessage): IncomingRequest {
@@ -300,7 +240,7 @@ export class ProxyServer {
     // per-request choices as the simulation.
     const idHeader = this.opts.requestIdHeader;
     const given = idHeader ? headers.get(idHeader) : undefined;
-    const hasBody = req.headers['content-length'] !== undefined || req.headers['transfer-encoding'] !== undefined;
+    const hasBody = headers.has('content-length') || headers.has('transfer-encoding');
     return {
       id: given ?? `req-${++this.counter}`,
       method: req.method ?? 'GET',
@@ -313,41 +253,5 @@ export class ProxyServer {
       ...(hasBody ? { stream: req } : {}),
       peerIp: normalizePeer(req.socket.remoteAddress ?? ''),
     };
-  }
-}
-
-/**
- * Upstream bodies are streamed to the client untouched, except when a response plugin said it will
- * read this one (PluginDefinition.needsBody, e.g. response-transformer on a JSON answer): then the
- * whole body is read into `body` first, as Kong buffers it for body_filter. Content-Length goes,
- * because the body that is finally sent may differ; Node sets the length of what it sends.
- */
-async function bufferIfNeeded(call: UpstreamCall, answer: UpstreamAnswer): Promise<UpstreamAnswer> {
-  if (!answer.ok || !answer.stream || !call.needsBody?.(answer.status, answer.headers)) return answer;
-  const chunks: Buffer[] = [];
-  for await (const chunk of answer.stream as AsyncIterable<Buffer | string>) chunks.push(typeof chunk === 'string' ? Buffer.from(chunk) : chunk);
-  answer.headers.delete('content-length');
-  return { ok: true, status: answer.status, headers: answer.headers, body: Buffer.concat(chunks).toString('utf8') };
-}
-
-/** An HTTP callout (forward auth, JWKS) through undici's global dispatcher. */
-async function callout(effect: Extract<Effect, { type: 'http' }>): Promise<EffectResult> {
-  const { request } = await import('undici');
-  try {
-    const res = await request(effect.url, {
-      method: effect.method as 'GET',
-      headers: effect.headers.flat(),
-      body: effect.body,
-      headersTimeout: effect.timeoutMs,
-      bodyTimeout: effect.timeoutMs,
-    });
-    const headers: Array<[string, string]> = [];
-    for (const [n, v] of Object.entries(res.headers)) {
-      if (v === undefined) continue;
-      for (const one of Array.isArray(v) ? v : [v]) headers.push([n, one]);
-    }
-    return { ok: true, status: res.statusCode, headers, body: await res.body.text() };
-  } catch (e) {
-    return { ok: false, error: e instanceof Error ? e.message : String(e) };
   }
 }

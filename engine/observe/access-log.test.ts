@@ -1,0 +1,75 @@
+// The access log's URL cut must give what WHATWG URL gives (pathname + search), and the line format
+// must stay byte for byte what it was (semantics §11: ingress-nginx upstreaminfo).
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import type { TraceEvent } from '../trace/events.ts';
+import { AccessLogBuilder, formatAccessJson, formatUpstreamInfo, pathAndQuery, timeLocal } from './access-log.ts';
+
+// Engine code takes no randomness from the machine: the seed is fixed unless FC_SEED names another.
+const seed = Number(process.env['FC_SEED'] ?? 20_261_126);
+console.log(`[fast-check] access-log seed=${seed} (replay: FC_SEED=${seed})`);
+
+function viaUrl(url: string): string {
+  try {
+    const u = new URL(url);
+    return `${u.pathname}${u.search}`;
+  } catch {
+    return url;
+  }
+}
+
+describe('pathAndQuery', () => {
+  it('equals URL pathname + search for URLs built from awkward pieces', () => {
+    const piece = fc.constantFrom('a', 'Z', '9', '.', '..', '%2e', '%2E', '%zz', '%41', '/', '//', '?', '&', '=', '#', ' ', "'", '"', '\\', '@', ':', '~', 'é', '[', ']', '|', '\t', '+', ';', '$');
+    const host = fc.constantFrom('h', 'example.com', 'example.com:8000', '127.0.0.1:9', '1.2.3.999', 'a b', 'x:99999', 'foo.123', '[::1]:80', 'xn--a', 'user@h', '');
+    const scheme = fc.constantFrom('http', 'https', 'HTTP', 'ws', 'file');
+    fc.assert(
+      fc.property(scheme, host, fc.array(piece, { maxLength: 12 }), (s, h, parts) => {
+        const url = `${s}://${h}${parts.join('')}`;
+        expect(pathAndQuery(url)).toBe(viaUrl(url));
+      }),
+      { seed, numRuns: 3000 },
+    );
+  });
+
+  it('keeps the common proxy case as it is', () => {
+    expect(pathAndQuery('http://127.0.0.1:8000/bench?apikey=k&x=1')).toBe('/bench?apikey=k&x=1');
+    expect(pathAndQuery('http://h/a/./b/../c?')).toBe('/a/c');
+    expect(pathAndQuery('not a url')).toBe('not a url');
+  });
+});
+
+describe('access log lines', () => {
+  it('formats upstreaminfo and JSON exactly as before the rewrite', () => {
+    const b = new AccessLogBuilder(Date.UTC(2026, 2, 23, 14, 22, 31, 250));
+    const events = [
+      { type: 'request.start', t: 5, req: 'req-1', client: '10.0.0.1', replica: 'gw-0', method: 'GET', url: 'http://example.com:8000/a/b?apikey=secret&x=1', peerIp: '10.0.0.1' },
+      { type: 'upstream.send', t: 6, req: 'req-1', service: 'svc', target: '127.0.0.1:9000', path: '/a/b' },
+      { type: 'upstream.response', t: 9, req: 'req-1', status: 200, ms: 3.25 },
+      { type: 'request.end', t: 10, req: 'req-1', client: '10.0.0.1', replica: 'gw-0', status: 200, source: 'upstream', route: 'r', service: 'svc', ms: 5.5, gatewayMs: 2, upstreamMs: 3 },
+      { type: 'request.start', t: 30, req: 'req-3', client: '1.2.3.4', replica: 'gw-0', method: 'GET', url: 'not a url', peerIp: '1.2.3.4' },
+      { type: 'upstream.send', t: 31, req: 'req-3', service: 's2', target: 'a:1', path: '/' },
+      { type: 'upstream.response', t: 32, req: 'req-3', status: 0, ms: 1000.0004 },
+      { type: 'upstream.send', t: 33, req: 'req-3', service: 's2', target: 'b:2', path: '/' },
+      { type: 'upstream.response', t: 34, req: 'req-3', status: 503, ms: 0.5 },
+      { type: 'request.end', t: 35, req: 'req-3', client: '1.2.3.4', replica: 'gw-0', status: 503, source: 'upstream', route: 'r', service: 's2', ms: 86_400_000 * 40 + 1234.5678, gatewayMs: 0, upstreamMs: 2 },
+    ] as unknown as TraceEvent[];
+    const lines: string[] = [];
+    for (const e of events) {
+      const r = b.add(e);
+      if (r) lines.push(formatUpstreamInfo(r), formatAccessJson(r));
+    }
+    // Expected lines produced by the previous implementation (array join, URL per request).
+    expect(lines).toEqual([
+      '10.0.0.1 - - [23/Mar/2026:14:22:31 +0000] "GET /a/b?apikey=[redacted]&x=1 HTTP/1.1" 200 0 "-" "-" 0 0.005 [svc] [] 127.0.0.1:9000 0 0.003 200 req-1',
+      '{"remote_addr":"10.0.0.1","time":"23/Mar/2026:14:22:31 +0000","request":"GET /a/b?apikey=[redacted]&x=1 HTTP/1.1","status":200,"body_bytes_sent":null,"http_referer":null,"http_user_agent":null,"request_time":0.005,"proxy_upstream_name":"svc","upstream_addr":["127.0.0.1:9000"],"upstream_response_time":[0.003],"upstream_status":[200],"req_id":"req-1"}',
+      '1.2.3.4 - - [23/Mar/2026:14:22:31 +0000] "GET not a url HTTP/1.1" 503 0 "-" "-" 0 3456001.235 [s2] [] a:1, b:2 0 1.000, 0.001 502, 503 req-3',
+      '{"remote_addr":"1.2.3.4","time":"23/Mar/2026:14:22:31 +0000","request":"GET not a url HTTP/1.1","status":503,"body_bytes_sent":null,"http_referer":null,"http_user_agent":null,"request_time":3456001.235,"proxy_upstream_name":"s2","upstream_addr":["a:1","b:2"],"upstream_response_time":[1,0.001],"upstream_status":[502,503],"req_id":"req-3"}',
+    ]);
+  });
+
+  it('timeLocal gives the right second even when called back and forth (its one-entry cache)', () => {
+    const times = [0, Date.UTC(2024, 1, 29, 23, 59, 59, 999), Date.UTC(2024, 1, 29, 23, 59, 59, 1), Date.UTC(2024, 2, 1), -1, Date.UTC(1999, 11, 31)];
+    expect(times.map(timeLocal)).toEqual(['01/Jan/1970:00:00:00 +0000', '29/Feb/2024:23:59:59 +0000', '29/Feb/2024:23:59:59 +0000', '01/Mar/2024:00:00:00 +0000', '31/Dec/1969:23:59:59 +0000', '31/Dec/1999:00:00:00 +0000']);
+  });
+});
