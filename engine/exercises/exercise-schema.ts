@@ -2,10 +2,11 @@
  * The exercise JSON Schema and its compiled validator. Like the scenario schema it is the single
  * source: editors autocomplete exercise.yaml from it and the loader validates with it.
  */
-import { Ajv, type ValidateFunction } from 'ajv';
+import type { ValidateFunction } from 'ajv';
 import type { Diagnostic } from '../core/errors.ts';
 import type { SourceMap } from '../config/yaml-source.ts';
 import { explainSchemaErrors } from '../scenario/schema-errors.ts';
+import { schemaAjv } from '../scenario/schema.ts';
 import schemaJson from './exercise.schema.json' with { type: 'json' };
 
 export const EXERCISE_SCHEMA: Readonly<Record<string, unknown>> = schemaJson;
@@ -15,8 +16,7 @@ let compiled: ValidateFunction | undefined;
 function validator(): ValidateFunction {
   if (!compiled) {
     // The same settings as the scenario validator, so both explain their errors the same way.
-    const ajv = new Ajv({ allErrors: true, verbose: true, allowUnionTypes: true, strictSchema: true, strictRequired: false });
-    compiled = ajv.compile(schemaJson);
+    compiled = schemaAjv().compile(schemaJson);
   }
   return compiled;
 }

@@ -3,10 +3,10 @@
  * scenario format, so the deck schema refers into the scenario schema instead of restating it, and
  * the scenario loader's error wording (durations, instants, "did you mean") explains both.
  */
-import { Ajv, type ValidateFunction } from 'ajv';
+import type { ValidateFunction } from 'ajv';
 import type { Diagnostic } from '../core/errors.ts';
 import type { SourceMap } from '../config/yaml-source.ts';
-import { SCENARIO_SCHEMA } from '../scenario/schema.ts';
+import { SCENARIO_SCHEMA, schemaAjv } from '../scenario/schema.ts';
 import { explainSchemaErrors } from '../scenario/schema-errors.ts';
 import deckSchemaJson from './flashcards.schema.json' with { type: 'json' };
 
@@ -23,15 +23,7 @@ function validator(): ValidateFunction {
     // error explainer reads), except strictTypes: the `shows` entries reuse the expectation's "exactly
     // one subject, one matcher" branches by $ref, and a referenced branch is compiled on its own,
     // away from the `type: object` beside it, which strictTypes would take for a missing type.
-    const ajv = new Ajv({
-      allErrors: true,
-      verbose: true,
-      allowUnionTypes: true,
-      strictSchema: true,
-      strictTypes: false,
-      strictTuples: true,
-      strictRequired: false,
-    });
+    const ajv = schemaAjv({ strictTypes: false });
     // The very object the scenario loader uses, so the explainer recognises its definitions.
     ajv.addSchema(SCENARIO_SCHEMA, SCENARIO_SCHEMA_REF);
     compiled = ajv.compile(deckSchemaJson);
