@@ -4,9 +4,9 @@
  * and the diagnostic at their line, reset to the original; axe on the edit view; a screenshot.
  */
 import { readFileSync } from 'node:fs';
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { goto, launch, openPage, pageErrors, screenshot, seriousViolations, waitForRuns } from './harness.ts';
+import type { Page } from 'playwright-core';
+import { describe, expect, inject, it } from 'vitest';
+import { goto, openPage, pageErrors, screenshot, seriousViolations, sharedBrowser, waitForRuns } from './harness.ts';
 
 const chromiumPath = inject('chromium');
 const labUrl = inject('labUrl');
@@ -41,13 +41,7 @@ async function admittedAt(page: Page, clock: string): Promise<string | null> {
 }
 
 describe.skipIf(!chromiumPath)(title, () => {
-  let browser: Browser;
-  beforeAll(async () => {
-    browser = await launch(chromiumPath);
-  });
-  afterAll(async () => {
-    await browser?.close();
-  });
+  const browser = sharedBrowser(chromiumPath);
 
   it('an edit runs, survives a reload marked edited, shows its errors at their line, and resets', async () => {
     const page = await openPage(browser);

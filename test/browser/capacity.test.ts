@@ -4,9 +4,9 @@
  * gateway's time dwarfs the upstream's, so both parts are drawn as lines on a log axis, and the
  * replica chart (shown only for a trace with replica.queue events) reads a saturated CPU.
  */
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { launch, openPage, pageErrors, screenshot, waitForRuns } from './harness.ts';
+import type { Page } from 'playwright-core';
+import { describe, expect, inject, it } from 'vitest';
+import { openPage, pageErrors, screenshot, sharedBrowser, waitForRuns } from './harness.ts';
 
 const chromiumPath = inject('chromium');
 const labUrl = inject('labUrl');
@@ -21,13 +21,7 @@ async function scrub(page: Page, ms: number): Promise<void> {
 }
 
 describe.skipIf(!chromiumPath)(title, () => {
-  let browser: Browser;
-  beforeAll(async () => {
-    browser = await launch(chromiumPath);
-  });
-  afterAll(async () => {
-    await browser?.close();
-  });
+  const browser = sharedBrowser(chromiumPath);
 
   it('kong-bottleneck overload: chart=latency opens the latency split on a log axis, and the replica chart shows a saturated CPU', async () => {
     const page = await openPage(browser);

@@ -7,10 +7,10 @@
  * axe on each view; screenshots in test/artifacts.
  */
 import { readFileSync } from 'node:fs';
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import { describe, expect, inject, it } from 'vitest';
 import { loadExercise } from '../../engine/exercises/exercise-load.ts';
-import { launch, openPage, pageErrors, screenshot, seriousViolations } from './harness.ts';
+import { openPage, pageErrors, screenshot, seriousViolations, sharedBrowser } from './harness.ts';
 
 const chromiumPath = inject('chromium');
 const labUrl = inject('labUrl');
@@ -38,13 +38,7 @@ async function answerAndCheck(page: Page, path: string, perMinute: string, token
 }
 
 describe.skipIf(!chromiumPath)(title, () => {
-  let browser: Browser;
-  beforeAll(async () => {
-    browser = await launch(chromiumPath);
-  });
-  afterAll(async () => {
-    await browser?.close();
-  });
+  const browser = sharedBrowser(chromiumPath);
 
   it('exercise 1: a wrong answer shows the true value and its evidence; right answers pass it', async () => {
     const page = await openPage(browser);

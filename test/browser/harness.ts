@@ -2,6 +2,7 @@
 import { mkdirSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { chromium, type Browser, type Page } from 'playwright-core';
+import { afterAll, beforeAll } from 'vitest';
 
 export const ARTIFACTS = 'test/artifacts';
 
@@ -9,7 +10,26 @@ export async function launch(executablePath: string): Promise<Browser> {
   return chromium.launch({ executablePath, args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'] });
 }
 
-export async function openPage(browser: Browser): Promise<Page> {
+/**
+ * One Chromium for the enclosing describe block: launched before its tests, closed after them. The
+ * getter is what `openPage` takes, so a test never holds a browser that was not started.
+ */
+export function sharedBrowser(executablePath: string): () => Browser {
+  let browser: Browser | undefined;
+  beforeAll(async () => {
+    browser = await launch(executablePath);
+  });
+  afterAll(async () => {
+    await browser?.close();
+  });
+  return () => {
+    if (!browser) throw new Error('Chromium did not start (see the beforeAll error above)');
+    return browser;
+  };
+}
+
+export async function openPage(from: Browser | (() => Browser)): Promise<Page> {
+  const browser = typeof from === 'function' ? from() : from;
   const page = await browser.newPage({ viewport: { width: 1440, height: 1000 } });
   const errors: string[] = [];
   page.on('pageerror', (e) => errors.push(e.message));

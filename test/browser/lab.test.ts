@@ -4,9 +4,9 @@
  */
 import { execFileSync } from 'node:child_process';
 import { gzipSync } from 'node:zlib';
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { goto, launch, openPage, pageErrors, screenshot, seriousViolations, waitForRuns } from './harness.ts';
+import type { Page } from 'playwright-core';
+import { describe, expect, inject, it } from 'vitest';
+import { goto, openPage, pageErrors, screenshot, seriousViolations, sharedBrowser, waitForRuns } from './harness.ts';
 
 const chromiumPath = inject('chromium');
 const labUrl = inject('labUrl');
@@ -23,13 +23,7 @@ const SCENARIO_STEMS = new Set(
 const title = chromiumPath ? 'the lab in Chromium' : 'the lab in Chromium — skipped: no chromium on PATH (.ci/run installs it)';
 
 describe.skipIf(!chromiumPath)(title, () => {
-  let browser: Browser;
-  beforeAll(async () => {
-    browser = await launch(chromiumPath);
-  });
-  afterAll(async () => {
-    await browser?.close();
-  });
+  const browser = sharedBrowser(chromiumPath);
 
   async function openBoundaryBurst(hash = ''): Promise<Page> {
     const page = await openPage(browser);

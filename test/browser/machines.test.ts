@@ -3,9 +3,9 @@
  * after the breaker closed. The timeline under the panel and the diagram drawn from the xstate
  * machine (mermaid, loaded lazily) must both say the state the trace says.
  */
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { launch, openPage, pageErrors, screenshot, seriousViolations, waitForRuns } from './harness.ts';
+import type { Page } from 'playwright-core';
+import { describe, expect, inject, it } from 'vitest';
+import { openPage, pageErrors, screenshot, seriousViolations, sharedBrowser, waitForRuns } from './harness.ts';
 
 const chromiumPath = inject('chromium');
 const labUrl = inject('labUrl');
@@ -34,13 +34,7 @@ async function highlighted(page: Page, state: string): Promise<string> {
 }
 
 describe.skipIf(!chromiumPath)(title, () => {
-  let browser: Browser;
-  beforeAll(async () => {
-    browser = await launch(chromiumPath);
-  });
-  afterAll(async () => {
-    await browser?.close();
-  });
+  const browser = sharedBrowser(chromiumPath);
 
   it('circuit-breaker-states: OPEN at 12:00:25 and CLOSED at 12:00:58, in the timeline and the diagram', async () => {
     const page = await openPage(browser);
