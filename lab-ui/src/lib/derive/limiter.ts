@@ -102,6 +102,20 @@ export function valueAt(line: SeriesLine, t: number): number | null {
   return i > 0 ? (line.points[i - 1] as SeriesPoint).v : null;
 }
 
+/** One pixel column's first, lowest, highest and last point, in time order (M4): every spike survives. Appends to `out`. */
+export function reduceColumn(bucket: readonly SeriesPoint[], out: SeriesPoint[]): void {
+  if (bucket.length === 0) return;
+  const first = bucket[0] as SeriesPoint;
+  const last = bucket[bucket.length - 1] as SeriesPoint;
+  let lo = first;
+  let hi = first;
+  for (const p of bucket) {
+    if (p.v < lo.v) lo = p;
+    if (p.v > hi.v) hi = p;
+  }
+  out.push(...[first, lo, hi, last].filter((p, i, a) => a.indexOf(p) === i).sort((a, b) => a.t - b.t));
+}
+
 /**
  * Keeps a line drawable at any size: per pixel column, the first, min, max and last point, which
  * preserves every spike (M4 downsampling) while drawing at most four points per column.
@@ -113,17 +127,7 @@ export function downsample(points: readonly SeriesPoint[], t0: number, t1: numbe
   let col = -1;
   let bucket: SeriesPoint[] = [];
   const flush = (): void => {
-    if (bucket.length === 0) return;
-    const first = bucket[0] as SeriesPoint;
-    const last = bucket[bucket.length - 1] as SeriesPoint;
-    let lo = first;
-    let hi = first;
-    for (const p of bucket) {
-      if (p.v < lo.v) lo = p;
-      if (p.v > hi.v) hi = p;
-    }
-    const keep = [first, lo, hi, last].filter((p, i, a) => a.indexOf(p) === i).sort((a, b) => a.t - b.t);
-    out.push(...keep);
+    reduceColumn(bucket, out);
     bucket = [];
   };
   for (const p of points) {

@@ -8,7 +8,7 @@
  * exactly what the old pipeline gave (view-points.test.ts checks it against that pipeline).
  */
 import { lowerBound, upperBound } from './search.ts';
-import type { SeriesLine, SeriesPoint } from './limiter.ts';
+import { reduceColumn, type SeriesLine, type SeriesPoint } from './limiter.ts';
 
 /** Downsampled points of every complete column of the line's points inside one range. */
 interface ColumnPlan {
@@ -26,20 +26,6 @@ interface ColumnPlan {
 }
 
 const plans = new WeakMap<SeriesLine, ColumnPlan>();
-
-/** Per column the first, lowest, highest and last point (M4): every spike survives. Appends to `out`. */
-function reduceColumn(bucket: readonly SeriesPoint[], out: SeriesPoint[]): void {
-  if (bucket.length === 0) return;
-  const first = bucket[0] as SeriesPoint;
-  const last = bucket[bucket.length - 1] as SeriesPoint;
-  let lo = first;
-  let hi = first;
-  for (const p of bucket) {
-    if (p.v < lo.v) lo = p;
-    if (p.v > hi.v) hi = p;
-  }
-  out.push(...[first, lo, hi, last].filter((p, i, a) => a.indexOf(p) === i).sort((a, b) => a.t - b.t));
-}
 
 function pointAt(line: SeriesLine, plan: Pick<ColumnPlan, 'start' | 'first'>, i: number): SeriesPoint {
   return i === plan.start ? plan.first : (line.points[i] as SeriesPoint);
