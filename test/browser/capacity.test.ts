@@ -4,21 +4,12 @@
  * gateway's time dwarfs the upstream's, so both parts are drawn as lines on a log axis, and the
  * replica chart (shown only for a trace with replica.queue events) reads a saturated CPU.
  */
-import type { Page } from 'playwright-core';
 import { describe, expect, inject, it } from 'vitest';
-import { openPage, pageErrors, screenshot, sharedBrowser, waitForRuns } from './harness.ts';
+import { openPage, pageErrors, screenshot, scrub, sharedBrowser, waitForRuns } from './harness.ts';
 
 const chromiumPath = inject('chromium');
 const labUrl = inject('labUrl');
 const title = chromiumPath ? 'capacity views in Chromium' : 'capacity views in Chromium — skipped: no chromium on PATH (.ci/run installs it)';
-
-async function scrub(page: Page, ms: number): Promise<void> {
-  await page.getByTestId('scrubber').evaluate((el, value) => {
-    const input = el as HTMLInputElement;
-    input.value = String(value);
-    input.dispatchEvent(new Event('input', { bubbles: true }));
-  }, ms);
-}
 
 describe.skipIf(!chromiumPath)(title, () => {
   const browser = sharedBrowser(chromiumPath);

@@ -75,3 +75,12 @@ export async function goto(page: Page, clock: string): Promise<void> {
   await page.getByTestId('goto').fill(clock);
   await page.getByTestId('goto').press('Enter');
 }
+
+/** Drags the scrubber to a scenario offset, as a student would (an input event on the range). */
+export async function scrub(page: Page, ms: number): Promise<void> {
+  await page.getByTestId('scrubber').evaluate((el, value) => {
+    const input = el as HTMLInputElement;
+    input.value = String(value);
+    input.dispatchEvent(new Event('input', { bubbles: true }));
+  }, ms);
+}

@@ -5,20 +5,11 @@
  */
 import type { Page } from 'playwright-core';
 import { describe, expect, inject, it } from 'vitest';
-import { openPage, pageErrors, screenshot, seriousViolations, sharedBrowser, waitForRuns } from './harness.ts';
+import { openPage, pageErrors, screenshot, scrub, seriousViolations, sharedBrowser, waitForRuns } from './harness.ts';
 
 const chromiumPath = inject('chromium');
 const labUrl = inject('labUrl');
 const title = chromiumPath ? 'state machine views in Chromium' : 'state machine views in Chromium — skipped: no chromium on PATH (.ci/run installs it)';
-
-/** Drags the scrubber to a scenario offset, as a student would (an input event on the range). */
-async function scrub(page: Page, ms: number): Promise<void> {
-  await page.getByTestId('scrubber').evaluate((el, value) => {
-    const input = el as HTMLInputElement;
-    input.value = String(value);
-    input.dispatchEvent(new Event('input', { bubbles: true }));
-  }, ms);
-}
 
 /** The breaker's row in the base panel's timeline. */
 const breakerRow = (page: Page) => page.getByTestId('machines-base').locator('[data-testid="machine-row"][data-machine="circuit-breaker"]');
