@@ -1,0 +1,37 @@
+/**
+ * Prints every scenario's trace hash per variant and level as one JSON object, so a change meant to
+ * keep behaviour (a speed-up, a refactor) can be checked against the hashes from before it:
+ *
+ *   npx tsx scripts/trace-hashes.ts [--levels decisions,full] [DIR…] > after.json
+ *   diff before.json after.json
+ */
+import { readFileSync } from 'node:fs';
+import { relative, resolve } from 'node:path';
+import { findScenarioFiles } from '../engine/cli/io.ts';
+import { loadScenario } from '../engine/scenario/load.ts';
+import { runVariant } from '../engine/runtimes/sim/run-scenario.ts';
+import type { TraceLevel } from '../engine/trace/events.ts';
+
+const args = process.argv.slice(2);
+const levelsArg = args.find((a) => a.startsWith('--levels='));
+const levels = (levelsArg?.slice('--levels='.length) ?? 'decisions,full').split(',') as TraceLevel[];
+const dirs = args.filter((a) => !a.startsWith('--'));
+const root = resolve('.');
+const files = findScenarioFiles((dirs.length > 0 ? dirs : ['scenarios']).map((d) => resolve(d)));
+const out: Record<string, string> = {};
+for (const file of files) {
+  const loaded = loadScenario(file, (p) => readFileSync(p, 'utf8'));
+  const name = relative(root, file);
+  if (!loaded.scenario) {
+    out[name] = 'did not load';
+    continue;
+  }
+  for (const v of loaded.scenario.variants) {
+    for (const level of levels) {
+      const run = await runVariant(loaded.scenario, v.name, { level, keepEvents: false });
+      out[`${name} ${v.name} ${level}`] = run.traceHash;
+    }
+  }
+  process.stderr.write(`${name}\n`);
+}
+console.log(JSON.stringify(out, null, 1));
