@@ -2,8 +2,11 @@
  * Prints every scenario's trace hash per variant and level as one JSON object, so a change meant to
  * keep behaviour (a speed-up, a refactor) can be checked against the hashes from before it:
  *
- *   npx tsx scripts/trace-hashes.ts [--levels decisions,full] [DIR…] > after.json
+ *   npx tsx scripts/trace-hashes.ts [--levels=decisions,full] [DIR…] > after.json
  *   diff before.json after.json
+ *
+ * With --golden (and one level) the keys leave the level out: the form of
+ * test/scenarios/golden/trace-hashes.json, which the determinism test compares against.
  */
 import { readFileSync } from 'node:fs';
 import { relative, resolve } from 'node:path';
@@ -15,6 +18,8 @@ import type { TraceLevel } from '../engine/trace/events.ts';
 const args = process.argv.slice(2);
 const levelsArg = args.find((a) => a.startsWith('--levels='));
 const levels = (levelsArg?.slice('--levels='.length) ?? 'decisions,full').split(',') as TraceLevel[];
+const golden = args.includes('--golden');
+if (golden && levels.length !== 1) throw new Error('--golden takes exactly one level, e.g. --levels=decisions');
 const dirs = args.filter((a) => !a.startsWith('--'));
 const root = resolve('.');
 const files = findScenarioFiles((dirs.length > 0 ? dirs : ['scenarios']).map((d) => resolve(d)));
@@ -29,7 +34,7 @@ for (const file of files) {
   for (const v of loaded.scenario.variants) {
     for (const level of levels) {
       const run = await runVariant(loaded.scenario, v.name, { level, keepEvents: false });
-      out[`${name} ${v.name} ${level}`] = run.traceHash;
+      out[golden ? `${name} ${v.name}` : `${name} ${v.name} ${level}`] = run.traceHash;
     }
   }
   process.stderr.write(`${name}\n`);
