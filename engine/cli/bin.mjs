@@ -1,8 +1,19 @@
 #!/usr/bin/env node
-// Entry point for `npx gatelab`: registers tsx so the TypeScript sources run as they are, then hands
-// over to the command dispatcher.
-import { register } from 'tsx/esm/api';
-
-register();
-const { main } = await import('./main.ts');
-process.exitCode = await main(process.argv.slice(2));
+// Entry point for `npx gatelab`. `serve` runs from a cached esbuild bundle (serve-bundle.mjs: no
+// tsx cost per request); every other command registers tsx so the TypeScript sources run as they
+// are, then hands over to the command dispatcher. GATELAB_SERVE=source runs serve from source too;
+// GATELAB_SERVE=bundle fails rather than fall back when the bundle cannot be built.
+const argv = process.argv.slice(2);
+const mode = process.env.GATELAB_SERVE;
+const bundle = argv[0] === 'serve' && mode !== 'source' ? await (await import('./serve-bundle.mjs')).serveBundle(mode === 'bundle') : undefined;
+if (bundle) {
+  // Stack traces then name engine/…/*.ts lines, as they do under tsx.
+  process.setSourceMapsEnabled(true);
+  const { runServe } = await import(bundle);
+  process.exitCode = await runServe(argv.slice(1));
+} else {
+  const { register } = await import('tsx/esm/api');
+  register();
+  const { main } = await import('./main.ts');
+  process.exitCode = await main(argv);
+}

@@ -16,20 +16,21 @@ export function startHealthProbes(gateway: Gateway, host: PipelineHost, upstream
     if (!spec || spec.intervalMs <= 0) continue;
     const probe = (): void => {
       cluster.targets.forEach((target, i) => {
-        void upstream
-          .call({
+        upstream.call(
+          {
             requestId: `health-probe-${target.host}:${target.port}`,
             service: cluster.service,
             target,
             request: { method: 'GET', host: target.host, path: spec.path, headers: new HeaderMap([['user-agent', 'gatelab-health-check']]) },
             scheme: cluster.service.protocol,
             timeoutMs: spec.timeoutMs,
-          })
-          .then((answer) => {
+          },
+          (answer) => {
             if (answer.ok) answer.discard?.();
             const ok = answer.ok && spec.healthyStatuses.includes(answer.status);
             for (const change of cluster.probed(i, ok, host.now())) emitTransition(host, change);
-          });
+          },
+        );
       });
     };
     const timer = setInterval(probe, spec.intervalMs);

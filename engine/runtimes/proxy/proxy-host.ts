@@ -40,22 +40,19 @@ export class ProxyPipelineHost implements PipelineHost {
   }
 
   callUpstream(call: UpstreamCall, done: (answer: UpstreamAnswer) => void): void {
-    this.upstream.call(call).then(
-      (answer) => {
-        // Most answers stream straight through; only a body a response plugin reads is buffered,
-        // so the common case costs no extra promise.
-        if (!answer.ok || !answer.stream || !call.needsBody) return done(answer);
-        let buffer: boolean;
-        try {
-          buffer = !!call.needsBody(answer.status, answer.headers);
-        } catch (e) {
-          return done({ ok: false, failure: 'connect', message: String(e) });
-        }
-        if (!buffer) done(answer);
-        else bufferBody(answer).then(done, (e: unknown) => done({ ok: false, failure: 'connect', message: String(e) }));
-      },
-      (e: unknown) => done({ ok: false, failure: 'connect', message: String(e) }),
-    );
+    // Most answers stream straight through; only a body a response plugin reads is buffered.
+    if (!call.needsBody) return this.upstream.call(call, done);
+    this.upstream.call(call, (answer) => {
+      if (!answer.ok || !answer.stream || !call.needsBody) return done(answer);
+      let buffer: boolean;
+      try {
+        buffer = !!call.needsBody(answer.status, answer.headers);
+      } catch (e) {
+        return done({ ok: false, failure: 'connect', message: String(e) });
+      }
+      if (!buffer) done(answer);
+      else bufferBody(answer).then(done, (e: unknown) => done({ ok: false, failure: 'connect', message: String(e) }));
+    });
   }
 
   perform(effect: Effect, requestId: string, plugin: string, done: (r: EffectResult) => void): void {
