@@ -5,9 +5,9 @@ import { fileURLToPath } from 'node:url';
 import { hasErrors } from '../core/errors.ts';
 import { formatDuration } from '../core/duration.ts';
 import { attackScenario, DEFAULT_BUDGET, type EvaluatorChoice, type SearchResult } from '../adversary/index.ts';
-import { intOption, parse, UsageError } from './args.ts';
+import { command, options, type CommandArgs } from './args.ts';
 import { displayPath, EXIT, printDiagnostics } from './io.ts';
-import { loadScenarioFile } from './load.ts';
+import { loadScenarioOrReport, VARIANT_OPTION } from './load.ts';
 
 export const ATTACK_HELP = `Usage: gatelab attack SCENARIO --claim "max N per D" [options]
 
@@ -33,47 +33,37 @@ Exit status: 1 a counterexample was found, 0 none within the budget, 2 usage or 
 
 const SCHEMA_FILE = fileURLToPath(new URL('../scenario/scenario.schema.json', import.meta.url));
 
-export async function attackCommand(argv: string[]): Promise<number> {
-  const { values, positionals } = parse(argv, {
-    claim: { type: 'string' },
-    variant: { type: 'string' },
-    client: { type: 'string' },
-    runs: { type: 'string' },
-    seed: { type: 'string' },
-    evaluator: { type: 'string' },
-    out: { type: 'string' },
-  });
-  if (values.help) {
-    console.log(ATTACK_HELP);
-    return EXIT.ok;
-  }
-  if (positionals.length !== 1) throw new UsageError('attack takes exactly one scenario file');
-  const claim = values.claim as string | undefined;
-  if (!claim) throw new UsageError('attack needs --claim, for example --claim "max 100 per 60s"');
-  const budget = intOption(values.runs, 'runs');
-  if (budget === 0) throw new UsageError('--runs must be at least 1');
-  const seed = intOption(values.seed, 'seed');
-  const evaluator = (values.evaluator as string | undefined) ?? 'auto';
-  if (!['auto', 'fast', 'sim'].includes(evaluator)) throw new UsageError(`--evaluator must be auto, fast or sim, not '${evaluator}'`);
-  const out = values.out as string | undefined;
+const ATTACK = {
+  name: 'attack',
+  help: ATTACK_HELP,
+  positionals: { exactlyOne: 'scenario file' },
+  options: options({
+    claim: { kind: 'text', value: 'TEXT', required: true, example: '"max 100 per 60s"' },
+    variant: { ...VARIANT_OPTION, default: 'base' },
+    client: { kind: 'text', value: 'ID' },
+    runs: { kind: 'int', min: 1 },
+    seed: { kind: 'int' },
+    evaluator: { kind: 'choice', choices: ['auto', 'fast', 'sim'], default: 'auto' },
+    out: { kind: 'text', value: 'FILE' },
+  }),
+} as const;
 
-  const loaded = loadScenarioFile(positionals[0] as string);
-  printDiagnostics(loaded.diagnostics.filter((d) => d.severity === 'warning'));
-  if (!loaded.scenario || hasErrors(loaded.diagnostics)) {
-    printDiagnostics(loaded.diagnostics.filter((d) => d.severity === 'error'));
-    return EXIT.usage;
-  }
-  const scenario = loaded.scenario;
+export const attackCommand = command(ATTACK, attack);
+
+async function attack({ values, positionals }: CommandArgs<typeof ATTACK.options>): Promise<number> {
+  const { claim, out } = values;
+  const scenario = loadScenarioOrReport(positionals[0] as string);
+  if (!scenario) return EXIT.usage;
   // Paths in the printed scenario are relative to where it will live: --out's folder, else here.
   const home = out ? dirname(resolve(out)) : process.cwd();
   const scenarioDir = dirname(resolve(scenario.file));
   const outcome = await attackScenario(scenario, {
     claim,
-    variant: (values.variant as string | undefined) ?? 'base',
-    ...(values.client !== undefined ? { client: values.client as string } : {}),
-    ...(budget !== undefined ? { budget } : {}),
-    ...(seed !== undefined ? { seed } : {}),
-    evaluator: evaluator as EvaluatorChoice,
+    variant: values.variant,
+    ...(values.client !== undefined ? { client: values.client } : {}),
+    ...(values.runs !== undefined ? { budget: values.runs } : {}),
+    ...(values.seed !== undefined ? { seed: values.seed } : {}),
+    evaluator: values.evaluator satisfies EvaluatorChoice,
     render: {
       schemaPath: slashes(relative(home, SCHEMA_FILE)),
       rebasePath: (p) => slashes(relative(home, resolve(scenarioDir, p))),

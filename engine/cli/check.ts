@@ -5,7 +5,7 @@
 import { resolve } from 'node:path';
 import { hasErrors, formatDiagnostic } from '../core/errors.ts';
 import { runVariant } from '../runtimes/sim/run-scenario.ts';
-import { parse } from './args.ts';
+import { command } from './args.ts';
 import { belongsToExercise, checkExerciseFiles, findExerciseFiles } from './check-exercises.ts';
 import { checkFlashcardDecks } from './check-flashcards.ts';
 import { displayPath, EXIT, findScenarioFiles } from './io.ts';
@@ -25,12 +25,9 @@ Options:
 
 Exit status: 0 all passed, 1 an expectation failed, 2 a scenario or its config did not load.`;
 
-export async function checkCommand(argv: string[]): Promise<number> {
-  const { values, positionals } = parse(argv, {});
-  if (values.help) {
-    console.log(CHECK_HELP);
-    return EXIT.ok;
-  }
+export const checkCommand = command({ name: 'check', help: CHECK_HELP, positionals: 'any', options: {} }, checkPaths);
+
+async function checkPaths({ positionals }: { positionals: string[] }): Promise<number> {
   const roots = positionals.length > 0 ? positionals : ['scenarios'];
   let files: string[];
   let exerciseFiles: string[];

@@ -1,11 +1,10 @@
 /** `gatelab explain`: one request through the pipeline, every stage's decision and why. */
 import { hasErrors } from '../core/errors.ts';
 import { parseIsoInstant } from '../core/calendar.ts';
-import type { Dialect } from '../config/ir.ts';
 import { explainRequest, type ExplainInput, type ExplainResult } from '../runtimes/sim/explain.ts';
-import { intOption, parse, UsageError } from './args.ts';
+import { command, missingOption, options, UsageError, type CommandArgs } from './args.ts';
 import { EXIT, printDiagnostics } from './io.ts';
-import { loadConfigFiles, loadScenarioFile } from './load.ts';
+import { FORMAT_OPTION, loadConfigFiles, loadScenarioFile, requireVariant, VARIANT_OPTION } from './load.ts';
 import { parseDuration } from '../core/duration.ts';
 import { explainInScenario } from '../runtimes/sim/explain-scenario.ts';
 
@@ -41,48 +40,51 @@ Exit status: 0 the request was evaluated (whatever its status), 2 usage or confi
 
 const DEFAULT_NOW = '2026-01-01T00:00:00Z';
 
-export async function explainCommand(argv: string[]): Promise<number> {
-  const { values, positionals } = parse(argv, {
-    config: { type: 'string', multiple: true },
-    scenario: { type: 'string' },
-    variant: { type: 'string' },
-    at: { type: 'string' },
-    format: { type: 'string' },
-    request: { type: 'string' },
-    header: { type: 'string', short: 'H', multiple: true },
-    cookie: { type: 'string', multiple: true },
-    'client-ip': { type: 'string' },
-    now: { type: 'string' },
-    seed: { type: 'string' },
-    repeat: { type: 'string' },
-    'upstream-status': { type: 'string' },
-    'upstream-response-header': { type: 'string', multiple: true },
-    json: { type: 'boolean' },
-  });
-  if (values.help) {
-    console.log(EXPLAIN_HELP);
-    return EXIT.ok;
-  }
-  if (positionals.length > 0) throw new UsageError(`unexpected argument '${positionals[0]}'`);
-  if (values.scenario) return explainScenario(values);
-  const configs = (values.config as string[] | undefined) ?? [];
-  if (configs.length === 0) throw new UsageError('explain needs --config FILE');
-  const requestLine = values.request as string | undefined;
-  if (!requestLine) throw new UsageError('explain needs --request "METHOD URL", e.g. --request "GET http://api.example.com/orders"');
+const EXPLAIN = {
+  name: 'explain',
+  help: EXPLAIN_HELP,
+  positionals: 'none',
+  options: options({
+    config: { kind: 'texts', value: 'FILE' },
+    scenario: { kind: 'text', value: 'FILE' },
+    variant: { ...VARIANT_OPTION, default: 'base' },
+    at: { kind: 'text', value: 'OFFSET', example: '1m1s' },
+    format: FORMAT_OPTION,
+    request: { kind: 'text', value: '"METHOD URL"', example: '"GET http://api.example.com/orders"' },
+    header: { kind: 'texts', value: '"Name: value"', short: 'H' },
+    cookie: { kind: 'texts', value: 'k=v' },
+    'client-ip': { kind: 'text', value: 'IP' },
+    now: { kind: 'text', value: 'ISO', default: DEFAULT_NOW },
+    seed: { kind: 'int', default: 1 },
+    repeat: { kind: 'int', default: 0 },
+    'upstream-status': { kind: 'int', min: 100, max: 599, default: 200 },
+    'upstream-response-header': { kind: 'texts', value: '"Name: value"' },
+    json: { kind: 'flag' },
+  }),
+} as const;
+
+type ExplainValues = CommandArgs<typeof EXPLAIN.options>['values'];
+
+export const explainCommand = command(EXPLAIN, explain);
+
+async function explain({ values }: CommandArgs<typeof EXPLAIN.options>): Promise<number> {
+  if (values.scenario) return explainScenario(values, values.scenario);
+  const configs = values.config;
+  if (configs.length === 0) throw missingOption('explain', 'config', EXPLAIN.options.config);
+  const requestLine = values.request;
+  if (!requestLine) throw missingOption('explain', 'request', EXPLAIN.options.request);
   const m = /^\s*([A-Za-z]+)\s+(\S+)\s*$/.exec(requestLine);
   if (!m || !/^https?:\/\//.test(m[2] as string)) {
     throw new UsageError(`--request must be "METHOD absolute-URL", e.g. "GET http://api.example.com/orders", not '${requestLine}'`);
   }
-  const nowText = (values.now as string | undefined) ?? DEFAULT_NOW;
+  const nowText = values.now;
   const now = parseIsoInstant(nowText);
   if (now === undefined) throw new UsageError(`--now must be an ISO-8601 UTC instant like ${DEFAULT_NOW}, not '${nowText}'`);
-  const headers = ((values.header as string[] | undefined) ?? []).map((h) => headerPair(h, '--header'));
-  const cookies = (values.cookie as string[] | undefined) ?? [];
+  const headers = values.header.map((h) => headerPair(h, '--header'));
+  const cookies = values.cookie;
   if (cookies.length > 0) headers.push(['Cookie', cookies.join('; ')]);
-  const upstreamStatus = intOption(values['upstream-status'], 'upstream-status') ?? 200;
-  if (upstreamStatus < 100 || upstreamStatus > 599) throw new UsageError('--upstream-status must be between 100 and 599');
 
-  const loaded = loadConfigFiles(configs, values.format as Dialect | undefined);
+  const loaded = loadConfigFiles(configs, values.format);
   const problems = loaded.diagnostics;
   if (!loaded.ir || hasErrors(problems)) {
     printDiagnostics(problems);
@@ -93,14 +95,12 @@ export async function explainCommand(argv: string[]): Promise<number> {
     method: m[1] as string,
     url: m[2] as string,
     headers,
-    clientIp: (values['client-ip'] as string | undefined) ?? '198.51.100.10',
+    clientIp: values['client-ip'] ?? '198.51.100.10',
     now,
-    seed: intOption(values.seed, 'seed') ?? 1,
-    repeat: intOption(values.repeat, 'repeat') ?? 0,
-    upstreamStatus,
-    upstreamHeaders: ((values['upstream-response-header'] as string[] | undefined) ?? []).map((h) =>
-      headerPair(h, '--upstream-response-header'),
-    ),
+    seed: values.seed,
+    repeat: values.repeat,
+    upstreamStatus: values['upstream-status'],
+    upstreamHeaders: values['upstream-response-header'].map((h) => headerPair(h, '--upstream-response-header')),
   };
   const result = await explainRequest(loaded.ir, input);
   if (values.json) console.log(JSON.stringify(result, null, 2));
@@ -108,35 +108,33 @@ export async function explainCommand(argv: string[]): Promise<number> {
   return EXIT.ok;
 }
 
-async function explainScenario(values: Record<string, string | boolean | string[] | undefined>): Promise<number> {
-  const atText = values.at as string | undefined;
-  if (!atText) throw new UsageError('--scenario needs --at OFFSET, e.g. --at 1m1s');
+async function explainScenario(values: ExplainValues, scenarioFile: string): Promise<number> {
+  const atText = values.at;
+  if (!atText) throw missingOption('explain --scenario', 'at', EXPLAIN.options.at);
   const atMs = parseDuration(atText);
   if (atMs === undefined || atMs < 0) throw new UsageError(`--at takes a Go duration from the scenario's start, e.g. 59s or 1m1s, not '${atText}'`);
-  const loaded = loadScenarioFile(values.scenario as string);
+  const loaded = loadScenarioFile(scenarioFile);
   if (!loaded.scenario || hasErrors(loaded.diagnostics)) {
     printDiagnostics(loaded.diagnostics);
     return EXIT.usage;
   }
   const scenario = loaded.scenario;
-  const variant = (values.variant as string | undefined) ?? 'base';
-  if (!scenario.variants.some((v) => v.name === variant)) {
-    throw new UsageError(`no variant '${variant}'; the scenario has: ${scenario.variants.map((v) => v.name).join(', ')}`);
-  }
+  const variant = values.variant;
+  requireVariant(scenario, variant);
   const client = scenario.clients[0];
-  const requestLine = values.request as string | undefined;
+  const requestLine = values.request;
   const m = requestLine ? /^\s*([A-Za-z]+)\s+(https?:\/\/\S+)\s*$/.exec(requestLine) : undefined;
   if (requestLine && !m) throw new UsageError(`--request must be "METHOD absolute-URL", not '${requestLine}'`);
   if (!m && !client) throw new UsageError('the scenario has no client to copy a request from; give --request');
   const headers = [
     ...(m ? [] : (client?.request.headers ?? [])),
-    ...((values.header as string[] | undefined) ?? []).map((h) => headerPair(h, '--header')),
+    ...values.header.map((h) => headerPair(h, '--header')),
   ];
   const input = {
     method: m ? (m[1] as string) : (client?.request.method ?? 'GET'),
     url: m ? (m[2] as string) : (client?.request.url ?? ''),
     headers,
-    clientIp: (values['client-ip'] as string | undefined) ?? client?.ip ?? '198.51.100.10',
+    clientIp: values['client-ip'] ?? client?.ip ?? '198.51.100.10',
     atMs,
   };
   const { result, diagnostics } = await explainInScenario(scenario, variant, input);

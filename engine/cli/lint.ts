@@ -2,7 +2,7 @@
 import { resolve } from 'node:path';
 import { formatDiagnostic, type Diagnostic } from '../core/errors.ts';
 import { runVariantChecks } from './lint-scenario.ts';
-import { parse, UsageError } from './args.ts';
+import { command, options, type CommandArgs } from './args.ts';
 import { EXIT, isScenarioText, readText } from './io.ts';
 import { loadConfigFiles, loadScenarioFile } from './load.ts';
 
@@ -19,13 +19,16 @@ Options:
 
 Exit status: 0 clean (or warnings only), 1 errors (or warnings with --strict), 2 usage error.`;
 
-export async function lintCommand(argv: string[]): Promise<number> {
-  const { values, positionals } = parse(argv, { strict: { type: 'boolean' } });
-  if (values.help) {
-    console.log(LINT_HELP);
-    return EXIT.ok;
-  }
-  if (positionals.length === 0) throw new UsageError('lint needs at least one file');
+const LINT = {
+  name: 'lint',
+  help: LINT_HELP,
+  positionals: { atLeastOne: 'file' },
+  options: options({ strict: { kind: 'flag' } }),
+} as const;
+
+export const lintCommand = command(LINT, lint);
+
+async function lint({ values, positionals }: CommandArgs<typeof LINT.options>): Promise<number> {
   const all: Diagnostic[] = [];
   for (const file of positionals) {
     let text: string | undefined;

@@ -5,9 +5,10 @@ import { hasErrors } from '../core/errors.ts';
 import { parseYaml } from '../config/yaml-source.ts';
 import { loadGateway, type LoadedGateway } from '../config/load-gateway.ts';
 import type { Dialect } from '../config/ir.ts';
+import { UsageError, type OptionSpec } from './args.ts';
 import { loadScenario } from '../scenario/load.ts';
 import type { Scenario } from '../scenario/types.ts';
-import { displayPath, readText } from './io.ts';
+import { displayPath, printDiagnostics, readText } from './io.ts';
 
 export function readFileFor(path: string): string {
   return readText(resolve(path));
@@ -20,6 +21,27 @@ export function loadScenarioFile(path: string): { scenario?: Scenario; diagnosti
     return { diagnostics: [fileError(path, e)] };
   }
 }
+
+/** A scenario for a command that runs it: warnings go to stderr; errors too, and then it is undefined (exit 2). */
+export function loadScenarioOrReport(path: string): Scenario | undefined {
+  const loaded = loadScenarioFile(path);
+  printDiagnostics(loaded.diagnostics.filter((d) => d.severity === 'warning'));
+  if (loaded.scenario && !hasErrors(loaded.diagnostics)) return loaded.scenario;
+  printDiagnostics(loaded.diagnostics.filter((d) => d.severity === 'error'));
+  return undefined;
+}
+
+/** A usage error, naming the variants there are, unless the scenario has the one the user asked for. */
+export function requireVariant(scenario: Scenario, name: string): void {
+  const names = scenario.variants.map((v) => v.name);
+  if (!names.includes(name)) throw new UsageError(`no variant '${name}' in ${scenario.file}; it has: ${names.join(', ')}`);
+}
+
+/** `--variant`, for the commands that run a scenario: one of its variants (requireVariant checks it). */
+export const VARIANT_OPTION = { kind: 'text', value: 'NAME' } as const satisfies OptionSpec;
+
+/** `--format`, for the commands that read vendor configs: the dialects loadConfigFiles accepts. */
+export const FORMAT_OPTION = { kind: 'choice', choices: ['kong', 'gateway-api', 'ingress-nginx', 'traefik', 'ir'] } as const satisfies OptionSpec & { choices: readonly Dialect[] };
 
 /** Loads vendor config files the way a scenario's `gateway.files` would (first file, then merged ones). */
 export function loadConfigFiles(paths: readonly string[], format?: Dialect): LoadedGateway {

@@ -2,13 +2,13 @@
 import { writeFileSync } from 'node:fs';
 import { hasErrors } from '../core/errors.ts';
 import { combineHashes } from '../trace/hash.ts';
-import { isTraceLevel, type TraceLevel } from '../trace/events.ts';
+import type { TraceLevel } from '../trace/events.ts';
 import { toJsonl } from '../trace/sink.ts';
 import type { ClientSummary } from '../trace/summary.ts';
 import { runVariant, type VariantRun } from '../runtimes/sim/run-scenario.ts';
-import { intOption, parse, UsageError } from './args.ts';
+import { command, options, UsageError, type CommandArgs } from './args.ts';
 import { EXIT, printDiagnostics } from './io.ts';
-import { loadScenarioFile } from './load.ts';
+import { loadScenarioOrReport, requireVariant, VARIANT_OPTION } from './load.ts';
 import { writeSpans } from './spans-export.ts';
 
 export const RUN_HELP = `Usage: gatelab run SCENARIO [options]
@@ -28,47 +28,41 @@ Options:
 
 Exit status: 0 ran, 2 the scenario or its config did not load.`;
 
-export async function runCommand(argv: string[]): Promise<number> {
-  const { values, positionals } = parse(argv, {
-    variant: { type: 'string' },
-    seed: { type: 'string' },
-    json: { type: 'boolean' },
-    trace: { type: 'string' },
-    level: { type: 'string' },
-    spans: { type: 'string' },
-  });
-  if (values.help) {
-    console.log(RUN_HELP);
-    return EXIT.ok;
-  }
-  if (positionals.length !== 1) throw new UsageError('run takes exactly one scenario file');
+const RUN = {
+  name: 'run',
+  help: RUN_HELP,
+  positionals: { exactlyOne: 'scenario file' },
+  options: options({
+    variant: VARIANT_OPTION,
+    seed: { kind: 'int' },
+    json: { kind: 'flag' },
+    trace: { kind: 'text', value: 'FILE' },
+    level: { kind: 'choice', choices: ['summary', 'decisions', 'full'] },
+    spans: { kind: 'text', value: 'FILE' },
+  }),
+} as const;
+
+export const runCommand = command(RUN, runScenario);
+
+async function runScenario({ values, positionals }: CommandArgs<typeof RUN.options>): Promise<number> {
   // Sidecall spans come from full-level effect events, so --spans runs at full.
-  const level = (values.level as string | undefined) ?? (values.spans ? 'full' : 'decisions');
-  if (!isTraceLevel(level)) throw new UsageError(`--level must be summary, decisions or full, not '${level}'`);
+  const level: TraceLevel = values.level ?? (values.spans ? 'full' : 'decisions');
   if (values.spans && level !== 'full') throw new UsageError(`--spans needs the full trace level (spans come from effect events); drop --level ${level}`);
-  const seed = intOption(values.seed, 'seed');
-  const loaded = loadScenarioFile(positionals[0] as string);
-  printDiagnostics(loaded.diagnostics.filter((d) => d.severity === 'warning'));
-  if (!loaded.scenario || hasErrors(loaded.diagnostics)) {
-    printDiagnostics(loaded.diagnostics.filter((d) => d.severity === 'error'));
-    return EXIT.usage;
-  }
-  const scenario = loaded.scenario;
-  const names = scenario.variants.map((v) => v.name);
-  const wanted = values.variant as string | undefined;
-  if (wanted && !names.includes(wanted)) {
-    throw new UsageError(`no variant '${wanted}' in ${scenario.file}; it has: ${names.join(', ')}`);
-  }
+  const seed = values.seed;
+  const scenario = loadScenarioOrReport(positionals[0] as string);
+  if (!scenario) return EXIT.usage;
+  const wanted = values.variant;
+  if (wanted) requireVariant(scenario, wanted);
   const runs: VariantRun[] = [];
-  for (const name of wanted ? [wanted] : names) {
-    const run = await runVariant(scenario, name, { level: level as TraceLevel, ...(seed !== undefined ? { seed } : {}) });
+  for (const name of wanted ? [wanted] : scenario.variants.map((v) => v.name)) {
+    const run = await runVariant(scenario, name, { level, ...(seed !== undefined ? { seed } : {}) });
     printDiagnostics(run.diagnostics);
     if (hasErrors(run.diagnostics)) return EXIT.usage;
     runs.push(run);
   }
-  if (values.trace) writeTraces(values.trace as string, runs);
+  if (values.trace) writeTraces(values.trace, runs);
   if (values.spans) {
-    for (const w of writeSpans(values.spans as string, runs, scenario.start)) console.error(`wrote ${w.spans} spans to ${w.path}`);
+    for (const w of writeSpans(values.spans, runs, scenario.start)) console.error(`wrote ${w.spans} spans to ${w.path}`);
   }
   const traceHash = combineHashes(runs.map((r) => [r.name, r.traceHash] as const));
   if (values.json) {

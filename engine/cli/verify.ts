@@ -2,9 +2,9 @@
 import { hasErrors } from '../core/errors.ts';
 import { formatComparison } from '../runtimes/proxy/verify/compare.ts';
 import { verifyVariant } from '../runtimes/proxy/verify/verify.ts';
-import { intOption, parse, UsageError } from './args.ts';
+import { command, options, type CommandArgs } from './args.ts';
 import { EXIT, printDiagnostics } from './io.ts';
-import { loadScenarioFile } from './load.ts';
+import { loadScenarioFile, requireVariant, VARIANT_OPTION } from './load.ts';
 
 export const VERIFY_HELP = `Usage: gatelab verify SCENARIO [--variant NAME] [--tolerance PCT] [--seed N]
 
@@ -25,36 +25,35 @@ Options:
 
 Exit status: 0 agrees, 1 differs beyond the tolerance, 2 usage or load error.`;
 
-export async function verifyCommand(argv: string[]): Promise<number> {
-  const { values, positionals } = parse(argv, {
-    variant: { type: 'string' },
-    tolerance: { type: 'string' },
-    seed: { type: 'string' },
-  });
-  if (values.help) {
-    console.log(VERIFY_HELP);
-    return EXIT.ok;
-  }
-  if (positionals.length !== 1) throw new UsageError('verify takes exactly one scenario file');
-  const tolerance = Number(values.tolerance ?? 0);
-  if (!Number.isFinite(tolerance) || tolerance < 0 || tolerance > 100) throw new UsageError('--tolerance takes a percentage from 0 to 100');
+const VERIFY = {
+  name: 'verify',
+  help: VERIFY_HELP,
+  positionals: { exactlyOne: 'scenario file' },
+  options: options({
+    variant: VARIANT_OPTION,
+    tolerance: { kind: 'number', min: 0, max: 100, expected: 'a percentage from 0 to 100', default: 0 },
+    seed: { kind: 'int' },
+  }),
+} as const;
+
+export const verifyCommand = command(VERIFY, verify);
+
+async function verify({ values, positionals }: CommandArgs<typeof VERIFY.options>): Promise<number> {
   const loaded = loadScenarioFile(positionals[0] as string);
   if (!loaded.scenario || hasErrors(loaded.diagnostics)) {
     printDiagnostics(loaded.diagnostics);
     return EXIT.usage;
   }
   const scenario = loaded.scenario;
-  const wanted = values.variant as string | undefined;
-  if (wanted && !scenario.variants.some((v) => v.name === wanted)) {
-    throw new UsageError(`no variant '${wanted}'; the scenario has: ${scenario.variants.map((v) => v.name).join(', ')}`);
-  }
+  const wanted = values.variant;
+  if (wanted) requireVariant(scenario, wanted);
   const marked = scenario.variants.filter((v) => v.verify).map((v) => v.name);
   const names = wanted ? [wanted] : marked.length > 0 ? marked : ['base'];
   let failed = false;
   for (const name of names) {
     const report = await verifyVariant(scenario, name, {
-      tolerancePct: tolerance,
-      ...(values.seed !== undefined ? { seed: intOption(values.seed, 'seed') as number } : {}),
+      tolerancePct: values.tolerance,
+      ...(values.seed !== undefined ? { seed: values.seed } : {}),
       log: (l) => console.error(l),
     });
     printDiagnostics(report.diagnostics.filter((d) => d.severity === 'error'));
