@@ -9,7 +9,7 @@ import type { DoneMessage, EngineClient, RunHandle } from './engine-client.ts';
 import { ReplayCursor } from './cursor.svelte.ts';
 import { mergeSteps } from './derive/cursor-math.ts';
 import { buildTraceIndex, type TraceIndex } from './derive/trace-index.ts';
-import type { UrlState } from './url-state.ts';
+import { findScenario, missingScenarioNotice, scenarioUrlKey, type UrlState } from './url-state.ts';
 import { LiveSession, type LiveDeps, type LiveStatus } from './live-session.ts';
 import { shouldFollow } from './live-trace.ts';
 import { liveScenario, LIVE_VARIANT } from './live-scenario.ts';
@@ -60,6 +60,8 @@ export const DEFAULT_PANELS = 4;
 export class Lab {
   catalog = $state.raw<ScenarioInfo[] | null>(null);
   catalogError = $state<string | null>(null);
+  /** Why the last shared link opened nothing (a scenario kept in another browser, say); null once one opens. */
+  urlNotice = $state<string | null>(null);
   scenario = $state.raw<ScenarioInfo | null>(null);
   variants = $state.raw<string[]>([]);
   seed = $state<number | null>(null);
@@ -135,13 +137,14 @@ export class Lab {
   }
 
   find(key: string): ScenarioInfo | undefined {
-    return this.catalog?.find((s) => s.id === key || s.file === key);
+    return findScenario(this.catalog ?? [], key);
   }
 
   /** Opens a scenario (by id or file) and runs its variants. */
   open(key: string, opts: { variants?: string[]; seed?: number; t?: number; req?: Selection; tab?: string; chart?: string } = {}): boolean {
     const info = this.find(key);
     if (!info) return false;
+    this.urlNotice = null;
     this.detachLive();
     this.scenario = info;
     const known = info.variants.map((v) => v.name);
@@ -234,7 +237,7 @@ export class Lab {
     const t = pending?.t ?? this.cursor.time;
     const req = pending ? pending.req : this.selected;
     return {
-      scenario: s.id,
+      scenario: scenarioUrlKey(s),
       variants: this.variants,
       ...(this.seed !== null ? { seed: this.seed } : {}),
       t: Math.round(t),
@@ -255,9 +258,9 @@ export class Lab {
       if (this.scenario) this.close();
       return;
     }
-    const same = this.scenario?.id === u.scenario && (u.seed ?? null) === this.seed && sameList(u.variants, this.variants);
+    const same = !!this.scenario && scenarioUrlKey(this.scenario) === u.scenario && (u.seed ?? null) === this.seed && sameList(u.variants, this.variants);
     if (!same) {
-      this.open(u.scenario, { ...u });
+      if (!this.open(u.scenario, { ...u })) this.urlNotice = missingScenarioNotice(u.scenario);
       return;
     }
     if (u.t !== undefined) this.cursor.seek(u.t);

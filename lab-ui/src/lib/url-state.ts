@@ -4,7 +4,10 @@
  *   #s=boundary-burst&v=base,same-window&seed=7&t=62000&req=same-window/burster-101&tab=inspector
  * `chart` is the chart every panel shows (`rates`, `limiter`, `latency`): a stable id a link (a
  * flashcard) can open, e.g. `#s=kong-bottleneck&v=base,overload&chart=latency`.
+ * `s` names a bundled scenario by its id and one of "Your scenarios" as `local:<file name>`.
  */
+import { isLocal, LOCAL_DIR } from './editor/files.ts';
+
 export interface UrlState {
   scenario?: string;
   variants?: string[];
@@ -40,7 +43,7 @@ export function parseHash(hash: string): UrlState {
 
 export function formatHash(state: UrlState): string {
   const parts: string[] = [];
-  const enc = (s: string): string => encodeURIComponent(s).replace(/%2C/g, ',').replace(/%2F/g, '/');
+  const enc = (s: string): string => encodeURIComponent(s).replace(/%2C/g, ',').replace(/%2F/g, '/').replace(/%3A/g, ':');
   if (state.scenario) parts.push(`s=${enc(state.scenario)}`);
   if (state.variants?.length) parts.push(`v=${enc(state.variants.join(','))}`);
   if (state.seed !== undefined) parts.push(`seed=${state.seed}`);
@@ -49,4 +52,33 @@ export function formatHash(state: UrlState): string {
   if (state.tab) parts.push(`tab=${enc(state.tab)}`);
   if (state.chart) parts.push(`chart=${enc(state.chart)}`);
   return parts.length ? `#${parts.join('&')}` : '';
+}
+
+/**
+ * A local scenario (opened or written in this browser) may reuse a bundled scenario's id, and two
+ * local ones may share an id; their file names are unique. So the URL names a local scenario by file,
+ * in its own namespace, and a bundled id always opens the bundled scenario.
+ */
+export const LOCAL_SCENARIO_PREFIX = 'local:';
+
+/** The `s` a scenario goes by in a URL. */
+export function scenarioUrlKey(s: { id: string; file: string }): string {
+  return isLocal(s.file) ? LOCAL_SCENARIO_PREFIX + s.file.slice(LOCAL_DIR.length).replace(/\.ya?ml$/i, '') : s.id;
+}
+
+/**
+ * The catalog entry a URL's `s` (or the lab's own file path) names: `local:` only ever a local
+ * scenario; a plain id the bundled one first, then a file path, then a local scenario by id (links
+ * written before local scenarios had their namespace).
+ */
+export function findScenario<T extends { id: string; file: string }>(catalog: readonly T[], key: string): T | undefined {
+  if (key.startsWith(LOCAL_SCENARIO_PREFIX)) return catalog.find((s) => isLocal(s.file) && scenarioUrlKey(s) === key);
+  return catalog.find((s) => s.id === key && !isLocal(s.file)) ?? catalog.find((s) => s.file === key) ?? catalog.find((s) => s.id === key);
+}
+
+/** What a person whose link names no scenario in this lab is told. */
+export function missingScenarioNotice(key: string): string {
+  if (!key.startsWith(LOCAL_SCENARIO_PREFIX)) return `The link names a scenario '${key}' that this lab does not have.`;
+  const name = key.slice(LOCAL_SCENARIO_PREFIX.length);
+  return `The link opens '${name}', one of someone's own scenarios. Those are kept only in the browser they were written in, so it is not here: ask for the file and open it with "Open your own scenario file".`;
 }
