@@ -6,7 +6,7 @@
  *
  *   npm run bench                      all five benches
  *   npm run bench -- --quick           a smaller, faster pass (smoke test)
- *   npm run bench -- --only=events     one of events | decisions | memory | sim | war-story
+ *   npm run bench -- --only=events     one of events | decisions | memory | sim | war-story | hash
  */
 import { spawnSync } from 'node:child_process';
 import { cpus, loadavg } from 'node:os';
@@ -130,6 +130,13 @@ function benchWarStory(): void {
   if (child.status !== 0) console.log(`war-story bench failed (status ${child.status ?? child.signal})`);
 }
 
+function benchHash(): void {
+  // Its own process, as for sim: ≈ 50 MB of war-story JSONL hashed by each SHA-256 backend.
+  const [megabytes, rounds] = quick ? ['5', '1'] : ['50', '3'];
+  const child = spawnSync(process.execPath, ['--import', 'tsx', join('test', 'bench', 'hash.ts'), megabytes, rounds], { cwd: ROOT, stdio: 'inherit', timeout: 600_000 });
+  if (child.status !== 0) console.log(`hash bench failed (status ${child.status ?? child.signal})`);
+}
+
 console.log(`gatelab bench — node ${process.version}, ${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, load ${loadavg().map((l) => l.toFixed(2)).join(' ')}${quick ? ' (quick)' : ''}`);
 console.log('Rates are per CPU second of this process, which a busy neighbour disturbs less than wall time; they still move\nwith the machine\'s load (caches, frequency), so read the ratios: peers measured in the same run.');
 if (wants('events')) benchEvents();
@@ -137,3 +144,4 @@ if (wants('decisions')) benchDecisions();
 if (wants('memory')) benchMemory();
 if (wants('sim')) benchSim();
 if (wants('war-story')) benchWarStory();
+if (wants('hash')) benchHash();
