@@ -3,9 +3,11 @@
  * opened in the built lab through "Open your own scenario file", then the worker's time to finish,
  * the page's time to a playable trace, and the frame time while scrubbing. Run it with
  *   npx tsx test/browser/bench-large.ts [requests]
- * and it prints one JSON line of numbers.
+ * and it prints one JSON line of numbers. With GATELAB_BENCH_PROFILE=<dir> it also writes CPU
+ * profiles there: page-load, worker-N (the run's worker: simulate + stream) and page-scrub.
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
+import { holdWorkerTermination, profilePage, profileWorkers, releaseWorkers, timelineOf } from './bench-profile.ts';
 import { findChromium } from './global-setup.ts';
 import { launch } from './harness.ts';
 import { serveLab } from './serve-lab.ts';
@@ -47,28 +49,9 @@ function scenarioText(): string {
   return `${lines.join('\n')}\n`;
 }
 
-const chromiumPath = findChromium();
-if (!chromiumPath) throw new Error('no chromium on PATH: apt-get install chromium');
-mkdirSync('test/artifacts', { recursive: true });
-const file = 'test/artifacts/bench-large.yaml';
-writeFileSync(file, scenarioText());
-
-const { server, url } = await serveLab();
-const browser = await launch(chromiumPath);
-try {
-  const page = await browser.newPage({ viewport: { width: 1440, height: 1000 } });
-  await page.goto(url);
-  await page.getByTestId('open-file').waitFor();
-  const t0 = Date.now();
-  await page.getByTestId('open-file').setInputFiles(file);
-  const info = page.getByTestId('run-info-base');
-  await info.waitFor({ timeout: 30 * 60_000 });
-  const openedMs = Date.now() - t0;
-  const simulateMs = Number(await info.getAttribute('data-simulate-ms'));
-  const wallMs = Number(await info.getAttribute('data-wall-ms'));
-  // Scrub: move the timeline across the run and time each frame until it is painted.
-  // Passed as text: tsx would otherwise wrap the function with helpers the page does not have.
-  const frames = (await page.evaluate(`(async () => {
+// Scrub: move the timeline across the run and time each frame until it is painted. Passed as text:
+// tsx would otherwise wrap the function with helpers the page does not have.
+const SCRUB = `(async () => {
     // Scrub on every animation frame, as a dragged slider would, and record the time between
     // frames: at 60 Hz a frame that fits its budget is 16.7 ms apart from the previous one.
     const input = document.querySelector('[data-testid="scrubber"]');
@@ -90,7 +73,48 @@ try {
       };
       requestAnimationFrame(tick);
     });
-  })()`)) as number[];
+  })()`;
+
+const chromiumPath = findChromium();
+if (!chromiumPath) throw new Error('no chromium on PATH: apt-get install chromium');
+mkdirSync('test/artifacts', { recursive: true });
+const file = 'test/artifacts/bench-large.yaml';
+writeFileSync(file, scenarioText());
+
+const profileDir = process.env.GATELAB_BENCH_PROFILE;
+if (profileDir) mkdirSync(profileDir, { recursive: true });
+
+const { server, url } = await serveLab(profileDir ? { minify: false } : {});
+const browser = await launch(chromiumPath);
+try {
+  const page = await browser.newPage({ viewport: { width: 1440, height: 1000 } });
+  await page.goto(url);
+  await page.getByTestId('open-file').waitFor();
+  const workers = profileDir ? await profileWorkers(browser) : null;
+  if (profileDir) await holdWorkerTermination(page);
+  const stopLoadProfile = profileDir ? await profilePage(page) : null;
+  const t0 = Date.now();
+  await page.getByTestId('open-file').setInputFiles(file);
+  const info = page.getByTestId('run-info-base');
+  await info.waitFor({ timeout: 30 * 60_000 });
+  const openedMs = Date.now() - t0;
+  const simulateMs = Number(await info.getAttribute('data-simulate-ms'));
+  const wallMs = Number(await info.getAttribute('data-wall-ms'));
+  const streamMs = Number(await info.getAttribute('data-stream-ms'));
+  const profiles: string[] = [];
+  if (profileDir && stopLoadProfile && workers) {
+    await stopLoadProfile(`${profileDir}/page-load.cpuprofile`);
+    profiles.push(`${profileDir}/page-load.cpuprofile`, ...(await workers.stop(profileDir)));
+    await releaseWorkers(page);
+  }
+  const stopScrubProfile = profileDir ? await profilePage(page) : null;
+  const frames = (await page.evaluate(SCRUB)) as number[];
+  // A second scrub under a Chrome trace: where the main thread's frame time goes besides JavaScript.
+  const timeline = profileDir ? await timelineOf(page, () => page.evaluate(SCRUB)) : null;
+  if (stopScrubProfile) {
+    await stopScrubProfile(`${profileDir}/page-scrub.cpuprofile`);
+    profiles.push(`${profileDir}/page-scrub.cpuprofile`);
+  }
   const sorted = [...frames].sort((a, b) => a - b);
   const q = (p: number): number => sorted[Math.min(sorted.length - 1, Math.floor(p * sorted.length))] ?? 0;
   await page.screenshot({ path: 'test/artifacts/bench-large.png' });
@@ -98,9 +122,12 @@ try {
     JSON.stringify({
       requests: await info.textContent().then((t) => t?.split(' requests')[0]?.trim()),
       workerSimulateMs: simulateMs,
+      workerStreamMs: streamMs,
       pageToTraceMs: wallMs,
       openToReadyMs: openedMs,
       scrubFrameMs: { mean: frames.reduce((s, x) => s + x, 0) / Math.max(1, frames.length), p50: q(0.5), p95: q(0.95), max: sorted[sorted.length - 1] },
+      ...(profiles.length ? { profiles } : {}),
+      ...(timeline ? { scrubTimelineMs: Object.fromEntries(timeline.map(([k, v]) => [k, Math.round(v)])) } : {}),
     }),
   );
 } finally {

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { FromWorker, ToWorker } from '../worker/protocol.ts';
 import { EngineClient } from './engine-client.ts';
+import { TraceEncoder } from '../worker/trace-codec.ts';
 
 class ManualWorker {
   static all: ManualWorker[] = [];
@@ -33,12 +34,13 @@ describe('EngineClient', () => {
     const w = ManualWorker.all[0]!;
     const runId = (w.posted[0] as { runId: number }).runId;
     w.send({ type: 'progress', runId, phase: 'stream', done: 1, total: 2 });
-    w.send({ type: 'trace-batch', runId, from: 0, events: [{ type: 'run.start', t: 0, scenario: 's', variant: 'base', seed: 1, start: 'x' }] });
-    w.send({ type: 'trace-batch', runId: runId + 999, from: 0, events: [{ type: 'run.end', t: 0, requests: 0 }] });
-    w.send({ type: 'trace-batch', runId, from: 1, events: [{ type: 'run.end', t: 5, requests: 0 }] });
+    const encoder = new TraceEncoder();
+    w.send({ type: 'trace-batch', runId, from: 0, count: 1, encoded: encoder.encode([{ type: 'run.start', t: 0, scenario: 's', variant: 'base', seed: 1, start: 'x' }]) });
+    w.send({ type: 'trace-batch', runId: runId + 999, from: 0, count: 1, encoded: new TraceEncoder().encode([{ type: 'run.end', t: 0, requests: 0 }]) });
+    w.send({ type: 'trace-batch', runId, from: 1, count: 1, encoded: encoder.encode([{ type: 'run.end', t: 5, requests: 0 }]) });
     w.send(done(runId));
     const r = await h.result;
-    expect(r.ok && r.events.map((e) => e.type)).toEqual(['run.start', 'run.end']);
+    expect(r.ok && r.events).toEqual([{ type: 'run.start', t: 0, scenario: 's', variant: 'base', seed: 1, start: 'x' }, { type: 'run.end', t: 5, requests: 0 }]);
     expect(progress).toEqual(['stream:1/2']);
     expect(w.terminated).toBe(true);
   });

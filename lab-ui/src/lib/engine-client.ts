@@ -5,6 +5,7 @@
  */
 import type { ExerciseReplies, ExerciseRequest } from './exercises/exercise-protocol.ts';
 import type { DecksAnswer } from './flashcards/types.ts';
+import { TraceDecoder } from '../worker/trace-codec.ts';
 import type { AttackRequest, AttackVerdict, ClientSummary, Diagnostic, ExpectationResult, FileOverrides, FromWorker, RunPhase, RunRequest, ScenarioInfo, ToWorker, TraceEvent } from '../worker/protocol.ts';
 
 export type WorkerFactory = () => Worker;
@@ -132,6 +133,7 @@ export class EngineClient {
     const runId = nextId++;
     // Batches are appended to a plain array: nothing reactive is touched until the run is done.
     const events: TraceEvent[] = [];
+    const decoder = new TraceDecoder();
     let settle: (o: RunOutcome) => void = () => {};
     const result = new Promise<RunOutcome>((resolve) => (settle = resolve));
     let worker: Worker | null = null;
@@ -158,7 +160,7 @@ export class EngineClient {
         if (m.runId !== runId) return;
         if (m.type === 'progress') callbacks.progress?.(m.phase, m.done, m.total);
         else if (m.type === 'trace-batch') {
-          for (const ev of m.events) events.push(ev);
+          for (const ev of decoder.decode<TraceEvent>(m.encoded)) events.push(ev);
         } else if (m.type === 'done') finish({ ok: true, events, done: m });
         else if (m.type === 'error') finish({ ok: false, diagnostics: m.diagnostics });
       };

@@ -4,6 +4,7 @@ import { ReplayCursor, type FrameScheduler } from './cursor.svelte.ts';
 import { EngineClient } from './engine-client.ts';
 import { Lab } from './lab.svelte.ts';
 import { syntheticTrace } from './derive/testing/synthetic.ts';
+import { TraceEncoder } from '../worker/trace-codec.ts';
 
 const info: ScenarioInfo = {
   file: 'scenarios/t/demo.yaml', id: 'demo', title: 'Demo', topic: 't', summary: '', tags: [], seed: 1, start: Date.UTC(2026, 0, 1, 12),
@@ -32,7 +33,7 @@ class FakeWorker {
           { variant: m.variant, endT: 1000 },
         );
         send({ type: 'progress', runId: m.runId, phase: 'simulate', done: 0, total: 1 });
-        send({ type: 'trace-batch', runId: m.runId, from: 0, events });
+        send({ type: 'trace-batch', runId: m.runId, from: 0, count: events.length, encoded: new TraceEncoder().encode(events) });
         send({ type: 'done', runId: m.runId, variant: m.variant, traceHash: `hash-${m.variant}`, requests: 2, events: events.length, clients: [], expectations: [], warnings: [], timing: { simulateMs: 1, streamMs: 1 } });
       }
     });

@@ -6,14 +6,18 @@
 import { internalError, type ToWorker } from './protocol.ts';
 import { BUNDLED_FILES, fetchScenarioFiles, prepareFiles, shippedCatalog, shippedPaths } from './scenario-files.ts';
 import { describeText, readFiles, runSession, withOverrides, type Post } from './run-session.ts';
+import { prepareTraceHash } from '../../../engine/trace/hash.ts';
 
 const scope = self as unknown as DedicatedWorkerGlobalScope;
-const post: Post = (message) => scope.postMessage(message);
+const post: Post = (message, transfer) => scope.postMessage(message, transfer ?? []);
 
 const failed = (runId: number, what: string) => (e: unknown) => post({ type: 'error', runId, diagnostics: [internalError(`${what}: ${String(e)}`)] });
 
 scope.onmessage = async (event: MessageEvent<ToWorker>) => {
   const msg = event.data;
+  // An opened or edited scenario may be huge: hash it with hash-wasm (≈ 2 × faster than the pure-JS
+  // hash, docs/adr/0002). Bundled lessons hash in milliseconds and skip its 7 KB download.
+  if (msg.type === 'run' && (msg.text ?? msg.files) !== undefined) await prepareTraceHash();
   // Scenario texts are fetched on demand (scenario-files.ts): first fetch what this message reads.
   if (!(await prepareFiles(msg).then(() => true, failed(msg.runId, 'the scenario files could not be fetched')))) return;
   if (msg.type === 'catalog') void shippedCatalog().then((scenarios) => post({ type: 'catalog', runId: msg.runId, scenarios }), failed(msg.runId, 'the catalog could not be loaded'));

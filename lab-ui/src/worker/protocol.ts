@@ -8,6 +8,7 @@ import type { TraceEvent, TraceLevel } from '../../../engine/trace/events.ts';
 import type { ClientSummary } from '../../../engine/trace/summary.ts';
 import type { DecksAnswer } from '../lib/flashcards/types.ts';
 import type { ExerciseReplies, ExerciseRequest } from '../lib/exercises/exercise-protocol.ts';
+import type { EncodedBatch } from './trace-codec.ts';
 
 export type { Diagnostic, ExpectationResult, TraceEvent, TraceLevel, ClientSummary };
 
@@ -107,7 +108,8 @@ export type FromWorker =
   | { type: 'attack-progress'; runId: number; tried: number; budget: number }
   | { type: 'attack-done'; runId: number; verdict: AttackVerdict }
   | { type: 'progress'; runId: number; phase: RunPhase; done: number; total: number }
-  | { type: 'trace-batch'; runId: number; from: number; events: TraceEvent[] }
+  /** Events [from, from + count) in the codec's wire form (trace-codec.ts); decode in order. */
+  | { type: 'trace-batch'; runId: number; from: number; count: number; encoded: EncodedBatch }
   | {
       type: 'done';
       runId: number;

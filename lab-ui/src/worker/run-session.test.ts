@@ -13,6 +13,13 @@ import { countsAt } from '../lib/derive/counters.ts';
 import { requestStory } from '../lib/derive/inspector.ts';
 import type { FromWorker, TraceEvent } from './protocol.ts';
 import { buildCatalog, looksLikeScenario, runSession } from './run-session.ts';
+import { TraceDecoder } from './trace-codec.ts';
+
+/** The events of a run's trace batches, decoded as the page does. */
+function traceOf(messages: FromWorker[]): TraceEvent[] {
+  const decoder = new TraceDecoder();
+  return messages.flatMap((m) => (m.type === 'trace-batch' ? decoder.decode<TraceEvent>(m.encoded) : []));
+}
 
 const FILE = 'scenarios/rate-limiting/boundary-burst.yaml';
 
@@ -58,11 +65,14 @@ describe('the worker session', () => {
     const types = messages.map((m) => m.type);
     expect(types[0]).toBe('progress');
     expect(types.at(-1)).toBe('done');
-    const events: TraceEvent[] = [];
+    let next = 0;
     for (const m of messages) if (m.type === 'trace-batch') {
-      expect(m.from).toBe(events.length);
-      events.push(...m.events);
+      expect(m.from).toBe(next);
+      expect(m.encoded.shapeIds.length).toBe(m.count);
+      next += m.count;
     }
+    const events = traceOf(messages);
+    expect(events).toHaveLength(next);
     expect(messages.every((m) => m.runId === 7)).toBe(true);
     const done = messages.at(-1);
     const scenario = loadScenarioText(readFileSync(FILE, 'utf8'), FILE, (p) => readFileSync(p, 'utf8')).scenario!;
@@ -77,7 +87,7 @@ describe('the worker session', () => {
   });
 
   it('shows fewer admitted in same-window, and why the 101st was rejected', async () => {
-    const events = (await run('same-window')).flatMap((m) => (m.type === 'trace-batch' ? m.events : []));
+    const events = traceOf(await run('same-window'));
     const index = buildTraceIndex(events);
     expect(countsAt(index, 62_000)).toMatchObject({ admitted: 100, rejectedTotal: 100 });
     const story = requestStory(index, 'burster-101');

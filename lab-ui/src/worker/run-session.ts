@@ -9,13 +9,17 @@ import { applyVariant, loadScenarioText } from '../../../engine/scenario/load.ts
 import { runVariant } from '../../../engine/runtimes/sim/run-scenario.ts';
 import type { Scenario } from '../../../engine/scenario/types.ts';
 import { internalError, type Diagnostic, type FileOverrides, type FromWorker, type RunRequest, type ScenarioInfo } from './protocol.ts';
+import { TraceEncoder, transferables } from './trace-codec.ts';
 
-export type Post = (message: FromWorker) => void;
+/** Sends a message to the page; `transfer` lists buffers that move instead of being copied. */
+export type Post = (message: FromWorker, transfer?: Transferable[]) => void;
 
 /** Monotonic wall time in ms; injected so tests do not depend on it. */
 export type Clock = () => number;
 
-const DEFAULT_BATCH = 5000;
+// Large batches: each is one encode and one decode; 20k events keep the page decoding one batch
+// while the worker encodes the next, without holding the whole trace twice.
+const DEFAULT_BATCH = 20_000;
 
 /** A cheap test for "this YAML file is a scenario, not a config file beside one". */
 export function looksLikeScenario(text: string): boolean {
@@ -150,8 +154,11 @@ export async function runSession(req: RunRequest, bundled: ReadonlyMap<string, s
     const t1 = clock();
     const batch = Math.max(1, req.batchSize ?? DEFAULT_BATCH);
     const total = run.events.length;
+    const encoder = new TraceEncoder();
     for (let from = 0; from < total; from += batch) {
-      post({ type: 'trace-batch', runId, from, events: run.events.slice(from, from + batch) });
+      const events = run.events.slice(from, from + batch);
+      const encoded = encoder.encode(events);
+      post({ type: 'trace-batch', runId, from, count: events.length, encoded }, transferables(encoded));
       post({ type: 'progress', runId, phase: 'stream', done: Math.min(total, from + batch), total });
     }
     post({

@@ -200,13 +200,16 @@ export interface StageCounts {
 /** Per stage: decisions made by t, split into "passed on" and "answered with a status". */
 export function buildStageCounts(index: TraceIndex): (t: number) => Map<string, StageCounts> {
   const per = new Map<string, { times: number[]; passed: number[]; replied: Map<number, number[]> }>();
-  const seen = new Set<string>();
+  // The stages each request has been counted at: a short list per request, not a joined
+  // "req + stage" key per decision (1.2M string concatenations on a 300k-request trace).
+  const seen = new Map<string, string[]>();
   for (const e of index.events) {
     if (e.type !== 'plugin.decision' || RESPONSE_PHASES.has(e.phase) || e.verdict === 'wait') continue;
     // A stage counts each request once, even if it decides twice (a retry, a resumed wait).
-    const key = `${e.req}\u0000${e.plugin}`;
-    if (seen.has(key)) continue;
-    seen.add(key);
+    let counted = seen.get(e.req);
+    if (!counted) seen.set(e.req, (counted = []));
+    if (counted.includes(e.plugin)) continue;
+    counted.push(e.plugin);
     let p = per.get(e.plugin);
     if (!p) per.set(e.plugin, (p = { times: [], passed: [0], replied: new Map() }));
     const n = p.times.length;

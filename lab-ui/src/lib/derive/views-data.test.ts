@@ -96,6 +96,13 @@ describe('topology', () => {
     expect(at(10_000).get('rate-limit')).toEqual({ passed: 1, replied: [{ status: 429, count: 1 }] });
     expect(at(150).get('rate-limit')).toEqual({ passed: 1, replied: [] });
   });
+  it('counts a request once per stage even when the stage decides twice (a resumed wait, a retry)', () => {
+    const events = syntheticTrace([{ id: 'a-1', at: 100, upstreamMs: 20 }, { id: 'a-2', at: 200, upstreamMs: 20 }]);
+    const again = events.filter((e) => e.type === 'plugin.decision' && e.req === 'a-1').map((e) => ({ ...e, t: 150 }));
+    const at = buildStageCounts(buildTraceIndex([...events.filter((e) => e.t <= 150), ...again, ...events.filter((e) => e.t > 150)]));
+    expect(again.length).toBeGreaterThan(0);
+    for (const counts of at(10_000).values()) expect(counts.passed).toBe(2);
+  });
   it('interpolates positions and places dots stably', () => {
     expect(positionAt([{ t: 0, x: 0, y: 0 }, { t: 10, x: 100, y: 50 }], 5)).toEqual({ x: 50, y: 25 });
     expect(jitter('a')).toBe(jitter('a'));

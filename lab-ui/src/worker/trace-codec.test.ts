@@ -1,0 +1,78 @@
+// @vitest-environment node
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { syntheticTrace } from '../lib/derive/testing/synthetic.ts';
+import { TraceDecoder, TraceEncoder, transferables } from './trace-codec.ts';
+
+// Replay a failing run with FC_SEED=<seed>; the seed in use is printed either way.
+const seed = process.env.FC_SEED ? Number(process.env.FC_SEED) : Math.floor(Math.random() * 0x7fffffff);
+console.log(`trace-codec property seed: ${seed} (set FC_SEED to replay)`);
+
+/** Encodes in batches of `size`, each through a structured clone as postMessage would, and decodes. */
+function roundTrip(events: readonly object[], size: number): unknown[] {
+  const enc = new TraceEncoder();
+  const dec = new TraceDecoder();
+  const out: unknown[] = [];
+  for (let i = 0; i < events.length; i += size) {
+    const batch = enc.encode(events.slice(i, i + size));
+    out.push(...dec.decode(structuredClone(batch, { transfer: transferables(batch) })));
+  }
+  return out;
+}
+
+/** Equal values with keys in the same order (the trace view prints events as JSON). */
+function expectSame(got: unknown[], want: readonly object[]): void {
+  expect(got).toStrictEqual(want);
+  expect(got.map((e) => JSON.stringify(e))).toEqual(want.map((e) => JSON.stringify(e)));
+}
+
+const leaf = fc.oneof(fc.double(), fc.string(), fc.boolean(), fc.constant(null), fc.constant(undefined), fc.constantFrom('ok', 'c1-1', 'gw-0'));
+const value = fc.letrec((tie) => ({
+  v: fc.oneof({ depthSize: 'small' }, leaf, fc.array(tie('v'), { maxLength: 3 }), fc.dictionary(fc.string({ maxLength: 4 }), tie('v'), { maxKeys: 4, noNullPrototype: true })),
+})).v;
+const event = fc.record({ type: fc.constantFrom('a', 'b', 'c'), t: fc.double({ noNaN: true }), rest: fc.dictionary(fc.string({ maxLength: 5 }), value, { maxKeys: 5, noNullPrototype: true }) })
+  .map(({ type, t, rest }) => ({ type, t, ...rest }));
+
+describe('the trace wire codec', () => {
+  it('gives back a real trace event for event, batch boundaries anywhere', () => {
+    const trace = syntheticTrace(
+      Array.from({ length: 40 }, (_, i) => ({ id: `c1-${i}`, at: i * 10, ...(i % 3 === 0 ? { reject: { status: 429, plugin: 'rate-limit', reason: 'limit reached' } } : { upstreamMs: i }) })),
+      { narration: [[5, 'a burst']] },
+    );
+    for (const size of [1, 7, 1000]) expectSame(roundTrip(trace, size), trace);
+  });
+
+  it('sends each distinct string once and each shape once, however many events repeat them', () => {
+    const enc = new TraceEncoder();
+    const events = Array.from({ length: 100 }, (_, i) => ({ type: 'x', t: i, reason: 'limit reached', headers: { host: 'api' } }));
+    const first = enc.encode(events.slice(0, 50));
+    const second = enc.encode(events.slice(50));
+    expect(first.strings).toEqual(['x', 'limit reached', 'api']);
+    expect(first.shapes).toHaveLength(1);
+    // The encoder's memory of the last string at each place stays on its side.
+    expect(JSON.stringify(first.shapes)).not.toMatch(/last/);
+    expect(second.strings).toEqual([]);
+    expect(second.shapes).toEqual([]);
+    expect(second.nums).toEqual(Float64Array.from({ length: 50 }, (_, i) => 50 + i));
+  });
+
+  it('round-trips any JSON-like events, keys in order, -0, NaN and undefined included', () => {
+    fc.assert(
+      fc.property(fc.array(event, { maxLength: 30 }), fc.integer({ min: 1, max: 8 }), (events, size) => {
+        expectSame(roundTrip(events, size), events);
+      }),
+      { seed, numRuns: 300 },
+    );
+  });
+
+  it('refuses a value JSON could not carry', () => {
+    expect(() => new TraceEncoder().encode([{ type: 'x', t: 0, f: () => 1 }])).toThrow(/function/);
+  });
+});
+
+describe('the trace wire codec with awkward keys', () => {
+  it('keeps a key named __proto__ as a key', () => {
+    const ev = JSON.parse('{"type":"x","t":1,"headers":{"__proto__":"v","0":"a"}}') as object;
+    expectSame(roundTrip([ev], 1), [ev]);
+  });
+});

@@ -1,0 +1,132 @@
+/**
+ * CPU profiles for the browser benchmark (bench-large.ts with GATELAB_BENCH_PROFILE=<dir>): the
+ * page's main thread through a page CDP session, and every Web Worker the page starts through the
+ * browser's session (Target.attachToTarget without flatten, so messages go through
+ * Target.sendMessageToTarget). The lab terminates a run's worker the moment its trace is sent, which
+ * would drop its profile, so `holdWorkerTermination` delays terminate() until the profiles are taken.
+ */
+import { writeFileSync } from 'node:fs';
+import type { Browser, CDPSession, Page } from 'playwright-core';
+
+interface Pending {
+  resolve: (v: unknown) => void;
+  reject: (e: Error) => void;
+}
+
+/** One worker target reached through the browser session: send a command, await its answer. */
+class WorkerTarget {
+  private nextId = 1;
+  readonly pending = new Map<number, Pending>();
+
+  constructor(
+    private readonly browserSession: CDPSession,
+    readonly sessionId: string,
+    readonly url: string,
+  ) {}
+
+  send(method: string, params: object = {}): Promise<unknown> {
+    const id = this.nextId++;
+    const answer = new Promise((resolve, reject) => this.pending.set(id, { resolve, reject }));
+    void this.browserSession.send('Target.sendMessageToTarget', { sessionId: this.sessionId, message: JSON.stringify({ id, method, params }) });
+    return answer;
+  }
+}
+
+export interface WorkerProfiler {
+  /** Stops every worker's profiler and writes each profile; returns the written files. */
+  stop(dir: string): Promise<string[]>;
+}
+
+/** Attaches to each worker as it appears, pausing it until its profiler runs. */
+export async function profileWorkers(browser: Browser): Promise<WorkerProfiler> {
+  const session = await browser.newBrowserCDPSession();
+  const targets = new Map<string, WorkerTarget>();
+  session.on('Target.receivedMessageFromTarget', (e: { sessionId: string; message: string }) => {
+    const target = targets.get(e.sessionId);
+    const msg = JSON.parse(e.message) as { id?: number; result?: unknown; error?: { message: string } };
+    if (!target || msg.id === undefined) return;
+    const p = target.pending.get(msg.id);
+    target.pending.delete(msg.id);
+    if (msg.error) p?.reject(new Error(msg.error.message));
+    else p?.resolve(msg.result);
+  });
+  session.on('Target.targetCreated', (e: { targetInfo: { targetId: string; type: string; url: string } }) => {
+    if (e.targetInfo.type !== 'worker') return;
+    void (async () => {
+      const { sessionId } = (await session.send('Target.attachToTarget', { targetId: e.targetInfo.targetId, flatten: false })) as { sessionId: string };
+      const target = new WorkerTarget(session, sessionId, e.targetInfo.url);
+      targets.set(sessionId, target);
+      await target.send('Profiler.enable');
+      await target.send('Profiler.setSamplingInterval', { interval: 500 });
+      await target.send('Profiler.start');
+    })().catch(() => {});
+  });
+  await session.send('Target.setDiscoverTargets', { discover: true });
+  return {
+    async stop(dir) {
+      const files: string[] = [];
+      let k = 0;
+      for (const t of targets.values()) {
+        const got = (await t.send('Profiler.stop').catch(() => null)) as { profile: unknown } | null;
+        if (!got) continue;
+        const file = `${dir}/worker-${k++}.cpuprofile`;
+        writeFileSync(file, JSON.stringify(got.profile));
+        files.push(file);
+      }
+      return files;
+    },
+  };
+}
+
+/** The page's main thread: start now, stop with the returned function (which writes the file). */
+export async function profilePage(page: Page): Promise<(file: string) => Promise<void>> {
+  const cdp = await page.context().newCDPSession(page);
+  await cdp.send('Profiler.enable');
+  await cdp.send('Profiler.setSamplingInterval', { interval: 500 });
+  await cdp.send('Profiler.start');
+  return async (file) => {
+    const { profile } = await cdp.send('Profiler.stop');
+    writeFileSync(file, JSON.stringify(profile));
+    await cdp.detach();
+  };
+}
+
+/** Makes Worker.terminate() wait until `releaseWorkers(page)`, so a finished run's profile survives. */
+export async function holdWorkerTermination(page: Page): Promise<void> {
+  await page.evaluate(`(() => {
+    const held = [];
+    const terminate = Worker.prototype.terminate;
+    Worker.prototype.terminate = function () { held.push(this); };
+    window.__releaseWorkers = () => { for (const w of held) terminate.call(w); held.length = 0; };
+  })()`);
+}
+
+export async function releaseWorkers(page: Page): Promise<void> {
+  await page.evaluate('window.__releaseWorkers?.()');
+}
+
+/**
+ * A Chrome trace of the page (devtools.timeline: style, layout, paint, GC) while `during` runs,
+ * summarised as total milliseconds per event name on the main thread, largest first.
+ */
+export async function timelineOf(page: Page, during: () => Promise<unknown>): Promise<Array<[string, number]>> {
+  const cdp = await page.context().newCDPSession(page);
+  const events: Array<{ name: string; ph: string; dur?: number; tid: number; pid: number; args?: { data?: { frame?: string } } }> = [];
+  cdp.on('Tracing.dataCollected', (e: { value: object[] }) => {
+    events.push(...(e.value as typeof events));
+  });
+  const finished = new Promise<void>((resolve) => cdp.once('Tracing.tracingComplete', () => resolve()));
+  await cdp.send('Tracing.start', { categories: 'devtools.timeline,v8.execute,disabled-by-default-devtools.timeline', transferMode: 'ReportEvents' });
+  await during();
+  await cdp.send('Tracing.end');
+  await finished;
+  await cdp.detach();
+  // The renderer's main thread is the one running the animation frames.
+  const main = events.find((e) => e.name === 'FireAnimationFrame');
+  const totals = new Map<string, number>();
+  for (const e of events) {
+    if (!main || e.tid !== main.tid || e.pid !== main.pid || e.ph !== 'X' || e.dur === undefined) continue;
+    totals.set(e.name, (totals.get(e.name) ?? 0) + e.dur / 1000);
+  }
+  return [...totals].sort((a, b) => b[1] - a[1]).slice(0, 25);
+}
