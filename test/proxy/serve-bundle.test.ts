@@ -15,32 +15,29 @@ import { startEchoUpstream } from '../support/echo-upstream.ts';
 import { ROOT } from '../support/cli.ts';
 import { SERVE_BUNDLE_DIR } from '../../engine/cli/serve-bundle.mjs';
 import { startServeWith } from './serve-env.ts';
+import { ordersServiceConfig } from '../support/kong-config.ts';
 
 const cleanup: Array<() => Promise<unknown>> = [];
 afterEach(async () => {
   for (const c of cleanup.splice(0).reverse()) await c();
 });
 
-const config = (upstreamPort: number): string => `_format_version: "3.0"
-services:
-  - name: orders-api
-    url: http://127.0.0.1:${upstreamPort}
-    routes:
-      - name: orders-route
-        paths: ["/api/v1/orders"]
-        strip_path: true
-    plugins:
-      - name: key-auth
+const config = (upstreamPort: number): string =>
+  ordersServiceConfig(
+    upstreamPort,
+    `      - name: key-auth
         config: { key_names: [apikey] }
       - name: rate-limiting
         config: { year: 3, policy: local } # a window no test run straddles
       - name: request-transformer
         config: { add: { headers: ["x-added:yes"] } }
-consumers:
+`,
+    `consumers:
   - username: alice
     keyauth_credentials:
       - key: k-alice
-`;
+`,
+  );
 
 /** Headers that differ between any two runs (time, measured latency, the ports of this run). */
 const VARYING = new Set(['date', 'x-kong-proxy-latency', 'x-kong-upstream-latency', 'x-kong-response-latency', 'x-kong-request-id', 'x-ratelimit-reset', 'ratelimit-reset', 'retry-after']);

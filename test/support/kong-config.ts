@@ -13,8 +13,11 @@ export function kongIr(yaml: string, file = 'test.yaml'): GatewayIR {
   return loaded.ir;
 }
 
-/** Exercise 1's orders-api with only its rate limit, pointed at a local upstream. */
-export function ordersConfig(upstreamPort: number, minute = 3): string {
+/**
+ * Exercise 1's orders-api pointed at a local upstream, with the given plugin entries (YAML list items,
+ * already indented for the service) and optional top-level sections after it (consumers, say).
+ */
+export function ordersServiceConfig(upstreamPort: number, plugins: string, after = ''): string {
   return `_format_version: "3.0"
 services:
   - name: orders-api
@@ -24,9 +27,17 @@ services:
         paths: ["/api/v1/orders"]
         strip_path: true
     plugins:
-      - name: rate-limiting
+${plugins}${after}`;
+}
+
+/** Exercise 1's orders-api with only its rate limit, pointed at a local upstream. */
+export function ordersConfig(upstreamPort: number, minute = 3): string {
+  return ordersServiceConfig(
+    upstreamPort,
+    `      - name: rate-limiting
         config:
           minute: ${minute}
           policy: local
-`;
+`,
+  );
 }
