@@ -62,4 +62,22 @@ describe('keyedDraw without building strings', () => {
     );
     expect(keyedDraw(9, 'correlation-id', 'app-1', 3)).toBe(joined(9, 'correlation-id', 'app-1', 3));
   });
+
+  it('gives the same draws when calls repeat and interleave (the remembered prefix never leaks)', () => {
+    const seed = process.env.FC_SEED ? Number(process.env.FC_SEED) : Math.floor(Math.random() * 0x7fffffff);
+    console.log(`[fast-check] keyedDraw prefix memo seed=${seed} (replay: FC_SEED=${seed})`);
+    // Small pools so that consecutive calls often share (seed, purpose, key) and often do not.
+    const call = fc.tuple(
+      fc.constantFrom(1, 2, 2 ** 32 + 1, -1),
+      fc.constantFrom('correlation-id', 'canary', 'retry-backoff', ''),
+      fc.constantFrom('app-1', 'app-2', 'app-1.retry1', ''),
+      fc.integer({ min: 0, max: 20 }),
+    );
+    fc.assert(
+      fc.property(fc.array(call, { minLength: 1, maxLength: 40 }), (calls) =>
+        calls.every(([s, purpose, key, index]) => Object.is(keyedDraw(s, purpose, key, index), joined(s, purpose, key, index))),
+      ),
+      { seed, numRuns: 500 },
+    );
+  });
 });

@@ -99,6 +99,15 @@ export class Rng {
 const SMALL_INDEX: readonly string[] = Array.from({ length: 64 }, (_, i) => String(i));
 
 /**
+ * The FNV state after `purpose\0key\0` for the last (seed, purpose, key) asked: a correlation id
+ * takes 16 draws in a row with the same purpose and key, so 15 of them skip that part of the hash.
+ */
+let prefixSeed = 0;
+let prefixPurpose: string | undefined;
+let prefixKey: string | undefined;
+let prefixState = 0;
+
+/**
  * A draw that depends only on (seed, purpose, key): the per-request randomness both hosts share
  * (canary choice, correlation ids, retry jitter). Uniform in [0, 1).
  */
@@ -106,7 +115,14 @@ export function keyedDraw(seed: number, purpose: string, key: string, index = 0)
   // The hashes of `${purpose}\0${key}\0${index}` and `${key}\0${purpose}\1${index}`, fed piece by
   // piece so that a draw builds no string (a correlation id takes 16 draws per request).
   const digits = index >= 0 && index < SMALL_INDEX.length && Number.isInteger(index) ? (SMALL_INDEX[index] as string) : `${index}`;
-  const h1 = avalanche(fnvOver(fnvUnit(fnvOver(fnvUnit(fnvOver(seed >>> 0, purpose), 0), key), 0), digits));
+  const s = seed >>> 0;
+  if (key !== prefixKey || purpose !== prefixPurpose || s !== prefixSeed) {
+    prefixState = fnvUnit(fnvOver(fnvUnit(fnvOver(s, purpose), 0), key), 0);
+    prefixSeed = s;
+    prefixPurpose = purpose;
+    prefixKey = key;
+  }
+  const h1 = avalanche(fnvOver(prefixState, digits));
   const h2 = avalanche(fnvOver(fnvUnit(fnvOver(fnvUnit(fnvOver(h1, key), 0), purpose), 1), digits));
   // 53 bits from two hashes so draws near 1 are representable.
   return ((h1 >>> 5) * 67108864 + (h2 >>> 6)) / 9007199254740992;

@@ -53,22 +53,35 @@ class ChainRun {
       return true;
     }
     if (verdict.kind === 'wait') {
+      // One effect is in flight per chain at a time: remember what it resumes, and make the callback
+      // once per chain run rather than once per wait (a request's access phase waits several times).
+      this.waitingStage = stage;
+      this.waitingVerdict = verdict;
+      this.onEffect ??= (result) => this.resumeAfter(result);
       // Once the request has a trace, an HTTP sidecall carries its traceparent (observe/tracing).
-      this.host.perform(propagateToEffect(this.ctx, verdict.effect, stage.plugin), stage, (result) => {
-        let resumed: Verdict;
-        try {
-          resumed = verdict.resume(result);
-        } catch (e) {
-          resumed = crashed(stage, e);
-        }
-        if (!this.settle(stage, resumed)) {
-          this.index++;
-          this.advance();
-        }
-      });
+      this.host.perform(propagateToEffect(this.ctx, verdict.effect, stage.plugin), stage, this.onEffect);
       return true;
     }
     return false;
+  }
+
+  private waitingStage: ChainStage | undefined;
+  private waitingVerdict: Extract<Verdict, { kind: 'wait' }> | undefined;
+  private onEffect: ((result: EffectResult) => void) | undefined;
+
+  private resumeAfter(result: EffectResult): void {
+    const stage = this.waitingStage as ChainStage;
+    const verdict = this.waitingVerdict as Extract<Verdict, { kind: 'wait' }>;
+    let resumed: Verdict;
+    try {
+      resumed = verdict.resume(result);
+    } catch (e) {
+      resumed = crashed(stage, e);
+    }
+    if (!this.settle(stage, resumed)) {
+      this.index++;
+      this.advance();
+    }
   }
 
   advance(): void {

@@ -55,6 +55,8 @@ export class Gateway {
   private readonly clusters = new Map<ServiceIR, UpstreamCluster>();
   /** Which loaded plugin instance a stage runs (for the needsBody question). */
   private readonly stageInstance = new WeakMap<ChainStage, LoadedPlugin>();
+  /** bodyNeeded's answer per stage list (the lists are cached per route, so this is per route too). */
+  private readonly bodyNeededByStages = new WeakMap<readonly ChainStage[], ((status: number, headers: HeaderMap) => boolean) | undefined>();
   /** runAccessPhase's options: the same for every request of this replica. */
   private accessOptions?: Parameters<typeof runAccessPhase>[3];
   /** forRoute's answer per route object → service object → consumer id, so a request builds no key string. */
@@ -244,6 +246,15 @@ export class Gateway {
    * proxy host then buffers the stream before the response phase (PluginDefinition.needsBody).
    */
   private bodyNeeded(stages: readonly ChainStage[]): ((status: number, headers: HeaderMap) => boolean) | undefined {
+    // The answer depends only on the stage list, which is cached per route: compute it once per list
+    // instead of three arrays per request.
+    if (this.bodyNeededByStages.has(stages)) return this.bodyNeededByStages.get(stages);
+    const answer = this.computeBodyNeeded(stages);
+    this.bodyNeededByStages.set(stages, answer);
+    return answer;
+  }
+
+  private computeBodyNeeded(stages: readonly ChainStage[]): ((status: number, headers: HeaderMap) => boolean) | undefined {
     const wanting = stages
       .filter((s) => s.phase === 'response')
       .map((s) => this.stageInstance.get(s))

@@ -5,10 +5,10 @@
  */
 import { EventQueue, PRIORITY } from '../../core/event-queue.ts';
 import { keyedDraw } from '../../core/rng.ts';
-import { Gateway, type HandledRequest } from '../../pipeline/gateway.ts';
+import { Gateway } from '../../pipeline/gateway.ts';
 import type { PipelineHost, UpstreamAnswer, UpstreamCall } from '../../pipeline/host.ts';
-import type { Effect, EffectResult, IncomingRequest } from '../../pipeline/types.ts';
-import type { ClientSpec, GatewaySpec, Scenario } from '../../scenario/types.ts';
+import type { Effect, EffectResult } from '../../pipeline/types.ts';
+import type { GatewaySpec, Scenario } from '../../scenario/types.ts';
 import { formatIsoInstant } from '../../core/calendar.ts';
 import { BackendModels } from './backend-model.ts';
 import { BackendCalls } from './backend-calls.ts';
@@ -19,13 +19,12 @@ import { scheduleProbes, type ProbeDeps } from './health-probes.ts';
 import { RolloutController } from './rollout-controller.ts';
 import { sampleLatency } from './latency.ts';
 import { ModeledStore } from './store.ts';
-import { buildRequest } from './request-builder.ts';
+import { ClientTry, type TryEnv } from './client-try.ts';
 import { clientSchedules, rootRng } from './schedule.ts';
 import { CapacityModel } from './capacity/model.ts';
 import { ioCpuUs } from './capacity/costs.ts';
-import { frontAnswerEvent } from './capacity/front-answer.ts';
 import { startPodFleet } from './pods-host.ts';
-import type { ClientOutcome, Replica, SimOptions, SimResult } from './sim-types.ts';
+import type { Replica, SimOptions, SimResult } from './sim-types.ts';
 
 export { DEFAULT_STORE_RTT_MS } from './effect-answers.ts';
 
@@ -99,17 +98,16 @@ export async function simulate(scenario: Scenario, opts: SimOptions): Promise<Si
     if (sink.wants('effect.start')) {
       sink.emit({ type: 'effect.start', t: queue.now, req: requestId, plugin, effect: describeEffect(effect) });
     }
-    const finish = (result: EffectResult): void => {
-      if (sink.wants('effect.end')) {
-        sink.emit({
-          type: 'effect.end',
-          t: queue.now,
-          req: requestId,
-          plugin,
-          ok: result.ok,
-          ...(result.ok ? {} : { detail: result.error }),
-        });
-      }
+    // Below `full` nobody records effect.end: the answer goes straight to `done` (one closure less per effect).
+    const finish = !sink.wants('effect.end') ? done : (result: EffectResult): void => {
+      sink.emit({
+        type: 'effect.end',
+        t: queue.now,
+        req: requestId,
+        plugin,
+        ok: result.ok,
+        ...(result.ok ? {} : { detail: result.error }),
+      });
       done(result);
     };
     // With a capacity model, CPU work and the client side of an I/O call run on the replica's CPU first.
@@ -223,130 +221,22 @@ export async function simulate(scenario: Scenario, opts: SimOptions): Promise<Si
     return rr++ % n;
   }
 
+  // One try of a client request (client-try.ts); the environment is the same object for every try.
+  const tryEnv: TryEnv = {
+    queue, sink, scenario, seed, c2gRng, capacity, pods, rollout, now, pickReplica, hostFor,
+    counted: () => void requestCount++,
+  };
+
   // Clients: each schedules its next send when the previous one fires, so the agenda stays small.
   for (const { client, times } of clientSchedules(scenario, seed)) {
     let n = 0;
     const send = (): void => {
       n++;
       if (n < times.length) queue.schedule(times[n] as number, PRIORITY.arrival, send, undefined);
-      sendRequest(client, `${client.id}-${n}`, 0);
+      new ClientTry(tryEnv, client, `${client.id}-${n}`, 0);
     };
     if (times.length > 0) queue.schedule(times[0] as number, PRIORITY.arrival, send, undefined);
   }
-
-  /** One try of a client request; a retry is a new request `<id>.retry<k>` that the gateway sees like any other. */
-  const sendRequest = (client: ClientSpec, baseId: string, attempt: number): void => {
-    const sentAt = queue.now;
-    requestCount++;
-    const id = attempt === 0 ? baseId : `${baseId}.retry${attempt}`;
-    const request = buildRequest(id, client.request, client.ip);
-    const toGateway = sampleLatency(scenario.network.clientToGateway, c2gRng);
-    const outcome: ClientOutcome = { ended: false, retried: false };
-    const retry = (status: number): void => {
-      const r = client.retry;
-      if (!r || outcome.retried || attempt >= r.attempts) return;
-      if (status !== 0 && !r.onStatuses.includes(status)) return;
-      outcome.retried = true;
-      const wait = Math.min(r.backoff.baseMs * 2 ** attempt, r.backoff.maxMs) * (1 - r.backoff.jitter * keyedDraw(seed, 'client-retry', id));
-      queue.schedule(queue.now + wait, PRIORITY.arrival, () => sendRequest(client, baseId, attempt + 1), undefined);
-    };
-    if (client.timeoutMs !== undefined) {
-      queue.schedule(sentAt + client.timeoutMs, PRIORITY.effect, () => {
-        if (outcome.ended) return;
-        outcome.ended = true;
-        sink.emit({
-          type: 'request.end', t: queue.now, req: id, client: client.id, replica: outcome.replica ?? '', status: 0, source: 'client',
-          route: null, service: null, ms: round3(queue.now - sentAt), gatewayMs: 0, upstreamMs: null,
-        });
-        retry(0);
-      }, undefined);
-    }
-    queue.schedule(sentAt + toGateway, PRIORITY.arrival, () => receive(client, request, sentAt, outcome, retry), undefined);
-  };
-
-  const receive = (client: ClientSpec, request: IncomingRequest, sentAt: number, outcome: ClientOutcome, retry: (status: number) => void): void => {
-    rollout?.tick(now(), queue.now);
-    const picked = pickReplica(request.peerIp);
-    if (!picked) return frontAnswer(client, request.id, sentAt, queue.now, outcome, retry, '', 503, 'front');
-    const replica = picked;
-    outcome.replica = replica.name;
-    // Still in the endpoints, but SIGTERM closed its listener: connection refused, the front answers 502.
-    if (pods && !pods.fleet.accepting(replica.name)) return frontAnswer(client, request.id, sentAt, queue.now, outcome, retry, replica.name, 502, 'front');
-    const untrack = pods ? pods.fleet.track(replica.name, () => {
-      outcome.cut = true;
-      frontAnswer(client, request.id, sentAt, queue.now, outcome, retry, replica.name, 502, 'front');
-    }) : undefined;
-    const host = hostFor(replica);
-    if (sink.wants('request.start')) {
-      sink.emit({
-        type: 'request.start',
-        t: queue.now,
-        req: request.id,
-        client: client.id,
-        replica: replica.name,
-        method: request.method,
-        url: `${request.scheme}://${request.host}${request.path}${request.query ? `?${request.query}` : ''}`,
-        peerIp: request.peerIp,
-        ...(sink.level === 'full' ? { headers: request.headers.toJSON() } : {}),
-      });
-    }
-    const receivedAt = queue.now;
-    const answer = (handled: HandledRequest): void => {
-      untrack?.();
-      if (outcome.cut) return;
-      const gatewayDone = queue.now;
-      const back = sampleLatency(scenario.network.clientToGateway, c2gRng);
-      queue.schedule(gatewayDone + back, PRIORITY.effect, () => {
-        if (rollout && handled.upstreamMs !== null) rollout.observe(now(), queue.now, handled.ctx.match?.service?.name, handled.response.status);
-        // A client that gave up already counted this request as failed.
-        if (outcome.ended) return;
-        outcome.ended = true;
-        const res = handled.response;
-        const full = sink.level === 'full';
-        sink.emit({
-          type: 'request.end',
-          t: queue.now,
-          req: request.id,
-          client: client.id,
-          replica: replica.name,
-          status: res.status,
-          source: res.source,
-          route: handled.ctx.match?.route.name ?? null,
-          service: handled.ctx.match?.service?.name ?? null,
-          ms: round3(queue.now - sentAt),
-          gatewayMs: round3(gatewayDone - receivedAt - (handled.upstreamMs ?? 0)),
-          upstreamMs: handled.upstreamMs === null ? null : round3(handled.upstreamMs),
-          ...(full ? { headers: res.headers.toJSON(), ...(res.body ? { body: res.body } : {}) } : {}),
-        });
-        if (client.retry) retry(res.status);
-      }, undefined);
-    };
-    if (!capacity) return replica.gateway.handle(request, host, answer);
-    capacity.enter({
-      requestId: request.id,
-      replica: replica.name,
-      run: (done) => replica.gateway.handle(request, hostFor(replica), done),
-      answer,
-      fail: (status, source) => {
-        untrack?.();
-        frontAnswer(client, request.id, sentAt, receivedAt, outcome, retry, replica.name, status, source);
-      },
-    });
-  };
-
-  /** The front balancer (or a replica that never ran the pipeline) answers the client on its own. */
-  const frontAnswer = (
-    client: ClientSpec, id: string, sentAt: number, receivedAt: number, outcome: ClientOutcome,
-    retry: (status: number) => void, replica: string, status: number, source: 'front' | 'gateway',
-  ): void => {
-    const decidedAt = queue.now;
-    queue.schedule(decidedAt + sampleLatency(scenario.network.clientToGateway, c2gRng), PRIORITY.effect, () => {
-      if (outcome.ended) return;
-      outcome.ended = true;
-      sink.emit(frontAnswerEvent({ t: queue.now, id, client: client.id, replica, status, source, ms: round3(queue.now - sentAt), gatewayMs: round3(decidedAt - receivedAt) }));
-      if (client.retry) retry(status);
-    }, undefined);
-  };
 
   let probeDone = false;
   const probe = opts.probe;
@@ -375,10 +265,6 @@ export async function simulate(scenario: Scenario, opts: SimOptions): Promise<Si
   }
   sink.emit({ type: 'run.end', t: Math.max(endAt, queue.now), requests: requestCount });
   return { events: sink.events, traceHash: sink.hasher.digest(), requests: requestCount };
-}
-
-function round3(x: number): number {
-  return Math.round(x * 1000) / 1000;
 }
 
 function isoOf(scenario: Scenario): string {

@@ -36,11 +36,19 @@ export class ModeledStore {
         values.push(live ? live.value : null);
         continue;
       }
-      const value = (live?.value ?? 0) + op.by;
       // Like Redis EXPIRE after INCR: the TTL is set when the key is created and kept afterwards.
-      const expiresAt = live ? live.expiresAt : now + op.ttlMs;
-      this.entries.set(op.key, { value, expiresAt });
-      values.push(value);
+      // The entry is updated in place (no new object, no second lookup to store it).
+      if (live) {
+        live.value += op.by;
+        values.push(live.value);
+      } else if (current) {
+        current.value = op.by;
+        current.expiresAt = now + op.ttlMs;
+        values.push(current.value);
+      } else {
+        this.entries.set(op.key, { value: op.by, expiresAt: now + op.ttlMs });
+        values.push(op.by);
+      }
     }
     if (this.entries.size >= this.sweepAt) {
       this.evictExpired(now);

@@ -1,0 +1,242 @@
+/**
+ * One try of a client request in the simulation: sent, carried to the front balancer, run by a
+ * replica (through the capacity model when there is one), answered back to the client, or given up
+ * by the client's own timeout; a retry is a new try `<id>.retry<k>` that the gateway sees like any
+ * other. A class with its handlers as module functions: a request used to allocate about eight
+ * closures (each one named by tsx when created), now it allocates this object.
+ */
+import { EventQueue, PRIORITY } from '../../core/event-queue.ts';
+import { keyedDraw, type Rng } from '../../core/rng.ts';
+import type { HandledRequest } from '../../pipeline/gateway.ts';
+import type { PipelineHost } from '../../pipeline/host.ts';
+import type { IncomingRequest } from '../../pipeline/types.ts';
+import type { ClientSpec, Scenario } from '../../scenario/types.ts';
+import type { TraceSink } from '../../trace/sink.ts';
+import type { CapacityModel, FrontCall } from './capacity/model.ts';
+import { frontAnswerEvent } from './capacity/front-answer.ts';
+import { sampleLatency } from './latency.ts';
+import type { PodHost } from './pods-host.ts';
+import { buildRequest } from './request-builder.ts';
+import type { RolloutController } from './rollout-controller.ts';
+import type { Replica } from './sim-types.ts';
+
+/** What a try needs from the run around it; one object per run. */
+export interface TryEnv {
+  readonly queue: EventQueue;
+  readonly sink: TraceSink;
+  readonly scenario: Scenario;
+  readonly seed: number;
+  /** The client ↔ gateway network stream (both directions draw from it, in event order). */
+  readonly c2gRng: Rng;
+  readonly capacity: CapacityModel | undefined;
+  readonly pods: PodHost<Replica> | undefined;
+  readonly rollout: RolloutController | undefined;
+  /** Epoch ms on the virtual clock. */
+  now(): number;
+  pickReplica(peerIp: string): Replica | undefined;
+  hostFor(replica: Replica): PipelineHost;
+  /** Counts one more request sent (the run's total). */
+  counted(): void;
+}
+
+/** An answer the front balancer (or a replica that never ran the pipeline) makes on its own. */
+interface FrontReply {
+  attempt: ClientTry;
+  decidedAt: number;
+  receivedAt: number;
+  replica: string;
+  status: number;
+  source: 'front' | 'gateway';
+}
+
+export class ClientTry implements FrontCall {
+  readonly requestId: string;
+  /** The replica the front balancer picked ('' until then). */
+  replica = '';
+  private readonly request: IncomingRequest;
+  private readonly sentAt: number;
+  /** The client has its answer (or gave up): later answers are dropped. */
+  private ended = false;
+  private retried = false;
+  /** Its pod was killed with it in flight: the front answered 502 and the pod's late answer is dropped. */
+  private cut = false;
+  private picked: Replica | undefined;
+  private untrack: (() => void) | undefined;
+  private receivedAt = 0;
+  private handled: HandledRequest | undefined;
+  private gatewayDone = 0;
+
+  constructor(
+    private readonly env: TryEnv,
+    private readonly client: ClientSpec,
+    private readonly baseId: string,
+    private readonly attempt: number,
+  ) {
+    const { queue } = env;
+    this.sentAt = queue.now;
+    env.counted();
+    const id = attempt === 0 ? baseId : `${baseId}.retry${attempt}`;
+    this.requestId = id;
+    this.request = buildRequest(id, client.request, client.ip);
+    const toGateway = sampleLatency(env.scenario.network.clientToGateway, env.c2gRng);
+    if (client.timeoutMs !== undefined) queue.schedule(this.sentAt + client.timeoutMs, PRIORITY.effect, clientGivesUp, this);
+    queue.schedule(this.sentAt + toGateway, PRIORITY.arrival, arriveAtFront, this);
+  }
+
+  /** The client retries after `status` (0: its own timeout) when its policy says so. */
+  retry(status: number): void {
+    const r = this.client.retry;
+    if (!r || this.retried || this.attempt >= r.attempts) return;
+    if (status !== 0 && !r.onStatuses.includes(status)) return;
+    this.retried = true;
+    const { queue } = this.env;
+    const wait = Math.min(r.backoff.baseMs * 2 ** this.attempt, r.backoff.maxMs) * (1 - r.backoff.jitter * keyedDraw(this.env.seed, 'client-retry', this.requestId));
+    queue.schedule(queue.now + wait, PRIORITY.arrival, sendRetry, this);
+  }
+
+  /** The client's timeout fired. */
+  givesUp(): void {
+    if (this.ended) return;
+    this.ended = true;
+    const { queue, sink } = this.env;
+    sink.emit({
+      type: 'request.end', t: queue.now, req: this.requestId, client: this.client.id, replica: this.replica, status: 0, source: 'client',
+      route: null, service: null, ms: round3(queue.now - this.sentAt), gatewayMs: 0, upstreamMs: null,
+    });
+    this.retry(0);
+  }
+
+  /** The request reaches the front balancer, which forwards it to a replica. */
+  arrive(): void {
+    const env = this.env;
+    const { queue, sink, pods, capacity } = env;
+    env.rollout?.tick(env.now(), queue.now);
+    const request = this.request;
+    const picked = env.pickReplica(request.peerIp);
+    if (!picked) return this.frontAnswer(queue.now, '', 503, 'front');
+    const replica = picked;
+    this.picked = replica;
+    this.replica = replica.name;
+    // Still in the endpoints, but SIGTERM closed its listener: connection refused, the front answers 502.
+    if (pods && !pods.fleet.accepting(replica.name)) return this.frontAnswer(queue.now, replica.name, 502, 'front');
+    if (pods) {
+      this.untrack = pods.fleet.track(replica.name, () => {
+        this.cut = true;
+        this.frontAnswer(queue.now, replica.name, 502, 'front');
+      });
+    }
+    const host = env.hostFor(replica);
+    if (sink.wants('request.start')) {
+      sink.emit({
+        type: 'request.start',
+        t: queue.now,
+        req: request.id,
+        client: this.client.id,
+        replica: replica.name,
+        method: request.method,
+        url: `${request.scheme}://${request.host}${request.path}${request.query ? `?${request.query}` : ''}`,
+        peerIp: request.peerIp,
+        ...(sink.level === 'full' ? { headers: request.headers.toJSON() } : {}),
+      });
+    }
+    this.receivedAt = queue.now;
+    if (!capacity) return replica.gateway.handle(request, host, (handled) => this.answer(handled));
+    capacity.enter(this);
+  }
+
+  /** FrontCall: the replica runs the pipeline (the capacity model admitted the request). */
+  run(done: (handled: HandledRequest) => void): void {
+    const replica = this.picked as Replica;
+    replica.gateway.handle(this.request, this.env.hostFor(replica), done);
+  }
+
+  /** FrontCall: the replica has the response; it travels back to the client. */
+  answer(handled: HandledRequest): void {
+    this.untrack?.();
+    if (this.cut) return;
+    const { queue } = this.env;
+    this.gatewayDone = queue.now;
+    this.handled = handled;
+    const back = sampleLatency(this.env.scenario.network.clientToGateway, this.env.c2gRng);
+    queue.schedule(this.gatewayDone + back, PRIORITY.effect, deliverToClient, this);
+  }
+
+  /** FrontCall: the front balancer or the replica answers without the pipeline. */
+  fail(status: number, source: 'front' | 'gateway'): void {
+    this.untrack?.();
+    this.frontAnswer(this.receivedAt, this.replica, status, source);
+  }
+
+  /** The response reaches the client. */
+  delivered(): void {
+    const { queue, sink, rollout } = this.env;
+    const handled = this.handled as HandledRequest;
+    if (rollout && handled.upstreamMs !== null) rollout.observe(this.env.now(), queue.now, handled.ctx.match?.service?.name, handled.response.status);
+    // A client that gave up already counted this request as failed.
+    if (this.ended) return;
+    this.ended = true;
+    const res = handled.response;
+    const full = sink.level === 'full';
+    sink.emit({
+      type: 'request.end',
+      t: queue.now,
+      req: this.requestId,
+      client: this.client.id,
+      replica: this.replica,
+      status: res.status,
+      source: res.source,
+      route: handled.ctx.match?.route.name ?? null,
+      service: handled.ctx.match?.service?.name ?? null,
+      ms: round3(queue.now - this.sentAt),
+      gatewayMs: round3(this.gatewayDone - this.receivedAt - (handled.upstreamMs ?? 0)),
+      upstreamMs: handled.upstreamMs === null ? null : round3(handled.upstreamMs),
+      ...(full ? { headers: res.headers.toJSON(), ...(res.body ? { body: res.body } : {}) } : {}),
+    });
+    if (this.client.retry) this.retry(res.status);
+  }
+
+  private frontAnswer(receivedAt: number, replica: string, status: number, source: 'front' | 'gateway'): void {
+    const { queue } = this.env;
+    const decidedAt = queue.now;
+    const reply: FrontReply = { attempt: this, decidedAt, receivedAt, replica, status, source };
+    queue.schedule(decidedAt + sampleLatency(this.env.scenario.network.clientToGateway, this.env.c2gRng), PRIORITY.effect, deliverFrontReply, reply);
+  }
+
+  /** The front's own answer reaches the client. */
+  frontDelivered(reply: FrontReply): void {
+    if (this.ended) return;
+    this.ended = true;
+    const { queue, sink } = this.env;
+    sink.emit(frontAnswerEvent({
+      t: queue.now, id: this.requestId, client: this.client.id, replica: reply.replica, status: reply.status, source: reply.source,
+      ms: round3(queue.now - this.sentAt), gatewayMs: round3(reply.decidedAt - reply.receivedAt),
+    }));
+    if (this.client.retry) this.retry(reply.status);
+  }
+
+  /** The next try of the same client request. */
+  nextTry(): void {
+    new ClientTry(this.env, this.client, this.baseId, this.attempt + 1);
+  }
+}
+
+// The event handlers: one function each for every try, the try being the event's argument.
+function clientGivesUp(t: ClientTry): void {
+  t.givesUp();
+}
+function arriveAtFront(t: ClientTry): void {
+  t.arrive();
+}
+function deliverToClient(t: ClientTry): void {
+  t.delivered();
+}
+function deliverFrontReply(r: FrontReply): void {
+  r.attempt.frontDelivered(r);
+}
+function sendRetry(t: ClientTry): void {
+  t.nextTry();
+}
+
+function round3(x: number): number {
+  return Math.round(x * 1000) / 1000;
+}
