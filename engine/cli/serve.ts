@@ -5,7 +5,7 @@ import { AccessLogBuilder, formatAccessJson, formatUpstreamInfo, type AccessReco
 import { ProxyServer } from '../runtimes/proxy/proxy-server.ts';
 import { startAdmin } from '../runtimes/proxy/admin-server.ts';
 import { localStore, redisStore } from '../runtimes/proxy/stores.ts';
-import { intOption, parse, UsageError } from './args.ts';
+import { command, missingOption, options, UsageError, type CommandArgs } from './args.ts';
 import { EXIT, printDiagnostics } from './io.ts';
 import { loadConfigFiles } from './load.ts';
 import { LineBatcher } from './line-batcher.ts';
@@ -33,37 +33,40 @@ Options:
 Reloads without dropping in-flight requests when a config file changes or on SIGHUP.
 Stops accepting on SIGTERM, drains in-flight requests, then exits.`;
 
-export async function serveCommand(argv: string[]): Promise<number> {
-  const { values } = parse(argv, {
-    config: { type: 'string', multiple: true },
-    listen: { type: 'string' },
-    admin: { type: 'string' },
-    'tls-cert': { type: 'string' },
-    'tls-key': { type: 'string' },
-    redis: { type: 'string' },
-    log: { type: 'string' },
-    seed: { type: 'string' },
-    grace: { type: 'string' },
-    workers: { type: 'string' },
-    'keepalive-timeout': { type: 'string' },
-  });
-  if (values.help) {
-    console.log(SERVE_HELP);
-    return EXIT.ok;
-  }
-  const configs = (values.config as string[] | undefined) ?? [];
-  if (configs.length === 0) throw new UsageError('serve needs --config FILE');
-  const listen = hostPort((values.listen as string | undefined) ?? '127.0.0.1:8000', '--listen');
-  const admin = hostPort((values.admin as string | undefined) ?? '127.0.0.1:8001', '--admin');
-  const logFormat = (values.log as string | undefined) ?? 'nginx';
-  if (logFormat !== 'nginx' && logFormat !== 'json') throw new UsageError('--log must be nginx or json');
-  const certFile = values['tls-cert'] as string | undefined;
-  const keyFile = values['tls-key'] as string | undefined;
+const SERVE = {
+  name: 'serve',
+  help: SERVE_HELP,
+  positionals: 'none',
+  options: options({
+    config: { kind: 'texts', value: 'FILE' },
+    listen: { kind: 'text', value: 'HOST:PORT', default: '127.0.0.1:8000', example: '127.0.0.1:8000' },
+    admin: { kind: 'text', value: 'HOST:PORT', default: '127.0.0.1:8001', example: '127.0.0.1:8001' },
+    'tls-cert': { kind: 'text', value: 'FILE' },
+    'tls-key': { kind: 'text', value: 'FILE' },
+    redis: { kind: 'text', value: 'URL' },
+    log: { kind: 'choice', choices: ['nginx', 'json'], default: 'nginx' },
+    seed: { kind: 'int', default: 1 },
+    grace: { kind: 'int', default: 30 },
+    'keepalive-timeout': { kind: 'int' },
+    workers: { kind: 'int', min: 1, max: 64 },
+  }),
+} as const;
+
+export const serveCommand = command(SERVE, serve);
+
+async function serve({ values }: CommandArgs<typeof SERVE.options>): Promise<number> {
+  const configs = values.config;
+  if (configs.length === 0) throw missingOption(SERVE.name, 'config', SERVE.options.config);
+  const listen = hostPort(values.listen, '--listen');
+  const admin = hostPort(values.admin, '--admin');
+  const logFormat = values.log;
+  const certFile = values['tls-cert'];
+  const keyFile = values['tls-key'];
   if (!!certFile !== !!keyFile) throw new UsageError('--tls-cert and --tls-key go together');
-  const graceMs = (intOption(values.grace, 'grace') ?? 30) * 1000;
-  const keepAliveSeconds = intOption(values['keepalive-timeout'], 'keepalive-timeout');
-  const workers = intOption(values.workers, 'workers');
-  if (workers !== undefined && (workers < 1 || workers > 64)) throw new UsageError('--workers takes 1 to 64');
+  const graceMs = values.grace * 1000;
+  const keepAliveSeconds = values['keepalive-timeout'];
+  const workers = values.workers;
+  const ablate = benchAblation(process.env[BENCH_ABLATE_ENV]);
 
   const load = () => loadConfigFiles(configs);
   const first = load();
@@ -72,24 +75,26 @@ export async function serveCommand(argv: string[]): Promise<number> {
   const worker = isClusterWorker();
   if (workers !== undefined && !worker) return runClusterPrimary({ workers, listen, admin, scheme: certFile ? 'https' : 'http' });
 
-  const redisUrl = values.redis as string | undefined;
+  const redisUrl = values.redis;
   const proxy: ProxyServer = new ProxyServer({
     ir: first.ir,
     host: listen.host,
     port: listen.port,
     ...(certFile && keyFile ? { tls: { cert: readFileSync(certFile, 'utf8'), key: readFileSync(keyFile, 'utf8') } } : {}),
     store: redisUrl ? redisStore(redisUrl) : localStore(() => proxy.now()),
-    seed: intOption(values.seed, 'seed') ?? 1,
-    level: 'decisions',
+    seed: values.seed,
+    level: ablate.has('trace-summary') ? 'summary' : 'decisions',
     ...(keepAliveSeconds !== undefined ? { keepAliveTimeoutMs: keepAliveSeconds * 1000 } : {}),
   });
   const builder = new AccessLogBuilder(Date.now());
   const format = logFormat === 'json' ? formatAccessJson : formatUpstreamInfo;
   const accessLog = new LineBatcher((text) => process.stdout.write(text));
-  proxy.sink.subscribe((e) => {
-    const record: AccessRecord | undefined = builder.add(e);
-    if (record) accessLog.line(format(record));
-  });
+  if (!ablate.has('no-access-log')) {
+    proxy.sink.subscribe((e) => {
+      const record: AccessRecord | undefined = builder.add(e);
+      if (record) accessLog.line(format(record));
+    });
+  }
   const address = await proxy.start().catch((e: unknown) => {
     // A cluster worker must leave the cluster to exit; a taken port is the user's to fix, not a bug.
     if (worker) leaveCluster();
@@ -97,7 +102,7 @@ export async function serveCommand(argv: string[]): Promise<number> {
     throw e;
   });
   // A cluster worker has no admin listener of its own: the primary owns that port.
-  const adminServer = worker ? undefined : await startAdmin(proxy, admin.host, admin.port);
+  const adminServer = worker ? undefined : await startAdmin(proxy, admin.host, admin.port, { metrics: !ablate.has('no-metrics') });
   if (adminServer) {
     console.error(`gatelab serve: proxy on ${certFile ? 'https' : 'http'}://${address.address}:${address.port}, admin on http://${adminServer.address.address}:${adminServer.address.port}`);
   }
@@ -135,6 +140,20 @@ export async function serveCommand(argv: string[]): Promise<number> {
     process.once('SIGTERM', () => void stop('SIGTERM'));
     process.once('SIGINT', () => void stop('SIGINT'));
   });
+}
+
+/**
+ * For test/bench/proxy/ablation.ts only, undocumented: a comma-separated list in this variable turns
+ * parts of the host off so the bench can price each one (trace-summary, no-access-log, no-metrics).
+ * Unknown words are refused so a typo cannot make the bench measure the wrong thing.
+ */
+export const BENCH_ABLATE_ENV = 'GATELAB_BENCH_ABLATE';
+const ABLATIONS = new Set(['trace-summary', 'no-access-log', 'no-metrics']);
+
+function benchAblation(text: string | undefined): Set<string> {
+  const words = new Set((text ?? '').split(',').filter((w) => w !== ''));
+  for (const w of words) if (!ABLATIONS.has(w)) throw new UsageError(`${BENCH_ABLATE_ENV}: unknown part '${w}'; known: ${[...ABLATIONS].join(', ')}`);
+  return words;
 }
 
 /**

@@ -25,6 +25,13 @@ const cases: Array<[string, string[], string]> = [
   ['translate', ['translate', '--to', 'ir'], 'translate needs at least one config file'],
   ['lint', ['lint', '--strict'], 'lint needs at least one file'],
   ['check', ['check', '--fast'], "unknown option '--fast'; the options are -h/--help"],
+  ['serve', ['serve'], 'serve needs --config FILE'],
+  ['serve', ['serve', '--config', KONG, '--workers', '0'], "--workers takes a whole number from 1 to 64, not '0'"],
+  ['serve', ['serve', '--config', KONG, '--log', 'xml'], "--log must be nginx or json, not 'xml'"],
+  ['serve', ['serve', '--config', KONG, '--grace', 'soon'], "--grace takes a whole number ≥ 0, not 'soon'"],
+  ['serve', ['serve', '--config', KONG, '--listen', 'nowhere'], "--listen takes HOST:PORT, e.g. 127.0.0.1:8000, not 'nowhere'"],
+  ['serve', ['serve', '--config', KONG, 'extra.yaml'], "unexpected argument 'extra.yaml'"],
+  ['serve', ['serve', '--config', KONG, '--tls-cert', 'c.pem'], '--tls-cert and --tls-key go together'],
 ];
 
 describe('usage errors, one wording in every command', () => {

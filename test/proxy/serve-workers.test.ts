@@ -101,6 +101,6 @@ describe('gatelab serve --workers', () => {
     writeFileSync(config, ordersConfig(9));
     const result = gatelab(['serve', '--config', config, '--workers', '0']);
     expect(result.status).toBe(2);
-    expect(result.stderr).toContain('--workers takes 1 to 64');
+    expect(result.stderr).toContain("--workers takes a whole number from 1 to 64, not '0'");
   });
 });

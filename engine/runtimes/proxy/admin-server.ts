@@ -10,9 +10,10 @@ import { MetricsRegistry } from '../../observe/metrics.ts';
 const CORS_PATHS = new Set(['/trace', '/config']);
 const CORS = { 'access-control-allow-origin': '*' };
 
-export async function startAdmin(proxy: ProxyServer, host: string, port: number): Promise<{ server: Server; address: AddressInfo }> {
+/** `metrics: false` (the ablation bench only) leaves the registry unsubscribed, so /metrics stays empty. */
+export async function startAdmin(proxy: ProxyServer, host: string, port: number, opts: { metrics?: boolean } = {}): Promise<{ server: Server; address: AddressInfo }> {
   const metrics = new MetricsRegistry();
-  proxy.sink.subscribe((e) => metrics.add(e));
+  if (opts.metrics !== false) proxy.sink.subscribe((e) => metrics.add(e));
   const server = createServer((req, res) => {
     const path = (req.url ?? '/').split('?')[0] ?? '/';
     // The lab is a static page on its own origin; it may read the read-only GET endpoints it attaches

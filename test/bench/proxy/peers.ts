@@ -83,9 +83,9 @@ interface SpawnedNode {
   stderr: () => string;
 }
 
-function spawnNode(args: string[], stdoutToNull: boolean): SpawnedNode {
+function spawnNode(args: string[], stdoutToNull: boolean, env: Record<string, string> = {}): SpawnedNode {
   const out = stdoutToNull ? openSync('/dev/null', 'w') : 'ignore';
-  const child = spawn(process.execPath, args, { cwd: ROOT, stdio: ['ignore', out, 'pipe'] });
+  const child = spawn(process.execPath, args, { cwd: ROOT, stdio: ['ignore', out, 'pipe'], env: { ...process.env, ...env } });
   if (typeof out === 'number') closeSync(out);
   let err = '';
   child.stderr?.on('data', (d: Buffer) => {
@@ -134,10 +134,11 @@ consumers:
 
 const HEAP_MARKER = 'gatelab serve: heap ';
 
-export async function startGatelab(opts: { port: number; adminPort: number; upstreamPort: number; workers?: number; exposeGc?: boolean; extraArgs?: string[] }): Promise<GatelabPeer> {
+/** `config` replaces the Kong bench config, `env` adds variables, `name` labels it (ablation.ts). */
+export async function startGatelab(opts: { port: number; adminPort: number; upstreamPort: number; workers?: number; exposeGc?: boolean; extraArgs?: string[]; config?: string; env?: Record<string, string>; name?: string }): Promise<GatelabPeer> {
   const dir = mkdtempSync(join(tmpdir(), 'gatelab-bench-serve-'));
   const config = join(dir, 'kong.yaml');
-  writeFileSync(config, kongBenchConfig(opts.upstreamPort));
+  writeFileSync(config, opts.config ?? kongBenchConfig(opts.upstreamPort));
   const args = [
     ...(opts.exposeGc ? ['--expose-gc'] : []),
     join(ROOT, 'engine', 'cli', 'bin.mjs'),
@@ -152,8 +153,8 @@ export async function startGatelab(opts: { port: number; adminPort: number; upst
     ...(opts.extraArgs ?? []),
   ];
   // The access log (one line per request) goes to /dev/null: written, as in production, but not read.
-  const { child, stderr } = spawnNode(args, true);
-  const name = opts.workers ? `gatelab ×${opts.workers} workers` : 'gatelab';
+  const { child, stderr } = spawnNode(args, true, opts.env);
+  const name = opts.name ?? (opts.workers ? `gatelab ×${opts.workers} workers` : 'gatelab');
   await waitForHttp(opts.adminPort, '/readyz', child, `${name}: ${stderr()}`);
   let probes = 0;
   return {

@@ -7,8 +7,10 @@
  *   npm run bench:proxy -- --quick               shorter rounds, fewer keys and connections
  *   npm run bench:proxy -- --only=throughput     or latency | keys | conns | soak
  *   npm run bench:proxy -- --only=soak --minutes 10 [--connections 20]
+ *   npm run bench:proxy -- --only=ablation [--quick]   gatelab's CPU per request, part by part (ablation.ts)
  */
 import { cpus, loadavg } from 'node:os';
+import { ablation } from './ablation.ts';
 import { latencyAdded } from './latency.ts';
 import { bytesPerKey } from './memory-keys.ts';
 import { heapPerConnection } from './memory-conns.ts';
@@ -30,9 +32,9 @@ const numberArg = (name: string, fallback: number): number => {
   if (!Number.isFinite(n) || n <= 0) throw new Error(`GL_E_BENCH_ARGS: --${name} takes a positive number, not '${text}'`);
   return n;
 };
-const SECTIONS = ['throughput', 'latency', 'keys', 'conns', 'soak'];
+const SECTIONS = ['throughput', 'latency', 'keys', 'conns', 'soak', 'ablation'];
 if (only !== undefined && !SECTIONS.includes(only)) throw new Error(`GL_E_BENCH_ARGS: --only takes one of ${SECTIONS.join(' | ')}, not '${only}'`);
-const wants = (name: string): boolean => (only === undefined ? name !== 'soak' : only === name);
+const wants = (name: string): boolean => (only === undefined ? name !== 'soak' && name !== 'ablation' : only === name);
 
 async function benchThroughput(): Promise<void> {
   const started: RunningPeer[] = [];
@@ -66,6 +68,7 @@ async function main(): Promise<void> {
   if (wants('latency')) await latencyAdded(quick ? 3 : 10, quick ? 1 : 3, quick ? [1000] : [1000, 250]);
   if (wants('keys')) bytesPerKey(quick ? 100_000 : 1_000_000);
   if (wants('conns')) await heapPerConnection(quick ? 1_000 : 10_000);
+  if (wants('ablation')) await ablation(quick ? 2 : numberArg('rounds', 4), quick ? 3 : Math.min(10, numberArg('seconds', 5)), console.log);
   if (wants('soak')) await soak(Math.min(60, numberArg('minutes', quick ? 1 : 10)), Math.min(200, numberArg('connections', 20)));
   console.log(`\nload average ${loadavg().map((l) => l.toFixed(1)).join(' ')} at the end`);
 }
