@@ -10,45 +10,10 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { holdWorkerTermination, profilePage, profileWorkers, releaseWorkers, timelineOf } from './bench-profile.ts';
 import { findChromium } from './global-setup.ts';
 import { launch } from './harness.ts';
+import { scenarioText } from './bench-scenario.ts';
 import { serveLab } from './serve-lab.ts';
 
 const requests = Number(process.argv[2] ?? 300_000);
-const clients = 10;
-const seconds = 300;
-const rate = Math.max(1, Math.round(requests / clients / seconds));
-
-function scenarioText(): string {
-  const lines = [
-    'id: bench-large',
-    `title: "Benchmark: about ${requests.toLocaleString('en')} requests through a fixed-window limit"`,
-    'topic: capacity',
-    'summary: A rate-limiting load for measuring the lab, not a lesson.',
-    'tags: [benchmark]',
-    'start: 2026-01-01T12:00:00Z',
-    'seed: 1',
-    `duration: ${seconds}s`,
-    'replicas: 3',
-    'gateway:',
-    '  config:',
-    '    _format_version: "3.0"',
-    '    services:',
-    '      - name: orders-api',
-    '        url: http://orders.internal:8080',
-    '        routes:',
-    '          - name: orders-route',
-    '            paths: [/api/orders]',
-    '        plugins:',
-    '          - name: rate-limiting',
-    `            config: { second: ${Math.max(1, Math.round(rate * 0.6))}, limit_by: ip, policy: local }`,
-    'clients:',
-  ];
-  for (let i = 0; i < clients; i++) {
-    lines.push(`  - id: c${i}`, `    ip: 203.0.113.${10 + i}`, '    request: { method: GET, url: http://api.example.com/api/orders }', `    traffic: [ { poisson: { rate: ${rate}/s } } ]`);
-  }
-  lines.push('backends:', '  - name: orders-api', '    latency: { lognormal: { p50: 20ms, p99: 80ms } }');
-  return `${lines.join('\n')}\n`;
-}
-
 // Scrub: move the timeline across the run and time each frame until it is painted. Passed as text:
 // tsx would otherwise wrap the function with helpers the page does not have.
 const SCRUB = `(async () => {
@@ -79,7 +44,7 @@ const chromiumPath = findChromium();
 if (!chromiumPath) throw new Error('no chromium on PATH: apt-get install chromium');
 mkdirSync('test/artifacts', { recursive: true });
 const file = 'test/artifacts/bench-large.yaml';
-writeFileSync(file, scenarioText());
+writeFileSync(file, scenarioText(requests));
 
 const profileDir = process.env.GATELAB_BENCH_PROFILE;
 if (profileDir) mkdirSync(profileDir, { recursive: true });

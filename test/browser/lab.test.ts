@@ -198,6 +198,10 @@ describe.skipIf(!chromiumPath)(title, () => {
     // The adversary (fast-check) and the code editor load on first use, not with a run.
     expect(sizes.some((s) => /attack-session|adversary|code-editor/.test(s.url))).toBe(false);
     expect(sizes.reduce((s, x) => s + x.gz, 0)).toBeLessThan(500 * 1024);
+    // Every run preloads hash-wasm (docs/adr/0002), so its chunk is part of this measure: it embeds
+    // the WebAssembly module, whose base64 starts 'AGFzbQ' ('\0asm'); nothing else in the lab does.
+    const scripts = await Promise.all([...urls].filter((u) => u.endsWith('.js')).map(async (u) => (await fetch(u)).text()));
+    expect(scripts.some((text) => text.includes('AGFzbQ'))).toBe(true);
     await page.close();
   });
 });

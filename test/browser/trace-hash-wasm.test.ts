@@ -1,7 +1,7 @@
 /**
- * The lab's worker hashes a scenario opened from a file with hash-wasm (docs/adr/0002), not with
- * @noble/hashes as it does the bundled lessons: its trace hash must still equal the CLI's. A copy of
- * boundary-burst, opened through "Open your own scenario file", runs the same as the bundled file.
+ * The lab's worker hashes every run with hash-wasm (docs/adr/0002), here a scenario opened from a
+ * file: its trace hash must still equal the CLI's. A copy of boundary-burst, opened through "Open your
+ * own scenario file", runs the same as the bundled file.
  */
 import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';

@@ -30,7 +30,11 @@ describe('EngineClient', () => {
     ManualWorker.all = [];
     const client = new EngineClient(() => new ManualWorker() as unknown as Worker, 2);
     const progress: string[] = [];
-    const h = client.run({ scenarioFile: 'a.yaml', variant: 'base', level: 'full' }, { progress: (p, d, t) => progress.push(`${p}:${d}/${t}`) });
+    const batches: string[][] = [];
+    const h = client.run(
+      { scenarioFile: 'a.yaml', variant: 'base', level: 'full' },
+      { progress: (p, d, t) => progress.push(`${p}:${d}/${t}`), batch: (evs) => batches.push(evs.map((e) => e.type)) },
+    );
     const w = ManualWorker.all[0]!;
     const runId = (w.posted[0] as { runId: number }).runId;
     w.send({ type: 'progress', runId, phase: 'stream', done: 1, total: 2 });
@@ -42,6 +46,8 @@ describe('EngineClient', () => {
     const r = await h.result;
     expect(r.ok && r.events).toEqual([{ type: 'run.start', t: 0, scenario: 's', variant: 'base', seed: 1, start: 'x' }, { type: 'run.end', t: 5, requests: 0 }]);
     expect(progress).toEqual(['stream:1/2']);
+    // Each batch of this run is handed over decoded, as it arrives; the stale run's is not.
+    expect(batches).toEqual([['run.start'], ['run.end']]);
     expect(w.terminated).toBe(true);
   });
 

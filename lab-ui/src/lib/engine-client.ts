@@ -30,6 +30,8 @@ export interface RunHandle {
 
 export interface RunCallbacks {
   progress?: (phase: RunPhase, done: number, total: number) => void;
+  /** Each decoded batch as it arrives, in trace order: lets the page index while the run streams. */
+  batch?: (events: readonly TraceEvent[]) => void;
 }
 
 export type { ClientSummary, ExpectationResult, ScenarioInfo };
@@ -160,7 +162,9 @@ export class EngineClient {
         if (m.runId !== runId) return;
         if (m.type === 'progress') callbacks.progress?.(m.phase, m.done, m.total);
         else if (m.type === 'trace-batch') {
-          for (const ev of decoder.decode<TraceEvent>(m.encoded)) events.push(ev);
+          const batch = decoder.decode<TraceEvent>(m.encoded);
+          for (const ev of batch) events.push(ev);
+          callbacks.batch?.(batch);
         } else if (m.type === 'done') finish({ ok: true, events, done: m });
         else if (m.type === 'error') finish({ ok: false, diagnostics: m.diagnostics });
       };

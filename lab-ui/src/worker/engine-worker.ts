@@ -15,11 +15,13 @@ const failed = (runId: number, what: string) => (e: unknown) => post({ type: 'er
 
 scope.onmessage = async (event: MessageEvent<ToWorker>) => {
   const msg = event.data;
-  // An opened or edited scenario may be huge: hash it with hash-wasm (≈ 2 × faster than the pure-JS
-  // hash, docs/adr/0002). Bundled lessons hash in milliseconds and skip its 7 KB download.
-  if (msg.type === 'run' && (msg.text ?? msg.files) !== undefined) await prepareTraceHash();
+  // Every run hashes with hash-wasm (≈ 2 × faster than the pure-JS hash, docs/adr/0002): its 7 KB
+  // chunk fits the first load since the catalog dropped its narration texts. It is fetched alongside
+  // the scenario texts, not before them; a failed load falls back to the pure-JS hash.
+  const hashReady = msg.type === 'run' ? prepareTraceHash() : undefined;
   // Scenario texts are fetched on demand (scenario-files.ts): first fetch what this message reads.
   if (!(await prepareFiles(msg).then(() => true, failed(msg.runId, 'the scenario files could not be fetched')))) return;
+  await hashReady;
   if (msg.type === 'catalog') void shippedCatalog().then((scenarios) => post({ type: 'catalog', runId: msg.runId, scenarios }), failed(msg.runId, 'the catalog could not be loaded'));
   else if (msg.type === 'describe') {
     const files = withOverrides(BUNDLED_FILES, msg.files);

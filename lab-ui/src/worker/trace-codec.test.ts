@@ -8,10 +8,13 @@ import { TraceDecoder, TraceEncoder, transferables } from './trace-codec.ts';
 const seed = process.env.FC_SEED ? Number(process.env.FC_SEED) : Math.floor(Math.random() * 0x7fffffff);
 console.log(`trace-codec property seed: ${seed} (set FC_SEED to replay)`);
 
-/** Encodes in batches of `size`, each through a structured clone as postMessage would, and decodes. */
-function roundTrip(events: readonly object[], size: number): unknown[] {
-  const enc = new TraceEncoder();
-  const dec = new TraceDecoder();
+/**
+ * Encodes in batches of `size`, each through a structured clone as postMessage would, and decodes.
+ * `compile` picks generated per-shape code or the generic walk on each side; the wire form is the same.
+ */
+function roundTrip(events: readonly object[], size: number, compile: { enc: boolean; dec: boolean } = { enc: true, dec: true }): unknown[] {
+  const enc = new TraceEncoder({ compile: compile.enc });
+  const dec = new TraceDecoder({ compile: compile.dec });
   const out: unknown[] = [];
   for (let i = 0; i < events.length; i += size) {
     const batch = enc.encode(events.slice(i, i + size));
@@ -57,9 +60,10 @@ describe('the trace wire codec', () => {
   });
 
   it('round-trips any JSON-like events, keys in order, -0, NaN and undefined included', () => {
+    const sides = fc.record({ enc: fc.boolean(), dec: fc.boolean() });
     fc.assert(
-      fc.property(fc.array(event, { maxLength: 30 }), fc.integer({ min: 1, max: 8 }), (events, size) => {
-        expectSame(roundTrip(events, size), events);
+      fc.property(fc.array(event, { maxLength: 30 }), fc.integer({ min: 1, max: 8 }), sides, (events, size, compile) => {
+        expectSame(roundTrip(events, size, compile), events);
       }),
       { seed, numRuns: 300 },
     );
@@ -67,12 +71,24 @@ describe('the trace wire codec', () => {
 
   it('refuses a value JSON could not carry', () => {
     expect(() => new TraceEncoder().encode([{ type: 'x', t: 0, f: () => 1 }])).toThrow(/function/);
+    expect(() => new TraceEncoder({ compile: false }).encode([{ type: 'x', t: 0, f: () => 1 }])).toThrow(/function/);
+  });
+
+  it('generated and generic encoders write the same columns for a real trace', () => {
+    const trace = syntheticTrace(Array.from({ length: 30 }, (_, i) => ({ id: `c1-${i}`, at: i * 7, ...(i % 4 === 0 ? { reject: { status: 429, plugin: 'rate-limit', reason: 'limit reached' } } : { upstreamMs: i }) })));
+    const a = new TraceEncoder().encode(trace);
+    const b = new TraceEncoder({ compile: false }).encode(trace);
+    expect(a.shapeIds).toEqual(b.shapeIds);
+    expect(a.nums).toEqual(b.nums);
+    expect(a.strIds).toEqual(b.strIds);
+    expect(a.strings).toEqual(b.strings);
   });
 });
 
 describe('the trace wire codec with awkward keys', () => {
-  it('keeps a key named __proto__ as a key', () => {
-    const ev = JSON.parse('{"type":"x","t":1,"headers":{"__proto__":"v","0":"a"}}') as object;
-    expectSame(roundTrip([ev], 1), [ev]);
+  it('keeps a key named __proto__ as a key, and keys that are not identifiers', () => {
+    const ev = JSON.parse('{"type":"x","t":1,"headers":{"__proto__":"v","0":"a","a\\"b":"q","\\u2028":"s","constructor":"c"}}') as object;
+    for (const enc of [true, false]) for (const dec of [true, false]) expectSame(roundTrip([ev, ev], 1, { enc, dec }), [ev, ev]);
+    expect(Object.getPrototypeOf((roundTrip([ev], 1)[0] as { headers: object }).headers)).toBe(Object.prototype);
   });
 });

@@ -10,10 +10,12 @@
  * them), for any JSON-like value: objects, arrays, numbers, strings, booleans, null and undefined.
  */
 
+import { compileDecoder, compileEncoder, internString, slotsOf, StringTable, type CompiledDecoder, type CompiledEncoder, type EncodeTarget } from './trace-codec-compile.ts';
+
 /** How one value is laid out: a leaf kind, or an object/array with its children in key order. */
-type ShapeNode =
+export type ShapeNode =
   | { k: 'n' | 'b' | 'z' | 'u' }
-  /** The encoder's copy remembers the last string at this place: most repeat the previous event's. */
+  /** The interpreted encoder's copy remembers the last string here: most repeat the previous event's. */
   | { k: 's'; last?: string; lastId?: number }
   | { k: 'o'; keys: string[]; children: ShapeNode[] }
   | { k: 'a'; children: ShapeNode[] };
@@ -55,145 +57,161 @@ function shapeOf(v: unknown): ShapeNode {
   return { k } as ShapeNode;
 }
 
-/** Growable typed arrays for one batch. */
-class Column<A extends Float64Array | Uint32Array> {
-  length = 0;
-  constructor(public data: A) {}
-  push(x: number): void {
-    if (this.length === this.data.length) {
-      const next = new (this.data.constructor as new (n: number) => A)(this.data.length * 2);
-      next.set(this.data);
-      this.data = next;
+/** Makes room for `nums` more numbers and `strs` more string ids, doubling a column when full. */
+function reserve(to: EncodeTarget, nums: number, strs: number): void {
+  if (to.ni + nums > to.nums.length) {
+    const next = new Float64Array(Math.max(to.nums.length * 2, to.ni + nums));
+    next.set(to.nums.subarray(0, to.ni));
+    to.nums = next;
+  }
+  if (to.si + strs > to.strIds.length) {
+    const next = new Uint32Array(Math.max(to.strIds.length * 2, to.si + strs));
+    next.set(to.strIds.subarray(0, to.si));
+    to.strIds = next;
+  }
+}
+
+/**
+ * The generic walk, for when code generation is refused: checks the shape and writes the values in
+ * one pass into columns with room reserved, and on a mismatch leaves the fill counts as they were.
+ */
+function interpretedEncoder(shape: ShapeNode, table: StringTable): CompiledEncoder {
+  const write = (s: ShapeNode, v: unknown, to: EncodeTarget): boolean => {
+    switch (s.k) {
+      case 'n':
+        if (typeof v !== 'number') return false;
+        to.nums[to.ni++] = v;
+        return true;
+      case 'b':
+        if (typeof v !== 'boolean') return false;
+        to.nums[to.ni++] = v ? 1 : 0;
+        return true;
+      case 's': {
+        if (typeof v !== 'string') return false;
+        // Same string as last time here: skip the table lookup.
+        if (v !== s.last) {
+          s.last = v;
+          s.lastId = internString(table, v);
+        }
+        to.strIds[to.si++] = s.lastId as number;
+        return true;
+      }
+      case 'z':
+        return v === null;
+      case 'u':
+        return v === undefined;
+      case 'o': {
+        if (typeof v !== 'object' || v === null || Array.isArray(v)) return false;
+        const keys = s.keys;
+        let n = 0;
+        for (const key in v) {
+          if (keys[n] !== key || !write(s.children[n] as ShapeNode, (v as Record<string, unknown>)[key], to)) return false;
+          n++;
+        }
+        return n === keys.length;
+      }
+      case 'a': {
+        if (!Array.isArray(v) || v.length !== s.children.length) return false;
+        for (let i = 0; i < v.length; i++) if (!write(s.children[i] as ShapeNode, v[i], to)) return false;
+        return true;
+      }
     }
-    this.data[this.length++] = x;
-  }
-  done(): A {
-    return this.data.slice(0, this.length) as A;
-  }
+  };
+  return (v, to) => {
+    const { ni, si } = to;
+    if (write(shape, v, to)) return true;
+    to.ni = ni;
+    to.si = si;
+    return false;
+  };
+}
+
+/** A shape as the encoder holds it: its encoder and how many slots an event of it fills. */
+interface EncoderShape {
+  encode: CompiledEncoder;
+  nums: number;
+  strs: number;
 }
 
 /** The worker's side: keeps the shape and string tables across the batches of one run. */
 export class TraceEncoder {
-  private readonly shapes: ShapeNode[] = [];
-  /** The shapes as sent: copies without the encoder's last-string memory. */
+  private readonly shapes: EncoderShape[] = [];
+  /** The shapes as sent: copies without the interpreted encoder's last-string memory. */
   private readonly sent: ShapeNode[] = [];
   /** Candidate shape ids by the event's `type`, most recently used first. */
   private readonly byType = new Map<unknown, number[]>();
-  private readonly stringIds = new Map<string, number>();
+  private readonly strings = new StringTable();
+
+  /** `compile: false` keeps the generic walk (tests compare the two). */
+  constructor(private readonly options: { compile?: boolean } = {}) {}
 
   encode(events: readonly object[]): EncodedBatch {
-    const shapesBefore = this.shapes.length;
-    const newStrings: string[] = [];
+    const shapesBefore = this.sent.length;
+    this.strings.fresh = [];
     const shapeIds = new Uint32Array(events.length);
-    const nums = new Column(new Float64Array(Math.max(16, events.length * 4)));
-    const strIds = new Column(new Uint32Array(Math.max(16, events.length * 8)));
-    const intern = (v: string): number => {
-      let id = this.stringIds.get(v);
-      if (id === undefined) {
-        id = this.stringIds.size;
-        this.stringIds.set(v, id);
-        newStrings.push(v);
-      }
-      return id;
-    };
-    // Checks the shape and writes the values in one walk (a separate check walked every event
-    // twice); on a mismatch the caller rolls the columns back and tries the next shape.
-    const write = (s: ShapeNode, v: unknown): boolean => {
-      switch (s.k) {
-        case 'n':
-          if (typeof v !== 'number') return false;
-          nums.push(v);
-          return true;
-        case 'b':
-          if (typeof v !== 'boolean') return false;
-          nums.push(v ? 1 : 0);
-          return true;
-        case 's': {
-          if (typeof v !== 'string') return false;
-          // Same string as last time here: skip the table lookup (most of the encoder's time).
-          if (v === s.last) {
-            strIds.push(s.lastId as number);
-            return true;
-          }
-          const id = intern(v);
-          s.last = v;
-          s.lastId = id;
-          strIds.push(id);
-          return true;
-        }
-        case 'z':
-          return v === null;
-        case 'u':
-          return v === undefined;
-        case 'o': {
-          if (typeof v !== 'object' || v === null || Array.isArray(v)) return false;
-          const keys = s.keys;
-          let n = 0;
-          for (const key in v) {
-            if (keys[n] !== key || !write(s.children[n] as ShapeNode, (v as Record<string, unknown>)[key])) return false;
-            n++;
-          }
-          return n === keys.length;
-        }
-        case 'a': {
-          if (!Array.isArray(v) || v.length !== s.children.length) return false;
-          for (let i = 0; i < v.length; i++) if (!write(s.children[i] as ShapeNode, v[i])) return false;
-          return true;
-        }
-      }
-    };
+    const to: EncodeTarget = { nums: new Float64Array(Math.max(16, events.length * 4)), strIds: new Uint32Array(Math.max(16, events.length * 8)), ni: 0, si: 0 };
     for (let e = 0; e < events.length; e++) {
       const ev = events[e] as Record<string, unknown>;
       const type = ev.type;
       let candidates = this.byType.get(type);
       if (!candidates) this.byType.set(type, (candidates = []));
-      const numsAt = nums.length;
-      const strsAt = strIds.length;
       let id = -1;
       for (let c = 0; c < candidates.length; c++) {
-        if (write(this.shapes[candidates[c] as number] as ShapeNode, ev)) {
+        const shape = this.shapes[candidates[c] as number] as EncoderShape;
+        reserve(to, shape.nums, shape.strs);
+        if (shape.encode(ev, to)) {
           id = candidates[c] as number;
           // Move to front: a run repeats a few shapes per type, so the first try usually fits.
           if (c > 0) candidates.splice(c, 1), candidates.unshift(id);
           break;
         }
-        nums.length = numsAt;
-        strIds.length = strsAt;
       }
       if (id < 0) {
         id = this.shapes.length;
-        const shape = shapeOf(ev);
-        this.sent.push(structuredClone(shape));
-        this.shapes.push(shape);
+        const node = shapeOf(ev);
+        const slots = slotsOf(node);
+        this.sent.push(structuredClone(node));
+        const encode = (this.options.compile !== false ? compileEncoder(node, this.strings) : undefined) ?? interpretedEncoder(node, this.strings);
+        this.shapes.push({ encode, nums: slots.nums, strs: slots.strs });
         candidates.unshift(id);
-        write(shape, ev);
+        reserve(to, slots.nums, slots.strs);
+        encode(ev, to);
       }
       shapeIds[e] = id;
     }
-    return { shapes: this.sent.slice(shapesBefore), strings: newStrings, shapeIds, nums: nums.done(), strIds: strIds.done() };
+    return { shapes: this.sent.slice(shapesBefore), strings: this.strings.fresh, shapeIds, nums: to.nums.slice(0, to.ni), strIds: to.strIds.slice(0, to.si) };
   }
 }
 
 /** The page's side: the tables grow with each batch, in the order the encoder sent them. */
 export class TraceDecoder {
-  private readonly shapes: ShapeNode[] = [];
+  private readonly decoders: CompiledDecoder[] = [];
   private readonly strings: string[] = [];
 
+  constructor(private readonly options: { compile?: boolean } = {}) {}
+
   decode<T = unknown>(b: EncodedBatch): T[] {
-    for (const s of b.shapes) this.shapes.push(s);
+    for (const s of b.shapes) this.decoders.push((this.options.compile !== false ? compileDecoder(s) : undefined) ?? interpretedDecoder(s));
     for (const s of b.strings) this.strings.push(s);
-    const { nums, strIds } = b;
-    const strings = this.strings;
-    let ni = 0;
-    let si = 0;
+    const { nums, strIds, shapeIds } = b;
+    const at = { ni: 0, si: 0 };
+    const out = new Array<T>(shapeIds.length);
+    for (let e = 0; e < shapeIds.length; e++) out[e] = (this.decoders[shapeIds[e] as number] as CompiledDecoder)(nums, strIds, this.strings, at) as T;
+    return out;
+  }
+}
+
+/** The generic reader, for when code generation is refused. */
+function interpretedDecoder(shape: ShapeNode): CompiledDecoder {
+  return (nums, strIds, strings, at) => {
     const read = (s: ShapeNode): unknown => {
       switch (s.k) {
         case 'n':
-          return nums[ni++];
+          return nums[at.ni++];
         case 'b':
-          return nums[ni++] === 1;
+          return nums[at.ni++] === 1;
         case 's':
-          return strings[strIds[si++] as number];
+          return strings[strIds[at.si++] as number];
         case 'z':
           return null;
         case 'u':
@@ -216,8 +234,6 @@ export class TraceDecoder {
         }
       }
     };
-    const out = new Array<T>(b.shapeIds.length);
-    for (let e = 0; e < b.shapeIds.length; e++) out[e] = read(this.shapes[b.shapeIds[e] as number] as ShapeNode) as T;
-    return out;
-  }
+    return read(shape);
+  };
 }

@@ -1,7 +1,8 @@
 // @vitest-environment node
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { countsAt, clientCountsAt } from './counters.ts';
-import { buildTraceIndex, mergeStageOrder } from './trace-index.ts';
+import { buildCumulative, buildTraceIndex, mergeStageOrder, TraceIndexBuilder, type RequestRow } from './trace-index.ts';
 import { outcomeOf } from './outcome.ts';
 import { syntheticTrace } from './testing/synthetic.ts';
 
@@ -56,6 +57,77 @@ describe('buildTraceIndex', () => {
     expect(index.startEpoch).toBe(Date.UTC(2026, 0, 1, 12));
     const n = buildTraceIndex(syntheticTrace([], { narration: [[0, 'hello'], [500, 'later']] }));
     expect(n.narration).toEqual([{ t: 0, text: 'hello' }, { t: 500, text: 'later' }]);
+  });
+});
+
+// Replay a failing run with FC_SEED=<seed>; the seed in use is printed either way.
+const seed = process.env.FC_SEED ? Number(process.env.FC_SEED) : Math.floor(Math.random() * 0x7fffffff);
+console.log(`trace-index property seed: ${seed} (set FC_SEED to replay)`);
+
+describe('TraceIndexBuilder', () => {
+  const request = fc.record({
+    client: fc.constantFrom('c1', 'c2', 'c3'),
+    at: fc.integer({ min: 0, max: 5000 }),
+    kind: fc.constantFrom('ok', 'reject', 'error', 'open'),
+    upstreamMs: fc.integer({ min: 1, max: 300 }),
+  });
+
+  it('indexes a trace fed in batches exactly as in one pass, wherever the batches split', () => {
+    fc.assert(
+      fc.property(fc.array(request, { maxLength: 25 }), fc.array(fc.integer({ min: 1, max: 40 }), { minLength: 1, maxLength: 6 }), (reqs, sizes) => {
+        const trace = syntheticTrace(
+          [...reqs].sort((a, b) => a.at - b.at).map((r, i) => ({
+            id: `${r.client}-${i}`, client: r.client, at: r.at,
+            ...(r.kind === 'reject' ? { reject: rl } : r.kind === 'error' ? { upstreamMs: r.upstreamMs, status: 503 } : r.kind === 'open' ? { open: true } : { upstreamMs: r.upstreamMs }),
+          })),
+          { narration: [[10, 'first'], [2000, 'second']] },
+        );
+        const builder = new TraceIndexBuilder();
+        let at = 0;
+        for (let k = 0; at < trace.length; k++) {
+          const size = sizes[k % sizes.length] as number;
+          builder.add(trace.slice(at, at + size));
+          at += size;
+        }
+        expect(builder.finish(trace)).toEqual(buildTraceIndex(trace));
+      }),
+      { seed, numRuns: 200 },
+    );
+  });
+
+  it('counts, for every key and every i, how many of the first i ended requests match the key', () => {
+    const row = fc.record({
+      client: fc.constantFrom('c1', 'c2'),
+      status: fc.constantFrom(200, 429, 503),
+      source: fc.constantFrom('upstream', 'gateway', 'front') as fc.Arbitrary<RequestRow['source']>,
+      outcome: fc.constantFrom('ok', 'rejected', 'upstream-error') as fc.Arbitrary<RequestRow['outcome']>,
+    });
+    fc.assert(
+      fc.property(fc.array(row, { maxLength: 40 }), (rows) => {
+        const ends = rows as RequestRow[];
+        const statuses = [...new Set(ends.map((r) => r.status as number))].sort((a, b) => a - b);
+        const got = buildCumulative(ends, statuses);
+        const matches = (key: string, r: RequestRow): boolean =>
+          key === 'ended' || (key === 'admitted' && r.source === 'upstream') || key === `outcome:${r.outcome}` || key === `status:${r.status}` ||
+          key === `client:${r.client}:ended` || (r.source === 'upstream' && key === `client:${r.client}:admitted`) ||
+          (r.source !== 'upstream' && key === `gateway-status:${r.status}`);
+        for (const key of ['ended', 'admitted', ...statuses.map((s) => `status:${s}`)]) expect(got.has(key)).toBe(true);
+        for (const [key, arr] of got) {
+          expect(arr).toHaveLength(ends.length + 1);
+          for (let i = 0; i <= ends.length; i++) expect(arr[i], `${key}[${i}]`).toBe(ends.slice(0, i).filter((r) => matches(key, r)).length);
+        }
+        // Every key some request matches has its array.
+        for (const r of ends) expect(got.has(`client:${r.client}:ended`) && got.has(`outcome:${r.outcome}`)).toBe(true);
+      }),
+      { seed, numRuns: 200 },
+    );
+  });
+
+  it('refuses to finish with a trace other than the one it was fed', () => {
+    const trace = syntheticTrace([{ id: 'a-1', at: 100, upstreamMs: 20 }]);
+    const builder = new TraceIndexBuilder();
+    builder.add(trace.slice(1));
+    expect(() => builder.finish(trace)).toThrow(/saw/);
   });
 });
 

@@ -1,0 +1,163 @@
+/**
+ * Straight-line encoders and decoders, generated once per event shape for the trace wire codec
+ * (trace-codec.ts). The generic walk pays a switch, a recursive call and a keyed load per value;
+ * a generated function reads each key by name (one inline cache per place), writes into the typed
+ * arrays without bounds growth (a shape fixes how many numbers and strings it has) and builds the
+ * decoded event as one object literal, so every event of a shape gets the same hidden class.
+ *
+ * Where `new Function` is refused (a Content-Security-Policy without 'unsafe-eval'), the compilers
+ * return undefined and the codec keeps its generic walk: the wire form is the same either way.
+ */
+import type { ShapeNode } from './trace-codec.ts';
+
+/** Where an encoder writes: the batch's columns and how far each is filled. */
+export interface EncodeTarget {
+  nums: Float64Array;
+  strIds: Uint32Array;
+  ni: number;
+  si: number;
+}
+
+/** Checks `v` against its shape and writes its values; false (and nothing counted) on a mismatch. */
+export type CompiledEncoder = (v: unknown, to: EncodeTarget) => boolean;
+/** Reads one event from the columns, starting at `at.ni` / `at.si`, and moves them on. */
+export type CompiledDecoder = (nums: Float64Array, strIds: Uint32Array, strings: readonly string[], at: { ni: number; si: number }) => unknown;
+
+/** A run's string ids, shared by every shape's encoder; `fresh` gathers the strings new to a batch. */
+export class StringTable {
+  readonly ids = new Map<string, number>();
+  fresh: string[] = [];
+}
+
+/**
+ * A string's id, added to the table if new. One module-level function for every encoder, not a
+ * closure per encoder: V8 shares a generated function's code between encoders with the same
+ * source, and a different callee each run would throw that code away ("wrong call target").
+ */
+export function internString(table: StringTable, v: string): number {
+  let id = table.ids.get(v);
+  if (id === undefined) {
+    id = table.ids.size;
+    table.ids.set(v, id);
+    table.fresh.push(v);
+  }
+  return id;
+}
+
+/** How many numbers and strings a value of this shape writes. */
+export function slotsOf(s: ShapeNode): { nums: number; strs: number } {
+  if (s.k === 'n' || s.k === 'b') return { nums: 1, strs: 0 };
+  if (s.k === 's') return { nums: 0, strs: 1 };
+  if (s.k === 'o' || s.k === 'a') {
+    let nums = 0;
+    let strs = 0;
+    for (const c of s.children) {
+      const n = slotsOf(c);
+      nums += n.nums;
+      strs += n.strs;
+    }
+    return { nums, strs };
+  }
+  return { nums: 0, strs: 0 };
+}
+
+const lit = (key: string): string => JSON.stringify(key);
+
+/** The encoder's source: one check-and-write block per value, nested values inline. */
+function encoderSource(root: ShapeNode): { body: string; keyLists: string[][]; lastCount: number } {
+  const keyLists: string[][] = [];
+  let lastCount = 0;
+  let vars = 0;
+  const lines: string[] = [];
+  const emit = (s: ShapeNode, x: string): void => {
+    switch (s.k) {
+      case 'n':
+        lines.push(`if (typeof ${x} !== 'number') return false; N[ni++] = ${x};`);
+        return;
+      case 'b':
+        lines.push(`if (typeof ${x} !== 'boolean') return false; N[ni++] = ${x} ? 1 : 0;`);
+        return;
+      case 's': {
+        // Most strings repeat the previous event's at the same place: skip the table lookup then.
+        const l = lastCount++;
+        lines.push(`if (typeof ${x} !== 'string') return false;`, `if (${x} === L${l}) S[si++] = I${l}; else { L${l} = ${x}; I${l} = intern(table, ${x}); S[si++] = I${l}; }`);
+        return;
+      }
+      case 'z':
+        lines.push(`if (${x} !== null) return false;`);
+        return;
+      case 'u':
+        lines.push(`if (${x} !== undefined) return false;`);
+        return;
+      case 'o': {
+        const k = keyLists.push(s.keys) - 1;
+        // Same keys in the same order, none extra: a for-in over the object's own enum cache.
+        lines.push(
+          `if (typeof ${x} !== 'object' || ${x} === null || Array.isArray(${x})) return false;`,
+          `n = 0; for (const key in ${x}) { if (key !== K${k}[n]) return false; n++; } if (n !== ${s.keys.length}) return false;`,
+        );
+        s.keys.forEach((key, i) => {
+          const y = `x${vars++}`;
+          lines.push(`const ${y} = ${x}[${lit(key)}];`);
+          emit(s.children[i] as ShapeNode, y);
+        });
+        return;
+      }
+      case 'a': {
+        lines.push(`if (!Array.isArray(${x}) || ${x}.length !== ${s.children.length}) return false;`);
+        s.children.forEach((c, i) => {
+          const y = `x${vars++}`;
+          lines.push(`const ${y} = ${x}[${i}];`);
+          emit(c, y);
+        });
+      }
+    }
+  };
+  emit(root, 'v');
+  return { body: lines.join('\n'), keyLists, lastCount };
+}
+
+/** A generated encoder for one shape, writing string ids from `table`. */
+export function compileEncoder(shape: ShapeNode, table: StringTable): CompiledEncoder | undefined {
+  const { body, keyLists, lastCount } = encoderSource(shape);
+  const state = Array.from({ length: lastCount }, (_, l) => `let L${l}; let I${l} = 0;`).join(' ');
+  const keyParams = keyLists.map((_, k) => `K${k}`);
+  const source = `${state}\nreturn function encodeShape(v, to) {\nconst N = to.nums, S = to.strIds; let ni = to.ni, si = to.si, n = 0;\n${body}\nto.ni = ni; to.si = si; return true;\n};`;
+  try {
+    return new Function('intern', 'table', ...keyParams, source)(internString, table, ...keyLists) as CompiledEncoder;
+  } catch {
+    return undefined;
+  }
+}
+
+/** The decoder's source: one expression per value, objects as literals. */
+function decoderExpression(s: ShapeNode): string {
+  switch (s.k) {
+    case 'n':
+      return 'N[ni++]';
+    case 'b':
+      return '(N[ni++] === 1)';
+    case 's':
+      return 'T[S[si++]]';
+    case 'z':
+      return 'null';
+    case 'u':
+      return 'undefined';
+    case 'o':
+      // A literal's `__proto__: x` would set the prototype; the computed form makes a key. Property
+      // values are evaluated in source order, which is the order the encoder wrote them.
+      return `{${s.keys.map((key, i) => `${key === '__proto__' ? `[${lit(key)}]` : lit(key)}: ${decoderExpression(s.children[i] as ShapeNode)}`).join(', ')}}`;
+    case 'a':
+      return `[${s.children.map(decoderExpression).join(', ')}]`;
+  }
+}
+
+/** A generated decoder for one shape. */
+export function compileDecoder(shape: ShapeNode): CompiledDecoder | undefined {
+  const source = `let ni = at.ni, si = at.si;\nconst value = ${decoderExpression(shape)};\nat.ni = ni; at.si = si;\nreturn value;`;
+  try {
+    return new Function('N', 'S', 'T', 'at', source) as CompiledDecoder;
+  } catch {
+    return undefined;
+  }
+}
