@@ -153,9 +153,10 @@ export function kongUpstreamForwarding(input: KongForwardingInput): HeaderMap {
     if (value !== undefined && value !== '') out.append(name, value);
   }
   const removed = hop.removed;
-  for (const [name, value] of incoming.list()) {
-    const lower = name.toLowerCase();
-    if (!KONG_SET_LOWER.has(lower) && (removed.length === 0 || !removed.includes(lower))) out.append(name, value);
+  // By index: list() would build a pair per header and each name would be lower-cased again.
+  for (let i = 0; i < incoming.size; i++) {
+    const lower = incoming.lowerAt(i);
+    if (!KONG_SET_LOWER.has(lower) && (removed.length === 0 || !removed.includes(lower))) out.append(incoming.nameAt(i), incoming.valueAt(i));
   }
   return out;
 }

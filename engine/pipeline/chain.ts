@@ -22,11 +22,16 @@ export interface ChainHost extends PluginHost {
   perform(effect: Effect, stage: ChainStage, done: (result: EffectResult) => void): void;
 }
 
+/** Who hears the end of a chain run as a method call: one per-request object serves all of its chains. */
+export interface ChainListener {
+  chainDone(reply: ReplyVerdict | undefined): void;
+}
+
 export function runChain(
   stages: readonly ChainStage[],
   ctx: RequestContext,
   host: ChainHost,
-  done: (reply: ReplyVerdict | undefined) => void,
+  done: ((reply: ReplyVerdict | undefined) => void) | ChainListener,
 ): void {
   new ChainRun(stages, ctx, host, done).advance();
 }
@@ -42,8 +47,14 @@ class ChainRun {
     private readonly stages: readonly ChainStage[],
     private readonly ctx: RequestContext,
     private readonly host: ChainHost,
-    private readonly done: (reply: ReplyVerdict | undefined) => void,
+    private readonly listener: ((reply: ReplyVerdict | undefined) => void) | ChainListener,
   ) {}
+
+  private done(reply: ReplyVerdict | undefined): void {
+    const listener = this.listener;
+    if (typeof listener === 'function') listener(reply);
+    else listener.chainDone(reply);
+  }
 
   /** Records the verdict; true when the chain stops here for now (a reply, or an effect to wait for). */
   private settle(stage: ChainStage, verdict: Verdict): boolean {

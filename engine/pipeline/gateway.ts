@@ -5,21 +5,20 @@
  */
 import type { GatewayIR, PluginInstanceIR, ServiceIR } from '../config/ir.ts';
 import { findPlugin } from '../plugins/index.ts';
-import { HeaderMap } from './headers.ts';
-import { runChain, type ChainHost, type ChainStage, type ReplyVerdict } from './chain.ts';
-import { applicablePlugins, globalPlugins, hasConsumerScopedPlugins, runAccessPhase } from './plugin-resolution.ts';
-import type { PipelineHost, UpstreamAnswer } from './host.ts';
-import type { Effect, EffectResult, GatewayResponse, IncomingRequest, MachineTransition, PluginHooks, RequestContext, Verdict } from './types.ts';
+import type { HeaderMap } from './headers.ts';
+import type { ChainHost, ChainStage, ReplyVerdict } from './chain.ts';
+import { applicablePlugins, globalPlugins, hasConsumerScopedPlugins, type runAccessPhase } from './plugin-resolution.ts';
+import type { PipelineHost } from './host.ts';
+import type { GatewayResponse, IncomingRequest, PluginHooks, RequestContext } from './types.ts';
 import { createDialect, type DialectBehaviour } from './dialect.ts';
 import { UpstreamCluster } from '../upstream/cluster.ts';
-import { dispatch } from '../upstream/dispatch.ts';
-import { emitTransition } from './transition.ts';
 import { BASE_PROXY_CPU_US } from './proxy-cost.ts';
-import type { TraceEvent } from '../trace/events.ts';
-import { confineConnectionTokens, refuseHeaders, refusalVerdict, REQUEST_GUARD_STAGE } from './request-guard.ts';
+import { gatewayResponse, RequestRun } from './request-run.ts';
+
+type AccessOptions = Parameters<typeof runAccessPhase>[3];
 
 /** What runs for one (route, service): computed once per config, not per request. */
-interface RouteStages {
+export interface RouteStages {
   access: ChainStage[];
   response: ChainStage[];
   all: ChainStage[];
@@ -28,15 +27,14 @@ interface RouteStages {
   cpuUs?: number;
 }
 
-interface LoadedPlugin {
+export interface LoadedPlugin {
   ir: PluginInstanceIR;
   hooks: PluginHooks;
   priority: number;
 }
 
-/** The trace names of the gateway's own steps; `decided` reads only plugin and phase, so one object each serves every request. */
+/** The trace name of the router step; `decided` reads only plugin and phase, so one object each serves every request. */
 const ROUTER_STAGE: ChainStage = { plugin: 'router', phase: 'access', run: () => ({ kind: 'next', reason: '' }) };
-const BALANCER_STAGE: ChainStage = { plugin: 'balancer', phase: 'access', run: () => ({ kind: 'next', reason: '' }) };
 
 export interface HandledRequest {
   ctx: RequestContext;
@@ -47,7 +45,8 @@ export interface HandledRequest {
 
 export class Gateway {
   private readonly plugins = new Map<string, LoadedPlugin>();
-  private readonly dialect: DialectBehaviour;
+  /** The vendor's behaviour (RequestRun reads it). */
+  readonly dialect: DialectBehaviour;
   private readonly stageCache = new Map<string, RouteStages>();
   private rewriteStages?: ChainStage[];
   /** Whether any plugin instance is scoped to a consumer (then auth re-resolves the chain). */
@@ -57,8 +56,7 @@ export class Gateway {
   private readonly stageInstance = new WeakMap<ChainStage, LoadedPlugin>();
   /** bodyNeeded's answer per stage list (the lists are cached per route, so this is per route too). */
   private readonly bodyNeededByStages = new WeakMap<readonly ChainStage[], ((status: number, headers: HeaderMap) => boolean) | undefined>();
-  /** runAccessPhase's options: the same for every request of this replica. */
-  private accessOptions?: Parameters<typeof runAccessPhase>[3];
+  private accessOptionsMemo?: AccessOptions;
   /** forRoute's answer per route object → service object → consumer id, so a request builds no key string. */
   private readonly stageByRoute = new Map<object, Map<object | undefined, Map<string | undefined, RouteStages>>>();
 
@@ -93,69 +91,33 @@ export class Gateway {
   }
 
   handle(request: IncomingRequest, host: PipelineHost, done: (result: HandledRequest) => void): void {
-    // Header rules both hosts apply before any vendor logic; confining first so ctx sees the result.
-    confineConnectionTokens(request.headers);
-    const refusal = refuseHeaders(request.headers);
-    const ctx: RequestContext = {
-      request,
-      clientIp: request.peerIp,
-      upstream: {
-        method: request.method,
-        host: request.host,
-        path: request.query ? `${request.path}?${request.query}` : request.path,
-        headers: request.headers.clone(),
-        body: request.body,
-        stream: request.stream,
-      },
-      vars: {},
-    };
-    const chainHost = this.chainHost(host, request.id);
-    const startedAt = host.now();
-    let upstreamMs: number | null = null;
+    new RequestRun(this, request, host, done).start();
+  }
 
-    const finish = (response: GatewayResponse, stages: readonly ChainStage[]): void => {
-      ctx.response = response;
-      runChain(stages, ctx, chainHost, (reply) => {
-        if (reply) ctx.response = this.gatewayResponse(ctx, reply);
-        this.dialect.decorateResponse(ctx, { upstreamMs, gatewayMs: host.now() - startedAt - (upstreamMs ?? 0) });
-        for (const p of this.pluginsFor(ctx)) p.hooks.log?.(ctx, chainHost);
-        done({ ctx, response: ctx.response as GatewayResponse, upstreamMs });
-      });
-    };
-
-    if (refusal) {
-      const verdict = refusalVerdict(refusal, request.id);
-      chainHost.decided(REQUEST_GUARD_STAGE, verdict);
-      return finish(this.gatewayResponse(ctx, verdict), []);
-    }
-    // Real client address first: nginx's realip module runs before any Lua phase (semantics §6).
-    this.dialect.resolveClient(ctx, chainHost);
-    // rewrite: global plugins only — the router has not run yet (semantics §6, "Phases").
+  /** The rewrite phase's stages: global plugins only (for RequestRun). */
+  rewritePhase(): readonly ChainStage[] {
     this.rewriteStages ??= this.stages(globalPlugins(this.ir, (id) => this.priorityOf(id)), 'rewrite');
-    runChain(this.rewriteStages, ctx, chainHost, (reply) => {
-      if (reply) return finish(this.gatewayResponse(ctx, reply), []);
-      const routed = this.route(ctx, chainHost);
-      if (routed) return finish(routed, []);
-      this.accessOptions ??= {
-        restage: (c: RequestContext) => this.forRoute(c).access,
-        priorityOf: (id: string) => this.priorityOf(id),
-        reResolve: this.consumerScoped,
-      };
-      const access = (): void => runAccessPhase(this.forRoute(ctx).access, ctx, chainHost, this.accessOptions as Parameters<typeof runAccessPhase>[3], (accessReply) => {
-        // Response plugins are the ones chosen for the consumer the access phase settled on (Kong
-        // collects them while access runs).
-        const applicable = this.forRoute(ctx);
-        if (accessReply) return finish(this.gatewayResponse(ctx, accessReply), applicable.response);
-        this.proxy(ctx, host, chainHost, applicable.all, (response, ms) => {
-          upstreamMs = ms;
-          finish(response, applicable.response);
-        });
-      });
-      // With a capacity model the request's CPU work runs on the replica's CPU first (Effect 'compute').
-      if (!host.wantsCompute) return access();
-      const cpuUs = this.cpuCost(this.forRoute(ctx));
-      host.perform({ type: 'compute', purpose: `gateway work: ${cpuUs} µs CPU`, cpuUs }, request.id, 'gateway', access);
-    });
+    return this.rewriteStages;
+  }
+
+  /** runAccessPhase's options: the same for every request of this replica (for RequestRun). */
+  accessOptions(): AccessOptions {
+    this.accessOptionsMemo ??= {
+      restage: (c: RequestContext) => this.forRoute(c).access,
+      priorityOf: (id: string) => this.priorityOf(id),
+      reResolve: this.consumerScoped,
+    };
+    return this.accessOptionsMemo;
+  }
+
+  /** The stages for the request's route, service and consumer as they are now (for RequestRun). */
+  stagesFor(ctx: RequestContext): RouteStages {
+    return this.forRoute(ctx);
+  }
+
+  /** CPU µs of the request's gateway work under a capacity model (for RequestRun). */
+  cpuCostFor(ctx: RequestContext): number {
+    return this.cpuCost(this.forRoute(ctx));
   }
 
   /** Base proxying plus the declared cost of every plugin on the route (proxy-cost.ts, PluginDefinition.cost). */
@@ -168,7 +130,8 @@ export class Gateway {
     return stages.cpuUs;
   }
 
-  private route(ctx: RequestContext, host: ChainHost): GatewayResponse | undefined {
+  /** Picks the route (for RequestRun); the router's own answer when none matches. */
+  routeRequest(ctx: RequestContext, host: ChainHost): GatewayResponse | undefined {
     const stage = ROUTER_STAGE;
     const outcome = this.dialect.route(ctx, host);
     if ('route' in outcome) {
@@ -189,7 +152,7 @@ export class Gateway {
       body: outcome.body,
     };
     host.decided(stage, verdict);
-    return this.gatewayResponse(ctx, verdict);
+    return gatewayResponse(verdict);
   }
 
   private forRoute(ctx: RequestContext): RouteStages {
@@ -245,7 +208,7 @@ export class Gateway {
    * Whether a response plugin will read the upstream body (response-transformer on a JSON answer): the
    * proxy host then buffers the stream before the response phase (PluginDefinition.needsBody).
    */
-  private bodyNeeded(stages: readonly ChainStage[]): ((status: number, headers: HeaderMap) => boolean) | undefined {
+  bodyNeeded(stages: readonly ChainStage[]): ((status: number, headers: HeaderMap) => boolean) | undefined {
     // The answer depends only on the stage list, which is cached per route: compute it once per list
     // instead of three arrays per request.
     if (this.bodyNeededByStages.has(stages)) return this.bodyNeededByStages.get(stages);
@@ -267,43 +230,8 @@ export class Gateway {
     return findPlugin(pluginId)?.priority ?? 0;
   }
 
-  /** Balance, build the upstream request, call it, and turn failures into the gateway's own answers. */
-  private proxy(
-    ctx: RequestContext,
-    host: PipelineHost,
-    chainHost: ChainHost,
-    responseStages: readonly ChainStage[],
-    done: (response: GatewayResponse, upstreamMs: number | null) => void,
-  ): void {
-    const service = ctx.match?.service;
-    const balancer = BALANCER_STAGE;
-    if (!service) {
-      const verdict = this.dialect.noService(ctx);
-      chainHost.decided(balancer, verdict);
-      done(this.gatewayResponse(ctx, verdict), null);
-      return;
-    }
-    dispatch(
-      ctx,
-      service,
-      this.clusterFor(service, host.now()),
-      {
-        host,
-        chain: chainHost,
-        dialect: this.dialect,
-        needsBody: this.bodyNeeded(responseStages),
-        transition: (change) => emitTransition(host, change),
-      },
-      (result) => {
-        if (result.reply) return done(this.gatewayResponse(ctx, result.reply), result.upstreamMs);
-        const answer = result.answer as Extract<UpstreamAnswer, { ok: true }>;
-        done({ status: answer.status, headers: answer.headers, body: answer.body, stream: answer.stream, source: 'upstream' }, result.upstreamMs);
-      },
-    );
-  }
-
   /** The replica's view of one service's hosts, made on first use (or at config load when told). */
-  private clusterFor(service: ServiceIR, now: number): UpstreamCluster {
+  clusterFor(service: ServiceIR, now: number): UpstreamCluster {
     let cluster = this.clusters.get(service);
     if (!cluster) this.clusters.set(service, (cluster = new UpstreamCluster(service, this.loadedAt ?? now)));
     return cluster;
@@ -312,65 +240,5 @@ export class Gateway {
   /** Every service's cluster that exists so far (the hosts drive active health probes through it). */
   upstreamClusters(): UpstreamCluster[] {
     return this.ir.services.map((s) => this.clusterFor(s, this.loadedAt ?? 0));
-  }
-
-  private gatewayResponse(ctx: RequestContext, verdict: ReplyVerdict): GatewayResponse {
-    return {
-      status: verdict.status,
-      headers: new HeaderMap(verdict.headers ?? []),
-      body: verdict.body,
-      source: 'gateway',
-    };
-  }
-
-  private chainHost(host: PipelineHost, requestId: string): ChainHost {
-    return new RequestChainHost(host, requestId);
-  }
-}
-
-/** The chain host of one request: methods on a prototype, so a request allocates one small object. */
-class RequestChainHost implements ChainHost {
-  readonly replica: string;
-
-  constructor(
-    private readonly host: PipelineHost,
-    private readonly requestId: string,
-  ) {
-    this.replica = host.replica;
-  }
-
-  now(): number {
-    return this.host.now();
-  }
-
-  draw(purpose: string, id: string, index?: number): number {
-    return this.host.draw(purpose, id, index);
-  }
-
-  decided(stage: ChainStage, verdict: Verdict): void {
-    const sink = this.host.sink;
-    if (!sink.wants('plugin.decision')) return;
-    // Optional fields are added in place, in the trace's key order (status, then data): spreading
-    // `{}` or `{ data }` in cost two objects per decision, and decisions are most of the trace.
-    const event: Extract<TraceEvent, { type: 'plugin.decision' }> = {
-      type: 'plugin.decision',
-      t: this.host.traceTime(),
-      req: this.requestId,
-      plugin: stage.plugin,
-      phase: stage.phase,
-      verdict: verdict.kind,
-      reason: verdict.reason,
-    };
-    if (verdict.kind === 'reply') event.status = verdict.status;
-    if (verdict.data) event.data = verdict.data;
-    sink.emit(event);
-  }
-
-  perform(effect: Effect, stage: ChainStage, done: (result: EffectResult) => void): void {
-    this.host.perform(effect, this.requestId, stage.plugin, done);
-  }
-
-  transition(change: MachineTransition): void {
-    emitTransition(this.host, change);
   }
 }

@@ -85,6 +85,24 @@ export class HeaderMap {
     return out;
   }
 
+  /** How many header lines (a repeated header counts once per line). */
+  get size(): number {
+    return this.names_.length;
+  }
+
+  /** The i-th line's name as sent, its lower-case form and its value: a walk without list()'s pairs. */
+  nameAt(i: number): string {
+    return this.names_[i] as string;
+  }
+
+  lowerAt(i: number): string {
+    return this.lowers[i] as string;
+  }
+
+  valueAt(i: number): string {
+    return this.values[i] as string;
+  }
+
   list(): Array<[string, string]> {
     return this.names_.map((n, i) => [n, this.values[i] as string]);
   }

@@ -40,14 +40,19 @@ const PROXY = stage('proxy');
 const OUTLIER = stage('outlier-detection');
 const NO_HOSTS: Set<number> = new Set();
 
+/** Hears the upstream stage's result as a method call, so a caller's per-request object needs no closure. */
+export interface DispatchListener {
+  dispatched(result: DispatchResult): void;
+}
+
 export function dispatch(
   ctx: RequestContext,
   service: ServiceIR,
   cluster: UpstreamCluster,
   env: DispatchEnv,
-  done: (result: DispatchResult) => void,
+  listener: DispatchListener,
 ): void {
-  new DispatchRun(ctx, service, cluster, env, done).begin();
+  new DispatchRun(ctx, service, cluster, env, listener).begin();
 }
 
 /**
@@ -75,7 +80,7 @@ class DispatchRun {
     private readonly service: ServiceIR,
     private readonly cluster: UpstreamCluster,
     private readonly env: DispatchEnv,
-    private readonly done: (result: DispatchResult) => void,
+    private readonly listener: DispatchListener,
   ) {
     this.host = env.host;
     this.chain = env.chain;
@@ -121,7 +126,7 @@ class DispatchRun {
   private finish(result: DispatchResult): void {
     if (this.holdsConnection) this.cluster.pool?.release();
     if (this.retryInFlight) this.cluster.pool?.retryEnded();
-    this.done(result);
+    this.listener.dispatched(result);
   }
 
   private note(news: ClusterNews): void {

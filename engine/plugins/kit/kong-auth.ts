@@ -28,10 +28,30 @@ export function currentHeaders(ctx: RequestContext): HeaderMap {
   return ctx.upstream.headers;
 }
 
-/** Compares without stopping at the first difference, so timing does not reveal a key's prefix. */
+/** One encoder for every comparison that still needs bytes (strings with surrogates). */
+const UTF8 = new TextEncoder();
+const SURROGATE = /[\uD800-\uDFFF]/;
+
+/**
+ * Compares without stopping at the first difference, so timing does not reveal a key's prefix. Equal
+ * means equal as UTF-8 (a lone surrogate encodes as U+FFFD). Without surrogate code units both strings
+ * are well formed, and then their UTF-8 bytes are equal exactly when their code units are: comparing
+ * units skips two TextEncoder calls per comparison, which showed in the proxy's profile.
+ */
 export function constantTimeEqual(a: string, b: string): boolean {
-  const x = new TextEncoder().encode(a);
-  const y = new TextEncoder().encode(b);
+  if (!SURROGATE.test(a) && !SURROGATE.test(b)) return constantTimeEqualUnits(a, b);
+  return constantTimeEqualBytes(UTF8.encode(a), UTF8.encode(b));
+}
+
+function constantTimeEqualUnits(a: string, b: string): boolean {
+  let diff = a.length ^ b.length;
+  const n = Math.max(a.length, b.length);
+  // Past the end charCodeAt is NaN, which `^` reads as 0 (the length difference already counts).
+  for (let i = 0; i < n; i++) diff |= a.charCodeAt(i) ^ b.charCodeAt(i);
+  return diff === 0;
+}
+
+function constantTimeEqualBytes(x: Uint8Array, y: Uint8Array): boolean {
   let diff = x.length ^ y.length;
   const n = Math.max(x.length, y.length);
   for (let i = 0; i < n; i++) diff |= (x[i] ?? 0) ^ (y[i] ?? 0);
@@ -71,13 +91,9 @@ export function findCredential(consumers: readonly ConsumerIR[], kind: string, f
  */
 export function authenticate(ctx: RequestContext, consumer: ConsumerIR | undefined, credential?: { id: string; identifier: string }): void {
   const h = ctx.upstream.headers;
-  const setOrClear = (name: string, value: string | undefined): void => {
-    if (value !== undefined) h.set(name, value);
-    else h.delete(name);
-  };
-  setOrClear(CONSUMER_HEADERS.id, consumer?.id);
-  setOrClear(CONSUMER_HEADERS.customId, consumer?.customId);
-  setOrClear(CONSUMER_HEADERS.username, consumer?.username);
+  setOrClear(h, CONSUMER_HEADERS.id, consumer?.id);
+  setOrClear(h, CONSUMER_HEADERS.customId, consumer?.customId);
+  setOrClear(h, CONSUMER_HEADERS.username, consumer?.username);
   ctx.consumer = consumer;
   if (credential) {
     ctx.credentialId = credential.id;
@@ -88,6 +104,12 @@ export function authenticate(ctx: RequestContext, consumer: ConsumerIR | undefin
     h.delete(CONSUMER_HEADERS.credential);
     h.set(CONSUMER_HEADERS.anonymous, 'true');
   }
+}
+
+/** A module function, not a closure made (and, under tsx, named) on every authenticated request. */
+function setOrClear(h: HeaderMap, name: string, value: string | undefined): void {
+  if (value !== undefined) h.set(name, value);
+  else h.delete(name);
 }
 
 export function consumerName(c: ConsumerIR): string {

@@ -46,6 +46,8 @@ function escapeKeys(snap: CounterSnapshot): Record<string, unknown> {
 
 export function createKongHooks(config: KongRateLimitingConfig, env: PluginEnv): PluginHooks {
   const limits = kongLimits(config);
+  // Counted once per config: Object.keys per request built an array only to read its length.
+  const noPeriods = Object.keys(limits).length === 0;
   const scope: CounterScope = { routeId: env.scope.route, serviceId: env.scope.service };
   // Keyed by replica as well, so per-replica counting holds even if a host shares one instance.
   const replicas = new Map<string, ReplicaCounters>();
@@ -61,7 +63,7 @@ export function createKongHooks(config: KongRateLimitingConfig, env: PluginEnv):
   return {
     access(ctx: RequestContext, host: PluginHost): Verdict {
       // A config without periods never loads (the parser reports it); stay harmless if one slips through.
-      if (Object.keys(limits).length === 0) return next('no period configured: nothing to limit');
+      if (noPeriods) return next('no period configured: nothing to limit');
       const nowMs = host.now();
       const id = resolveIdentifier(config, ctx);
       const counters = countersOf(host.replica);

@@ -28,6 +28,8 @@ export interface FrontCall {
 
 interface Entry {
   call: FrontCall;
+  /** Lets the front timeout's handler be a static method instead of a closure per request. */
+  model: CapacityModel;
   /** The client has its answer (from the replica, or from the front); later answers are dropped. */
   answered: boolean;
 }
@@ -38,6 +40,18 @@ interface ReplicaState {
   running: Set<Entry>;
   /** Virtual time until which the replica is gone (OOM-killed, restarting). */
   downUntil: number;
+}
+
+/** CPU work queued on a replica; `done(arg)` runs when it is finished, unless the request was killed. */
+interface ComputeJob<A> {
+  killed: ReadonlySet<string>;
+  requestId: string;
+  done: (arg: A) => void;
+  arg: A;
+}
+
+function computeFinished(job: ComputeJob<unknown>): void {
+  if (!job.killed.has(job.requestId)) job.done(job.arg);
 }
 
 export interface CapacityModelOptions {
@@ -67,13 +81,9 @@ export class CapacityModel {
 
   /** The front balancer forwards a request to a replica. */
   enter(call: FrontCall): void {
-    const entry: Entry = { call, answered: false };
+    const entry: Entry = { call, answered: false, model: this };
     const timeout = this.o.frontTimeoutMs;
-    if (timeout !== undefined) {
-      this.o.queue.schedule(this.o.queue.now + timeout, PRIORITY.effect, () => {
-        this.respondFront(entry, 504, 'front', `front balancer timeout: ${call.replica} sent nothing in ${timeout} ms`);
-      }, undefined);
-    }
+    if (timeout !== undefined) this.o.queue.schedule(this.o.queue.now + timeout, PRIORITY.effect, CapacityModel.frontTimedOut, entry);
     const st = this.state(call.replica);
     const admission = st.load.slots.arrive(entry);
     if (admission === 'refused') {
@@ -97,14 +107,18 @@ export class CapacityModel {
   }
 
   /** Runs cpuUs of CPU work for a request on its replica; `done` when it is finished (never for a killed request). */
-  compute(replica: string, requestId: string, cpuUs: number, done: () => void): void {
+  compute<A = undefined>(replica: string, requestId: string, cpuUs: number, done: (arg: A) => void, arg?: A): void {
     if (this.killed.has(requestId)) return;
     const st = this.state(replica);
     const at = st.load.cpu.submit(this.o.queue.now, cpuUs);
     st.load.changed();
-    this.o.queue.schedule(at, PRIORITY.effect, () => {
-      if (!this.killed.has(requestId)) done();
-    }, undefined);
+    // A job object and a module handler instead of a closure per effect (the war story runs several per request).
+    const job: ComputeJob<A> = { killed: this.killed, requestId, done, arg: arg as A };
+    this.o.queue.schedule(at, PRIORITY.effect, computeFinished, job as ComputeJob<unknown>);
+  }
+
+  private static frontTimedOut(entry: Entry): void {
+    entry.model.respondFront(entry, 504, 'front', `front balancer timeout: ${entry.call.replica} sent nothing in ${entry.model.o.frontTimeoutMs} ms`);
   }
 
   /** Whether a request died with its replica (its effects are not answered any more). */

@@ -1,0 +1,203 @@
+/**
+ * One request's way through a gateway replica: rewrite → route → access → balance → upstream →
+ * response → log. A class rather than closures: the steps are prototype methods, and this one object
+ * is also the request's chain host, the listener of each chain it runs and the upstream stage's
+ * environment, so a request allocates it (plus its context) instead of about eight fresh closures,
+ * each named by tsx's `__name` when created.
+ */
+import type { DispatchEnv, DispatchListener, DispatchResult } from '../upstream/dispatch.ts';
+import { dispatch } from '../upstream/dispatch.ts';
+import type { ChainHost, ChainListener, ChainStage, ReplyVerdict } from './chain.ts';
+import { runChain } from './chain.ts';
+import type { DialectBehaviour } from './dialect.ts';
+import type { Gateway, HandledRequest } from './gateway.ts';
+import { HeaderMap } from './headers.ts';
+import type { PipelineHost, UpstreamAnswer } from './host.ts';
+import { runAccessPhase } from './plugin-resolution.ts';
+import { confineConnectionTokens, refuseHeaders, refusalVerdict, REQUEST_GUARD_STAGE } from './request-guard.ts';
+import { emitTransition } from './transition.ts';
+import type { Effect, EffectResult, GatewayResponse, IncomingRequest, MachineTransition, RequestContext, Verdict } from './types.ts';
+import type { TraceEvent } from '../trace/events.ts';
+
+/** The trace name of the balancer step; `decided` reads only plugin and phase, so one object serves every request. */
+const BALANCER_STAGE: ChainStage = { plugin: 'balancer', phase: 'access', run: () => ({ kind: 'next', reason: '' }) };
+
+const NO_STAGES: readonly ChainStage[] = [];
+
+/** Which chain of the request is running: one runs at a time, so `chainDone` knows what comes next. */
+type Step = 'rewrite' | 'access' | 'response';
+
+export class RequestRun implements ChainHost, ChainListener, DispatchListener, DispatchEnv {
+  readonly replica: string;
+  readonly chain: ChainHost = this;
+  readonly dialect: DialectBehaviour;
+  needsBody: ((status: number, headers: HeaderMap) => boolean) | undefined = undefined;
+  private readonly requestId: string;
+  private readonly ctx: RequestContext;
+  private startedAt = 0;
+  private upstreamMs: number | null = null;
+  private step: Step = 'rewrite';
+  /** The response stages chosen once access settled the consumer. */
+  private responseStages: readonly ChainStage[] = NO_STAGES;
+  /** Only with a capacity model: the compute effect's answer starts the access phase. */
+  private onComputed: ((result: EffectResult) => void) | undefined;
+  /** Only when access re-resolves per consumer (runAccessPhase takes a function there). */
+  private onAccessDone: ((reply: ReplyVerdict | undefined) => void) | undefined;
+
+  constructor(
+    private readonly gateway: Gateway,
+    private readonly request: IncomingRequest,
+    readonly host: PipelineHost,
+    private readonly done: (result: HandledRequest) => void,
+  ) {
+    this.replica = host.replica;
+    this.dialect = gateway.dialect;
+    this.requestId = request.id;
+    // Header rules both hosts apply before any vendor logic; confining first so ctx sees the result.
+    confineConnectionTokens(request.headers);
+    this.ctx = {
+      request,
+      clientIp: request.peerIp,
+      upstream: {
+        method: request.method,
+        host: request.host,
+        path: request.query ? `${request.path}?${request.query}` : request.path,
+        headers: request.headers.clone(),
+        body: request.body,
+        stream: request.stream,
+      },
+      vars: {},
+    };
+  }
+
+  start(): void {
+    const refusal = refuseHeaders(this.request.headers);
+    this.startedAt = this.host.now();
+    if (refusal) {
+      const verdict = refusalVerdict(refusal, this.requestId);
+      this.decided(REQUEST_GUARD_STAGE, verdict);
+      return this.respond(gatewayResponse(verdict), NO_STAGES);
+    }
+    // Real client address first: nginx's realip module runs before any Lua phase (semantics §6).
+    this.dialect.resolveClient(this.ctx, this);
+    // rewrite: global plugins only — the router has not run yet (semantics §6, "Phases").
+    runChain(this.gateway.rewritePhase(), this.ctx, this, this);
+  }
+
+  chainDone(reply: ReplyVerdict | undefined): void {
+    if (this.step === 'rewrite') this.afterRewrite(reply);
+    else if (this.step === 'access') this.afterAccess(reply);
+    else this.afterResponse(reply);
+  }
+
+  private afterRewrite(reply: ReplyVerdict | undefined): void {
+    const ctx = this.ctx;
+    if (reply) return this.respond(gatewayResponse(reply), NO_STAGES);
+    const routed = this.gateway.routeRequest(ctx, this);
+    if (routed) return this.respond(routed, NO_STAGES);
+    // With a capacity model the request's CPU work runs on the replica's CPU first (Effect 'compute').
+    if (!this.host.wantsCompute) return this.access();
+    const cpuUs = this.gateway.cpuCostFor(ctx);
+    this.onComputed ??= () => this.access();
+    this.host.perform({ type: 'compute', purpose: `gateway work: ${cpuUs} µs CPU`, cpuUs }, this.requestId, 'gateway', this.onComputed);
+  }
+
+  private access(): void {
+    this.step = 'access';
+    const options = this.gateway.accessOptions();
+    const stages = this.gateway.stagesFor(this.ctx).access;
+    // Without consumer-scoped plugins the access phase is one plain chain that reports to this object.
+    if (!options.reResolve) return runChain(stages, this.ctx, this, this);
+    this.onAccessDone ??= (reply) => this.afterAccess(reply);
+    runAccessPhase(stages, this.ctx, this, options, this.onAccessDone);
+  }
+
+  private afterAccess(accessReply: ReplyVerdict | undefined): void {
+    const ctx = this.ctx;
+    // Response plugins are the ones chosen for the consumer the access phase settled on (Kong
+    // collects them while access runs).
+    const applicable = this.gateway.stagesFor(ctx);
+    if (accessReply) return this.respond(gatewayResponse(accessReply), applicable.response);
+    this.responseStages = applicable.response;
+    // Balance, build the upstream request, call it, and turn failures into the gateway's own answers.
+    const service = ctx.match?.service;
+    if (!service) {
+      const verdict = this.dialect.noService(ctx);
+      this.decided(BALANCER_STAGE, verdict);
+      return this.respond(gatewayResponse(verdict), applicable.response);
+    }
+    const cluster = this.gateway.clusterFor(service, this.host.now());
+    this.needsBody = this.gateway.bodyNeeded(applicable.all);
+    dispatch(ctx, service, cluster, this, this);
+  }
+
+  dispatched(result: DispatchResult): void {
+    this.upstreamMs = result.upstreamMs;
+    if (result.reply) return this.respond(gatewayResponse(result.reply), this.responseStages);
+    const answer = result.answer as Extract<UpstreamAnswer, { ok: true }>;
+    this.respond({ status: answer.status, headers: answer.headers, body: answer.body, stream: answer.stream, source: 'upstream' }, this.responseStages);
+  }
+
+  /** The response phase over the answer so far, then the dialect's decoration and the log phase. */
+  private respond(response: GatewayResponse, stages: readonly ChainStage[]): void {
+    this.ctx.response = response;
+    this.step = 'response';
+    runChain(stages, this.ctx, this, this);
+  }
+
+  private afterResponse(reply: ReplyVerdict | undefined): void {
+    const ctx = this.ctx;
+    if (reply) ctx.response = gatewayResponse(reply);
+    const upstreamMs = this.upstreamMs;
+    this.dialect.decorateResponse(ctx, { upstreamMs, gatewayMs: this.host.now() - this.startedAt - (upstreamMs ?? 0) });
+    for (const p of this.gateway.stagesFor(ctx).plugins) p.hooks.log?.(ctx, this);
+    this.done({ ctx, response: ctx.response as GatewayResponse, upstreamMs });
+  }
+
+  // ChainHost: what the plugins and the upstream stage see of the host, tagged with this request.
+
+  now(): number {
+    return this.host.now();
+  }
+
+  draw(purpose: string, id: string, index?: number): number {
+    return this.host.draw(purpose, id, index);
+  }
+
+  decided(stage: ChainStage, verdict: Verdict): void {
+    const sink = this.host.sink;
+    if (!sink.wants('plugin.decision')) return;
+    // Optional fields are added in place, in the trace's key order (status, then data): spreading
+    // `{}` or `{ data }` in cost two objects per decision, and decisions are most of the trace.
+    const event: Extract<TraceEvent, { type: 'plugin.decision' }> = {
+      type: 'plugin.decision',
+      t: this.host.traceTime(),
+      req: this.requestId,
+      plugin: stage.plugin,
+      phase: stage.phase,
+      verdict: verdict.kind,
+      reason: verdict.reason,
+    };
+    if (verdict.kind === 'reply') event.status = verdict.status;
+    if (verdict.data) event.data = verdict.data;
+    sink.emit(event);
+  }
+
+  perform(effect: Effect, stage: ChainStage, done: (result: EffectResult) => void): void {
+    this.host.perform(effect, this.requestId, stage.plugin, done);
+  }
+
+  transition(change: MachineTransition): void {
+    emitTransition(this.host, change);
+  }
+}
+
+/** The gateway's own answer (a plugin's or the router's reply) as a response. */
+export function gatewayResponse(verdict: ReplyVerdict): GatewayResponse {
+  return {
+    status: verdict.status,
+    headers: new HeaderMap(verdict.headers ?? []),
+    body: verdict.body,
+    source: 'gateway',
+  };
+}
