@@ -16,6 +16,7 @@ import type { PipelineHost, UpstreamAnswer } from './host.ts';
 import { runAccessPhase } from './plugin-resolution.ts';
 import { confineConnectionTokens, refuseHeaders, refusalVerdict, REQUEST_GUARD_STAGE } from './request-guard.ts';
 import { emitTransition } from './transition.ts';
+import { initialContext } from './request-context.ts';
 import type { Effect, EffectResult, GatewayResponse, IncomingRequest, MachineTransition, RequestContext, Verdict } from './types.ts';
 import type { TraceEvent } from '../trace/events.ts';
 
@@ -55,19 +56,7 @@ export class RequestRun implements ChainHost, ChainListener, DispatchListener, D
     this.requestId = request.id;
     // Header rules both hosts apply before any vendor logic; confining first so ctx sees the result.
     confineConnectionTokens(request.headers);
-    this.ctx = {
-      request,
-      clientIp: request.peerIp,
-      upstream: {
-        method: request.method,
-        host: request.host,
-        path: request.query ? `${request.path}?${request.query}` : request.path,
-        headers: request.headers.clone(),
-        body: request.body,
-        stream: request.stream,
-      },
-      vars: {},
-    };
+    this.ctx = initialContext(request);
   }
 
   start(): void {

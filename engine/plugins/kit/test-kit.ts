@@ -6,6 +6,7 @@
 import type { ConsumerIR } from '../../config/ir.ts';
 import type { ErrorCode } from '../../core/errors.ts';
 import { HeaderMap } from '../../pipeline/headers.ts';
+import { initialContext } from '../../pipeline/request-context.ts';
 import type {
   ConfigReporter,
   Effect,
@@ -72,18 +73,7 @@ export function context(spec: RequestSpec = {}): RequestContext {
     ...(spec.body !== undefined ? { body: spec.body } : {}),
     peerIp: spec.peerIp ?? '203.0.113.7',
   };
-  return {
-    request,
-    clientIp: request.peerIp,
-    upstream: {
-      method: request.method,
-      host: request.host,
-      path: request.query ? `${request.path}?${request.query}` : request.path,
-      headers: headers.clone(),
-      ...(spec.body !== undefined ? { body: spec.body } : {}),
-    },
-    vars: {},
-  };
+  return initialContext(request);
 }
 
 /** 2026-01-01T12:00:00Z. */

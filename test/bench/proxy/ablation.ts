@@ -7,36 +7,13 @@
  * noise falls on every variant alike; each step's cost is the median over rounds of the difference
  * to its base *in the same round*, which cancels most of the drift between rounds.
  */
-import { BENCH_KEY, ADDED_HEADER } from './peers/policies.ts';
+import { BENCH_KEY } from './peers/policies.ts';
+import { kongBenchConfig, type BenchPlugin } from './peers/kong-config.ts';
 import { startGatelab, startNodePeer, startUpstream } from './peers.ts';
 import { cpuMicros, freePort, type RunningPeer } from './process-tools.ts';
 import { runWrk } from './wrk.ts';
 import { median, printTable } from '../table.ts';
 
-type Plugin = 'key-auth' | 'rate-limiting' | 'request-transformer';
-
-const PLUGIN_YAML: Record<Plugin, string> = {
-  'key-auth': `      - name: key-auth
-        config: { key_names: [apikey] }`,
-  'rate-limiting': `      - name: rate-limiting
-        config: { minute: 10000000, policy: local }`,
-  'request-transformer': `      - name: request-transformer
-        config: { add: { headers: ["${ADDED_HEADER}:1"] } }`,
-};
-
-/** One service, one route, and the plugins given (none = the empty pipeline). */
-export function ablationConfig(upstreamPort: number, plugins: readonly Plugin[]): string {
-  const pluginBlock = plugins.length === 0 ? '' : `    plugins:\n${plugins.map((p) => PLUGIN_YAML[p]).join('\n')}\n`;
-  const consumers = plugins.includes('key-auth') ? `consumers:\n  - username: bench\n    keyauth_credentials:\n      - key: ${BENCH_KEY}\n` : '';
-  return `_format_version: "3.0"
-services:
-  - name: bench
-    url: http://127.0.0.1:${upstreamPort}
-    routes:
-      - name: bench-route
-        paths: ["/"]
-${pluginBlock}${consumers}`;
-}
 
 interface Variant {
   name: string;
@@ -47,12 +24,12 @@ interface Variant {
 
 const HOST_ALL_OFF = 'trace-summary,no-access-log,no-metrics';
 
-function gatelab(name: string, base: string, plugins: readonly Plugin[], ablate: string): Variant {
+function gatelab(name: string, base: string, plugins: readonly BenchPlugin[], ablate: string): Variant {
   return {
     name,
     base,
     start: async (up) =>
-      startGatelab({ port: await freePort(), adminPort: await freePort(), upstreamPort: up, name, config: ablationConfig(up, plugins), env: ablate ? { GATELAB_BENCH_ABLATE: ablate } : {} }),
+      startGatelab({ port: await freePort(), adminPort: await freePort(), upstreamPort: up, name, config: kongBenchConfig(up, plugins), env: ablate ? { GATELAB_BENCH_ABLATE: ablate } : {} }),
   };
 }
 

@@ -109,28 +109,9 @@ export interface GatelabPeer extends RunningPeer {
   heapAfterGc(): Promise<{ heapUsed: number; rss: number }>;
 }
 
-/** The Kong declarative config with key-auth, rate-limiting (local, never rejecting) and request-transformer. */
-export function kongBenchConfig(upstreamPort: number): string {
-  return `_format_version: "3.0"
-services:
-  - name: bench
-    url: http://127.0.0.1:${upstreamPort}
-    routes:
-      - name: bench-route
-        paths: ["/"]
-    plugins:
-      - name: key-auth
-        config: { key_names: [apikey] }
-      - name: rate-limiting
-        config: { minute: 10000000, policy: local }
-      - name: request-transformer
-        config: { add: { headers: ["${ADDED_HEADER}:1"] } }
-consumers:
-  - username: bench
-    keyauth_credentials:
-      - key: ${BENCH_KEY}
-`;
-}
+import { kongBenchConfig } from './peers/kong-config.ts';
+
+export { kongBenchConfig };
 
 const HEAP_MARKER = 'gatelab serve: heap ';
 
