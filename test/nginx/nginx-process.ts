@@ -7,11 +7,11 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { request } from 'undici';
 import { LOCATIONS, RATE } from './schedule.ts';
+import { freePort } from '../../engine/runtimes/proxy/verify/redis-server.ts';
 
 /** The nginx binary, or undefined with the reason it is missing. */
 export function findNginx(): { path?: string; reason?: string } {
@@ -22,19 +22,6 @@ export function findNginx(): { path?: string; reason?: string } {
   const found = which.stdout.trim();
   if (which.status === 0 && found) return { path: found };
   return { reason: 'nginx is not installed (.ci/run installs Debian\'s package; locally: apt-get install -y nginx)' };
-}
-
-/** A port that was free a moment ago; nginx cannot listen on 0 and tell us the port. */
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', resolve);
-  });
-  const address = server.address();
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  if (!address || typeof address === 'string') throw new Error('no port');
-  return address.port;
 }
 
 /** The access log line: request id, status, limit_req verdict, then $msec and $request_time (s.mmm). */

@@ -1,8 +1,11 @@
 /** Child-process helpers for the proxy bench: free ports, readiness, CPU time from /proc, stop by PID. */
 import type { ChildProcess } from 'node:child_process';
 import { readFileSync, readdirSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { request } from 'undici';
+import { freePort } from '../../../engine/runtimes/proxy/verify/redis-server.ts';
+
+// Re-exported: the benches take their ports from here.
+export { freePort };
 
 export interface RunningPeer {
   name: string;
@@ -10,18 +13,6 @@ export interface RunningPeer {
   pid: number;
   port: number;
   stop(): Promise<void>;
-}
-
-export async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', resolve);
-  });
-  const address = server.address();
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  if (!address || typeof address === 'string') throw new Error('no free port');
-  return address.port;
 }
 
 /** Polls until GET path answers (any status), the child exits, or 60 s pass (the box may be busy). */
