@@ -3,7 +3,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { kongFixedWindow, kongStateIsStale, type KongFixedWindowDecision, type KongLimits, type KongWindowState } from './math/kong-fixed-window.ts';
-import { LocalCounters, snapshotOf, type CounterSnapshot } from './policy-local.ts';
+import { LocalCounters, snapshotStates, type CounterSnapshot } from './policy-local.ts';
 
 // Engine code takes no randomness from the machine: the seed is fixed unless FC_SEED names another.
 const seed = Number(process.env['FC_SEED'] ?? 20_261_126);
@@ -32,12 +32,7 @@ class ObjectCounters {
   }
 
   snapshot(nowMs: number): CounterSnapshot {
-    const out: CounterSnapshot = {};
-    for (const [id, state] of this.byIdentifier) {
-      const s = snapshotOf(state, nowMs);
-      if (s) out[id] = s;
-    }
-    return out;
+    return snapshotStates(this.byIdentifier, nowMs);
   }
 }
 

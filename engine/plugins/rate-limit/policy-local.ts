@@ -36,6 +36,16 @@ export function snapshotOf(state: KongWindowState, nowMs: number): Record<string
   return Object.keys(out).length > 0 ? out : undefined;
 }
 
+/** Every identifier's live counters at `nowMs`, for stores that keep one state object per identifier. */
+export function snapshotStates(states: ReadonlyMap<string, KongWindowState>, nowMs: number): CounterSnapshot {
+  const out: CounterSnapshot = {};
+  for (const [id, state] of states) {
+    const s = snapshotOf(state, nowMs);
+    if (s) out[id] = s;
+  }
+  return out;
+}
+
 /**
  * One period's counters for every tracked identifier, in parallel typed arrays indexed by slot. Each
  * field keeps the exact value the object form held (epoch ms as doubles, so nothing is boxed); a

@@ -21,7 +21,7 @@ import {
   type KongPeriod,
   type KongWindowState,
 } from './math/kong-fixed-window.ts';
-import { snapshotOf, type CounterSnapshot } from './policy-local.ts';
+import { snapshotOf, snapshotStates, type CounterSnapshot } from './policy-local.ts';
 import { storeFailure, verdictFor } from './respond.ts';
 
 export interface CounterScope {
@@ -66,12 +66,7 @@ export class SeenCounters {
   }
 
   snapshot(nowMs: number): CounterSnapshot {
-    const out: CounterSnapshot = {};
-    for (const [id, state] of this.byIdentifier) {
-      const s = snapshotOf(state, nowMs);
-      if (s) out[id] = s;
-    }
-    return out;
+    return snapshotStates(this.byIdentifier, nowMs);
   }
 }
 
