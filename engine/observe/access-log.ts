@@ -41,9 +41,37 @@ export function redactHeaders(headers: HeaderRecord, names: SecretNames = DEFAUL
   return redactHeaderRecord(headers, names);
 }
 
+/**
+ * One request's record while it is open, returned as its AccessRecord at request.end: a class with
+ * every field set up front (one shape for all), and the same object is the result, so a request
+ * costs one record instead of a partial one plus a copy.
+ */
+class OpenRecord implements AccessRecord {
+  protocol = 'HTTP/1.1';
+  status = 0;
+  bodyBytesSent: number | null = null;
+  requestLength = null;
+  requestTime = 0;
+  upstreamName: string | null = null;
+  upstreamAddr: string[] = [];
+  upstreamResponseLength = null;
+  upstreamResponseTime: number[] = [];
+  upstreamStatus: number[] = [];
+
+  constructor(
+    readonly remoteAddr: string,
+    readonly time: number,
+    readonly method: string,
+    readonly uri: string,
+    readonly referer: string | null,
+    readonly userAgent: string | null,
+    readonly requestId: string,
+  ) {}
+}
+
 /** Folds one request's trace events into access records, emitted at request.end. */
 export class AccessLogBuilder {
-  private readonly open = new Map<string, Partial<AccessRecord> & { upstreamAddr: string[]; upstreamResponseTime: number[]; upstreamStatus: number[] }>();
+  private readonly open = new Map<string, OpenRecord>();
 
   constructor(
     private readonly startEpochMs: number,
@@ -54,20 +82,17 @@ export class AccessLogBuilder {
   add(event: TraceEvent): AccessRecord | undefined {
     switch (event.type) {
       case 'request.start': {
-        const h = event.headers ?? {};
-        this.open.set(event.req, {
-          remoteAddr: event.peerIp,
-          time: this.startEpochMs + event.t,
-          method: event.method,
-          uri: redactQuery(pathAndQuery(event.url), this.secrets),
-          protocol: 'HTTP/1.1',
-          referer: first(h.referer),
-          userAgent: first(h['user-agent']),
-          requestId: event.req,
-          upstreamAddr: [],
-          upstreamResponseTime: [],
-          upstreamStatus: [],
-        });
+        const h = event.headers;
+        const record = new OpenRecord(
+          event.peerIp,
+          this.startEpochMs + event.t,
+          event.method,
+          redactQuery(pathAndQuery(event.url), this.secrets),
+          h ? first(h.referer) : null,
+          h ? first(h['user-agent']) : null,
+          event.req,
+        );
+        this.open.set(event.req, record);
         return undefined;
       }
       case 'upstream.send': {
@@ -88,27 +113,12 @@ export class AccessLogBuilder {
       }
       case 'request.end': {
         const r = this.open.get(event.req);
-        this.open.delete(event.req);
         if (!r) return undefined;
-        return {
-          remoteAddr: r.remoteAddr ?? '-',
-          time: r.time ?? this.startEpochMs + event.t,
-          method: r.method ?? '-',
-          uri: r.uri ?? '-',
-          protocol: r.protocol ?? 'HTTP/1.1',
-          status: event.status,
-          bodyBytesSent: event.body !== undefined ? utf8Length(event.body) : null,
-          referer: r.referer ?? null,
-          userAgent: r.userAgent ?? null,
-          requestLength: null,
-          requestTime: event.ms / 1000,
-          upstreamName: r.upstreamName ?? null,
-          upstreamAddr: r.upstreamAddr,
-          upstreamResponseLength: null,
-          upstreamResponseTime: r.upstreamResponseTime,
-          upstreamStatus: r.upstreamStatus,
-          requestId: r.requestId ?? event.req,
-        };
+        this.open.delete(event.req);
+        r.status = event.status;
+        r.bodyBytesSent = event.body !== undefined ? utf8Length(event.body) : null;
+        r.requestTime = event.ms / 1000;
+        return r;
       }
       default:
         return undefined;

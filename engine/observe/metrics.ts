@@ -15,21 +15,40 @@ import type { ReplicaQueueEvent, TraceEvent } from '../trace/events.ts';
 const GATEWAY_BUCKETS = [1, 2, 5, 7, 10, 15, 20, 30, 50, 75, 100, 200, 500, 750, 1000, 3000, 6000].map((ms) => ms / 1000);
 const REQUEST_BUCKETS = [25, 50, 80, 100, 250, 400, 700, 1000, 2000, 5000, 10000, 30000, 60000].map((ms) => ms / 1000);
 
+/**
+ * Observations per bucket, each counted once in the first bucket it fits (cumulative counts are
+ * summed at exposition time): one increment per observation instead of one per bucket above it.
+ */
 class Histogram {
-  readonly counts: number[];
+  private readonly perBucket: number[];
   sum = 0;
   count = 0;
   constructor(readonly buckets: number[]) {
-    this.counts = buckets.map(() => 0);
+    this.perBucket = buckets.map(() => 0);
   }
   observe(v: number): void {
     this.sum += v;
     this.count++;
-    for (let i = 0; i < this.buckets.length; i++) if (v <= (this.buckets[i] as number)) this.counts[i]!++;
+    const buckets = this.buckets;
+    for (let i = 0; i < buckets.length; i++) {
+      if (v <= (buckets[i] as number)) {
+        this.perBucket[i]!++;
+        return;
+      }
+    }
+  }
+  /** Prometheus' `le` counts: observations at or below each bound. */
+  cumulative(): number[] {
+    let running = 0;
+    return this.perBucket.map((n) => (running += n));
   }
 }
 
 interface RequestSeries {
+  service: string;
+  route: string;
+  status: number;
+  source: string;
   requestLabels: string;
   kong: Histogram;
   upstream?: Histogram;
@@ -54,6 +73,8 @@ export class MetricsRegistry {
    * of keeping metrics in `gatelab serve`.
    */
   private readonly requestSeries = new Map<string, RequestSeries>();
+  /** The series the previous request.end went to. */
+  private lastSeries?: RequestSeries;
 
   /** A gauge the host knows and the trace does not (open connections, tracked limiter keys). */
   setGauge(name: string, help: string, labelSet: Record<string, string>, value: number): void {
@@ -73,21 +94,35 @@ export class MetricsRegistry {
     const service = e.service ?? '';
     const route = e.route ?? '';
     const source = e.source === 'upstream' ? 'service' : 'kong';
-    const seriesKey = `${service}\u0000${route}\u0000${e.status}\u0000${source}`;
-    let series = this.requestSeries.get(seriesKey);
-    if (!series) {
-      series = {
-        requestLabels: labels({ service, route, code: String(e.status), source }),
-        kong: this.hist('kong', service, route, GATEWAY_BUCKETS),
-        request: this.hist('request', service, route, REQUEST_BUCKETS),
-      };
-      this.requestSeries.set(seriesKey, series);
+    let series = this.lastSeries;
+    // A proxy under load ends request after request on the same series: skip building its key then.
+    if (series === undefined || series.status !== e.status || series.service !== service || series.route !== route || series.source !== source) {
+      series = this.seriesOf(service, route, e.status, source);
+      this.lastSeries = series;
     }
     this.requests.set(series.requestLabels, (this.requests.get(series.requestLabels) ?? 0) + 1);
     series.kong.observe(e.gatewayMs / 1000);
     // Made on first use only: a route no request of which reached an upstream shows no such series.
     if (e.upstreamMs !== null) (series.upstream ??= this.hist('upstream', service, route, REQUEST_BUCKETS)).observe(e.upstreamMs / 1000);
     series.request.observe(e.ms / 1000);
+  }
+
+  private seriesOf(service: string, route: string, status: number, source: string): RequestSeries {
+    const seriesKey = `${service}\u0000${route}\u0000${status}\u0000${source}`;
+    let series = this.requestSeries.get(seriesKey);
+    if (!series) {
+      series = {
+        service,
+        route,
+        status,
+        source,
+        requestLabels: labels({ service, route, code: String(status), source }),
+        kong: this.hist('kong', service, route, GATEWAY_BUCKETS),
+        request: this.hist('request', service, route, REQUEST_BUCKETS),
+      };
+      this.requestSeries.set(seriesKey, series);
+    }
+    return series;
   }
 
   private addTransition(e: Extract<TraceEvent, { type: 'breaker.transition' }>): void {
@@ -182,7 +217,8 @@ export class MetricsRegistry {
       out.push(`# TYPE ${name} histogram`);
       for (const [key, h] of [...this.latency].filter(([k]) => k.startsWith(`${kind}\u0000`)).sort()) {
         const l = key.slice(kind.length + 1);
-        h.buckets.forEach((b, i) => out.push(`${name}_bucket{${l},le="${b}"} ${h.counts[i]}`));
+        const counts = h.cumulative();
+        h.buckets.forEach((b, i) => out.push(`${name}_bucket{${l},le="${b}"} ${counts[i]}`));
         out.push(`${name}_bucket{${l},le="+Inf"} ${h.count}`);
         out.push(`${name}_sum{${l}} ${h.sum}`);
         out.push(`${name}_count{${l}} ${h.count}`);

@@ -7,6 +7,8 @@ import type { TraceSink } from '../../trace/sink.ts';
 
 export class LiveSink implements TraceSink {
   private readonly subscribers = new Set<(e: TraceEvent) => void>();
+  /** The subscribers as an array, rebuilt when they change: emit runs ≈ 8 times per request. */
+  private listeners: Array<(e: TraceEvent) => void> = [];
   // A circular buffer: once full, the oldest slot is overwritten in place. (Trimming an array with
   // splice moved all 10,000 kept events on every emit, a quarter of the proxy's CPU under load.)
   private readonly ring: TraceEvent[] = [];
@@ -32,12 +34,18 @@ export class LiveSink implements TraceSink {
     if (this.ring.length < this.ringSize) this.ring.push(event);
     else this.ring[this.next] = event;
     this.next = (this.next + 1) % this.ringSize;
-    for (const s of this.subscribers) s(event);
+    const listeners = this.listeners;
+    for (let i = 0; i < listeners.length; i++) (listeners[i] as (e: TraceEvent) => void)(event);
   }
 
   subscribe(fn: (e: TraceEvent) => void): () => void {
     this.subscribers.add(fn);
-    return () => this.subscribers.delete(fn);
+    this.listeners = [...this.subscribers];
+    return () => {
+      const removed = this.subscribers.delete(fn);
+      this.listeners = [...this.subscribers];
+      return removed;
+    };
   }
 
   recent(): TraceEvent[] {

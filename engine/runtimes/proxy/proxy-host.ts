@@ -10,6 +10,7 @@ import type { Effect, EffectResult } from '../../pipeline/types.ts';
 import type { LiveSink } from './live-sink.ts';
 import type { CounterStore } from './stores.ts';
 import type { UpstreamClient } from './upstream-client.ts';
+import type { UpstreamBody } from './upstream-body.ts';
 
 /** The two clocks the proxy server owns: the policy clock (epoch ms) and the trace's time axis. */
 export interface ProxyClock {
@@ -51,7 +52,7 @@ export class ProxyPipelineHost implements PipelineHost {
         return done({ ok: false, failure: 'connect', message: String(e) });
       }
       if (!buffer) done(answer);
-      else bufferBody(answer).then(done, (e: unknown) => done({ ok: false, failure: 'connect', message: String(e) }));
+      else bufferBody(answer, done);
     });
   }
 
@@ -96,11 +97,12 @@ export class ProxyPipelineHost implements PipelineHost {
  * whole body is read into `body` first, as Kong buffers it for body_filter. Content-Length goes,
  * because the body that is finally sent may differ; Node sets the length of what it sends.
  */
-async function bufferBody(answer: Extract<UpstreamAnswer, { ok: true }>): Promise<UpstreamAnswer> {
-  const chunks: Buffer[] = [];
-  for await (const chunk of answer.stream as AsyncIterable<Buffer | string>) chunks.push(typeof chunk === 'string' ? Buffer.from(chunk) : chunk);
-  answer.headers.delete('content-length');
-  return { ok: true, status: answer.status, headers: answer.headers, body: Buffer.concat(chunks).toString('utf8') };
+function bufferBody(answer: Extract<UpstreamAnswer, { ok: true }>, done: (answer: UpstreamAnswer) => void): void {
+  (answer.stream as UpstreamBody).collect((err, body) => {
+    if (err) return done({ ok: false, failure: 'connect', message: String(err) });
+    answer.headers.delete('content-length');
+    done({ ok: true, status: answer.status, headers: answer.headers, body: body.toString('utf8') });
+  });
 }
 
 /** An HTTP callout (forward auth, JWKS) through undici's global dispatcher. */

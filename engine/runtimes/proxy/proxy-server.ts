@@ -195,14 +195,15 @@ export class ProxyServer {
         ...(this.sink.level === 'full' ? { headers: request.headers.toJSON() } : {}),
       });
     }
-    // Inline arrows, not named closures: under tsx every named function expression pays a
-    // defineProperty for its name each time it is created.
-    res.once('close', () => this.settle());
+    // `on`, not `once`: each response emits these once, and `once` builds a wrapper and a bound
+    // function per listener. Inline arrows, not named closures: under tsx every named function
+    // expression pays a defineProperty for its name each time it is created.
+    res.on('close', () => this.settle());
     gateway.handle(request, this.pipelineHost, (handled) => {
       const response = handled.response;
       const gatewayDone = this.traceTime();
       if (!writeGatewayHead(res, response)) return;
-      res.once('finish', () => {
+      res.on('finish', () => {
         const t = this.traceTime();
         this.sink.emit({
           type: 'request.end',

@@ -4,16 +4,33 @@
  */
 import { STATUS_CODES, type ServerResponse } from 'node:http';
 import type { GatewayResponse } from '../../pipeline/types.ts';
+import { UpstreamBody } from './upstream-body.ts';
 
 /**
  * The response's headers as the flat list `writeHead` takes: lower-case names in first-seen order,
  * a repeated header as one name with its values in arrival order (Node writes one line per value).
  */
 export function flatResponseHeaders(response: GatewayResponse): Array<string | string[]> {
+  // One pass over the lines (names() then getAll() per name scanned the list once per name).
+  const headers = response.headers;
   const flat: Array<string | string[]> = [];
-  for (const name of response.headers.names()) {
-    const values = response.headers.getAll(name);
-    flat.push(name, values.length === 1 ? (values[0] as string) : values);
+  for (let i = 0; i < headers.size; i++) {
+    const lower = headers.lowerAt(i);
+    const value = headers.valueAt(i);
+    let at = -1;
+    for (let j = 0; j < flat.length; j += 2) {
+      if (flat[j] === lower) {
+        at = j + 1;
+        break;
+      }
+    }
+    if (at < 0) {
+      flat.push(lower, value);
+      continue;
+    }
+    const prev = flat[at] as string | string[];
+    if (Array.isArray(prev)) prev.push(value);
+    else flat[at] = [prev, value];
   }
   return flat;
 }
@@ -48,12 +65,16 @@ export function writeGatewayHead(res: ServerResponse, response: GatewayResponse)
   }
 }
 
-/** Sends the body: the upstream's stream piped unbuffered, or the gateway's own body. */
+/** Sends the body: the upstream's body written through unbuffered (upstream-body.ts), or the gateway's own. */
 export function sendGatewayBody(res: ServerResponse, response: GatewayResponse): void {
-  const stream = response.stream as (NodeJS.ReadableStream & { destroy?: (e?: Error) => void }) | undefined;
-  if (stream) {
-    stream.on('error', () => res.destroy());
-    stream.pipe(res);
+  const stream = response.stream;
+  if (stream instanceof UpstreamBody) {
+    stream.sendTo(res);
+  } else if (stream) {
+    // Any other stream a host might hand over: piped, and a broken one cuts the answer.
+    const readable = stream as NodeJS.ReadableStream;
+    readable.on('error', () => res.destroy());
+    readable.pipe(res);
   } else {
     res.end(response.body ?? '');
   }
