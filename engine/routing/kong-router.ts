@@ -11,7 +11,7 @@ import type { RouteMatch } from '../pipeline/types.ts';
 import { type KongMatcher, buildMatchers } from './kong-matchers.ts';
 import { kongUpstreamPath } from './kong-path.ts';
 import { type Hit, missReason, winReason } from './kong-reasons.ts';
-import { type MatcherResult, type RequestFacts, testMatcher } from './kong-test-matcher.ts';
+import { type RequestFacts, testMatcher } from './kong-test-matcher.ts';
 import { normalizeKongPath } from './kong-uri.ts';
 
 export interface KongMatchRequest {
@@ -63,6 +63,17 @@ export function createKongRouter(ir: GatewayIR): KongRouter {
   // The native IR form routes with Kong's rules too; other dialects never build a Kong router.
   const notFound = ir.router.kind === 'kong' ? ir.router.notFound : { status: 404, body: JSON.stringify({ message: 'no Route matched with those values' }) };
 
+  // A route won alone says the same every time it wins by the same path rule: one sentence per
+  // (matcher, rule), built on its first win (matchers and their rules never change after loading).
+  const soleReasons = new Map<KongMatcher, Map<string | undefined, string>>();
+  const soleWinReason = (win: Hit): string => {
+    let byRule = soleReasons.get(win.matcher);
+    if (byRule === undefined) soleReasons.set(win.matcher, (byRule = new Map()));
+    let reason = byRule.get(win.matchedBy);
+    if (reason === undefined) byRule.set(win.matchedBy, (reason = winReason([win])));
+    return reason;
+  };
+
   return {
     matchers,
     match(req) {
@@ -76,19 +87,19 @@ export function createKongRouter(ir: GatewayIR): KongRouter {
         path: normalizeKongPath(rawPath) || '/',
         headers: req.headers,
       };
-      const tried: Array<{ matcher: KongMatcher; result: MatcherResult }> = [];
       const hits: Hit[] = [];
       for (const matcher of matchers) {
         const result = testMatcher(matcher, facts);
-        tried.push({ matcher, result });
         if (result.ok) hits.push({ matcher, matchedPath: result.matchedPath, matchedBy: result.matchedBy });
       }
       const win = hits[0];
       if (!win) {
+        // Only a miss needs every matcher's failures: tested again here (pure) rather than kept per request.
+        const tried = matchers.map((matcher) => ({ matcher, result: testMatcher(matcher, facts) }));
         return { status: notFound.status, body: notFound.body, reason: missReason(facts, req.method, tried), headers: [['Content-Type', 'application/json; charset=utf-8']] };
       }
       const route = win.matcher.route;
-      const reason = winReason(hits);
+      const reason = hits.length === 1 ? soleWinReason(win) : winReason(hits);
       const https = httpsOnlyReply(route, req, rawPath, query, reason);
       if (https) return https;
       const service = win.matcher.service;
@@ -106,7 +117,7 @@ export function createKongRouter(ir: GatewayIR): KongRouter {
           requestPath: facts.path,
           query,
         }),
-        candidates: new Set(hits.map((h) => h.matcher.route.id)).size,
+        candidates: hits.length === 1 ? 1 : new Set(hits.map((h) => h.matcher.route.id)).size,
       };
       if (win.matchedPath !== undefined) match.matchedPrefix = win.matchedPath;
       return match;
@@ -155,6 +166,16 @@ function httpsOnlyReply(
 
 /** The Host header's name part, lower-cased: `[::1]:8000` → `[::1]`, `api.example.com:8000` → `api.example.com`. */
 function hostWithoutPort(host: string): string {
+  // Clients repeat their Host header: the last answer is reused (a trim, a lower-case and a regex less).
+  if (host === lastHost.host) return lastHost.name;
+  const name = hostNameOf(host);
+  lastHost = { host, name };
+  return name;
+}
+
+let lastHost = { host: '', name: hostNameOf('') };
+
+function hostNameOf(host: string): string {
   const h = host.trim().toLowerCase();
   if (h.startsWith('[')) {
     const end = h.indexOf(']');

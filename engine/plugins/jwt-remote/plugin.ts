@@ -35,7 +35,11 @@ interface ReadToken {
   rule?: string;
   jwt: EnvoyJwt | EnvoyStatus;
   /** The last key set this token was matched against, and what that gave (see verifyWith). */
-  verify?: { keys: readonly JWK[]; candidates: JWK[]; effect: Extract<Effect, { type: 'async' }> };
+  verify?: { keys: readonly JWK[]; candidates: JWK[]; effect: Extract<Effect, { type: 'async' }>; reason: string };
+  /** Whether its `aud` names one of the instance's audiences (the memo is per instance, so is this). */
+  audienceOk?: boolean;
+  /** The last success's sentence and facts, reused while what they say is the same (see succeed). */
+  success?: { from: string; header: string | undefined; kid: string | undefined; cacheNote: string; claims: string; reason: string; data: DecisionData };
 }
 
 function readToken(token: string): ReadToken {
@@ -52,12 +56,25 @@ const TOKEN_MEMO_SIZE = 1024;
 /** Distinct JWKS bodies remembered per instance (a provider rotates keys rarely). */
 const JWKS_MEMO_SIZE = 8;
 
-function extract(config: JwtRemoteConfig, ctx: RequestContext): Found | undefined {
-  for (const h of config.from_headers) {
+/** The last value seen in each `from_headers` entry and the token it gave (undefined: none). */
+type LastHeaderTokens = Array<{ value: string | undefined; found: Found | undefined }>;
+
+function extract(config: JwtRemoteConfig, ctx: RequestContext, last: LastHeaderTokens): Found | undefined {
+  for (let i = 0; i < config.from_headers.length; i++) {
+    const h = config.from_headers[i] as JwtRemoteConfig['from_headers'][number];
     const value = ctx.upstream.headers.get(h.name);
-    if (value === undefined || !value.startsWith(h.value_prefix)) continue;
-    const token = value.slice(h.value_prefix.length).trim();
-    if (token !== '') return { token, header: h.name, from: `header ${h.name}` };
+    if (value === undefined) continue;
+    // One client sends the same header on every request: reuse its token (a string of a few hundred
+    // characters sliced, trimmed and hashed into the token memo otherwise). Found is never changed.
+    const seen = last[i];
+    if (seen !== undefined && seen.value === value) {
+      if (seen.found !== undefined) return seen.found;
+      continue;
+    }
+    const token = value.startsWith(h.value_prefix) ? value.slice(h.value_prefix.length).trim() : '';
+    const found: Found | undefined = token !== '' ? { token, header: h.name, from: `header ${h.name}` } : undefined;
+    last[i] = { value, found };
+    if (found !== undefined) return found;
   }
   for (const name of config.from_params) {
     const v = queryValues(ctx.upstream.path, name)[0];
@@ -78,6 +95,22 @@ export function createJwtRemoteHooks(config: JwtRemoteConfig): PluginHooks {
   const tokens = new BoundedMemo<ReadToken>(TOKEN_MEMO_SIZE);
   // The same body parses to the same keys array, so a token's candidates (below) stay valid across fetches.
   const jwksBodies = new BoundedMemo<ParsedJwks>(JWKS_MEMO_SIZE);
+  // The fetch is the same every time: one effect per instance (hosts only read it; tracing copies it).
+  const jwksFetch: Extract<Effect, { type: 'http' }> = {
+    type: 'http',
+    purpose: 'jwks',
+    method: 'GET',
+    url: config.remote_jwks.uri,
+    headers: [],
+    timeoutMs: config.remote_jwks.timeout_ms,
+  };
+  const lastHeaderTokens: LastHeaderTokens = [];
+  const fetchReasons = new Map<string, string>();
+  const fetchReason = (replica: string): string => {
+    let reason = fetchReasons.get(replica);
+    if (reason === undefined) fetchReasons.set(replica, (reason = `JWKS not cached on ${replica}: fetching ${config.remote_jwks.uri}`));
+    return reason;
+  };
 
   const fail = (ctx: RequestContext, status: EnvoyStatus, why: string, data: DecisionData = {}): Verdict => {
     if (config.allow_missing_or_failed) return next(`${why}; allow_missing_or_failed lets the request through without claims`, { status: ENVOY_STATUS[status] });
@@ -94,7 +127,7 @@ export function createJwtRemoteHooks(config: JwtRemoteConfig): PluginHooks {
     });
   };
 
-  const succeed = (ctx: RequestContext, jwt: EnvoyJwt, found: Found, kid: string | undefined, cacheNote: string): Verdict => {
+  const succeed = (ctx: RequestContext, read: ReadToken, jwt: EnvoyJwt, found: Found, kid: string | undefined, cacheNote: string): Verdict => {
     const h = ctx.upstream.headers;
     if (!config.forward && found.header) h.delete(found.header);
     if (config.forward_payload_header) h.set(config.forward_payload_header, base64url(JSON.stringify(jwt.claims)));
@@ -106,14 +139,23 @@ export function createJwtRemoteHooks(config: JwtRemoteConfig): PluginHooks {
         copied.push(`${c.claim_name}→${c.header_name}`);
       }
     }
-    const forwarded = config.forward || !found.header ? '' : `; ${found.header} removed (forward: false)`;
     const claims = copied.length > 0 ? `; claims copied ${copied.join(', ')}` : '';
-    return next(`${jwt.alg} token from ${found.from} verified with JWKS key ${kid ?? '(no kid)'} (${cacheNote})${forwarded}${claims}`, {
+    // Every request with this token says the same while these inputs are the same: reuse the sentence
+    // and the facts (the data is never changed after it is returned).
+    const last = read.success;
+    if (last !== undefined && last.from === found.from && last.header === found.header && last.kid === kid && last.cacheNote === cacheNote && last.claims === claims) {
+      return next(last.reason, last.data);
+    }
+    const forwarded = config.forward || !found.header ? '' : `; ${found.header} removed (forward: false)`;
+    const reason = `${jwt.alg} token from ${found.from} verified with JWKS key ${kid ?? '(no kid)'} (${cacheNote})${forwarded}${claims}`;
+    const data: DecisionData = {
       alg: jwt.alg,
       kid: kid ?? null,
       iss: typeof jwt.claims['iss'] === 'string' ? jwt.claims['iss'] : null,
       cache: cacheNote,
-    });
+    };
+    read.success = { from: found.from, header: found.header, kid, cacheNote, claims, reason, data };
+    return next(reason, data);
   };
 
   /** The candidate keys and the signature effect for (token, key set): the same answer while both are. */
@@ -131,24 +173,24 @@ export function createJwtRemoteHooks(config: JwtRemoteConfig): PluginHooks {
         return { valid: false };
       },
     };
-    return (read.verify = { keys, candidates, effect });
+    return (read.verify = { keys, candidates, effect, reason: `verifying the ${jwt.alg} signature (WebCrypto)` });
   };
 
   const verifyWith = (ctx: RequestContext, read: ReadToken, jwt: EnvoyJwt, found: Found, keys: JWK[], cacheNote: string): Verdict => {
-    const { candidates, effect } = verification(read, jwt, keys);
+    const { candidates, effect, reason } = verification(read, jwt, keys);
     if (candidates.length === 0) {
       return fail(ctx, 'JwksKidAlgMismatch', `no key in the JWKS fits kid ${jwt.kid ?? '(none)'} and alg ${jwt.alg} (${cacheNote})`, { alg: jwt.alg });
     }
-    return wait(effect, `verifying the ${jwt.alg} signature (WebCrypto)`, (result: EffectResult) => {
+    return wait(effect, reason, (result: EffectResult) => {
       const v = result.ok ? (result.value as { valid?: boolean; kid?: string } | undefined) : undefined;
       if (!v?.valid) return fail(ctx, 'JwtVerificationFail', `the signature matches none of the ${candidates.length} candidate key(s)`, { alg: jwt.alg });
-      return succeed(ctx, jwt, found, v.kid, cacheNote);
+      return succeed(ctx, read, jwt, found, v.kid, cacheNote);
     });
   };
 
   return {
     access(ctx: RequestContext, host: PluginHost): Verdict {
-      const found = extract(config, ctx);
+      const found = extract(config, ctx, lastHeaderTokens);
       if (!found) {
         if (config.allow_missing || config.allow_missing_or_failed) return next('no token, and the requirement allows a missing one');
         return fail(ctx, 'JwtMissed', `no token in ${[...config.from_headers.map((h) => h.name), ...config.from_params.map((p) => `?${p}`)].join(', ')}`);
@@ -169,14 +211,14 @@ export function createJwtRemoteHooks(config: JwtRemoteConfig): PluginHooks {
       const iss = jwt.claims['iss'];
       if (config.issuer !== undefined && iss !== config.issuer) return fail(ctx, 'JwtUnknownIssuer', `iss ${JSON.stringify(iss ?? null)} is not the provider's issuer ${config.issuer}`);
       if (config.audiences.length > 0) {
-        const aud = audiencesOf(jwt.claims);
-        if (!aud.some((a) => config.audiences.includes(a))) return fail(ctx, 'JwtAudienceNotAllowed', `aud [${aud.join(', ')}] has none of [${config.audiences.join(', ')}]`);
+        // Decided once per token (claims and audiences never change); the sentence only on a refusal.
+        read.audienceOk ??= audiencesOf(jwt.claims).some((a) => config.audiences.includes(a));
+        if (!read.audienceOk) return fail(ctx, 'JwtAudienceNotAllowed', `aud [${audiencesOf(jwt.claims).join(', ')}] has none of [${config.audiences.join(', ')}]`);
       }
       const cached = cache.fresh(host.replica, nowMs);
       if (cached) return verifyWith(ctx, read, jwt, found, cached.keys, `JWKS from cache, ${Math.round((cached.expiresAtMs - nowMs) / 1000)} s left`);
       const uri = config.remote_jwks.uri;
-      const fetch = { type: 'http' as const, purpose: 'jwks', method: 'GET', url: uri, headers: [] as Array<[string, string]>, timeoutMs: config.remote_jwks.timeout_ms };
-      return wait(fetch, `JWKS not cached on ${host.replica}: fetching ${uri}`, (result: EffectResult) => {
+      return wait(jwksFetch, fetchReason(host.replica), (result: EffectResult) => {
         if (!result.ok) return fail(ctx, 'JwksFetchFail', `fetching ${uri} failed: ${result.error}`);
         if (result.status !== 200) return fail(ctx, 'JwksFetchFail', `${uri} answered ${result.status ?? '?'}`);
         const jwks = result.body === undefined ? parseJwks(undefined) : jwksBodies.get(result.body, parseJwks);

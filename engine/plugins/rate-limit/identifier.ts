@@ -14,28 +14,32 @@ export interface Identifier {
   fellBack: boolean;
 }
 
+/** The client IP as the identifier; a module function, not a closure made (and named by tsx) per request. */
+function ip(ctx: RequestContext, fellBack: boolean): Identifier {
+  return { value: ctx.clientIp, kind: 'ip', fellBack };
+}
+
 export function resolveIdentifier(config: KongRateLimitingConfig, ctx: RequestContext): Identifier {
-  const ip = (why: boolean): Identifier => ({ value: ctx.clientIp, kind: 'ip', fellBack: why });
   switch (config.limit_by) {
     case 'consumer':
       if (ctx.consumer?.id !== undefined) return { value: ctx.consumer.id, kind: 'consumer', fellBack: false };
       if (ctx.credentialId !== undefined) return { value: ctx.credentialId, kind: 'credential', fellBack: false };
-      return ip(true);
+      return ip(ctx, true);
     case 'credential':
-      return ctx.credentialId !== undefined ? { value: ctx.credentialId, kind: 'credential', fellBack: false } : ip(true);
+      return ctx.credentialId !== undefined ? { value: ctx.credentialId, kind: 'credential', fellBack: false } : ip(ctx, true);
     case 'ip':
-      return ip(false);
+      return ip(ctx, false);
     case 'service': {
       const id = ctx.match?.service?.id;
-      return id !== undefined ? { value: id, kind: 'service', fellBack: false } : ip(true);
+      return id !== undefined ? { value: id, kind: 'service', fellBack: false } : ip(ctx, true);
     }
     case 'header': {
       // kong.request.get_header returns the first value; an empty value is still a value in Lua.
       const value = config.header_name !== undefined ? ctx.request.headers.get(config.header_name) : undefined;
-      return value !== undefined ? { value, kind: `header ${config.header_name?.toLowerCase()}`, fellBack: false } : ip(true);
+      return value !== undefined ? { value, kind: `header ${config.header_name?.toLowerCase()}`, fellBack: false } : ip(ctx, true);
     }
     case 'path':
-      return config.path !== undefined && ctx.request.path === config.path ? { value: ctx.request.path, kind: 'path', fellBack: false } : ip(true);
+      return config.path !== undefined && ctx.request.path === config.path ? { value: ctx.request.path, kind: 'path', fellBack: false } : ip(ctx, true);
   }
 }
 

@@ -15,6 +15,7 @@ import { resolveIdentifier } from './identifier.ts';
 import { LocalCounters, type CounterSnapshot } from './policy-local.ts';
 import { redisRealtimeAccess, SeenCounters, type CounterScope } from './policy-redis.ts';
 import { SyncedCounters } from './policy-redis-sync.ts';
+import { RealtimeRequests } from './realtime-requests.ts';
 import { PLUGIN_ID, verdictFor, type RateLimitVars } from './respond.ts';
 
 /** Kong's PRIORITY for rate-limiting (semantics §6). */
@@ -49,6 +50,8 @@ export function createKongHooks(config: KongRateLimitingConfig, env: PluginEnv):
   // Counted once per config: Object.keys per request built an array only to read its length.
   const noPeriods = Object.keys(limits).length === 0;
   const scope: CounterScope = { routeId: env.scope.route, serviceId: env.scope.service };
+  // Realtime Redis keys and sentences, built once per identifier and second (realtime-requests.ts).
+  const realtime = new RealtimeRequests(config, limits, scope);
   // Keyed by replica as well, so per-replica counting holds even if a host shares one instance.
   const replicas = new Map<string, ReplicaCounters>();
   const countersOf = (replica: string): ReplicaCounters => {
@@ -72,7 +75,7 @@ export function createKongHooks(config: KongRateLimitingConfig, env: PluginEnv):
         return verdictFor(ctx, config, id, decision, `local policy: counters of replica ${host.replica} only`);
       }
       if (config.policy === 'redis' && config.sync_rate !== SYNC_RATE_REALTIME) return counters.synced.access(ctx, id, nowMs);
-      return redisRealtimeAccess(ctx, config, limits, scope, id, nowMs, counters.seen);
+      return redisRealtimeAccess(ctx, config, id, nowMs, counters.seen, realtime);
     },
 
     response(ctx: RequestContext): Verdict {

@@ -72,6 +72,24 @@ describe('LocalCounters (columns) against the state-object store it replaced', (
     );
   });
 
+  it('agrees even when the limits differ from call to call (counters of other periods are dropped)', () => {
+    fc.assert(
+      fc.property(fc.constantFrom(...STARTS), fc.array(fc.tuple(step, fc.constantFrom(...LIMIT_SETS)), { minLength: 1, maxLength: 80 }), (start, steps) => {
+        const columns = new LocalCounters();
+        const objects = new ObjectCounters();
+        let now = start;
+        for (const [s, limits] of steps) {
+          now += s.advanceMs;
+          const id = `10.0.0.${s.client % 3}`;
+          expect(JSON.stringify(columns.check(limits, id, now))).toBe(JSON.stringify(objects.check(limits, id, now)));
+          expect(columns.size).toBe(objects.size);
+          expect(JSON.stringify(columns.snapshot(now))).toBe(JSON.stringify(objects.snapshot(now)));
+        }
+      }),
+      { seed, numRuns: 300 },
+    );
+  });
+
   it('reuses released slots and grows past its first columns without mixing clients up', () => {
     const columns = new LocalCounters();
     const objects = new ObjectCounters();

@@ -10,15 +10,20 @@
  * map has doubled since the last sweep, identifiers with no live window are deleted.
  */
 import {
+  configuredPeriods,
+  decideKongPeriods,
   kongCounterUsage,
-  kongFixedWindow,
   kongStateIsStale,
+  KONG_PERIOD_SECONDS,
   KONG_PERIODS,
   type KongFixedWindowDecision,
   type KongLimits,
   type KongPeriod,
+  type KongPeriodUsage,
   type KongWindowState,
 } from './math/kong-fixed-window.ts';
+import { kongWindows } from './math/kong-window-memo.ts';
+import { MS_PER_SECOND } from './math/utc-calendar.ts';
 
 const MIN_SWEEP_SIZE = 1024;
 
@@ -75,14 +80,76 @@ export class LocalCounters {
   private readonly freeSlots: number[] = [];
   private sweepAt = MIN_SWEEP_SIZE;
 
-  /** Decides one request and, if it passes, counts it in every period. */
+  /** Per limits object: its periods in order, their limits and column indexes (one config, one object). */
+  private shapeOf: { limits: KongLimits; periods: KongPeriod[]; limitValues: number[]; columns: number[] } | undefined;
+
+  /**
+   * Decides one request and, if it passes, counts it in every period. Read and written on the columns
+   * directly: the same decision and counters as running `kongFixedWindow` on the slot's object form
+   * (policy-local.test.ts checks it against that definition), without a state, usage and next-state
+   * object per request.
+   */
   check(limits: KongLimits, identifier: string, nowMs: number): KongFixedWindowDecision {
+    const shape = this.shape(limits);
     const held = this.slotOf.get(identifier);
-    const { decision, state } = kongFixedWindow(limits, held === undefined ? {} : this.stateAt(held), nowMs);
-    if (Object.keys(state).length > 0) this.store(held ?? this.claim(identifier), state);
-    else if (held !== undefined) this.release(identifier, held);
+    const used: number[] = [];
+    for (let i = 0; i < shape.periods.length; i++) used.push(held === undefined ? 0 : this.usageAt(held, shape.columns[i] as number, nowMs));
+    const decision = decideKongPeriods(shape.periods, shape.limitValues, used, nowMs);
+    if (decision.allowed) {
+      const slot = held ?? this.claim(identifier);
+      this.clearUnconfigured(slot, shape.columns);
+      for (let i = 0; i < shape.periods.length; i++) {
+        const p = shape.columns[i] as number;
+        const col = (this.columns[p] ??= newColumns(this.capacity));
+        // A live counter grows by one; otherwise the window starts now, expiring W seconds from now.
+        if ((used[i] as number) > 0) col.count[slot] = (col.count[slot] as number) + 1;
+        else {
+          col.windowStartMs[slot] = (decision.periods[i] as KongPeriodUsage).windowStartMs;
+          col.count[slot] = 1;
+          col.expiresAtMs[slot] = nowMs + KONG_PERIOD_SECONDS[shape.periods[i] as KongPeriod] * MS_PER_SECOND;
+        }
+      }
+    } else if (held !== undefined) {
+      // Rejected: live counters stay as they are, stale ones go; with none left the identifier goes.
+      let live = 0;
+      for (let i = 0; i < shape.periods.length; i++) {
+        if ((used[i] as number) > 0) live++;
+        else {
+          const col = this.columns[shape.columns[i] as number];
+          if (col) col.count[held] = 0;
+        }
+      }
+      if (live === 0) this.release(identifier, held);
+      else this.clearUnconfigured(held, shape.columns);
+    }
     if (this.slotOf.size >= this.sweepAt) this.sweep(nowMs);
     return decision;
+  }
+
+  private shape(limits: KongLimits): NonNullable<LocalCounters['shapeOf']> {
+    if (this.shapeOf?.limits !== limits) {
+      const periods = configuredPeriods(limits);
+      this.shapeOf = { limits, periods, limitValues: periods.map((p) => limits[p] as number), columns: periods.map((p) => KONG_PERIODS.indexOf(p)) };
+    }
+    return this.shapeOf;
+  }
+
+  /** kongCounterUsage of one slot's counter in column `p`: its count while its window is current. */
+  private usageAt(slot: number, p: number, nowMs: number): number {
+    const col = this.columns[p];
+    if (!col) return 0;
+    const count = col.count[slot] as number;
+    if (!(count > 0)) return 0;
+    const period = KONG_PERIODS[p] as KongPeriod;
+    return col.windowStartMs[slot] !== kongWindows.windowStart(period, nowMs) || nowMs >= (col.expiresAtMs[slot] as number) ? 0 : count;
+  }
+
+  /** Drops the slot's counters in periods these limits do not configure (kongFixedWindow keeps none). */
+  private clearUnconfigured(slot: number, configured: readonly number[]): void {
+    for (let p = 0; p < this.columns.length; p++) {
+      const col = this.columns[p];
+      if (col && !configured.includes(p)) col.count[slot] = 0;
+    }
   }
 
   /** Deletes identifiers whose every window has ended or expired. */

@@ -8,12 +8,12 @@
  * TTLs are relative: Kong's EXPIRE is the W table value from the key's first INCR (never an absolute
  * instant), which a real Redis and the simulated store both understand.
  */
-import { wait, type EffectResult, type RequestContext, type StoreOp, type Verdict } from '../../pipeline/types.ts';
+import { wait, type EffectResult, type RequestContext, type Verdict } from '../../pipeline/types.ts';
 import type { KongRateLimitingConfig } from './config.ts';
 import type { Identifier } from './identifier.ts';
 import {
   configuredPeriods,
-  decideKongFixedWindow,
+  decideKongPeriods,
   kongCounterKey,
   kongWindowStart,
   KONG_PERIOD_SECONDS,
@@ -22,6 +22,7 @@ import {
   type KongWindowState,
 } from './math/kong-fixed-window.ts';
 import { snapshotOf, snapshotStates, type CounterSnapshot } from './policy-local.ts';
+import type { RealtimeRequests } from './realtime-requests.ts';
 import { storeFailure, verdictFor } from './respond.ts';
 
 export interface CounterScope {
@@ -44,9 +45,13 @@ export function periodKeys(limits: KongLimits, scope: CounterScope, identifier: 
 }
 
 /** Store results as numbers, or undefined when the answer does not have one number per op. */
-export function numericValues(result: EffectResult & { ok: true }, count: number): number[] | undefined {
+export function numericValues(result: EffectResult & { ok: true }, count: number): readonly number[] | undefined {
   const values = result.values ?? [];
   if (values.length !== count) return undefined;
+  // Counters answer numbers: hand the store's own array over rather than copying it per request.
+  let allNumbers = true;
+  for (const v of values) if (typeof v !== 'number') allNumbers = false;
+  if (allNumbers) return values as readonly number[];
   return values.map((v) => (typeof v === 'number' ? v : 0));
 }
 
@@ -54,12 +59,24 @@ export function numericValues(result: EffectResult & { ok: true }, count: number
 export class SeenCounters {
   private readonly byIdentifier = new Map<string, KongWindowState>();
 
-  record(identifier: string, keys: PeriodKey[], values: number[], nowMs: number): void {
-    const state: KongWindowState = {};
-    keys.forEach((k, i) => {
-      state[k.period] = { windowStartMs: k.windowStartMs, count: values[i] ?? 0, expiresAtMs: k.windowStartMs + KONG_PERIOD_SECONDS[k.period] * 1000 };
-    });
-    this.byIdentifier.set(identifier, state);
+  /** `values[i]` is the count of `keys[i]`'s counter after this request (0 when missing). */
+  record(identifier: string, keys: readonly PeriodKey[], values: readonly number[], nowMs: number): void {
+    // An identifier's state is updated in place: its periods are the config's, the same every time,
+    // so this equals replacing it with a fresh object and saves one object per period per request.
+    let state = this.byIdentifier.get(identifier);
+    if (state === undefined) this.byIdentifier.set(identifier, (state = {}));
+    for (let i = 0; i < keys.length; i++) {
+      const k = keys[i] as PeriodKey;
+      const count = values[i] ?? 0;
+      const expiresAtMs = k.windowStartMs + KONG_PERIOD_SECONDS[k.period] * 1000;
+      const c = state[k.period];
+      if (c === undefined) state[k.period] = { windowStartMs: k.windowStartMs, count, expiresAtMs };
+      else {
+        c.windowStartMs = k.windowStartMs;
+        c.count = count;
+        c.expiresAtMs = expiresAtMs;
+      }
+    }
     if (this.byIdentifier.size > 1024) {
       for (const [id, s] of this.byIdentifier) if (!snapshotOf(s, nowMs)) this.byIdentifier.delete(id);
     }
@@ -74,29 +91,27 @@ export class SeenCounters {
 export function redisRealtimeAccess(
   ctx: RequestContext,
   config: KongRateLimitingConfig,
-  limits: KongLimits,
-  scope: CounterScope,
   id: Identifier,
   nowMs: number,
   seen: SeenCounters,
+  requests: RealtimeRequests,
 ): Verdict {
-  const keys = periodKeys(limits, scope, id.value, nowMs);
-  const ops: StoreOp[] = keys.map((k) => ({ op: 'incr', key: k.key, by: 1, ttlMs: KONG_PERIOD_SECONDS[k.period] * 1000 }));
-  const store = config.policy === 'cluster' ? 'the shared counter store (cluster, modelled like redis)' : 'Redis';
-  const reason = `INCR ${keys.length === 1 ? `${keys[0]?.period} counter` : `${keys.length} counters (${keys.map((k) => k.period).join(', ')})`} in ${store} for ${id.kind} ${id.value}: Kong counts every request there, rejected ones included`;
+  const r = requests.of(id, nowMs);
+  const keys = r.keys;
   return wait(
-    { type: 'store', ops },
-    reason,
+    r.effect,
+    r.reason,
     (result) => {
       if (!result.ok) return storeFailure(ctx, config, result.error);
-      const values = numericValues(result, ops.length);
-      if (!values) return storeFailure(ctx, config, `expected ${ops.length} counter values from the store`);
+      const values = numericValues(result, keys.length);
+      if (!values) return storeFailure(ctx, config, `expected ${keys.length} counter values from the store`);
       seen.record(id.value, keys, values, nowMs);
-      const usage: Partial<Record<KongPeriod, number>> = {};
-      // The script returns INCR − 1: the usage before this request.
-      keys.forEach((k, i) => (usage[k.period] = (values[i] as number) - 1));
-      return verdictFor(ctx, config, id, decideKongFixedWindow(limits, usage, nowMs), 'shared counters, incremented even when rejected');
+      // The script returns INCR − 1: the usage before this request. The keys are the configured
+      // periods in order, so the array form of the decision takes them as they are.
+      const used: number[] = [];
+      for (let i = 0; i < keys.length; i++) used.push((values[i] as number) - 1);
+      return verdictFor(ctx, config, id, decideKongPeriods(requests.periods, requests.limitValues, used, nowMs), 'shared counters, incremented even when rejected');
     },
-    { policy: config.policy, identifier: id.value, keys: keys.length },
+    r.data,
   );
 }

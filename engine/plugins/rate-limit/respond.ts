@@ -35,6 +35,18 @@ export function windowLabel(period: KongPeriod, startMs: number, endMs: number):
   }
 }
 
+/** The last label built for each period, by window start: one window serves many requests. */
+const lastLabels = new Map<KongPeriod, { startMs: number; endMs: number; label: string }>();
+
+/** windowLabel, remembered per period until its window changes (two time formats less per request). */
+function labelOf(row: KongPeriodUsage): string {
+  const last = lastLabels.get(row.period);
+  if (last !== undefined && last.startMs === row.windowStartMs && last.endMs === row.windowEndMs) return last.label;
+  const label = windowLabel(row.period, row.windowStartMs, row.windowEndMs);
+  lastLabels.set(row.period, { startMs: row.windowStartMs, endMs: row.windowEndMs, label });
+  return label;
+}
+
 function decisionData(row: KongPeriodUsage, id: Identifier, config: KongRateLimitingConfig, remaining: number): DecisionData {
   return {
     period: row.period,
@@ -70,13 +82,13 @@ export function verdictFor(
   if (d.allowed) {
     const m = d.mostRestrictive;
     ctx.vars[PLUGIN_ID] = { headers } satisfies RateLimitVars;
-    const reason = `${windowLabel(m.period, m.windowStartMs, m.windowEndMs)}: ${m.usage + 1} of ${m.limit} used by ${who} with this request, ${m.shownRemaining} remaining${several}${tail}`;
+    const reason = `${labelOf(m)}: ${m.usage + 1} of ${m.limit} used by ${who} with this request, ${m.shownRemaining} remaining${several}${tail}`;
     return next(reason, decisionData(m, id, config, m.shownRemaining));
   }
   const stop = d.periods.find((r) => r.period === d.stop) as KongPeriodUsage;
   ctx.vars[PLUGIN_ID] = { headers: [], note: 'the rejection already carries the rate-limit headers' } satisfies RateLimitVars;
   const retry = config.hide_client_headers ? '' : `; Retry-After ${d.mostRestrictive.resetSeconds} s`;
-  const reason = `${windowLabel(stop.period, stop.windowStartMs, stop.windowEndMs)}: ${stop.usage} of ${stop.limit} used by ${who} — limit reached, ${config.error_code}${retry}${tail}`;
+  const reason = `${labelOf(stop)}: ${stop.usage} of ${stop.limit} used by ${who} — limit reached, ${config.error_code}${retry}${tail}`;
   return reply(config.error_code, reason, {
     headers: [...headers, ['Content-Type', JSON_CONTENT_TYPE]],
     body: errorBody(config.error_message, ctx.request.id),

@@ -4,12 +4,12 @@
  * plugin of higher priority — jwt 1450, key-auth 1250, acl 950, rate-limiting 910 — has already run
  * and cannot see the headers it adds (plugin-order scenario).
  */
-import { next, type PluginDefinition, type PluginHooks, type RequestContext, type Verdict } from '../../pipeline/types.ts';
+import { next, type DecisionData, type PluginDefinition, type PluginHooks, type RequestContext, type Verdict } from '../../pipeline/types.ts';
 import { compileKongRegex, kongPathPattern } from '../../routing/kong-regex.ts';
 import { queryValues, splitPathQuery } from '../kit/query.ts';
 import { parseRequestTransformerConfig, type RequestTransformerConfig } from './config.ts';
 import { renderTemplate, type TemplateEnv } from './template.ts';
-import { transformHeaders, transformQuery } from './transform.ts';
+import { editsQuery, rejoinedQuery, transformHeaders, transformQuery } from './transform.ts';
 
 export const REQUEST_TRANSFORMER_PRIORITY = 801;
 
@@ -64,6 +64,8 @@ const NO_EXPRESSIONS: TemplateEnv = { header: () => undefined, query: () => unde
 export function createRequestTransformerHooks(config: RequestTransformerConfig): PluginHooks {
   // Decided once per config: a plain `x-platform:edge` need not copy every request's headers first.
   const snapshot = readsRequest(config);
+  const queryEdits = editsQuery(config);
+  let last: { log: readonly string[]; reason: string; data: DecisionData } = { log: [], reason: '', data: NOTHING_CHANGED };
   return {
     access(ctx: RequestContext): Verdict {
       const env = snapshot ? templateEnv(ctx) : NO_EXPRESSIONS;
@@ -78,19 +80,42 @@ export function createRequestTransformerHooks(config: RequestTransformerConfig):
         log.push(`method ${ctx.upstream.method} → ${config.http_method}`);
         ctx.upstream.method = config.http_method;
       }
-      log.push(...transformHeaders(config, ctx.upstream.headers, env));
-      const q = transformQuery(config, ctx.upstream.path, env);
-      ctx.upstream.path = q.path;
-      log.push(...q.log);
-      const changed = log.filter((l) => !l.includes(': not present') && !l.includes('already present'));
-      return next(log.length > 0 ? `access phase, priority 801: ${log.join('; ')}` : 'nothing configured to change', {
-        changes: changed.length,
-        removed: log.filter((l) => l.startsWith('removed header')).map((l) => l.slice('removed header '.length)).join(','),
-        added: log.filter((l) => l.startsWith('added header')).map((l) => l.slice('added header '.length).split(':')[0]).join(','),
-      });
+      for (const line of transformHeaders(config, ctx.upstream.headers, env)) log.push(line);
+      if (queryEdits) {
+        const q = transformQuery(config, ctx.upstream.path, env);
+        ctx.upstream.path = q.path;
+        for (const line of q.log) log.push(line);
+      } else ctx.upstream.path = rejoinedQuery(ctx.upstream.path);
+      if (log.length === 0) return next('nothing configured to change', NOTHING_CHANGED);
+      // The same log lines as the last request's give the same sentence and facts: reuse them (the
+      // data is never changed after it is returned). Compared line by line, as a line may hold "; ".
+      if (!sameLines(log, last.log)) last = { log, reason: `access phase, priority 801: ${log.join('; ')}`, data: summarize(log) };
+      return next(last.reason, last.data);
     },
   };
 }
+
+function sameLines(a: readonly string[], b: readonly string[]): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
+}
+
+/** The decision's facts from the log lines, in one pass (three filtered copies before). */
+function summarize(log: readonly string[]): DecisionData {
+  let changes = 0;
+  const removed: string[] = [];
+  const added: string[] = [];
+  for (const l of log) {
+    if (!l.includes(': not present') && !l.includes('already present')) changes++;
+    if (l.startsWith('removed header')) removed.push(l.slice('removed header '.length));
+    if (l.startsWith('added header')) added.push(l.slice('added header '.length).split(':')[0] as string);
+  }
+  return { changes, removed: removed.join(','), added: added.join(',') };
+}
+
+/** The data of a request nothing was configured to change; shared, never changed. */
+const NOTHING_CHANGED: DecisionData = { changes: 0, removed: '', added: '' };
 
 export const requestTransformerPlugin: PluginDefinition<RequestTransformerConfig> = {
   id: 'request-transformer',

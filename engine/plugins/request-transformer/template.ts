@@ -67,6 +67,8 @@ function lookup(env: TemplateEnv, p: Parsed): string | undefined {
 }
 
 export function renderTemplate(template: string, env: TemplateEnv): string {
+  // Most values are literals ("x-platform:edge"): without `$(` there is no span and no escape to undo.
+  if (!template.includes('$(')) return template;
   let out = '';
   let at = 0;
   for (const s of spans(template)) {

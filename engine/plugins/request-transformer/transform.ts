@@ -59,6 +59,19 @@ type Pairs = Array<{ name: string; raw: string }>;
 
 const encodePair = (name: string, value: string): string => `${encodeURIComponent(name)}=${encodeURIComponent(value)}`;
 
+/** True when the config has no querystring action: the query is then only re-joined, never edited. */
+export function editsQuery(c: RequestTransformerConfig): boolean {
+  return c.remove.querystring.length + c.rename.querystring.length + c.replace.querystring.length + c.add.querystring.length + c.append.querystring.length > 0;
+}
+
+/** What transformQuery gives without querystring actions: the non-empty pairs as written, re-joined. */
+export function rejoinedQuery(pathWithQuery: string): string {
+  const at = pathWithQuery.indexOf('?');
+  if (at < 0) return pathWithQuery;
+  const kept = pathWithQuery.slice(at + 1).split('&').filter((raw) => raw !== '');
+  return kept.length > 0 ? `${pathWithQuery.slice(0, at)}?${kept.join('&')}` : pathWithQuery.slice(0, at);
+}
+
 export function transformQuery(c: RequestTransformerConfig, pathWithQuery: string, env: TemplateEnv): { path: string; log: string[] } {
   const { path, query } = splitPathQuery(pathWithQuery);
   let pairs: Pairs = parseQuery(query).map((a) => ({ name: a.name, raw: a.raw }));

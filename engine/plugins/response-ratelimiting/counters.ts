@@ -51,6 +51,13 @@ export class ReplicaCounters {
 
   /** Records a value read from (or written to) the shared store, so `snapshot` can show it. */
   remember(ref: CounterRef, value: number, nowMs: number): void {
+    const c = this.byKey.get(ref.key);
+    // The same counter read again (every request of a window does): update its value in place
+    // rather than copying the ref into a new object per read. Same fields, same map order.
+    if (c !== undefined && c.identifier === ref.identifier && c.name === ref.name && c.period === ref.period && c.windowStartMs === ref.windowStartMs) {
+      c.value = value;
+      return;
+    }
     this.byKey.set(ref.key, { ...ref, windowEndMs: kongWindowEnd(ref.period, ref.windowStartMs), value });
     if (this.byKey.size >= this.sweepAt) this.sweep(nowMs);
   }

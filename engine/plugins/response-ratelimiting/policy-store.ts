@@ -7,43 +7,58 @@
  *
  * Writing (Kong's log phase): see `incrementEffect`.
  */
-import { wait, type RequestContext, type StoreOp, type Verdict } from '../../pipeline/types.ts';
+import { wait, type EffectResult, type RequestContext, type StoreOp, type Verdict } from '../../pipeline/types.ts';
 import { KONG_PERIOD_SECONDS } from '../rate-limit/math/kong-fixed-window.ts';
 import type { ResponseRateLimitingConfig } from './config.ts';
 import type { ReplicaCounters } from './counters.ts';
 import { accessVerdict, usageFailure, type ResponseRateLimitingVars } from './respond.ts';
-import { incrementKeys, usageRows, type CounterScope, type UsageSlot } from './usage.ts';
+import type { IdentifierKeys, KeyMemo, UsageRead } from './key-memo.ts';
+import { usageRows } from './usage.ts';
 
-function storeName(config: ResponseRateLimitingConfig): string {
+export function storeName(config: ResponseRateLimitingConfig): string {
   return config.policy === 'cluster' ? 'the shared counter store (cluster, modelled like redis)' : 'Redis';
 }
 
-/** The access hook's chain of GETs, then the decision. */
+/** One request's chain of reads: module functions over this object, not closures made per request. */
+interface ReadChain {
+  ctx: RequestContext;
+  config: ResponseRateLimitingConfig;
+  vars: ResponseRateLimitingVars;
+  keys: IdentifierKeys;
+  seen: ReplicaCounters;
+  nowMs: number;
+  values: number[];
+}
+
+/** The access hook's chain of GETs (keys from the per-second memo), then the decision. */
 export function readUsageFromStore(
   ctx: RequestContext,
   config: ResponseRateLimitingConfig,
   vars: ResponseRateLimitingVars,
-  slots: readonly UsageSlot[],
+  keys: IdentifierKeys,
   seen: ReplicaCounters,
   nowMs: number,
 ): Verdict {
-  const values: number[] = [];
-  const step = (i: number): Verdict => {
-    if (i === slots.length) {
-      return accessVerdict(ctx, config, vars, usageRows(slots, values), `${slots.length} GET round trip${slots.length === 1 ? '' : 's'} to ${storeName(config)}`);
-    }
-    const slot = slots[i] as UsageSlot;
-    const reason = `GET ${slot.name} ${slot.period} counter from ${storeName(config)} (round trip ${i + 1} of ${slots.length}) for ${vars.identifier.kind} ${vars.identifier.value}`;
-    return wait({ type: 'store', ops: [{ op: 'get', key: slot.key }] }, reason, (result) => {
-      if (!result.ok) return usageFailure(ctx, config, vars, result.error);
-      const v = result.values?.[0];
-      const usage = typeof v === 'number' ? v : 0;
-      seen.remember({ identifier: vars.identifier.value, name: slot.name, period: slot.period, key: slot.key, windowStartMs: slot.windowStartMs }, usage, nowMs);
-      values.push(usage);
-      return step(i + 1);
-    }, { policy: config.policy, key: slot.key });
-  };
-  return step(0);
+  return readStep({ ctx, config, vars, keys, seen, nowMs, values: [] }, 0);
+}
+
+function readStep(chain: ReadChain, i: number): Verdict {
+  const { reads, slots } = chain.keys;
+  if (i === reads.length) {
+    return accessVerdict(chain.ctx, chain.config, chain.vars, usageRows(slots, chain.values), `${reads.length} GET round trip${reads.length === 1 ? '' : 's'} to ${storeName(chain.config)}`);
+  }
+  const read = reads[i] as UsageRead;
+  const id = chain.vars.identifier;
+  return wait(read.effect, `${read.reasonHead}${id.kind} ${id.value}`, (result) => afterRead(chain, i, result), read.data);
+}
+
+function afterRead(chain: ReadChain, i: number, result: EffectResult): Verdict {
+  if (!result.ok) return usageFailure(chain.ctx, chain.config, chain.vars, result.error);
+  const v = result.values?.[0];
+  const usage = typeof v === 'number' ? v : 0;
+  chain.seen.remember((chain.keys.reads[i] as UsageRead).ref, usage, chain.nowMs);
+  chain.values.push(usage);
+  return readStep(chain, i + 1);
 }
 
 /**
@@ -56,7 +71,7 @@ export function readUsageFromStore(
  * log hook no effects, so gatelab sends them in the response phase as one round trip the client does
  * wait for: the simulation over-charges Redis-policy latency by one round trip per counted response.
  */
-export function incrementOps(scope: CounterScope, identifier: string, timestampMs: number, increments: ReadonlyMap<string, number>): { ops: StoreOp[]; skipped: string[] } {
+export function incrementOps(keys: KeyMemo, identifier: string, timestampMs: number, increments: ReadonlyMap<string, number>): { ops: StoreOp[]; skipped: string[] } {
   const ops: StoreOp[] = [];
   const skipped: string[] = [];
   for (const [name, by] of increments) {
@@ -65,7 +80,7 @@ export function incrementOps(scope: CounterScope, identifier: string, timestampM
       skipped.push(`${name}=${by}`);
       continue;
     }
-    for (const k of incrementKeys(scope, identifier, name, timestampMs)) ops.push({ op: 'incr', key: k.key, by, ttlMs: KONG_PERIOD_SECONDS[k.period] * 1000 });
+    for (const k of keys.incrementKeysOf(identifier, name, timestampMs)) ops.push({ op: 'incr', key: k.key, by, ttlMs: KONG_PERIOD_SECONDS[k.period] * 1000 });
   }
   return { ops, skipped };
 }

@@ -25,6 +25,23 @@ export interface ResponseRateLimitingVars {
 
 /** "video 3/10 this minute, 3/40 this hour; image 4/4 this minute". */
 export function describeUsage(rows: readonly UsageRow[]): string {
+  // Rows come grouped by limit (usageSlots' order): one pass builds the sentence without a map and
+  // arrays per request. Rows of a limit that reappears after another fall back to the grouping below.
+  let out = '';
+  for (let i = 0; i < rows.length; i++) {
+    const r = rows[i] as UsageRow;
+    const part = `${r.usage}/${r.limit} this ${r.period}`;
+    if (i > 0 && (rows[i - 1] as UsageRow).name === r.name) {
+      out += `, ${part}`;
+      continue;
+    }
+    for (let j = 0; j < i; j++) if ((rows[j] as UsageRow).name === r.name) return groupedUsage(rows);
+    out += `${i === 0 ? '' : '; '}${r.name} ${part}`;
+  }
+  return out;
+}
+
+function groupedUsage(rows: readonly UsageRow[]): string {
   const byName = new Map<string, string[]>();
   for (const r of rows) {
     const list = byName.get(r.name) ?? [];

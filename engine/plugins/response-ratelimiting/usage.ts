@@ -41,7 +41,13 @@ export function usageSlots(limits: readonly NamedLimit[], scope: CounterScope, i
  * Every period's key for one limit: Kong's increment walks `timestamp.get_timestamps`, all six
  * periods, whichever are configured.
  */
-export function incrementKeys(scope: CounterScope, identifier: string, name: string, timestampMs: number): Array<{ period: KongPeriod; key: string; windowStartMs: number }> {
+export interface IncrementKey {
+  period: KongPeriod;
+  key: string;
+  windowStartMs: number;
+}
+
+export function incrementKeys(scope: CounterScope, identifier: string, name: string, timestampMs: number): IncrementKey[] {
   return KONG_PERIODS.map((period) => {
     const windowStartMs = kongWindowStart(period, timestampMs);
     return { period, windowStartMs, key: responseCounterKey(scope, identifier, name, period, windowStartMs) };
@@ -55,10 +61,14 @@ export interface UsageRow extends UsageSlot {
 }
 
 export function usageRows(slots: readonly UsageSlot[], values: readonly number[]): UsageRow[] {
-  return slots.map((s, i) => {
+  const rows: UsageRow[] = [];
+  for (let i = 0; i < slots.length; i++) {
+    const s = slots[i] as UsageSlot;
     const usage = values[i] ?? 0;
-    return { ...s, usage, remaining: s.limit - usage };
-  });
+    // Written out in the slot's key order rather than spread: `{ ...s, usage }` took a slow clone path per row.
+    rows.push({ name: s.name, period: s.period, limit: s.limit, windowStartMs: s.windowStartMs, key: s.key, usage, remaining: s.limit - usage });
+  }
+  return rows;
 }
 
 export interface AccessDecision {
@@ -77,7 +87,9 @@ export function decideAccess(rows: readonly UsageRow[], limits: readonly NamedLi
   const upstreamHeaders: Array<[string, string]> = [];
   for (const l of limits) {
     let lowest: number | undefined;
-    for (const row of rows.filter((r) => r.name === l.name)) {
+    // A plain loop over the rows of this limit: the filtered copy was an array per limit per request.
+    for (const row of rows) {
+      if (row.name !== l.name) continue;
       if (blockOnFirstViolation && row.remaining === 0) return { blockedBy: row, upstreamHeaders };
       if (lowest === undefined || row.remaining < lowest) lowest = row.remaining;
     }

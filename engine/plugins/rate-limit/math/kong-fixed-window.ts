@@ -7,70 +7,12 @@
  * already counted is >= the limit; otherwise every period's counter grows by one. So exactly `limit`
  * requests pass per window — and 2 × limit can pass within two seconds around a window boundary.
  */
-import { civilOfEpochMs, epochMsOfCivil, MS_PER_DAY, MS_PER_HOUR, MS_PER_MINUTE, MS_PER_SECOND } from './utc-calendar.ts';
+import { MS_PER_SECOND } from './utc-calendar.ts';
+import { EMPTY_UUID, KONG_PERIODS, KONG_PERIOD_SECONDS, kongTimestamp, type KongLimits, type KongPeriod } from './kong-windows.ts';
+import { kongWindows } from './kong-window-memo.ts';
 
-export type KongPeriod = 'second' | 'minute' | 'hour' | 'day' | 'month' | 'year';
-
-/** Shortest first: the order Kong's schema validates limits in, and the order gatelab prints headers in. */
-export const KONG_PERIODS: readonly KongPeriod[] = ['second', 'minute', 'hour', 'day', 'month', 'year'];
-
-/**
- * Kong's `expiration.lua` table, in seconds. It is used as the counter TTL and as W in
- * RateLimit-Reset; month is always 30 days and year 365, so their reset values are approximate.
- */
-export const KONG_PERIOD_SECONDS: Readonly<Record<KongPeriod, number>> = {
-  second: 1,
-  minute: 60,
-  hour: 3600,
-  day: 86_400,
-  month: 2_592_000,
-  year: 31_536_000,
-};
-
-/** The route/service id Kong uses in a counter key when the plugin is not scoped to one. */
-export const EMPTY_UUID = '00000000-0000-0000-0000-000000000000';
-
-export type KongLimits = Partial<Record<KongPeriod, number>>;
-
-/** `ngx.time() * 1000`: Kong's notion of "now" has whole-second resolution. */
-export function kongTimestamp(nowMs: number): number {
-  return Math.floor(nowMs / MS_PER_SECOND) * MS_PER_SECOND;
-}
-
-/** Start (epoch ms) of the calendar-aligned UTC window of `period` that contains `nowMs`. */
-export function kongWindowStart(period: KongPeriod, nowMs: number): number {
-  const ts = kongTimestamp(nowMs);
-  switch (period) {
-    case 'second':
-      return ts;
-    case 'minute':
-      return Math.floor(ts / MS_PER_MINUTE) * MS_PER_MINUTE;
-    case 'hour':
-      return Math.floor(ts / MS_PER_HOUR) * MS_PER_HOUR;
-    case 'day':
-      return Math.floor(ts / MS_PER_DAY) * MS_PER_DAY;
-    case 'month': {
-      const { year, month } = civilOfEpochMs(ts);
-      return epochMsOfCivil(year, month, 1);
-    }
-    case 'year':
-      return epochMsOfCivil(civilOfEpochMs(ts).year, 1, 1);
-  }
-}
-
-/** The instant the window that starts at `windowStartMs` ends (the next window's start). */
-export function kongWindowEnd(period: KongPeriod, windowStartMs: number): number {
-  switch (period) {
-    case 'month': {
-      const { year, month } = civilOfEpochMs(windowStartMs);
-      return month === 12 ? epochMsOfCivil(year + 1, 1, 1) : epochMsOfCivil(year, month + 1, 1);
-    }
-    case 'year':
-      return epochMsOfCivil(civilOfEpochMs(windowStartMs).year + 1, 1, 1);
-    default:
-      return windowStartMs + KONG_PERIOD_SECONDS[period] * MS_PER_SECOND;
-  }
-}
+// The window arithmetic moved to kong-windows.ts; re-exported so callers keep one import.
+export { EMPTY_UUID, KONG_PERIODS, KONG_PERIOD_SECONDS, kongResetSeconds, kongTimestamp, kongWindowEnd, kongWindowStart, type KongLimits, type KongPeriod } from './kong-windows.ts';
 
 export interface KongCounterKeyParts {
   routeId?: string;
@@ -83,13 +25,6 @@ export interface KongCounterKeyParts {
 /** `ratelimit:<route_id>:<service_id>:<identifier>:<window_start_ms>:<period>` (policies/init.lua). */
 export function kongCounterKey(p: KongCounterKeyParts): string {
   return `ratelimit:${p.routeId ?? EMPTY_UUID}:${p.serviceId ?? EMPTY_UUID}:${p.identifier}:${p.windowStartMs}:${p.period}`;
-}
-
-/** `RateLimit-Reset` for a period: seconds left, from the fixed W table, at least 1. */
-export function kongResetSeconds(period: KongPeriod, nowMs: number): number {
-  const ts = kongTimestamp(nowMs);
-  const elapsedSeconds = Math.floor((ts - kongWindowStart(period, nowMs)) / MS_PER_SECOND);
-  return Math.max(1, KONG_PERIOD_SECONDS[period] - elapsedSeconds);
 }
 
 export interface KongPeriodUsage {
@@ -134,20 +69,39 @@ export function decideKongFixedWindow(
   usage: Partial<Record<KongPeriod, number>>,
   nowMs: number,
 ): KongFixedWindowDecision {
+  const periods: KongPeriod[] = [];
+  const limitValues: number[] = [];
+  const used: number[] = [];
+  for (const period of KONG_PERIODS) {
+    const limit = limits[period];
+    if (limit === undefined) continue;
+    periods.push(period);
+    limitValues.push(limit);
+    used.push(usage[period] ?? 0);
+  }
+  return decideKongPeriods(periods, limitValues, used, nowMs);
+}
+
+/**
+ * decideKongFixedWindow with the configured periods (shortest first), their limits and usage given as
+ * parallel arrays: a caller that knows its periods once per config skips the record lookups per period.
+ */
+export function decideKongPeriods(periods: readonly KongPeriod[], limits: readonly number[], used: readonly number[], nowMs: number): KongFixedWindowDecision {
   const timestampMs = kongTimestamp(nowMs);
   // One pass builds the rows and finds the stop; no intermediate arrays or callbacks per decision.
   const rows: KongPeriodUsage[] = [];
   // Kong remembers the last exhausted period it iterated; which one does not change any header
   // (all exhausted periods show 0), so gatelab names the largest, the one Retry-After speaks of.
   let stop: KongPeriod | undefined;
-  for (const period of KONG_PERIODS) {
-    const limit = limits[period];
-    if (limit === undefined) continue;
-    const used = usage[period] ?? 0;
-    const windowStartMs = kongWindowStart(period, nowMs);
-    const remaining = limit - used;
+  for (let i = 0; i < periods.length; i++) {
+    const period = periods[i] as KongPeriod;
+    const limit = limits[i] as number;
+    const usage = used[i] ?? 0;
+    // Bounds from the per-second memo: the same numbers as kongWindowStart / kongWindowEnd.
+    const windowStartMs = kongWindows.windowStart(period, nowMs);
+    const remaining = limit - usage;
     if (remaining <= 0) stop = period;
-    rows.push({ period, limit, usage: used, remaining, shownRemaining: 0, windowStartMs, windowEndMs: kongWindowEnd(period, windowStartMs) });
+    rows.push({ period, limit, usage, remaining, shownRemaining: 0, windowStartMs, windowEndMs: kongWindows.windowEnd(period, nowMs) });
   }
   if (rows.length === 0) throw new Error('Kong rate-limiting needs at least one period');
   let best = rows[0] as KongPeriodUsage;
@@ -157,13 +111,18 @@ export function decideKongFixedWindow(
     const wider = KONG_PERIOD_SECONDS[r.period] > KONG_PERIOD_SECONDS[best.period];
     if (r.shownRemaining < best.shownRemaining || (r.shownRemaining === best.shownRemaining && wider)) best = r;
   }
-  return {
-    allowed: stop === undefined,
-    timestampMs,
-    stop,
-    periods: rows,
-    mostRestrictive: { ...best, resetSeconds: kongResetSeconds(best.period, nowMs) },
+  // Written out rather than spread (`{ ...best, resetSeconds }` took a slow object-clone path); same key order.
+  const mostRestrictive = {
+    period: best.period,
+    limit: best.limit,
+    usage: best.usage,
+    remaining: best.remaining,
+    shownRemaining: best.shownRemaining,
+    windowStartMs: best.windowStartMs,
+    windowEndMs: best.windowEndMs,
+    resetSeconds: kongWindows.resetSeconds(best.period, nowMs),
   };
+  return { allowed: stop === undefined, timestampMs, stop, periods: rows, mostRestrictive };
 }
 
 const HEADER_SUFFIX: Record<KongPeriod, string> = {
@@ -216,7 +175,7 @@ export type KongWindowState = Partial<Record<KongPeriod, KongCounter>>;
 /** The usage a local counter holds at `nowMs` for the window `nowMs` is in (0 if stale or expired). */
 export function kongCounterUsage(counter: KongCounter | undefined, period: KongPeriod, nowMs: number): number {
   if (!counter) return 0;
-  if (counter.windowStartMs !== kongWindowStart(period, nowMs) || nowMs >= counter.expiresAtMs) return 0;
+  if (counter.windowStartMs !== kongWindows.windowStart(period, nowMs) || nowMs >= counter.expiresAtMs) return 0;
   return counter.count;
 }
 

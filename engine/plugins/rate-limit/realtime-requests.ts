@@ -1,0 +1,67 @@
+/**
+ * What realtime Redis asks the store for, per identifier and second. Every request of one identifier
+ * within one whole second (Kong's clock resolution) sends the same INCRs to the same keys and says the
+ * same sentence, so the keys, the store effect, the reason and the wait's data are built once per
+ * (identifier, second) and shared, instead of once per request. Sharing is safe because nothing
+ * downstream changes an effect or a decision's data after the plugin returns it (the trace keeps
+ * references to the data, the store only reads the ops).
+ */
+import type { DecisionData, Effect } from '../../pipeline/types.ts';
+import type { KongRateLimitingConfig } from './config.ts';
+import type { Identifier } from './identifier.ts';
+import { configuredPeriods, kongTimestamp, KONG_PERIOD_SECONDS, type KongLimits, type KongPeriod } from './math/kong-fixed-window.ts';
+import { periodKeys, type CounterScope, type PeriodKey } from './policy-redis.ts';
+
+/** Identifiers remembered per plugin instance; past this the memo starts over (a miss only rebuilds). */
+const MAX_IDENTIFIERS = 4096;
+
+export interface RealtimeRequest {
+  /** The second-truncated instant these keys are for. */
+  timestampMs: number;
+  /** The identifier's kind when built: a value seen under another kind gets its own sentence. */
+  kind: string;
+  keys: PeriodKey[];
+  effect: Extract<Effect, { type: 'store' }>;
+  reason: string;
+  data: DecisionData;
+}
+
+export class RealtimeRequests {
+  private readonly byIdentifier = new Map<string, RealtimeRequest>();
+  private readonly storeName: string;
+  /** The configured periods, shortest first, and their limits: what decideKongPeriods takes. */
+  readonly periods: readonly KongPeriod[];
+  readonly limitValues: readonly number[];
+
+  constructor(
+    private readonly config: KongRateLimitingConfig,
+    private readonly limits: KongLimits,
+    private readonly scope: CounterScope,
+  ) {
+    this.storeName = config.policy === 'cluster' ? 'the shared counter store (cluster, modelled like redis)' : 'Redis';
+    this.periods = configuredPeriods(limits);
+    this.limitValues = this.periods.map((p) => limits[p] as number);
+  }
+
+  /** The shared request for `id` at `nowMs`, built on the first request of its second. */
+  of(id: Identifier, nowMs: number): RealtimeRequest {
+    const timestampMs = kongTimestamp(nowMs);
+    const known = this.byIdentifier.get(id.value);
+    if (known !== undefined && known.timestampMs === timestampMs && known.kind === id.kind) return known;
+    if (known === undefined && this.byIdentifier.size >= MAX_IDENTIFIERS) this.byIdentifier.clear();
+    const built = this.build(id, nowMs, timestampMs);
+    this.byIdentifier.set(id.value, built);
+    return built;
+  }
+
+  private build(id: Identifier, nowMs: number, timestampMs: number): RealtimeRequest {
+    const keys = periodKeys(this.limits, this.scope, id.value, nowMs);
+    const effect: RealtimeRequest['effect'] = {
+      type: 'store',
+      ops: keys.map((k) => ({ op: 'incr', key: k.key, by: 1, ttlMs: KONG_PERIOD_SECONDS[k.period] * 1000 })),
+    };
+    const counted = keys.length === 1 ? `${keys[0]?.period} counter` : `${keys.length} counters (${keys.map((k) => k.period).join(', ')})`;
+    const reason = `INCR ${counted} in ${this.storeName} for ${id.kind} ${id.value}: Kong counts every request there, rejected ones included`;
+    return { timestampMs, kind: id.kind, keys, effect, reason, data: { policy: this.config.policy, identifier: id.value, keys: keys.length } };
+  }
+}
