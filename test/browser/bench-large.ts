@@ -7,38 +7,14 @@
  * profiles there: page-load, worker-N (the run's worker: simulate + stream) and page-scrub.
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
-import { holdWorkerTermination, profilePage, profileWorkers, releaseWorkers, timelineOf } from './bench-profile.ts';
+import { holdWorkerTermination, mainThreadTotals, profilePage, profileWorkers, releaseWorkers, traceDuring } from './bench-profile.ts';
 import { findChromium } from './global-setup.ts';
 import { launch } from './harness.ts';
 import { scenarioText } from './bench-scenario.ts';
 import { serveLab } from './serve-lab.ts';
+import { SCRUB } from './bench-scrub.ts';
 
 const requests = Number(process.argv[2] ?? 300_000);
-// Scrub: move the timeline across the run and time each frame until it is painted. Passed as text:
-// tsx would otherwise wrap the function with helpers the page does not have.
-const SCRUB = `(async () => {
-    // Scrub on every animation frame, as a dragged slider would, and record the time between
-    // frames: at 60 Hz a frame that fits its budget is 16.7 ms apart from the previous one.
-    const input = document.querySelector('[data-testid="scrubber"]');
-    if (!input) return [];
-    const max = Number(input.max);
-    const steps = 120;
-    return await new Promise((resolve) => {
-      const out = [];
-      let k = 0;
-      let last = 0;
-      const tick = (now) => {
-        if (last) out.push(now - last);
-        last = now;
-        if (k > steps) return resolve(out);
-        input.value = String((max * k) / steps);
-        input.dispatchEvent(new Event('input', { bubbles: true }));
-        k++;
-        requestAnimationFrame(tick);
-      };
-      requestAnimationFrame(tick);
-    });
-  })()`;
 
 const chromiumPath = findChromium();
 if (!chromiumPath) throw new Error('no chromium on PATH: apt-get install chromium');
@@ -75,7 +51,10 @@ try {
   const stopScrubProfile = profileDir ? await profilePage(page) : null;
   const frames = (await page.evaluate(SCRUB)) as number[];
   // A second scrub under a Chrome trace: where the main thread's frame time goes besides JavaScript.
-  const timeline = profileDir ? await timelineOf(page, () => page.evaluate(SCRUB)) : null;
+  const traced = profileDir ? await traceDuring(page, () => page.evaluate(SCRUB)) : null;
+  const timeline = traced ? mainThreadTotals(traced) : null;
+  // The same trace in main-thread CPU time: what the frame costs, whatever the machine's load.
+  const timelineCpu = traced ? mainThreadTotals(traced, 'cpu') : null;
   if (stopScrubProfile) {
     await stopScrubProfile(`${profileDir}/page-scrub.cpuprofile`);
     profiles.push(`${profileDir}/page-scrub.cpuprofile`);
@@ -93,6 +72,7 @@ try {
       scrubFrameMs: { mean: frames.reduce((s, x) => s + x, 0) / Math.max(1, frames.length), p50: q(0.5), p95: q(0.95), max: sorted[sorted.length - 1] },
       ...(profiles.length ? { profiles } : {}),
       ...(timeline ? { scrubTimelineMs: Object.fromEntries(timeline.map(([k, v]) => [k, Math.round(v)])) } : {}),
+      ...(timelineCpu ? { scrubTimelineCpuMs: Object.fromEntries(timelineCpu.map(([k, v]) => [k, Math.round(v)])) } : {}),
     }),
   );
 } finally {

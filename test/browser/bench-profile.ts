@@ -105,15 +105,21 @@ export async function releaseWorkers(page: Page): Promise<void> {
   await page.evaluate('window.__releaseWorkers?.()');
 }
 
-/**
- * A Chrome trace of the page (devtools.timeline: style, layout, paint, GC) while `during` runs,
- * summarised as total milliseconds per event name on the main thread, largest first.
- */
-export async function timelineOf(page: Page, during: () => Promise<unknown>): Promise<Array<[string, number]>> {
+interface TraceEventRecord {
+  name: string;
+  ph: string;
+  dur?: number;
+  tdur?: number;
+  tid: number;
+  pid: number;
+}
+
+/** The Chrome trace events (devtools.timeline: style, layout, paint, GC) recorded while `during` runs. */
+export async function traceDuring(page: Page, during: () => Promise<unknown>): Promise<TraceEventRecord[]> {
   const cdp = await page.context().newCDPSession(page);
-  const events: Array<{ name: string; ph: string; dur?: number; tid: number; pid: number; args?: { data?: { frame?: string } } }> = [];
+  const events: TraceEventRecord[] = [];
   cdp.on('Tracing.dataCollected', (e: { value: object[] }) => {
-    events.push(...(e.value as typeof events));
+    events.push(...(e.value as TraceEventRecord[]));
   });
   const finished = new Promise<void>((resolve) => cdp.once('Tracing.tracingComplete', () => resolve()));
   await cdp.send('Tracing.start', { categories: 'devtools.timeline,v8.execute,disabled-by-default-devtools.timeline', transferMode: 'ReportEvents' });
@@ -121,12 +127,27 @@ export async function timelineOf(page: Page, during: () => Promise<unknown>): Pr
   await cdp.send('Tracing.end');
   await finished;
   await cdp.detach();
+  return events;
+}
+
+/**
+ * Total milliseconds per event name on the renderer's main thread, largest first. `cpu` sums the
+ * thread's CPU time (`tdur`) instead of wall time, which on a loaded machine also counts the time
+ * the thread waited for a core.
+ */
+export function mainThreadTotals(events: readonly TraceEventRecord[], measure: 'wall' | 'cpu' = 'wall'): Array<[string, number]> {
   // The renderer's main thread is the one running the animation frames.
   const main = events.find((e) => e.name === 'FireAnimationFrame');
   const totals = new Map<string, number>();
   for (const e of events) {
-    if (!main || e.tid !== main.tid || e.pid !== main.pid || e.ph !== 'X' || e.dur === undefined) continue;
-    totals.set(e.name, (totals.get(e.name) ?? 0) + e.dur / 1000);
+    const us = measure === 'cpu' ? e.tdur : e.dur;
+    if (!main || e.tid !== main.tid || e.pid !== main.pid || e.ph !== 'X' || us === undefined) continue;
+    totals.set(e.name, (totals.get(e.name) ?? 0) + us / 1000);
   }
   return [...totals].sort((a, b) => b[1] - a[1]).slice(0, 25);
+}
+
+/** A Chrome trace of the page while `during` runs, summarised by `mainThreadTotals`. */
+export async function timelineOf(page: Page, during: () => Promise<unknown>, measure: 'wall' | 'cpu' = 'wall'): Promise<Array<[string, number]>> {
+  return mainThreadTotals(await traceDuring(page, during), measure);
 }

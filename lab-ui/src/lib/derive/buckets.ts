@@ -44,10 +44,15 @@ export function buildBuckets<R>(index: TraceIndex, bucketMs: number, reduce: Red
 export function bucketsAt<R>(table: BucketTable<R>, index: TraceIndex, t: number): Array<Bucket<R>> {
   const current = Math.floor(Math.max(0, t) / table.bucketMs);
   const out = table.full.slice(0, Math.min(current, table.full.length));
-  const last = table.full[current];
-  if (last) {
-    const rows = index.ends.slice(lowerBound(index.endTimes, last.t0), upperBound(index.endTimes, t));
-    out.push({ t0: last.t0, t1: last.t1, value: table.reduce(rows, last.t0, Math.min(last.t1, t)) });
-  }
+  const cut = currentBucket(table, index, t);
+  if (cut) out.push(cut);
   return out;
+}
+
+/** The bucket the cursor is in, cut at t; null once t is past the last bucket. */
+export function currentBucket<R>(table: BucketTable<R>, index: TraceIndex, t: number): Bucket<R> | null {
+  const last = table.full[Math.floor(Math.max(0, t) / table.bucketMs)];
+  if (!last) return null;
+  const rows = index.ends.slice(lowerBound(index.endTimes, last.t0), upperBound(index.endTimes, t));
+  return { t0: last.t0, t1: last.t1, value: table.reduce(rows, last.t0, Math.min(last.t1, t)) };
 }

@@ -26,6 +26,34 @@ export function prevStep(steps: Sorted, t: number): number | null {
 
 /** Merges several sorted step lists (one per variant panel) into one, without duplicates. */
 export function mergeSteps(lists: readonly Sorted[]): Float64Array {
+  // Each index's step times are already ascending: merging them is linear, where sorting every time
+  // of a 300k-request trace (≈ 1M numbers, with a comparator) took ≈ 70 ms after the last batch.
+  if (!lists.every(isAscending)) return sortedDistinct(lists);
+  let out: Float64Array = new Float64Array(0);
+  for (const l of lists) out = mergeDistinct(out, l);
+  return out;
+}
+
+function isAscending(list: Sorted): boolean {
+  for (let i = 1; i < list.length; i++) if ((list[i] as number) < (list[i - 1] as number)) return false;
+  return true;
+}
+
+/** Two ascending lists as one, each value once. */
+function mergeDistinct(a: Sorted, b: Sorted): Float64Array {
+  const out = new Float64Array(a.length + b.length);
+  let i = 0;
+  let j = 0;
+  let n = 0;
+  while (i < a.length || j < b.length) {
+    const v = j >= b.length || (i < a.length && (a[i] as number) <= (b[j] as number)) ? (a[i++] as number) : (b[j++] as number);
+    if (n === 0 || out[n - 1] !== v) out[n++] = v;
+  }
+  return n === out.length ? out : out.slice(0, n);
+}
+
+/** Any lists: every value once, ascending. */
+function sortedDistinct(lists: readonly Sorted[]): Float64Array {
   const all: number[] = [];
   for (const l of lists) for (let i = 0; i < l.length; i++) all.push(l[i] as number);
   all.sort((a, b) => a - b);

@@ -54,10 +54,11 @@ interface Building {
 const keyOf = (e: BreakerTransitionEvent): string => `${e.machine}\u0000${e.subject}\u0000${e.replica}`;
 
 /** Timelines grouped by machine (machines in order of their first move), then in order of first move. */
-export function buildMachineTimelines(events: readonly TraceEvent[]): MachineTimeline[] {
+/** `at`: the indices of the trace's breaker.transition events when known (TraceIndex.transitions), else every event is looked at. */
+export function buildMachineTimelines(events: readonly TraceEvent[], at?: readonly number[]): MachineTimeline[] {
   const byKey = new Map<string, Building>();
   const machines: string[] = [];
-  events.forEach((e, i) => {
+  const visit = (e: TraceEvent, i: number): void => {
     if (e.type !== 'breaker.transition') return;
     const key = keyOf(e);
     let b = byKey.get(key);
@@ -71,7 +72,9 @@ export function buildMachineTimelines(events: readonly TraceEvent[]): MachineTim
     const from = Math.max(prev.from, took);
     prev.to = from;
     b.segments.push({ state: e.to, from, to: Infinity, reason: e.reason, noticedT: e.t > from ? e.t : null, event: i });
-  });
+  };
+  if (at) for (const i of at) visit(events[i] as TraceEvent, i);
+  else events.forEach(visit);
   const out: MachineTimeline[] = [];
   for (const machine of machines) {
     for (const [key, b] of byKey) {
@@ -89,7 +92,7 @@ const cache = new WeakMap<TraceIndex, MachineTimeline[]>();
 /** The timelines of a run, built once per trace index (the panel and the detail tab share them). */
 export function machineTimelines(index: TraceIndex): MachineTimeline[] {
   let t = cache.get(index);
-  if (!t) cache.set(index, (t = buildMachineTimelines(index.events)));
+  if (!t) cache.set(index, (t = buildMachineTimelines(index.events, index.transitions)));
   return t;
 }
 

@@ -40,11 +40,18 @@ function valueOf(metric: ReplicaMetric, e: Extract<TraceEvent, { type: 'replica.
   return metric === 'slots' ? e.slots : e.queued;
 }
 
-/** Built once per run; null when the trace has no `replica.queue` event. */
-export function replicaSeries(index: Pick<TraceIndex, 'events'>): ReplicaSeries | null {
+/**
+ * Built once per run; null when the trace has no `replica.queue` event. With the index's lists of
+ * where those samples and the transitions are, it reads only them, not every event of the trace.
+ */
+export function replicaSeries(index: Pick<TraceIndex, 'events'> & Partial<Pick<TraceIndex, 'transitions' | 'replicaSamples'>>): ReplicaSeries | null {
+  if (index.replicaSamples?.length === 0) return null;
   const points = new Map<string, Record<ReplicaMetric, SeriesPoint[]>>();
   const kills: ReplicaSeries['kills'] = [];
-  for (const e of index.events) {
+  const events = index.replicaSamples && index.transitions
+    ? mergeIndices(index.replicaSamples, index.transitions).map((i) => index.events[i] as TraceEvent)
+    : index.events;
+  for (const e of events) {
     if (e.type === 'replica.queue') {
       let p = points.get(e.replica);
       if (!p) points.set(e.replica, (p = { cpu: [], memory: [], slots: [], queued: [] }));
@@ -66,6 +73,15 @@ export function replicaSeries(index: Pick<TraceIndex, 'events'>): ReplicaSeries 
     return { metric: id, lines, max: id === 'cpu' ? Math.max(100, max) : max };
   });
   return { replicas, metrics, kills };
+}
+
+/** Two ascending index lists as one, in trace order. */
+function mergeIndices(a: readonly number[], b: readonly number[]): number[] {
+  const out: number[] = [];
+  let i = 0;
+  let j = 0;
+  while (i < a.length || j < b.length) out.push(j >= b.length || (i < a.length && (a[i] as number) < (b[j] as number)) ? (a[i++] as number) : (b[j++] as number));
+  return out;
 }
 
 /** Formats a metric's value for the "now" caption. */

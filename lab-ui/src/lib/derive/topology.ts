@@ -7,6 +7,7 @@
 import type { TraceEvent } from '../../../../engine/trace/events.ts';
 import type { Outcome } from './outcome.ts';
 import { lowerBound, upperBound } from './search.ts';
+import { RESPONSE_PHASES, stageCountsAt, type StageCounts } from './stage-counts.ts';
 import type { RequestRow, TraceIndex } from './trace-index.ts';
 
 export type NodeKind = 'client' | 'front' | 'replica' | 'stage' | 'backend';
@@ -27,6 +28,10 @@ export interface TopoLayout {
   nodes: TopoNode[];
   byId: Map<string, TopoNode>;
   edges: Array<{ from: string; to: string }>;
+  /** Replica lanes in a stage column (at least 1), and the fallback client and backend node ids. */
+  lanes: number;
+  firstClient: string;
+  firstBackend: string;
 }
 
 export interface Dot {
@@ -42,7 +47,6 @@ export interface Dot {
 
 const W = 1000;
 const ROW = 78;
-const RESPONSE_PHASES = new Set(['response', 'header_filter', 'body_filter', 'log']);
 
 const clip = (list: string[], max: number): string[] => (list.length <= max ? list : [...list.slice(0, max - 1), `+${list.length - max + 1} more`]);
 
@@ -77,7 +81,12 @@ export function topologyLayout(index: TraceIndex): TopoLayout {
   for (let i = 1; i < st.length; i++) edges.push({ from: (st[i - 1] as TopoNode).id, to: (st[i] as TopoNode).id });
   const lastStage = st[st.length - 1];
   if (lastStage) for (const b of ofKind('backend')) edges.push({ from: lastStage.id, to: b.id });
-  return { width: W, height, nodes, byId: new Map(nodes.map((n) => [n.id, n])), edges };
+  return {
+    width: W, height, nodes, byId: new Map(nodes.map((n) => [n.id, n])), edges,
+    lanes: Math.max(1, ofKind('replica').length),
+    firstClient: ofKind('client')[0]?.id ?? 'front',
+    firstBackend: ofKind('backend')[0]?.id ?? 'front',
+  };
 }
 
 /** A stable pseudo-random number in [0, 1) from a request id, so a dot keeps its place in a node. */
@@ -93,18 +102,20 @@ interface Keypoint {
   y: number;
 }
 
-function place(layout: TopoLayout, id: string, row: RequestRow, lane: number): { x: number; y: number } | null {
-  const n = layout.byId.get(id);
-  if (!n) return null;
+/** Where one request sits inside a node: its jitter is hashed once per request, not per keypoint. */
+function placer(layout: TopoLayout, row: RequestRow, lane: number): (id: string) => { x: number; y: number } | null {
   const jx = jitter(row.id, 1);
   const jy = jitter(row.id, 2);
-  if (n.kind === 'stage') {
-    // One horizontal lane per replica inside a stage column, so replicas stay apart.
-    const lanes = Math.max(1, layout.nodes.filter((m) => m.kind === 'replica').length);
-    const laneH = (n.h - 16) / lanes;
-    return { x: n.x + 8 + jx * (n.w - 16), y: n.y + 8 + laneH * lane + jy * laneH };
-  }
-  return { x: n.x + 10 + jx * (n.w - 20), y: n.y + 6 + jy * (n.h - 12) };
+  return (id) => {
+    const n = layout.byId.get(id);
+    if (!n) return null;
+    if (n.kind === 'stage') {
+      // One horizontal lane per replica inside a stage column, so replicas stay apart.
+      const laneH = (n.h - 16) / layout.lanes;
+      return { x: n.x + 8 + jx * (n.w - 16), y: n.y + 8 + laneH * lane + jy * laneH };
+    }
+    return { x: n.x + 10 + jx * (n.w - 20), y: n.y + 6 + jy * (n.h - 12) };
+  };
 }
 
 function nodeOr(layout: TopoLayout, id: string, fallback: string): string {
@@ -115,13 +126,14 @@ function nodeOr(layout: TopoLayout, id: string, fallback: string): string {
 export function keypoints(index: TraceIndex, layout: TopoLayout, row: RequestRow): Keypoint[] {
   const out: Keypoint[] = [];
   const lane = Math.max(0, index.replicas.indexOf(row.replica));
-  const clientId = nodeOr(layout, `client:${row.client}`, layout.nodes.find((n) => n.kind === 'client')?.id ?? 'front');
+  const clientId = nodeOr(layout, `client:${row.client}`, layout.firstClient);
+  const place = placer(layout, row, lane);
   const push = (t: number, id: string): void => {
-    const p = place(layout, id, row, lane);
-    if (p) out.push({ t, ...p });
+    const p = place(id);
+    if (p) out.push({ t, x: p.x, y: p.y });
   };
   push(row.sentT, clientId);
-  const anyBackend = layout.nodes.find((n) => n.kind === 'backend')?.id ?? 'front';
+  const anyBackend = layout.firstBackend;
   let service = '';
   for (const i of row.events) {
     const e = index.events[i] as TraceEvent;
@@ -192,46 +204,9 @@ export function dotsAt(index: TraceIndex, layout: TopoLayout, t: number, opts: D
   return out;
 }
 
-export interface StageCounts {
-  passed: number;
-  replied: Array<{ status: number; count: number }>;
-}
-
-/** Per stage: decisions made by t, split into "passed on" and "answered with a status". */
+/** Per stage: decisions made by t, split into "passed on" and "answered with a status" (counted as the trace streamed in). */
 export function buildStageCounts(index: TraceIndex): (t: number) => Map<string, StageCounts> {
-  const per = new Map<string, { times: number[]; passed: number[]; replied: Map<number, number[]> }>();
-  // The stages each request has been counted at: a short list per request, not a joined
-  // "req + stage" key per decision (1.2M string concatenations on a 300k-request trace).
-  const seen = new Map<string, string[]>();
-  for (const e of index.events) {
-    if (e.type !== 'plugin.decision' || RESPONSE_PHASES.has(e.phase) || e.verdict === 'wait') continue;
-    // A stage counts each request once, even if it decides twice (a retry, a resumed wait).
-    let counted = seen.get(e.req);
-    if (!counted) seen.set(e.req, (counted = []));
-    if (counted.includes(e.plugin)) continue;
-    counted.push(e.plugin);
-    let p = per.get(e.plugin);
-    if (!p) per.set(e.plugin, (p = { times: [], passed: [0], replied: new Map() }));
-    const n = p.times.length;
-    p.times.push(e.t);
-    p.passed.push((p.passed[n] as number) + (e.verdict === 'reply' ? 0 : 1));
-    if (e.verdict === 'reply') {
-      const status = e.status ?? 0;
-      let cum = p.replied.get(status);
-      if (!cum) p.replied.set(status, (cum = []));
-      cum.push(n + 1);
-    }
-  }
-  return (t) => {
-    const out = new Map<string, StageCounts>();
-    for (const [stage, p] of per) {
-      const n = upperBound(p.times, t);
-      // replied[status] holds the 1-based positions of the replies; count those ≤ n.
-      const replied = [...p.replied].map(([status, at]) => ({ status, count: upperBound(at, n) })).filter((r) => r.count > 0);
-      out.set(stage, { passed: p.passed[n] as number, replied });
-    }
-    return out;
-  };
+  return stageCountsAt(index.stageTable);
 }
 
 /** Requests inside each replica at t (arrived, not yet answered): the queue a replica carries. */
