@@ -110,12 +110,23 @@ export function parseIp(input: string): IpAddress | undefined {
   return { family: 'ipv4', bytes: v4, text: formatIpBytes(v4) };
 }
 
+/** normalizeIp's answers for the addresses seen lately (a pure function of the text, so safe to keep). */
+const normalizedIps = new Map<string, string | undefined>();
+const NORMALIZED_IPS_MAX = 4096;
+
 /**
  * The canonical text of an address: brackets and zone stripped, mapped IPv6 in IPv4 form, IPv6 in
  * RFC 5952 form. Undefined when the input is not an address.
  */
 export function normalizeIp(input: string): string | undefined {
-  return parseIp(input)?.text;
+  // Every request normalises its peer (and the real-ip steps again) and peers repeat: a hit skips a
+  // regex match, two arrays and a join. Cleared when full, so hostile inputs cannot grow it.
+  const known = normalizedIps.get(input);
+  if (known !== undefined || normalizedIps.has(input)) return known;
+  const text = parseIp(input)?.text;
+  if (normalizedIps.size >= NORMALIZED_IPS_MAX) normalizedIps.clear();
+  normalizedIps.set(input, text);
+  return text;
 }
 
 export function isValidIp(input: string): boolean {

@@ -3,12 +3,12 @@
  * trace, every consumer), so `gatelab check`, the lab and the golden tests agree on what passed.
  */
 import type { SourceLoc } from '../core/errors.ts';
-import type { BreakerTransitionEvent, HeaderRecord, PluginDecisionEvent, PluginStateEvent, ReplicaQueueEvent, RequestEndEvent, TraceEvent, UpstreamSendEvent } from '../trace/events.ts';
+import type { HeaderRecord, PluginDecisionEvent, PluginStateEvent, TraceEvent } from '../trace/events.ts';
 import { replicaReading } from './expect-replica.ts';
 import type { Expectation, ExpectationSubject, Matcher, Scenario } from './types.ts';
 import { describeMatcher, describeSubject, formatValue } from './expect-describe.ts';
-import { lazySpans, measureSpan } from './expect-span.ts';
-import type { Span } from '../observe/tracing/span-types.ts';
+import { measureSpan } from './expect-span.ts';
+import { TraceIndex } from './expect-index.ts';
 
 export interface ExpectationResult {
   name: string;
@@ -29,7 +29,7 @@ export function evaluateExpectations(
   variant: string,
   scenario: Scenario,
 ): ExpectationResult[] {
-  const index = indexTrace(events);
+  const index = new TraceIndex(events);
   const out: ExpectationResult[] = [];
   for (const e of expectations) {
     if (e.variants && !e.variants.includes(variant)) continue;
@@ -57,39 +57,6 @@ export function evaluateExpectations(
   return out;
 }
 
-interface TraceIndex {
-  ends: RequestEndEvent[];
-  /** The last request.end per request (a request ends once; last wins if a trace says otherwise). */
-  endOf: Map<string, RequestEndEvent>;
-  /** The last upstream.send per request: after retries, what the backend finally saw. */
-  sendOf: Map<string, UpstreamSendEvent>;
-  /** Decisions by `req \u0000 plugin`, in trace order. */
-  decisionsOf: Map<string, PluginDecisionEvent[]>;
-  states: PluginStateEvent[];
-  transitions: BreakerTransitionEvent[];
-  samples: ReplicaQueueEvent[];
-  /** Spans by request, derived only when a `span` expectation asks. */
-  spans: () => Map<string, Span[]>;
-}
-
-function indexTrace(events: TraceEvent[]): TraceIndex {
-  const index: TraceIndex = { ends: [], endOf: new Map(), sendOf: new Map(), decisionsOf: new Map(), states: [], transitions: [], samples: [], spans: lazySpans(events) };
-  for (const ev of events) {
-    if (ev.type === 'request.end') {
-      index.ends.push(ev);
-      index.endOf.set(ev.req, ev);
-    } else if (ev.type === 'upstream.send') index.sendOf.set(ev.req, ev);
-    else if (ev.type === 'plugin.decision') {
-      const key = `${ev.req}\u0000${ev.plugin}`;
-      index.decisionsOf.set(key, [...(index.decisionsOf.get(key) ?? []), ev]);
-    }
-    else if (ev.type === 'plugin.state') index.states.push(ev);
-    else if (ev.type === 'breaker.transition') index.transitions.push(ev);
-    else if (ev.type === 'replica.queue') index.samples.push(ev);
-  }
-  return index;
-}
-
 function inWindow(t: number, fromMs: number, toMs: number): boolean {
   return t >= fromMs && t < toMs;
 }
@@ -107,28 +74,28 @@ function measure(s: ExpectationSubject, ix: TraceIndex): Measured {
       return { value: n };
     }
     case 'status': {
-      const end = ix.endOf.get(s.request);
+      const end = ix.endOf(s.request);
       return end ? { value: end.status } : { missing: `no request ${s.request} in the trace` };
     }
     case 'decision': {
-      const d = decisive(ix.decisionsOf.get(`${s.request}\u0000${s.plugin}`) ?? [], s.phase);
+      const d = decisive(ix.decisionsOf(s.request, s.plugin), s.phase);
       if (!d) return { missing: `no ${s.plugin} decision${s.phase ? ` in phase ${s.phase}` : ''} for request ${s.request}` };
       if (s.field === 'status') return d.status === undefined ? { missing: `${s.plugin} gave no status (verdict ${d.verdict})` } : { value: d.status };
       return { value: s.field === 'verdict' ? d.verdict : d.reason };
     }
     case 'header': {
-      const ev = s.side === 'response' ? ix.endOf.get(s.request) : ix.sendOf.get(s.request);
+      const ev = s.side === 'response' ? ix.endOf(s.request) : ix.sendOf(s.request);
       if (!ev) return { missing: `no ${s.side === 'response' ? 'response' : 'upstream request'} for ${s.request} in the trace` };
       const value = headerValue(ev.headers, s.name);
       return value === undefined ? { missing: `no ${s.name.toLowerCase()} header` } : { value };
     }
     case 'upstream': {
-      const sent = ix.sendOf.get(s.request);
+      const sent = ix.sendOf(s.request);
       if (!sent) return { missing: `request ${s.request} never reached a backend` };
       return { value: s.field === 'path' ? sent.path : s.field === 'host' ? sent.host : s.field === 'method' ? sent.method : sent.service };
     }
     case 'body': {
-      const end = ix.endOf.get(s.request);
+      const end = ix.endOf(s.request);
       if (!end) return { missing: `no request ${s.request} in the trace` };
       if (end.body === undefined) return { missing: `no body for ${s.request} (bodies are kept at the full trace level)` };
       if (s.path === undefined) return { value: end.body };

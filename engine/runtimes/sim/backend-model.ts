@@ -24,6 +24,13 @@ interface Workers {
   queuedStarts: number[];
 }
 
+/** What decides a backend's answers at an instant: its spec's, or a degradation laid over them. */
+export interface BackendModel {
+  readonly errorRate: number;
+  readonly errorStatus: number;
+  readonly latency: LatencyModel;
+}
+
 export interface ModeledAnswer {
   /** Delay from the call to the answer reaching the gateway. */
   afterMs: number;
@@ -36,6 +43,8 @@ export class BackendModels {
   private readonly changes = new Map<string, Array<Window & { change: BackendChange }>>();
   private readonly workers = new Map<string, Workers>();
   private readonly streams = new Map<string, Rng>();
+  /** Each backend's answer headers, built once and cloned per answer. */
+  private readonly headersOf = new Map<BackendSpec, HeaderMap>();
   /** Backends calling backends and their spans; set by the simulation (backend-calls.ts). */
   calls?: BackendCalls;
 
@@ -54,13 +63,19 @@ export class BackendModels {
   }
 
   isDown(name: string, at: number): boolean {
-    return (this.outages.get(name) ?? []).some((w) => at >= w.from && at < w.until);
+    const windows = this.outages.get(name);
+    if (windows === undefined) return false;
+    for (const w of windows) if (at >= w.from && at < w.until) return true;
+    return false;
   }
 
   /** The backend's model at an instant: its spec with any active degradation laid over it. */
-  modelAt(spec: BackendSpec, at: number): { errorRate: number; errorStatus: number; latency: LatencyModel } {
-    let model = { errorRate: spec.errorRate, errorStatus: spec.errorStatus, latency: spec.latency };
-    for (const w of this.changes.get(spec.name) ?? []) {
+  modelAt(spec: BackendSpec, at: number): BackendModel {
+    const changes = this.changes.get(spec.name);
+    // Without a degradation the spec is the model: no object per call.
+    if (changes === undefined) return spec;
+    let model: BackendModel = { errorRate: spec.errorRate, errorStatus: spec.errorStatus, latency: spec.latency };
+    for (const w of changes) {
       if (at >= w.from && at < w.until) model = { ...model, ...w.change };
     }
     return model;
@@ -75,10 +90,9 @@ export class BackendModels {
   /** `now` is ms since start; `netMs` the one-way network delay drawn for this call. */
   answer(call: UpstreamCall, now: number, netMs: number): ModeledAnswer {
     const backend = findBackend(this.backends, call.service, call.target);
-    const where = `${call.target.host}:${call.target.port}`;
     const timeout = call.timeoutMs;
     if (this.isDown(backend.name, now)) {
-      return { backend, afterMs: 2 * netMs, answer: { ok: false, failure: 'connect', message: `connection refused by ${where} (${backend.name} is down)` } };
+      return { backend, afterMs: 2 * netMs, answer: { ok: false, failure: 'connect', message: `connection refused by ${whereOf(call)} (${backend.name} is down)` } };
     }
     const arrive = now + netMs;
     const model = this.modelAt(backend, arrive);
@@ -100,11 +114,11 @@ export class BackendModels {
       return {
         backend,
         afterMs: timeout,
-        answer: { ok: false, failure: 'timeout', message: `${where} sent no answer within ${round(timeout)} ms (it needed ${round(total)} ms)` },
+        answer: { ok: false, failure: 'timeout', message: `${whereOf(call)} sent no answer within ${round(timeout)} ms (it needed ${round(total)} ms)` },
       };
     }
-    const headers = new HeaderMap(backend.headers);
-    if (!headers.has('content-type')) headers.set('Content-Type', 'application/json');
+    // The gateway edits the answer's headers, so each answer gets its own copy of the backend's.
+    const headers = this.answerHeaders(backend).clone();
     return {
       backend,
       afterMs: total,
@@ -112,12 +126,26 @@ export class BackendModels {
     };
   }
 
+  private answerHeaders(backend: BackendSpec): HeaderMap {
+    let headers = this.headersOf.get(backend);
+    if (!headers) {
+      headers = new HeaderMap(backend.headers);
+      if (!headers.has('content-type')) headers.set('Content-Type', 'application/json');
+      this.headersOf.set(backend, headers);
+    }
+    return headers;
+  }
+
   /** When the request starts being worked on, or 'full' when the backend's queue is full. */
   private claimWorker(backend: BackendSpec, arrive: number, work: number): number | 'full' {
     if (backend.concurrency === undefined) return arrive;
     let w = this.workers.get(backend.name);
     if (!w) this.workers.set(backend.name, (w = { freeAt: new Array<number>(backend.concurrency).fill(0), queuedStarts: [] }));
-    w.queuedStarts = w.queuedStarts.filter((s) => s > arrive);
+    // Drop the starts that are not after this arrival, in place (a new array per call otherwise).
+    const starts = w.queuedStarts;
+    let kept = 0;
+    for (let i = 0; i < starts.length; i++) if ((starts[i] as number) > arrive) starts[kept++] = starts[i] as number;
+    starts.length = kept;
     let best = 0;
     for (let i = 1; i < w.freeAt.length; i++) if ((w.freeAt[i] as number) < (w.freeAt[best] as number)) best = i;
     const start = Math.max(arrive, w.freeAt[best] as number);
@@ -128,6 +156,11 @@ export class BackendModels {
     w.freeAt[best] = start + work;
     return start;
   }
+}
+
+/** `host:port` of the call's target, for the failure messages only. */
+function whereOf(call: UpstreamCall): string {
+  return `${call.target.host}:${call.target.port}`;
 }
 
 function round(ms: number): number {

@@ -45,6 +45,21 @@ export function calloutAnswer(effect: HttpEffect, backend: BackendSpec, m: Callo
   }
   return {
     afterMs: roundTripMs,
-    result: { ok: true, status: m.failed ? m.errorStatus : backend.status, headers: backend.headers.map(([n, v]) => [n, v]), body: backend.body ?? '' },
+    result: { ok: true, status: m.failed ? m.errorStatus : backend.status, headers: answerHeadersOf(backend), body: backend.body ?? '' },
   };
+}
+
+/**
+ * The backend's headers as a callout answer carries them: copied once per backend and frozen, since
+ * every reader only copies them on (forward-auth builds a HeaderMap) — not a fresh copy per callout.
+ */
+const answerHeaders = new WeakMap<BackendSpec, Array<[string, string]>>();
+
+function answerHeadersOf(backend: BackendSpec): Array<[string, string]> {
+  let headers = answerHeaders.get(backend);
+  if (!headers) {
+    headers = Object.freeze(backend.headers.map(([n, v]) => Object.freeze([n, v]) as [string, string])) as Array<[string, string]>;
+    answerHeaders.set(backend, headers);
+  }
+  return headers;
 }

@@ -16,7 +16,7 @@ import type { CapacityModel, FrontCall } from './capacity/model.ts';
 import { frontAnswerEvent } from './capacity/front-answer.ts';
 import { sampleLatency } from './latency.ts';
 import type { PodHost } from './pods-host.ts';
-import { buildRequest } from './request-builder.ts';
+import { buildRequest, requestTraceUrl } from './request-builder.ts';
 import type { RolloutController } from './rollout-controller.ts';
 import type { Replica } from './sim-types.ts';
 
@@ -134,7 +134,7 @@ export class ClientTry implements FrontCall {
         client: this.client.id,
         replica: replica.name,
         method: request.method,
-        url: `${request.scheme}://${request.host}${request.path}${request.query ? `?${request.query}` : ''}`,
+        url: requestTraceUrl(this.client.request),
         peerIp: request.peerIp,
         ...(sink.level === 'full' ? { headers: request.headers.toJSON() } : {}),
       });

@@ -6,8 +6,8 @@
  */
 import { EventQueue, PRIORITY } from '../../core/event-queue.ts';
 import { keyedDraw, type Rng } from '../../core/rng.ts';
-import type { Effect, EffectResult } from '../../pipeline/types.ts';
-import type { Scenario } from '../../scenario/types.ts';
+import type { Effect, EffectResult, StoreOp } from '../../pipeline/types.ts';
+import type { BackendSpec, Scenario } from '../../scenario/types.ts';
 import type { BackendModels } from './backend-model.ts';
 import { calloutAnswer, findCalloutBackend } from './callouts.ts';
 import { calloutArrival } from './backend-calls.ts';
@@ -33,24 +33,32 @@ export interface EffectDeps {
 }
 
 export function createEffectAnswerer(deps: EffectDeps): (effect: Effect, requestId: string, finish: (r: EffectResult) => void) => void {
-  const { queue, store, models, scenario, seed, g2bRng, now, pendingAsync, asyncMemo } = deps;
+  const { queue, models, scenario, seed, g2bRng, pendingAsync, asyncMemo } = deps;
   const storeLatency = storeLatencyOf(scenario.backends);
   const storeStream = (): Rng => models.stream(storeLatency.backend?.name ?? 'store');
+  // Callout URLs repeat (one JWKS, one auth endpoint): each is matched to its backend once per run,
+  // not parsed with URL per call. Bounded in case a plugin puts per-request text in the URL.
+  const calloutBackends = new Map<string, BackendSpec | undefined>();
+  const calloutBackendFor = (url: string): BackendSpec | undefined => {
+    const known = calloutBackends.get(url);
+    if (known !== undefined || calloutBackends.has(url)) return known;
+    const backend = findCalloutBackend(scenario.backends, url);
+    if (calloutBackends.size >= CALLOUT_MEMO_MAX) calloutBackends.clear();
+    calloutBackends.set(url, backend);
+    return backend;
+  };
   return (effect: Effect, requestId: string, finish: (r: EffectResult) => void): void => {
     switch (effect.type) {
       case 'store': {
         const rtt = sampleStoreRoundTrip(storeLatency, storeStream);
-        const half = rtt / 2;
         // The command reaches Redis half a round trip later and is applied then.
-        queue.schedule(queue.now + half, PRIORITY.effect, () => {
-          const result = store.apply(effect.ops, now());
-          queue.schedule(queue.now + half, PRIORITY.effect, finish, result);
-        }, undefined);
+        const call: StoreCall = { deps, ops: effect.ops, half: rtt / 2, finish };
+        queue.schedule(queue.now + call.half, PRIORITY.effect, storeCommandArrives, call);
         return;
       }
       case 'http': {
         // A callout (forward auth, JWKS) is answered by the backend bound to its URL's host (callouts.ts).
-        const backend = findCalloutBackend(scenario.backends, effect.url);
+        const backend = calloutBackendFor(effect.url);
         if (!backend) {
           const result: EffectResult = { ok: true, status: 200, headers: [], body: '' };
           queue.schedule(queue.now + sampleLatency(ZERO_LATENCY, g2bRng), PRIORITY.effect, finish, result);
@@ -72,11 +80,11 @@ export function createEffectAnswerer(deps: EffectDeps): (effect: Effect, request
         return;
       }
       case 'sleep':
-        queue.schedule(queue.now + Math.max(0, effect.ms), PRIORITY.effect, finish, { ok: true } as EffectResult);
+        queue.schedule(queue.now + Math.max(0, effect.ms), PRIORITY.effect, finish, EFFECT_DONE);
         return;
       case 'compute':
         // Its CPU time, if modelled, has run already (performEffect).
-        queue.schedule(queue.now, PRIORITY.effect, finish, { ok: true } as EffectResult);
+        queue.schedule(queue.now, PRIORITY.effect, finish, EFFECT_DONE);
         return;
       case 'async': {
         const at = queue.now;
@@ -100,4 +108,24 @@ export function createEffectAnswerer(deps: EffectDeps): (effect: Effect, request
       }
     }
   };
+}
+
+const CALLOUT_MEMO_MAX = 1024;
+
+/** The answer to a sleep or to CPU work: nothing to say but done. One frozen object, not one per effect. */
+const EFFECT_DONE: EffectResult = Object.freeze({ ok: true }) as EffectResult;
+
+/** A store command on its way to Redis: one object per command instead of a closure and its context. */
+interface StoreCall {
+  deps: EffectDeps;
+  ops: readonly StoreOp[];
+  /** Half the round trip: there, and (after it is applied) back. */
+  half: number;
+  finish: (r: EffectResult) => void;
+}
+
+function storeCommandArrives(call: StoreCall): void {
+  const { queue, store, now } = call.deps;
+  const result = store.apply(call.ops, now());
+  queue.schedule(queue.now + call.half, PRIORITY.effect, call.finish, result);
 }

@@ -34,12 +34,29 @@ function rawPath(url: string): string {
   return path === '' ? '/' : path;
 }
 
-/** A client sends the same template many times: parse its URL once. */
-const parsedTemplates = new WeakMap<RequestTemplate, ParsedUrl>();
+/**
+ * What a template always builds: the parsed URL, the headers in order, the method and the Host. A
+ * client sends the same template many times, so each request clones these three header arrays
+ * instead of re-appending (and re-lower-casing) every header. `from*` fields notice a template that
+ * was replaced piecewise; templates are never edited in place.
+ */
+interface BuiltTemplate {
+  fromUrl: string;
+  fromMethod: string;
+  fromHeaders: RequestTemplate['headers'];
+  fromHeaderCount: number;
+  url: ParsedUrl;
+  method: string;
+  host: string;
+  headers: HeaderMap;
+  /** The URL as `request.start` shows it, built on first use. */
+  traceUrl: string | undefined;
+}
 
-export function buildRequest(id: string, template: RequestTemplate, peerIp: string): IncomingRequest {
-  let url = parsedTemplates.get(template);
-  if (!url) parsedTemplates.set(template, (url = parseRequestUrl(template.url)));
+const builtTemplates = new WeakMap<RequestTemplate, BuiltTemplate>();
+
+function buildTemplate(template: RequestTemplate): BuiltTemplate {
+  const url = parseRequestUrl(template.url);
   const headers = new HeaderMap();
   headers.append('Host', url.host);
   for (const [name, value] of template.headers) {
@@ -47,15 +64,59 @@ export function buildRequest(id: string, template: RequestTemplate, peerIp: stri
     else headers.append(name, value);
   }
   return {
-    id,
+    fromUrl: template.url,
+    fromMethod: template.method,
+    fromHeaders: template.headers,
+    fromHeaderCount: template.headers.length,
+    url,
     method: template.method.toUpperCase(),
-    scheme: url.scheme,
     host: headers.get('host') ?? url.host,
+    headers,
+    traceUrl: undefined,
+  };
+}
+
+function builtFor(template: RequestTemplate): BuiltTemplate {
+  let built = builtTemplates.get(template);
+  if (
+    !built ||
+    built.fromUrl !== template.url ||
+    built.fromMethod !== template.method ||
+    built.fromHeaders !== template.headers ||
+    built.fromHeaderCount !== template.headers.length
+  ) {
+    builtTemplates.set(template, (built = buildTemplate(template)));
+  }
+  return built;
+}
+
+export function buildRequest(id: string, template: RequestTemplate, peerIp: string): IncomingRequest {
+  const built = builtFor(template);
+  const url = built.url;
+  return {
+    id,
+    method: built.method,
+    scheme: url.scheme,
+    host: built.host,
     port: url.port,
     path: url.path,
     query: url.query,
-    headers,
+    // The gateway edits a request's headers, so each request gets its own copy.
+    headers: built.headers.clone(),
     body: template.body,
     peerIp,
   };
+}
+
+/**
+ * The URL a request built from `template` shows in its `request.start` event (scheme, Host, path and
+ * query): one string per template rather than a concatenation per request.
+ */
+export function requestTraceUrl(template: RequestTemplate): string {
+  const built = builtFor(template);
+  if (built.traceUrl === undefined) {
+    const { scheme, path, query } = built.url;
+    built.traceUrl = `${scheme}://${built.host}${path}${query ? `?${query}` : ''}`;
+  }
+  return built.traceUrl;
 }

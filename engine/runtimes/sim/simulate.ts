@@ -21,7 +21,7 @@ import { sampleLatency } from './latency.ts';
 import { ModeledStore } from './store.ts';
 import { ClientTry, type TryEnv } from './client-try.ts';
 import { clientSchedules, rootRng } from './schedule.ts';
-import { CapacityModel } from './capacity/model.ts';
+import { CapacityModel, type CpuJob } from './capacity/model.ts';
 import { ioCpuUs } from './capacity/costs.ts';
 import { startPodFleet } from './pods-host.ts';
 import type { Replica, SimOptions, SimResult } from './sim-types.ts';
@@ -114,15 +114,13 @@ export async function simulate(scenario: Scenario, opts: SimOptions): Promise<Si
     const cpuUs = capacity?.modelsCpu ? (effect.type === 'compute' ? effect.cpuUs : ioCpuUs(effect)) : 0;
     if (cpuUs > 0 && capacity) {
       pods?.meter.charge(replica, cpuUs);
-      capacity.compute(replica, requestId, cpuUs, answerComputed, { effect, requestId, finish });
+      capacity.submit(replica, cpuUs, new EffectOnCpu(answerEffect, effect, requestId, finish));
       return;
     }
     answerEffect(effect, requestId, finish);
   };
 
   const answerEffect = createEffectAnswerer({ queue, store, models, scenario, seed, g2bRng, now, pendingAsync, asyncMemo });
-  // One function for the run, handed an object per effect: cheaper than a closure (and tsx `__name`) each.
-  const answerComputed = (job: { effect: Effect; requestId: string; finish: (r: EffectResult) => void }): void => answerEffect(job.effect, job.requestId, job.finish);
 
   const callUpstream = (call: UpstreamCall, done: (a: UpstreamAnswer) => void): void => {
     const net = sampleLatency(scenario.network.gatewayToBackend, g2bRng);
@@ -271,4 +269,25 @@ export async function simulate(scenario: Scenario, opts: SimOptions): Promise<Si
 
 function isoOf(scenario: Scenario): string {
   return formatIsoInstant(scenario.start);
+}
+
+type EffectAnswerer = (effect: Effect, requestId: string, finish: (r: EffectResult) => void) => void;
+
+/**
+ * An effect waiting for its CPU work on the replica, then answered: the capacity model's queue event
+ * carries this one object (no closure, no second job record per effect).
+ */
+class EffectOnCpu implements CpuJob {
+  killed: ReadonlySet<string> | undefined = undefined;
+
+  constructor(
+    private readonly answer: EffectAnswerer,
+    private readonly effect: Effect,
+    readonly requestId: string,
+    private readonly finish: (r: EffectResult) => void,
+  ) {}
+
+  cpuDone(): void {
+    this.answer(this.effect, this.requestId, this.finish);
+  }
 }

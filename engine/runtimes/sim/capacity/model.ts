@@ -54,6 +54,21 @@ function computeFinished(job: ComputeJob<unknown>): void {
   if (!job.killed.has(job.requestId)) job.done(job.arg);
 }
 
+/**
+ * CPU work handed over as the caller's own object (`submit`): the host's per-effect record is the
+ * queue event's argument, so an effect costs one object instead of two. `killed` is set by `submit`.
+ */
+export interface CpuJob {
+  readonly requestId: string;
+  killed: ReadonlySet<string> | undefined;
+  /** The work is done (never called for a request that died with its replica). */
+  cpuDone(): void;
+}
+
+function cpuJobFinished(job: CpuJob): void {
+  if (!(job.killed as ReadonlySet<string>).has(job.requestId)) job.cpuDone();
+}
+
 export interface CapacityModelOptions {
   spec?: CapacitySpec;
   frontTimeoutMs?: number;
@@ -115,6 +130,16 @@ export class CapacityModel {
     // A job object and a module handler instead of a closure per effect (the war story runs several per request).
     const job: ComputeJob<A> = { killed: this.killed, requestId, done, arg: arg as A };
     this.o.queue.schedule(at, PRIORITY.effect, computeFinished, job as ComputeJob<unknown>);
+  }
+
+  /** Like `compute`, for a caller that keeps its own job object: `job.cpuDone()` when finished. */
+  submit(replica: string, cpuUs: number, job: CpuJob): void {
+    if (this.killed.has(job.requestId)) return;
+    const st = this.state(replica);
+    const at = st.load.cpu.submit(this.o.queue.now, cpuUs);
+    st.load.changed();
+    job.killed = this.killed;
+    this.o.queue.schedule(at, PRIORITY.effect, cpuJobFinished, job);
   }
 
   private static frontTimedOut(entry: Entry): void {
