@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { HeaderMap } from './headers.ts';
-import { runChain, type ChainHost, type ChainStage } from './chain.ts';
+import { ChainRun, runChain, type ChainHost, type ChainStage } from './chain.ts';
 import { next, reply, wait, type RequestContext, type Verdict } from './types.ts';
 
 function ctx(): RequestContext {
@@ -86,5 +86,28 @@ describe('runChain', () => {
     );
     expect(status).toBe(500);
     expect(log[0]).toContain('bad failed in access: boom');
+  });
+
+  it('one ChainRun runs chains one after another, each started from the previous one\'s callback', () => {
+    const log: string[] = [];
+    const deferred: Array<() => void> = [];
+    const ends: string[] = [];
+    const chains: ChainStage[][] = [
+      [stage('a', () => next('a')), stage('w1', () => wait({ type: 'store', ops: [] }, 'waiting 1', (r) => next(`w1 got ${r.ok ? (r.values?.[0] ?? '') : ''}`)))],
+      [stage('r', () => reply(401, 'no key')), stage('never', () => next('never'))],
+      [stage('w2', () => wait({ type: 'store', ops: [] }, 'waiting 2', () => next('w2 resumed'))), stage('z', () => next('z'))],
+    ];
+    let started = 0;
+    const run: ChainRun = new ChainRun(ctx(), host(log, deferred), {
+      chainDone: (reply) => {
+        ends.push(reply ? `reply ${reply.status}` : 'done');
+        // The next chain starts inside this callback, as RequestRun starts the response phase.
+        if (started < chains.length) run.start(chains[started++] as ChainStage[]);
+      },
+    });
+    run.start(chains[started++] as ChainStage[]);
+    while (deferred.length > 0) (deferred.shift() as () => void)();
+    expect(ends).toEqual(['done', 'reply 401', 'done']);
+    expect(log).toEqual(['a:next:a', 'w1:wait:waiting 1', 'w1:next:w1 got 7', 'r:reply:no key', 'w2:wait:waiting 2', 'w2:next:w2 resumed', 'z:next:z']);
   });
 });

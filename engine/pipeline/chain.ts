@@ -15,6 +15,8 @@ export interface ChainStage {
 
 export type ReplyVerdict = Extract<Verdict, { kind: 'reply' }>;
 
+const NO_STAGES: readonly ChainStage[] = [];
+
 export interface ChainHost extends PluginHost {
   /** Records one decision; called once per verdict, the `wait` ones included. */
   decided(stage: ChainStage, verdict: Verdict): void;
@@ -33,22 +35,33 @@ export function runChain(
   host: ChainHost,
   done: ((reply: ReplyVerdict | undefined) => void) | ChainListener,
 ): void {
-  new ChainRun(stages, ctx, host, done).advance();
+  new ChainRun(ctx, host, done).start(stages);
 }
 
 /**
- * One run of a chain. A class rather than closures: a request runs several chains, and methods on a
- * prototype cost nothing per run where fresh closures are allocated (and, under tsx, named) each time.
+ * Runs chains for one request. A class rather than closures: a request runs several chains, and methods
+ * on a prototype cost nothing per run where fresh closures are allocated (and, under tsx, named) each
+ * time. A caller that runs its chains one after another may keep one and `start` each chain on it.
  */
-class ChainRun {
+export class ChainRun {
+  private stages: readonly ChainStage[] = NO_STAGES;
   private index = 0;
 
   constructor(
-    private readonly stages: readonly ChainStage[],
     private readonly ctx: RequestContext,
     private readonly host: ChainHost,
     private readonly listener: ((reply: ReplyVerdict | undefined) => void) | ChainListener,
   ) {}
+
+  /**
+   * Runs `stages` from the first. Only once the previous chain on this object has called back: the
+   * callback may start the next one, and nothing here reads the run's state after calling back.
+   */
+  start(stages: readonly ChainStage[]): void {
+    this.stages = stages;
+    this.index = 0;
+    this.advance();
+  }
 
   private done(reply: ReplyVerdict | undefined): void {
     const listener = this.listener;
@@ -95,7 +108,7 @@ class ChainRun {
     }
   }
 
-  advance(): void {
+  private advance(): void {
     const stages = this.stages;
     while (this.index < stages.length) {
       const stage = stages[this.index] as ChainStage;

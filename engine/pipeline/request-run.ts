@@ -8,7 +8,7 @@
 import type { DispatchEnv, DispatchListener, DispatchResult } from '../upstream/dispatch.ts';
 import { dispatch } from '../upstream/dispatch.ts';
 import type { ChainHost, ChainListener, ChainStage, ReplyVerdict } from './chain.ts';
-import { runChain } from './chain.ts';
+import { ChainRun } from './chain.ts';
 import type { DialectBehaviour } from './dialect.ts';
 import type { Gateway, HandledRequest } from './gateway.ts';
 import { HeaderMap } from './headers.ts';
@@ -35,6 +35,8 @@ export class RequestRun implements ChainHost, ChainListener, DispatchListener, D
   needsBody: ((status: number, headers: HeaderMap) => boolean) | undefined = undefined;
   private readonly requestId: string;
   private readonly ctx: RequestContext;
+  /** Runs this request's chains one after another: one object instead of one per chain. */
+  private readonly chains: ChainRun;
   private startedAt = 0;
   private upstreamMs: number | null = null;
   private step: Step = 'rewrite';
@@ -57,6 +59,7 @@ export class RequestRun implements ChainHost, ChainListener, DispatchListener, D
     // Header rules both hosts apply before any vendor logic; confining first so ctx sees the result.
     confineConnectionTokens(request.headers);
     this.ctx = initialContext(request);
+    this.chains = new ChainRun(this.ctx, this, this);
   }
 
   start(): void {
@@ -70,7 +73,7 @@ export class RequestRun implements ChainHost, ChainListener, DispatchListener, D
     // Real client address first: nginx's realip module runs before any Lua phase (semantics §6).
     this.dialect.resolveClient(this.ctx, this);
     // rewrite: global plugins only — the router has not run yet (semantics §6, "Phases").
-    runChain(this.gateway.rewritePhase(), this.ctx, this, this);
+    this.chains.start(this.gateway.rewritePhase());
   }
 
   chainDone(reply: ReplyVerdict | undefined): void {
@@ -96,7 +99,7 @@ export class RequestRun implements ChainHost, ChainListener, DispatchListener, D
     const options = this.gateway.accessOptions();
     const stages = this.gateway.stagesFor(this.ctx).access;
     // Without consumer-scoped plugins the access phase is one plain chain that reports to this object.
-    if (!options.reResolve) return runChain(stages, this.ctx, this, this);
+    if (!options.reResolve) return this.chains.start(stages);
     this.onAccessDone ??= (reply) => this.afterAccess(reply);
     runAccessPhase(stages, this.ctx, this, options, this.onAccessDone);
   }
@@ -131,7 +134,7 @@ export class RequestRun implements ChainHost, ChainListener, DispatchListener, D
   private respond(response: GatewayResponse, stages: readonly ChainStage[]): void {
     this.ctx.response = response;
     this.step = 'response';
-    runChain(stages, this.ctx, this, this);
+    this.chains.start(stages);
   }
 
   private afterResponse(reply: ReplyVerdict | undefined): void {

@@ -15,8 +15,17 @@ export type HostOutcome = { status?: number; failure?: 'connect' | 'timeout' | '
 
 /** What one touch of the cluster changed (machine moves) and noticed without moving (a refused ejection). */
 export interface ClusterNews {
-  changes: MachineTransition[];
+  readonly changes: readonly MachineTransition[];
   /** Rules that fired but changed nothing (max_ejection_percent said no, enforcing_* said no): worth a line. */
+  readonly notes: readonly string[];
+}
+
+/** The news of a touch that changed nothing, shared: most tries of most requests (two objects and two arrays each). */
+const NO_NEWS: ClusterNews = Object.freeze({ changes: Object.freeze([]), notes: Object.freeze([]) });
+
+/** News being collected: only made once there is something to say. */
+interface FreshNews {
+  changes: MachineTransition[];
   notes: string[];
 }
 
@@ -58,8 +67,11 @@ export class UpstreamCluster {
 
   /** Runs the outlier sweeps due by `now`; returns what changed. */
   advance(now: number): ClusterNews {
-    const news: ClusterNews = { changes: [], notes: [] };
-    if (this.outlier) for (const e of this.outlier.advance(now)) this.outlierNews(e, news);
+    if (!this.outlier) return NO_NEWS;
+    const events = this.outlier.advance(now);
+    if (events.length === 0) return NO_NEWS;
+    const news: FreshNews = { changes: [], notes: [] };
+    for (const e of events) this.outlierNews(e, news);
     return news;
   }
 
@@ -101,6 +113,14 @@ export class UpstreamCluster {
     return { index: pick.index, target, reason: notes.length > 0 ? `${pick.reason} (${notes.join('; ')})` : pick.reason };
   }
 
+  /** `sending to <service> at <host:port> as `: the fixed start of the balancer's reason for host i. */
+  sendingPrefix(i: number): string {
+    // Built once per host: every request's decision would otherwise concatenate it anew.
+    return (this.sendingPrefixes[i] ??= `sending to ${this.service.name} at ${this.keys[i]} as `);
+  }
+
+  private readonly sendingPrefixes: Array<string | undefined> = [];
+
   started(i: number): void {
     this.balancer.started(i);
   }
@@ -110,9 +130,10 @@ export class UpstreamCluster {
     // nginx lowers a peer's weight only for errors and timeouts by default (proxy_next_upstream), not for a 5xx answer.
     const failed = outcome.failure !== undefined;
     this.balancer.finished(i, { failed, rttMs, now });
-    const news: ClusterNews = { changes: [], notes: [] };
+    let news: FreshNews | undefined;
     const passive = this.passive?.record(i, outcome, now);
     if (passive?.changed) {
+      news = { changes: [], notes: [] };
       news.changes.push({
         machine: 'passive-health',
         subject: `${this.service.name} ${this.keys[i]}`,
@@ -121,8 +142,8 @@ export class UpstreamCluster {
         reason: passive.reason,
       });
     }
-    if (this.outlier) for (const e of this.outlier.record(i, outcome, now, draw)) this.outlierNews(e, news);
-    return news;
+    if (this.outlier) for (const e of this.outlier.record(i, outcome, now, draw)) this.outlierNews(e, (news ??= { changes: [], notes: [] }));
+    return news ?? NO_NEWS;
   }
 
   /** An active probe's result (driven by the host on the probe schedule). */
@@ -151,7 +172,7 @@ export class UpstreamCluster {
     };
   }
 
-  private outlierNews(e: OutlierEvent, news: ClusterNews): void {
+  private outlierNews(e: OutlierEvent, news: FreshNews): void {
     const subject = `${this.service.name} ${this.keys[e.host]}`;
     if (e.kind === 'eject') news.changes.push({ machine: 'outlier-detection', subject, from: 'healthy', to: 'ejected', reason: e.reason, at: e.at });
     else if (e.kind === 'uneject') news.changes.push({ machine: 'outlier-detection', subject, from: 'ejected', to: 'healthy', reason: e.reason, at: e.at });

@@ -3,7 +3,7 @@
  * feed health and ejection → retry (with backoff) or answer. Runs unchanged under both hosts: time
  * comes from host.now(), waits are `sleep` effects, draws are keyed by the request id.
  */
-import type { ServiceIR } from '../config/ir.ts';
+import type { ServiceIR, TargetIR } from '../config/ir.ts';
 import type { ChainHost, ChainStage, ReplyVerdict } from '../pipeline/chain.ts';
 import type { DialectBehaviour } from '../pipeline/dialect.ts';
 import type { HeaderMap } from '../pipeline/headers.ts';
@@ -14,6 +14,8 @@ import { decideRetry, describeOutcome, type TryOutcome } from './retry.ts';
 import { hashKeyOf } from './hash-key.ts';
 import { timeoutReply } from './timeout-reply.ts';
 import type { UpstreamPolicyIR } from './policy.ts';
+import type { PickRequest } from './balancer/types.ts';
+import { emitResponse, emitSend } from './dispatch-trace.ts';
 
 export interface DispatchEnv {
   host: PipelineHost;
@@ -39,6 +41,8 @@ const RETRY = stage('retry');
 const PROXY = stage('proxy');
 const OUTLIER = stage('outlier-detection');
 const NO_HOSTS: Set<number> = new Set();
+/** What `finished` gets when the cluster has no outlier detector, which alone would draw. */
+const NO_ENFORCE_DRAW = (): number => 0;
 
 /** Hears the upstream stage's result as a method call, so a caller's per-request object needs no closure. */
 export interface DispatchListener {
@@ -60,7 +64,7 @@ export function dispatch(
  * prototype cost nothing per request, where seven fresh closures (each named by tsx) did.
  */
 class DispatchRun {
-  private readonly host: PipelineHost;
+  readonly host: PipelineHost;
   private readonly chain: ChainHost;
   private readonly policy: UpstreamPolicyIR;
   private readonly timeouts: UpstreamPolicyIR['timeouts'];
@@ -70,7 +74,11 @@ class DispatchRun {
   /** Each retry rebuilds the upstream request from what the plugins made of it (forwarding headers are added once per try). */
   private readonly base: UpstreamRequest | undefined;
   private readonly hashKey: string | undefined;
-  private tries = 0;
+  /** The balancer's view of this request, reused by every try (its `now` is set per try). */
+  private readonly pick: TryPick;
+  /** Made only when the cluster detects outliers; a closure per request otherwise. */
+  private enforceDraw: (() => number) | undefined;
+  tries = 0;
   private upstreamMs: number | null = null;
   private holdsConnection = false;
   private retryInFlight = false;
@@ -93,6 +101,7 @@ class DispatchRun {
     this.tried = policy.retry ? new Set<number>() : NO_HOSTS;
     this.base = policy.retry ? { ...ctx.upstream, headers: ctx.upstream.headers.clone() } : undefined;
     this.hashKey = hashKeyOf(policy.balancer, ctx);
+    this.pick = new TryPick(this, ctx.request.id, this.hashKey);
   }
 
   begin(): void {
@@ -138,18 +147,20 @@ class DispatchRun {
     for (const n of news.notes) this.chain.decided(OUTLIER, { kind: 'next', reason: n });
   }
 
-  /** The balancer's draws: keyed by the request, 16 indexes apart per try. */
-  private readonly pickDraw = (purpose: string, index?: number): number => this.host.draw(purpose, this.ctx.request.id, (index ?? 0) + this.tries * 16);
-
   /** The outlier detector's enforcement draw for the try that just ended. */
-  private readonly enforceDraw = (): number => this.host.draw('outlier-enforce', this.ctx.request.id, this.tries);
+  private enforcer(): () => number {
+    if (!this.cluster.outlier) return NO_ENFORCE_DRAW;
+    this.enforceDraw ??= () => this.host.draw('outlier-enforce', this.ctx.request.id, this.tries);
+    return this.enforceDraw;
+  }
 
   attempt(): void {
     const { ctx, cluster, service, host, policy } = this;
     const now = host.now();
     this.note(cluster.advance(now));
     if (now >= this.deadline) return this.finish(this.timedOut(`the overall timeout of ${this.timeouts?.overallMs} ms passed before another try`));
-    const picked = cluster.select({ requestId: ctx.request.id, hashKey: this.hashKey, now, draw: this.pickDraw }, this.tried, policy.retry?.otherHost ?? true);
+    this.pick.now = now;
+    const picked = cluster.select(this.pick, this.tried, policy.retry?.otherHost ?? true);
     if (picked.index < 0) {
       const verdict = this.env.dialect.noTarget(ctx, service, picked.reason);
       this.chain.decided(BALANCER, verdict);
@@ -165,17 +176,26 @@ class DispatchRun {
     if (host.sink.wants('plugin.decision')) {
       this.chain.decided(BALANCER, {
         kind: 'next',
-        reason: `${tries > 1 ? `try ${tries}: ` : ''}sending to ${service.name} at ${target.host}:${target.port} as ${ctx.upstream.method} ${ctx.upstream.path} — ${picked.reason}`,
-        data: { service: service.name, target: `${target.host}:${target.port}`, try: tries },
+        reason: `${tries > 1 ? `try ${tries}: ` : ''}${this.sendingPrefix(index, target)}${ctx.upstream.method} ${ctx.upstream.path} — ${picked.reason}`,
+        data: { service: service.name, target: this.targetKey(index, target), try: tries },
       });
     }
     this.send(index, now);
   }
 
+  /** `host:port` of the picked host: the cluster's (same text) when it describes this service. */
+  private targetKey(index: number, target: TargetIR): string {
+    return this.cluster.service === this.service ? (this.cluster.keys[index] as string) : `${target.host}:${target.port}`;
+  }
+
+  private sendingPrefix(index: number, target: TargetIR): string {
+    return this.cluster.service === this.service ? this.cluster.sendingPrefix(index) : `sending to ${this.service.name} at ${target.host}:${target.port} as `;
+  }
+
   private send(index: number, sentAt: number): void {
     const { ctx, service, cluster, env } = this;
     const target = cluster.targets[index]!;
-    emitSend(env, ctx, service.name, `${target.host}:${target.port}`);
+    emitSend(env.host, ctx, service.name, this.targetKey(index, target));
     cluster.started(index);
     const timeouts = this.timeouts;
     const perTry = timeouts?.perTryMs ?? 0;
@@ -194,15 +214,17 @@ class DispatchRun {
   private sentIndex = 0;
   private sentAt = 0;
 
+  // Made with the object on purpose: made lazily in send() instead, pipeline-only.ts measured 2–4× the
+  // scavenge time (cause not found), so this one closure per request stays.
   private readonly onAnswer = (answer: UpstreamAnswer): void => {
     const { ctx, cluster, host } = this;
     const index = this.sentIndex;
     const now = host.now();
     const ms = now - this.sentAt;
     this.upstreamMs = (this.upstreamMs ?? 0) + ms;
-    emitResponse(this.env, ctx, answer, ms);
+    emitResponse(host, ctx, answer, ms);
     const outcome: TryOutcome = answer.ok ? { kind: 'response', status: answer.status } : { kind: 'failure', failure: answer.failure };
-    this.note(cluster.finished(index, answer.ok ? { status: answer.status } : { failure: answer.failure }, ms, now, this.enforceDraw));
+    this.note(cluster.finished(index, answer.ok ? { status: answer.status } : { failure: answer.failure }, ms, now, this.enforcer()));
     if (this.retryInFlight) {
       cluster.pool?.retryEnded();
       this.retryInFlight = false;
@@ -257,31 +279,20 @@ class DispatchRun {
   }
 }
 
-function emitSend(env: DispatchEnv, ctx: RequestContext, service: string, target: string): void {
-  const sink = env.host.sink;
-  if (!sink.wants('upstream.send')) return;
-  sink.emit({
-    type: 'upstream.send',
-    t: env.host.traceTime(),
-    req: ctx.request.id,
-    service,
-    target,
-    method: ctx.upstream.method,
-    host: ctx.upstream.host,
-    path: ctx.upstream.path,
-    ...(sink.level === 'full' ? { headers: ctx.upstream.headers.toJSON() } : {}),
-  });
-}
+/**
+ * The balancer's view of one request: a prototype method for the draws instead of a closure per
+ * request. Draws are keyed by the request, 16 indexes apart per try (read when drawn).
+ */
+class TryPick implements PickRequest {
+  now = 0;
 
-function emitResponse(env: DispatchEnv, ctx: RequestContext, answer: UpstreamAnswer, ms: number): void {
-  const sink = env.host.sink;
-  if (!sink.wants('upstream.response')) return;
-  sink.emit({
-    type: 'upstream.response',
-    t: env.host.traceTime(),
-    req: ctx.request.id,
-    status: answer.ok ? answer.status : 0,
-    ms,
-    ...(answer.ok ? {} : { error: answer.message }),
-  });
+  constructor(
+    private readonly run: { readonly host: PipelineHost; readonly tries: number },
+    readonly requestId: string,
+    readonly hashKey: string | undefined,
+  ) {}
+
+  draw(purpose: string, index?: number): number {
+    return this.run.host.draw(purpose, this.requestId, (index ?? 0) + this.run.tries * 16);
+  }
 }

@@ -10,12 +10,17 @@ import { kongUpstreamForwarding } from '../../net/forwarded-headers.ts';
 import { createKongRouter } from '../../routing/kong-router.ts';
 import { kongUpstreamHost } from '../../routing/kong-path.ts';
 import type { KongRouteMatch } from '../../routing/kong-router.ts';
-import type { ChainHost, ReplyVerdict } from '../chain.ts';
+import type { ChainHost, ChainStage, ReplyVerdict } from '../chain.ts';
 import type { DialectBehaviour } from '../dialect.ts';
 import type { RequestContext } from '../types.ts';
 
 export const KONG_VERSION = '3.10.0';
 const JSON_TYPE: [string, string] = ['content-type', 'application/json; charset=utf-8'];
+/** Strings every request would otherwise build again from KONG_VERSION. */
+const SERVER_TOKEN = `kong/${KONG_VERSION}`;
+const RESPONSE_VIA = `1.1 ${SERVER_TOKEN}`;
+/** The trace name of the realip step; `decided` reads only plugin and phase, so one object serves every request. */
+const REAL_IP_STAGE: ChainStage = { plugin: 'real-ip', phase: 'rewrite', run: () => ({ kind: 'next', reason: '' }) };
 
 /** Kong's error body: message plus the request id (added in Kong 3.5, semantics §1). */
 export function kongErrorBody(message: string, requestId: string): string {
@@ -41,10 +46,7 @@ export function createKongBehaviour(ir: GatewayIR): DialectBehaviour {
         recursive: ir.realIp.recursive,
       });
       ctx.clientIp = result.clientIp;
-      host.decided(
-        { plugin: 'real-ip', phase: 'rewrite', run: () => ({ kind: 'next', reason: '' }) },
-        { kind: 'next', reason: result.reason, data: { clientIp: result.clientIp, peerIp: ctx.request.peerIp } },
-      );
+      host.decided(REAL_IP_STAGE, { kind: 'next', reason: result.reason, data: { clientIp: result.clientIp, peerIp: ctx.request.peerIp } });
     },
 
     route(ctx) {
@@ -82,7 +84,7 @@ export function createKongBehaviour(ir: GatewayIR): DialectBehaviour {
         port: r.port,
         path: r.path,
         trustedPeer,
-        viaToken: `kong/${KONG_VERSION}`,
+        viaToken: SERVER_TOKEN,
       });
       ctx.upstream.headers.set('Host', ctx.upstream.host);
     },
@@ -119,11 +121,11 @@ export function createKongBehaviour(ir: GatewayIR): DialectBehaviour {
       // Kong's default `headers` setting: server_tokens, latency_tokens and X-Kong-Request-Id.
       headers.set('X-Kong-Request-Id', ctx.request.id);
       if (ctx.response?.source === 'upstream') {
-        headers.append('Via', `1.1 kong/${KONG_VERSION}`);
+        headers.append('Via', RESPONSE_VIA);
         headers.set('X-Kong-Upstream-Latency', String(Math.round(timing.upstreamMs ?? 0)));
         headers.set('X-Kong-Proxy-Latency', String(Math.round(timing.gatewayMs)));
       } else {
-        headers.set('Server', `kong/${KONG_VERSION}`);
+        headers.set('Server', SERVER_TOKEN);
         headers.set('X-Kong-Response-Latency', String(Math.round(timing.gatewayMs)));
       }
     },

@@ -24,7 +24,7 @@ import { parseCidrList, type CidrMatcher } from '../../net/cidr.ts';
 import { HOP_BY_HOP_ALWAYS, parseConnectionTokens } from '../../net/hop-by-hop.ts';
 import { createTraefikRouter, GO_ERROR_HEADERS } from '../../routing/traefik-router.ts';
 import { hostWithoutPort } from '../../routing/traefik-request.ts';
-import type { ChainHost, ReplyVerdict } from '../chain.ts';
+import type { ChainHost, ChainStage, ReplyVerdict } from '../chain.ts';
 import type { DialectBehaviour } from '../dialect.ts';
 import type { HeaderMap } from '../headers.ts';
 import type { RequestContext } from '../types.ts';
@@ -37,6 +37,8 @@ export const TRAEFIK_X_HEADERS = [
 const X_LOWER = new Set(TRAEFIK_X_HEADERS.map((h) => h.toLowerCase()));
 
 const VARS = 'traefik';
+/** The trace name of the entryPoint's forwarded-headers step; `decided` reads only plugin and phase, so one object serves every request. */
+const FORWARDED_HEADERS_STAGE: ChainStage = { plugin: 'forwarded-headers', phase: 'rewrite', run: () => ({ kind: 'next', reason: '' }) };
 
 interface TraefikVars {
   path: string;
@@ -119,10 +121,7 @@ export function createTraefikBehaviour(ir: GatewayIR): DialectBehaviour {
           : trusted
             ? `peer ${r.peerIp} is in ${ep.name}'s forwardedHeaders.trustedIPs: its X-Forwarded-* headers are kept`
             : `peer ${r.peerIp} is not trusted by entryPoint ${ep.name}${ep.trustedIPs.length ? '' : ' (forwardedHeaders.trustedIPs is empty)'}`;
-      host.decided(
-        { plugin: 'forwarded-headers', phase: 'rewrite', run: () => ({ kind: 'next', reason: '' }) },
-        { kind: 'next', reason: `${who}; ${did.join('; ')}`, data: { trusted, entryPoint: ep?.name ?? null } },
-      );
+      host.decided(FORWARDED_HEADERS_STAGE, { kind: 'next', reason: `${who}; ${did.join('; ')}`, data: { trusted, entryPoint: ep?.name ?? null } });
     },
 
     route(ctx, host: ChainHost) {

@@ -49,14 +49,28 @@ function valuesAt(ctx: RequestContext, source: KeySource, name: string, body: Bo
   return body ? bodyValues(body, name) : [];
 }
 
-export function locateKey(config: KeyAuthConfig, ctx: RequestContext): Located {
-  const body = config.key_in_body ? readBody(ctx) : undefined;
+/** Where the config lets the key travel, in Kong's order: worked out once per config by the plugin. */
+export function keySources(config: KeyAuthConfig): readonly KeySource[] {
   const sources: KeySource[] = [];
   if (config.key_in_header) sources.push('header');
   if (config.key_in_query) sources.push('query');
   if (config.key_in_body) sources.push('body');
+  return sources;
+}
+
+export function locateKey(config: KeyAuthConfig, ctx: RequestContext, sources: readonly KeySource[] = keySources(config)): Located {
+  const body = config.key_in_body ? readBody(ctx) : undefined;
   for (const name of config.key_names) {
     for (const source of sources) {
+      if (source === 'header') {
+        // Counting, then reading the one value: getAll's answer (header values are always strings)
+        // without an array per request.
+        const headers = currentHeaders(ctx);
+        const lines = headers.count(name);
+        if (lines === 0) continue;
+        if (lines > 1) return { kind: 'duplicate', source, name };
+        return { kind: 'found', key: headers.get(name) as string, source, name };
+      }
       const values = valuesAt(ctx, source, name, body);
       if (values.length === 0) continue;
       if (values.length > 1) return { kind: 'duplicate', source, name };

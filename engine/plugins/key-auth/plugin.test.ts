@@ -58,6 +58,16 @@ describe('key-auth (Kong, semantics §6)', () => {
     expect(verdict.reason).toContain('hide_credentials is off, so the backend receives the key');
   });
 
+  it('the accepted reason is the same sentence for every request with the same key (remembered or not)', async () => {
+    const hooks = hooksOf(keyAuthPlugin, { key_names: ['X-API-Key'] }, [partner]);
+    const want = "key a-se… from header X-API-Key is consumer partner-a's credential; hide_credentials is off, so the backend receives the key in header X-API-Key";
+    for (let i = 0; i < 3; i++) {
+      const { verdict } = await run(hooks, context({ headers: [['X-API-Key', 'a-secret-key']] }));
+      expect(verdict.reason).toBe(want);
+      expect(verdict.data).toEqual({ consumer: 'partner-a', credential: 'cred-a', source: 'header', name: 'X-API-Key', hidden: false, removed: '' });
+    }
+  });
+
   it('§6 query fallback: ?apikey= works and is removed from the upstream query when hidden', async () => {
     const ctx = context({ path: '/orders', query: 'apikey=a-secret-key&page=2' });
     const { verdict } = await run(hooksOf(keyAuthPlugin, LESSON, [partner]), ctx);

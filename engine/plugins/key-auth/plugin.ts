@@ -4,21 +4,29 @@
  * hides the key from the backend. Failures are Kong's 401s with `WWW-Authenticate: Key`.
  */
 import { next, type PluginDefinition, type PluginEnv, type PluginHooks, type RequestContext, type Verdict } from '../../pipeline/types.ts';
-import { authenticate, consumerName, fallBackToAnonymous, findCredential, kongAuthFailure } from '../kit/kong-auth.ts';
+import { authenticate, consumerName, fallBackToAnonymous, kongAuthFailure } from '../kit/kong-auth.ts';
+import { CredentialTable, type CredentialEntry } from '../kit/credential-table.ts';
 import { parseKeyAuthConfig, type KeyAuthConfig } from './config.ts';
-import { hideKey, locateKey, maskKey } from './locate.ts';
+import { hideKey, keySources, locateKey, maskKey, type KeySource } from './locate.ts';
 
 export const KEY_AUTH_PRIORITY = 1250;
 
+/** hide_credentials off removes nothing; one shared empty list instead of one per request. */
+const NOTHING_REMOVED: readonly string[] = Object.freeze([]);
+
 export function createKeyAuthHooks(config: KeyAuthConfig, env: PluginEnv): PluginHooks {
   const consumers = env.consumers ?? [];
+  const credentials = new CredentialTable(consumers, 'key-auth', 'key');
+  const sources = keySources(config);
   const challenge = config.realm !== undefined ? `Key realm="${config.realm}"` : 'Key';
-
+  // The "no key" failure's words depend only on the config.
+  const where = [config.key_in_header && 'headers', config.key_in_query && 'query string', config.key_in_body && 'body'].filter(Boolean).join(', ');
+  const noKeyWhy = `no ${config.key_names.join(' or ')} in the ${where}`;
+  const accepted = new AcceptedReasons();
   const fail = (ctx: RequestContext, message: string, why: string): Verdict => {
     if (config.anonymous !== undefined) return fallBackToAnonymous(ctx, consumers, config.anonymous, 'key-auth', why);
     return kongAuthFailure(ctx, 401, message, challenge, `${why} — 401 "${message}"`, { failure: why });
   };
-
   return {
     access(ctx: RequestContext): Verdict {
       if (!config.run_on_preflight && ctx.request.method === 'OPTIONS') {
@@ -27,26 +35,28 @@ export function createKeyAuthHooks(config: KeyAuthConfig, env: PluginEnv): Plugi
       if (config.anonymous !== undefined && ctx.credentialId !== undefined) {
         return next('already authenticated by an earlier auth plugin; with anonymous set, key-auth is one side of a logical OR and does not run');
       }
-      const located = locateKey(config, ctx);
+      const located = locateKey(config, ctx, sources);
       if (located.kind === 'duplicate') {
         return fail(ctx, 'Duplicate API key found', `${located.name} appears more than once in the ${located.source}`);
       }
       // Kong hides the key as soon as it finds it, before it even checks it.
-      const removed = located.kind === 'found' && config.hide_credentials ? hideKey(config, ctx, located.name) : [];
-      if (located.kind === 'none' || located.key === '') {
-        const where = [config.key_in_header && 'headers', config.key_in_query && 'query string', config.key_in_body && 'body'].filter(Boolean).join(', ');
-        return fail(ctx, 'No API key found in request', `no ${config.key_names.join(' or ')} in the ${where}`);
-      }
-      const hit = findCredential(consumers, 'key-auth', 'key', located.key);
+      const removed = located.kind === 'found' && config.hide_credentials ? hideKey(config, ctx, located.name) : NOTHING_REMOVED;
+      if (located.kind === 'none' || located.key === '') return fail(ctx, 'No API key found in request', noKeyWhy);
+      const hit = credentials.find(located.key);
       if (!hit) {
         return fail(ctx, 'Unauthorized', `key ${maskKey(located.key)} from ${located.source} ${located.name} matches no consumer's key-auth credential`);
       }
-      authenticate(ctx, hit.consumer, { id: hit.credential.id, identifier: hit.credential.id });
-      const hidden = config.hide_credentials
-        ? `; hide_credentials removed ${removed.join(', ')} before proxying`
-        : `; hide_credentials is off, so the backend receives the key in ${located.source} ${located.name}`;
-      return next(`key ${maskKey(located.key)} from ${located.source} ${located.name} is consumer ${consumerName(hit.consumer)}'s credential${hidden}`, {
-        consumer: consumerName(hit.consumer),
+      authenticate(ctx, hit.consumer, hit.identity);
+      const name = consumerName(hit.consumer);
+      // With the key kept and exactly the stored one, the sentence is the same for every request of
+      // this credential, source and name: remembered, it is one string shared by every decision
+      // instead of a rope of seven pieces per request that the live trace keeps.
+      const reason =
+        !config.hide_credentials && located.key === hit.stored
+          ? accepted.reason(hit, located.source, located.name)
+          : acceptedReason(located.key, located.source, located.name, name, config.hide_credentials, removed);
+      return next(reason, {
+        consumer: name,
         credential: hit.credential.id,
         source: located.source,
         name: located.name,
@@ -55,6 +65,32 @@ export function createKeyAuthHooks(config: KeyAuthConfig, env: PluginEnv): Plugi
       });
     },
   };
+}
+
+/** The decision's words when the key was accepted. */
+function acceptedReason(key: string, source: KeySource, keyName: string, consumer: string, hidden: boolean, removed: readonly string[]): string {
+  const tail = hidden
+    ? `; hide_credentials removed ${removed.join(', ')} before proxying`
+    : `; hide_credentials is off, so the backend receives the key in ${source} ${keyName}`;
+  return `key ${maskKey(key)} from ${source} ${keyName} is consumer ${consumer}'s credential${tail}`;
+}
+
+/** acceptedReason with hide_credentials off, per (credential, source, key name): bounded by the config. */
+class AcceptedReasons {
+  private readonly byEntry = new Map<CredentialEntry, Map<string, Partial<Record<KeySource, string>>>>();
+
+  reason(entry: CredentialEntry, source: KeySource, keyName: string): string {
+    let byName = this.byEntry.get(entry);
+    if (!byName) this.byEntry.set(entry, (byName = new Map()));
+    let bySource = byName.get(keyName);
+    if (!bySource) byName.set(keyName, (bySource = {}));
+    let text = bySource[source];
+    if (text === undefined) {
+      text = acceptedReason(entry.stored, source, keyName, consumerName(entry.consumer), false, NOTHING_REMOVED);
+      bySource[source] = text;
+    }
+    return text;
+  }
 }
 
 export const keyAuthPlugin: PluginDefinition<KeyAuthConfig> = {

@@ -43,7 +43,13 @@ export function constantTimeEqual(a: string, b: string): boolean {
   return constantTimeEqualBytes(UTF8.encode(a), UTF8.encode(b));
 }
 
-function constantTimeEqualUnits(a: string, b: string): boolean {
+/** Whether a string holds a surrogate code unit: only then must a comparison go through UTF-8. */
+export function hasSurrogate(s: string): boolean {
+  return SURROGATE.test(s);
+}
+
+/** constantTimeEqual for two strings known to hold no surrogate code unit. */
+export function constantTimeEqualUnits(a: string, b: string): boolean {
   let diff = a.length ^ b.length;
   const n = Math.max(a.length, b.length);
   // Past the end charCodeAt is NaN, which `^` reads as 0 (the length difference already counts).

@@ -39,6 +39,8 @@ export function parseQuery(query: string): QueryArg[] {
 
 /** Every value of one argument, in order (Kong's table when there are several). */
 export function queryValues(pathWithQuery: string, name: string): Array<string | undefined> {
+  // Most paths carry no query: skip the split, the filter and the map.
+  if (!pathWithQuery.includes('?')) return [];
   return parseQuery(splitPathQuery(pathWithQuery).query)
     .filter((a) => a.name === name)
     .map((a) => a.value);

@@ -5,7 +5,10 @@
  * LiveSink plus the access log and metrics subscribers `gatelab serve` attaches. CPU µs per request,
  * median of rounds. Subtracting this from the proxy's CPU per request leaves the HTTP and socket work.
  *
- *   npx tsx test/bench/proxy/pipeline-only.ts [N] [rounds]
+ * `--plugins=key-auth,rate-limiting` runs another policy set (`--plugins=` for the empty pipeline), to
+ * price one plugin in-process as the proxy ablation prices it on sockets.
+ *
+ *   npx tsx test/bench/proxy/pipeline-only.ts [N] [rounds] [--plugins=a,b]
  */
 import { Gateway } from '../../../engine/pipeline/gateway.ts';
 import { HeaderMap } from '../../../engine/pipeline/headers.ts';
@@ -16,12 +19,18 @@ import { MetricsRegistry } from '../../../engine/observe/metrics.ts';
 import type { TraceSink } from '../../../engine/trace/sink.ts';
 import { kongIr } from '../../support/kong-config.ts';
 import { kongBenchConfig } from './peers.ts';
+import { ALL_BENCH_PLUGINS, type BenchPlugin } from './peers/kong-config.ts';
 import { BENCH_KEY } from './peers/policies.ts';
 import { cpuSeconds, median, printTable } from '../table.ts';
 
-const N = Number(process.argv[2] ?? 20_000);
-const ROUNDS = Number(process.argv[3] ?? 3);
-const ir = kongIr(kongBenchConfig(9));
+const positional = process.argv.slice(2).filter((a) => !a.startsWith('--'));
+const N = Number(positional[0] ?? 20_000);
+const ROUNDS = Number(positional[1] ?? 3);
+const pluginsArg = process.argv.find((a) => a.startsWith('--plugins='))?.slice('--plugins='.length);
+const PLUGINS = pluginsArg === undefined ? ALL_BENCH_PLUGINS : (pluginsArg.split(',').filter((p) => p !== '') as BenchPlugin[]);
+const unknown = PLUGINS.filter((p) => !ALL_BENCH_PLUGINS.includes(p));
+if (unknown.length > 0) throw new Error(`--plugins: unknown ${unknown.join(', ')}; known: ${ALL_BENCH_PLUGINS.join(', ')}`);
+const ir = kongIr(kongBenchConfig(9, PLUGINS));
 
 const NULL_SINK: TraceSink = { level: 'decisions', wants: () => false, emit: () => undefined } as unknown as TraceSink;
 
@@ -85,7 +94,7 @@ async function main(): Promise<void> {
   const results = new Map(kinds.map((k) => [k, [] as number[]]));
   for (let r = 0; r < ROUNDS; r++) for (const k of r % 2 ? [...kinds].reverse() : kinds) results.get(k)?.push(await run(k, N));
   printTable(
-    `Pipeline only (no sockets): the bench's Kong config, ${N.toLocaleString('en')} requests × ${ROUNDS} rounds, CPU µs per request (median)`,
+    `Pipeline only (no sockets): the bench's Kong config with ${PLUGINS.length ? PLUGINS.join(' + ') : 'no plugins'}, ${N.toLocaleString('en')} requests × ${ROUNDS} rounds, CPU µs per request (median)`,
     ['trace goes to', 'CPU µs/request', 'per round'],
     kinds.map((k) => [k, median(results.get(k) ?? []).toFixed(1), (results.get(k) ?? []).map((v) => v.toFixed(1)).join(' / ')]),
   );
