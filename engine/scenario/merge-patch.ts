@@ -3,6 +3,7 @@
  * the source map can point those paths at the patch's own lines.
  */
 import { pointer, type JsonPath } from '../config/yaml-source.ts';
+import { setOwn } from '../core/set-own.ts';
 
 export interface PatchChange {
   path: JsonPath;
@@ -25,11 +26,6 @@ export interface MergeOptions {
 
 export function isPlainObject(v: unknown): v is Record<string, unknown> {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
-}
-
-/** Own-property assignment that stays a data property even for the key `__proto__`. */
-function setOwn(target: Record<string, unknown>, key: string, value: unknown): void {
-  Object.defineProperty(target, key, { value, enumerable: true, writable: true, configurable: true });
 }
 
 /** Never mutates its inputs; untouched subtrees are shared with the target. */

@@ -71,6 +71,15 @@ describe('DraftStore', () => {
     expect(store.scenarios()).toEqual([]);
   });
 
+  it('keeps a file called __proto__ as a key of its scenario, not as a prototype', () => {
+    const storage = new FakeStorage();
+    new DraftStore(storage).save('s.yaml', '__proto__', 'id: odd');
+    const files = new DraftStore(storage).files('s.yaml');
+    expect(Object.keys(files)).toEqual(['__proto__']);
+    expect(Object.getPrototypeOf(files)).toBe(Object.prototype);
+    expect(files['__proto__']).toBe('id: odd');
+  });
+
   it('round-trips any paths and text (fast-check)', () => {
     const seed = Date.now() % 100000;
     console.log(`drafts round-trip fast-check seed: ${seed}`);

@@ -7,6 +7,7 @@
  * hand edit in devtools). Neither may cost the author their text: a refused save is kept in memory
  * and reported, a damaged value is reported and never loaded over the editor.
  */
+import { setOwn } from '../../../engine/core/set-own.ts';
 
 /** The part of the Web Storage API the store uses, so tests can pass a fake. */
 export interface StorageLike {
@@ -101,7 +102,8 @@ export class DraftStore {
       const parsed = parseDraftKey(key);
       if (!parsed || parsed[0] !== scenario) continue;
       const got = this.read(parsed[0], parsed[1]);
-      if (got.kind === 'draft') out[parsed[1]] = got.text;
+      // A file may be called `__proto__`: a plain assignment would drop it.
+      if (got.kind === 'draft') setOwn(out, parsed[1], got.text);
     }
     return out;
   }

@@ -11,6 +11,7 @@
  */
 
 import { compileDecoder, compileEncoder, internString, slotsOf, StringTable, type CompiledDecoder, type CompiledEncoder, type EncodeTarget } from './trace-codec-compile.ts';
+import { setOwn } from '../../../engine/core/set-own.ts';
 
 /** How one value is laid out: a leaf kind, or an object/array with its children in key order. */
 export type ShapeNode =
@@ -222,7 +223,7 @@ function interpretedDecoder(shape: ShapeNode): CompiledDecoder {
             const key = s.keys[i] as string;
             const v = read(s.children[i] as ShapeNode);
             // Assigning '__proto__' would set the prototype instead of a key.
-            if (key === '__proto__') Object.defineProperty(o, key, { value: v, enumerable: true, writable: true, configurable: true });
+            if (key === '__proto__') setOwn(o, key, v);
             else o[key] = v;
           }
           return o;
