@@ -4,6 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { OUTCOMES } from '../derive/outcome.ts';
 import { buildRateTable, outcomesSeen, rateCursor, ratesAt } from '../derive/rates.ts';
 import { buildTraceIndex } from '../derive/trace-index.ts';
+import { syntheticRequests } from '../derive/testing/synthetic-arbitrary.ts';
 import { syntheticTrace } from '../derive/testing/synthetic.ts';
 import { rateBars } from './rate-bars.ts';
 
@@ -11,31 +12,19 @@ import { rateBars } from './rate-bars.ts';
 const seed = process.env.FC_SEED ? Number(process.env.FC_SEED) : Math.floor(Math.random() * 0x7fffffff);
 console.log(`rate-cursor property seed: ${seed} (set FC_SEED to replay)`);
 
-const rl = { status: 429, plugin: 'rate-limit', reason: 'limit reached' };
 const x = (t: number): number => 44 + t / 20;
 const y = (v: number): number => 80 - v;
 
 describe('the rate chart painted once and cut at the cursor', () => {
   it('shows exactly the bars and legend of ratesAt(t): complete buckets before the cut, then the cursor bucket', () => {
-    const request = fc.record({
-      client: fc.constantFrom('c1', 'c2', 'c3'),
-      at: fc.integer({ min: 0, max: 6000 }),
-      kind: fc.constantFrom('ok', 'reject', 'error', 'open'),
-      upstreamMs: fc.integer({ min: 1, max: 400 }),
-    });
     fc.assert(
       fc.property(
-        fc.array(request, { maxLength: 40 }),
+        syntheticRequests({ maxLength: 40, maxAt: 6000, maxUpstreamMs: 400 }),
         fc.constantFrom(250, 500, 1000),
         fc.array(fc.integer({ min: -100, max: 8000 }), { minLength: 1, maxLength: 8 }),
         fc.constantFrom<[number, number]>([0, 8000], [1000, 4000]),
         (reqs, bucketMs, instants, range) => {
-          const index = buildTraceIndex(syntheticTrace(
-            [...reqs].sort((a, b) => a.at - b.at).map((r, i) => ({
-              id: `${r.client}-${i}`, client: r.client, at: r.at,
-              ...(r.kind === 'reject' ? { reject: rl } : r.kind === 'error' ? { upstreamMs: r.upstreamMs, status: 503 } : r.kind === 'open' ? { open: true } : { upstreamMs: r.upstreamMs }),
-            })),
-          ));
+          const index = buildTraceIndex(syntheticTrace(reqs));
           const table = buildRateTable(index, bucketMs, 2);
           const full = ratesAt(index, table, Infinity);
           for (const t of instants) {

@@ -4,6 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { countsAt, clientCountsAt } from './counters.ts';
 import { buildCumulative, buildTraceIndex, mergeStageOrder, TraceIndexBuilder, type RequestRow } from './trace-index.ts';
 import { outcomeOf } from './outcome.ts';
+import { syntheticRequests } from './testing/synthetic-arbitrary.ts';
 import { syntheticTrace } from './testing/synthetic.ts';
 
 const rl = { status: 429, plugin: 'rate-limit', reason: 'limit reached' };
@@ -65,23 +66,10 @@ const seed = process.env.FC_SEED ? Number(process.env.FC_SEED) : Math.floor(Math
 console.log(`trace-index property seed: ${seed} (set FC_SEED to replay)`);
 
 describe('TraceIndexBuilder', () => {
-  const request = fc.record({
-    client: fc.constantFrom('c1', 'c2', 'c3'),
-    at: fc.integer({ min: 0, max: 5000 }),
-    kind: fc.constantFrom('ok', 'reject', 'error', 'open'),
-    upstreamMs: fc.integer({ min: 1, max: 300 }),
-  });
-
   it('indexes a trace fed in batches exactly as in one pass, wherever the batches split', () => {
     fc.assert(
-      fc.property(fc.array(request, { maxLength: 25 }), fc.array(fc.integer({ min: 1, max: 40 }), { minLength: 1, maxLength: 6 }), (reqs, sizes) => {
-        const trace = syntheticTrace(
-          [...reqs].sort((a, b) => a.at - b.at).map((r, i) => ({
-            id: `${r.client}-${i}`, client: r.client, at: r.at,
-            ...(r.kind === 'reject' ? { reject: rl } : r.kind === 'error' ? { upstreamMs: r.upstreamMs, status: 503 } : r.kind === 'open' ? { open: true } : { upstreamMs: r.upstreamMs }),
-          })),
-          { narration: [[10, 'first'], [2000, 'second']] },
-        );
+      fc.property(syntheticRequests({ maxLength: 25, maxAt: 5000, maxUpstreamMs: 300 }), fc.array(fc.integer({ min: 1, max: 40 }), { minLength: 1, maxLength: 6 }), (reqs, sizes) => {
+        const trace = syntheticTrace(reqs, { narration: [[10, 'first'], [2000, 'second']] });
         const builder = new TraceIndexBuilder();
         let at = 0;
         for (let k = 0; at < trace.length; k++) {

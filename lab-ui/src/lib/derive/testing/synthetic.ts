@@ -4,7 +4,7 @@
  */
 import type { TraceEvent } from '../../../../../engine/trace/events.ts';
 
-interface Req {
+export interface SyntheticRequest {
   id: string;
   client?: string;
   replica?: string;
@@ -18,7 +18,7 @@ interface Req {
   data?: Record<string, number | string>;
 }
 
-export function syntheticTrace(reqs: Req[], opts: { variant?: string; endT?: number; narration?: Array<[number, string]> } = {}): TraceEvent[] {
+export function syntheticTrace(reqs: SyntheticRequest[], opts: { variant?: string; endT?: number; narration?: Array<[number, string]> } = {}): TraceEvent[] {
   const out: TraceEvent[] = [
     { type: 'run.start', t: 0, scenario: 'synthetic', variant: opts.variant ?? 'base', seed: 1, start: '2026-01-01T12:00:00.000Z' },
     { type: 'config.load', t: 0, replica: 'gw-0', dialect: 'kong', routes: 1, plugins: ['rate-limit'] },
