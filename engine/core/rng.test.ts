@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { hashString, keyedDraw, Rng } from './rng.ts';
+import { hashString, keyedBytes, keyedDraw, Rng } from './rng.ts';
 
 describe('Rng', () => {
   it('is a pure function of seed and stream name', () => {
@@ -78,6 +78,28 @@ describe('keyedDraw without building strings', () => {
         calls.every(([s, purpose, key, index]) => Object.is(keyedDraw(s, purpose, key, index), joined(s, purpose, key, index))),
       ),
       { seed, numRuns: 500 },
+    );
+  });
+});
+
+describe('keyedBytes', () => {
+  it('byte i equals Math.floor(keyedDraw(seed, purpose, key, i) * 256) for any seed, purpose, key and length', () => {
+    const seed = process.env.FC_SEED ? Number(process.env.FC_SEED) : Math.floor(Math.random() * 0x7fffffff);
+    console.log(`[fast-check] keyedBytes seed=${seed} (replay: FC_SEED=${seed})`);
+    fc.assert(
+      fc.property(
+        fc.integer({ min: -(2 ** 31), max: 2 ** 32 - 1 }),
+        fc.string({ unit: 'binary' }),
+        fc.string({ unit: 'binary' }),
+        fc.integer({ min: 0, max: 80 }),
+        (s, purpose, key, length) => {
+          const bytes = new Uint8Array(length);
+          keyedBytes(s, purpose, key, bytes);
+          for (let i = 0; i < length; i++) if (bytes[i] !== (Math.floor(keyedDraw(s, purpose, key, i) * 256) & 0xff)) return false;
+          return true;
+        },
+      ),
+      { seed, numRuns: 1000 },
     );
   });
 });

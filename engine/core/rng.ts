@@ -127,3 +127,18 @@ export function keyedDraw(seed: number, purpose: string, key: string, index = 0)
   // 53 bits from two hashes so draws near 1 are representable.
   return ((h1 >>> 5) * 67108864 + (h2 >>> 6)) / 9007199254740992;
 }
+
+/**
+ * Fills `into[i]` with `Math.floor(keyedDraw(seed, purpose, key, i) * 256)` for every i: the bytes of
+ * a correlation id's uuid in one call. A draw's top 8 bits are the top 8 bits of its first hash (the
+ * second hash only fills the low 26 of its 53 bits), so a byte needs neither the second hash nor a
+ * float: that skips two thirds of the hashing per byte and 15 calls.
+ */
+export function keyedBytes(seed: number, purpose: string, key: string, into: Uint8Array): void {
+  const s = seed >>> 0;
+  const prefix = fnvUnit(fnvOver(fnvUnit(fnvOver(s, purpose), 0), key), 0);
+  for (let i = 0; i < into.length; i++) {
+    const digits = i < SMALL_INDEX.length ? (SMALL_INDEX[i] as string) : `${i}`;
+    into[i] = avalanche(fnvOver(prefix, digits)) >>> 24;
+  }
+}

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { HeaderMap } from './headers.ts';
 import { ChainRun, runChain, type ChainHost, type ChainStage } from './chain.ts';
-import { next, reply, wait, type RequestContext, type Verdict } from './types.ts';
+import { next, reply, wait, type EffectResult, type RequestContext, type Verdict } from './types.ts';
 
 function ctx(): RequestContext {
   const headers = new HeaderMap([['Host', 'x']]);
@@ -109,5 +109,39 @@ describe('runChain', () => {
     while (deferred.length > 0) (deferred.shift() as () => void)();
     expect(ends).toEqual(['done', 'reply 401', 'done']);
     expect(log).toEqual(['a:next:a', 'w1:wait:waiting 1', 'w1:next:w1 got 7', 'r:reply:no key', 'w2:wait:waiting 2', 'w2:next:w2 resumed', 'z:next:z']);
+  });
+});
+
+describe('ChainRun with its owner\'s effect callback', () => {
+  it('hands the owner\'s callback to the host, and resumeAfter goes on exactly as its own callback would', () => {
+    const run = (shared: boolean): { log: string[]; callbacks: unknown[]; result: unknown } => {
+      const log: string[] = [];
+      const callbacks: unknown[] = [];
+      let result: unknown = 'pending';
+      let pending: ((r: EffectResult) => void) | undefined;
+      const h: ChainHost = {
+        ...host(log, []),
+        perform: (_effect, _stage, done) => {
+          callbacks.push(done);
+          pending = done;
+        },
+      };
+      const waits = (n: number): ChainStage =>
+        stage(`w${n}`, () => wait({ type: 'store', ops: [{ op: 'get', key: `k${n}` }] }, `asking ${n}`, (r) => next(`got ${r.ok ? r.values?.[0] : '-'}`)));
+      let chain: ChainRun | undefined;
+      const onEffect = shared ? (r: EffectResult): void => chain?.resumeAfter(r) : undefined;
+      chain = new ChainRun(ctx(), h, (r) => (result = r), onEffect);
+      chain.start([waits(1), stage('b', () => next('ok b')), waits(2)]);
+      pending?.({ ok: true, values: [1] });
+      pending?.({ ok: true, values: [2] });
+      if (shared) expect(callbacks.every((c) => c === onEffect)).toBe(true);
+      else expect(new Set(callbacks).size).toBe(1);
+      return { log, callbacks, result };
+    };
+    const own = run(false);
+    const shared = run(true);
+    expect(shared.log).toEqual(own.log);
+    expect(shared.result).toEqual(own.result);
+    expect(own.log).toEqual(['w1:wait:asking 1', 'w1:next:got 1', 'b:next:ok b', 'w2:wait:asking 2', 'w2:next:got 2']);
   });
 });

@@ -47,10 +47,16 @@ export class ChainRun {
   private stages: readonly ChainStage[] = NO_STAGES;
   private index = 0;
 
+  /**
+   * @param onEffect the callback effects answer through, when the owner already has one that ends in
+   *   `resumeAfter` (a request's run shares one callback between its CPU work and its chains: one
+   *   closure less per request); otherwise this run makes its own on its first wait.
+   */
   constructor(
     private readonly ctx: RequestContext,
     private readonly host: ChainHost,
     private readonly listener: ((reply: ReplyVerdict | undefined) => void) | ChainListener,
+    private onEffect?: (result: EffectResult) => void,
   ) {}
 
   /**
@@ -91,9 +97,9 @@ export class ChainRun {
 
   private waitingStage: ChainStage | undefined;
   private waitingVerdict: Extract<Verdict, { kind: 'wait' }> | undefined;
-  private onEffect: ((result: EffectResult) => void) | undefined;
 
-  private resumeAfter(result: EffectResult): void {
+  /** The answer to the effect this chain waits for: the waiting hook resumes, and the chain goes on. */
+  resumeAfter(result: EffectResult): void {
     const stage = this.waitingStage as ChainStage;
     const verdict = this.waitingVerdict as Extract<Verdict, { kind: 'wait' }>;
     let resumed: Verdict;

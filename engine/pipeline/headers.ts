@@ -184,7 +184,9 @@ export class HeaderMap {
       }
       kept += STRIDE;
     }
-    lines.length = kept;
+    // pop() rather than `lines.length = kept`: the length setter takes V8's slow path and trims the
+    // backing store (≈ 2 % of the war story's profile, as headers lose a line on most requests).
+    while (lines.length > kept) lines.pop();
   }
 
   /** The lines, copied first if a clone may still read them. */

@@ -9,6 +9,7 @@ import type { DispatchEnv, DispatchListener, DispatchResult } from '../upstream/
 import { dispatch } from '../upstream/dispatch.ts';
 import type { ChainHost, ChainListener, ChainStage, ReplyVerdict } from './chain.ts';
 import { ChainRun } from './chain.ts';
+import { drawBytes } from './draw-bytes.ts';
 import type { DialectBehaviour } from './dialect.ts';
 import type { Gateway, HandledRequest } from './gateway.ts';
 import { HeaderMap } from './headers.ts';
@@ -42,8 +43,13 @@ export class RequestRun implements ChainHost, ChainListener, DispatchListener, D
   private step: Step = 'rewrite';
   /** The response stages chosen once access settled the consumer. */
   private responseStages: readonly ChainStage[] = NO_STAGES;
-  /** Only with a capacity model: the compute effect's answer starts the access phase. */
-  private onComputed: ((result: EffectResult) => void) | undefined;
+  /** True while the compute effect (capacity model) is in flight: its answer starts the access phase. */
+  private computing = false;
+  /**
+   * The one callback this request's effects answer through: the compute effect's and the main chain's
+   * (only one of them is in flight at a time), so a request makes one closure for both.
+   */
+  private readonly effectDone: (result: EffectResult) => void;
   /** Only when access re-resolves per consumer (runAccessPhase takes a function there). */
   private onAccessDone: ((reply: ReplyVerdict | undefined) => void) | undefined;
 
@@ -59,7 +65,8 @@ export class RequestRun implements ChainHost, ChainListener, DispatchListener, D
     // Header rules both hosts apply before any vendor logic; confining first so ctx sees the result.
     confineConnectionTokens(request.headers);
     this.ctx = initialContext(request);
-    this.chains = new ChainRun(this.ctx, this, this);
+    this.effectDone = (result) => this.effectAnswered(result);
+    this.chains = new ChainRun(this.ctx, this, this, this.effectDone);
   }
 
   start(): void {
@@ -90,8 +97,14 @@ export class RequestRun implements ChainHost, ChainListener, DispatchListener, D
     // With a capacity model the request's CPU work runs on the replica's CPU first (Effect 'compute').
     if (!this.host.wantsCompute) return this.access();
     const cpuUs = this.gateway.cpuCostFor(ctx);
-    this.onComputed ??= () => this.access();
-    this.host.perform({ type: 'compute', purpose: `gateway work: ${cpuUs} µs CPU`, cpuUs }, this.requestId, 'gateway', this.onComputed);
+    this.computing = true;
+    this.host.perform({ type: 'compute', purpose: `gateway work: ${cpuUs} µs CPU`, cpuUs }, this.requestId, 'gateway', this.effectDone);
+  }
+
+  private effectAnswered(result: EffectResult): void {
+    if (!this.computing) return this.chains.resumeAfter(result);
+    this.computing = false;
+    this.access();
   }
 
   private access(): void {
@@ -154,6 +167,10 @@ export class RequestRun implements ChainHost, ChainListener, DispatchListener, D
 
   draw(purpose: string, id: string, index?: number): number {
     return this.host.draw(purpose, id, index);
+  }
+
+  drawBytes(purpose: string, key: string, into: Uint8Array): void {
+    drawBytes(this.host, purpose, key, into);
   }
 
   decided(stage: ChainStage, verdict: Verdict): void {

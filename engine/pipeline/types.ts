@@ -168,6 +168,11 @@ export interface PluginHost {
   now(): number;
   /** A draw in [0, 1) that depends only on the run's seed, the purpose and the request id. */
   draw(purpose: string, requestId: string, index?: number): number;
+  /**
+   * Optional: fills `into[i]` with `Math.floor(draw(purpose, key, i) * 256)` for every i, in one call
+   * (a uuid's 16 bytes). Use `drawBytes` from pipeline/draw-bytes.ts, which falls back to `draw`.
+   */
+  drawBytes?(purpose: string, key: string, into: Uint8Array): void;
   /** Which gateway replica runs this pipeline ("gw-0"); per-replica state keys on it. */
   readonly replica: string;
   /**

@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { collecting, context, hooksOf, host, run } from '../kit/test-kit.ts';
+import { keyedBytes, keyedDraw } from '../../core/rng.ts';
+import type { PluginHost } from '../../pipeline/types.ts';
 import { correlationIdPlugin, drawUuid } from './plugin.ts';
 
 const seed = Number(process.env.FC_SEED ?? Date.now() % 2 ** 31);
@@ -53,6 +55,30 @@ describe('correlation-id (Kong, semantics §6)', () => {
     const ctx = context();
     await run(hooksOf(correlationIdPlugin, { generator: 'tracker' }), ctx);
     expect(ctx.upstream.headers.get('Kong-Request-ID')).toBe('api.example.com-8000-gw-0-1-1-1767268800.000');
+  });
+
+  it('drawUuid equals its definition of 16 separate draws, with and without the host\'s drawBytes', () => {
+    // The definition before the one-call draw: byte i = the top 8 bits of draw i.
+    const oneByOne = (h: PluginHost, purpose: string, key: string): string => {
+      let out = '';
+      for (let i = 0; i < 16; i++) {
+        let byte = Math.floor(h.draw(purpose, key, i) * 256) & 0xff;
+        if (i === 6) byte = (byte & 0x0f) | 0x40;
+        else if (i === 8) byte = (byte & 0x3f) | 0x80;
+        if (i === 4 || i === 6 || i === 8 || i === 10) out += '-';
+        out += byte.toString(16).padStart(2, '0');
+      }
+      return out;
+    };
+    fc.assert(
+      fc.property(fc.integer({ min: 0, max: 2 ** 32 - 1 }), fc.string(), fc.string(), (runSeed, purpose, key) => {
+        const drawOnly: PluginHost = { now: () => 0, replica: 'gw-0', draw: (p, k, i) => keyedDraw(runSeed, p, k, i) };
+        const withBytes: PluginHost = { ...drawOnly, drawBytes: (p, k, into) => keyedBytes(runSeed, p, k, into) };
+        const expected = oneByOne(drawOnly, purpose, key);
+        return drawUuid(drawOnly, purpose, key) === expected && drawUuid(withBytes, purpose, key) === expected;
+      }),
+      { seed, numRuns: 500 },
+    );
   });
 
   it('drawn UUIDs are always valid v4 (seed printed on failure)', () => {

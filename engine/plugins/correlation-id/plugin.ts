@@ -6,6 +6,7 @@
  * real proxy produce the same ids for the same requests.
  */
 import { next, type PluginDefinition, type PluginHooks, type PluginHost, type RequestContext, type Verdict } from '../../pipeline/types.ts';
+import { drawBytes } from '../../pipeline/draw-bytes.ts';
 import { parseCorrelationIdConfig, type CorrelationIdConfig } from './config.ts';
 
 export const CORRELATION_ID_PRIORITY = 100001;
@@ -13,12 +14,17 @@ export const CORRELATION_ID_PRIORITY = 100001;
 /** Two lower-case hex digits for every byte value. */
 const HEX_BYTE: readonly string[] = Array.from({ length: 256 }, (_, b) => b.toString(16).padStart(2, '0'));
 
+/** Scratch for a uuid's bytes: drawUuid is synchronous and copies them into its string before returning. */
+const UUID_BYTES = new Uint8Array(16);
+
 /** A version-4 UUID from 16 keyed draws (the version and variant bits set as RFC 9562 wants). */
 export function drawUuid(host: PluginHost, purpose: string, key: string): string {
-  // Built byte by byte (one per request, so no arrays): 8-4-4-4-12 hex digits, draw i gives byte i.
+  // Byte i is draw i's top 8 bits, all 16 drawn in one host call; then 8-4-4-4-12 hex digits.
+  const bytes = UUID_BYTES;
+  drawBytes(host, purpose, key, bytes);
   let out = '';
   for (let i = 0; i < 16; i++) {
-    let byte = Math.floor(host.draw(purpose, key, i) * 256) & 0xff;
+    let byte = bytes[i] as number;
     if (i === 6) byte = (byte & 0x0f) | 0x40;
     else if (i === 8) byte = (byte & 0x3f) | 0x80;
     if (i === 4 || i === 6 || i === 8 || i === 10) out += '-';

@@ -145,7 +145,7 @@ describe('Kong rate-limiting plugin', () => {
     const skipped = v.resume({ ok: false, error: 'connection refused' });
     expect(skipped.kind).toBe('next');
     expect(skipped.reason).toContain('limit is skipped');
-    expect(ctx.vars['rate-limit']).toEqual({ headers: [], note: 'no rate-limit headers: the limit was skipped after a counter-store error' });
+    expect(ctx.vars['rate-limit']).toEqual({ lines: [], note: 'no rate-limit headers: the limit was skipped after a counter-store error' });
 
     const strict = hooksFor({ minute: 1, limit_by: 'ip', policy: 'redis', redis: { host: 'redis' }, fault_tolerant: false });
     const w = strict.access?.(fakeContext({ id: 'r-500' }), fakeHost(at(6, 0, 0))) as Verdict;

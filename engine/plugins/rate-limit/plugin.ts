@@ -16,7 +16,7 @@ import { LocalCounters, type CounterSnapshot } from './policy-local.ts';
 import { redisRealtimeAccess, SeenCounters, type CounterScope } from './policy-redis.ts';
 import { SyncedCounters } from './policy-redis-sync.ts';
 import { RealtimeRequests } from './realtime-requests.ts';
-import { PLUGIN_ID, verdictFor, type RateLimitVars } from './respond.ts';
+import { addHeaderLines, PLUGIN_ID, verdictFor } from './respond.ts';
 
 /** Kong's PRIORITY for rate-limiting (semantics §6). */
 export const RATE_LIMIT_PRIORITY = 910;
@@ -79,11 +79,7 @@ export function createKongHooks(config: KongRateLimitingConfig, env: PluginEnv):
     },
 
     response(ctx: RequestContext): Verdict {
-      const vars = ctx.vars[PLUGIN_ID] as RateLimitVars | undefined;
-      if (!vars || vars.headers.length === 0 || !ctx.response) return next(vars?.note ?? 'no rate-limit headers to add to this response');
-      // kong.response.set_headers replaces a same-named header the upstream may have sent.
-      for (const [name, value] of vars.headers) ctx.response.headers.set(name, value);
-      return next(`added ${vars.headers.length} rate-limit headers to the response`, { headers: vars.headers.length });
+      return addHeaderLines(ctx);
     },
 
     snapshot(host: PluginHost): Record<string, unknown> {

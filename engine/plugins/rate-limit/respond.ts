@@ -6,7 +6,7 @@
 import { next, reply, type DecisionData, type RequestContext, type Verdict } from '../../pipeline/types.ts';
 import type { KongRateLimitingConfig } from './config.ts';
 import { describeIdentifier, type Identifier } from './identifier.ts';
-import { kongRateLimitHeaders, type KongFixedWindowDecision, type KongPeriod, type KongPeriodUsage } from './math/kong-fixed-window.ts';
+import { kongRateLimitHeaderLines, kongRateLimitHeaders, type KongFixedWindowDecision, type KongPeriod, type KongPeriodUsage } from './math/kong-fixed-window.ts';
 import { formatUtcDate, formatUtcTime } from './math/utc-calendar.ts';
 
 /** The plugin id, and the key of its scratch space in ctx.vars. */
@@ -16,9 +16,35 @@ export const JSON_CONTENT_TYPE = 'application/json; charset=utf-8';
 
 /** What the access hook leaves for the response hook (Kong applies these in header_filter). */
 export interface RateLimitVars {
-  headers: Array<[string, string]>;
+  /**
+   * The headers as one flat list, name then value: they wait from access to the response, and one
+   * array per request instead of one per header pair is less for the garbage collector to copy.
+   */
+  lines: readonly string[];
   /** Why there are no headers to add (the rejection carried them, the limit was skipped). */
   note?: string;
+}
+
+/** No headers to add (never written to: one shared empty list). */
+export const NO_LINES: readonly string[] = Object.freeze([]);
+
+/** Header pairs as RateLimitVars' flat list. */
+export function headerLines(headers: ReadonlyArray<readonly [string, string]>): readonly string[] {
+  if (headers.length === 0) return NO_LINES;
+  const lines: string[] = [];
+  for (const [name, value] of headers) lines.push(name, value);
+  return lines;
+}
+
+/** The response hook's work: set the lines on the response (replacing same-named upstream headers). */
+export function addHeaderLines(ctx: RequestContext): Verdict {
+  const vars = ctx.vars[PLUGIN_ID] as RateLimitVars | undefined;
+  if (!vars || vars.lines.length === 0 || !ctx.response) return next(vars?.note ?? 'no rate-limit headers to add to this response');
+  const lines = vars.lines;
+  // kong.response.set_headers replaces a same-named header the upstream may have sent.
+  for (let i = 0; i < lines.length; i += 2) ctx.response.headers.set(lines[i] as string, lines[i + 1] as string);
+  const count = lines.length / 2;
+  return next(`added ${count} rate-limit headers to the response`, { headers: count });
 }
 
 /** "minute window 12:01:00–12:02:00", "day window 2024-05-01", "month window 2024-05". */
@@ -75,18 +101,18 @@ export function verdictFor(
   d: KongFixedWindowDecision,
   note?: string,
 ): Verdict {
-  const headers = config.hide_client_headers ? [] : kongRateLimitHeaders(d);
   const who = describeIdentifier(id, config.limit_by);
   const tail = note ? ` (${note})` : '';
   const several = d.periods.length > 1 ? `, the tightest of ${d.periods.length} limits` : '';
   if (d.allowed) {
     const m = d.mostRestrictive;
-    ctx.vars[PLUGIN_ID] = { headers } satisfies RateLimitVars;
+    ctx.vars[PLUGIN_ID] = { lines: config.hide_client_headers ? NO_LINES : kongRateLimitHeaderLines(d) } satisfies RateLimitVars;
     const reason = `${labelOf(m)}: ${m.usage + 1} of ${m.limit} used by ${who} with this request, ${m.shownRemaining} remaining${several}${tail}`;
     return next(reason, decisionData(m, id, config, m.shownRemaining));
   }
   const stop = d.periods.find((r) => r.period === d.stop) as KongPeriodUsage;
-  ctx.vars[PLUGIN_ID] = { headers: [], note: 'the rejection already carries the rate-limit headers' } satisfies RateLimitVars;
+  ctx.vars[PLUGIN_ID] = { lines: NO_LINES, note: 'the rejection already carries the rate-limit headers' } satisfies RateLimitVars;
+  const headers = config.hide_client_headers ? [] : kongRateLimitHeaders(d);
   const retry = config.hide_client_headers ? '' : `; Retry-After ${d.mostRestrictive.resetSeconds} s`;
   const reason = `${labelOf(stop)}: ${stop.usage} of ${stop.limit} used by ${who} — limit reached, ${config.error_code}${retry}${tail}`;
   return reply(config.error_code, reason, {
@@ -100,7 +126,7 @@ export function verdictFor(
 export function storeFailure(ctx: RequestContext, config: KongRateLimitingConfig, error: string): Verdict {
   const data: DecisionData = { policy: config.policy, error, faultTolerant: config.fault_tolerant };
   if (config.fault_tolerant) {
-    ctx.vars[PLUGIN_ID] = { headers: [], note: 'no rate-limit headers: the limit was skipped after a counter-store error' } satisfies RateLimitVars;
+    ctx.vars[PLUGIN_ID] = { lines: NO_LINES, note: 'no rate-limit headers: the limit was skipped after a counter-store error' } satisfies RateLimitVars;
     return next(`counter store failed (${error}); fault_tolerant is on, so the limit is skipped for this request and no rate-limit headers are sent`, data);
   }
   return reply(500, `counter store failed (${error}) and fault_tolerant is off: Kong raises an error, the client gets 500`, {

@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { decideAccess, decideResponse, incrementKeys, responseCounterKey, usageRows, usageSlots } from './usage.ts';
+import fc from 'fast-check';
+import { KONG_PERIODS } from '../rate-limit/math/kong-fixed-window.ts';
+import { clientHeaderNames, decideAccess, decideResponse, incrementKeys, responseCounterKey, upstreamHeaderName, usageRows, usageSlots } from './usage.ts';
 import type { NamedLimit } from './config.ts';
 
 const AT = Date.parse('2026-03-31T12:34:56.789Z');
@@ -85,5 +87,27 @@ describe('kong/plugins/response-ratelimiting/header_filter.lua decision', () => 
     const hidden = decideResponse(r, new Map([['image', 1]]), true);
     expect(hidden.headers).toEqual([]);
     expect(hidden.stoppedBy).toMatchObject({ name: 'image' });
+  });
+});
+
+describe('header names made once per limit and period', () => {
+  const seed = process.env.FC_SEED ? Number(process.env.FC_SEED) : Math.floor(Math.random() * 0x7fffffff);
+  console.log(`[fast-check] response-ratelimiting header names seed=${seed} (replay: FC_SEED=${seed})`);
+  const period = fc.constantFrom(...KONG_PERIODS);
+
+  it('equal the names built per request, however often and in whatever order they are asked', () => {
+    fc.assert(
+      fc.property(fc.array(fc.tuple(fc.string(), period), { minLength: 1, maxLength: 30 }), (asks) =>
+        asks.every(([name, p]) => {
+          const client = clientHeaderNames(name, p);
+          return (
+            upstreamHeaderName(name) === `X-RateLimit-Remaining-${name}` &&
+            client.limit === `X-RateLimit-Limit-${name}-${p}` &&
+            client.remaining === `X-RateLimit-Remaining-${name}-${p}`
+          );
+        }),
+      ),
+      { seed, numRuns: 300 },
+    );
   });
 });

@@ -93,7 +93,7 @@ export function decideAccess(rows: readonly UsageRow[], limits: readonly NamedLi
       if (blockOnFirstViolation && row.remaining === 0) return { blockedBy: row, upstreamHeaders };
       if (lowest === undefined || row.remaining < lowest) lowest = row.remaining;
     }
-    if (lowest !== undefined) upstreamHeaders.push([`X-RateLimit-Remaining-${l.name}`, luaNumber(lowest)]);
+    if (lowest !== undefined) upstreamHeaders.push([upstreamHeaderName(l.name), luaNumber(lowest)]);
   }
   return { upstreamHeaders };
 }
@@ -117,12 +117,44 @@ export function decideResponse(rows: readonly UsageRow[], increments: ReadonlyMa
   for (const row of rows) {
     const inc = increments.get(row.name);
     if (!hideClientHeaders) {
-      headers.push([`X-RateLimit-Limit-${row.name}-${row.period}`, luaNumber(row.limit)]);
-      headers.push([`X-RateLimit-Remaining-${row.name}-${row.period}`, luaNumber(Math.max(0, row.remaining - (inc ?? 0)))]);
+      const names = clientHeaderNames(row.name, row.period);
+      headers.push([names.limit, luaNumber(row.limit)]);
+      headers.push([names.remaining, luaNumber(Math.max(0, row.remaining - (inc ?? 0)))]);
     }
     if (inc !== undefined && inc > 0 && row.remaining <= 0) stoppedBy ??= row;
   }
   return { headers, ...(stoppedBy ? { stoppedBy } : {}) };
+}
+
+/**
+ * Header names per limit name (and period), made once: every request sets the same few, and a name
+ * built per request is a fresh string that the header map must hash and compare in full. Names come
+ * from configs, so the memo stays small; past the bound it simply builds them again.
+ */
+const HEADER_NAME_MEMO_LIMIT = 4096;
+const upstreamNames = new Map<string, string>();
+const clientNames = new Map<string, Map<KongPeriod, { limit: string; remaining: string }>>();
+
+/** `X-RateLimit-Remaining-<name>`, the header access sets for the upstream. */
+export function upstreamHeaderName(limitName: string): string {
+  let name = upstreamNames.get(limitName);
+  if (name === undefined) {
+    name = `X-RateLimit-Remaining-${limitName}`;
+    if (upstreamNames.size < HEADER_NAME_MEMO_LIMIT) upstreamNames.set(limitName, name);
+  }
+  return name;
+}
+
+/** `X-RateLimit-Limit-<name>-<period>` and `X-RateLimit-Remaining-<name>-<period>`, the client's headers. */
+export function clientHeaderNames(limitName: string, period: KongPeriod): { limit: string; remaining: string } {
+  let byPeriod = clientNames.get(limitName);
+  let names = byPeriod?.get(period);
+  if (names === undefined) {
+    names = { limit: `X-RateLimit-Limit-${limitName}-${period}`, remaining: `X-RateLimit-Remaining-${limitName}-${period}` };
+    if (!byPeriod && clientNames.size < HEADER_NAME_MEMO_LIMIT) clientNames.set(limitName, (byPeriod = new Map()));
+    byPeriod?.set(period, names);
+  }
+  return names;
 }
 
 /** Lua's tostring for the numbers these headers carry (integers without a fraction). */

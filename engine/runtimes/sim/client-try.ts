@@ -11,6 +11,7 @@ import type { HandledRequest } from '../../pipeline/gateway.ts';
 import type { PipelineHost } from '../../pipeline/host.ts';
 import type { IncomingRequest } from '../../pipeline/types.ts';
 import type { ClientSpec, Scenario } from '../../scenario/types.ts';
+import type { TraceEvent } from '../../trace/events.ts';
 import type { TraceSink } from '../../trace/sink.ts';
 import type { CapacityModel, FrontCall } from './capacity/model.ts';
 import { frontAnswerEvent } from './capacity/front-answer.ts';
@@ -53,6 +54,8 @@ export class ClientTry implements FrontCall {
   readonly requestId: string;
   /** The replica the front balancer picked ('' until then). */
   replica = '';
+  /** FrontCall: the capacity model's flag (declared here so every try has the same shape). */
+  frontAnswered = false;
   private readonly request: IncomingRequest;
   private readonly sentAt: number;
   /** The client has its answer (or gave up): later answers are dropped. */
@@ -127,7 +130,7 @@ export class ClientTry implements FrontCall {
     }
     const host = env.hostFor(replica);
     if (sink.wants('request.start')) {
-      sink.emit({
+      const event: Extract<TraceEvent, { type: 'request.start' }> = {
         type: 'request.start',
         t: queue.now,
         req: request.id,
@@ -136,8 +139,10 @@ export class ClientTry implements FrontCall {
         method: request.method,
         url: requestTraceUrl(this.client.request),
         peerIp: request.peerIp,
-        ...(sink.level === 'full' ? { headers: request.headers.toJSON() } : {}),
-      });
+      };
+      // Added in place, last as before: spreading `{}` or `{ headers }` in cost two objects per request.
+      if (sink.level === 'full') event.headers = request.headers.toJSON();
+      sink.emit(event);
     }
     this.receivedAt = queue.now;
     if (!capacity) return replica.gateway.handle(request, host, (handled) => this.answer(handled));
@@ -176,8 +181,7 @@ export class ClientTry implements FrontCall {
     if (this.ended) return;
     this.ended = true;
     const res = handled.response;
-    const full = sink.level === 'full';
-    sink.emit({
+    const event: Extract<TraceEvent, { type: 'request.end' }> = {
       type: 'request.end',
       t: queue.now,
       req: this.requestId,
@@ -190,8 +194,13 @@ export class ClientTry implements FrontCall {
       ms: round3(queue.now - this.sentAt),
       gatewayMs: round3(this.gatewayDone - this.receivedAt - (handled.upstreamMs ?? 0)),
       upstreamMs: handled.upstreamMs === null ? null : round3(handled.upstreamMs),
-      ...(full ? { headers: res.headers.toJSON(), ...(res.body ? { body: res.body } : {}) } : {}),
-    });
+    };
+    // Headers, then the body, added in place in the trace's key order (no spread objects per request).
+    if (sink.level === 'full') {
+      event.headers = res.headers.toJSON();
+      if (res.body) event.body = res.body;
+    }
+    sink.emit(event);
     if (this.client.retry) this.retry(res.status);
   }
 

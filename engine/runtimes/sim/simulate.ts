@@ -4,11 +4,12 @@
  * (scenario, gateway IR, seed): the same inputs give a byte-identical trace.
  */
 import { EventQueue, PRIORITY } from '../../core/event-queue.ts';
-import { keyedDraw } from '../../core/rng.ts';
+import { keyedBytes, keyedDraw } from '../../core/rng.ts';
 import { Gateway } from '../../pipeline/gateway.ts';
 import type { PipelineHost, UpstreamAnswer, UpstreamCall } from '../../pipeline/host.ts';
 import type { Effect, EffectResult } from '../../pipeline/types.ts';
 import type { GatewaySpec, Scenario } from '../../scenario/types.ts';
+import type { TraceEvent } from '../../trace/events.ts';
 import { formatIsoInstant } from '../../core/calendar.ts';
 import { BackendModels } from './backend-model.ts';
 import { BackendCalls } from './backend-calls.ts';
@@ -89,6 +90,7 @@ export async function simulate(scenario: Scenario, opts: SimOptions): Promise<Si
     now,
     traceTime: () => queue.now,
     draw: (purpose, id, index) => keyedDraw(seed, purpose, id, index),
+    drawBytes: (purpose, key, into) => keyedBytes(seed, purpose, key, into),
     perform: (effect, requestId, plugin, done) => performEffect(effect, requestId, plugin, done, replica.name),
     callUpstream: (call, done) => callUpstream(call, done),
     ...(capacity?.modelsCpu ? { wantsCompute: true } : {}),
@@ -100,14 +102,10 @@ export async function simulate(scenario: Scenario, opts: SimOptions): Promise<Si
     }
     // Below `full` nobody records effect.end: the answer goes straight to `done` (one closure less per effect).
     const finish = !sink.wants('effect.end') ? done : (result: EffectResult): void => {
-      sink.emit({
-        type: 'effect.end',
-        t: queue.now,
-        req: requestId,
-        plugin,
-        ok: result.ok,
-        ...(result.ok ? {} : { detail: result.error }),
-      });
+      const event: Extract<TraceEvent, { type: 'effect.end' }> = { type: 'effect.end', t: queue.now, req: requestId, plugin, ok: result.ok };
+      // Added in place (same key order) instead of spreading `{}` or `{ detail }` in: two objects less per effect.
+      if (!result.ok) event.detail = result.error;
+      sink.emit(event);
       done(result);
     };
     // With a capacity model, CPU work and the client side of an I/O call run on the replica's CPU first.

@@ -5,7 +5,7 @@
  */
 import { next, reply, wait, type DecisionData, type RequestContext, type Verdict } from '../../../pipeline/types.ts';
 import { snapshotKey } from '../key.ts';
-import { PLUGIN_ID, type RateLimitVars } from '../respond.ts';
+import { addHeaderLines, headerLines, NO_LINES, PLUGIN_ID, type RateLimitVars } from '../respond.ts';
 
 /** Sweep idle keys once the map has doubled since the last sweep, so memory follows live keys. */
 const MIN_SWEEP_SIZE = 1024;
@@ -50,7 +50,7 @@ export const round3 = (x: number): number => Math.round(x * 1000) / 1000;
 
 /** An admitted request; `headers` go on the response (the response hook adds them). */
 export function admit(ctx: RequestContext, reason: string, data: DecisionData, headers: Array<[string, string]> = []): Verdict {
-  ctx.vars[PLUGIN_ID] = { headers } satisfies RateLimitVars;
+  ctx.vars[PLUGIN_ID] = { lines: headerLines(headers) } satisfies RateLimitVars;
   return next(reason, data);
 }
 
@@ -59,7 +59,7 @@ export function admit(ctx: RequestContext, reason: string, data: DecisionData, h
  * delayed excess, Traefik's reservation — and then it goes on.
  */
 export function hold(ctx: RequestContext, ms: number, purpose: string, reason: string, data: DecisionData): Verdict {
-  ctx.vars[PLUGIN_ID] = { headers: [] } satisfies RateLimitVars;
+  ctx.vars[PLUGIN_ID] = { lines: NO_LINES } satisfies RateLimitVars;
   // The resumed decision repeats the reason: it is the one a student finds as the stage's last word.
   return wait({ type: 'sleep', purpose, ms }, reason, () => next(`${reason}; the wait is over, forwarded now`, data), data);
 }
@@ -71,14 +71,11 @@ export function reject(
   data: DecisionData,
   response: { headers: Array<[string, string]>; body: string },
 ): Verdict {
-  ctx.vars[PLUGIN_ID] = { headers: [], note: 'the rejection already carries its headers' } satisfies RateLimitVars;
+  ctx.vars[PLUGIN_ID] = { lines: NO_LINES, note: 'the rejection already carries its headers' } satisfies RateLimitVars;
   return reply(status, reason, { headers: response.headers, body: response.body, data });
 }
 
 /** The response hook: headers the access hook left for an admitted request. */
 export function addResponseHeaders(ctx: RequestContext): Verdict {
-  const vars = ctx.vars[PLUGIN_ID] as RateLimitVars | undefined;
-  if (!vars || vars.headers.length === 0 || !ctx.response) return next(vars?.note ?? 'no rate-limit headers to add to this response');
-  for (const [name, value] of vars.headers) ctx.response.headers.set(name, value);
-  return next(`added ${vars.headers.length} rate-limit headers to the response`, { headers: vars.headers.length });
+  return addHeaderLines(ctx);
 }

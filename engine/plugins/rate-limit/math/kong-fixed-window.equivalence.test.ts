@@ -7,6 +7,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import {
   decideKongFixedWindow,
+  kongRateLimitHeaderLines,
   kongRateLimitHeaders,
   kongResetSeconds,
   kongTimestamp,
@@ -80,6 +81,19 @@ describe('kong fixed window: single pass = the old definition', () => {
         expect(kongRateLimitHeaders(got)).toEqual(referenceHeaders(want));
       }),
       { seed, numRuns: 2000 },
+    );
+  });
+});
+
+describe('kongRateLimitHeaderLines: the header pairs as one flat list', () => {
+  it('is kongRateLimitHeaders flattened, name then value, for any limits, usage and instant', () => {
+    fc.assert(
+      fc.property(limits, usage, instant, (l, u, now) => {
+        if (Object.keys(l).length === 0) return;
+        const d = decideKongFixedWindow(l, u, now);
+        expect(kongRateLimitHeaderLines(d)).toEqual(kongRateLimitHeaders(d).flat());
+      }),
+      { seed, numRuns: 1000 },
     );
   });
 });

@@ -156,6 +156,19 @@ export function kongRateLimitHeaders(d: KongFixedWindowDecision): Array<[string,
   return out;
 }
 
+/**
+ * kongRateLimitHeaders as one flat list (name, value, name, value, …): what an admitted request keeps
+ * until its response, one array instead of one per header.
+ */
+export function kongRateLimitHeaderLines(d: KongFixedWindowDecision): string[] {
+  const out: string[] = [];
+  for (const r of d.periods) out.push(LIMIT_HEADER[r.period], String(r.limit), REMAINING_HEADER[r.period], String(r.shownRemaining));
+  const m = d.mostRestrictive;
+  out.push('RateLimit-Limit', String(m.limit), 'RateLimit-Remaining', String(m.shownRemaining), 'RateLimit-Reset', String(m.resetSeconds));
+  if (!d.allowed) out.push('Retry-After', String(m.resetSeconds));
+  return out;
+}
+
 // ---------------------------------------------------------------------------------------------
 // The local policy as a state machine: one identifier's counters.
 

@@ -3,6 +3,7 @@
  * time, so slots, the queue, the front timeout and the OOM kill can be checked one at a time.
  */
 import { describe, expect, it } from 'vitest';
+import fc from 'fast-check';
 import { EventQueue, PRIORITY } from '../../../core/event-queue.ts';
 import { TraceCollector } from '../../../trace/sink.ts';
 import type { HandledRequest } from '../../../pipeline/gateway.ts';
@@ -107,5 +108,36 @@ describe('CapacityModel', () => {
     const samples = r.sink.events.filter((e) => e.type === 'replica.queue').map((e) => e.t);
     for (let i = 1; i < samples.length; i++) expect((samples[i] as number) - (samples[i - 1] as number)).toBeGreaterThanOrEqual(100);
     expect(samples.length).toBeGreaterThan(3);
+  });
+
+  it('every request is answered exactly once, by the replica or the front, whatever slots, timeouts and OOM kills do', () => {
+    const seed = process.env.FC_SEED ? Number(process.env.FC_SEED) : Math.floor(Math.random() * 0x7fffffff);
+    console.log(`[fast-check] capacity answered-once seed=${seed} (replay: FC_SEED=${seed})`);
+    const request = fc.record({ gapMs: fc.integer({ min: 0, max: 20 }), holdMs: fc.integer({ min: 0, max: 120 }), cpuUs: fc.integer({ min: 0, max: 3000 }) });
+    const limits = fc.record({
+      slots: fc.option(fc.integer({ min: 1, max: 4 }), { nil: undefined }),
+      queue: fc.option(fc.integer({ min: 0, max: 4 }), { nil: undefined }),
+      queueTimeoutMs: fc.option(fc.integer({ min: 1, max: 60 }), { nil: undefined }),
+      memoryBytes: fc.option(fc.integer({ min: 101, max: 108 }).map((m) => m * MI), { nil: undefined }),
+    });
+    fc.assert(
+      fc.property(fc.array(request, { minLength: 1, maxLength: 40 }), limits, fc.option(fc.integer({ min: 5, max: 100 }), { nil: undefined }), (reqs, lim, front) => {
+        const spec: Partial<CapacitySpec> = {};
+        if (lim.slots !== undefined) spec.slots = lim.slots;
+        if (lim.queue !== undefined) spec.queue = lim.queue;
+        if (lim.queueTimeoutMs !== undefined) spec.queueTimeoutMs = lim.queueTimeoutMs;
+        if (lim.memoryBytes !== undefined) spec.memoryBytes = lim.memoryBytes;
+        const r = rig(spec, front);
+        let at = 0;
+        reqs.forEach((q, i) => {
+          at += q.gapMs;
+          r.send(`r${i}`, at, q.holdMs, q.cpuUs);
+        });
+        r.drain();
+        const ids = r.outcomes.map((o) => o.id).sort();
+        expect(ids).toEqual(reqs.map((_, i) => `r${i}`).sort());
+      }),
+      { seed, numRuns: 300 },
+    );
   });
 });

@@ -24,20 +24,18 @@ export interface FrontCall {
   answer(handled: HandledRequest): void;
   /** The front balancer (or the replica, without running the pipeline) answers on its own. */
   fail(status: number, source: 'front' | 'gateway', reason: string): void;
-}
-
-interface Entry {
-  call: FrontCall;
-  /** Lets the front timeout's handler be a static method instead of a closure per request. */
-  model: CapacityModel;
-  /** The client has its answer (from the replica, or from the front); later answers are dropped. */
-  answered: boolean;
+  /**
+   * Written by the model only: the client has its answer (from the replica, or from the front), so
+   * later answers are dropped. Kept on the call itself rather than in a record per request (one
+   * object less per request for the garbage collector to copy while the request waits).
+   */
+  frontAnswered?: boolean;
 }
 
 interface ReplicaState {
-  load: ReplicaLoad<Entry>;
+  load: ReplicaLoad<FrontCall>;
   /** Requests holding a slot. */
-  running: Set<Entry>;
+  running: Set<FrontCall>;
   /** Virtual time until which the replica is gone (OOM-killed, restarting). */
   downUntil: number;
 }
@@ -82,6 +80,10 @@ export class CapacityModel {
   private readonly replicas = new Map<string, ReplicaState>();
   /** Requests that died with their replica: their late effects and answers are dropped. */
   private readonly killed = new Set<string>();
+  /** The front timeout's handler: one per model, the call being the event's argument. */
+  private readonly frontTimedOut = (call: FrontCall): void => {
+    this.respondFront(call, 504, 'front', `front balancer timeout: ${call.replica} sent nothing in ${this.o.frontTimeoutMs} ms`);
+  };
 
   constructor(private readonly o: CapacityModelOptions) {}
 
@@ -96,27 +98,27 @@ export class CapacityModel {
 
   /** The front balancer forwards a request to a replica. */
   enter(call: FrontCall): void {
-    const entry: Entry = { call, answered: false, model: this };
+    call.frontAnswered = false;
     const timeout = this.o.frontTimeoutMs;
-    if (timeout !== undefined) this.o.queue.schedule(this.o.queue.now + timeout, PRIORITY.effect, CapacityModel.frontTimedOut, entry);
+    if (timeout !== undefined) this.o.queue.schedule(this.o.queue.now + timeout, PRIORITY.effect, this.frontTimedOut, call);
     const st = this.state(call.replica);
-    const admission = st.load.slots.arrive(entry);
+    const admission = st.load.slots.arrive(call);
     if (admission === 'refused') {
-      this.respondFront(entry, 502, 'front', `connection refused: ${call.replica}'s queue is full (${st.load.slots.queued} waiting)`);
+      this.respondFront(call, 502, 'front', `connection refused: ${call.replica}'s queue is full (${st.load.slots.queued} waiting)`);
       return;
     }
     st.load.changed();
     if (st.load.overMemory()) {
-      this.oomKill(call.replica, st, entry);
+      this.oomKill(call.replica, st, call);
       return;
     }
-    if (admission === 'run') return this.start(st, entry);
+    if (admission === 'run') return this.start(st, call);
     const wait = this.o.spec?.queueTimeoutMs;
     if (wait !== undefined) {
       this.o.queue.schedule(this.o.queue.now + wait, PRIORITY.effect, () => {
-        if (this.state(call.replica) !== st || !st.load.slots.expire(entry)) return;
+        if (this.state(call.replica) !== st || !st.load.slots.expire(call)) return;
         st.load.changed();
-        this.respondFront(entry, 503, 'gateway', `dropped after waiting ${wait} ms for a slot on ${call.replica}`);
+        this.respondFront(call, 503, 'gateway', `dropped after waiting ${wait} ms for a slot on ${call.replica}`);
       }, undefined);
     }
   }
@@ -142,39 +144,35 @@ export class CapacityModel {
     this.o.queue.schedule(at, PRIORITY.effect, cpuJobFinished, job);
   }
 
-  private static frontTimedOut(entry: Entry): void {
-    entry.model.respondFront(entry, 504, 'front', `front balancer timeout: ${entry.call.replica} sent nothing in ${entry.model.o.frontTimeoutMs} ms`);
-  }
-
   /** Whether a request died with its replica (its effects are not answered any more). */
   isKilled(requestId: string): boolean {
     return this.killed.has(requestId);
   }
 
-  private start(st: ReplicaState, entry: Entry): void {
-    st.running.add(entry);
-    entry.call.run((handled) => {
-      if (!st.running.delete(entry)) return; // killed meanwhile
-      this.respondReplica(entry, handled);
+  private start(st: ReplicaState, call: FrontCall): void {
+    st.running.add(call);
+    call.run((handled) => {
+      if (!st.running.delete(call)) return; // killed meanwhile
+      this.respondReplica(call, handled);
       const next = st.load.slots.release();
       st.load.changed();
       if (next) this.start(st, next);
     });
   }
 
-  private respondReplica(entry: Entry, handled: HandledRequest): void {
-    if (entry.answered) return;
-    entry.answered = true;
-    entry.call.answer(handled);
+  private respondReplica(call: FrontCall, handled: HandledRequest): void {
+    if (call.frontAnswered) return;
+    call.frontAnswered = true;
+    call.answer(handled);
   }
 
-  private respondFront(entry: Entry, status: number, source: 'front' | 'gateway', reason: string): void {
-    if (entry.answered) return;
-    entry.answered = true;
-    entry.call.fail(status, source, reason);
+  private respondFront(call: FrontCall, status: number, source: 'front' | 'gateway', reason: string): void {
+    if (call.frontAnswered) return;
+    call.frontAnswered = true;
+    call.fail(status, source, reason);
   }
 
-  private oomKill(replica: string, st: ReplicaState, last: Entry): void {
+  private oomKill(replica: string, st: ReplicaState, last: FrontCall): void {
     const spec = this.o.spec as CapacitySpec;
     const held = st.load.held;
     st.load.retire();
@@ -187,7 +185,7 @@ export class CapacityModel {
     this.replicas.set(replica, { load: new ReplicaLoad(replica, spec, this.o.queue, this.o.sink), running: new Set(), downUntil: now + restartMs });
     this.transition(replica, 'running', 'oom-killed', `${held} requests held ${Math.round((spec.baseMemoryBytes + held * spec.memoryPerRequestBytes) / 1048576)} MiB, over the ${Math.round((spec.memoryBytes ?? 0) / 1048576)} MiB limit: OOMKilled, back in ${restartMs} ms`);
     for (const v of victims) {
-      this.killed.add(v.call.requestId);
+      this.killed.add(v.requestId);
       this.respondFront(v, 502, 'front', `connection reset: ${replica} was OOM-killed`);
     }
     this.o.queue.schedule(now + restartMs, PRIORITY.control, () => {
