@@ -29,10 +29,10 @@ interface FreshNews {
   notes: string[];
 }
 
+/** A pick among the allowed hosts (the target is `targets[index]`), or index -1 with why none was allowed. */
 export interface Selection {
-  index: number;
-  target: TargetIR;
-  reason: string;
+  readonly index: number;
+  readonly reason: string;
 }
 
 export class UpstreamCluster {
@@ -77,16 +77,13 @@ export class UpstreamCluster {
 
   /**
    * Picks a host among those the health rules allow, avoiding hosts this request already tried when
-   * another one exists. Undefined when no host is eligible, with the reason.
+   * another one exists. Index -1 when no host is eligible, with the reason.
    */
-  select(req: PickRequest, tried: ReadonlySet<number>, avoidTried: boolean): Selection | { index: -1; reason: string } {
+  select(req: PickRequest, tried: ReadonlySet<number>, avoidTried: boolean): Selection {
     const n = this.targets.length;
     if (n === 0) return { index: -1, reason: `service ${this.service.name} has no target with weight above 0` };
-    // The common case — no health rules, a first try — allocates nothing per request.
-    if (!this.outlier && !this.passive && !this.active && tried.size === 0) {
-      const pick = this.balancer.pick(this.allHosts, req);
-      return { index: pick.index, target: this.targets[pick.index] as TargetIR, reason: pick.reason };
-    }
+    // The common case — no health rules, a first try — is the balancer's own pick, no object of ours.
+    if (!this.outlier && !this.passive && !this.active && tried.size === 0) return this.balancer.pick(this.allHosts, req);
     const out: string[] = [];
     const healthy: number[] = [];
     const panic = this.outlier?.panic() ?? false;
@@ -104,13 +101,12 @@ export class UpstreamCluster {
     const pick = this.balancer.pick(eligible, req);
     // nginx stamps the pick time: a recovering peer gets one trial request, not a flood.
     this.passive?.picked(pick.index, req.now);
-    const target = this.targets[pick.index] as TargetIR;
     const notes = [
       panic ? `panic mode: fewer than ${this.policy.outlierDetection?.healthyPanicThreshold} % of hosts healthy, so ejected hosts get traffic too` : '',
       out.length > 0 ? `skipped ${out.join(', ')}` : '',
       avoidTried && tried.size > 0 && fresh.length > 0 ? `not retrying on a host already tried` : '',
     ].filter(Boolean);
-    return { index: pick.index, target, reason: notes.length > 0 ? `${pick.reason} (${notes.join('; ')})` : pick.reason };
+    return notes.length > 0 ? { index: pick.index, reason: `${pick.reason} (${notes.join('; ')})` } : pick;
   }
 
   /** `sending to <service> at <host:port> as `: the fixed start of the balancer's reason for host i. */

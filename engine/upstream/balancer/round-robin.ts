@@ -4,20 +4,29 @@
  * their turns instead of the rotation jumping, which is what a student expects to see.
  */
 import { ActiveCounts, checkEligible, hostName } from './common.ts';
-import type { BalancedHost, Balancer } from './types.ts';
+import type { BalancedHost, Balancer, Pick } from './types.ts';
 
 export function createRoundRobin(hosts: readonly BalancedHost[]): Balancer {
   /** The host index the next pick starts looking from. */
   let cursor = 0;
   const active = new ActiveCounts(hosts.length);
+  /** The pick of host i when no host was skipped, made once: the usual answer, read only by callers. */
+  const inTurn: Array<Pick | undefined> = [];
   return {
     pick(eligible) {
       checkEligible(eligible, hosts.length);
       // eligible is ascending: the first index ≥ cursor, else wrap to the smallest.
-      const chosen = eligible.find((i) => i >= cursor) ?? (eligible[0] as number);
+      let chosen = eligible[0] as number;
+      for (const i of eligible) {
+        if (i >= cursor) {
+          chosen = i;
+          break;
+        }
+      }
       const skipped = chosen >= cursor ? chosen - cursor : hosts.length - cursor + chosen;
       cursor = (chosen + 1) % hosts.length;
-      const note = skipped > 0 ? ` (skipped ${skipped} host${skipped === 1 ? '' : 's'} that may not take this request)` : '';
+      if (skipped === 0) return (inTurn[chosen] ??= Object.freeze({ index: chosen, reason: `round robin: next in turn is ${hostName(hosts, chosen)}` }));
+      const note = ` (skipped ${skipped} host${skipped === 1 ? '' : 's'} that may not take this request)`;
       return { index: chosen, reason: `round robin: next in turn is ${hostName(hosts, chosen)}${note}` };
     },
     started(i) {

@@ -1,0 +1,28 @@
+/** What the upstream stage (dispatch.ts) is given and what it answers with; dispatch.ts re-exports these. */
+import type { ChainHost, ReplyVerdict } from '../pipeline/chain.ts';
+import type { DialectBehaviour } from '../pipeline/dialect.ts';
+import type { HeaderMap } from '../pipeline/headers.ts';
+import type { PipelineHost, UpstreamAnswer } from '../pipeline/host.ts';
+import type { MachineTransition } from '../pipeline/types.ts';
+
+export interface DispatchEnv {
+  host: PipelineHost;
+  chain: ChainHost;
+  dialect: DialectBehaviour;
+  needsBody?: (status: number, headers: HeaderMap) => boolean;
+  /** Records a machine transition in the trace (breaker.transition). */
+  transition: (change: MachineTransition) => void;
+}
+
+export interface DispatchResult {
+  answer: UpstreamAnswer | undefined;
+  /** The gateway's own answer when no backend answered usefully (pool overflow, no host, failure). */
+  reply?: ReplyVerdict;
+  /** Time spent waiting on backends, summed over tries (nginx $upstream_response_time adds them up). */
+  upstreamMs: number | null;
+}
+
+/** Hears the upstream stage's result as a method call, so a caller's per-request object needs no closure. */
+export interface DispatchListener {
+  dispatched(result: DispatchResult): void;
+}
