@@ -3,6 +3,7 @@ import { readFileSync, watch } from 'node:fs';
 import { hasErrors } from '../core/errors.ts';
 import { AccessLogBuilder, formatAccessJson, formatUpstreamInfo, type AccessRecord } from '../observe/access-log.ts';
 import { ProxyServer } from '../runtimes/proxy/proxy-server.ts';
+import { DEFAULT_RING_SIZE } from '../runtimes/proxy/live-sink.ts';
 import { startAdmin } from '../runtimes/proxy/admin-server.ts';
 import { localStore, redisStore } from '../runtimes/proxy/stores.ts';
 import { command, missingOption, options, UsageError, type CommandArgs } from './args.ts';
@@ -26,6 +27,8 @@ Options:
   --seed N                 seed for per-request draws (default 1)
   --grace SECONDS          drain time on SIGTERM (default 30)
   --keepalive-timeout S    how long an idle client connection stays open (default 5)
+  --trace-ring N           trace events kept for clients that attach to /trace late (default 10000;
+                           0 keeps none: /trace then shows only what happens after it attaches)
   --workers N              N processes (node:cluster) sharing the port; local counters are per worker,
                            and the admin listener then serves only /healthz and /readyz
   -h, --help               show this help
@@ -48,6 +51,7 @@ const SERVE = {
     seed: { kind: 'int', default: 1 },
     grace: { kind: 'int', default: 30 },
     'keepalive-timeout': { kind: 'int' },
+    'trace-ring': { kind: 'int', min: 0, max: 10_000_000, default: DEFAULT_RING_SIZE },
     workers: { kind: 'int', min: 1, max: 64 },
   }),
 } as const;
@@ -85,6 +89,7 @@ async function serve({ values }: CommandArgs<typeof SERVE.options>): Promise<num
     seed: values.seed,
     level: ablate.has('trace-summary') ? 'summary' : 'decisions',
     ...(keepAliveSeconds !== undefined ? { keepAliveTimeoutMs: keepAliveSeconds * 1000 } : {}),
+    traceRing: values['trace-ring'],
   });
   const builder = new AccessLogBuilder(Date.now());
   const format = logFormat === 'json' ? formatAccessJson : formatUpstreamInfo;

@@ -45,6 +45,8 @@ export interface ProxyOptions {
   limits?: Partial<ProxyLimits>;
   /** How long an idle keep-alive client connection stays open (default 5 s, Node's default). */
   keepAliveTimeoutMs?: number;
+  /** How many recent trace events `/trace` replays to a late joiner (live-sink.ts DEFAULT_RING_SIZE; 0 keeps none). */
+  traceRing?: number;
 }
 
 export class ProxyServer {
@@ -64,7 +66,7 @@ export class ProxyServer {
   private stopProbes: () => void = () => undefined;
 
   constructor(private readonly opts: ProxyOptions) {
-    this.sink = new LiveSink(opts.level ?? 'decisions');
+    this.sink = new LiveSink(opts.level ?? 'decisions', opts.traceRing);
     this.hideSecrets(opts.ir);
     this.gateway = new Gateway(opts.ir, opts.replica ?? 'gw-0', this.now());
     this.upstream = createUpstreamClient();

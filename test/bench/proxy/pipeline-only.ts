@@ -6,9 +6,10 @@
  * median of rounds. Subtracting this from the proxy's CPU per request leaves the HTTP and socket work.
  *
  * `--plugins=key-auth,rate-limiting` runs another policy set (`--plugins=` for the empty pipeline), to
- * price one plugin in-process as the proxy ablation prices it on sockets.
+ * price one plugin in-process as the proxy ablation prices it on sockets. `--ring=N` sizes the
+ * LiveSink's `/trace` ring (default: serve's default), to price what keeping the last N events costs.
  *
- *   npx tsx test/bench/proxy/pipeline-only.ts [N] [rounds] [--plugins=a,b]
+ *   npx tsx test/bench/proxy/pipeline-only.ts [N] [rounds] [--plugins=a,b] [--ring=N]
  */
 import { Gateway } from '../../../engine/pipeline/gateway.ts';
 import { HeaderMap } from '../../../engine/pipeline/headers.ts';
@@ -30,13 +31,16 @@ const pluginsArg = process.argv.find((a) => a.startsWith('--plugins='))?.slice('
 const PLUGINS = pluginsArg === undefined ? ALL_BENCH_PLUGINS : (pluginsArg.split(',').filter((p) => p !== '') as BenchPlugin[]);
 const unknown = PLUGINS.filter((p) => !ALL_BENCH_PLUGINS.includes(p));
 if (unknown.length > 0) throw new Error(`--plugins: unknown ${unknown.join(', ')}; known: ${ALL_BENCH_PLUGINS.join(', ')}`);
+const ringArg = process.argv.find((a) => a.startsWith('--ring='))?.slice('--ring='.length);
+const RING = ringArg === undefined ? undefined : Number(ringArg);
+if (RING !== undefined && !(Number.isInteger(RING) && RING >= 1)) throw new Error(`--ring: a whole number of events ≥ 1, not '${ringArg}'`);
 const ir = kongIr(kongBenchConfig(9, PLUGINS));
 
 const NULL_SINK: TraceSink = { level: 'decisions', wants: () => false, emit: () => undefined } as unknown as TraceSink;
 
 function makeSink(kind: string): TraceSink {
   if (kind === 'none') return NULL_SINK;
-  const sink = new LiveSink('decisions');
+  const sink = new LiveSink('decisions', RING);
   if (kind === 'live+log+metrics') {
     const builder = new AccessLogBuilder(Date.now());
     const metrics = new MetricsRegistry();
