@@ -2,6 +2,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { OUTCOMES } from '../derive/outcome.ts';
+import { buildBuckets } from '../derive/buckets.ts';
 import { buildRateTable, outcomesSeen, rateCursor, ratesAt } from '../derive/rates.ts';
 import { buildTraceIndex } from '../derive/trace-index.ts';
 import { syntheticRequests } from '../derive/testing/synthetic-arbitrary.ts';
@@ -41,6 +42,20 @@ describe('the rate chart painted once and cut at the cursor', () => {
           }
         },
       ),
+      { seed, numRuns: 150 },
+    );
+  });
+
+  it('counts the full buckets from the codes exactly as reducing their rows does', () => {
+    fc.assert(
+      fc.property(syntheticRequests({ maxLength: 40, maxAt: 6000, maxUpstreamMs: 400 }), fc.constantFrom(250, 500, 1000), fc.integer({ min: 1, max: 4 }), (reqs, bucketMs, maxGroups) => {
+        const index = buildTraceIndex(syntheticTrace(reqs));
+        const table = buildRateTable(index, bucketMs, maxGroups);
+        const reduced = buildBuckets(index, bucketMs, table.table.reduce);
+        expect(table.table.full).toStrictEqual(reduced.full);
+        // Same key order too: the chart walks groups and outcomes in it.
+        expect(JSON.stringify(table.table.full)).toBe(JSON.stringify(reduced.full));
+      }),
       { seed, numRuns: 150 },
     );
   });

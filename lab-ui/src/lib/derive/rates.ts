@@ -2,10 +2,10 @@
  * Requests per second by outcome, one series per client: the "what got through" chart. A scenario
  * with many clients shows the busiest few by name and folds the rest into one series.
  */
-import { buildBuckets, bucketsAt, type Bucket, type BucketTable } from './buckets.ts';
+import { buildBuckets, bucketsAt, type Bucket, type BucketTable, type Reducer } from './buckets.ts';
 import { lowerBound, upperBound } from './search.ts';
 import { OUTCOMES, type Outcome } from './outcome.ts';
-import type { TraceIndex } from './trace-index.ts';
+import type { RequestRow, TraceIndex } from './trace-index.ts';
 
 export type OutcomeCounts = Record<Outcome, number>;
 
@@ -41,16 +41,52 @@ export function buildRateTable(index: TraceIndex, bucketMs: number, maxGroups = 
   const named = new Set(ranked.length > maxGroups ? ranked.slice(0, maxGroups - 1) : ranked);
   const groups = index.clients.filter((c) => named.has(c));
   if (named.size < ranked.length) groups.push(OTHER_CLIENTS);
-  const table = buildBuckets(index, bucketMs, (rows) => {
+  const reduce = (rows: readonly RequestRow[]): Record<string, OutcomeCounts> => {
     const out: Record<string, OutcomeCounts> = {};
     for (const g of groups) out[g] = zeroCounts();
     for (const r of rows) (out[named.has(r.client) ? r.client : OTHER_CLIENTS] as OutcomeCounts)[r.outcome] += 1;
     return out;
-  });
+  };
   const groupOf = new Map(index.clients.map((c) => [c, named.has(c) ? groups.indexOf(c) : groups.indexOf(OTHER_CLIENTS)]));
   const outcomeAt = new Map(OUTCOMES.map((o, k) => [o, k]));
-  const codes = Uint16Array.from(index.ends, (r) => (groupOf.get(r.client) ?? groups.indexOf(OTHER_CLIENTS)) * OUTCOMES.length + (outcomeAt.get(r.outcome) as number));
+  const other = groups.indexOf(OTHER_CLIENTS);
+  const codes = new Uint16Array(index.ends.length);
+  let codable = true;
+  index.ends.forEach((r, i) => {
+    const group = groupOf.get(r.client);
+    const outcome = outcomeAt.get(r.outcome);
+    if (group === undefined || outcome === undefined) codable = false;
+    codes[i] = (group ?? other) * OUTCOMES.length + (outcome as number);
+  });
+  // When every request has a group and an outcome (else the reducer would throw), the full buckets
+  // are counted from the codes, as rateCursor does, instead of a Set lookup, a keyed write and a
+  // row slice per request (≈ 70 ms of a 60k-request run's last frame before it plays).
+  const table = codable ? countedBuckets(index, bucketMs, groups, codes, reduce) : buildBuckets(index, bucketMs, reduce);
   return { groups, table, codes };
+}
+
+/** The same buckets as buildBuckets(index, bucketMs, reduce), each counted from the requests' codes. */
+function countedBuckets(index: TraceIndex, bucketMs: number, groups: readonly string[], codes: Uint16Array, reduce: Reducer<Record<string, OutcomeCounts>>): BucketTable<Record<string, OutcomeCounts>> {
+  const count = Math.max(1, Math.ceil((index.endT + 1) / bucketMs));
+  const counts = new Int32Array(groups.length * OUTCOMES.length);
+  const full: Array<Bucket<Record<string, OutcomeCounts>>> = [];
+  for (let b = 0; b < count; b++) {
+    const t0 = b * bucketMs;
+    const t1 = t0 + bucketMs;
+    // Rows with end times in [t0, t1), as buildBuckets slices them.
+    const from = lowerBound(index.endTimes, t0);
+    const to = lowerBound(index.endTimes, t1);
+    counts.fill(0);
+    for (let i = from; i < to; i++) (counts[codes[i] as number] as number) += 1;
+    const value: Record<string, OutcomeCounts> = {};
+    groups.forEach((g, k) => {
+      const c = zeroCounts();
+      OUTCOMES.forEach((o, j) => (c[o] = counts[k * OUTCOMES.length + j] as number));
+      value[g] = c;
+    });
+    full.push({ t0, t1, value });
+  }
+  return { bucketMs, full, reduce };
 }
 
 export function ratesAt(index: TraceIndex, rt: RateTable, t: number): ClientRates[] {

@@ -63,10 +63,18 @@ export function createCodeEditor(parent: HTMLElement, callbacks: EditorCallbacks
   // assistive tools do not count the contenteditable inside it as focusable content.
   view.scrollDOM.tabIndex = 0;
 
+  // The state that holds the last marks set, and those marks: the lab re-sends the same diagnostics
+  // on every progress message of a run, and each dispatch made CodeMirror read the DOM selection,
+  // forcing a layout of the page mid-update (≈ 150 ms over a 60k-request run's load).
+  let marked: { state: EditorState; key: string } | null = null;
+
   function applyMarks(): void {
     const text = view.state.doc.toString();
     const marks: CmDiagnostic[] = marksFor(text, shown, diagnostics).map((m) => ({ ...m, source: 'gatelab' }));
+    const key = JSON.stringify(marks);
+    if (marked && marked.state === view.state && marked.key === key) return;
     view.dispatch(setDiagnostics(view.state, marks));
+    marked = { state: view.state, key };
   }
 
   return {
