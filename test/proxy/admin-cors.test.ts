@@ -3,33 +3,16 @@
  * (Server-Sent Events) and `/config` must be readable cross-origin, and a preflight must succeed.
  */
 import { afterEach, describe, expect, it } from 'vitest';
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { request } from 'undici';
-import { freePort } from '../../engine/runtimes/proxy/verify/redis-server.ts';
 import type { TraceEvent } from '../../engine/trace/events.ts';
-import { startEchoUpstream } from '../support/echo-upstream.ts';
-import { ordersConfig } from '../support/kong-config.ts';
-import { startServe } from '../support/serve-process.ts';
+import { serveOrders } from '../support/serve-orders.ts';
 
 const cleanup: Array<() => Promise<unknown>> = [];
 afterEach(async () => {
   for (const c of cleanup.splice(0).reverse()) await c();
 });
 
-async function setup() {
-  const upstream = await startEchoUpstream();
-  cleanup.push(() => upstream.close());
-  const dir = mkdtempSync(join(tmpdir(), 'gatelab-cors-'));
-  const config = join(dir, 'kong.yaml');
-  writeFileSync(config, ordersConfig(upstream.port, 5));
-  const port = await freePort();
-  const admin = await freePort();
-  const serve = await startServe(['--config', config, '--listen', `127.0.0.1:${port}`, '--admin', `127.0.0.1:${admin}`]);
-  cleanup.push(() => serve.stop());
-  return { base: `http://127.0.0.1:${port}`, admin: `http://127.0.0.1:${admin}` };
-}
+const setup = (): ReturnType<typeof serveOrders> => serveOrders({ minute: 5, cleanup });
 
 describe('admin listener CORS', () => {
   it('streams /trace to another origin, with the requests sent through the proxy', async () => {

@@ -10,10 +10,9 @@ import { join } from 'node:path';
 import { createServer, type AddressInfo } from 'node:net';
 import { Agent, request } from 'undici';
 import { freePort } from '../../engine/runtimes/proxy/verify/redis-server.ts';
-import { startEchoUpstream } from '../support/echo-upstream.ts';
 import { ordersConfig } from '../support/kong-config.ts';
 import { gatelab } from '../support/cli.ts';
-import { startServe } from '../support/serve-process.ts';
+import { serveOrders } from '../support/serve-orders.ts';
 
 const cleanup: Array<() => Promise<unknown>> = [];
 afterEach(async () => {
@@ -40,15 +39,7 @@ function isAlive(pid: number): boolean {
 
 describe('gatelab serve --workers', () => {
   it('serves from two workers on one port and stops them all on SIGTERM', { timeout: 120_000 }, async () => {
-    const upstream = await startEchoUpstream();
-    cleanup.push(() => upstream.close());
-    const dir = mkdtempSync(join(tmpdir(), 'gatelab-workers-'));
-    const config = join(dir, 'kong.yaml');
-    writeFileSync(config, ordersConfig(upstream.port, 1000));
-    const port = await freePort();
-    const admin = await freePort();
-    const serve = await startServe(['--config', config, '--listen', `127.0.0.1:${port}`, '--admin', `127.0.0.1:${admin}`, '--workers', '2'], 60_000);
-    cleanup.push(() => serve.stop());
+    const { upstream, serve, base, admin } = await serveOrders({ minute: 1000, cleanup, args: ['--workers', '2'], startTimeoutMs: 60_000 });
     expect(serve.stderr()).toContain('(2 workers)');
     const workers = childrenOf(serve.child.pid as number).filter((pid) => readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes('serve'));
     expect(workers).toHaveLength(2);
@@ -58,7 +49,7 @@ describe('gatelab serve --workers', () => {
     const ids: string[] = [];
     for (let i = 0; i < 8; i++) {
       const dispatcher = new Agent({ pipelining: 0 });
-      const r = await request(`http://127.0.0.1:${port}/api/v1/orders/${i}`, { dispatcher });
+      const r = await request(`${base}/api/v1/orders/${i}`, { dispatcher });
       await r.body.dump();
       await dispatcher.close();
       statuses.push(r.statusCode);
@@ -71,9 +62,9 @@ describe('gatelab serve --workers', () => {
     await new Promise((r) => setTimeout(r, 200));
     expect(serve.stdout().trim().split('\n')).toHaveLength(8);
 
-    expect((await request(`http://127.0.0.1:${admin}/healthz`)).statusCode).toBe(200);
-    expect((await request(`http://127.0.0.1:${admin}/readyz`)).statusCode).toBe(200);
-    const metrics = await request(`http://127.0.0.1:${admin}/metrics`);
+    expect((await request(`${admin}/healthz`)).statusCode).toBe(200);
+    expect((await request(`${admin}/readyz`)).statusCode).toBe(200);
+    const metrics = await request(`${admin}/metrics`);
     expect(metrics.statusCode).toBe(404);
     expect(await metrics.body.text()).toContain('per worker');
 

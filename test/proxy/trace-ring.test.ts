@@ -3,17 +3,13 @@
  * sent (the same JSON, redaction included), and `serve --trace-ring N` bounds it to the last N events.
  */
 import { afterEach, describe, expect, it } from 'vitest';
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { Agent, request } from 'undici';
 import { ProxyServer } from '../../engine/runtimes/proxy/proxy-server.ts';
 import { localStore } from '../../engine/runtimes/proxy/stores.ts';
-import { freePort } from '../../engine/runtimes/proxy/verify/redis-server.ts';
 import type { TraceEvent } from '../../engine/trace/events.ts';
 import { startEchoUpstream } from '../support/echo-upstream.ts';
 import { kongIr, ordersConfig } from '../support/kong-config.ts';
-import { startServe } from '../support/serve-process.ts';
+import { serveOrders } from '../support/serve-orders.ts';
 
 const cleanup: Array<() => Promise<unknown>> = [];
 afterEach(async () => {
@@ -48,20 +44,12 @@ describe('the /trace ring on real requests', () => {
   });
 
   it('serve --trace-ring N replays only the last N events to a client that attaches late', async () => {
-    const upstream = await startEchoUpstream();
-    cleanup.push(() => upstream.close());
-    const dir = mkdtempSync(join(tmpdir(), 'gatelab-trace-ring-'));
-    const config = join(dir, 'kong.yaml');
-    writeFileSync(config, ordersConfig(upstream.port, 100));
-    const port = await freePort();
-    const admin = await freePort();
-    const serve = await startServe(['--config', config, '--listen', `127.0.0.1:${port}`, '--admin', `127.0.0.1:${admin}`, '--trace-ring', '4']);
-    cleanup.push(() => serve.stop());
-    for (let i = 0; i < 3; i++) await (await request(`http://127.0.0.1:${port}/api/v1/orders/${i}`)).body.dump();
+    const { base, admin } = await serveOrders({ minute: 100, cleanup, args: ['--trace-ring', '4'] });
+    for (let i = 0; i < 3; i++) await (await request(`${base}/api/v1/orders/${i}`)).body.dump();
     const controller = new AbortController();
-    const res = await request(`http://127.0.0.1:${admin}/trace`, { signal: controller.signal });
+    const res = await request(`${admin}/trace`, { signal: controller.signal });
     // One more request after attaching: its events arrive live, after the replay.
-    await (await request(`http://127.0.0.1:${port}/api/v1/orders/9`)).body.dump();
+    await (await request(`${base}/api/v1/orders/9`)).body.dump();
     const events: TraceEvent[] = [];
     let text = '';
     for await (const chunk of res.body) {
