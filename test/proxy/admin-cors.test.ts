@@ -4,8 +4,8 @@
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import { request } from 'undici';
-import type { TraceEvent } from '../../engine/trace/events.ts';
 import { serveOrders } from '../support/serve-orders.ts';
+import { readTraceStream } from '../support/trace-stream.ts';
 
 const cleanup: Array<() => Promise<unknown>> = [];
 afterEach(async () => {
@@ -25,15 +25,7 @@ describe('admin listener CORS', () => {
     expect(res.headers['content-type']).toContain('text/event-stream');
     // A second request after attaching arrives live, after the recent ones.
     await (await request(`${base}/api/v1/orders/10`)).body.dump();
-    const events: TraceEvent[] = [];
-    let text = '';
-    for await (const chunk of res.body) {
-      text += String(chunk);
-      const frames = text.split('\n\n');
-      text = frames.pop() ?? '';
-      for (const f of frames) if (f.startsWith('data: ')) events.push(JSON.parse(f.slice(6)) as TraceEvent);
-      if (events.filter((e) => e.type === 'request.end').length >= 2) break;
-    }
+    const events = await readTraceStream(res.body, (seen) => seen.filter((e) => e.type === 'request.end').length >= 2);
     controller.abort();
     const ends = events.filter((e) => e.type === 'request.end');
     expect(ends).toHaveLength(2);

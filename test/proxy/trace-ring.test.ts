@@ -10,6 +10,7 @@ import type { TraceEvent } from '../../engine/trace/events.ts';
 import { startEchoUpstream } from '../support/echo-upstream.ts';
 import { kongIr, ordersConfig } from '../support/kong-config.ts';
 import { serveOrders } from '../support/serve-orders.ts';
+import { readTraceStream } from '../support/trace-stream.ts';
 
 const cleanup: Array<() => Promise<unknown>> = [];
 afterEach(async () => {
@@ -50,15 +51,7 @@ describe('the /trace ring on real requests', () => {
     const res = await request(`${admin}/trace`, { signal: controller.signal });
     // One more request after attaching: its events arrive live, after the replay.
     await (await request(`${base}/api/v1/orders/9`)).body.dump();
-    const events: TraceEvent[] = [];
-    let text = '';
-    for await (const chunk of res.body) {
-      text += String(chunk);
-      const frames = text.split('\n\n');
-      text = frames.pop() ?? '';
-      for (const f of frames) if (f.startsWith('data: ')) events.push(JSON.parse(f.slice(6)) as TraceEvent);
-      if (events.some((e) => e.type === 'request.end' && e.req === 'req-4')) break;
-    }
+    const events = await readTraceStream(res.body, (seen) => seen.some((e) => e.type === 'request.end' && e.req === 'req-4'));
     controller.abort();
     const reqOf = (e: TraceEvent): unknown => (e as { req?: string }).req;
     const replay = events.slice(0, events.findIndex((e) => reqOf(e) === 'req-4'));
