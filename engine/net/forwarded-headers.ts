@@ -155,10 +155,10 @@ export function kongUpstreamForwarding(input: KongForwardingInput): HeaderMap {
   appendSet(out, 'X-Forwarded-Prefix', fwd.prefix);
   appendSet(out, 'X-Real-IP', clientIp);
   const removed = hop.removed;
-  // By index: list() would build a pair per header and each name would be lower-cased again.
+  // By index with the lower-case name already known: no pair per header, no second lower-casing.
   for (let i = 0; i < incoming.size; i++) {
     const lower = incoming.lowerAt(i);
-    if (!KONG_SET_LOWER.has(lower) && (removed.length === 0 || !removed.includes(lower))) out.append(incoming.nameAt(i), incoming.valueAt(i));
+    if (!KONG_SET_LOWER.has(lower) && (removed.length === 0 || !removed.includes(lower))) out.appendLine(incoming.nameAt(i), lower, incoming.valueAt(i));
   }
   return out;
 }

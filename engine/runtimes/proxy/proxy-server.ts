@@ -10,7 +10,7 @@ import type { GatewayIR } from '../../config/ir.ts';
 import { Gateway } from '../../pipeline/gateway.ts';
 import { HeaderMap } from '../../pipeline/headers.ts';
 import type { IncomingRequest } from '../../pipeline/types.ts';
-import type { TraceLevel } from '../../trace/events.ts';
+import type { RequestEndEvent, TraceLevel } from '../../trace/events.ts';
 import { LiveSink } from './live-sink.ts';
 import type { CounterStore } from './stores.ts';
 import { startHealthProbes } from './health-prober.ts';
@@ -200,14 +200,14 @@ export class ProxyServer {
     // `on`, not `once`: each response emits these once, and `once` builds a wrapper and a bound
     // function per listener. Inline arrows, not named closures: under tsx every named function
     // expression pays a defineProperty for its name each time it is created.
-    res.on('close', () => this.settle());
+    res.on('close', this.settleOne);
     gateway.handle(request, this.pipelineHost, (handled) => {
       const response = handled.response;
       const gatewayDone = this.traceTime();
       if (!writeGatewayHead(res, response)) return;
       res.on('finish', () => {
         const t = this.traceTime();
-        this.sink.emit({
+        const end: RequestEndEvent = {
           type: 'request.end',
           t,
           req: request.id,
@@ -220,12 +220,17 @@ export class ProxyServer {
           ms: t - receivedAt,
           gatewayMs: Math.max(0, gatewayDone - receivedAt - (handled.upstreamMs ?? 0)),
           upstreamMs: handled.upstreamMs,
-          ...(this.sink.level === 'full' ? { headers: response.headers.toJSON() } : {}),
-        });
+        };
+        // Assigned, not spread from a conditional object: the spread built and copied one per request.
+        if (this.sink.level === 'full') end.headers = response.headers.toJSON();
+        this.sink.emit(end);
       });
       sendGatewayBody(res, response);
     });
   }
+
+  /** settle() as one listener made per server: a closure per request cost an allocation each. */
+  private readonly settleOne = (): void => this.settle();
 
   /** One request left (its response closed): wake drain() when it was the last. */
   private settle(): void {

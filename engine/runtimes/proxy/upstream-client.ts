@@ -2,11 +2,11 @@
  * Upstream calls through undici: one keep-alive Agent for every target, bodies streamed both ways.
  * Failures become the pipeline's two kinds — could not connect (502) or did not answer in time (504).
  */
-import { Agent, errors as undiciErrors, util as undiciUtil, type Dispatcher } from 'undici';
+import { Agent, errors as undiciErrors, type Dispatcher } from 'undici';
 import type { Readable } from 'node:stream';
-import { HeaderMap } from '../../pipeline/headers.ts';
+import type { HeaderMap } from '../../pipeline/headers.ts';
 import type { UpstreamAnswer, UpstreamCall } from '../../pipeline/host.ts';
-import { stripHopByHop } from '../../net/hop-by-hop.ts';
+import { responseHeaders } from './upstream-response-headers.ts';
 import { UpstreamBody } from './upstream-body.ts';
 
 export interface UpstreamClient {
@@ -136,20 +136,6 @@ class UpstreamHandler implements Dispatcher.DispatchHandler {
     if (this.inDispatch) queueMicrotask(() => this.done(answer));
     else this.done(answer);
   }
-}
-
-/** Grouped and lower-cased exactly as undici's `request()` gave them (its parseHeaders), then HeaderMap. */
-function responseHeaders(rawHeaders: Buffer[]): HeaderMap {
-  const grouped = undiciUtil.parseHeaders(rawHeaders) as Record<string, string | string[] | undefined>;
-  const headers = new HeaderMap();
-  for (const name in grouped) {
-    const value = grouped[name];
-    if (value === undefined) continue;
-    if (typeof value === 'string') headers.append(name, value);
-    else for (const one of value) headers.append(name, one);
-  }
-  stripHopByHop(headers);
-  return headers;
 }
 
 /** An upstream answer whose body is still on the wire; a class, so `discard` is no per-request closure. */

@@ -53,29 +53,35 @@ export function isPoisoned(socket: Socket): boolean {
 
 const refuse = (status: WireRefusal['status'], code: string, reason: string): WireVerdict => ({ ok: false, refusal: { status, code, reason } });
 
-/** The header lines the checks read, gathered in one pass over rawHeaders (every request pays for it). */
+/**
+ * The header lines the checks read, gathered in one pass over rawHeaders (every request pays for it).
+ * Host is nearly always one line and Transfer-Encoding nearly always absent: the first Host and a
+ * count, and an array only for Transfer-Encoding lines, so a plain request allocates no arrays.
+ */
 interface FramingLines {
-  transferEncoding: string[];
+  transferEncoding: string[] | undefined;
   contentLength: number;
-  host: string[];
+  firstHost: string | undefined;
+  hosts: number;
 }
 
 function framingLines(req: IncomingMessage): FramingLines {
-  const out: FramingLines = { transferEncoding: [], contentLength: 0, host: [] };
+  const out: FramingLines = { transferEncoding: undefined, contentLength: 0, firstHost: undefined, hosts: 0 };
   const raw = req.rawHeaders;
   for (let i = 0; i + 1 < raw.length; i += 2) {
     const name = raw[i] as string;
     // Only names of these lengths can match: skips lower-casing almost every header.
-    if (name.length === 4 && name.toLowerCase() === 'host') out.host.push(raw[i + 1] as string);
-    else if (name.length === 14 && name.toLowerCase() === 'content-length') out.contentLength++;
-    else if (name.length === 17 && name.toLowerCase() === 'transfer-encoding') out.transferEncoding.push(raw[i + 1] as string);
+    if (name.length === 4 && name.toLowerCase() === 'host') {
+      if (out.hosts++ === 0) out.firstHost = raw[i + 1] as string;
+    } else if (name.length === 14 && name.toLowerCase() === 'content-length') out.contentLength++;
+    else if (name.length === 17 && name.toLowerCase() === 'transfer-encoding') (out.transferEncoding ??= []).push(raw[i + 1] as string);
   }
   return out;
 }
 
 function checkTransferEncoding(found: FramingLines): WireVerdict | undefined {
   const lines = found.transferEncoding;
-  if (lines.length === 0) return undefined;
+  if (lines === undefined) return undefined;
   if (found.contentLength > 0) {
     return refuse(400, 'GL_E_TE_WITH_CL', 'the request has both Transfer-Encoding and Content-Length; send one of them');
   }
@@ -94,7 +100,7 @@ function comparableHost(host: string, scheme: string): string {
   return h.endsWith(defaultPort) ? h.slice(0, -defaultPort.length) : h;
 }
 
-function checkTarget(req: IncomingMessage, hosts: string[]): WireVerdict {
+function checkTarget(req: IncomingMessage, host: string | undefined): WireVerdict {
   const url = req.url ?? '';
   if (url.startsWith('/')) return { ok: true, url };
   const m = /^([A-Za-z][A-Za-z0-9+.-]*):\/\/([^/?#]*)(.*)$/.exec(url);
@@ -104,7 +110,6 @@ function checkTarget(req: IncomingMessage, hosts: string[]): WireVerdict {
   if (scheme !== 'http' && scheme !== 'https') return refuse(400, 'GL_E_REQUEST_TARGET', `the request target uses scheme "${scheme}"; only http and https are proxied`);
   if (authority.includes('@')) return refuse(400, 'GL_E_REQUEST_TARGET', 'the request target carries user info (user@host); send credentials in Authorization instead');
   if (authority === '') return refuse(400, 'GL_E_REQUEST_TARGET', 'the request target has an empty host');
-  const host = hosts[0];
   if (host !== undefined && comparableHost(host, scheme) !== comparableHost(authority, scheme)) {
     return refuse(400, 'GL_E_HOST_MISMATCH', `the request target names host "${authority}" but the Host header says "${host}"; send the same host in both`);
   }
@@ -124,7 +129,6 @@ export function checkWire(req: IncomingMessage, limits: ProxyLimits): WireVerdic
   const found = framingLines(req);
   const te = checkTransferEncoding(found);
   if (te) return te;
-  const hosts = found.host;
-  if (hosts.length === 0 && req.httpVersion === '1.1') return refuse(400, 'GL_E_MISSING_HOST', 'an HTTP/1.1 request needs a Host header');
-  return checkTarget(req, hosts);
+  if (found.hosts === 0 && req.httpVersion === '1.1') return refuse(400, 'GL_E_MISSING_HOST', 'an HTTP/1.1 request needs a Host header');
+  return checkTarget(req, found.firstHost);
 }
