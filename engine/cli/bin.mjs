@@ -7,9 +7,13 @@ const argv = process.argv.slice(2);
 const mode = process.env.GATELAB_SERVE;
 const bundle = argv[0] === 'serve' && mode !== 'source' ? await (await import('./serve-bundle.mjs')).serveBundle(mode === 'bundle') : undefined;
 if (bundle) {
-  // Stack traces then name engine/…/*.ts lines, as they do under tsx.
+  // On while the bundle loads, so Node keeps its source map; off while serving. With them on, the
+  // first stack formatted anywhere (an error inside undici or node:http will do) decodes the whole
+  // map, ≈ 150–220 ms with the event loop blocked. serve-entry.ts turns them back on to print an
+  // internal error, whose stack then names engine/…/*.ts lines as under tsx.
   process.setSourceMapsEnabled(true);
   const { runServe } = await import(bundle);
+  process.setSourceMapsEnabled(false);
   process.exitCode = await runServe(argv.slice(1));
 } else {
   const { register } = await import('tsx/esm/api');

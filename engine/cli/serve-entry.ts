@@ -16,6 +16,9 @@ export async function runServe(argv: string[]): Promise<number> {
       return EXIT.usage;
     }
     console.error('gatelab serve: internal error — please report it with the input that caused it.');
+    // A stack is formatted when first read: with source maps on now (bin.mjs keeps them off while
+    // serving), its frames name our .ts files rather than lines of the bundle.
+    process.setSourceMapsEnabled(true);
     console.error(e instanceof Error ? (e.stack ?? e.message) : String(e));
     return EXIT.usage;
   }

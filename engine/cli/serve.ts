@@ -11,6 +11,8 @@ import { EXIT, printDiagnostics } from './io.ts';
 import { loadConfigFiles } from './load.ts';
 import { LineBatcher } from './line-batcher.ts';
 import { isClusterWorker, leaveCluster, runClusterPrimary } from './serve-cluster.ts';
+import { BENCH_PROBE_ENV, startBenchProbe } from './serve-bench-probe.ts';
+import { KEEP_PRETENURING_ENV, tuneGcForServing } from './serve-gc.ts';
 
 export const SERVE_HELP = `Usage: gatelab serve --config FILE… [options]
 
@@ -59,6 +61,8 @@ const SERVE = {
 export const serveCommand = command(SERVE, serve);
 
 async function serve({ values }: CommandArgs<typeof SERVE.options>): Promise<number> {
+  // Before anything is allocated per request: see serve-gc.ts for what V8's default cost.
+  tuneGcForServing(process.env[KEEP_PRETENURING_ENV]);
   const configs = values.config;
   if (configs.length === 0) throw missingOption(SERVE.name, 'config', SERVE.options.config);
   const listen = hostPort(values.listen, '--listen');
@@ -91,6 +95,8 @@ async function serve({ values }: CommandArgs<typeof SERVE.options>): Promise<num
     ...(keepAliveSeconds !== undefined ? { keepAliveTimeoutMs: keepAliveSeconds * 1000 } : {}),
     traceRing: values['trace-ring'],
   });
+  const probe = startBenchProbe(process.env[BENCH_PROBE_ENV]);
+  if (probe) proxy.sink.subscribe((e) => probe.onEvent(e));
   const builder = new AccessLogBuilder(Date.now());
   const format = logFormat === 'json' ? formatAccessJson : formatUpstreamInfo;
   const accessLog = new LineBatcher((text) => process.stdout.write(text));

@@ -8,6 +8,8 @@
  *   npm run bench:proxy -- --only=throughput     or latency | keys | conns | soak
  *   npm run bench:proxy -- --only=soak --minutes 10 [--connections 20]
  *   npm run bench:proxy -- --only=ablation [--quick]   gatelab's CPU per request, part by part (ablation.ts)
+ *   npm run bench:proxy -- --only=latency [--rates=1000,250] [--rounds 3] [--seconds 10] [--probe]
+ *                     [--compare-v8-pretenuring] [--nice=-10] [--serve-args="--trace-ring 0"]   (latency.ts)
  */
 import { cpus, loadavg } from 'node:os';
 import { ablation } from './ablation.ts';
@@ -31,6 +33,27 @@ const numberArg = (name: string, fallback: number): number => {
   const n = Number(text);
   if (!Number.isFinite(n) || n <= 0) throw new Error(`GL_E_BENCH_ARGS: --${name} takes a positive number, not '${text}'`);
   return n;
+};
+/** `--rates=1000,250` (latency): the open-loop rates, in order. */
+const rateList = (): number[] => {
+  const text = args.find((a) => a.startsWith('--rates='))?.slice('--rates='.length);
+  if (text === undefined) return quick ? [1000] : [1000, 250];
+  const rates = text.split(',').map(Number);
+  if (rates.some((r) => !Number.isFinite(r) || r <= 0)) throw new Error(`GL_E_BENCH_ARGS: --rates takes positive numbers, not '${text}'`);
+  return rates;
+};
+/** `--nice=-10` (latency, root only): priority for the bench, the upstream and the proxies. */
+const niceArg = (): { nice?: number } => {
+  const text = args.find((a) => a.startsWith('--nice='))?.slice('--nice='.length);
+  if (text === undefined) return {};
+  const nice = Number(text);
+  if (!Number.isInteger(nice) || nice < -20 || nice > 19) throw new Error(`GL_E_BENCH_ARGS: --nice takes a whole number from -20 to 19, not '${text}'`);
+  return { nice };
+};
+/** `--serve-args="--trace-ring 0"` (latency): extra serve arguments, to compare host settings. */
+const serveArgs = (): { serveArgs?: string[] } => {
+  const text = args.find((a) => a.startsWith('--serve-args='))?.slice('--serve-args='.length);
+  return text ? { serveArgs: text.split(' ').filter((w) => w !== '') } : {};
 };
 const SECTIONS = ['throughput', 'latency', 'keys', 'conns', 'soak', 'ablation'];
 if (only !== undefined && !SECTIONS.includes(only)) throw new Error(`GL_E_BENCH_ARGS: --only takes one of ${SECTIONS.join(' | ')}, not '${only}'`);
@@ -65,7 +88,7 @@ async function benchThroughput(): Promise<void> {
 async function main(): Promise<void> {
   console.log(`node ${process.version}, ${cpus().length} × ${cpus()[0]?.model ?? '?'}, load average ${loadavg().map((l) => l.toFixed(1)).join(' ')} at start`);
   if (wants('throughput')) await benchThroughput();
-  if (wants('latency')) await latencyAdded(quick ? 3 : 10, quick ? 1 : 3, quick ? [1000] : [1000, 250]);
+  if (wants('latency')) await latencyAdded({ seconds: quick ? 3 : Math.min(60, numberArg('seconds', 10)), rounds: quick ? 1 : Math.min(20, numberArg('rounds', 3)), rates: rateList(), probe: args.includes('--probe'), compareV8Pretenuring: args.includes('--compare-v8-pretenuring'), ...niceArg(), ...serveArgs() });
   if (wants('keys')) bytesPerKey(quick ? 100_000 : 1_000_000);
   if (wants('conns')) await heapPerConnection(quick ? 1_000 : 10_000);
   if (wants('ablation')) await ablation(quick ? 2 : numberArg('rounds', 4), quick ? 3 : Math.min(10, numberArg('seconds', 5)), console.log);
