@@ -36,6 +36,15 @@ try {
   const stopLoadProfile = profileDir ? await profilePage(page) : null;
   const t0 = Date.now();
   await page.getByTestId('open-file').setInputFiles(file);
+  // First playable: the panel's counters are on screen, so play, step and scrub have a trace to
+  // move over (before the run streamed, that was only after the whole run was done).
+  // The run's panel is on screen: the scenario was described and its run asked for.
+  await page.getByTestId('panel-base').waitFor({ timeout: 30 * 60_000 });
+  const runAskedMs = Date.now() - t0;
+  await page.getByTestId('arrived-base').waitFor({ timeout: 30 * 60_000 });
+  const firstPlayableMs = Date.now() - t0;
+  const scrubber = page.getByTestId('scrubber');
+  const knownEndAtFirstMs = Number((await scrubber.getAttribute('data-known-end')) ?? (await scrubber.getAttribute('max')));
   const info = page.getByTestId('run-info-base');
   await info.waitFor({ timeout: 30 * 60_000 });
   const openedMs = Date.now() - t0;
@@ -68,6 +77,9 @@ try {
       workerSimulateMs: simulateMs,
       workerStreamMs: streamMs,
       pageToTraceMs: wallMs,
+      openToRunAskedMs: runAskedMs,
+      openToFirstPlayableMs: firstPlayableMs,
+      knownEndAtFirstPlayableMs: knownEndAtFirstMs,
       openToReadyMs: openedMs,
       scrubFrameMs: { mean: frames.reduce((s, x) => s + x, 0) / Math.max(1, frames.length), p50: q(0.5), p95: q(0.95), max: sorted[sorted.length - 1] },
       ...(profiles.length ? { profiles } : {}),

@@ -27,7 +27,18 @@ export interface RunOptions {
   level?: TraceLevel;
   seed?: number;
   keepEvents?: boolean;
+  /**
+   * Receives the trace while the run goes, in order, in slices of at least `streamEvery` events that
+   * each end on a complete instant; the last slice comes before runVariant returns. Together the
+   * slices are exactly `events`, and the trace, its hash and the results do not change. Needs the
+   * events kept (the default); ignored with keepEvents false.
+   */
+  onEvents?: (events: readonly TraceEvent[]) => void;
+  /** Events per streamed slice (default 20,000). */
+  streamEvery?: number;
 }
+
+const DEFAULT_STREAM_EVERY = 20_000;
 
 /** Thrown inside a run when a config event's gateway does not load; caught and reported by runVariant. */
 class ConfigLoadFailure extends Error {
@@ -56,12 +67,22 @@ export async function runVariant(base: Scenario, variant: string, opts: RunOptio
   if (!first.ir || hasErrors(first.diagnostics)) return { name: variant, diagnostics: [...diagnostics, ...first.diagnostics], ...empty };
   diagnostics.push(...first.diagnostics);
   let initial: GatewayIR | undefined = first.ir;
+  const listener = opts.keepEvents === false ? undefined : opts.onEvents;
+  let streamed = 0;
+  const stream = listener && {
+    every: Math.max(1, opts.streamEvery ?? DEFAULT_STREAM_EVERY),
+    onEvents: (events: readonly TraceEvent[]) => {
+      streamed += events.length;
+      listener(events);
+    },
+  };
   try {
     const result = await simulate(scenario, {
       variant,
       level: opts.level ?? 'full',
       ...(opts.seed !== undefined ? { seed: opts.seed } : {}),
       keepEvents: opts.keepEvents ?? true,
+      ...(stream ? { stream } : {}),
       adapt: (spec) => {
         if (spec === scenario.gateway && initial) {
           const ir = initial;
@@ -71,6 +92,8 @@ export async function runVariant(base: Scenario, variant: string, opts: RunOptio
         return adapt(spec, diagnostics);
       },
     });
+    // The sink hands over slices while the clock moves; what the last instants kept is sent here.
+    if (stream && streamed < result.events.length) stream.onEvents(result.events.slice(streamed));
     const expectations = opts.keepEvents === false ? [] : evaluateExpectations(scenario.expect, result.events, variant, scenario);
     return {
       name: variant,

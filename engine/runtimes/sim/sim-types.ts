@@ -4,6 +4,7 @@ import type { Gateway, HandledRequest } from '../../pipeline/gateway.ts';
 import type { IncomingRequest } from '../../pipeline/types.ts';
 import type { GatewaySpec } from '../../scenario/types.ts';
 import type { TraceEvent, TraceLevel } from '../../trace/events.ts';
+import type { TraceStream } from './streaming-sink.ts';
 
 export interface SimOptions {
   variant: string;
@@ -14,6 +15,8 @@ export interface SimOptions {
   seed?: number;
   /** Keep events in memory (default true); the hash is computed either way. */
   keepEvents?: boolean;
+  /** Hands kept events to a listener while the run goes (implies keepEvents); the trace is unchanged. */
+  stream?: TraceStream;
   /**
    * "What would happen to this request now?": at atMs, after everything else at that instant, one
    * extra request enters replica gw-0 with the state the run has built; the run stops once it ends.

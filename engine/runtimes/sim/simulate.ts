@@ -15,6 +15,7 @@ import { BackendModels } from './backend-model.ts';
 import { BackendCalls } from './backend-calls.ts';
 import { createEffectAnswerer } from './effect-answers.ts';
 import { HashingSink } from './hashing-sink.ts';
+import { StreamingSink } from './streaming-sink.ts';
 import { describeChange, describeEffect } from './describe.ts';
 import { scheduleProbes, type ProbeDeps } from './health-probes.ts';
 import { RolloutController } from './rollout-controller.ts';
@@ -35,7 +36,7 @@ export async function simulate(scenario: Scenario, opts: SimOptions): Promise<Si
   const seed = opts.seed ?? scenario.seed;
   const root = rootRng(seed);
   const queue = new EventQueue();
-  const sink = new HashingSink(opts.level, opts.keepEvents ?? true);
+  const sink = opts.stream ? new StreamingSink(opts.level, opts.stream) : new HashingSink(opts.level, opts.keepEvents ?? true);
   const store = new ModeledStore();
   const start = scenario.start;
   const now = (): number => start + queue.now;

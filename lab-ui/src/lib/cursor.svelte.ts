@@ -21,8 +21,13 @@ export class ReplayCursor {
   time = $state(0);
   playing = $state(false);
   speed = $state(1);
-  /** End of the longest loaded run. */
+  /** How far the loaded runs reach: the longest run's end, or, while they stream, what is known. */
   endT = $state(0);
+  /**
+   * Runs are still streaming: endT will grow. Playing into it then waits at the edge, still
+   * playing, and moves on as the trace arrives, instead of stopping.
+   */
+  growing = $state(false);
   /** Skip stretches where nothing happens. */
   skipQuiet = $state(true);
   /** Sorted distinct event times of every panel: what stepping walks. Raw: a large typed array. */
@@ -36,7 +41,7 @@ export class ReplayCursor {
 
   play(): void {
     if (this.playing) return;
-    if (this.time >= this.endT) this.time = 0;
+    if (this.time >= this.endT && !this.growing) this.time = 0;
     this.playing = true;
     this.last = this.frames.now();
     this.frame = this.frames.request(this.tick);
@@ -51,6 +56,11 @@ export class ReplayCursor {
   toggle(): void {
     if (this.playing) this.pause();
     else this.play();
+  }
+
+  /** Playing, but at the edge of a trace that is still arriving. */
+  get waiting(): boolean {
+    return this.playing && this.growing && this.time >= this.endT;
   }
 
   seek(t: number): void {
@@ -99,7 +109,7 @@ export class ReplayCursor {
     this.last = now;
     const r = advance({ t: this.time, dtWall: dt, speed: this.speed, endT: this.endT, steps: this.steps, ...(this.skipQuiet ? {} : { quietWallMs: Infinity }) });
     this.time = r.t;
-    if (r.ended) this.pause();
+    if (r.ended && !this.growing) this.pause();
     else this.frame = this.frames.request(this.tick);
   };
 }

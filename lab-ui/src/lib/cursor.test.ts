@@ -97,4 +97,36 @@ describe('ReplayCursor', () => {
     c.seek(-5);
     expect(c.time).toBe(0);
   });
+
+  it('waits at the edge of a trace that is still arriving, and plays on as it grows', () => {
+    const { c, frames } = cursor();
+    c.skipQuiet = false;
+    c.endT = 1_000;
+    c.growing = true;
+    c.seek(5_000);
+    expect(c.time).toBe(1_000);
+    c.play();
+    // At the edge, play does not rewind to the start while more is coming.
+    expect(c.time).toBe(1_000);
+    expect(c.waiting).toBe(true);
+    frames.fire(100);
+    expect(c.playing).toBe(true);
+    expect(c.time).toBe(1_000);
+    c.endT = 2_000;
+    expect(c.waiting).toBe(false);
+    frames.fire(100);
+    expect(c.time).toBe(1_100);
+    frames.fire(250);
+    frames.fire(250);
+    frames.fire(250);
+    frames.fire(250);
+    expect(c.time).toBe(2_000);
+    expect(c.waiting).toBe(true);
+    // The runs are done: reaching the end now stops, and play starts over.
+    c.growing = false;
+    frames.fire(100);
+    expect(c.playing).toBe(false);
+    c.play();
+    expect(c.time).toBe(0);
+  });
 });

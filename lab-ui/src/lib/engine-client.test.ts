@@ -37,7 +37,7 @@ describe('EngineClient', () => {
     );
     const w = ManualWorker.all[0]!;
     const runId = (w.posted[0] as { runId: number }).runId;
-    w.send({ type: 'progress', runId, phase: 'stream', done: 1, total: 2 });
+    w.send({ type: 'progress', runId, phase: 'simulate', done: 1, total: 2 });
     const encoder = new TraceEncoder();
     w.send({ type: 'trace-batch', runId, from: 0, count: 1, encoded: encoder.encode([{ type: 'run.start', t: 0, scenario: 's', variant: 'base', seed: 1, start: 'x' }]) });
     w.send({ type: 'trace-batch', runId: runId + 999, from: 0, count: 1, encoded: new TraceEncoder().encode([{ type: 'run.end', t: 0, requests: 0 }]) });
@@ -45,7 +45,7 @@ describe('EngineClient', () => {
     w.send(done(runId));
     const r = await h.result;
     expect(r.ok && r.events).toEqual([{ type: 'run.start', t: 0, scenario: 's', variant: 'base', seed: 1, start: 'x' }, { type: 'run.end', t: 5, requests: 0 }]);
-    expect(progress).toEqual(['stream:1/2']);
+    expect(progress).toEqual(['simulate:1/2']);
     // Each batch of this run is handed over decoded, as it arrives; the stale run's is not.
     expect(batches).toEqual([['run.start'], ['run.end']]);
     expect(w.terminated).toBe(true);

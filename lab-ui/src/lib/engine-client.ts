@@ -30,8 +30,11 @@ export interface RunHandle {
 
 export interface RunCallbacks {
   progress?: (phase: RunPhase, done: number, total: number) => void;
-  /** Each decoded batch as it arrives, in trace order: lets the page index while the run streams. */
-  batch?: (events: readonly TraceEvent[]) => void;
+  /**
+   * Each decoded batch as it arrives, in trace order, and every event received so far (this batch
+   * included; the array keeps growing): lets the page index and show the trace while the run streams.
+   */
+  batch?: (events: readonly TraceEvent[], soFar: readonly TraceEvent[]) => void;
 }
 
 export type { ClientSummary, ExpectationResult, ScenarioInfo };
@@ -133,7 +136,7 @@ export class EngineClient {
 
   run(req: Omit<RunRequest, 'type' | 'runId'>, callbacks: RunCallbacks = {}): RunHandle {
     const runId = nextId++;
-    // Batches are appended to a plain array: nothing reactive is touched until the run is done.
+    // Batches are appended to a plain array, not reactive state: the lab decides when to show them.
     const events: TraceEvent[] = [];
     const decoder = new TraceDecoder();
     let settle: (o: RunOutcome) => void = () => {};
@@ -164,7 +167,7 @@ export class EngineClient {
         else if (m.type === 'trace-batch') {
           const batch = decoder.decode<TraceEvent>(m.encoded);
           for (const ev of batch) events.push(ev);
-          callbacks.batch?.(batch);
+          callbacks.batch?.(batch, events);
         } else if (m.type === 'done') finish({ ok: true, events, done: m });
         else if (m.type === 'error') finish({ ok: false, diagnostics: m.diagnostics });
       };

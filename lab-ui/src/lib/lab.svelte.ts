@@ -8,34 +8,15 @@ import type { TraceEvent } from '../../../engine/trace/events.ts';
 import type { DoneMessage, EngineClient, RunHandle } from './engine-client.ts';
 import { ReplayCursor } from './cursor.svelte.ts';
 import { mergeSteps } from './derive/cursor-math.ts';
-import { buildTraceIndex, TraceIndexBuilder, type TraceIndex } from './derive/trace-index.ts';
+import { buildTraceIndex, type TraceIndex } from './derive/trace-index.ts';
 import { findScenario, missingScenarioNotice, scenarioUrlKey, type UrlState } from './url-state.ts';
 import { LiveSession, type LiveDeps, type LiveStatus } from './live-session.ts';
 import { shouldFollow } from './live-trace.ts';
 import { liveScenario, LIVE_VARIANT } from './live-scenario.ts';
+import { DETAIL_TABS, PANEL_CHARTS, type DetailTab, type PanelChart } from './lab-tabs.ts';
+import { pendingDue, StreamingIndex, timelineOf } from './streaming-index.ts';
 
-export type DetailTab = 'inspector' | 'requests' | 'log' | 'metrics' | 'trace' | 'pipeline' | 'machines';
-export const DETAIL_TABS: ReadonlyArray<{ id: DetailTab; label: string }> = [
-  { id: 'inspector', label: 'Request inspector' },
-  { id: 'requests', label: 'Requests' },
-  { id: 'log', label: 'Access log' },
-  { id: 'metrics', label: 'Metrics' },
-  { id: 'trace', label: 'Trace' },
-  { id: 'pipeline', label: 'Pipeline diagram' },
-  // Listed only for a trace with breaker.transition events (views/DetailTabs.svelte).
-  { id: 'machines', label: 'State machines' },
-];
-
-/**
- * Which chart every variant panel shows: the same one in each, so they compare side by side. The ids
- * are stable: the URL carries them (`chart=latency`), and links from outside the lab open them.
- */
-export type PanelChart = 'rates' | 'limiter' | 'latency';
-export const PANEL_CHARTS: ReadonlyArray<{ id: PanelChart; label: string }> = [
-  { id: 'rates', label: 'Requests per second' },
-  { id: 'limiter', label: 'Limiter state' },
-  { id: 'latency', label: 'Latency split' },
-];
+export { DETAIL_TABS, PANEL_CHARTS, type DetailTab, type PanelChart } from './lab-tabs.ts';
 
 export interface Panel {
   variant: string;
@@ -166,6 +147,7 @@ export class Lab {
     this.detachLive();
     this.cancelRuns();
     this.cursor.pause();
+    this.cursor.growing = false;
     this.scenario = null;
     this.panels = [];
     this.selected = null;
@@ -207,7 +189,9 @@ export class Lab {
   /** The time range the charts show: the busy stretch of every loaded run, padded, or the whole run. */
   chartRange(): [number, number] {
     const indexes = this.panels.flatMap((p) => (p.index ? [p.index] : []));
-    const end = Math.max(1, this.cursor.endT);
+    // While runs stream, charts span the whole scenario and fill in from the left as the trace arrives.
+    const growing = this.cursor.growing ? (this.scenario?.durationMs ?? 0) : 0;
+    const end = Math.max(1, this.cursor.endT, growing);
     if (!this.zoomToActivity || indexes.length === 0) return [0, end];
     let lo = Infinity;
     let hi = -Infinity;
@@ -218,6 +202,7 @@ export class Lab {
       if (last !== undefined) hi = Math.max(hi, last);
     }
     if (!Number.isFinite(lo) || !Number.isFinite(hi)) return [0, end];
+    hi = Math.max(hi, growing);
     const pad = Math.max(500, (hi - lo) * 0.08);
     return [Math.max(0, lo - pad), Math.min(end, hi + pad)];
   }
@@ -335,11 +320,12 @@ export class Lab {
     this.cancelRuns();
     const title = (name: string): string => info.variants.find((v) => v.name === name)?.title ?? name;
     this.panels = this.variants.map((variant) => ({ variant, title: title(variant), status: 'running', progress: null, index: null, done: null, diagnostics: [], wallMs: 0 }));
+    this.syncTimeline();
     for (const variant of this.variants) {
       const t0 = this.clock();
-      // Indexed batch by batch as the trace streams in: at 300k requests that pass took about a
-      // second after the last batch, on the way to a playable trace.
-      const indexer = new TraceIndexBuilder();
+      // Indexed batch by batch as the trace streams in, with a snapshot of the prefix now and then:
+      // the panel plays the start of a long run while the engine simulates the rest.
+      const stream = new StreamingIndex(this.clock);
       const handle = this.engine.run(
         {
           scenarioFile: info.file,
@@ -349,18 +335,27 @@ export class Lab {
           ...(this.texts.has(info.file) ? { text: this.texts.get(info.file) as string } : {}),
           ...(this.edits.has(info.file) ? { files: this.edits.get(info.file) as FileOverrides } : {}),
         },
-        { progress: (phase, done, total) => this.patch(variant, { progress: { phase, done, total } }), batch: (events) => indexer.add(events) },
+        {
+          progress: (phase, done, total) => this.patch(variant, { progress: { phase, done, total } }),
+          batch: (events, soFar) => {
+            const index = stream.add(events, soFar);
+            if (!index || !this.handles.includes(handle)) return;
+            this.patch(variant, { index });
+            this.syncTimeline();
+          },
+        },
       );
       this.handles.push(handle);
       void handle.result.then((r) => {
         if (!this.handles.includes(handle)) return;
         if (!r.ok) {
-          if (!r.cancelled) this.patch(variant, { status: 'error', diagnostics: r.diagnostics, progress: null });
+          if (!r.cancelled) this.patch(variant, { status: 'error', index: null, diagnostics: r.diagnostics, progress: null });
+          this.syncTimeline();
           return;
         }
-        const index = indexer.finish(r.events);
+        const index = stream.finish(r.events);
         this.patch(variant, { status: 'ready', index, done: r.done, diagnostics: r.done.warnings, progress: null, wallMs: this.clock() - t0 });
-        this.afterRun();
+        this.syncTimeline();
       });
     }
   }
@@ -369,17 +364,21 @@ export class Lab {
     this.panels = this.panels.map((p) => (p.variant === variant ? { ...p, ...change } : p));
   }
 
-  private afterRun(): void {
-    const ready = this.panels.filter((p) => p.index);
-    const indexes = ready.map((p) => p.index as TraceIndex);
-    this.cursor.endT = Math.max(0, ...indexes.map((i) => i.endT));
+  /** After any panel's trace grew or ended: the cursor's reach, its steps, and a waiting shared URL. */
+  private syncTimeline(): void {
+    const indexes = this.panels.flatMap((p) => (p.index ? [p.index] : []));
+    const timeline = timelineOf(this.panels);
+    this.cursor.endT = timeline.endT;
+    this.cursor.growing = timeline.growing;
     this.cursor.steps = mergeSteps(indexes.map((i) => i.stepTimes));
     if (indexes[0]?.narration.length) this.cursor.narration = indexes[0].narration;
-    if (ready.length === this.panels.filter((p) => p.status !== 'error').length && this.pending) {
-      const { t, req } = this.pending;
+    // Keep the cursor inside what is known (a rerun starts from an empty trace).
+    this.cursor.seek(this.cursor.time);
+    const pending = this.pending;
+    if (pending && pendingDue(pending, timeline)) {
       this.pending = null;
-      if (t !== undefined) this.cursor.seek(t);
-      if (req) this.selected = req;
+      if (pending.t !== undefined) this.cursor.seek(pending.t);
+      if (pending.req) this.selected = pending.req;
     }
   }
 }

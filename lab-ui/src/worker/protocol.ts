@@ -99,7 +99,8 @@ export type ToWorker =
   | { type: 'exercise'; runId: number; request: ExerciseRequest }
   | { type: 'cancel'; runId: number };
 
-export type RunPhase = 'load' | 'simulate' | 'stream';
+/** `simulate` progress counts simulated ms (`done` of `total`, the scenario's duration) as batches go out. */
+export type RunPhase = 'load' | 'simulate';
 
 export type FromWorker =
   | { type: 'catalog'; runId: number; scenarios: ScenarioInfo[] }
@@ -108,7 +109,10 @@ export type FromWorker =
   | { type: 'attack-progress'; runId: number; tried: number; budget: number }
   | { type: 'attack-done'; runId: number; verdict: AttackVerdict }
   | { type: 'progress'; runId: number; phase: RunPhase; done: number; total: number }
-  /** Events [from, from + count) in the codec's wire form (trace-codec.ts); decode in order. */
+  /**
+   * Events [from, from + count) in the codec's wire form (trace-codec.ts); decode in order. Sent while
+   * the engine runs: each batch ends on a complete instant, so the trace is known up to its last `t`.
+   */
   | { type: 'trace-batch'; runId: number; from: number; count: number; encoded: EncodedBatch }
   | {
       type: 'done';
@@ -121,7 +125,7 @@ export type FromWorker =
       expectations: ExpectationResult[];
       /** Warnings the run produced (errors end in an `error` message instead). */
       warnings: Diagnostic[];
-      /** Wall time inside the worker, for the benchmark: loading + simulating, and streaming. */
+      /** Wall time inside the worker, for the benchmark: loading + simulating, and encoding + posting the batches (interleaved with it). */
       timing: { simulateMs: number; streamMs: number };
     }
   | { type: 'exercise'; runId: number; reply: ExerciseReplies[ExerciseRequest['op']] }

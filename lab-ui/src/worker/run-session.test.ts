@@ -73,6 +73,18 @@ describe('the worker session', () => {
     }
     const events = traceOf(messages);
     expect(events).toHaveLength(next);
+    // Batches were cut where the clock moved on: the page knows every instant up to a batch's last t.
+    let at = 0;
+    for (const m of messages) if (m.type === 'trace-batch') {
+      const first = events[m.from] as TraceEvent;
+      if (m.from > 0) expect(first.t).toBeGreaterThan((events[m.from - 1] as TraceEvent).t);
+      at += m.count;
+    }
+    expect(at).toBe(events.length);
+    // Progress counts simulated time, up to the scenario's duration.
+    const progress = messages.flatMap((m) => (m.type === 'progress' && m.phase === 'simulate' ? [m.done] : []));
+    expect(progress.length).toBeGreaterThan(2);
+    expect([...progress].sort((a, b) => a - b)).toEqual(progress);
     expect(messages.every((m) => m.runId === 7)).toBe(true);
     const done = messages.at(-1);
     const scenario = loadScenarioText(readFileSync(FILE, 'utf8'), FILE, (p) => readFileSync(p, 'utf8')).scenario!;

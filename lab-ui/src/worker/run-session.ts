@@ -8,6 +8,7 @@ import { loadGateway } from '../../../engine/config/load-gateway.ts';
 import { applyVariant, loadScenarioText } from '../../../engine/scenario/load.ts';
 import { runVariant } from '../../../engine/runtimes/sim/run-scenario.ts';
 import type { Scenario } from '../../../engine/scenario/types.ts';
+import type { TraceEvent } from '../../../engine/trace/events.ts';
 import { internalError, type Diagnostic, type FileOverrides, type FromWorker, type RunRequest, type ScenarioInfo } from './protocol.ts';
 import { TraceEncoder, transferables } from './trace-codec.ts';
 
@@ -18,8 +19,11 @@ export type Post = (message: FromWorker, transfer?: Transferable[]) => void;
 export type Clock = () => number;
 
 // Large batches: each is one encode and one decode; 20k events keep the page decoding one batch
-// while the worker encodes the next, without holding the whole trace twice.
+// while the worker simulates the next (≈ 0.1–0.4 s of engine time each), so the first one lands
+// well within a second.
 const DEFAULT_BATCH = 20_000;
+/** Events the engine hands over at a time: the first batch is one such slice, to be on screen soon. */
+const FIRST_SLICE = 2_000;
 
 /** A cheap test for "this YAML file is a scenario, not a config file beside one". */
 export function looksLikeScenario(text: string): boolean {
@@ -145,21 +149,38 @@ export async function runSession(req: RunRequest, bundled: ReadonlyMap<string, s
       post({ type: 'error', runId, diagnostics: loaded.diagnostics });
       return;
     }
-    post({ type: 'progress', runId, phase: 'simulate', done: 0, total: 1 });
-    const run = await runVariant(loaded.scenario, req.variant, { level: req.level, ...(req.seed !== undefined ? { seed: req.seed } : {}) });
+    const total = loaded.scenario.durationMs;
+    post({ type: 'progress', runId, phase: 'simulate', done: 0, total });
+    // The trace streams while the engine runs: each slice the engine hands over (ending on a
+    // complete instant) is encoded and posted at once, so the page can play the start of a long
+    // run while the rest is simulated. postMessage from this busy thread still reaches the page.
+    const encoder = new TraceEncoder();
+    const batch = Math.max(1, req.batchSize ?? DEFAULT_BATCH);
+    let sent = 0;
+    let streamMs = 0;
+    let waiting: TraceEvent[] = [];
+    const send = (): void => {
+      const s0 = clock();
+      const events = waiting;
+      waiting = [];
+      const encoded = encoder.encode(events);
+      post({ type: 'trace-batch', runId, from: sent, count: events.length, encoded }, transferables(encoded));
+      sent += events.length;
+      post({ type: 'progress', runId, phase: 'simulate', done: Math.min(total, events[events.length - 1]?.t ?? 0), total });
+      streamMs += clock() - s0;
+    };
+    // The engine hands over small slices; the first goes out at once (the page can show the run's
+    // start after a few thousand events), the rest in batches of `batch`.
+    const onEvents = (events: readonly TraceEvent[]): void => {
+      for (const e of events) waiting.push(e);
+      if (sent === 0 || waiting.length >= batch) send();
+    };
+    const streamEvery = Math.min(batch, FIRST_SLICE);
+    const run = await runVariant(loaded.scenario, req.variant, { level: req.level, ...(req.seed !== undefined ? { seed: req.seed } : {}), onEvents, streamEvery });
+    if (waiting.length > 0) send();
     if (run.diagnostics.some((d) => d.severity === 'error')) {
       post({ type: 'error', runId, diagnostics: run.diagnostics });
       return;
-    }
-    const t1 = clock();
-    const batch = Math.max(1, req.batchSize ?? DEFAULT_BATCH);
-    const total = run.events.length;
-    const encoder = new TraceEncoder();
-    for (let from = 0; from < total; from += batch) {
-      const events = run.events.slice(from, from + batch);
-      const encoded = encoder.encode(events);
-      post({ type: 'trace-batch', runId, from, count: events.length, encoded }, transferables(encoded));
-      post({ type: 'progress', runId, phase: 'stream', done: Math.min(total, from + batch), total });
     }
     post({
       type: 'done',
@@ -167,11 +188,11 @@ export async function runSession(req: RunRequest, bundled: ReadonlyMap<string, s
       variant: run.name,
       traceHash: run.traceHash,
       requests: run.requests,
-      events: total,
+      events: sent,
       clients: run.clients,
       expectations: run.expectations,
       warnings: [...loaded.diagnostics, ...run.diagnostics].filter((d) => d.severity === 'warning'),
-      timing: { simulateMs: t1 - t0, streamMs: clock() - t1 },
+      timing: { simulateMs: clock() - t0 - streamMs, streamMs },
     });
   } catch (e) {
     const message = e instanceof Error ? `${e.message}` : String(e);

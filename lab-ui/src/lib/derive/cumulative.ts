@@ -48,9 +48,21 @@ export class CumulativeBuilder {
 
   /** The counters, each n + 1 long; 'ended', 'admitted' and every status listed exist even at zero. */
   finish(statuses: readonly number[]): Map<string, Int32Array> {
+    return this.counters(statuses, (arr, len) => arr.slice(0, len));
+  }
+
+  /**
+   * The counters so far without copying (a streaming run's snapshot): views of the arrays being
+   * built. Entries up to n never change once extended, and growing moves on to new arrays.
+   */
+  view(statuses: readonly number[]): Map<string, Int32Array> {
+    return this.counters(statuses, (arr, len) => arr.subarray(0, len));
+  }
+
+  private counters(statuses: readonly number[], take: (arr: Int32Array, len: number) => Int32Array): Map<string, Int32Array> {
     for (const key of ['ended', 'admitted', ...statuses.map((s) => `status:${s}`)]) this.counter(key);
     const out = new Map<string, Int32Array>();
-    for (const [key, arr] of this.arrays) out.set(key, arr.slice(0, this.n + 1));
+    for (const [key, arr] of this.arrays) out.set(key, take(arr, this.n + 1));
     return out;
   }
 

@@ -4,7 +4,7 @@
  * types: anything carrying this request's id appears in the timeline even if no view knows it.
  */
 import type { HeaderRecord, PluginDecisionEvent, TraceEvent } from '../../../../engine/trace/events.ts';
-import type { RequestRow, TraceIndex } from './trace-index.ts';
+import { knownEvents, type RequestRow, type TraceIndex } from './trace-index.ts';
 
 export interface Span {
   name: string;
@@ -33,7 +33,8 @@ export interface RequestStory {
 export function requestStory(index: TraceIndex, id: string): RequestStory | null {
   const row = index.byId.get(id);
   if (!row) return null;
-  const evs = row.events.map((i) => index.events[i] as TraceEvent);
+  // A run still streaming: the row may already list events past the index's end; show what is known.
+  const evs = knownEvents(index, row);
   const origin = row.sentT;
   const decisions: PluginDecisionEvent[] = [];
   let upstreamRequest: RequestStory['upstreamRequest'] = null;

@@ -5,8 +5,7 @@
  */
 import { spansOfRequest } from '../../../../engine/observe/tracing/spans.ts';
 import type { Span } from '../../../../engine/observe/tracing/span-types.ts';
-import type { TraceEvent } from '../../../../engine/trace/events.ts';
-import type { TraceIndex } from './trace-index.ts';
+import { knownEvents, type TraceIndex } from './trace-index.ts';
 
 export interface WaterfallRow {
   span: Span;
@@ -33,7 +32,7 @@ export interface Waterfall {
 export function spanWaterfall(index: TraceIndex, id: string): Waterfall | null {
   const row = index.byId.get(id);
   if (!row) return null;
-  const events = row.events.map((i) => index.events[i] as TraceEvent);
+  const events = knownEvents(index, row);
   return waterfallOf(spansOfRequest(events, id));
 }
 

@@ -52,6 +52,11 @@ export class StageCountsBuilder {
     }
   }
 
+  /** The table so far, shared: it grows as `add` goes on (answers for earlier t stay the same). */
+  table(): StageTable {
+    return this.per;
+  }
+
   /** The table; the per-request bookkeeping is dropped (the trace is complete). */
   finish(): StageTable {
     this.seen.clear();

@@ -136,6 +136,8 @@ export function keypoints(index: TraceIndex, layout: TopoLayout, row: RequestRow
   const anyBackend = layout.firstBackend;
   let service = '';
   for (const i of row.events) {
+    // A run still streaming: the row may list events the index does not hold yet.
+    if (i >= index.events.length) break;
     const e = index.events[i] as TraceEvent;
     if (e.type === 'request.start') push(e.t, nodeOr(layout, `replica:${row.replica}`, 'front'));
     else if (e.type === 'plugin.decision' && !RESPONSE_PHASES.has(e.phase)) push(e.t, `stage:${e.plugin}`);

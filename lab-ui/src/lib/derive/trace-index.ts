@@ -8,6 +8,7 @@ import type { TraceEvent } from '../../../../engine/trace/events.ts';
 import { CumulativeBuilder } from './cumulative.ts';
 import { outcomeOf, type Outcome } from './outcome.ts';
 import { StageCountsBuilder, type StageTable } from './stage-counts.ts';
+import { FloatList } from './float-list.ts';
 
 export interface RequestRow {
   id: string;
@@ -105,14 +106,18 @@ export class TraceIndexBuilder {
   private readonly requests: RequestRow[] = [];
   private readonly byId = new Map<string, RequestRow>();
   private readonly ends: RequestRow[] = [];
-  private readonly startTimes: number[] = [];
+  private readonly startTimes = new FloatList();
+  private readonly endTimes = new FloatList();
+  /** Distinct statuses of ended requests, and the longest send-to-answer span so far. */
+  private readonly statusSet = new Set<number>();
+  private maxSpan = 0;
   private readonly narration: TraceIndex['narration'] = [];
   private readonly clients: string[] = [];
   private readonly replicas: string[] = [];
   private readonly stages: string[] = [];
   private readonly services: string[] = [];
   private readonly stageSeq = new Map<string, string[]>();
-  private readonly stepTimes: number[] = [];
+  private readonly stepTimes = new FloatList();
   private readonly cumulative = new CumulativeBuilder();
   private readonly stageCounts = new StageCountsBuilder();
   private readonly transitions: number[] = [];
@@ -135,7 +140,7 @@ export class TraceIndexBuilder {
       const e = batch[k] as TraceEvent;
       const i = this.count++;
       times[i] = e.t;
-      if (stepTimes.length === 0 || stepTimes[stepTimes.length - 1] !== e.t) stepTimes.push(e.t);
+      if (stepTimes.last() !== e.t) stepTimes.push(e.t);
       this.endT = Math.max(this.endT, e.t);
       if ('req' in e) byId.get(e.req)?.events.push(i);
       this.addOne(e, i);
@@ -205,6 +210,9 @@ export class TraceIndexBuilder {
         row.gatewayMs = e.gatewayMs;
         row.upstreamMs = e.upstreamMs;
         this.ends.push(row);
+        this.endTimes.push(e.t);
+        this.statusSet.add(e.status);
+        this.maxSpan = Math.max(this.maxSpan, e.t - row.sentT);
         const seq = this.stageSeq.get(e.req);
         if (seq) mergeStageOrder(this.stages, seq);
         this.stageSeq.delete(e.req);
@@ -217,27 +225,52 @@ export class TraceIndexBuilder {
 
   /** The index of `events`, which must be every batch given to `add`, in order. */
   finish(events: readonly TraceEvent[]): TraceIndex {
-    if (events.length !== this.count) throw new Error(`the index saw ${this.count} events, the trace has ${events.length}`);
-    const { requests, ends, stages } = this;
     // Requests that never ended still show their stages.
-    for (const seq of this.stageSeq.values()) mergeStageOrder(stages, seq);
+    for (const seq of this.stageSeq.values()) mergeStageOrder(this.stages, seq);
     this.stageSeq.clear();
-    const statuses = [...new Set(ends.map((r) => r.status as number))].sort((a, b) => a - b);
+    return this.build(events, this.stages, this.stageCounts.finish(), (list) => list, false);
+  }
+
+  /**
+   * The index of the trace so far while the run still streams (`events`: every batch given to `add`,
+   * in order); `add` may go on after it. The worker's batches end on complete instants, so it answers
+   * every t up to its `endT` as the finished index will. Lists views read by length are copied; the
+   * request rows, `byId` and the stage table are shared and keep growing past `endT` (a row in flight
+   * at `endT` may already carry its answer: views compare its times with the cursor, as for any
+   * request that ends after it). O(events) per call: the lab calls it a few times per run.
+   */
+  snapshot(events: readonly TraceEvent[]): TraceIndex {
+    const stages = [...this.stages];
+    for (const seq of this.stageSeq.values()) mergeStageOrder(stages, seq);
+    return this.build(events, stages, this.stageCounts.table(), (list) => list.slice(), true);
+  }
+
+  /** `shared`: typed columns as views of the builder's arrays (snapshots), else compact copies. */
+  private build(events: readonly TraceEvent[], stages: string[], stageTable: StageTable, own: <T>(list: T[]) => T[], shared: boolean): TraceIndex {
+    if (events.length !== this.count) throw new Error(`the index saw ${this.count} events, the trace has ${events.length}`);
+    const { requests, ends } = this;
+    const statuses = [...this.statusSet].sort((a, b) => a - b);
     this.cumulative.extend(ends);
-    const cumulative = this.cumulative.finish(statuses);
-    let maxSpan = 0;
-    for (const r of requests) if (r.endT !== Infinity) maxSpan = Math.max(maxSpan, r.endT - r.sentT);
+    const cumulative = shared ? this.cumulative.view(statuses) : this.cumulative.finish(statuses);
+    const column = (list: FloatList): Float64Array => (shared ? list.view() : list.toArray());
     return {
       events, variant: this.variant, scenario: this.scenario, seed: this.seed, startEpoch: this.startEpoch, endT: this.endT,
-      times: this.times.slice(0, this.count),
-      stepTimes: Float64Array.from(this.stepTimes),
-      requests, byId: this.byId, ends,
-      endTimes: Float64Array.from(ends, (r) => r.endT),
-      startTimes: Float64Array.from(this.startTimes),
-      cumulative, statuses, narration: this.narration, clients: this.clients, replicas: this.replicas, stages, services: this.services, maxSpan,
-      stageTable: this.stageCounts.finish(), transitions: this.transitions, replicaSamples: this.replicaSamples,
+      times: shared ? this.times.subarray(0, this.count) : this.times.slice(0, this.count),
+      stepTimes: column(this.stepTimes),
+      requests: own(requests), byId: this.byId, ends: own(ends),
+      endTimes: column(this.endTimes),
+      startTimes: column(this.startTimes),
+      cumulative, statuses, narration: own(this.narration), clients: own(this.clients), replicas: own(this.replicas), stages, services: own(this.services), maxSpan: this.maxSpan,
+      stageTable, transitions: own(this.transitions), replicaSamples: own(this.replicaSamples),
     };
   }
+}
+
+/** A request's events that the index holds (all of them once the run is done), in order. */
+export function knownEvents(index: TraceIndex, row: RequestRow): TraceEvent[] {
+  const out: TraceEvent[] = [];
+  for (const i of row.events) if (i < index.events.length) out.push(index.events[i] as TraceEvent);
+  return out;
 }
 
 export function buildTraceIndex(events: readonly TraceEvent[]): TraceIndex {

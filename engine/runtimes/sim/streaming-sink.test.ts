@@ -1,0 +1,90 @@
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import fc from 'fast-check';
+import { loadScenarioText } from '../../scenario/load.ts';
+import type { Scenario } from '../../scenario/types.ts';
+import type { TraceEvent } from '../../trace/events.ts';
+import { runVariant, type VariantRun } from './run-scenario.ts';
+
+// Scenarios that exercise the sink's callers in different ways: async effects (JWT), config
+// reloads mid-run, pods and capacity, a breaker, a plain burst.
+const FILES = [
+  'scenarios/rate-limiting/boundary-burst.yaml',
+  'scenarios/auth/jwt-claims.yaml',
+  'scenarios/resilience/circuit-breaker-states.yaml',
+  'scenarios/capacity/deploy-502-blip.yaml',
+  'scenarios/routing/ingress-annotation-typo.yaml',
+];
+
+const loaded = new Map<string, Scenario>();
+function scenario(file: string): Scenario {
+  let s = loaded.get(file);
+  if (!s) {
+    const got = loadScenarioText(readFileSync(file, 'utf8'), file, (p) => readFileSync(p, 'utf8'));
+    if (!got.scenario) throw new Error(`${file} did not load`);
+    loaded.set(file, (s = got.scenario));
+  }
+  return s;
+}
+
+const plain = new Map<string, Promise<VariantRun>>();
+function withoutStream(file: string, variant: string, level: 'full' | 'decisions'): Promise<VariantRun> {
+  const key = `${file}|${variant}|${level}`;
+  let run = plain.get(key);
+  if (!run) plain.set(key, (run = runVariant(scenario(file), variant, { level })));
+  return run;
+}
+
+/** Runs with a listener; each slice is also serialised when it arrives, to catch later mutation. */
+async function withStream(file: string, variant: string, level: 'full' | 'decisions', every: number) {
+  const slices: Array<{ events: readonly TraceEvent[]; json: string }> = [];
+  const run = await runVariant(scenario(file), variant, {
+    level,
+    streamEvery: every,
+    onEvents: (events) => slices.push({ events, json: JSON.stringify(events) }),
+  });
+  return { run, slices };
+}
+
+describe('runVariant with an onEvents listener', () => {
+  it('streams exactly the trace, in slices that end on complete instants, and changes no result', async () => {
+    const seed = process.env.FC_SEED ? Number(process.env.FC_SEED) : Math.floor(Math.random() * 0x7fffffff);
+    console.log(`[fast-check] streamed runVariant seed=${seed} (replay: FC_SEED=${seed})`);
+    const variantOf = (file: string): fc.Arbitrary<string> => fc.constantFrom(...scenario(file).variants.map((v) => v.name));
+    const arb = fc.constantFrom(...FILES).chain((file) =>
+      fc.record({ file: fc.constant(file), variant: variantOf(file), level: fc.constantFrom('full' as const, 'decisions' as const), every: fc.integer({ min: 1, max: 3000 }) }),
+    );
+    await fc.assert(
+      fc.asyncProperty(arb, async ({ file, variant, level, every }) => {
+        const base = await withoutStream(file, variant, level);
+        const { run, slices } = await withStream(file, variant, level, every);
+        expect(run.traceHash).toBe(base.traceHash);
+        expect(run.requests).toBe(base.requests);
+        expect(run.expectations).toEqual(base.expectations);
+        expect(run.clients).toEqual(base.clients);
+        expect(run.diagnostics).toEqual(base.diagnostics);
+        expect(JSON.stringify(run.events)).toBe(JSON.stringify(base.events));
+        // Together the slices are the trace, and no event changed after it was handed over.
+        expect(slices.flatMap((s) => s.events)).toEqual(run.events);
+        expect(`[${slices.map((s) => s.json.slice(1, -1)).filter((j) => j).join(',')}]`).toBe(JSON.stringify(run.events));
+        for (let i = 0; i < slices.length; i++) {
+          const s = slices[i]!.events;
+          expect(s.length).toBeGreaterThan(0);
+          if (i < slices.length - 1) expect(s.length).toBeGreaterThanOrEqual(every);
+          // A slice never splits an instant: the next one starts later than this one ends.
+          const next = slices[i + 1]?.events[0];
+          if (next) expect(next.t).toBeGreaterThan(s[s.length - 1]!.t);
+        }
+      }),
+      { seed, numRuns: 15 },
+    );
+  }, 120_000);
+
+  it('is ignored when events are not kept', async () => {
+    let calls = 0;
+    const file = FILES[0]!;
+    const run = await runVariant(scenario(file), 'base', { keepEvents: false, streamEvery: 1, onEvents: () => calls++ });
+    expect(calls).toBe(0);
+    expect(run.traceHash).toBe((await withoutStream(file, 'base', 'full')).traceHash);
+  });
+});
