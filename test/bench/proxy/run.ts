@@ -9,7 +9,8 @@
  *   npm run bench:proxy -- --only=soak --minutes 10 [--connections 20]
  *   npm run bench:proxy -- --only=ablation [--quick]   gatelab's CPU per request, part by part (ablation.ts)
  *   npm run bench:proxy -- --only=latency [--rates=1000,250] [--rounds 3] [--seconds 10] [--probe]
- *                     [--compare-v8-pretenuring] [--nice=-10] [--serve-args="--trace-ring 0"]   (latency.ts)
+ *                     [--compare-v8-pretenuring] [--nice=-10] [--serve-args="--trace-ring 0"]
+ *                     [--with-bare]   (latency.ts; --with-bare adds the bare undici proxy as a side)
  */
 import { cpus, loadavg } from 'node:os';
 import { ablation } from './ablation.ts';
@@ -88,7 +89,7 @@ async function benchThroughput(): Promise<void> {
 async function main(): Promise<void> {
   console.log(`node ${process.version}, ${cpus().length} × ${cpus()[0]?.model ?? '?'}, load average ${loadavg().map((l) => l.toFixed(1)).join(' ')} at start`);
   if (wants('throughput')) await benchThroughput();
-  if (wants('latency')) await latencyAdded({ seconds: quick ? 3 : Math.min(60, numberArg('seconds', 10)), rounds: quick ? 1 : Math.min(20, numberArg('rounds', 3)), rates: rateList(), probe: args.includes('--probe'), compareV8Pretenuring: args.includes('--compare-v8-pretenuring'), ...niceArg(), ...serveArgs() });
+  if (wants('latency')) await latencyAdded({ seconds: quick ? 3 : Math.min(60, numberArg('seconds', 10)), rounds: quick ? 1 : Math.min(20, numberArg('rounds', 3)), rates: rateList(), probe: args.includes('--probe'), compareV8Pretenuring: args.includes('--compare-v8-pretenuring'), withBare: args.includes('--with-bare'), ...niceArg(), ...serveArgs() });
   if (wants('keys')) bytesPerKey(quick ? 100_000 : 1_000_000);
   if (wants('conns')) await heapPerConnection(quick ? 1_000 : 10_000);
   if (wants('ablation')) await ablation(quick ? 2 : numberArg('rounds', 4), quick ? 3 : Math.min(10, numberArg('seconds', 5)), console.log);
