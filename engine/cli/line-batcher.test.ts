@@ -1,22 +1,48 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import fc from 'fast-check';
-import { LineBatcher } from './line-batcher.ts';
+import { LineBatcher, MAX_DELAY_MS } from './line-batcher.ts';
 
 const seed = Number(process.env.FC_SEED ?? Date.now() % 2 ** 31);
-const turn = (): Promise<void> => new Promise((r) => setImmediate(r));
 
 describe('LineBatcher', () => {
-  it('writes the lines of one turn in one write, before the next turn', async () => {
-    const writes: string[] = [];
-    const batcher = new LineBatcher((t) => writes.push(t));
-    batcher.line('a');
-    batcher.line('b');
-    expect(writes).toEqual([]);
-    await turn();
-    expect(writes).toEqual(['a\nb\n']);
-    batcher.line('c');
-    batcher.flush();
-    expect(writes).toEqual(['a\nb\n', 'c\n']);
+  it('writes the lines of one window in one write, once the window is over', () => {
+    vi.useFakeTimers();
+    try {
+      const writes: string[] = [];
+      const batcher = new LineBatcher((t) => writes.push(t));
+      batcher.line('a');
+      vi.advanceTimersByTime(MAX_DELAY_MS - 1);
+      batcher.line('b');
+      expect(writes).toEqual([]);
+      vi.advanceTimersByTime(1);
+      expect(writes).toEqual(['a\nb\n']);
+      batcher.line('c');
+      batcher.flush();
+      expect(writes).toEqual(['a\nb\n', 'c\n']);
+      // The window's timer still fires after an early flush; it finds nothing to write.
+      vi.advanceTimersByTime(MAX_DELAY_MS);
+      expect(writes).toEqual(['a\nb\n', 'c\n']);
+      batcher.line('d');
+      vi.advanceTimersByTime(MAX_DELAY_MS);
+      expect(writes).toEqual(['a\nb\n', 'c\n', 'd\n']);
+    } finally {
+      vi.useRealTimers();
+    }
+  });
+
+  it('writes at once, without waiting for the window, when a batch would pass 4000 bytes', () => {
+    vi.useFakeTimers();
+    try {
+      const writes: string[] = [];
+      const batcher = new LineBatcher((t) => writes.push(t));
+      batcher.line('x'.repeat(2500));
+      batcher.line('y'.repeat(2500));
+      expect(writes).toEqual([`${'x'.repeat(2500)}\n`]);
+      vi.advanceTimersByTime(MAX_DELAY_MS);
+      expect(writes).toEqual([`${'x'.repeat(2500)}\n`, `${'y'.repeat(2500)}\n`]);
+    } finally {
+      vi.useRealTimers();
+    }
   });
 
   it('loses, reorders and splits no line, and keeps every write under 4096 bytes', () => {

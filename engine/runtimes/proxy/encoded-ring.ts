@@ -18,6 +18,12 @@ import type { TraceEvent } from '../../trace/events.ts';
  * 0.12–0.17 ms, while 256 held it for 0.5–0.7 ms every 32 requests, with no saving per event.
  */
 const MAX_BATCH = 64;
+/**
+ * A batch is sealed when its owner says the moment is quiet (`sealIfFull`, which LiveSink calls at a
+ * request's end, after its answer was written) so the stringify does not sit between a request and
+ * its answer; only a batch this many times the batch size is sealed inside `push` itself.
+ */
+const HARD_LIMIT_BATCHES = 4;
 /** Spare room when a slot's buffer grows, so a slightly longer batch next time still fits. */
 const GROWTH_SLACK = 1.25;
 
@@ -28,6 +34,8 @@ export class EncodedEventRing {
   /** Events of the batch being filled, still as objects. */
   private pending: TraceEvent[] = [];
   private readonly batchSize: number;
+  /** `push` seals at once when this many events are pending (no quiet moment came). */
+  private readonly hardLimit: number;
   /** Full batches as JSON arrays in UTF-8: `slotBytes[i]` holds `slotUsed[i]` meaningful bytes. */
   private readonly slotBytes: Uint8Array[] = [];
   private readonly slotUsed: number[] = [];
@@ -38,14 +46,22 @@ export class EncodedEventRing {
   constructor(readonly capacity: number) {
     if (!Number.isInteger(capacity) || capacity < 0) throw new RangeError(`ring capacity must be a whole number ≥ 0, not ${capacity}`);
     this.batchSize = Math.max(1, Math.min(MAX_BATCH, capacity));
-    // Enough full batches to hold `capacity` events even when the pending batch is empty.
+    this.hardLimit = this.batchSize * HARD_LIMIT_BATCHES;
+    // Enough full batches to hold `capacity` events even when the pending batch is empty (a sealed
+    // batch holds at least batchSize events, more when its seal waited for a quiet moment).
     this.slotCount = Math.ceil(capacity / this.batchSize);
   }
 
+  /** Keeps the event; encodes its batch only when far past full (see `sealIfFull` for the usual way). */
   push(event: TraceEvent): void {
     if (this.capacity === 0) return;
     this.pending.push(event);
-    if (this.pending.length === this.batchSize) this.seal();
+    if (this.pending.length >= this.hardLimit) this.seal();
+  }
+
+  /** Encodes the pending batch once it holds a batch's worth: call it when no answer is waiting. */
+  sealIfFull(): void {
+    if (this.pending.length >= this.batchSize) this.seal();
   }
 
   /** The last `capacity` events (fewer until that many were pushed), oldest first, in their JSON form. */

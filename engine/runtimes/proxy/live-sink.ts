@@ -38,6 +38,9 @@ export class LiveSink implements TraceSink {
     this.ring.push(event);
     const listeners = this.listeners;
     for (let i = 0; i < listeners.length; i++) (listeners[i] as (e: TraceEvent) => void)(event);
+    // A request's end comes after its answer was written: encoding the batch here (≈ 0.15 ms every
+    // eight requests) keeps it off the path between a request's arrival and its answer.
+    if (event.type === 'request.end') this.ring.sealIfFull();
   }
 
   subscribe(fn: (e: TraceEvent) => void): () => void {
