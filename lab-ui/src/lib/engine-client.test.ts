@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { FromWorker, ToWorker } from '../worker/protocol.ts';
-import { EngineClient } from './engine-client.ts';
+import { DEFAULT_MAX_WORKERS, EngineClient } from './engine-client.ts';
 import { TraceEncoder } from '../worker/trace-codec.ts';
 
 class ManualWorker {
@@ -67,5 +67,16 @@ describe('EngineClient', () => {
     expect((ManualWorker.all[1]!.posted[0] as { variant: string }).variant).toBe('v3');
     c.cancel();
     expect(ManualWorker.all[1]!.terminated).toBe(true);
+  });
+
+  it('by default starts every panel of the largest comparison at once, so none holds the shared timeline at 0 in a queue', () => {
+    ManualWorker.all = [];
+    const client = new EngineClient(() => new ManualWorker() as unknown as Worker);
+    // bottleneck-diagnosis, the scenario with the most variants, has 7.
+    const variants = ['base', 'wrong-fix', 'faster-redis', 'raise-timeout', 'more-memory', 'immediate-fix', 'long-term-fix'];
+    const runs = variants.map((variant) => client.run({ scenarioFile: 'a.yaml', variant, level: 'full' }));
+    expect(DEFAULT_MAX_WORKERS).toBeGreaterThanOrEqual(variants.length);
+    expect(ManualWorker.all.map((w) => (w.posted[0] as { variant: string }).variant)).toEqual(variants);
+    for (const r of runs) r.cancel();
   });
 });

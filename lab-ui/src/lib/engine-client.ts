@@ -41,17 +41,22 @@ export type { ClientSummary, ExpectationResult, ScenarioInfo };
 
 let nextId = 1;
 
+/** Runs at once by default: more variants than any scenario has side by side (bottleneck-diagnosis has 7). */
+export const DEFAULT_MAX_WORKERS = 8;
+
 export class EngineClient {
   private running = 0;
   private readonly queue: Array<() => void> = [];
 
   /**
-   * @param maxWorkers runs at once; more would only share the same cores and delay the first
-   *   finished panel, so the default follows the machine.
+   * @param maxWorkers runs at once. Runs stream their traces and the panels share one timeline,
+   *   which reaches only as far as every unfinished panel's trace: a run left waiting in the queue
+   *   would hold the timeline at 0 until a slot freed. So every panel of a comparison gets its
+   *   worker at once (they share the cores; the total time is the same), up to a bound on memory.
    */
   constructor(
     private readonly makeWorker: WorkerFactory,
-    private readonly maxWorkers = Math.max(1, Math.min(4, globalThis.navigator?.hardwareConcurrency ?? 2)),
+    private readonly maxWorkers = DEFAULT_MAX_WORKERS,
   ) {}
 
   catalog(): Promise<ScenarioInfo[]> {
