@@ -61,13 +61,7 @@ export function redactQuery(url: string, names: SecretNames = DEFAULT_SECRET_NAM
   const kept = query.split('&').map((pair) => {
     const eq = pair.indexOf('=');
     const rawName = eq < 0 ? pair : pair.slice(0, eq);
-    let name = rawName;
-    try {
-      name = decodeURIComponent(rawName.replace(/\+/g, ' '));
-    } catch {
-      // A broken escape: compare the name as written.
-    }
-    if (!names.params.has(name.toLowerCase())) return pair;
+    if (!isSecretParam(rawName, names)) return pair;
     changed = true;
     return `${rawName}=${REDACTED}`;
   });
