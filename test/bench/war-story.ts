@@ -19,6 +19,7 @@ import { applyVariant, loadScenario } from '../../engine/scenario/load.ts';
 import { runVariant } from '../../engine/runtimes/sim/run-scenario.ts';
 import type { Scenario, TrafficSpec } from '../../engine/scenario/types.ts';
 import type { TraceLevel } from '../../engine/trace/events.ts';
+import { TraceHasher } from '../../engine/trace/hash.ts';
 import { timeRawQueue } from './sim-requests.ts';
 import { cpuSeconds, printTable } from './table.ts';
 
@@ -74,6 +75,29 @@ async function timeRun(scenario: Scenario, level: TraceLevel): Promise<Timing> {
   return { level, wall, cpu: cpuSeconds() - cpu0, requests: run.requests, hash: run.traceHash };
 }
 
+/** Requests in the run whose kept events time the hash alone: big enough to be steady, small to keep. */
+const HASH_FLOOR_REQUESTS = 20_000;
+const HASH_FLOOR_ROUNDS = 5;
+
+/**
+ * CPU µs per request of the trace hash alone (JSON.stringify, UTF-8, SHA-256: TraceHasher.add) over
+ * the same variant's `decisions` events, the fastest of a few rounds. Whatever the engine does, a run
+ * at `decisions` pays at least this, so it bounds how close to the goal any engine change can get.
+ */
+async function hashFloorMicrosPerRequest(): Promise<number> {
+  const run = await runVariant(stretchedWarStory(HASH_FLOOR_REQUESTS).scenario, 'base', { level: 'decisions', keepEvents: true });
+  let best = Number.POSITIVE_INFINITY;
+  for (let round = 0; round < HASH_FLOOR_ROUNDS; round++) {
+    const cpu0 = cpuSeconds();
+    const hasher = new TraceHasher();
+    for (const e of run.events) hasher.add(e);
+    const digest = hasher.digest();
+    if (digest !== run.traceHash) throw new Error(`hash floor: digest ${digest} is not the run's ${run.traceHash}`);
+    best = Math.min(best, cpuSeconds() - cpu0);
+  }
+  return (best / run.requests) * 1e6;
+}
+
 export async function benchWarStory(requests: number): Promise<void> {
   const { scenario, seconds } = stretchedWarStory(requests);
   // Warm-up: 4 simulated seconds (~2,000 requests) so the optimising tier has seen the pipeline.
@@ -103,6 +127,12 @@ export async function benchWarStory(requests: number): Promise<void> {
     rows,
   );
   console.log(`Goal: ≈ ${requests.toLocaleString('en')} requests at \`decisions\` in under ${GOAL_WALL_SECONDS} s of wall time — ${met ? 'met' : 'not met'}.`);
+  const floor = await hashFloorMicrosPerRequest();
+  const floorSeconds = (floor * requests) / 1e6;
+  console.log(
+    `The trace hash alone (JSON.stringify + UTF-8 + SHA-256 of the same variant's \`decisions\` events, fastest of ${HASH_FLOOR_ROUNDS} rounds over a ${HASH_FLOOR_REQUESTS.toLocaleString('en')}-request run): ` +
+      `${floor.toFixed(1)} CPU µs per request, ≈ ${floorSeconds.toFixed(2)} s for ${requests.toLocaleString('en')} requests, ${(floorSeconds / GOAL_WALL_SECONDS).toFixed(2)} × the goal's whole budget.`,
+  );
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) {
