@@ -48,7 +48,7 @@ export default defineConfig({
         test: {
           name: 'scenarios',
           environment: 'node',
-          include: ['test/scenarios/**/*.test.ts', 'test/cli/**/*.test.ts', 'test/exercises/**/*.test.ts', 'test/docs/**/*.test.ts'],
+          include: ['test/scenarios/**/*.test.ts', 'test/cli/**/*.test.ts', 'test/exercises/**/*.test.ts', 'test/docs/**/*.test.ts', 'test/semantics/**/*.test.ts'],
           testTimeout: 60_000,
         },
       },
