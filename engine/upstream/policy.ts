@@ -105,8 +105,14 @@ export interface RetryPolicyIR {
     | { kind: 'none' }
     /** Envoy: uniform in [0, (2^n − 1)·base], capped at max (default 10 × base). */
     | { kind: 'envoy-jitter'; baseMs: number; maxMs: number }
-    /** Traefik: exponential from initialInterval (×2 per attempt). */
-    | { kind: 'exponential'; initialMs: number; maxMs: number };
+    /** The native IR's plain exponential: initial, doubled per attempt, capped at max; no jitter. */
+    | { kind: 'exponential'; initialMs: number; maxMs: number }
+    /**
+     * Traefik's retry middleware: an exponential backoff from initialInterval whose multiplier is
+     * 2^(1/(attempts−1)), each wait drawn within ± `randomization` of the interval (0.5, its backoff
+     * library's default), intervals capped at `maxIntervalMs` (60 s, the same library's default).
+     */
+    | { kind: 'traefik'; initialMs: number; multiplier: number; randomization: number; maxIntervalMs: number };
   /** Who retries, for messages: the flavour changes only wording. */
   flavour: 'envoy' | 'nginx' | 'kong' | 'traefik' | 'gateway-api';
 }

@@ -4,7 +4,8 @@
  * Sources: Envoy retry policy (x-envoy-retry-on conditions, fully jittered backoff with a 25 ms base
  * and a 10× cap), nginx proxy_next_upstream (error timeout by default, never a non-idempotent method
  * once it was sent), Kong (retries on connection failures and timeouts only), Traefik retry
- * (exponential backoff from initialInterval).
+ * (pkg/middlewares/retry: an exponential backoff from initialInterval with multiplier
+ * 2^(1/(attempts−1)) and its library's default ±50 % randomisation and 60 s interval cap).
  */
 import type { RetryOnIR, RetryPolicyIR } from './policy.ts';
 
@@ -102,9 +103,13 @@ export function backoff(policy: RetryPolicyIR, n: number, draw: number): number 
       return Math.floor(draw * ceiling);
     }
     case 'exponential':
-      // Traefik: initialInterval, doubled each attempt (its backoff library adds its own jitter,
-      // which gatelab leaves out so the wait is readable).
       return Math.min(b.initialMs * 2 ** (n - 1), b.maxMs);
+    case 'traefik': {
+      // The library grows its interval after each wait and caps the grown value, never the first.
+      const interval = n === 1 ? b.initialMs : Math.min(b.initialMs * b.multiplier ** (n - 1), b.maxIntervalMs);
+      const spread = b.randomization * interval;
+      return Math.floor(interval - spread + draw * 2 * spread);
+    }
   }
 }
 

@@ -103,7 +103,8 @@ function readMethods(s: Section, dflt: readonly string[]): string[] {
   return v as string[];
 }
 
-const BACKOFF_KEYS: Record<RetryPolicyIR['backoff']['kind'], readonly string[]> = {
+/** Traefik's own backoff comes only from its retry middleware (engine/plugins/retry), not from the IR. */
+const BACKOFF_KEYS: Record<Exclude<RetryPolicyIR['backoff']['kind'], 'traefik'>, readonly string[]> = {
   none: ['kind'],
   'envoy-jitter': ['kind', 'base', 'max'],
   exponential: ['kind', 'initial', 'max'],
@@ -122,7 +123,7 @@ function readBackoff(parent: Section): RetryPolicyIR['backoff'] | undefined {
     if (maxMs < baseMs) s.bad('max', `(${maxMs} ms) must not be below base (${baseMs} ms); Envoy rejects it`);
     return { kind, baseMs, maxMs: Math.max(maxMs, baseMs) };
   }
-  // Traefik's initialInterval defaults to 100 ms; 60 s is cenkalti/backoff's default MaxInterval.
+  // A plain doubling backoff: 100 ms and a 60 s cap by default (the defaults of Traefik's backoff library).
   const initialMs = s.duration('initial', 100);
   return { kind, initialMs, maxMs: Math.max(s.duration('max', 60_000), initialMs) };
 }

@@ -63,9 +63,22 @@ function checkUnknown(f: Fields, known: readonly string[], where: string): void 
   }
 }
 
+/**
+ * The key when the config names none. Envoy's local rate limit keeps one bucket per filter config,
+ * shared by every client (per-client buckets need descriptors), and AWS throttles per account,
+ * stage or method — never per caller (§3 "Scope", §5 "Layers"): for those, one global bucket. The
+ * other vendors limit per client by default.
+ */
+function defaultKey(f: Fields): KeySpec {
+  // Raw reads: a wrongly typed field is reported once, where it is parsed.
+  const flavour = f.obj['flavour'];
+  const shared = f.obj['algorithm'] === 'token-bucket' && (flavour === 'envoy' || flavour === 'envoy-timer' || flavour === 'aws');
+  return shared ? { kind: 'global' } : { kind: 'ip' };
+}
+
 function readKey(f: Fields): KeySpec {
   const raw = f.string('key');
-  if (raw === undefined) return { kind: 'ip' };
+  if (raw === undefined) return defaultKey(f);
   const k = parseKeySpec(raw);
   if ('error' in k) {
     f.report.error(['key'], 'GL_E_CONFIG_INVALID', k.error);

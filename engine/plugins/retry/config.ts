@@ -34,12 +34,24 @@ export function parseRetryConfig(raw: unknown, report: ConfigReporter): RetryCon
     retriableStatusCodes: statuses,
     methods: anyMethod ? [] : IDEMPOTENT,
     otherHost: true,
-    // Traefik's backoff starts at initialInterval and never waits more than twice that.
-    backoff: initial > 0 ? { kind: 'exponential', initialMs: initial, maxMs: 2 * initial } : { kind: 'none' },
+    backoff: traefikBackoff(attempts, initial),
     flavour: 'traefik',
   };
   const on = [networkToo ? 'network errors' : '', statuses.length ? `statuses ${compact(statuses)}` : ''].filter(Boolean).join(' and ') || 'nothing';
   return { policy, summary: `retry: ${attempts} attempts in all, on ${on}${initial > 0 ? `, backoff from ${initial} ms` : ', no backoff'}` };
+}
+
+/** Randomisation and interval cap of the backoff library Traefik uses (its defaults; Traefik sets neither). */
+const TRAEFIK_RANDOMIZATION = 0.5;
+const TRAEFIK_MAX_INTERVAL_MS = 60_000;
+
+/**
+ * Traefik waits nothing with fewer than two attempts or no initialInterval; otherwise its multiplier
+ * is chosen so that the interval would reach twice initialInterval one step after the last retry.
+ */
+function traefikBackoff(attempts: number, initialMs: number): RetryPolicyIR['backoff'] {
+  if (attempts < 2 || initialMs <= 0) return { kind: 'none' };
+  return { kind: 'traefik', initialMs, multiplier: 2 ** (1 / (attempts - 1)), randomization: TRAEFIK_RANDOMIZATION, maxIntervalMs: TRAEFIK_MAX_INTERVAL_MS };
 }
 
 function durationMs(v: unknown, report: ConfigReporter, field: string): number | undefined {

@@ -56,6 +56,15 @@ describe('rate-limit plugin, nginx limit_req flavour', () => {
     expect([send(hooks, T0, keyed).verdict.kind, send(hooks, T0, fakeContext({ headers: new HeaderMap({ 'X-Api-Key': 'k1' }) })).verdict.kind]).toEqual(['next', 'reply']);
   });
 
+  it('§2 key: a key longer than 65535 bytes is not limited either, and the reason says why (not "empty")', () => {
+    const hooks = hooksFor({ algorithm: 'nginx-limit-req', rate: '1r/s', key: 'header:x-api-key' });
+    const long = () => fakeContext({ headers: new HeaderMap({ 'X-Api-Key': 'k'.repeat(65_536) }) });
+    const results = [send(hooks, T0, long()).verdict, send(hooks, T0, long()).verdict];
+    expect(results.map((v) => v.kind)).toEqual(['next', 'next']);
+    expect(results[0]?.reason).toContain('the key is longer than 65535 bytes');
+    expect(results[0]?.reason).not.toContain('empty');
+  });
+
   it('§2 config: nginx refuses 0.5r/s, burst=0 and nodelay together with delay; the status must be 400–599', () => {
     const problems = (raw: Record<string, unknown>) => {
       const r = collectingReporter();

@@ -44,7 +44,11 @@ export function createNginxLimitReqHooks(config: NginxLimitReqFlavourConfig): Pl
       const k = resolveKey(config.key, ctx);
       const before = states.get(host.replica, k.value);
       const { decision: d, node } = limitReqOne(limit, k.value, before, nowMs);
-      if (d.outcome === 'NOT_LIMITED') return next(`${zone}: the key is empty (${k.label}), and nginx does not limit a request with an empty key`);
+      if (d.outcome === 'NOT_LIMITED') {
+        // nginx declines a key it cannot store: an empty one, or one longer than 65535 bytes (§2).
+        if (k.value === '') return next(`${zone}: the key is empty (${k.label}), and nginx does not limit a request with an empty key`);
+        return next(`${zone}: the key is longer than 65535 bytes (${k.label}), and nginx does not limit a request with a key that long`);
+      }
       // A rejection returns the node untouched: rejected requests cost nothing (§2).
       if (node && d.outcome !== 'REJECTED') states.set(host.replica, k.value, node, nowMs);
       const data = dataOf(k.value, d);

@@ -12,7 +12,8 @@ const reply = (v: Verdict) => v as Extract<Verdict, { kind: 'reply' }>;
 
 describe('rate-limit plugin, token-bucket flavours', () => {
   it('§3 Envoy local_ratelimit: max_tokens is the initial fill; no token → 429 "local_rate_limited", text/plain, no x-envoy-ratelimited', () => {
-    const hooks = hooksFor({ algorithm: 'token-bucket', flavour: 'envoy', max_tokens: 2, tokens_per_fill: 1, fill_interval: '500ms' });
+    // key: ip is Envoy with a remote_address descriptor; without a key the bucket is shared (§3 Scope).
+    const hooks = hooksFor({ algorithm: 'token-bucket', flavour: 'envoy', max_tokens: 2, tokens_per_fill: 1, fill_interval: '500ms', key: 'ip' });
     expect([send(hooks, T0), send(hooks, T0)].map((r) => r.verdict.kind)).toEqual(['next', 'next']);
     const no = send(hooks, T0 + 200, fakeContext({ id: 'r-3' }));
     expect(no.verdict).toMatchObject({ kind: 'reply', status: 429, body: 'local_rate_limited' });
@@ -89,7 +90,7 @@ describe('rate-limit plugin, token-bucket flavours', () => {
   });
 
   it('snapshot: one entry per key, dots as underscores, tokens refilled up to the instant asked (the lesson: 6 tokens at t=5)', () => {
-    const hooks = hooksFor({ algorithm: 'token-bucket', flavour: 'aws', rate: 2, burst: 10 });
+    const hooks = hooksFor({ algorithm: 'token-bucket', flavour: 'aws', rate: 2, burst: 10, key: 'ip' });
     for (let i = 0; i < 10; i++) send(hooks, T0);
     for (let i = 0; i < 2; i++) send(hooks, T0 + 1000);
     for (let i = 0; i < 3; i++) send(hooks, T0 + 2000);
