@@ -5,22 +5,31 @@
  *   npx tsx test/browser/bench-large.ts [requests]
  * and it prints one JSON line of numbers. With GATELAB_BENCH_PROFILE=<dir> it also writes CPU
  * profiles there: page-load, worker-N (the run's worker: simulate + stream) and page-scrub.
+ *   npx tsx test/browser/bench-large.ts --scenario scenarios/capacity/kong-bottleneck.yaml
+ * opens a bundled scenario as it is, every variant side by side (bench-variants.ts), instead;
+ * `--variants base,overload` opens only those.
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
-import { holdWorkerTermination, mainThreadTotals, profilePage, profileWorkers, releaseWorkers, traceDuring } from './bench-profile.ts';
+import type { Page } from 'playwright-core';
+import { holdWorkerTermination, mainThreadTotals, profilePage, profileWorkers, releaseWorkers, traceDuring, type WorkerProfiler } from './bench-profile.ts';
 import { findChromium } from './global-setup.ts';
 import { launch } from './harness.ts';
 import { scenarioText } from './bench-scenario.ts';
 import { serveLab } from './serve-lab.ts';
 import { SCRUB } from './bench-scrub.ts';
+import { measureVariants } from './bench-variants.ts';
 
-const requests = Number(process.argv[2] ?? 300_000);
+const scenarioAt = process.argv.indexOf('--scenario');
+const scenarioFile = scenarioAt >= 0 ? process.argv[scenarioAt + 1] : undefined;
+const variantsAt = process.argv.indexOf('--variants');
+const onlyVariants = variantsAt >= 0 ? (process.argv[variantsAt + 1] ?? '').split(',') : undefined;
+const requests = Number((scenarioFile ? undefined : process.argv[2]) ?? 300_000);
 
 const chromiumPath = findChromium();
 if (!chromiumPath) throw new Error('no chromium on PATH: apt-get install chromium');
 mkdirSync('test/artifacts', { recursive: true });
 const file = 'test/artifacts/bench-large.yaml';
-writeFileSync(file, scenarioText(requests));
+if (!scenarioFile) writeFileSync(file, scenarioText(requests));
 
 const profileDir = process.env.GATELAB_BENCH_PROFILE;
 if (profileDir) mkdirSync(profileDir, { recursive: true });
@@ -29,6 +38,32 @@ const { server, url } = await serveLab(profileDir ? { minify: false } : {});
 const browser = await launch(chromiumPath);
 try {
   const page = await browser.newPage({ viewport: { width: 1440, height: 1000 } });
+  if (scenarioFile) {
+    // Profiles up to the playable timeline: what the page and each run's worker do before it.
+    let stopPage: ((file: string) => Promise<void>) | null = null;
+    let workers: WorkerProfiler | null = null;
+    const hooks = profileDir
+      ? {
+          beforeOpen: async () => {
+            workers = await profileWorkers(browser);
+            stopPage = await profilePage(page);
+          },
+          atTimelinePlayable: async () => {
+            await stopPage?.(`${profileDir}/page-first-playable.cpuprofile`);
+            await workers?.stop(profileDir);
+          },
+        }
+      : {};
+    console.log(JSON.stringify(await measureVariants(page, url, scenarioFile, onlyVariants, hooks)));
+    await page.screenshot({ path: 'test/artifacts/bench-variants.png' });
+  } else await measureLarge(page, url);
+} finally {
+  await browser.close();
+  await server.close();
+}
+
+/** The generated N-request run opened from a file: worker time, first playable, scrub frames. */
+async function measureLarge(page: Page, url: string): Promise<void> {
   await page.goto(url);
   await page.getByTestId('open-file').waitFor();
   const workers = profileDir ? await profileWorkers(browser) : null;
@@ -87,7 +122,4 @@ try {
       ...(timelineCpu ? { scrubTimelineCpuMs: Object.fromEntries(timelineCpu.map(([k, v]) => [k, Math.round(v)])) } : {}),
     }),
   );
-} finally {
-  await browser.close();
-  await server.close();
 }

@@ -105,4 +105,21 @@ describe('Lab with a streaming run', () => {
     b.batch(upTo(200, 1000));
     expect(l.cursor.endT).toBe(610);
   });
+
+  it('keeps progress apart from the panels: a progress message replaces neither the panels nor the chart range', async () => {
+    const l = await lab();
+    l.open('demo', { variants: ['base', 'strict'] });
+    const [a] = ManualWorker.runs as [ManualWorker];
+    a.batch(upTo(-1, 200));
+    const panels = l.panels;
+    const range = l.chartRange();
+    a.send({ type: 'progress', runId: a.runId, phase: 'simulate', done: 300, total: 1000 });
+    expect(l.progress).toEqual({ base: { phase: 'simulate', done: 300, total: 1000 } });
+    expect(l.panels).toBe(panels);
+    expect(l.chartRange()).toBe(range);
+    a.done();
+    await new Promise((r) => setTimeout(r, 0));
+    expect(l.progress).toEqual({});
+    expect(l.panels[0]?.status).toBe('ready');
+  });
 });

@@ -1,34 +1,24 @@
 /**
  * The lab's state: the scenario catalog, the open scenario, one panel per variant with its trace,
  * the selected request and the detail tab. Traces are kept in $state.raw: they are large and never
- * mutated, so Svelte tracks the reference, not every event.
+ * mutated, so Svelte tracks the reference, not every event. The panels' runs are lab-runs.ts; the link to
+ * a live proxy is lab-live-link.ts.
  */
-import type { Diagnostic, FileOverrides, RunPhase, ScenarioInfo } from '../worker/protocol.ts';
-import type { TraceEvent } from '../../../engine/trace/events.ts';
-import type { DoneMessage, EngineClient, RunHandle } from './engine-client.ts';
+import type { FileOverrides, ScenarioInfo } from '../worker/protocol.ts';
+import type { EngineClient } from './engine-client.ts';
 import { ReplayCursor } from './cursor.svelte.ts';
-import { mergeSteps } from './derive/cursor-math.ts';
 import { buildTraceIndex, type TraceIndex } from './derive/trace-index.ts';
 import { findScenario, missingScenarioNotice, scenarioUrlKey, type UrlState } from './url-state.ts';
-import { LiveSession, type LiveDeps, type LiveStatus } from './live-session.ts';
-import { shouldFollow } from './live-trace.ts';
+import type { LiveDeps } from './live-session.ts';
 import { liveScenario, LIVE_VARIANT } from './live-scenario.ts';
 import { DETAIL_TABS, PANEL_CHARTS, type DetailTab, type PanelChart } from './lab-tabs.ts';
-import { pendingDue, StreamingIndex, timelineOf } from './streaming-index.ts';
+import { pendingDue } from './streaming-index.ts';
+import { LiveLink, type LiveView } from './lab-live-link.ts';
+import { followPanels, PanelRuns, withProgress, type Panel, type RunProgress } from './lab-runs.ts';
+import { chartRangeOf, sameRangeOr } from './derive/chart-range.ts';
 
 export { DETAIL_TABS, PANEL_CHARTS, type DetailTab, type PanelChart } from './lab-tabs.ts';
-
-export interface Panel {
-  variant: string;
-  title: string;
-  status: 'running' | 'ready' | 'error';
-  progress: { phase: RunPhase; done: number; total: number } | null;
-  index: TraceIndex | null;
-  done: DoneMessage | null;
-  diagnostics: Diagnostic[];
-  /** Page-side wall time from asking the worker to an indexed trace. */
-  wallMs: number;
-}
+export type { Panel, RunProgress } from './lab-runs.ts';
 
 export interface Selection {
   variant: string;
@@ -47,6 +37,8 @@ export class Lab {
   variants = $state.raw<string[]>([]);
   seed = $state<number | null>(null);
   panels = $state.raw<Panel[]>([]);
+  /** Each running panel's progress, by variant (apart from the panels: it changes with every batch). */
+  progress = $state.raw<Record<string, RunProgress>>({});
   selected = $state.raw<Selection | null>(null);
   tab = $state<DetailTab>('inspector');
   chart = $state<PanelChart>('rates');
@@ -55,11 +47,12 @@ export class Lab {
   /** The variant the detail tabs show when no request is selected. */
   focusVariant = $state<string | null>(null);
   /** Set while attached to a running `gatelab serve`: the one panel shows its live trace. */
-  live = $state.raw<{ admin: string; status: LiveStatus; message: string | null; events: number; dropped: number } | null>(null);
-  private liveSession: LiveSession | null = null;
+  live = $state.raw<LiveView | null>(null);
+  private readonly liveLink = new LiveLink(this);
   /** Set while a shared URL waits for its runs, so its time and request apply once they land. */
   private pending: UrlState | null = null;
-  private handles: RunHandle[] = [];
+  private readonly runs: PanelRuns;
+  private lastRange: [number, number] | null = null;
   /** Scenarios opened from a file on the student's machine: their text travels with each run. */
   private readonly texts = new Map<string, string>();
   /** Edited file texts (by path) a scenario runs with instead of the bundled ones, by scenario file. */
@@ -69,9 +62,14 @@ export class Lab {
   constructor(
     private readonly engine: EngineClient,
     cursor?: ReplayCursor,
-    private readonly clock: () => number = () => performance.now(),
+    clock: () => number = () => performance.now(),
   ) {
     this.cursor = cursor ?? new ReplayCursor();
+    this.runs = new PanelRuns(engine, clock, {
+      patch: (variant, change) => this.patch(variant, change),
+      progress: (variant, p) => (this.progress = withProgress(this.progress, variant, p)),
+      moved: () => this.syncTimeline(),
+    });
   }
 
   async loadCatalog(): Promise<void> {
@@ -145,7 +143,7 @@ export class Lab {
 
   close(): void {
     this.detachLive();
-    this.cancelRuns();
+    this.runs.cancel();
     this.cursor.pause();
     this.cursor.growing = false;
     this.scenario = null;
@@ -191,20 +189,7 @@ export class Lab {
     const indexes = this.panels.flatMap((p) => (p.index ? [p.index] : []));
     // While runs stream, charts span the whole scenario and fill in from the left as the trace arrives.
     const growing = this.cursor.growing ? (this.scenario?.durationMs ?? 0) : 0;
-    const end = Math.max(1, this.cursor.endT, growing);
-    if (!this.zoomToActivity || indexes.length === 0) return [0, end];
-    let lo = Infinity;
-    let hi = -Infinity;
-    for (const i of indexes) {
-      const first = i.requests[0];
-      if (first) lo = Math.min(lo, first.sentT);
-      const last = i.endTimes[i.endTimes.length - 1];
-      if (last !== undefined) hi = Math.max(hi, last);
-    }
-    if (!Number.isFinite(lo) || !Number.isFinite(hi)) return [0, end];
-    hi = Math.max(hi, growing);
-    const pad = Math.max(500, (hi - lo) * 0.08);
-    return [Math.max(0, lo - pad), Math.min(end, hi + pad)];
+    return (this.lastRange = sameRangeOr(this.lastRange, chartRangeOf(indexes, this.cursor.endT, growing, this.zoomToActivity)));
   }
 
   focus(variant: string): void {
@@ -254,15 +239,10 @@ export class Lab {
     this.applyChart(u.chart);
   }
 
-  private cancelRuns(): void {
-    for (const h of this.handles) h.cancel();
-    this.handles = [];
-  }
-
   /**
    * Attaches to a running `gatelab serve`: one panel whose trace grows as the admin listener streams
-   * events. Every view derives from the panel's index as for a simulation; the cursor follows the
-   * newest event unless the student scrubbed back.
+   * events (lab-live-link.ts). Every view derives from the panel's index as for a simulation; the
+   * cursor follows the newest event unless the student scrubbed back.
    */
   attachLive(admin: string, deps?: LiveDeps): boolean {
     this.close();
@@ -274,90 +254,31 @@ export class Lab {
     this.cursor.narration = [];
     this.cursor.endT = 0;
     this.cursor.seek(0);
-    this.panels = [{ variant: LIVE_VARIANT, title: 'Live proxy', status: 'ready', progress: null, index: buildTraceIndex([]), done: null, diagnostics: [], wallMs: 0 }];
-    const session = new LiveSession(
-      admin,
-      {
-        batch: (events) => {
-          if (this.liveSession !== session) return;
-          this.applyLiveBatch(events, session.trace.dropped);
-        },
-        status: (status, message) => {
-          if (this.liveSession !== session || !this.live) return;
-          this.live = { ...this.live, status, message };
-        },
-      },
-      deps,
-    );
-    this.liveSession = session;
-    return session.start();
+    this.panels = [{ variant: LIVE_VARIANT, title: 'Live proxy', status: 'ready', index: buildTraceIndex([]), done: null, diagnostics: [], wallMs: 0 }];
+    return this.liveLink.start(admin, deps);
   }
 
   detachLive(): void {
-    const s = this.liveSession;
-    this.liveSession = null;
-    s?.stop();
+    this.liveLink.stop();
     this.live = null;
   }
 
-  private applyLiveBatch(events: readonly TraceEvent[], dropped: number): void {
-    const follow = shouldFollow(this.cursor.time, this.cursor.endT);
-    const first = this.live?.events === 0;
-    const index = buildTraceIndex(events);
+  /** The live link's new index of the proxy's trace. */
+  showLive(index: TraceIndex): void {
     this.patch(LIVE_VARIANT, { index });
-    this.cursor.endT = index.endT;
-    this.cursor.steps = index.stepTimes;
-    // The proxy's trace counts from its own start, which the stream does not carry; the newest
-    // event happened about now, which places the clock to within a flush interval.
-    if (first && this.scenario) this.scenario = { ...this.scenario, start: Date.now() - index.endT };
-    if (follow && !this.cursor.playing) this.cursor.seek(index.endT);
-    if (this.live) this.live = { ...this.live, status: 'live', message: null, events: events.length, dropped };
   }
 
   private runAll(): void {
     const info = this.scenario;
     if (!info || this.live) return;
-    this.cancelRuns();
+    this.runs.cancel();
     const title = (name: string): string => info.variants.find((v) => v.name === name)?.title ?? name;
-    this.panels = this.variants.map((variant) => ({ variant, title: title(variant), status: 'running', progress: null, index: null, done: null, diagnostics: [], wallMs: 0 }));
+    this.panels = this.variants.map((variant) => ({ variant, title: title(variant), status: 'running', index: null, done: null, diagnostics: [], wallMs: 0 }));
+    this.progress = {};
     this.syncTimeline();
-    for (const variant of this.variants) {
-      const t0 = this.clock();
-      // Indexed batch by batch as the trace streams in, with a snapshot of the prefix now and then:
-      // the panel plays the start of a long run while the engine simulates the rest.
-      const stream = new StreamingIndex(this.clock);
-      const handle = this.engine.run(
-        {
-          scenarioFile: info.file,
-          variant,
-          level: 'full',
-          ...(this.seed !== null ? { seed: this.seed } : {}),
-          ...(this.texts.has(info.file) ? { text: this.texts.get(info.file) as string } : {}),
-          ...(this.edits.has(info.file) ? { files: this.edits.get(info.file) as FileOverrides } : {}),
-        },
-        {
-          progress: (phase, done, total) => this.patch(variant, { progress: { phase, done, total } }),
-          batch: (events, soFar) => {
-            const index = stream.add(events, soFar);
-            if (!index || !this.handles.includes(handle)) return;
-            this.patch(variant, { index });
-            this.syncTimeline();
-          },
-        },
-      );
-      this.handles.push(handle);
-      void handle.result.then((r) => {
-        if (!this.handles.includes(handle)) return;
-        if (!r.ok) {
-          if (!r.cancelled) this.patch(variant, { status: 'error', index: null, diagnostics: r.diagnostics, progress: null });
-          this.syncTimeline();
-          return;
-        }
-        const index = stream.finish(r.events);
-        this.patch(variant, { status: 'ready', index, done: r.done, diagnostics: r.done.warnings, progress: null, wallMs: this.clock() - t0 });
-        this.syncTimeline();
-      });
-    }
+    const text = this.texts.get(info.file);
+    const files = this.edits.get(info.file);
+    this.runs.start({ file: info.file, variants: this.variants, seed: this.seed, ...(text !== undefined ? { text } : {}), ...(files ? { files } : {}) });
   }
 
   private patch(variant: string, change: Partial<Panel>): void {
@@ -366,14 +287,7 @@ export class Lab {
 
   /** After any panel's trace grew or ended: the cursor's reach, its steps, and a waiting shared URL. */
   private syncTimeline(): void {
-    const indexes = this.panels.flatMap((p) => (p.index ? [p.index] : []));
-    const timeline = timelineOf(this.panels);
-    this.cursor.endT = timeline.endT;
-    this.cursor.growing = timeline.growing;
-    this.cursor.steps = mergeSteps(indexes.map((i) => i.stepTimes));
-    if (indexes[0]?.narration.length) this.cursor.narration = indexes[0].narration;
-    // Keep the cursor inside what is known (a rerun starts from an empty trace).
-    this.cursor.seek(this.cursor.time);
+    const timeline = followPanels(this.cursor, this.panels);
     const pending = this.pending;
     if (pending && pendingDue(pending, timeline)) {
       this.pending = null;

@@ -60,7 +60,7 @@ describe('StreamingIndex', () => {
           }
           // The inspector only lists events the snapshot holds.
           const last = snap.requests[snap.requests.length - 1];
-          if (last) expect(requestStory(snap, last.id)?.decisions.every((e) => e.t <= snap.endT)).toBe(true);
+          if (last) expect(requestStory(snap, last.id, snap.endT)?.decisions.every((e) => e.t <= snap.endT)).toBe(true);
         }
       }),
       { seed, numRuns: 8 },

@@ -102,7 +102,7 @@ describe('the worker session', () => {
     const events = traceOf(await run('same-window'));
     const index = buildTraceIndex(events);
     expect(countsAt(index, 62_000)).toMatchObject({ admitted: 100, rejectedTotal: 100 });
-    const story = requestStory(index, 'burster-101');
+    const story = requestStory(index, 'burster-101', 62_000);
     expect(story?.row.status).toBe(429);
     expect(story?.headline).toMatch(/^429 from rate-limit: minute window .* limit reached/);
   });

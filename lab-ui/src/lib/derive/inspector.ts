@@ -4,7 +4,8 @@
  * types: anything carrying this request's id appears in the timeline even if no view knows it.
  */
 import type { HeaderRecord, PluginDecisionEvent, TraceEvent } from '../../../../engine/trace/events.ts';
-import { knownEvents, type RequestRow, type TraceIndex } from './trace-index.ts';
+import { knownEvents, rowAt } from './request-at.ts';
+import type { RequestRow, TraceIndex } from './trace-index.ts';
 
 export interface Span {
   name: string;
@@ -30,11 +31,15 @@ export interface RequestStory {
   headline: string;
 }
 
-export function requestStory(index: TraceIndex, id: string): RequestStory | null {
-  const row = index.byId.get(id);
-  if (!row) return null;
-  // A run still streaming: the row may already list events past the index's end; show what is known.
-  const evs = knownEvents(index, row);
+/**
+ * The story as far as the trace has told it by t: its events up to t, its answer once request.end is
+ * behind the cursor. Null for a request that has not reached the gateway by t.
+ */
+export function requestStory(index: TraceIndex, id: string, t: number): RequestStory | null {
+  const full = index.byId.get(id);
+  if (!full || full.startT > t) return null;
+  const row = rowAt(index, full, t);
+  const evs = knownEvents(index, row, t);
   const origin = row.sentT;
   const decisions: PluginDecisionEvent[] = [];
   let upstreamRequest: RequestStory['upstreamRequest'] = null;
@@ -83,7 +88,9 @@ export function requestStory(index: TraceIndex, id: string): RequestStory | null
     }
   }
   if (row.endT !== Infinity) spans.unshift({ name: 'request (client view)', from: 0, to: row.endT - origin, kind: 'request' });
-  spans.splice(1, 0, { name: 'in the gateway', from: row.startT - origin, to: (row.endT === Infinity ? row.startT : row.endT) - origin, kind: 'gateway' });
+  // Still in flight: it has been in the gateway up to the cursor.
+  const inGatewayUntil = row.endT === Infinity ? Math.max(row.startT, Number.isFinite(t) ? t : row.startT) : row.endT;
+  spans.splice(1, 0, { name: 'in the gateway', from: row.startT - origin, to: inGatewayUntil - origin, kind: 'gateway' });
   return {
     row,
     decisions,

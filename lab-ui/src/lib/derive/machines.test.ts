@@ -55,6 +55,16 @@ describe('buildMachineTimelines', () => {
     // A zero-length segment is never "the state at t": the later move is.
     expect(segmentAt(tl!, 4000).state).toBe('OPEN');
     expect(segmentAt(tl!, 3999).state).toBe('OPEN');
+    // Before the trace writes a late move, the cursor sees the state it replaced; after, the move
+    // is drawn where it took effect.
+    expect(segmentAt(tl!, 4500).state).toBe('OPEN');
+    expect(segmentAt(tl!, 5000).state).toBe('HALF_OPEN');
+    expect(segmentAt(tl!, 5999).state).toBe('HALF_OPEN');
+    expect(segmentAt(tl!, 6000).event).toBe(2);
+    const drawn = (known: number): unknown[] => segmentsIn(tl!, 0, known, known).map((s) => [s.state, s.from, s.to]);
+    expect(drawn(4500)).toEqual([['CLOSED', 0, 1000], ['OPEN', 1000, Infinity]]);
+    expect(drawn(5500)).toEqual([['CLOSED', 0, 1000], ['OPEN', 1000, 4000], ['HALF_OPEN', 4000, Infinity]]);
+    expect(drawn(6000)).toEqual([['CLOSED', 0, 1000], ['OPEN', 1000, 4000], ['HALF_OPEN', 4000, 4000], ['OPEN', 4000, Infinity]]);
   });
 
   it('keeps one timeline per (machine, subject, replica), grouped by machine, for any machine and states', () => {

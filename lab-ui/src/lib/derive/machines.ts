@@ -6,7 +6,9 @@
  *
  * A move takes effect at `at` when the event carries one (a lazily noticed change happened before the
  * request that noticed it), else at `t`. Moves keep their trace order: an `at` earlier than the
- * previous move is clamped to it, so the chain of states never runs backwards.
+ * previous move is clamped to it, so the chain of states never runs backwards. Such a move is known
+ * only from the instant the trace writes it: before that, the cursor sees the state it replaced, and
+ * from then on the history is redrawn with the move where it took effect.
  */
 import type { BreakerTransitionEvent, TraceEvent } from '../../../../engine/trace/events.ts';
 import { upperBound } from './search.ts';
@@ -96,10 +98,14 @@ export function machineTimelines(index: TraceIndex): MachineTimeline[] {
   return t;
 }
 
-/** The segment in effect at t: the last that began at or before t (the first, before any move). */
+/** Whether the trace has written a segment's move by t. */
+const knownBy = (s: StateSegment, t: number): boolean => s.noticedT === null || s.noticedT <= t;
+
+/** The segment in effect at t, as the trace has told it by t: the last that began at or before t and was written by then. */
 export function segmentAt(timeline: MachineTimeline, t: number): StateSegment {
-  const i = Math.max(0, upperBound(timeline.starts, t) - 1);
+  let i = Math.max(0, upperBound(timeline.starts, t) - 1);
   // Zero-length segments (two moves at one instant) are passed over: the later one is in effect.
+  while (i > 0 && !knownBy(timeline.segments[i] as StateSegment, t)) i--;
   return timeline.segments[i] as StateSegment;
 }
 
@@ -108,11 +114,24 @@ export function stateAt(timelines: readonly MachineTimeline[], t: number): Machi
   return timelines.map((timeline) => ({ timeline, segment: segmentAt(timeline, t) }));
 }
 
-/** The segments that overlap [t0, t1], for drawing. */
-export function segmentsIn(timeline: MachineTimeline, t0: number, t1: number): StateSegment[] {
+/**
+ * The segments that overlap [t0, t1], for drawing, as the trace has told them by `known` (the
+ * cursor): a move written after it is left out and the state before it runs on.
+ */
+export function segmentsIn(timeline: MachineTimeline, t0: number, t1: number, known = Infinity): StateSegment[] {
   const first = Math.max(0, upperBound(timeline.starts, t0) - 1);
   const last = upperBound(timeline.starts, t1);
-  return timeline.segments.slice(first, last).filter((s) => s.to > t0);
+  const out: StateSegment[] = [];
+  for (let i = first; i < last; i++) {
+    const s = timeline.segments[i] as StateSegment;
+    if (!knownBy(s, known)) continue;
+    // The move that ends this one may not be written yet: then it holds until the next that is.
+    let end = i + 1;
+    while (end < timeline.segments.length && !knownBy(timeline.segments[end] as StateSegment, known)) end++;
+    const to = end === i + 1 ? s.to : ((timeline.segments[end] as StateSegment | undefined)?.from ?? Infinity);
+    if (to > t0) out.push(to === s.to ? s : { ...s, to });
+  }
+  return out;
 }
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/i;

@@ -12,7 +12,7 @@ console.log(`moving property seed: ${seed} (set FC_SEED to replay)`);
 const rl = { status: 429, plugin: 'rate-limit', reason: 'limit reached' };
 
 describe('buildMovingCount', () => {
-  it('counts the requests sent and not yet answered', () => {
+  it('counts the requests arrived and not yet answered', () => {
     const index = buildTraceIndex(syntheticTrace([
       { id: 'a', at: 100, upstreamMs: 50 },
       { id: 'b', at: 120, reject: rl },
@@ -38,7 +38,7 @@ describe('buildMovingCount', () => {
         ));
         const moving = buildMovingCount(index);
         for (const t of instants) {
-          expect(moving(t), `t=${t}`).toBe(index.requests.filter((r) => r.sentT <= t && t < r.endT).length);
+          expect(moving(t), `t=${t}`).toBe(index.requests.filter((r) => r.startT <= t && t < r.endT).length);
         }
       }),
       { seed, numRuns: 200 },

@@ -5,7 +5,8 @@
  */
 import { spansOfRequest } from '../../../../engine/observe/tracing/spans.ts';
 import type { Span } from '../../../../engine/observe/tracing/span-types.ts';
-import { knownEvents, type TraceIndex } from './trace-index.ts';
+import { knownEvents } from './request-at.ts';
+import type { TraceIndex } from './trace-index.ts';
 
 export interface WaterfallRow {
   span: Span;
@@ -29,10 +30,11 @@ export interface Waterfall {
   toMs: number;
 }
 
-export function spanWaterfall(index: TraceIndex, id: string): Waterfall | null {
+/** The spans the request's events up to t describe. */
+export function spanWaterfall(index: TraceIndex, id: string, t: number): Waterfall | null {
   const row = index.byId.get(id);
   if (!row) return null;
-  const events = knownEvents(index, row);
+  const events = knownEvents(index, row, t);
   return waterfallOf(spansOfRequest(events, id));
 }
 

@@ -1,8 +1,11 @@
 /**
  * The topology and pipeline picture: clients → front balancer → gateway replicas → the stages in the
- * order requests ran them → backends, and each request as a dot placed by interpolating between the
- * instants its own events put it at a node. Layout and positions are plain numbers in a fixed
- * viewBox; the component only draws them.
+ * order requests ran them → backends, and each request as a dot that each of its events sends to a
+ * node. Layout and positions are plain numbers in a fixed viewBox; the component only draws them.
+ *
+ * A dot at t reads only its events at or before t: it glides to the node an event names over a short
+ * hop after that event and waits there for the next one. (It used to glide between consecutive events,
+ * which tells where and when the request goes next: the future, and not known while a run streams.)
  */
 import type { TraceEvent } from '../../../../engine/trace/events.ts';
 import type { Outcome } from './outcome.ts';
@@ -122,7 +125,11 @@ function nodeOr(layout: TopoLayout, id: string, fallback: string): string {
   return layout.byId.has(id) ? id : fallback;
 }
 
-/** Where a request is at each of its events, in time order. */
+/**
+ * The node each of a request's events sends it to, in time order: its client as it arrives, the
+ * replica, each stage that decides, the backend while it works, the client again with the answer.
+ * Only the events the index holds, and nothing from the row's answer, so a cache per index is safe.
+ */
 export function keypoints(index: TraceIndex, layout: TopoLayout, row: RequestRow): Keypoint[] {
   const out: Keypoint[] = [];
   const lane = Math.max(0, index.replicas.indexOf(row.replica));
@@ -132,56 +139,101 @@ export function keypoints(index: TraceIndex, layout: TopoLayout, row: RequestRow
     const p = place(id);
     if (p) out.push({ t, x: p.x, y: p.y });
   };
-  push(row.sentT, clientId);
-  const anyBackend = layout.firstBackend;
-  let service = '';
   for (const i of row.events) {
     // A run still streaming: the row may list events the index does not hold yet.
     if (i >= index.events.length) break;
     const e = index.events[i] as TraceEvent;
-    if (e.type === 'request.start') push(e.t, nodeOr(layout, `replica:${row.replica}`, 'front'));
-    else if (e.type === 'plugin.decision' && !RESPONSE_PHASES.has(e.phase)) push(e.t, `stage:${e.plugin}`);
-    else if (e.type === 'upstream.send') service = e.service;
-    else if (e.type === 'upstream.response') push(e.t, nodeOr(layout, `backend:${service}`, anyBackend));
+    if (e.type === 'request.start') {
+      push(e.t, clientId);
+      push(e.t, nodeOr(layout, `replica:${row.replica}`, 'front'));
+    } else if (e.type === 'plugin.decision' && !RESPONSE_PHASES.has(e.phase)) push(e.t, `stage:${e.plugin}`);
+    else if (e.type === 'upstream.send') push(e.t, nodeOr(layout, `backend:${e.service}`, layout.firstBackend));
+    else if (e.type === 'request.end') push(e.t, clientId);
   }
-  if (row.endT !== Infinity) push(row.endT, clientId);
   return out;
 }
 
-/** Interpolated position at t between the keypoints around it. */
-export function positionAt(points: readonly Keypoint[], t: number): { x: number; y: number } | null {
-  if (points.length === 0) return null;
-  const first = points[0] as Keypoint;
-  if (t <= first.t) return { x: first.x, y: first.y };
-  for (let i = points.length - 1; i >= 0; i--) {
-    const a = points[i] as Keypoint;
-    if (a.t <= t) {
-      const b = points[i + 1];
-      if (!b || b.t <= a.t) return { x: a.x, y: a.y };
-      const f = (t - a.t) / (b.t - a.t);
-      return { x: a.x + (b.x - a.x) * f, y: a.y + (b.y - a.y) * f };
-    }
+/** The point a fraction f of the way along the path from `from` through points[i..j). */
+function along(from: { x: number; y: number }, points: readonly Keypoint[], i: number, j: number, f: number): { x: number; y: number } {
+  let total = 0;
+  let px = from.x;
+  let py = from.y;
+  for (let k = i; k < j; k++) {
+    const p = points[k] as Keypoint;
+    total += Math.hypot(p.x - px, p.y - py);
+    px = p.x;
+    py = p.y;
   }
-  return { x: first.x, y: first.y };
+  let left = total * f;
+  px = from.x;
+  py = from.y;
+  for (let k = i; k < j; k++) {
+    const p = points[k] as Keypoint;
+    const d = Math.hypot(p.x - px, p.y - py);
+    if (d > 0 && left < d) return { x: px + ((p.x - px) * left) / d, y: py + ((p.y - py) * left) / d };
+    left -= d;
+    px = p.x;
+    py = p.y;
+  }
+  return { x: px, y: py };
+}
+
+/**
+ * Where a request is at t, from its keypoints at or before t only. The keypoints of one instant are a
+ * path (client → replica → stages → backend when nothing waits); the dot takes `hopMs` to travel it,
+ * starting from wherever the previous instant's path had brought it, then waits for the next event.
+ */
+export function positionAt(points: readonly Keypoint[], t: number, hopMs = 0): { x: number; y: number } | null {
+  const first = points[0];
+  if (!first || first.t > t) return null;
+  let pos: { x: number; y: number } = { x: first.x, y: first.y };
+  let i = 0;
+  while (i < points.length && (points[i] as Keypoint).t <= t) {
+    const at = (points[i] as Keypoint).t;
+    let j = i + 1;
+    while (j < points.length && (points[j] as Keypoint).t === at) j++;
+    // The glide lasts until t, or until the next instant's events send it on.
+    const next = points[j];
+    const until = next && next.t <= t ? next.t : t;
+    const f = hopMs > 0 ? Math.min(1, (until - at) / hopMs) : 1;
+    pos = along(pos, points, i, j, f);
+    i = j;
+  }
+  return pos;
 }
 
 export interface DotsOptions {
   /** How long (scenario ms) an answered request stays visible at its client. */
   lingerMs: number;
+  /** How long (scenario ms) a dot takes to reach the node an event sends it to; 0 jumps. */
+  hopMs?: number;
   maxDots: number;
   /** Always drawn, even when sampling. */
   selected?: string | null;
 }
 
-/** Requests visible at t: travelling, or answered within the linger time. */
-export function dotsAt(index: TraceIndex, layout: TopoLayout, t: number, opts: DotsOptions, cache?: Map<string, Keypoint[]>): Dot[] {
-  const lo = lowerBound(index.startTimes, t - index.maxSpan - opts.lingerMs);
-  const hi = upperBound(index.startTimes, t + index.maxSpan);
-  const active: RequestRow[] = [];
-  for (let i = lo; i < hi; i++) {
-    const r = index.requests[i] as RequestRow;
-    if (r.sentT <= t && t <= r.endT + opts.lingerMs) active.push(r);
+/**
+ * Every request that arrived by t and may still be visible `after` ms past its answer, in arrival
+ * order: those arrived within the longest span before t, and, before them, any the index holds as
+ * unanswered (in flight at t however long ago they came).
+ */
+function mayBeActive(index: TraceIndex, t: number, after: number, visit: (r: RequestRow) => void): void {
+  const from = t - index.maxSpan - after;
+  for (const r of index.openRows) {
+    if (r.startT >= from) break;
+    visit(r);
   }
+  const hi = upperBound(index.startTimes, t);
+  for (let i = lowerBound(index.startTimes, from); i < hi; i++) visit(index.requests[i] as RequestRow);
+}
+
+/** Requests visible at t: arrived and travelling, or answered within the linger time. */
+export function dotsAt(index: TraceIndex, layout: TopoLayout, t: number, opts: DotsOptions, cache?: Map<string, Keypoint[]>): Dot[] {
+  const active: RequestRow[] = [];
+  mayBeActive(index, t, opts.lingerMs, (r) => {
+    // Comparing a later end with t says nothing about it: the dot is in flight either way.
+    if (t <= r.endT + opts.lingerMs) active.push(r);
+  });
   const stride = active.length > opts.maxDots ? active.length / opts.maxDots : 1;
   const out: Dot[] = [];
   for (let k = 0; k < active.length; k++) {
@@ -193,7 +245,7 @@ export function dotsAt(index: TraceIndex, layout: TopoLayout, t: number, opts: D
       pts = keypoints(index, layout, r);
       cache?.set(r.id, pts);
     }
-    const p = positionAt(pts, t);
+    const p = positionAt(pts, t, opts.hopMs ?? 0);
     if (!p) continue;
     const done = t >= r.endT;
     out.push({
@@ -214,11 +266,8 @@ export function buildStageCounts(index: TraceIndex): (t: number) => Map<string, 
 /** Requests inside each replica at t (arrived, not yet answered): the queue a replica carries. */
 export function inFlightByReplica(index: TraceIndex, t: number): Map<string, number> {
   const out = new Map<string, number>();
-  const lo = lowerBound(index.startTimes, t - index.maxSpan);
-  const hi = upperBound(index.startTimes, t);
-  for (let i = lo; i < hi; i++) {
-    const r = index.requests[i] as RequestRow;
-    if (r.startT <= t && t < r.endT) out.set(r.replica, (out.get(r.replica) ?? 0) + 1);
-  }
+  mayBeActive(index, t, 0, (r) => {
+    if (t < r.endT) out.set(r.replica, (out.get(r.replica) ?? 0) + 1);
+  });
   return out;
 }

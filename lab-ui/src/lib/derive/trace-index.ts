@@ -28,8 +28,9 @@ export interface RequestRow {
   ms: number | null;
   gatewayMs: number | null;
   upstreamMs: number | null;
-  /** The stage whose reply ended the request early (a 429 from rate-limit), if any. */
+  /** The stage whose reply ended the request early (a 429 from rate-limit), if any, and when it replied. */
   decidedBy: string | null;
+  decidedT: number | null;
   reason: string | null;
   /** Indices into the trace of this request's events, in order. */
   events: number[];
@@ -67,6 +68,8 @@ export interface TraceIndex {
   services: string[];
   /** The longest a request took from send to answer: bounds the scan for requests active at t. */
   maxSpan: number;
+  /** Requests not answered when the index was built, in arrival order: active at any later t, however long ago they came. */
+  openRows: RequestRow[];
   /** Each stage's decisions over time, for the topology's counts (stage-counts.ts). */
   stageTable: StageTable;
   /** Indices of the few events the machine and replica charts read, so they need not scan the whole trace. */
@@ -167,7 +170,7 @@ export class TraceIndexBuilder {
         const row: RequestRow = {
           id: e.req, client: e.client, replica: e.replica, method: e.method, url: e.url,
           sentT: e.t, startT: e.t, endT: Infinity, status: null, source: null, outcome: 'in-flight',
-          ms: null, gatewayMs: null, upstreamMs: null, decidedBy: null, reason: null, events: [i], endEvent: -1,
+          ms: null, gatewayMs: null, upstreamMs: null, decidedBy: null, decidedT: null, reason: null, events: [i], endEvent: -1,
         };
         this.requests.push(row);
         this.byId.set(e.req, row);
@@ -184,6 +187,7 @@ export class TraceIndexBuilder {
         const row = this.byId.get(e.req);
         if (row && e.verdict === 'reply' && row.decidedBy === null) {
           row.decidedBy = e.plugin;
+          row.decidedT = e.t;
           row.reason = e.reason;
         }
         break;
@@ -236,8 +240,8 @@ export class TraceIndexBuilder {
    * in order); `add` may go on after it. The worker's batches end on complete instants, so it answers
    * every t up to its `endT` as the finished index will. Lists views read by length are copied; the
    * request rows, `byId` and the stage table are shared and keep growing past `endT` (a row in flight
-   * at `endT` may already carry its answer: views compare its times with the cursor, as for any
-   * request that ends after it). O(events) per call: the lab calls it a few times per run.
+   * at `endT` may already carry its answer), so views read a row through `rowAt(index, row, t)`, which
+   * hides whatever the trace says only after t (request-at.ts). O(events) per call: the lab calls it a few times per run.
    */
   snapshot(events: readonly TraceEvent[]): TraceIndex {
     const stages = [...this.stages];
@@ -253,6 +257,8 @@ export class TraceIndexBuilder {
     this.cumulative.extend(ends);
     const cumulative = shared ? this.cumulative.view(statuses) : this.cumulative.finish(statuses);
     const column = (list: FloatList): Float64Array => (shared ? list.view() : list.toArray());
+    // Few at any instant; the scans for "active at t" visit them besides the window maxSpan bounds.
+    const openRows = requests.filter((r) => r.endEvent < 0);
     return {
       events, variant: this.variant, scenario: this.scenario, seed: this.seed, startEpoch: this.startEpoch, endT: this.endT,
       times: shared ? this.times.subarray(0, this.count) : this.times.slice(0, this.count),
@@ -260,17 +266,10 @@ export class TraceIndexBuilder {
       requests: own(requests), byId: this.byId, ends: own(ends),
       endTimes: column(this.endTimes),
       startTimes: column(this.startTimes),
-      cumulative, statuses, narration: own(this.narration), clients: own(this.clients), replicas: own(this.replicas), stages, services: own(this.services), maxSpan: this.maxSpan,
+      cumulative, statuses, narration: own(this.narration), clients: own(this.clients), replicas: own(this.replicas), stages, services: own(this.services), maxSpan: this.maxSpan, openRows,
       stageTable, transitions: own(this.transitions), replicaSamples: own(this.replicaSamples),
     };
   }
-}
-
-/** A request's events that the index holds (all of them once the run is done), in order. */
-export function knownEvents(index: TraceIndex, row: RequestRow): TraceEvent[] {
-  const out: TraceEvent[] = [];
-  for (const i of row.events) if (i < index.events.length) out.push(index.events[i] as TraceEvent);
-  return out;
 }
 
 export function buildTraceIndex(events: readonly TraceEvent[]): TraceIndex {

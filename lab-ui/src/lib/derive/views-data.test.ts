@@ -17,7 +17,7 @@ const index = buildTraceIndex(
 
 describe('requestStory', () => {
   it('tells a rejected request: who decided and why, with no upstream', () => {
-    const s = requestStory(index, 'a-2');
+    const s = requestStory(index, 'a-2', Infinity);
     expect(s?.headline).toBe(`429 from rate-limit: ${rl.reason}`);
     expect(s?.decisions.map((d) => `${d.plugin}:${d.verdict}`)).toEqual(['router:next', 'rate-limit:reply']);
     expect(s?.upstreamRequest).toBeNull();
@@ -27,13 +27,25 @@ describe('requestStory', () => {
   });
 
   it('tells an admitted request: the headers the backend saw and the time split', () => {
-    const s = requestStory(index, 'a-1');
+    const s = requestStory(index, 'a-1', Infinity);
     expect(s?.upstreamRequest?.target).toBe('s.internal:8080');
     expect(headerRows(s?.upstreamRequest?.headers ?? null)).toEqual([{ name: 'x-forwarded-for', value: '203.0.113.7' }]);
     expect(s?.upstreamResponse).toEqual({ status: 200, ms: 20 });
     expect(s?.spans.map((x) => [x.kind, x.from, x.to])).toEqual([['request', 0, 20], ['gateway', 0, 20], ['upstream', 0, 20]]);
     expect(s?.timeline[0]?.event.type).toBe('request.start');
-    expect(requestStory(index, 'nope')).toBeNull();
+    expect(requestStory(index, 'nope', Infinity)).toBeNull();
+  });
+
+  it('tells a request only as far as the cursor: in flight before its request.end, absent before its start', () => {
+    const s = requestStory(index, 'a-1', 110);
+    expect(s?.headline).toBe('a-1 is still in flight');
+    expect(s?.row).toMatchObject({ status: null, outcome: 'in-flight', ms: null, upstreamMs: null, endT: Infinity });
+    expect(s?.upstreamResponse).toBeNull();
+    expect(s?.responseHeaders).toBeNull();
+    expect(s?.spans.map((x) => [x.kind, x.from, x.to])).toEqual([['gateway', 0, 10]]);
+    expect(s?.timeline.every((e) => e.event.t <= 110)).toBe(true);
+    expect(requestStory(index, 'a-1', 99)).toBeNull();
+    expect(requestStory(index, 'a-1', 120)?.row.status).toBe(200);
   });
 
   it('splits repeated headers into rows', () => {
@@ -103,8 +115,19 @@ describe('topology', () => {
     expect(again.length).toBeGreaterThan(0);
     for (const counts of at(10_000).values()) expect(counts.passed).toBe(2);
   });
-  it('interpolates positions and places dots stably', () => {
-    expect(positionAt([{ t: 0, x: 0, y: 0 }, { t: 10, x: 100, y: 50 }], 5)).toEqual({ x: 50, y: 25 });
+  it('moves a dot only on events at or before t, gliding over the hop, and places dots stably', () => {
+    const pts = [{ t: 0, x: 0, y: 0 }, { t: 10, x: 100, y: 50 }];
+    expect(positionAt(pts, -1, 10)).toBeNull();
+    // Before the second event the dot waits where the first one put it: it does not head anywhere yet.
+    expect(positionAt(pts, 5, 10)).toEqual({ x: 0, y: 0 });
+    expect(positionAt(pts, 15, 10)).toEqual({ x: 50, y: 25 });
+    expect(positionAt(pts, 30, 10)).toEqual({ x: 100, y: 50 });
+    expect(positionAt(pts, 10, 0)).toEqual({ x: 100, y: 50 });
+    // One instant's points are a path, travelled by length; a glide cut short goes on from where it was.
+    const path = [{ t: 0, x: 0, y: 0 }, { t: 0, x: 10, y: 0 }, { t: 0, x: 10, y: 30 }, { t: 4, x: 50, y: 30 }];
+    expect(positionAt(path, 2, 8)).toEqual({ x: 10, y: 0 });
+    expect(positionAt(path, 4, 8)).toEqual({ x: 10, y: 10 });
+    expect(positionAt(path, 8, 8)).toEqual({ x: 30, y: 20 });
     expect(jitter('a')).toBe(jitter('a'));
     expect(jitter('a')).not.toBe(jitter('b'));
   });

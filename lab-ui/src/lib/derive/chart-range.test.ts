@@ -1,0 +1,22 @@
+import { describe, expect, it } from 'vitest';
+import { chartRangeOf, sameRangeOr } from './chart-range.ts';
+import { buildTraceIndex } from './trace-index.ts';
+import { syntheticTrace } from './testing/synthetic.ts';
+
+describe('the charts\' shared range', () => {
+  const index = buildTraceIndex(syntheticTrace([{ id: 'a', at: 10_000, upstreamMs: 50 }, { id: 'b', at: 20_000, upstreamMs: 50 }], { endT: 60_000 }));
+
+  it('spans the busy stretch, padded, or the whole run, and the whole scenario while runs stream', () => {
+    expect(chartRangeOf([index], 60_000, 0, true)).toEqual([9_196, 20_854]);
+    expect(chartRangeOf([index], 60_000, 0, false)).toEqual([0, 60_000]);
+    expect(chartRangeOf([], 0, 0, true)).toEqual([0, 1]);
+    expect(chartRangeOf([index], 20_050, 90_000, true)[1]).toBe(90_000);
+  });
+
+  it('keeps the same tuple while its values hold', () => {
+    const first = chartRangeOf([index], 60_000, 0, true);
+    expect(sameRangeOr(first, chartRangeOf([index], 60_000, 0, true))).toBe(first);
+    expect(sameRangeOr(first, [0, 1])).toEqual([0, 1]);
+    expect(sameRangeOr(null, first)).toBe(first);
+  });
+});
