@@ -5,6 +5,7 @@
  */
 import type { TraceEvent } from './events.ts';
 import { createByteHash, type ByteHash } from './sha256-backends.ts';
+import { utf8Write } from './utf8-write.ts';
 
 export { prepareTraceHash } from './sha256-backends.ts';
 
@@ -63,7 +64,7 @@ export class TraceHasher {
         return;
       }
     }
-    this.used += encoder.encodeInto(text, this.buffer.subarray(this.used)).written;
+    this.used += utf8Write(text, this.buffer, this.used);
   }
 
   /** Nothing came to complete the pair: the lone surrogate becomes U+FFFD, as it did in one string. */

@@ -56,7 +56,12 @@ export class ClientTry implements FrontCall {
   replica = '';
   /** FrontCall: the capacity model's flag (declared here so every try has the same shape). */
   frontAnswered = false;
-  private readonly request: IncomingRequest;
+  /**
+   * Dropped once the replica has answered, like `handled` once the client has it: the front's and the
+   * client's timeout events hold this try for seconds after it ended, and through these two fields
+   * they held the whole request (context, headers, response), which the scavenger then copied and promoted.
+   */
+  private request: IncomingRequest | undefined;
   private readonly sentAt: number;
   /** The client has its answer (or gave up): later answers are dropped. */
   private ended = false;
@@ -114,7 +119,7 @@ export class ClientTry implements FrontCall {
     const env = this.env;
     const { queue, sink, pods, capacity } = env;
     env.rollout?.tick(env.now(), queue.now);
-    const request = this.request;
+    const request = this.request as IncomingRequest;
     const picked = env.pickReplica(request.peerIp);
     if (!picked) return this.frontAnswer(queue.now, '', 503, 'front');
     const replica = picked;
@@ -152,7 +157,7 @@ export class ClientTry implements FrontCall {
   /** FrontCall: the replica runs the pipeline (the capacity model admitted the request). */
   run(done: (handled: HandledRequest) => void): void {
     const replica = this.picked as Replica;
-    replica.gateway.handle(this.request, this.env.hostFor(replica), done);
+    replica.gateway.handle(this.request as IncomingRequest, this.env.hostFor(replica), done);
   }
 
   /** FrontCall: the replica has the response; it travels back to the client. */
@@ -162,6 +167,7 @@ export class ClientTry implements FrontCall {
     const { queue } = this.env;
     this.gatewayDone = queue.now;
     this.handled = handled;
+    this.request = undefined;
     const back = sampleLatency(this.env.scenario.network.clientToGateway, this.env.c2gRng);
     queue.schedule(this.gatewayDone + back, PRIORITY.effect, deliverToClient, this);
   }
@@ -176,6 +182,7 @@ export class ClientTry implements FrontCall {
   delivered(): void {
     const { queue, sink, rollout } = this.env;
     const handled = this.handled as HandledRequest;
+    this.handled = undefined;
     if (rollout && handled.upstreamMs !== null) rollout.observe(this.env.now(), queue.now, handled.ctx.match?.service?.name, handled.response.status);
     // A client that gave up already counted this request as failed.
     if (this.ended) return;

@@ -23,9 +23,10 @@ import { sampleLatency } from './latency.ts';
 import { ModeledStore } from './store.ts';
 import { ClientTry, type TryEnv } from './client-try.ts';
 import { clientSchedules, rootRng } from './schedule.ts';
-import { CapacityModel, type CpuJob } from './capacity/model.ts';
+import { CapacityModel, type CpuJob, type KilledRequests } from './capacity/model.ts';
 import { ioCpuUs } from './capacity/costs.ts';
 import { startPodFleet } from './pods-host.ts';
+import { oneByteStringsInPlace } from './one-byte-strings.ts';
 import type { Replica, SimOptions, SimResult } from './sim-types.ts';
 
 export { DEFAULT_STORE_RTT_MS } from './effect-answers.ts';
@@ -33,6 +34,10 @@ export { DEFAULT_STORE_RTT_MS } from './effect-answers.ts';
 export type { SimOptions, SimResult } from './sim-types.ts';
 
 export async function simulate(scenario: Scenario, opts: SimOptions): Promise<SimResult> {
+  // Strings sliced from a file with one non-Latin-1 character are two bytes per character, and so is
+  // the JSON of every event they reach: one-byte copies make the trace hash cheaper (one-byte-strings.ts).
+  oneByteStringsInPlace(scenario);
+  const adapt = (spec: GatewaySpec): ReturnType<SimOptions['adapt']> => oneByteStringsInPlace(opts.adapt(spec));
   const seed = opts.seed ?? scenario.seed;
   const root = rootRng(seed);
   const queue = new EventQueue();
@@ -52,7 +57,7 @@ export async function simulate(scenario: Scenario, opts: SimOptions): Promise<Si
 
   const rollout = scenario.rollout ? new RolloutController(scenario.rollout, sink, start) : undefined;
   const makeReplicas = (spec: GatewaySpec): Replica[] => {
-    const ir = opts.adapt(spec);
+    const ir = adapt(spec);
     rollout?.manage(ir);
     const made = Array.from({ length: scenario.replicas }, (_, i) => {
       const name = `gw-${i}`;
@@ -131,7 +136,7 @@ export async function simulate(scenario: Scenario, opts: SimOptions): Promise<Si
   let replicas: Replica[] = [];
   const pods = scenario.kubernetes
     ? startPodFleet({
-        spec: scenario.kubernetes, scenario, queue, sink, capacity, adapt: opts.adapt,
+        spec: scenario.kubernetes, scenario, queue, sink, capacity, adapt,
         replicas: () => replicas,
         create: (name, ir) => {
           const r: Replica = { name, gateway: new Gateway(ir, name, now()) };
@@ -277,7 +282,8 @@ type EffectAnswerer = (effect: Effect, requestId: string, finish: (r: EffectResu
  * carries this one object (no closure, no second job record per effect).
  */
 class EffectOnCpu implements CpuJob {
-  killed: ReadonlySet<string> | undefined = undefined;
+  killed: KilledRequests | undefined = undefined;
+  killsAtSubmit = 0;
 
   constructor(
     private readonly answer: EffectAnswerer,

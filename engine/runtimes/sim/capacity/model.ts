@@ -40,31 +40,48 @@ interface ReplicaState {
   downUntil: number;
 }
 
+/**
+ * Requests that died with their replica (their late effects and answers are dropped), and how many
+ * OOM kills added to them. A CPU job notes `kills` when queued: if it is unchanged when the job ends,
+ * no request died meanwhile and the job skips the lookup in `ids`, which grows with every victim
+ * (tens of thousands of ids in the war story, a cache miss per lookup).
+ */
+export class KilledRequests {
+  readonly ids = new Set<string>();
+  kills = 0;
+}
+
 /** CPU work queued on a replica; `done(arg)` runs when it is finished, unless the request was killed. */
 interface ComputeJob<A> {
-  killed: ReadonlySet<string>;
+  killed: KilledRequests;
+  killsAtSubmit: number;
   requestId: string;
   done: (arg: A) => void;
   arg: A;
 }
 
 function computeFinished(job: ComputeJob<unknown>): void {
-  if (!job.killed.has(job.requestId)) job.done(job.arg);
+  const killed = job.killed;
+  if (killed.kills === job.killsAtSubmit || !killed.ids.has(job.requestId)) job.done(job.arg);
 }
 
 /**
  * CPU work handed over as the caller's own object (`submit`): the host's per-effect record is the
- * queue event's argument, so an effect costs one object instead of two. `killed` is set by `submit`.
+ * queue event's argument, so an effect costs one object instead of two. `killed` and `killsAtSubmit`
+ * are set by `submit`.
  */
 export interface CpuJob {
   readonly requestId: string;
-  killed: ReadonlySet<string> | undefined;
+  killed: KilledRequests | undefined;
+  killsAtSubmit: number;
   /** The work is done (never called for a request that died with its replica). */
   cpuDone(): void;
 }
 
 function cpuJobFinished(job: CpuJob): void {
-  if (!(job.killed as ReadonlySet<string>).has(job.requestId)) job.cpuDone();
+  const killed = job.killed as KilledRequests;
+  // Not queued when its request was dead already (submit), so only a kill since then can drop it.
+  if (killed.kills === job.killsAtSubmit || !killed.ids.has(job.requestId)) job.cpuDone();
 }
 
 export interface CapacityModelOptions {
@@ -79,7 +96,7 @@ export interface CapacityModelOptions {
 export class CapacityModel {
   private readonly replicas = new Map<string, ReplicaState>();
   /** Requests that died with their replica: their late effects and answers are dropped. */
-  private readonly killed = new Set<string>();
+  private readonly killed = new KilledRequests();
   /** The front timeout's handler: one per model, the call being the event's argument. */
   private readonly frontTimedOut = (call: FrontCall): void => {
     this.respondFront(call, 504, 'front', `front balancer timeout: ${call.replica} sent nothing in ${this.o.frontTimeoutMs} ms`);
@@ -125,28 +142,29 @@ export class CapacityModel {
 
   /** Runs cpuUs of CPU work for a request on its replica; `done` when it is finished (never for a killed request). */
   compute<A = undefined>(replica: string, requestId: string, cpuUs: number, done: (arg: A) => void, arg?: A): void {
-    if (this.killed.has(requestId)) return;
+    if (this.killed.ids.has(requestId)) return;
     const st = this.state(replica);
     const at = st.load.cpu.submit(this.o.queue.now, cpuUs);
     st.load.changed();
     // A job object and a module handler instead of a closure per effect (the war story runs several per request).
-    const job: ComputeJob<A> = { killed: this.killed, requestId, done, arg: arg as A };
+    const job: ComputeJob<A> = { killed: this.killed, killsAtSubmit: this.killed.kills, requestId, done, arg: arg as A };
     this.o.queue.schedule(at, PRIORITY.effect, computeFinished, job as ComputeJob<unknown>);
   }
 
   /** Like `compute`, for a caller that keeps its own job object: `job.cpuDone()` when finished. */
   submit(replica: string, cpuUs: number, job: CpuJob): void {
-    if (this.killed.has(job.requestId)) return;
+    if (this.killed.ids.has(job.requestId)) return;
     const st = this.state(replica);
     const at = st.load.cpu.submit(this.o.queue.now, cpuUs);
     st.load.changed();
     job.killed = this.killed;
+    job.killsAtSubmit = this.killed.kills;
     this.o.queue.schedule(at, PRIORITY.effect, cpuJobFinished, job);
   }
 
   /** Whether a request died with its replica (its effects are not answered any more). */
   isKilled(requestId: string): boolean {
-    return this.killed.has(requestId);
+    return this.killed.ids.has(requestId);
   }
 
   private start(st: ReplicaState, call: FrontCall): void {
@@ -184,8 +202,9 @@ export class CapacityModel {
     const restartMs = spec.restartAfterOomMs;
     this.replicas.set(replica, { load: new ReplicaLoad(replica, spec, this.o.queue, this.o.sink), running: new Set(), downUntil: now + restartMs });
     this.transition(replica, 'running', 'oom-killed', `${held} requests held ${Math.round((spec.baseMemoryBytes + held * spec.memoryPerRequestBytes) / 1048576)} MiB, over the ${Math.round((spec.memoryBytes ?? 0) / 1048576)} MiB limit: OOMKilled, back in ${restartMs} ms`);
+    this.killed.kills++;
     for (const v of victims) {
-      this.killed.add(v.requestId);
+      this.killed.ids.add(v.requestId);
       this.respondFront(v, 502, 'front', `connection reset: ${replica} was OOM-killed`);
     }
     this.o.queue.schedule(now + restartMs, PRIORITY.control, () => {
