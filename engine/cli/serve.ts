@@ -9,6 +9,7 @@ import { localStore, redisStore } from '../runtimes/proxy/stores.ts';
 import { command, missingOption, options, UsageError, type CommandArgs } from './args.ts';
 import { EXIT, printDiagnostics } from './io.ts';
 import { loadConfigFiles } from './load.ts';
+import { oneByteStringsInPlace } from '../core/one-byte-strings.ts';
 import { LineBatcher } from './line-batcher.ts';
 import { isClusterWorker, leaveCluster, runClusterPrimary } from './serve-cluster.ts';
 import { BENCH_PROBE_ENV, startBenchProbe } from './serve-bench-probe.ts';
@@ -76,7 +77,13 @@ async function serve({ values }: CommandArgs<typeof SERVE.options>): Promise<num
   const workers = values.workers;
   const ablate = benchAblation(process.env[BENCH_ABLATE_ENV]);
 
-  const load = () => loadConfigFiles(configs);
+  // One-byte copies of the config's strings: sliced from a file with one non-Latin-1 character, they
+  // are two-byte, and so would be every trace event's JSON and log line built from them (core/one-byte-strings.ts).
+  const load = () => {
+    const loaded = loadConfigFiles(configs);
+    if (loaded.ir) oneByteStringsInPlace(loaded.ir);
+    return loaded;
+  };
   const first = load();
   printDiagnostics(first.diagnostics);
   if (!first.ir || hasErrors(first.diagnostics)) return EXIT.usage;

@@ -73,3 +73,43 @@ describe('access log lines', () => {
     expect(times.map(timeLocal)).toEqual(['01/Jan/1970:00:00:00 +0000', '29/Feb/2024:23:59:59 +0000', '29/Feb/2024:23:59:59 +0000', '01/Mar/2024:00:00:00 +0000', '31/Dec/1969:23:59:59 +0000', '31/Dec/1999:00:00:00 +0000']);
   });
 });
+
+describe('AccessLogBuilder with requests in flight together', () => {
+  /** One request's events in order: start, then per try a send and its answer, then the end. */
+  function requestEvents(id: number, tries: Array<{ target: string; status: number; ms: number }>): TraceEvent[] {
+    const req = `req-${id}`;
+    const out = [{ type: 'request.start', t: 0, req, client: '10.0.0.1', replica: 'gw-0', method: 'GET', url: `http://h/p${id}`, peerIp: '10.0.0.1' }] as unknown as TraceEvent[];
+    for (const t of tries) {
+      out.push({ type: 'upstream.send', t: 1, req, service: `svc-${id}`, target: t.target, method: 'GET', host: 'h', path: '/' } as unknown as TraceEvent);
+      out.push({ type: 'upstream.response', t: 2, req, status: t.status, ms: t.ms } as unknown as TraceEvent);
+    }
+    out.push({ type: 'request.end', t: 3, req, client: '10.0.0.1', replica: 'gw-0', status: 200, source: 'upstream', route: null, service: null, ms: 3 } as unknown as TraceEvent);
+    return out;
+  }
+
+  it("keeps each request's tries in its own record, however the requests' events interleave", () => {
+    const tryArb = fc.record({ target: fc.constantFrom('a:1', 'b:2', 'c:3'), status: fc.constantFrom(0, 200, 502, 503), ms: fc.integer({ min: 0, max: 5000 }) });
+    fc.assert(
+      fc.property(fc.array(fc.array(tryArb, { maxLength: 3 }), { minLength: 1, maxLength: 6 }), fc.infiniteStream(fc.nat()), (requests, picks) => {
+        const queues = requests.map((tries, id) => requestEvents(id, tries));
+        const builder = new AccessLogBuilder(0);
+        const records = new Map<string, ReturnType<AccessLogBuilder['add']>>();
+        const it = picks[Symbol.iterator]();
+        // Feed the events in a random interleaving that keeps each request's own order.
+        for (let open = queues.filter((q) => q.length > 0); open.length > 0; open = queues.filter((q) => q.length > 0)) {
+          const q = open[(it.next().value as number) % open.length] as TraceEvent[];
+          const event = q.shift() as TraceEvent;
+          const record = builder.add(event);
+          if (record) records.set((event as { req: string }).req, record);
+        }
+        requests.forEach((tries, id) => {
+          const r = records.get(`req-${id}`);
+          expect(r?.upstreamAddr).toEqual(tries.map((t) => t.target));
+          expect(r?.upstreamStatus).toEqual(tries.map((t) => (t.status === 0 ? 502 : t.status)));
+          expect(r?.upstreamResponseTime).toEqual(tries.map((t) => t.ms / 1000));
+        });
+      }),
+      { seed, numRuns: 500 },
+    );
+  });
+});

@@ -36,6 +36,18 @@ const svc = (name: string, routes: string) => `  - name: ${name}\n    url: http:
 describe('Kong router: paths (semantics §6)', () => {
   const r = router(`services:\n${svc('orders', '      - name: v1-route\n        paths: [/api/v1]\n      - name: orders-route\n        paths: [/api/v1/orders]\n')}`);
 
+  it('answers each request from its own hits, misses and one- and two-hit matches taking turns', () => {
+    // The hit list starts as one shared empty list per router (kong-router.ts): no request may leave
+    // anything in it for the next.
+    for (let round = 0; round < 3; round++) {
+      expect(miss(r, req('/elsewhere')).status).toBe(404);
+      expect(hit(r, req('/api/v10')).candidates).toBe(1);
+      const two = hit(r, req('/api/v1/orders/1'));
+      expect([two.route.name, two.candidates]).toEqual(['orders-route', 2]);
+      expect(hit(r, req('/api/v1/x')).reason).toBe('route v1-route: path prefix /api/v1 matched (the only route that matched)');
+    }
+  });
+
   it('§6 (5) the longest prefix wins, and the reason says why', () => {
     const m = hit(r, req('/api/v1/orders/123'));
     expect(m.route.name).toBe('orders-route');

@@ -10,7 +10,7 @@ import type { GatewayIR } from '../../config/ir.ts';
 import { Gateway } from '../../pipeline/gateway.ts';
 import { HeaderMap } from '../../pipeline/headers.ts';
 import type { IncomingRequest } from '../../pipeline/types.ts';
-import type { RequestEndEvent, TraceLevel } from '../../trace/events.ts';
+import type { RequestEndEvent, RequestStartEvent, TraceLevel } from '../../trace/events.ts';
 import { LiveSink } from './live-sink.ts';
 import type { CounterStore } from './stores.ts';
 import { startHealthProbes } from './health-prober.ts';
@@ -185,7 +185,7 @@ export class ProxyServer {
     const request = this.toIncoming(req);
     const receivedAt = this.traceTime();
     if (this.sink.wants('request.start')) {
-      this.sink.emit({
+      const start: RequestStartEvent = {
         type: 'request.start',
         t: receivedAt,
         req: request.id,
@@ -194,8 +194,10 @@ export class ProxyServer {
         method: request.method,
         url: `${request.scheme}://${request.host}${request.path}${request.query ? `?${request.query}` : ''}`,
         peerIp: request.peerIp,
-        ...(this.sink.level === 'full' ? { headers: request.headers.toJSON() } : {}),
-      });
+      };
+      // Assigned last (the same key order): spreading `{}` in built and copied an object per request.
+      if (this.sink.level === 'full') start.headers = request.headers.toJSON();
+      this.sink.emit(start);
     }
     // `on`, not `once`: each response emits these once, and `once` builds a wrapper and a bound
     // function per listener. Inline arrows, not named closures: under tsx every named function
@@ -249,17 +251,16 @@ export class ProxyServer {
     const idHeader = this.opts.requestIdHeader;
     const given = idHeader ? headers.get(idHeader) : undefined;
     const hasBody = headers.has('content-length') || headers.has('transfer-encoding');
-    return {
-      id: given ?? `req-${++this.counter}`,
-      method: req.method ?? 'GET',
-      scheme: this.opts.tls ? 'https' : 'http',
-      host: headers.get('host') ?? '',
-      port: req.socket.localPort ?? this.opts.port ?? 0,
-      path: q < 0 ? url : url.slice(0, q),
-      query: q < 0 ? '' : url.slice(q + 1),
-      headers,
-      ...(hasBody ? { stream: req } : {}),
-      peerIp: normalizePeer(req.socket.remoteAddress ?? ''),
-    };
+    const id = given ?? `req-${++this.counter}`;
+    const method = req.method ?? 'GET';
+    const scheme = this.opts.tls ? 'https' : 'http';
+    const host = headers.get('host') ?? '';
+    const port = req.socket.localPort ?? this.opts.port ?? 0;
+    const path = q < 0 ? url : url.slice(0, q);
+    const query = q < 0 ? '' : url.slice(q + 1);
+    const peerIp = normalizePeer(req.socket.remoteAddress ?? '');
+    // Two literals, not a spread of `{ stream }` or `{}`: the spread built and copied an object per
+    // request. The keys stay in the same order either way.
+    return hasBody ? { id, method, scheme, host, port, path, query, headers, stream: req, peerIp } : { id, method, scheme, host, port, path, query, headers, peerIp };
   }
 }

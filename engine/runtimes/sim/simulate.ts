@@ -26,7 +26,7 @@ import { clientSchedules, rootRng } from './schedule.ts';
 import { CapacityModel, type CpuJob, type KilledRequests } from './capacity/model.ts';
 import { ioCpuUs } from './capacity/costs.ts';
 import { startPodFleet } from './pods-host.ts';
-import { oneByteStringsInPlace } from './one-byte-strings.ts';
+import { oneByteStringsInPlace } from '../../core/one-byte-strings.ts';
 import type { Replica, SimOptions, SimResult } from './sim-types.ts';
 
 export { DEFAULT_STORE_RTT_MS } from './effect-answers.ts';
