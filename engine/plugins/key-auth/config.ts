@@ -12,7 +12,7 @@ export interface KeyAuthConfig {
   key_in_header: boolean;
   /** Look for the key in the query string (default true). */
   key_in_query: boolean;
-  /** Look for the key in a form-urlencoded or JSON body (default false). */
+  /** Look for the key in a form-urlencoded, multipart or JSON body (default false). */
   key_in_body: boolean;
   /** Remove the key (header, query argument and body field of that name) before proxying, so the backend never sees or logs it (default false). */
   hide_credentials: boolean;
@@ -58,7 +58,7 @@ export function parseKeyAuthConfig(raw: unknown, report: ConfigReporter): KeyAut
   });
   if (r.has('identity_realms')) r.warn('identity_realms', 'GL_W_NO_EFFECT', 'identity_realms looks consumers up in Konnect; gatelab uses the consumers of this file');
   if (out.key_in_body) {
-    r.warn('key_in_body', 'GL_W_NO_EFFECT', 'key_in_body reads form-urlencoded and JSON bodies the simulation knows; the proxy host streams request bodies, so there a key in the body is not found');
+    r.warn('key_in_body', 'GL_W_NO_EFFECT', 'key_in_body reads form-urlencoded, multipart and JSON bodies the simulation knows; the proxy host streams request bodies, so there a key in the body is not found');
   }
   return out;
 }

@@ -1,6 +1,7 @@
 /**
  * Where Kong's key-auth finds the key (semantics §6): for each name in `key_names`, in order, a header,
- * then a query argument, then (key_in_body) a body field; the first single string wins, and a name that
+ * then a query argument, then (key_in_body) a field of a form-urlencoded, multipart or JSON body; the
+ * first single string wins, and a name that
  * carries several values is "Duplicate API key found". `hide` then removes that name from all three
  * places, so the backend never receives the key.
  */
@@ -8,6 +9,7 @@ import type { RequestContext } from '../../pipeline/types.ts';
 import { currentHeaders } from '../kit/kong-auth.ts';
 import { queryValues, withoutQueryArg } from '../kit/query.ts';
 import type { KeyAuthConfig } from './config.ts';
+import { multipartBoundary, parseMultipart, withoutMultipartField, type MultipartBody } from './multipart.ts';
 
 export type KeySource = 'header' | 'query' | 'body';
 
@@ -16,14 +18,23 @@ export type Located =
   | { kind: 'duplicate'; source: KeySource; name: string }
   | { kind: 'none' };
 
-type BodyForm = { type: 'json'; value: Record<string, unknown> } | { type: 'form'; params: URLSearchParams };
+type BodyForm =
+  | { type: 'json'; value: Record<string, unknown> }
+  | { type: 'form'; params: URLSearchParams }
+  | { type: 'multipart'; body: string; parsed: MultipartBody };
 
-/** The body as kong.request.get_body reads it: form-urlencoded or a JSON object; anything else none. */
+/** The body as kong.request.get_body reads it: form-urlencoded, multipart or a JSON object; anything else none. */
 function readBody(ctx: RequestContext): BodyForm | undefined {
   const body = ctx.upstream.body;
   if (body === undefined || body === '') return undefined;
-  const type = (currentHeaders(ctx).get('content-type') ?? '').toLowerCase();
+  const contentType = currentHeaders(ctx).get('content-type') ?? '';
+  const type = contentType.toLowerCase();
   if (type.includes('application/x-www-form-urlencoded')) return { type: 'form', params: new URLSearchParams(body) };
+  const boundary = multipartBoundary(contentType);
+  if (boundary !== undefined) {
+    const parsed = parseMultipart(body, boundary);
+    return parsed ? { type: 'multipart', body, parsed } : undefined;
+  }
   if (type.includes('application/json')) {
     try {
       const value: unknown = JSON.parse(body);
@@ -37,6 +48,8 @@ function readBody(ctx: RequestContext): BodyForm | undefined {
 
 function bodyValues(form: BodyForm, name: string): unknown[] {
   if (form.type === 'form') return form.params.getAll(name);
+  // A name sent in several parts counts as several values, as a repeated form field does.
+  if (form.type === 'multipart') return form.parsed.fields.filter((f) => f.name === name).map((f) => f.value);
   const v = form.value[name];
   if (v === undefined) return [];
   return Array.isArray(v) ? v : [v];
@@ -95,6 +108,9 @@ export function hideKey(config: KeyAuthConfig, ctx: RequestContext, name: string
     if (body?.type === 'form' && body.params.has(name)) {
       body.params.delete(name);
       ctx.upstream.body = body.params.toString();
+      removed.push(`body field ${name}`);
+    } else if (body?.type === 'multipart' && body.parsed.fields.some((f) => f.name === name)) {
+      ctx.upstream.body = withoutMultipartField(body.body, body.parsed, name);
       removed.push(`body field ${name}`);
     } else if (body?.type === 'json' && name in body.value) {
       delete body.value[name];

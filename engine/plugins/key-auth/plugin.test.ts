@@ -90,6 +90,18 @@ describe('key-auth (Kong, semantics §6)', () => {
     expect(ctx.upstream.body).toBe('x=1');
   });
 
+  it('§6 key_in_body reads a multipart/form-data body too, and hide_credentials drops the key\'s part', async () => {
+    const body = '--XyZ\r\nContent-Disposition: form-data; name="apikey"\r\n\r\na-secret-key\r\n--XyZ\r\nContent-Disposition: form-data; name="x"\r\n\r\n1\r\n--XyZ--\r\n';
+    const ctx = context({ method: 'POST', headers: [['Content-Type', 'multipart/form-data; boundary=XyZ']], body });
+    const { verdict } = await run(hooksOf(keyAuthPlugin, { key_in_body: true, hide_credentials: true }, [partner]), ctx);
+    expect(verdict.kind).toBe('next');
+    expect(ctx.consumer?.username).toBe(partner.username);
+    expect(ctx.upstream.body).toBe('--XyZ\r\nContent-Disposition: form-data; name="x"\r\n\r\n1\r\n--XyZ--\r\n');
+    const twice = context({ method: 'POST', headers: [['Content-Type', 'multipart/form-data; boundary=XyZ']], body: body.replace('name="x"\r\n\r\n1', 'name="apikey"\r\n\r\nother') });
+    const dup = await run(hooksOf(keyAuthPlugin, { key_in_body: true }, [partner]), twice);
+    expect(replyOf(dup.verdict).status).toBe(401);
+  });
+
   it('§6 anonymous: a failure continues as the anonymous consumer with X-Anonymous-Consumer: true', async () => {
     const ctx = context();
     const { verdict } = await run(hooksOf(keyAuthPlugin, { anonymous: 'anonymous' }, [partner, anon]), ctx);
