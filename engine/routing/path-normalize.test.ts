@@ -4,7 +4,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { gatewayApiIr, send } from '../config/gateway-api/test-kit.ts';
+import { gatewayApiIr, MINIMAL_GATEWAY, send } from '../config/gateway-api/test-kit.ts';
 import { cleanSegments, normalizeRequestPath } from './path-normalize.ts';
 
 const ok = (p: string): string => {
@@ -67,13 +67,7 @@ describe('normalizeRequestPath', () => {
   });
 });
 
-const YAML = `apiVersion: gateway.networking.k8s.io/v1
-kind: Gateway
-metadata: { name: gw, namespace: default }
-spec:
-  gatewayClassName: test
-  listeners: [{ name: http, port: 80, protocol: HTTP }]
----
+const YAML = `${MINIMAL_GATEWAY}---
 apiVersion: gateway.networking.k8s.io/v1
 kind: HTTPRoute
 metadata: { name: r, namespace: default }

@@ -5,15 +5,9 @@
  * first entry for a name wins (names compare case-insensitively).
  */
 import { describe, expect, it } from 'vitest';
-import { gatewayApiIr, loadGatewayApi, send } from '../../engine/config/gateway-api/test-kit.ts';
+import { gatewayApiIr, loadGatewayApi, MINIMAL_GATEWAY, send } from '../../engine/config/gateway-api/test-kit.ts';
 
-const GATEWAY = `apiVersion: gateway.networking.k8s.io/v1
-kind: Gateway
-metadata: { name: gw, namespace: default }
-spec:
-  gatewayClassName: test
-  listeners: [{ name: http, port: 80, protocol: HTTP }]
-`;
+const GATEWAY = MINIMAL_GATEWAY;
 
 function route(matches: string, filters: string): string {
   return `${GATEWAY}---

@@ -8,6 +8,15 @@ import { loadGateway } from '../load-gateway.ts';
 import type { GatewayIR } from '../ir.ts';
 import { parseYaml } from '../yaml-source.ts';
 
+/** One Gateway `gw` in `default` with an HTTP listener on 80: what most route tests attach to. */
+export const MINIMAL_GATEWAY = `apiVersion: gateway.networking.k8s.io/v1
+kind: Gateway
+metadata: { name: gw, namespace: default }
+spec:
+  gatewayClassName: test
+  listeners: [{ name: http, port: 80, protocol: HTTP }]
+`;
+
 export function loadGatewayApi(yaml: string, file = 'test.yaml'): { ir?: GatewayIR; diagnostics: Diagnostic[] } {
   const parsed = parseYaml(yaml, file);
   const loaded = loadGateway({ format: 'gateway-api', sources: [{ file, docs: parsed.docs }], overlays: [] });

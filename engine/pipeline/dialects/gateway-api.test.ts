@@ -1,18 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import type { RouteIR } from '../../config/ir.ts';
-import { gatewayApiIr, send } from '../../config/gateway-api/test-kit.ts';
+import { gatewayApiIr, MINIMAL_GATEWAY, send } from '../../config/gateway-api/test-kit.ts';
 import type { GwRule } from '../../routing/gateway-api-table.ts';
 import { HeaderMap } from '../headers.ts';
 import type { RequestContext } from '../types.ts';
 import { chooseBackend, createGatewayApiBehaviour } from './gateway-api.ts';
 
-const YAML = `apiVersion: gateway.networking.k8s.io/v1
-kind: Gateway
-metadata: { name: gw, namespace: default }
-spec:
-  gatewayClassName: test
-  listeners: [{ name: http, port: 80, protocol: HTTP }]
----
+const YAML = `${MINIMAL_GATEWAY}---
 apiVersion: gateway.networking.k8s.io/v1
 kind: HTTPRoute
 metadata: { name: r, namespace: default }
