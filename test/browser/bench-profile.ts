@@ -27,7 +27,12 @@ class WorkerTarget {
   send(method: string, params: object = {}): Promise<unknown> {
     const id = this.nextId++;
     const answer = new Promise((resolve, reject) => this.pending.set(id, { resolve, reject }));
-    void this.browserSession.send('Target.sendMessageToTarget', { sessionId: this.sessionId, message: JSON.stringify({ id, method, params }) });
+    // A worker the page has already terminated has no session any more: the command fails at once
+    // (an unhandled rejection here ended the whole bench), and no answer would ever come.
+    this.browserSession.send('Target.sendMessageToTarget', { sessionId: this.sessionId, message: JSON.stringify({ id, method, params }) }).catch((e: unknown) => {
+      this.pending.get(id)?.reject(e instanceof Error ? e : new Error(String(e)));
+      this.pending.delete(id);
+    });
     return answer;
   }
 }
