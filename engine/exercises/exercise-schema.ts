@@ -6,7 +6,7 @@ import type { ValidateFunction } from 'ajv';
 import type { Diagnostic } from '../core/errors.ts';
 import type { SourceMap } from '../config/yaml-source.ts';
 import { explainSchemaErrors } from '../scenario/schema-errors.ts';
-import { schemaAjv } from '../scenario/schema.ts';
+import { schemaAjv } from '../scenario/schema-ajv.ts';
 import schemaJson from './exercise.schema.json' with { type: 'json' };
 
 export const EXERCISE_SCHEMA: Readonly<Record<string, unknown>> = schemaJson;

@@ -6,7 +6,8 @@
 import type { ValidateFunction } from 'ajv';
 import type { Diagnostic } from '../core/errors.ts';
 import type { SourceMap } from '../config/yaml-source.ts';
-import { SCENARIO_SCHEMA, schemaAjv } from '../scenario/schema.ts';
+import { SCENARIO_SCHEMA } from '../scenario/schema.ts';
+import { schemaAjv } from '../scenario/schema-ajv.ts';
 import { explainSchemaErrors } from '../scenario/schema-errors.ts';
 import deckSchemaJson from './flashcards.schema.json' with { type: 'json' };
 

@@ -9,8 +9,8 @@ import schemaJson from './scenario.schema.json' with { type: 'json' };
 // ~0.5 s per CLI process and 1–1.5 s per lab worker. Its errors carry subschemas of schemaJson itself.
 import { validate } from './schema-validator.generated.js';
 
-// Re-exported for the flashcard and exercise schemas, which still compile their (small) schemas.
-export { schemaAjv } from './schema-ajv.ts';
+// schemaAjv (the flashcard and exercise schemas still compile theirs) lives in schema-ajv.ts and is
+// imported from there: re-exported here, it pulled ajv's compiler into every bundle that loads scenarios.
 
 export const SCENARIO_SCHEMA: Readonly<Record<string, unknown>> = schemaJson;
 

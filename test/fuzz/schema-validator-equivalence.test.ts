@@ -11,7 +11,8 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { stringify } from 'yaml';
 import { parseYaml } from '../../engine/config/yaml-source.ts';
-import { SCENARIO_SCHEMA, schemaAjv, schemaPointerOf, validateAgainstSchema } from '../../engine/scenario/schema.ts';
+import { SCENARIO_SCHEMA, schemaPointerOf, validateAgainstSchema } from '../../engine/scenario/schema.ts';
+import { schemaAjv } from '../../engine/scenario/schema-ajv.ts';
 import { explainSchemaErrors } from '../../engine/scenario/schema-errors.ts';
 import { fuzzSeed, HOSTILE_KEYS, mutated, runs } from './fuzz-kit.ts';
 
