@@ -3,12 +3,14 @@ import type { RequestContext } from '../pipeline/types.ts';
 import type { BalancerIR } from './policy.ts';
 
 export function hashKeyOf(balancer: BalancerIR | undefined, ctx: RequestContext): string | undefined {
-  if (!balancer || (balancer.kind !== 'ring-hash' && balancer.kind !== 'maglev')) return undefined;
+  if (!balancer || (balancer.kind !== 'ring-hash' && balancer.kind !== 'maglev' && balancer.kind !== 'nginx-chash')) return undefined;
   const on = balancer.hashOn;
   switch (on.source) {
     case 'ip':
       return ctx.clientIp;
     case 'path':
+      // nginx's $request_uri is the request line's target, query string included.
+      if (balancer.kind === 'nginx-chash' && balancer.variable === 'request_uri' && ctx.request.query !== '') return `${ctx.request.path}?${ctx.request.query}`;
       return ctx.request.path;
     case 'header':
       return ctx.request.headers.get(on.name) ?? undefined;

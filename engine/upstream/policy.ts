@@ -28,7 +28,9 @@ export type BalancerIR =
   /** Envoy ring hash (Ketama). */
   | { kind: 'ring-hash'; hashOn: HashOnIR; minRingSize: number; maxRingSize: number }
   /** Envoy Maglev. */
-  | { kind: 'maglev'; hashOn: HashOnIR; tableSize: number };
+  | { kind: 'maglev'; hashOn: HashOnIR; tableSize: number }
+  /** ingress-nginx `upstream-hash-by` (lua-resty-balancer chash, 160 CRC-32 points per pod); `variable` without `$`. */
+  | { kind: 'nginx-chash'; hashOn: HashOnIR; variable: string };
 
 /** Envoy outlier detection, every field as Envoy enforces it (defaults in engine/upstream/outlier/). */
 export interface OutlierPolicyIR {

@@ -11,7 +11,7 @@
  * the other is warned about.
  */
 import type { ServiceIR } from '../ir.ts';
-import type { RetryOnIR, RetryPolicyIR, UpstreamPolicyIR } from '../../upstream/policy.ts';
+import type { BalancerIR, RetryOnIR, RetryPolicyIR, UpstreamPolicyIR } from '../../upstream/policy.ts';
 import type { IngressAnnotations } from './annotations/parse.ts';
 import { UNLIMITED_TRIES_CAP } from './annotations/upstream.ts';
 import type { AdaptContext } from './context.ts';
@@ -21,8 +21,12 @@ import type { Built, Upstream } from './servers.ts';
 /** nginx never retries POST, LOCK or PATCH once sent unless non_idempotent; every other method is retried. */
 const IDEMPOTENT = ['GET', 'HEAD', 'OPTIONS', 'PUT', 'DELETE', 'TRACE', 'CONNECT', 'PROPFIND', 'PROPPATCH', 'MKCOL', 'COPY', 'MOVE', 'UNLOCK'];
 
-/** Retries and timeouts of a location with these annotations (defaults when null). */
-export function locationPolicy(anns: IngressAnnotations | null): Pick<UpstreamPolicyIR, 'retry' | 'timeouts'> {
+/**
+ * Retries and timeouts of a location with these annotations (defaults when null), for an upstream
+ * balanced by `balancer`: balancer.lua asks chash again on every try and gets the same pod, so a
+ * retry under upstream-hash-by goes back to the pod that failed (ingress-nginx issues #10730, #11852).
+ */
+export function locationPolicy(anns: IngressAnnotations | null, balancer?: BalancerIR): Pick<UpstreamPolicyIR, 'retry' | 'timeouts'> {
   const timeouts = anns?.timeouts ?? { connectMs: 5000, readMs: 60000, sendMs: 60000 };
   const next = anns?.nextUpstream ?? { conditions: ['error', 'timeout'], off: false, nonIdempotent: false, timeoutMs: 0 };
   const tries = anns?.nextUpstreamTries ?? 3;
@@ -30,12 +34,12 @@ export function locationPolicy(anns: IngressAnnotations | null): Pick<UpstreamPo
     // proxy_read_timeout bounds each wait for the backend; proxy_next_upstream_timeout the whole retrying.
     timeouts: { connectMs: timeouts.connectMs, perTryMs: timeouts.readMs, overallMs: next.timeoutMs, flavour: 'generic' },
   };
-  const retry = retryPolicy(next, tries);
+  const retry = retryPolicy(next, tries, balancer?.kind !== 'nginx-chash');
   if (retry) out.retry = retry;
   return out;
 }
 
-function retryPolicy(next: IngressAnnotations['nextUpstream'], tries: number): RetryPolicyIR | undefined {
+function retryPolicy(next: IngressAnnotations['nextUpstream'], tries: number, otherHost: boolean): RetryPolicyIR | undefined {
   if (next.off) return undefined;
   const retryOn = new Set<RetryOnIR>();
   const codes: number[] = [];
@@ -57,7 +61,7 @@ function retryPolicy(next: IngressAnnotations['nextUpstream'], tries: number): R
     retryOn: [...retryOn],
     retriableStatusCodes: codes,
     methods: next.nonIdempotent ? [] : IDEMPOTENT,
-    otherHost: true,
+    otherHost,
     backoff: { kind: 'none' },
     flavour: 'nginx',
   };
@@ -72,9 +76,10 @@ export function assignPolicies(ctx: AdaptContext, built: Built, services: Map<st
     if (svc.policy) continue;
     const u = built.upstreams.get(name);
     const location = u?.canary ? primaryOf(built, name) : u;
+    const balancer = u?.owner?.anns.balancer ?? { kind: 'weighted-round-robin' };
     svc.policy = {
-      balancer: u?.owner?.anns.balancer ?? { kind: 'weighted-round-robin' },
-      ...locationPolicy(location?.owner?.anns ?? null),
+      balancer,
+      ...locationPolicy(location?.owner?.anns ?? null, balancer),
       origin: origin(u, location),
     };
   }
@@ -84,7 +89,7 @@ export function assignPolicies(ctx: AdaptContext, built: Built, services: Map<st
       const svc = services.get(loc.upstream);
       if (!loc.ing || !loc.anns || !svc?.policy) continue;
       const key = `${loc.ing.key}|${svc.name}`;
-      if (said.has(key) || same(locationPolicy(loc.anns), svc.policy)) continue;
+      if (said.has(key) || same(locationPolicy(loc.anns, svc.policy.balancer), svc.policy)) continue;
       said.add(key);
       warnConflict(ctx, loc.ing, svc);
     }

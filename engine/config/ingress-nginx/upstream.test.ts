@@ -16,12 +16,12 @@ endpoints: [{ addresses: ["10.1.0.1"] }, { addresses: ["10.1.0.2"] }, { addresse
 
 type Answer = NonNullable<ExplainInput['upstreamByTarget']>[string];
 
-function session(yaml: string): (opts?: { method?: string; headers?: Array<[string, string]>; by?: Record<string, Answer> }) => Promise<ExplainResult> {
+function session(yaml: string): (opts?: { method?: string; url?: string; headers?: Array<[string, string]>; by?: Record<string, Answer> }) => Promise<ExplainResult> {
   const s = createExplainSession(ingressIr(yaml).ir, 1);
   return (opts = {}) =>
     s.send({
       method: opts.method ?? 'GET',
-      url: 'http://shop.example.com/',
+      url: opts.url ?? 'http://shop.example.com/',
       headers: opts.headers ?? [],
       clientIp: '198.51.100.10',
       now: 0,
@@ -98,10 +98,34 @@ describe('load-balance and upstream-hash-by (semantics §10)', () => {
     expect(pods.size).toBe(1);
   });
 
-  it('the IR carries what balancer.lua would run: ewma with a 10 s decay, ring hash for chash', () => {
+  it('the IR carries what balancer.lua would run: ewma with a 10 s decay, lua-resty-balancer chash for upstream-hash-by', () => {
     const ewma = ingressIr(shop({ 'load-balance': 'ewma' })).ir.services[0]?.policy?.balancer;
     expect(ewma).toEqual({ kind: 'ewma', decayMs: 10_000 });
-    const hash = ingressIr(shop({ 'upstream-hash-by': '$cookie_session' })).ir.services[0]?.policy?.balancer;
-    expect(hash).toEqual({ kind: 'ring-hash', hashOn: { source: 'cookie', name: 'session' }, minRingSize: 1024, maxRingSize: 8_388_608 });
+    const hash = ingressIr(shop({ 'upstream-hash-by': '$cookie_session' }));
+    expect(hash.ir.services[0]?.policy?.balancer).toEqual({ kind: 'nginx-chash', hashOn: { source: 'cookie', name: 'session' }, variable: 'cookie_session' });
+    // gatelab now picks nginx's pod, so no "not necessarily the same pod" warning any more.
+    expect(hash.diagnostics.map((d) => d.message).join('\n')).not.toContain('upstream-hash-by');
+  });
+
+  it('chash picks the pod nginx picks: crc32 of the key on 160 points per ready pod (semantics §10)', async () => {
+    // Worked out with test/semantics/nginx-chash-oracle.ts and independently with Python's zlib.
+    const send = session(shop({ 'upstream-hash-by': '$http_x_user_id' }));
+    expect(targets(await send({ headers: [['X-User-Id', 'alice']] }))).toEqual(['10.1.0.2:8080']);
+  });
+
+  it('$request_uri hashes the query string too; $uri only the path', async () => {
+    const byRequestUri = session(shop({ 'upstream-hash-by': '$request_uri' }));
+    expect(targets(await byRequestUri({ url: 'http://shop.example.com/cart?item=1' }))).toEqual(['10.1.0.1:8080']);
+    expect(targets(await byRequestUri({ url: 'http://shop.example.com/cart?item=2' }))).toEqual(['10.1.0.2:8080']);
+    const byUri = session(shop({ 'upstream-hash-by': '$uri' }));
+    expect(targets(await byUri({ url: 'http://shop.example.com/cart?item=1' }))).toEqual(['10.1.0.2:8080']);
+  });
+
+  it('a retry goes back to the same pod: balancer.lua asks chash again and gets the same answer (ingress-nginx #10730, #11852)', async () => {
+    const ir = ingressIr(shop({ 'upstream-hash-by': '$http_x_user_id' })).ir;
+    expect(ir.services[0]?.policy?.retry?.otherHost).toBe(false);
+    const r = await session(shop({ 'upstream-hash-by': '$http_x_user_id' }))({ headers: [['X-User-Id', 'alice']], by: { '10.1.0.2:8080': 'refused' } });
+    expect(targets(r)).toEqual(['10.1.0.2:8080', '10.1.0.2:8080', '10.1.0.2:8080']);
+    expect(r.status).toBe(502);
   });
 });

@@ -44,7 +44,8 @@ export function readUpstreamPolicy(c: NativeCtx, path: JsonPath, value: unknown,
   return out;
 }
 
-const BALANCER_KEYS: Record<BalancerIR['kind'], readonly string[]> = {
+/** ingress-nginx's chash is reached through its upstream-hash-by annotation only, not written in native IR. */
+const BALANCER_KEYS: Record<Exclude<BalancerIR['kind'], 'nginx-chash'>, readonly string[]> = {
   'round-robin': ['kind'],
   'weighted-round-robin': ['kind'],
   'least-connections': ['kind'],

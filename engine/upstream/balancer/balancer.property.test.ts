@@ -23,6 +23,7 @@ const spec: fc.Arbitrary<BalancerIR> = fc.oneof(
     .tuple(fc.integer({ min: 1, max: 256 }), fc.integer({ min: 0, max: 1024 }))
     .map(([min, extra]): BalancerIR => ({ kind: 'ring-hash', hashOn: { source: 'ip' }, minRingSize: min, maxRingSize: min + extra })),
   fc.constantFrom(13, 31, 251, 4099).map((tableSize): BalancerIR => ({ kind: 'maglev', hashOn: { source: 'path' }, tableSize })),
+  fc.constantFrom('remote_addr', 'binary_remote_addr', 'request_uri').map((variable): BalancerIR => ({ kind: 'nginx-chash', hashOn: { source: 'ip' }, variable })),
 );
 
 const op = fc.record({

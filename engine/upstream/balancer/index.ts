@@ -9,6 +9,7 @@ import { createEwma } from './ewma.ts';
 import { createLeastConnections } from './least-connections.ts';
 import { createLeastRequest } from './least-request.ts';
 import { createMaglev } from './maglev.ts';
+import { createNginxChash } from './nginx-chash.ts';
 import { createRandom } from './random.ts';
 import { createRingHash } from './ring-hash.ts';
 import { createRoundRobin } from './round-robin.ts';
@@ -43,5 +44,7 @@ export function createBalancer(spec: BalancerIR, hosts: readonly BalancedHost[],
       return createRingHash(hosts, spec);
     case 'maglev':
       return createMaglev(hosts, spec);
+    case 'nginx-chash':
+      return createNginxChash(hosts, spec);
   }
 }

@@ -30,10 +30,6 @@ const LOAD_BALANCE = ['round_robin', 'chash', 'chashsubset', 'sticky_balanced', 
 
 /** ingress-nginx's ewma decay: 10 s (balancer/ewma.lua DECAY_TIME). */
 export const EWMA_DECAY_MS = 10_000;
-/** Envoy's ring sizes, which gatelab's ring hash uses for nginx's chash too. */
-const RING_MIN = 1024;
-const RING_MAX = 8_388_608;
-
 /** proxy-next-upstream-tries 0 is "no limit" in nginx (retries until proxy-next-upstream-timeout); gatelab stops here. */
 export const UNLIMITED_TRIES_CAP = 100;
 
@@ -54,11 +50,8 @@ export function readBalancer(r: AnnotationReader): BalancerIR {
       r.warn('upstream-hash-by', `upstream-hash-by "${hashBy}" is not modelled: gatelab hashes on one variable ($remote_addr, $binary_remote_addr, $request_uri, $uri, $http_<name>, $cookie_<name>, $arg_<name>); this upstream is balanced round robin instead`);
       return DEFAULT_BALANCER;
     }
-    r.warn(
-      'upstream-hash-by',
-      `upstream-hash-by "${hashBy}": ingress-nginx's chash (lua-resty-balancer) puts 160 points per unit of weight on a CRC32 ring; gatelab uses its own ring hash (Envoy's Ketama ring, ${RING_MIN}–${RING_MAX} entries), so a key sticks to one pod as in nginx, but not necessarily to the same pod nginx would pick${hashOn.source === 'path' && hashBy.includes('request_uri') ? '; $request_uri includes the query string, gatelab hashes the path without it' : ''}`,
-    );
-    return { kind: 'ring-hash', hashOn, minRingSize: RING_MIN, maxRingSize: RING_MAX };
+    // $uri and $document_uri are nginx's normalised path; gatelab hashes the path as received (docs).
+    return { kind: 'nginx-chash', hashOn, variable: variableName(hashBy) };
   }
   if (lb === 'ewma') return { kind: 'ewma', decayMs: EWMA_DECAY_MS };
   if (lb !== undefined && lb !== 'round_robin') {
@@ -67,9 +60,17 @@ export function readBalancer(r: AnnotationReader): BalancerIR {
   return DEFAULT_BALANCER;
 }
 
+/** `$name` or `${name}` alone: the one variable form gatelab can evaluate. */
+const ONE_VARIABLE = /^\$\{?([A-Za-z0-9_]+)\}?$/;
+
+/** The variable's name without `$`, lower-cased as nginx looks variables up. */
+function variableName(value: string): string {
+  return (ONE_VARIABLE.exec(value.trim())?.[1] ?? '').toLowerCase();
+}
+
 /** The one nginx variable an upstream-hash-by value names, as a hash source; undefined for anything else. */
 export function hashSource(value: string): HashOnIR | undefined {
-  const m = /^\$\{?([A-Za-z0-9_]+)\}?$/.exec(value.trim());
+  const m = ONE_VARIABLE.exec(value.trim());
   if (!m) return undefined;
   const v = (m[1] as string).toLowerCase();
   if (v === 'remote_addr' || v === 'binary_remote_addr' || v === 'realip_remote_addr') return { source: 'ip' };
