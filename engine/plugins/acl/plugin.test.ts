@@ -32,6 +32,15 @@ describe('acl (Kong)', () => {
     expect(verdict.reason).toContain('is in none of allow [paid]');
   });
 
+  it('§6 the 403 answers through kong.response.error: plain text when asked', async () => {
+    const ctx = context({ headers: [['Accept', 'text/plain']] });
+    ctx.consumer = free;
+    const { verdict } = await run(hooksOf(aclPlugin, { allow: ['paid'] }), ctx);
+    expect(replyOf(verdict).status).toBe(403);
+    expect(replyOf(verdict).body).toBe('You cannot consume this service\nrequest_id: req-1\n');
+    expect(replyOf(verdict).headers).toEqual([['Content-Type', 'text/plain; charset=utf-8']]);
+  });
+
   it('allow: a member passes with X-Consumer-Groups; hide_groups_header drops it', async () => {
     const ctx = context();
     ctx.consumer = paid;

@@ -18,6 +18,12 @@ describe('basic-auth (Kong)', () => {
     expect(replyOf(verdict).headers).toContainEqual(['WWW-Authenticate', 'Basic realm="service"']);
   });
 
+  it('§6 the 401 answers through kong.response.error: XML when asked, after the Basic challenge', async () => {
+    const { verdict } = await run(hooksOf(basicAuthPlugin, {}, [ops]), context({ headers: [['Accept', 'application/xml;q=0.9, text/html;q=0.1']] }));
+    expect(replyOf(verdict).headers).toEqual([['WWW-Authenticate', 'Basic realm="service"'], ['Content-Type', 'application/xml; charset=utf-8']]);
+    expect(replyOf(verdict).body).toContain('<message>Unauthorized</message>\n  <requestid>req-1</requestid>');
+  });
+
   it('right user and password (a colon in the password is fine): consumer ops, X-Credential-Identifier = the user', async () => {
     const ctx = context({ headers: [['Authorization', basic('ops', 'p:ss word')]] });
     const { verdict } = await run(hooksOf(basicAuthPlugin, { hide_credentials: true }, [ops]), ctx);

@@ -96,8 +96,16 @@ describe('jwt (Kong, semantics §6): each rejection with Kong\'s status and body
   it('no token: 401 "Unauthorized", WWW-Authenticate: Bearer', async () => {
     const { verdict } = await run(hooksOf(jwtPlugin, {}, consumers), context());
     expect(replyOf(verdict).status).toBe(401);
-    expect(jsonBody(verdict)).toEqual({ message: 'Unauthorized', request_id: 'req-1' });
+    // kong.response.exit with a table: cjson's {"message":…}, no request_id (unlike kong.response.error).
+    expect(replyOf(verdict).body).toBe('{"message":"Unauthorized"}');
     expect(replyOf(verdict).headers).toContainEqual(['WWW-Authenticate', 'Bearer']);
+  });
+
+  it('§6 the body stays JSON whatever Accept asks: jwt answers with kong.response.exit, not kong.response.error', async () => {
+    const { verdict } = await run(hooksOf(jwtPlugin, {}, consumers), context({ headers: [['Accept', 'text/html']] }));
+    expect(replyOf(verdict).status).toBe(401);
+    expect(replyOf(verdict).body).toBe('{"message":"Unauthorized"}');
+    expect(replyOf(verdict).headers).toContainEqual(['Content-Type', 'application/json; charset=utf-8']);
   });
 
   for (const spelling of ['none', 'None', 'NONE', 'nOnE']) {

@@ -8,7 +8,7 @@
  */
 import type { ConsumerIR, CredentialIR } from '../../config/ir.ts';
 import { next, wait, type DecisionData, type EffectResult, type PluginDefinition, type PluginEnv, type PluginHooks, type PluginHost, type RequestContext, type Verdict } from '../../pipeline/types.ts';
-import { authenticate, consumerName, fallBackToAnonymous, kongAuthFailure, kongJsonReply } from '../kit/kong-auth.ts';
+import { authenticate, consumerName, fallBackToAnonymous, kongJsonReply } from '../kit/kong-auth.ts';
 import { checkMaximumExpiration, describeInstant, verifyRegisteredClaims } from './claims.ts';
 import { parseJwtConfig, type JwtConfig } from './config.ts';
 import { retrieveTokens } from './sources.ts';
@@ -88,8 +88,10 @@ export function createJwtHooks(config: JwtConfig, env: PluginEnv): PluginHooks {
   const fail = (ctx: RequestContext, why: string, body: { message: string } | Record<string, string>, tokenFound: boolean, data: DecisionData = {}): Verdict => {
     if (config.anonymous !== undefined) return fallBackToAnonymous(ctx, consumers, config.anonymous, 'jwt', why);
     const challenge = tokenFound ? withError : base;
+    // Kong's jwt answers with kong.response.exit and a table, not kong.response.error: always JSON,
+    // whatever the Accept header asks, and no request_id (semantics §6).
     if ('message' in body && typeof body.message === 'string') {
-      return kongAuthFailure(ctx, 401, body.message, challenge, `${why} — 401 "${body.message}"`, data);
+      return kongJsonReply(401, { message: body.message }, [['WWW-Authenticate', challenge]], `${why} — 401 "${body.message}"`, { ...data, message: body.message });
     }
     return kongJsonReply(401, body, [['WWW-Authenticate', challenge]], `${why} — 401 ${JSON.stringify(body)}`, { ...data, ...body });
   };
@@ -173,7 +175,8 @@ export function createJwtHooks(config: JwtConfig, env: PluginEnv): PluginHooks {
 
 /** gatelab's own rejection, where Kong has no rule: a 401 whose body names the reason. */
 function gatelabRejects(ctx: RequestContext, why: string, challenge: string): Verdict {
-  return kongAuthFailure(ctx, 401, `Token rejected by gatelab: ${why}`, challenge, `gatelab's own rule (Kong has none): ${why} — 401`, { gatelabRule: true });
+  const message = `Token rejected by gatelab: ${why}`;
+  return kongJsonReply(401, { message }, [['WWW-Authenticate', challenge]], `gatelab's own rule (Kong has none): ${why} — 401`, { gatelabRule: true, message });
 }
 
 function unexpected(ctx: RequestContext, why: string): Verdict {

@@ -23,6 +23,14 @@ describe('key-auth (Kong, semantics §6)', () => {
     expect(r.reason).toContain('no X-API-Key or apikey in the headers, query string');
   });
 
+  it('§6 the 401 answers through kong.response.error: HTML for a browser, the challenge unchanged', async () => {
+    const { verdict } = await run(hooksOf(keyAuthPlugin, LESSON, [partner]), context({ headers: [['Accept', 'text/html']] }));
+    const r = replyOf(verdict);
+    expect(r.status).toBe(401);
+    expect(r.headers).toEqual([['WWW-Authenticate', 'Key'], ['Content-Type', 'text/html; charset=utf-8']]);
+    expect(r.body).toContain('<p>No API key found in request.</p>\n    <p>request_id: req-1</p>');
+  });
+
   it('§6 an unknown key: 401 "Unauthorized" (Kong 3.7+), realm in the challenge when set', async () => {
     const hooks = hooksOf(keyAuthPlugin, { ...LESSON, realm: 'partners' }, [partner]);
     const { verdict } = await run(hooks, context({ headers: [['X-API-Key', 'wrong']] }));

@@ -4,9 +4,9 @@
  * fallback, preflight skipping, the 401 shape with WWW-Authenticate, and constant-time comparison.
  */
 import type { ConsumerIR, CredentialIR } from '../../config/ir.ts';
-import { kongErrorBody } from '../../pipeline/dialects/kong.ts';
 import type { HeaderMap } from '../../pipeline/headers.ts';
 import { reply, type DecisionData, type RequestContext, type Verdict } from '../../pipeline/types.ts';
+import { kongErrorReply } from './kong-error-response.ts';
 
 const JSON_TYPE: [string, string] = ['Content-Type', 'application/json; charset=utf-8'];
 
@@ -122,7 +122,10 @@ export function consumerName(c: ConsumerIR): string {
   return c.username ?? c.customId ?? c.id;
 }
 
-/** Kong's auth failure: a JSON body (message + request_id, kong.response.error) and WWW-Authenticate. */
+/**
+ * Kong's auth failure through kong.response.error (key-auth, basic-auth, acl): WWW-Authenticate, and
+ * the message and request id in the format the client's Accept asks for (JSON by default).
+ */
 export function kongAuthFailure(
   ctx: RequestContext,
   status: number,
@@ -131,10 +134,8 @@ export function kongAuthFailure(
   reason: string,
   data?: DecisionData,
 ): Verdict {
-  const headers: Array<[string, string]> = [];
-  if (wwwAuthenticate) headers.push(['WWW-Authenticate', wwwAuthenticate]);
-  headers.push(JSON_TYPE);
-  return reply(status, reason, { headers, body: kongErrorBody(message, ctx.request.id), data: { ...data, message } });
+  const headers: Array<[string, string]> = wwwAuthenticate ? [['WWW-Authenticate', wwwAuthenticate]] : [];
+  return kongErrorReply(ctx, status, message, reason, { headers, data: { ...data, message } });
 }
 
 /** A reply whose body is exactly this JSON (Kong's claim errors have no `message`). */

@@ -72,6 +72,26 @@ describe('Kong rate-limiting plugin', () => {
     expect(no.verdict).toMatchObject({ kind: 'reply', status: 503, body: '{"message":"slow down","request_id":"r-2"}', headers: [['Content-Type', 'application/json; charset=utf-8']] });
   });
 
+  it('§1 Kong: the 429 body follows Accept (kong.response.error), the rate-limit headers stay; the 500 of a failed store does not', () => {
+    const hooks = hooksFor({ second: 1, limit_by: 'ip' });
+    send(hooks, at(9, 0, 0));
+    const html = send(hooks, at(9, 0, 0, 400), fakeContext({ id: 'r-3', headers: new HeaderMap([['Accept', 'text/html,application/xhtml+xml,*/*;q=0.8']]) }));
+    const v = html.verdict as Extract<Verdict, { kind: 'reply' }>;
+    expect(v.status).toBe(429);
+    expect(v.body).toContain('<p>API rate limit exceeded.</p>\n    <p>request_id: r-3</p>');
+    expect(html.headers.get('Content-Type')).toBe('text/html; charset=utf-8');
+    expect(html.headers.get('Retry-After')).toBe('1');
+    const plain = send(hooks, at(9, 0, 0, 500), fakeContext({ id: 'r-4', headers: new HeaderMap([['Accept', 'text/*']]) }));
+    expect((plain.verdict as Extract<Verdict, { kind: 'reply' }>).body).toBe('API rate limit exceeded\nrequest_id: r-4\n');
+
+    const store = new FakeStore();
+    store.down = true;
+    const failing = hooksFor({ minute: 5, limit_by: 'ip', policy: 'redis', redis: { host: 'redis' }, fault_tolerant: false });
+    const ctx = fakeContext({ id: 'r-5', headers: new HeaderMap([['Accept', 'text/html']]) });
+    const broken = settle(failing.access?.(ctx, fakeHost(at(9, 0, 0))) as Verdict, store, at(9, 0, 0)).verdict;
+    expect(broken).toMatchObject({ kind: 'reply', status: 500, body: '{"message":"An unexpected error occurred","request_id":"r-5"}' });
+  });
+
   it('§1 Kong identifier: consumer → credential → client IP; header, path and service fall back to the IP too', () => {
     const consumer: ConsumerIR = { id: 'c-1', groups: [], credentials: [] };
     const service = { id: 'svc-1', name: 'orders' } as ServiceIR;

@@ -5,6 +5,7 @@
  */
 import { next, reply, type DecisionData, type RequestContext, type Verdict } from '../../pipeline/types.ts';
 import type { KongRateLimitingConfig } from './config.ts';
+import { kongErrorReply } from '../kit/kong-error-response.ts';
 import { describeIdentifier, type Identifier } from './identifier.ts';
 import { kongRateLimitHeaderLines, kongRateLimitHeaders, type KongFixedWindowDecision, type KongPeriod, type KongPeriodUsage } from './math/kong-fixed-window.ts';
 import { formatUtcDate, formatUtcTime } from './math/utc-calendar.ts';
@@ -85,7 +86,10 @@ function decisionData(row: KongPeriodUsage, id: Identifier, config: KongRateLimi
   };
 }
 
-/** Kong 3.5+ error body: message plus the request id. */
+/**
+ * Kong 3.5+ JSON error body: message plus the request id. For the 500s of a failed counter store,
+ * which come from Kong's error handler rather than kong.response.error (docs/dialects/kong.md).
+ */
 export function errorBody(message: string, requestId: string): string {
   return JSON.stringify({ message, request_id: requestId });
 }
@@ -115,11 +119,8 @@ export function verdictFor(
   const headers = config.hide_client_headers ? [] : kongRateLimitHeaders(d);
   const retry = config.hide_client_headers ? '' : `; Retry-After ${d.mostRestrictive.resetSeconds} s`;
   const reason = `${labelOf(stop)}: ${stop.usage} of ${stop.limit} used by ${who} — limit reached, ${config.error_code}${retry}${tail}`;
-  return reply(config.error_code, reason, {
-    headers: [...headers, ['Content-Type', JSON_CONTENT_TYPE]],
-    body: errorBody(config.error_message, ctx.request.id),
-    data: decisionData(stop, id, config, 0),
-  });
+  // kong.response.error: the body's format follows the client's Accept (semantics §1).
+  return kongErrorReply(ctx, config.error_code, config.error_message, reason, { headers, data: decisionData(stop, id, config, 0) });
 }
 
 /** A counter-store failure: fault_tolerant proxies unlimited (no headers); otherwise Kong's 500. */

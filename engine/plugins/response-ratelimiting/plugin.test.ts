@@ -139,6 +139,15 @@ describe('kong/plugins/response-ratelimiting (local policy)', () => {
     expect(x.headers.has('x-ratelimit-remaining-image-minute')).toBe(false);
   });
 
+  it('§1 block_on_first_violation answers through kong.response.error: the body follows Accept', () => {
+    const hooks = hooksFor({ block_on_first_violation: true, limits: { image: { minute: 1 } } });
+    exchange(hooks, T0, { upstream: limit('image=1') });
+    const x = exchange(hooks, T0, { ctx: fakeContext({ id: 'req-8', headers: new HeaderMap([['Accept', 'application/xml']]) }) });
+    expect(x.status).toBe(429);
+    expect(x.headers.get('Content-Type')).toBe('application/xml; charset=utf-8');
+    expect(x.body).toBe("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<error>\n  <message>API rate limit exceeded for 'image'</message>\n  <requestid>req-8</requestid>\n</error>\n");
+  });
+
   it('block_on_first_violation compares == 0: a counter pushed past the limit is refused only after the upstream ran', () => {
     const hooks = hooksFor({ block_on_first_violation: true, limits: { video: { minute: 2 } } });
     exchange(hooks, T0, { upstream: limit('video=3') });

@@ -3,6 +3,7 @@
  * both policies, so local and Redis counters answer the client identically.
  */
 import { next, reply, type DecisionData, type GatewayResponse, type RequestContext, type Verdict } from '../../pipeline/types.ts';
+import { kongErrorReply } from '../kit/kong-error-response.ts';
 import { errorBody, JSON_CONTENT_TYPE } from '../rate-limit/respond.ts';
 import { describeIdentifier, type Identifier } from '../rate-limit/identifier.ts';
 import type { ResponseRateLimitingConfig } from './config.ts';
@@ -70,9 +71,8 @@ export function accessVerdict(ctx: RequestContext, config: ResponseRateLimitingC
     const b = d.blockedBy;
     const message = `API rate limit exceeded for '${b.name}'`;
     vars.skipped = 'access refused this request (block_on_first_violation)';
-    return reply(429, `${b.name} has 0 of ${b.limit} left this ${b.period} for ${who} and block_on_first_violation is on: 429 before the upstream is called (${note})`, {
-      headers: [['Content-Type', JSON_CONTENT_TYPE]],
-      body: errorBody(message, ctx.request.id),
+    // kong.response.error: the body's format follows the client's Accept (semantics §1).
+    return kongErrorReply(ctx, 429, message, `${b.name} has 0 of ${b.limit} left this ${b.period} for ${who} and block_on_first_violation is on: 429 before the upstream is called (${note})`, {
       data: { ...usageData(rows, vars.identifier, config), blocked: b.name },
     });
   }
