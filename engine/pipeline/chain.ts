@@ -3,7 +3,7 @@
  * chain continues from the hook's `resume` when the host answers — immediately on real sockets once
  * Redis replies, or after modeled latency in the simulation. A `reply` stops the chain.
  */
-import type { Effect, EffectResult, Phase, RequestContext, PluginHost, Verdict } from './types.ts';
+import type { DetachedEffect, Effect, EffectResult, Phase, RequestContext, PluginHost, Verdict } from './types.ts';
 import { propagateToEffect } from '../observe/tracing/propagate.ts';
 
 export interface ChainStage {
@@ -22,6 +22,11 @@ export interface ChainHost extends PluginHost {
   decided(stage: ChainStage, verdict: Verdict): void;
   /** Performs an effect and calls `done` with its result — never synchronously inside `perform`. */
   perform(effect: Effect, stage: ChainStage, done: (result: EffectResult) => void): void;
+  /**
+   * Takes work the stage does not wait for (a `next` verdict's `detach`). Nothing it answers comes
+   * back to the chain; a host without it drops such work, which is allowed since nobody waits for it.
+   */
+  detach?(effects: readonly DetachedEffect[], stage: ChainStage): void;
 }
 
 /** Who hears the end of a chain run as a method call: one per-request object serves all of its chains. */
@@ -78,6 +83,8 @@ export class ChainRun {
   /** Records the verdict; true when the chain stops here for now (a reply, or an effect to wait for). */
   private settle(stage: ChainStage, verdict: Verdict): boolean {
     this.host.decided(stage, verdict);
+    // Handed over and never waited for: the chain goes on at once, whatever becomes of it.
+    if (verdict.kind === 'next' && verdict.detach !== undefined) this.host.detach?.(verdict.detach, stage);
     if (verdict.kind === 'reply') {
       this.done(verdict);
       return true;

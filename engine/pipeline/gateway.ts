@@ -14,6 +14,7 @@ import { createDialect, type DialectBehaviour } from './dialect.ts';
 import { UpstreamCluster } from '../upstream/cluster.ts';
 import { BASE_PROXY_CPU_US } from './proxy-cost.ts';
 import { gatewayResponse, RequestRun } from './request-run.ts';
+import { splitAtRetry, type RetrySplit } from './retry-rerun.ts';
 
 type AccessOptions = Parameters<typeof runAccessPhase>[3];
 
@@ -23,6 +24,8 @@ export interface RouteStages {
   response: ChainStage[];
   all: ChainStage[];
   plugins: LoadedPlugin[];
+  /** Where Traefik's retry cuts `access`, when middlewares follow it in declared order (they re-run per try). */
+  retrySplit?: RetrySplit;
   /** CPU µs per request (base proxying + these plugins' declared costs), computed on first use. */
   cpuUs?: number;
 }
@@ -210,6 +213,8 @@ export class Gateway {
       const response = this.stages(instances, 'response');
       const plugins = instances.map((i) => this.plugins.get(i.instanceId)).filter((p): p is LoadedPlugin => !!p);
       cached = { access, response, all: [...access, ...response], plugins };
+      const split = this.ir.pluginOrder === 'declared' ? splitAtRetry(access) : undefined;
+      if (split) cached.retrySplit = split;
       this.stageCache.set(key, cached);
     }
     return cached;

@@ -39,6 +39,22 @@ export type UpstreamAnswer =
   /** `connect`: refused or unreachable (502); `timeout`: no answer in time (504); `reset`: the connection broke mid-answer (502). */
   | { ok: false; failure: 'connect' | 'timeout' | 'reset'; message: string };
 
+/** A copy of a request that nobody waits for (a mirror): sent once, its answer thrown away. */
+export interface DetachedCall {
+  requestId: string;
+  /** The stage that asked for it, as the trace names it. */
+  plugin: string;
+  /** Why, for the trace ("mirror"). */
+  purpose: string;
+  call: UpstreamCall;
+  /**
+   * The request going upstream for the client. A host that streams request bodies must share the
+   * one body between the two: it may give this request a new `stream` (a tee) that never waits for
+   * the copy.
+   */
+  main: UpstreamRequest;
+}
+
 export interface PipelineHost extends PluginHost {
   readonly sink: TraceSink;
   /**
@@ -52,4 +68,9 @@ export interface PipelineHost extends PluginHost {
   perform(effect: Effect, requestId: string, plugin: string, done: (result: EffectResult) => void): void;
   /** Sends the request upstream and answers through `done` once the response is complete. */
   callUpstream(call: UpstreamCall, done: (answer: UpstreamAnswer) => void): void;
+  /**
+   * Sends a copy and forgets it: nothing comes back, nothing it does may throw into the pipeline.
+   * Optional: a host without it (explain) sends no copies, which no client can tell.
+   */
+  sendDetached?(copy: DetachedCall): void;
 }

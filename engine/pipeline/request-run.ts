@@ -5,7 +5,7 @@
  * environment, so a request allocates it (plus its context) instead of about eight fresh closures,
  * each named by tsx's `__name` when created.
  */
-import type { DispatchEnv, DispatchListener, DispatchResult } from '../upstream/dispatch.ts';
+import type { DispatchEnv, DispatchListener, DispatchResult, RerunListener } from '../upstream/dispatch.ts';
 import { dispatch } from '../upstream/dispatch.ts';
 import type { ChainHost, ChainListener, ChainStage, ReplyVerdict } from './chain.ts';
 import { ChainRun } from './chain.ts';
@@ -15,10 +15,12 @@ import type { Gateway, HandledRequest } from './gateway.ts';
 import { HeaderMap } from './headers.ts';
 import type { PipelineHost, UpstreamAnswer } from './host.ts';
 import { runAccessPhase } from './plugin-resolution.ts';
+import { RetryRerun } from './retry-rerun.ts';
 import { confineConnectionTokens, refuseHeaders, refusalVerdict, REQUEST_GUARD_STAGE } from './request-guard.ts';
 import { emitTransition } from './transition.ts';
 import { initialContext } from './request-context.ts';
-import type { Effect, EffectResult, GatewayResponse, IncomingRequest, MachineTransition, RequestContext, Verdict } from './types.ts';
+import type { DetachedEffect, Effect, EffectResult, GatewayResponse, IncomingRequest, MachineTransition, RequestContext, Verdict } from './types.ts';
+import { buildDetachedCall } from './request-copy.ts';
 import type { TraceEvent } from '../trace/events.ts';
 
 /** The trace name of the balancer step; `decided` reads only plugin and phase, so one object serves every request. */
@@ -27,7 +29,7 @@ const BALANCER_STAGE: ChainStage = { plugin: 'balancer', phase: 'access', run: (
 const NO_STAGES: readonly ChainStage[] = [];
 
 /** Which chain of the request is running: one runs at a time, so `chainDone` knows what comes next. */
-type Step = 'rewrite' | 'access' | 'response';
+type Step = 'rewrite' | 'access' | 'response' | 'retry-head' | 'retry-rerun';
 
 export class RequestRun implements ChainHost, ChainListener, DispatchListener, DispatchEnv {
   readonly replica: string;
@@ -50,8 +52,13 @@ export class RequestRun implements ChainHost, ChainListener, DispatchListener, D
    * (only one of them is in flight at a time), so a request makes one closure for both.
    */
   private readonly effectDone: (result: EffectResult) => void;
+  /** Copies (mirrors) the access phase asked for, sent when the request goes upstream; none for most requests. */
+  private copies: Array<{ effect: DetachedEffect; plugin: string }> | undefined;
   /** Only when access re-resolves per consumer (runAccessPhase takes a function there). */
   private onAccessDone: ((reply: ReplyVerdict | undefined) => void) | undefined;
+  /** Only on a route where Traefik's retry has middlewares after it: they run again before each retry. */
+  private retryRerun: RetryRerun | undefined;
+  rerunBeforeRetry: ((tryNumber: number, listener: RerunListener) => void) | undefined = undefined;
 
   constructor(
     private readonly gateway: Gateway,
@@ -84,9 +91,12 @@ export class RequestRun implements ChainHost, ChainListener, DispatchListener, D
   }
 
   chainDone(reply: ReplyVerdict | undefined): void {
-    if (this.step === 'rewrite') this.afterRewrite(reply);
-    else if (this.step === 'access') this.afterAccess(reply);
-    else this.afterResponse(reply);
+    const step = this.step;
+    if (step === 'rewrite') this.afterRewrite(reply);
+    else if (step === 'access') this.afterAccess(reply);
+    else if (step === 'response') this.afterResponse(reply);
+    else if (step === 'retry-head') this.afterRetryHead(reply);
+    else this.retryRerun?.listener?.rerunDone(reply);
   }
 
   private afterRewrite(reply: ReplyVerdict | undefined): void {
@@ -110,11 +120,37 @@ export class RequestRun implements ChainHost, ChainListener, DispatchListener, D
   private access(): void {
     this.step = 'access';
     const options = this.gateway.accessOptions();
-    const stages = this.gateway.stagesFor(this.ctx).access;
-    // Without consumer-scoped plugins the access phase is one plain chain that reports to this object.
-    if (!options.reResolve) return this.chains.start(stages);
+    const routeStages = this.gateway.stagesFor(this.ctx);
+    const stages = routeStages.access;
+    // Without consumer-scoped plugins the access phase is one plain chain that reports to this object;
+    // cut in two around Traefik's retry, to keep the request as the retry received it.
+    if (!options.reResolve) {
+      const split = routeStages.retrySplit;
+      if (split === undefined) return this.chains.start(stages);
+      this.step = 'retry-head';
+      return this.chains.start(split.head);
+    }
     this.onAccessDone ??= (reply) => this.afterAccess(reply);
     runAccessPhase(stages, this.ctx, this, options, this.onAccessDone);
+  }
+
+  /** The stages up to Traefik's retry ran: keep the request as it received it, then run the rest. */
+  private afterRetryHead(reply: ReplyVerdict | undefined): void {
+    this.step = 'access';
+    const split = this.gateway.stagesFor(this.ctx).retrySplit;
+    if (reply || !split) return this.afterAccess(reply);
+    this.retryRerun = new RetryRerun(split, this.ctx);
+    this.rerunBeforeRetry = (tryNumber, listener) => this.rerun(tryNumber, listener);
+    this.chains.start(split.tail);
+  }
+
+  /** Before a retry: the middlewares after Traefik's retry run again (the upstream stage asks). */
+  private rerun(tryNumber: number, listener: RerunListener): void {
+    const rerun = this.retryRerun as RetryRerun;
+    rerun.listener = listener;
+    rerun.begin(this.ctx, this, tryNumber);
+    this.step = 'retry-rerun';
+    this.chains.start(rerun.split.tail);
   }
 
   private afterAccess(accessReply: ReplyVerdict | undefined): void {
@@ -122,10 +158,12 @@ export class RequestRun implements ChainHost, ChainListener, DispatchListener, D
     // Response plugins are the ones chosen for the consumer the access phase settled on (Kong
     // collects them while access runs).
     const applicable = this.gateway.stagesFor(ctx);
-    if (accessReply) return this.respond(gatewayResponse(accessReply), applicable.response);
+    const service = ctx.match?.service;
+    // A middleware after Traefik's retry answered the first try: whether that is final is the retry's call.
+    const retryDecides = accessReply !== undefined && this.retryRerun !== undefined && service !== undefined;
+    if (accessReply && !retryDecides) return this.respond(gatewayResponse(accessReply), applicable.response);
     this.responseStages = applicable.response;
     // Balance, build the upstream request, call it, and turn failures into the gateway's own answers.
-    const service = ctx.match?.service;
     if (!service) {
       const verdict = this.dialect.noService(ctx);
       this.decided(BALANCER_STAGE, verdict);
@@ -133,6 +171,9 @@ export class RequestRun implements ChainHost, ChainListener, DispatchListener, D
     }
     const cluster = this.gateway.clusterFor(service, this.host.now());
     this.needsBody = this.gateway.bodyNeeded(applicable.all);
+    if (retryDecides) return dispatch(ctx, service, cluster, this, this, accessReply);
+    // Copies leave with the request, as Envoy's router sends its shadows: after every filter ran.
+    if (this.copies !== undefined) this.sendCopies();
     dispatch(ctx, service, cluster, this, this);
   }
 
@@ -190,6 +231,19 @@ export class RequestRun implements ChainHost, ChainListener, DispatchListener, D
     if (verdict.kind === 'reply') event.status = verdict.status;
     if (verdict.data) event.data = verdict.data;
     sink.emit(event);
+  }
+
+  detach(effects: readonly DetachedEffect[], stage: ChainStage): void {
+    (this.copies ??= []).push(...effects.map((effect) => ({ effect, plugin: stage.plugin })));
+  }
+
+  /** Hands the request's copies to the host; the main request does not wait for any of them. */
+  private sendCopies(): void {
+    const copies = this.copies ?? [];
+    this.copies = undefined;
+    const send = this.host.sendDetached;
+    if (!send) return;
+    for (const { effect, plugin } of copies) send.call(this.host, buildDetachedCall(this.ctx, this.dialect, effect, plugin));
   }
 
   perform(effect: Effect, stage: ChainStage, done: (result: EffectResult) => void): void {

@@ -132,8 +132,28 @@ export type EffectResult =
 /** Structured facts behind a decision (counters, tokens, the claim that failed), for the inspector. */
 export type DecisionData = Record<string, string | number | boolean | null | undefined>;
 
+/**
+ * Work a stage starts and never waits for. Its answer, error or timeout never reaches the chain, so
+ * it cannot change what the client gets nor when. One kind so far: a copy of the request to one
+ * endpoint of another service (Gateway API's RequestMirror, Envoy's shadow), which the gateway sends
+ * once, when the request itself goes upstream; a request answered earlier sends no copy.
+ */
+export interface RequestCopy {
+  type: 'request-copy';
+  /** What the copy is for, shown in the trace ("mirror"). */
+  purpose: string;
+  service: ServiceIR;
+  target: TargetIR;
+  /** Appended to the host name in the copy's Host header, before any port (Envoy's "-shadow"). */
+  hostSuffix: string;
+  /** Give up on the copy after this long; the client never notices either way. */
+  timeoutMs: number;
+}
+
+export type DetachedEffect = RequestCopy;
+
 export type Verdict =
-  | { kind: 'next'; reason: string; data?: DecisionData }
+  | { kind: 'next'; reason: string; data?: DecisionData; detach?: readonly DetachedEffect[] }
   | {
       kind: 'reply';
       status: number;

@@ -12,6 +12,16 @@ export interface DispatchEnv {
   needsBody?: (status: number, headers: HeaderMap) => boolean;
   /** Records a machine transition in the trace (breaker.transition). */
   transition: (change: MachineTransition) => void;
+  /**
+   * Set when the route's chain has Traefik's retry middleware with middlewares after it: before each
+   * retry those run again (pipeline/retry-rerun.ts), and `rerunDone` hears whether one answered itself.
+   */
+  rerunBeforeRetry?: ((tryNumber: number, listener: RerunListener) => void) | undefined;
+}
+
+/** Hears how the middlewares re-run before a retry ended: a reply when one of them answered the client. */
+export interface RerunListener {
+  rerunDone(reply: ReplyVerdict | undefined): void;
 }
 
 export interface DispatchResult {

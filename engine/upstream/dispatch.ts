@@ -4,7 +4,7 @@
  * comes from host.now(), waits are `sleep` effects, draws are keyed by the request id.
  */
 import type { ServiceIR, TargetIR } from '../config/ir.ts';
-import type { ChainHost, ChainStage, ReplyVerdict } from '../pipeline/chain.ts';
+import type { ChainHost, ReplyVerdict } from '../pipeline/chain.ts';
 import type { PipelineHost, UpstreamAnswer, UpstreamCall } from '../pipeline/host.ts';
 import type { RequestContext, UpstreamRequest } from '../pipeline/types.ts';
 import type { ClusterNews, HostOutcome, UpstreamCluster } from './cluster.ts';
@@ -13,17 +13,11 @@ import { hashKeyOf } from './hash-key.ts';
 import { timeoutReply } from './timeout-reply.ts';
 import type { UpstreamPolicyIR } from './policy.ts';
 import type { PickRequest } from './balancer/types.ts';
-import { emitResponse, emitSend } from './dispatch-trace.ts';
-import type { DispatchEnv, DispatchListener, DispatchResult } from './dispatch-types.ts';
+import { BALANCER, emitResponse, emitSend, OUTLIER, overflowVerdict, POOL, PROXY, RETRY } from './dispatch-trace.ts';
+import type { DispatchEnv, DispatchListener, DispatchResult, RerunListener } from './dispatch-types.ts';
 
-export type { DispatchEnv, DispatchListener, DispatchResult } from './dispatch-types.ts';
+export type { DispatchEnv, DispatchListener, DispatchResult, RerunListener } from './dispatch-types.ts';
 
-const stage = (plugin: string): ChainStage => ({ plugin, phase: 'access', run: () => ({ kind: 'next', reason: '' }) });
-const BALANCER = stage('balancer');
-const POOL = stage('connection-pool');
-const RETRY = stage('retry');
-const PROXY = stage('proxy');
-const OUTLIER = stage('outlier-detection');
 const NO_HOSTS: Set<number> = new Set();
 /** What `finished` gets when the cluster has no outlier detector, which alone would draw. */
 const NO_ENFORCE_DRAW = (): number => 0;
@@ -34,8 +28,12 @@ export function dispatch(
   cluster: UpstreamCluster,
   env: DispatchEnv,
   listener: DispatchListener,
+  /** A middleware after Traefik's retry answered the first try itself (env.rerunBeforeRetry is set). */
+  firstTryReply?: ReplyVerdict,
 ): void {
-  new DispatchRun(ctx, service, cluster, env, listener).begin();
+  const run = new DispatchRun(ctx, service, cluster, env, listener);
+  if (firstTryReply) run.rerunDone(firstTryReply);
+  else run.begin();
 }
 
 /** What `finished` is told about a try that got an answer, one frozen object per status (read only). */
@@ -49,7 +47,7 @@ function answeredWith(status: number): HostOutcome {
  * prototype cost nothing per request, where seven fresh closures (each named by tsx) did. It is also
  * the balancer's view of the request (PickRequest), which saves an object per request.
  */
-class DispatchRun implements PickRequest {
+class DispatchRun implements PickRequest, RerunListener {
   readonly host: PipelineHost;
   /** PickRequest: the request's id and hash key, and the host clock of the current try. */
   readonly requestId: string;
@@ -65,8 +63,13 @@ class DispatchRun implements PickRequest {
    */
   private tried: Set<number> = NO_HOSTS;
   private firstTried = -1;
-  /** Each retry rebuilds the upstream request from what the plugins made of it (forwarding headers are added once per try). */
+  /**
+   * Each retry rebuilds the upstream request from what the plugins made of it (forwarding headers are
+   * added once per try); with Traefik's re-run the middlewares rebuild it instead (env.rerunBeforeRetry).
+   */
   private readonly base: UpstreamRequest | undefined;
+  /** The last answer a middleware re-run by Traefik's retry gave itself, when that try ended there. */
+  private middlewareReply: ReplyVerdict | undefined;
   /** Made only when the cluster detects outliers; a closure per request otherwise. */
   private enforceDraw: (() => number) | undefined;
   tries = 0;
@@ -89,7 +92,7 @@ class DispatchRun implements PickRequest {
     this.timeouts = timeouts;
     const startedAt = this.host.now();
     this.deadline = timeouts && timeouts.overallMs > 0 ? startedAt + timeouts.overallMs : Infinity;
-    this.base = policy.retry ? { ...ctx.upstream, headers: ctx.upstream.headers.clone() } : undefined;
+    this.base = policy.retry && !env.rerunBeforeRetry ? { ...ctx.upstream, headers: ctx.upstream.headers.clone() } : undefined;
     this.requestId = ctx.request.id;
     this.hashKey = hashKeyOf(policy.balancer, ctx);
   }
@@ -108,14 +111,7 @@ class DispatchRun implements PickRequest {
       this.attempt();
     });
     if (admission.kind === 'overflow') {
-      const verdict: ReplyVerdict = {
-        kind: 'reply',
-        status: 503,
-        reason: `connection pool overflow: ${admission.reason}`,
-        headers: [['x-envoy-overloaded', 'true'], ['content-type', 'text/plain']],
-        body: 'upstream connect error or disconnect/reset before headers. reset reason: overflow',
-        data: { limit: admission.limit, flag: 'UO', service: this.service.name },
-      };
+      const verdict = overflowVerdict(admission, this.service.name);
       this.chain.decided(POOL, verdict);
       return this.finish({ answer: undefined, reply: verdict, upstreamMs: null });
     }
@@ -170,7 +166,6 @@ class DispatchRun implements PickRequest {
     }
     this.tries++;
     const tries = this.tries;
-    if (tries > 1 && this.base) ctx.upstream = { ...this.base, headers: this.base.headers.clone() };
     ctx.target = target;
     this.env.dialect.buildUpstream(ctx, service, target);
     if (host.sink.wants('plugin.decision')) {
@@ -224,10 +219,7 @@ class DispatchRun implements PickRequest {
     this.upstreamMs = (this.upstreamMs ?? 0) + ms;
     emitResponse(host, ctx, answer, ms);
     this.note(cluster.finished(index, answer.ok ? answeredWith(answer.status) : { failure: answer.failure }, ms, now, this.enforcer()));
-    if (this.retryInFlight) {
-      cluster.pool?.retryEnded();
-      this.retryInFlight = false;
-    }
+    this.endRetryInFlight();
     // An answer below 400 is never retried (nor is any answer without a retry policy): the common
     // case, which needs no outcome object.
     if (answer.ok && (answer.status < 400 || !this.policy.retry)) return this.finish({ answer, upstreamMs: this.upstreamMs });
@@ -235,11 +227,39 @@ class DispatchRun implements PickRequest {
     this.afterTry(answer, outcome, now);
   }
 
-  private afterTry(answer: UpstreamAnswer, outcome: TryOutcome, now: number): void {
+  /**
+   * How the middlewares Traefik's retry re-ran ended: on to the balancer, or the try ended in one of
+   * them (a 429, a 401) and counts as an attempt, as every pass through the retry's `next` does.
+   */
+  rerunDone(reply: ReplyVerdict | undefined): void {
+    if (!reply) return this.attempt();
+    this.tries++;
+    this.middlewareReply = reply;
+    this.endRetryInFlight();
+    this.afterTry(undefined, { kind: 'response', status: reply.status }, this.host.now());
+  }
+
+  private endRetryInFlight(): void {
+    if (!this.retryInFlight) return;
+    this.cluster.pool?.retryEnded();
+    this.retryInFlight = false;
+  }
+
+  /** After the backoff: Traefik runs the middlewares after its retry again first; others re-send. */
+  private nextTry(): void {
+    const rerun = this.env.rerunBeforeRetry;
+    if (rerun) return rerun(this.tries + 1, this);
+    const base = this.base;
+    if (base) this.ctx.upstream = { ...base, headers: base.headers.clone() };
+    this.attempt();
+  }
+
+  /** `answer` is undefined when the try ended in a re-run middleware (middlewareReply). */
+  private afterTry(answer: UpstreamAnswer | undefined, outcome: TryOutcome, now: number): void {
     const { ctx, cluster, host } = this;
     const policyRetry = this.policy.retry;
     const tries = this.tries;
-    if (policyRetry && (!answer.ok || answer.status >= 400)) {
+    if (policyRetry && (outcome.kind === 'failure' || outcome.status >= 400)) {
       const decision = decideRetry(policyRetry, outcome, { triesSoFar: tries, method: ctx.request.method, draw: host.draw('retry-backoff', ctx.request.id, tries) });
       if (decision.retry) {
         if (now + decision.backoffMs >= this.deadline) {
@@ -251,12 +271,12 @@ class DispatchRun implements PickRequest {
           this.chain.decided(RETRY, { kind: 'next', reason: `${describeOutcome(outcome)} would be retried, but ${budget.reason}` });
           return this.answerWith(answer, outcome);
         }
-        if (answer.ok) answer.discard?.();
+        if (answer?.ok) answer.discard?.();
         cluster.pool?.retryStarted();
         this.retryInFlight = !!cluster.pool;
         this.chain.decided(RETRY, { kind: 'next', reason: decision.reason, data: { try: tries, backoffMs: decision.backoffMs, on: decision.condition } });
-        if (decision.backoffMs <= 0) return this.attempt();
-        host.perform({ type: 'sleep', purpose: 'retry backoff', ms: decision.backoffMs }, ctx.request.id, 'retry', () => this.attempt());
+        if (decision.backoffMs <= 0) return this.nextTry();
+        host.perform({ type: 'sleep', purpose: 'retry backoff', ms: decision.backoffMs }, ctx.request.id, 'retry', () => this.nextTry());
         return;
       }
       if (tries > 1 || policyRetry.numRetries > 0) this.chain.decided(RETRY, { kind: 'next', reason: `not retried: ${decision.reason}` });
@@ -264,7 +284,8 @@ class DispatchRun implements PickRequest {
     this.answerWith(answer, outcome);
   }
 
-  private answerWith(answer: UpstreamAnswer, outcome: TryOutcome): void {
+  private answerWith(answer: UpstreamAnswer | undefined, outcome: TryOutcome): void {
+    if (!answer) return this.finish({ answer: undefined, reply: this.middlewareReply, upstreamMs: this.upstreamMs });
     if (answer.ok) return this.finish({ answer, upstreamMs: this.upstreamMs });
     const timeouts = this.timeouts;
     if (answer.failure === 'timeout' && timeouts && timeouts.flavour !== 'generic') {

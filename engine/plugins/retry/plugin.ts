@@ -1,7 +1,8 @@
 /**
  * `retry` — Traefik's retry middleware. Traefik retries by re-running everything after the middleware
  * (later middlewares and the service); gatelab hands the policy to the upstream stage, which re-sends
- * the request to a host not tried yet, waiting Traefik's exponential backoff in between. By default
+ * the request to a host not tried yet, waiting Traefik's exponential backoff in between, and before
+ * each retry has the plugins listed after this one run again (pipeline/retry-rerun.ts). By default
  * only network errors (no answer at all) are retried — an HTTP 500 is an answer — unless `status`
  * lists it (v3.6+); non-idempotent methods are not retried unless `retryNonIdempotentMethod`.
  */

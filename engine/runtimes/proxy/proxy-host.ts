@@ -5,12 +5,16 @@
  * proxy's CPU (each closure also pays tsx's `__name` bookkeeping).
  */
 import { keyedBytes, keyedDraw } from '../../core/rng.ts';
-import type { PipelineHost, UpstreamAnswer, UpstreamCall } from '../../pipeline/host.ts';
+import type { DetachedCall, PipelineHost, UpstreamAnswer, UpstreamCall } from '../../pipeline/host.ts';
 import type { Effect, EffectResult } from '../../pipeline/types.ts';
 import type { LiveSink } from './live-sink.ts';
 import type { CounterStore } from './stores.ts';
 import type { UpstreamClient } from './upstream-client.ts';
 import type { UpstreamBody } from './upstream-body.ts';
+import { CopySender } from './request-copies.ts';
+
+/** One copy sender per upstream client, i.e. per proxy: its cap on copies in flight outlives reloads. */
+const copySenders = new WeakMap<UpstreamClient, CopySender>();
 
 /** The two clocks the proxy server owns: the policy clock (epoch ms) and the trace's time axis. */
 export interface ProxyClock {
@@ -59,6 +63,13 @@ export class ProxyPipelineHost implements PipelineHost {
       if (!buffer) done(answer);
       else bufferBody(answer, done);
     });
+  }
+
+  /** A mirror's copy: sent, bounded, and never waited for (request-copies.ts). */
+  sendDetached(copy: DetachedCall): void {
+    let sender = copySenders.get(this.upstream);
+    if (!sender) copySenders.set(this.upstream, (sender = new CopySender(this.upstream, this.sink, () => this.traceTime())));
+    sender.send(copy);
   }
 
   perform(effect: Effect, requestId: string, plugin: string, done: (r: EffectResult) => void): void {
