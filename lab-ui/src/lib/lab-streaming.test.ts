@@ -94,6 +94,36 @@ describe('Lab with a streaming run', () => {
     expect(countsAt(l.panels[0]!.index!, 1000)).toMatchObject({ arrived: 4, admitted: 3 });
   });
 
+  it('"go to" an instant not simulated yet waits for it instead of stopping at the known end; a scrub cancels it', async () => {
+    const l = await lab();
+    l.open('demo', { variants: ['base'] });
+    const w = ManualWorker.runs[0]!;
+    w.batch(upTo(-1, 200));
+    l.goTo(700);
+    // Clamped to what is known for now, but the typed time is kept and said (the URL keeps it too).
+    expect(l.cursor.time).toBe(200);
+    expect(l.goingTo).toBe(700);
+    expect(l.shareState().t).toBe(700);
+    w.batch(upTo(200, 610));
+    expect(l.cursor.time).toBe(200);
+    w.batch(upTo(610, 1000));
+    expect(l.cursor.time).toBe(700);
+    expect(l.goingTo).toBeNull();
+
+    // A time within what is known goes there at once; a scrub drops a time still waiting.
+    l.open('demo', { variants: ['base'] });
+    const again = ManualWorker.runs[1]!;
+    again.batch(upTo(-1, 610));
+    l.goTo(100);
+    expect([l.cursor.time, l.goingTo]).toEqual([100, null]);
+    l.goTo(900);
+    expect(l.goingTo).toBe(900);
+    l.scrubTo(300);
+    expect([l.cursor.time, l.goingTo]).toEqual([300, null]);
+    again.batch(upTo(610, 1000));
+    expect(l.cursor.time).toBe(300);
+  });
+
   it('moves panels together: the timeline ends where the slowest running panel is known', async () => {
     const l = await lab();
     l.open('demo', { variants: ['base', 'strict'] });

@@ -51,6 +51,8 @@ export class Lab {
   private readonly liveLink = new LiveLink(this);
   /** Set while a shared URL waits for its runs, so its time and request apply once they land. */
   private pending: UrlState | null = null;
+  /** An instant typed into "go to" beyond what the streaming runs know yet: the cursor goes there when they reach it. */
+  goingTo = $state<number | null>(null);
   private readonly runs: PanelRuns;
   private lastRange: [number, number] | null = null;
   /** Scenarios opened from a file on the student's machine: their text travels with each run. */
@@ -115,6 +117,32 @@ export class Lab {
     this.runAll();
   }
 
+  /**
+   * The player's "go to". While runs stream, an instant past the known end used to be clamped to that
+   * end and left there, the typed time still in the box: it is kept instead, like a shared URL's time,
+   * and the cursor moves there as soon as the trace reaches it (meanwhile it waits at the known end).
+   */
+  goTo(t: number): void {
+    this.cursor.pause();
+    if (this.cursor.growing && t > this.cursor.endT) {
+      this.pending = { ...(this.pending ?? {}), t };
+      this.goingTo = t;
+    } else this.dropPendingTime();
+    this.cursor.seek(t);
+  }
+
+  /** The scrubber: a time moved by hand replaces any time still waiting for the runs. */
+  scrubTo(t: number): void {
+    this.dropPendingTime();
+    this.cursor.seek(t);
+  }
+
+  private dropPendingTime(): void {
+    this.goingTo = null;
+    const req = this.pending?.req;
+    if (this.pending?.t !== undefined) this.pending = req ? { req } : null;
+  }
+
   find(key: string): ScenarioInfo | undefined {
     return findScenario(this.catalog ?? [], key);
   }
@@ -149,6 +177,7 @@ export class Lab {
     this.scenario = null;
     this.panels = [];
     this.selected = null;
+    this.goingTo = null;
   }
 
   toggleVariant(name: string): void {
@@ -272,6 +301,8 @@ export class Lab {
     const info = this.scenario;
     if (!info || this.live) return;
     this.runs.cancel();
+    // A rerun starts over: its pending time is the cursor's now, not a typed "go to".
+    this.goingTo = null;
     const title = (name: string): string => info.variants.find((v) => v.name === name)?.title ?? name;
     this.panels = this.variants.map((variant) => ({ variant, title: title(variant), status: 'running', index: null, done: null, diagnostics: [], wallMs: 0 }));
     this.progress = {};
@@ -291,6 +322,7 @@ export class Lab {
     const pending = this.pending;
     if (pending && pendingDue(pending, timeline)) {
       this.pending = null;
+      this.goingTo = null;
       if (pending.t !== undefined) this.cursor.seek(pending.t);
       if (pending.req) this.selected = pending.req;
     }

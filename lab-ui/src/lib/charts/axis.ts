@@ -37,6 +37,14 @@ export function timeTicks(x: ScaleLinear<number, number>, startEpoch: number, co
   return x.ticks(count).map((t) => ({ x: x(t), label: fine ? formatClock(startEpoch, t).slice(3, 10) : formatClock(startEpoch, t, false) }));
 }
 
+/**
+ * How a time tick's label is anchored: centred, except near the right edge, where a centred label
+ * ran past the chart and was cut by the panel's edge (the last tick of a run, "12:01:10").
+ */
+export function tickAnchor(f: Frame, x: number): 'middle' | 'end' {
+  return x > f.width - f.right - 26 ? 'end' : 'middle';
+}
+
 export function valueTicks(y: ScaleLinear<number, number>, count = 3): Array<{ y: number; label: string }> {
   return y.ticks(count).map((v) => ({ y: y(v), label: Math.abs(v) >= 10_000 ? `${Math.round(v / 1000)}k` : String(+v.toFixed(2)) }));
 }

@@ -5,6 +5,7 @@
  */
 import type { HeaderRecord, PluginDecisionEvent, TraceEvent } from '../../../../engine/trace/events.ts';
 import { knownEvents, rowAt } from './request-at.ts';
+import { formatDuration } from './time-format.ts';
 import type { RequestRow, TraceIndex } from './trace-index.ts';
 
 export interface Span {
@@ -49,6 +50,7 @@ export function requestStory(index: TraceIndex, id: string, t: number): RequestS
   let responseBody: string | null = null;
   const spans: Span[] = [];
   let sendAt: number | null = null;
+  const openEffects = new Map<string, Span[]>();
   for (const e of evs) {
     switch (e.type) {
       case 'request.start':
@@ -57,18 +59,16 @@ export function requestStory(index: TraceIndex, id: string, t: number): RequestS
       case 'plugin.decision':
         decisions.push(e);
         break;
-      case 'effect.start':
-        spans.push({ name: `${e.plugin}: ${e.effect}`, from: e.t - origin, to: e.t - origin, kind: 'effect' });
+      case 'effect.start': {
+        const span: Span = { name: effectSpanName(e.plugin, e.effect), from: e.t - origin, to: e.t - origin, kind: 'effect' };
+        spans.push(span);
+        openEffects.set(e.plugin, [...(openEffects.get(e.plugin) ?? []), span]);
         break;
+      }
       case 'effect.end': {
-        // Close the latest open span of this plugin.
-        for (let i = spans.length - 1; i >= 0; i--) {
-          const s = spans[i] as Span;
-          if (s.kind === 'effect' && s.name.startsWith(`${e.plugin}:`) && s.to === s.from) {
-            s.to = e.t - origin;
-            break;
-          }
-        }
+        // Close the latest open span of this plugin (by plugin, not by its name, which may not start with it).
+        const span = openEffects.get(e.plugin)?.pop();
+        if (span) span.to = e.t - origin;
         break;
       }
       case 'upstream.send':
@@ -107,7 +107,11 @@ export function requestStory(index: TraceIndex, id: string, t: number): RequestS
 
 function headlineOf(row: RequestRow, upstream: RequestStory['upstreamResponse']): string {
   if (row.status === null) return `${row.id} is still in flight`;
+  // The client's own timeout ended it: status 0 is no answer at all, not a status from someone.
+  const why = upstream?.error ? ` (${upstream.error})` : '';
+  if (row.source === 'client') return `no answer: the client gave up after ${formatDuration(row.ms)}${why}`;
   if (row.decidedBy) return `${row.status} from ${row.decidedBy}: ${row.reason ?? ''}`.trim();
+  if (row.source === 'front') return `${row.status} from the front balancer${why}`;
   if (upstream?.error) return `${row.status}: ${upstream.error}`;
   return `${row.status} from the backend after ${row.upstreamMs ?? 0} ms upstream`;
 }
@@ -131,4 +135,22 @@ export function headerRows(h: HeaderRecord | null): Array<{ name: string; value:
   const out: Array<{ name: string; value: string }> = [];
   for (const [name, v] of Object.entries(h)) for (const value of Array.isArray(v) ? v : [v]) out.push({ name, value });
   return out;
+}
+
+/**
+ * A side effect's row in the timing list: `plugin: effect`, unless the effect already names its
+ * plugin (forward-auth's and retry's do), which read "forward-auth: forward-auth: GET …".
+ */
+export function effectSpanName(plugin: string, effect: string): string {
+  return effect.startsWith(`${plugin}:`) || effect.startsWith(`${plugin} `) ? effect : `${plugin}: ${effect}`;
+}
+
+/**
+ * The same request's answer in another variant, as that trace tells it at t. A bare "…" said
+ * nothing: in another variant the request may still be in flight, or not have reached the gateway.
+ */
+export function statusAt(row: Pick<RequestRow, 'startT' | 'endT' | 'status'> | undefined, t: number): string {
+  if (!row) return 'not in this run';
+  if (row.endT <= t) return String(row.status ?? '—');
+  return row.startT <= t ? 'in flight' : 'not at the gateway yet';
 }

@@ -33,6 +33,18 @@ export function accessLogAt(index: TraceIndex, records: readonly AccessRecord[],
   return out;
 }
 
+/** How many access-log lines are written by t: a binary search, not a scan of the lines. */
+export function accessLogWritten(index: TraceIndex, records: readonly AccessRecord[], t: number): number {
+  return Math.min(records.length, upperBound(index.endTimes, t));
+}
+
+/** The line above the log: how many are written and which of them are shown, in words that agree. */
+export function accessLogNote(written: number, limit: number): string {
+  if (written === 0) return 'No line written by this instant.';
+  const lines = `${written.toLocaleString('en-US')} line${written === 1 ? '' : 's'} written by this instant`;
+  return written <= limit ? `${lines}; all shown.` : `${lines}; the last ${limit.toLocaleString('en-US')} are shown.`;
+}
+
 export function formatAccessLine(r: AccessRecord, format: 'upstreaminfo' | 'json'): string {
   return format === 'json' ? formatAccessJson(r) : formatUpstreamInfo(r);
 }

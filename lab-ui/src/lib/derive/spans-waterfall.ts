@@ -72,3 +72,14 @@ export function waterfallOf(spans: readonly Span[]): Waterfall | null {
   const strayTraces = [...new Set(spans.map((s) => s.traceId))].filter((t) => t !== root.traceId);
   return { rows, traceId: root.traceId, strayTraces, fromMs, toMs };
 }
+
+/**
+ * What a waterfall row says of its parent. A span whose parent is not among the request's spans is
+ * not a root when it names one: the gateway's span continues its caller's (the client's), which the
+ * gateway never records, and "(root)" contradicted the decision beside it ("the gateway span is its child").
+ */
+export function parentLabel(row: WaterfallRow): string {
+  if (row.parentName) return `← ${row.parentName}`;
+  if (row.span.parentSpanId) return `← caller ${row.span.parentSpanId}`;
+  return '(root)';
+}

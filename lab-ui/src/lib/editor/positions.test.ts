@@ -5,7 +5,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { loadScenarioText } from '../../../../engine/scenario/load.ts';
 import type { Diagnostic } from '../../worker/protocol.ts';
-import { countsByFile, markEnd, marksFor, offsetAt, placeOf, uniqueDiagnostics } from './positions.ts';
+import { countsByFile, foldSyntaxCascades, markEnd, marksFor, offsetAt, placeOf, uniqueDiagnostics } from './positions.ts';
 
 const FILE = 'scenarios/rate-limiting/boundary-burst.yaml';
 const TEXT = readFileSync(FILE, 'utf8');
@@ -87,5 +87,30 @@ describe('lists', () => {
     expect(placeOf(unique[1] as Diagnostic)).toBe('b.yaml:3:1');
     expect(placeOf(unique[2] as Diagnostic)).toBe('');
     expect(countsByFile(unique).get('a.yaml')).toEqual({ errors: 0, warnings: 1 });
+  });
+});
+
+describe('foldSyntaxCascades', () => {
+  it('keeps the first YAML syntax error of a broken file and counts the cascade after it', () => {
+    // One stray bracket after the title: the real loader reports a syntax error for nearly every token after it.
+    const broken = TEXT.replace(/^(title: .*)$/m, '$1 [oops');
+    const line = broken.split('\n').findIndex((l) => l.endsWith(' [oops')) + 1;
+    const diagnostics = loadScenarioText(broken, FILE, read).diagnostics as Diagnostic[];
+    const syntax = diagnostics.filter((d) => d.code === 'GL_E_YAML_SYNTAX');
+    expect(syntax.length).toBeGreaterThan(10);
+    const { shown, folded } = foldSyntaxCascades(diagnostics);
+    const kept = shown.filter((d) => d.code === 'GL_E_YAML_SYNTAX');
+    expect(kept).toHaveLength(1);
+    expect(kept[0]!.loc?.line).toBe(line);
+    expect(folded).toEqual([{ file: FILE, count: syntax.length - 1 }]);
+    expect(countsByFile(shown).get(FILE)?.errors).toBe(diagnostics.filter((d) => d.severity === 'error').length - (syntax.length - 1));
+  });
+
+  it('leaves other diagnostics and other files alone', () => {
+    const d = (code: string, file: string, line: number): Diagnostic => ({ severity: 'error', code, message: code, loc: { file, line, col: 1 } }) as Diagnostic;
+    const list = [d('GL_E_YAML_SYNTAX', 'a.yaml', 5), d('GL_E_YAML_SYNTAX', 'a.yaml', 3), d('GL_E_SCHEMA', 'a.yaml', 9), d('GL_E_YAML_SYNTAX', 'b.yaml', 2)];
+    const { shown, folded } = foldSyntaxCascades(list);
+    expect(shown.map((x) => `${x.code}@${x.loc?.file}:${x.loc?.line}`)).toEqual(['GL_E_YAML_SYNTAX@a.yaml:3', 'GL_E_SCHEMA@a.yaml:9', 'GL_E_YAML_SYNTAX@b.yaml:2']);
+    expect(folded).toEqual([{ file: 'a.yaml', count: 1 }]);
   });
 });

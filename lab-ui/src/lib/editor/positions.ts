@@ -80,3 +80,26 @@ export function uniqueDiagnostics(list: readonly Diagnostic[]): Diagnostic[] {
     return true;
   });
 }
+
+const YAML_SYNTAX = 'GL_E_YAML_SYNTAX';
+
+/**
+ * YAML syntax errors after the first in a file, folded away. Once the parser loses its place it
+ * reports nearly every token after it (one stray bracket in a title gave 319 errors and a marker on
+ * every line), so the first is the one to fix; the rest are counted, not listed or marked.
+ */
+export function foldSyntaxCascades(list: readonly Diagnostic[]): { shown: Diagnostic[]; folded: Array<{ file: string; count: number }> } {
+  const first = new Map<string, Diagnostic>();
+  for (const d of list) {
+    if (d.code !== YAML_SYNTAX || !d.loc) continue;
+    const seen = first.get(d.loc.file);
+    if (!seen?.loc || d.loc.line < seen.loc.line || (d.loc.line === seen.loc.line && d.loc.col < seen.loc.col)) first.set(d.loc.file, d);
+  }
+  const counts = new Map<string, number>();
+  const shown = list.filter((d) => {
+    if (d.code !== YAML_SYNTAX || !d.loc || first.get(d.loc.file) === d) return true;
+    counts.set(d.loc.file, (counts.get(d.loc.file) ?? 0) + 1);
+    return false;
+  });
+  return { shown, folded: [...counts].map(([file, count]) => ({ file, count })) };
+}
