@@ -46,7 +46,13 @@ export interface KongRouteMatch extends RouteMatch {
 /** The router's own answer: 404 when nothing matched, 426 or a redirect for an https-only route on http. */
 export interface KongRouterReply {
   status: number;
-  /** JSON, with a `message`, as Kong's error bodies are. */
+  /**
+   * Set when Kong answers with `kong.response.error(status, message)` (the 404 and the 426, from
+   * kong/runloop/handler.lua): the body's format then follows the request's Accept and carries its
+   * request id, which the pipeline's Kong dialect knows and the router does not.
+   */
+  message?: string;
+  /** A body for callers without a request: compact JSON with the `message`. */
   body: string;
   reason: string;
   headers: Array<[string, string]>;
@@ -58,13 +64,28 @@ export interface KongRouter {
   readonly matchers: readonly KongMatcher[];
 }
 
+const NOT_FOUND_BODY = JSON.stringify({ message: 'no Route matched with those values' });
+
+/** The `message` of a JSON error body; the body itself when it is not one. */
+function messageOf(body: string): string {
+  try {
+    const parsed: unknown = JSON.parse(body);
+    if (parsed !== null && typeof parsed === 'object' && typeof (parsed as { message?: unknown }).message === 'string') return (parsed as { message: string }).message;
+  } catch {
+    // not JSON: the text is the message
+  }
+  return body;
+}
+
 /** The hit list before any matcher hit: shared, never written (the first hit replaces it). */
 const NO_HITS = Object.freeze([]) as unknown as Hit[];
 
 export function createKongRouter(ir: GatewayIR): KongRouter {
   const matchers = buildMatchers(ir);
   // The native IR form routes with Kong's rules too; other dialects never build a Kong router.
-  const notFound = ir.router.kind === 'kong' ? ir.router.notFound : { status: 404, body: JSON.stringify({ message: 'no Route matched with those values' }) };
+  const notFound = ir.router.kind === 'kong' ? ir.router.notFound : { status: 404, body: NOT_FOUND_BODY };
+  // The IR holds the answer as compact JSON; its message is read once here, not per miss.
+  const notFoundMessage = messageOf(notFound.body);
 
   // A route won alone says the same every time it wins by the same path rule: one sentence per
   // (matcher, rule), built on its first win (matchers and their rules never change after loading).
@@ -104,7 +125,13 @@ export function createKongRouter(ir: GatewayIR): KongRouter {
       if (!win) {
         // Only a miss needs every matcher's failures: tested again here (pure) rather than kept per request.
         const tried = matchers.map((matcher) => ({ matcher, result: testMatcher(matcher, facts) }));
-        return { status: notFound.status, body: notFound.body, reason: missReason(facts, req.method, tried), headers: [['Content-Type', 'application/json; charset=utf-8']] };
+        return {
+          status: notFound.status,
+          message: notFoundMessage,
+          body: notFound.body,
+          reason: missReason(facts, req.method, tried),
+          headers: [['Content-Type', 'application/json; charset=utf-8']],
+        };
       }
       const route = win.matcher.route;
       const reason = hits.length === 1 ? soleWinReason(win) : winReason(hits);
@@ -153,6 +180,7 @@ function httpsOnlyReply(
   if (code === 426) {
     return {
       status: 426,
+      message: 'Please use HTTPS protocol',
       body: '{"message":"Please use HTTPS protocol"}',
       reason: `${why}: 426 Upgrade Required`,
       headers: [

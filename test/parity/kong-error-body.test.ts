@@ -54,13 +54,29 @@ const html = (message: string, id: string): string =>
 
 const STEPS: Step[] = [
   { id: 'e-1', path: '/keyed', headers: { accept: BROWSER }, status: 401, contentType: 'text/html; charset=utf-8', body: html('No API key found in request', 'e-1') },
-  { id: 'e-2', path: '/keyed', headers: { accept: 'application/json' }, status: 401, contentType: 'application/json; charset=utf-8', body: '{"message":"No API key found in request","request_id":"e-2"}' },
+  { id: 'e-2', path: '/keyed', headers: { accept: 'application/json' }, status: 401, contentType: 'application/json; charset=utf-8', body: '{\n  "message":"No API key found in request",\n  "request_id":"e-2"\n}' },
   { id: 'e-3', path: '/keyed', headers: { apikey: 'partner-key' }, status: 200 },
   { id: 'e-4', path: '/keyed', headers: { apikey: 'partner-key', accept: BROWSER }, status: 429, contentType: 'text/html; charset=utf-8', body: html('API rate limit exceeded', 'e-4') },
   { id: 'e-5', path: '/keyed', headers: { apikey: 'partner-key', accept: 'text/plain' }, status: 429, contentType: 'text/plain; charset=utf-8', body: 'API rate limit exceeded\nrequest_id: e-5\n' },
   { id: 'e-6', path: '/keyed', headers: { apikey: 'partner-key', accept: 'application/xml' }, status: 429, contentType: 'application/xml; charset=utf-8', body: '<?xml version="1.0" encoding="UTF-8"?>\n<error>\n  <message>API rate limit exceeded</message>\n  <requestid>e-6</requestid>\n</error>\n' },
   { id: 'e-7', path: '/tokens', headers: { accept: BROWSER }, status: 401, contentType: 'application/json; charset=utf-8', body: '{"message":"Unauthorized"}' },
+  // The router's miss is kong.response.error too (kong/runloop/handler.lua): negotiated, with the id.
+  { id: 'e-8', path: '/nowhere', headers: { accept: BROWSER }, status: 404, contentType: 'text/html; charset=utf-8', body: html('no Route matched with those values', 'e-8') },
+  { id: 'e-9', path: '/nowhere', headers: { accept: '*/*' }, status: 404, contentType: 'application/json; charset=utf-8', body: '{\n  "message":"no Route matched with those values",\n  "request_id":"e-9"\n}' },
 ];
+
+/** explain's JSON contract hands a JSON body over parsed: the simulation's JSON is compared as data. */
+function simBody(raw: unknown): string {
+  return typeof raw === 'string' ? raw : JSON.stringify(raw);
+}
+
+function sameBody(observed: string, want: string): boolean {
+  try {
+    return JSON.stringify(JSON.parse(want)) === observed;
+  } catch {
+    return false;
+  }
+}
 
 interface Observed {
   status: number;
@@ -68,10 +84,12 @@ interface Observed {
   body: string;
 }
 
-function check(o: Observed, want: Step, where: string): void {
+function check(o: Observed, want: Step, where: string, parsedJson = false): void {
   expect(o.status, `${where}: status`).toBe(want.status);
   if (want.contentType !== undefined) expect(o.contentType, `${where}: content-type`).toBe(want.contentType);
-  if (want.body !== undefined) expect(o.body, `${where}: body`).toBe(want.body);
+  if (want.body === undefined) return;
+  if (parsedJson && sameBody(o.body, want.body)) return;
+  expect(o.body, `${where}: body`).toBe(want.body);
 }
 
 let upstream: EchoUpstream;
@@ -104,14 +122,13 @@ describe('§1 §6 Kong error bodies follow Accept on both hosts', () => {
         },
         step.id,
       );
-      const raw = result.response.body;
       const observed = {
         status: result.status,
         contentType: result.response.headers['content-type'] as string | undefined,
-        body: typeof raw === 'string' ? raw : JSON.stringify(raw),
+        body: simBody(result.response.body),
       };
       sim.push(observed);
-      check(observed, step, `sim ${step.id}`);
+      check(observed, step, `sim ${step.id}`, true);
     }
   });
 
@@ -126,9 +143,9 @@ describe('§1 §6 Kong error bodies follow Accept on both hosts', () => {
         });
         const observed = { status: res.statusCode, contentType: res.headers['content-type'] as string | undefined, body: await res.body.text() };
         check(observed, step, `proxy ${step.id}`);
-        // The sim's JSON body was parsed by explain; compare rejections, whose bytes both hosts built.
+        // Rejections must agree; a JSON body explain parsed is compared as data, every other one as bytes.
         const twin = sim[i];
-        if (twin && step.status !== 200 && step.body !== undefined) expect(observed.body, `proxy ${step.id} vs sim`).toBe(twin.body);
+        if (twin && step.status !== 200 && step.body !== undefined && !sameBody(twin.body, observed.body)) expect(observed.body, `proxy ${step.id} vs sim`).toBe(twin.body);
       }
     } finally {
       await proxy.drain(1000);

@@ -95,11 +95,15 @@ describe('gatelab serve with a Kong config (real sockets)', () => {
     const proxy = new ProxyServer({ ir, port: 0, store: localStore(() => Date.now()) });
     const address = await proxy.start();
     cleanup.push(() => proxy.drain(1000));
-    for (let i = 0; i < 2; i++) {
-      const res = await request(`http://127.0.0.1:${address.port}/api/v1/orders/1`);
-      expect(res.statusCode).toBe(502);
-      expect(JSON.parse(await res.body.text())).toMatchObject({ message: 'An invalid response was received from the upstream server' });
-    }
+    // Kong's error handler (kong/error_handlers.lua, semantics §1): no Accept and no Content-Type means
+    // kong.conf's error_default_type, text/plain; an Accept of JSON gets Kong's JSON template.
+    const plain = await request(`http://127.0.0.1:${address.port}/api/v1/orders/1`);
+    expect(plain.statusCode).toBe(502);
+    expect(plain.headers['content-type']).toBe('text/plain; charset=utf-8');
+    expect(await plain.body.text()).toMatch(/^An invalid response was received from the upstream server\nrequest_id: \S+\n$/);
+    const json = await request(`http://127.0.0.1:${address.port}/api/v1/orders/1`, { headers: { accept: 'application/json' } });
+    expect(json.statusCode).toBe(502);
+    expect(JSON.parse(await json.body.text())).toMatchObject({ message: 'An invalid response was received from the upstream server' });
   });
 
   it('answers 404 with Kong\'s body when no route matches', async () => {

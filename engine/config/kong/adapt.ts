@@ -29,6 +29,11 @@ export interface KongAdaptResult {
   diagnostics: Diagnostic[];
 }
 
+/**
+ * The router's miss as the IR records it: status and message, as compact JSON. Kong sends it through
+ * kong.response.error (kong/runloop/handler.lua), so the bytes a client gets are chosen per request from
+ * its Accept header, with its request id (engine/pipeline/dialects/kong.ts); this is not that body.
+ */
 export const KONG_NOT_FOUND = { status: 404, body: '{"message":"no Route matched with those values"}' };
 
 /** Kong's default proxy listeners (kong.conf proxy_listen). Requests to 80/443 are accepted too. */

@@ -19,6 +19,7 @@ import { didYouMean } from '../../core/nearest.ts';
 import { hashString } from '../../core/rng.ts';
 import { findPlugin, PLUGINS } from '../../plugins/index.ts';
 import type { GatewayIR, PathMatchIR, PluginInstanceIR, RouteIR, ServiceIR } from '../ir.ts';
+import { KONG_NOT_FOUND } from '../kong/adapt.ts';
 import type { JsonPath, SourceMap } from '../yaml-source.ts';
 import { duplicatePluginWarnings } from './duplicate-plugins.ts';
 import { type NativeCtx, Section } from './read.ts';
@@ -105,7 +106,8 @@ export function adaptNativeIr(doc: { value: unknown; map: SourceMap }): { ir?: G
   const realIpRaw = root.realIp === undefined ? undefined : fields(root.realIp, ['realIp'], REAL_IP);
   const ir: GatewayIR = {
     dialect: 'ir',
-    router: { kind: 'kong', notFound: { status: 404, body: JSON.stringify({ message: 'no Route matched with those values' }) } },
+    // Kong's router miss, as the Kong adapter records it; the answer's format is chosen per request.
+    router: { kind: 'kong', notFound: { ...KONG_NOT_FOUND } },
     listeners: [
       { name: 'http', port: 80, protocol: 'http' },
       { name: 'https', port: 443, protocol: 'https' },

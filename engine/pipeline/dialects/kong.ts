@@ -13,22 +13,31 @@ import type { KongRouteMatch } from '../../routing/kong-router.ts';
 import type { ChainHost, ChainStage, ReplyVerdict } from '../chain.ts';
 import type { DialectBehaviour } from '../dialect.ts';
 import type { RequestContext } from '../types.ts';
+import { acceptOf, kongErrorResponse } from '../../plugins/kit/kong-error-response.ts';
+import { kongErrorHandlerResponse } from '../../plugins/kit/kong-error-handler.ts';
 
 export const KONG_VERSION = '3.10.0';
 const JSON_TYPE: [string, string] = ['content-type', 'application/json; charset=utf-8'];
 /** Strings every request would otherwise build again from KONG_VERSION. */
 const SERVER_TOKEN = `kong/${KONG_VERSION}`;
 const RESPONSE_VIA = `1.1 ${SERVER_TOKEN}`;
+const NO_SERVICE_BODY = JSON.stringify({ message: 'no Service found with those values' });
 /** The trace name of the realip step; `decided` reads only plugin and phase, so one object serves every request. */
 const REAL_IP_STAGE: ChainStage = { plugin: 'real-ip', phase: 'rewrite', run: () => ({ kind: 'next', reason: '' }) };
 
-/** Kong's error body: message plus the request id (added in Kong 3.5, semantics §1). */
-export function kongErrorBody(message: string, requestId: string): string {
-  return JSON.stringify({ message, request_id: requestId });
+/**
+ * Kong's `kong.response.error(status, message)` from the runloop (semantics §1, §6): the format follows
+ * the request's Accept header as plugins left it, and every format carries the request id.
+ */
+function kongError(ctx: RequestContext, status: number, message: string, reason: string, extra: ReadonlyArray<[string, string]> = []): ReplyVerdict {
+  const answer = kongErrorResponse(message, ctx.request.id, acceptOf(ctx.upstream.headers));
+  return { kind: 'reply', status, reason, headers: extra.length > 0 ? [...answer.headers, ...extra] : answer.headers, body: answer.body };
 }
 
-function kongError(ctx: RequestContext, status: number, message: string, reason: string): ReplyVerdict {
-  return { kind: 'reply', status, reason, headers: [JSON_TYPE], body: kongErrorBody(message, ctx.request.id) };
+/** What nginx's error_page hands to Kong's error handler (kong/error_handlers.lua): its own message per status. */
+function kongHandledError(ctx: RequestContext, status: 502 | 504, reason: string): ReplyVerdict {
+  const answer = kongErrorHandlerResponse(status, ctx.request.id, ctx.upstream.headers);
+  return { kind: 'reply', status, reason, headers: answer.headers, body: answer.body };
 }
 
 export function createKongBehaviour(ir: GatewayIR): DialectBehaviour {
@@ -53,8 +62,15 @@ export function createKongBehaviour(ir: GatewayIR): DialectBehaviour {
       const r = ctx.request;
       const outcome = router.match({ method: r.method, scheme: r.scheme, host: r.host, port: r.port, path: r.path, query: r.query, headers: r.headers });
       if ('route' in outcome) return outcome;
-      const message = (JSON.parse(outcome.body) as { message: string }).message;
-      return { status: outcome.status, reason: outcome.reason, body: kongErrorBody(message, r.id), headers: outcome.headers };
+      // A redirect is kong.response.exit without a body, so Kong sends nginx's page; gatelab keeps its
+      // small JSON note, with the request id, unchanged (docs/dialects/kong.md, where gatelab differs).
+      if (outcome.message === undefined) {
+        const note = (JSON.parse(outcome.body) as { message: string }).message;
+        return { status: outcome.status, reason: outcome.reason, body: JSON.stringify({ message: note, request_id: r.id }), headers: outcome.headers };
+      }
+      // The 404 and 426 are kong.response.error: Content-Type first, then the router's own headers (Upgrade).
+      const { headers, body } = kongError(ctx, outcome.status, outcome.message, outcome.reason, outcome.headers.filter(([name]) => name.toLowerCase() !== 'content-type'));
+      return { status: outcome.status, reason: outcome.reason, body: body ?? '', headers };
     },
 
     afterRoute(ctx) {
@@ -89,8 +105,9 @@ export function createKongBehaviour(ir: GatewayIR): DialectBehaviour {
       ctx.upstream.headers.set('Host', ctx.upstream.host);
     },
 
-    noService(ctx) {
-      return kongError(ctx, 503, 'no Service found with those values', 'the matched route has no service');
+    noService() {
+      // kong/init.lua answers with kong.response.exit and a table: compact JSON, no request_id, no Accept.
+      return { kind: 'reply', status: 503, reason: 'the matched route has no service', headers: [JSON_TYPE], body: NO_SERVICE_BODY };
     },
 
     noTarget(ctx, service, why) {
@@ -103,15 +120,9 @@ export function createKongBehaviour(ir: GatewayIR): DialectBehaviour {
     },
 
     upstreamFailed(ctx, answer) {
-      if (answer.failure === 'timeout') {
-        return kongError(ctx, 504, 'The upstream server is timing out', `upstream timed out: ${answer.message}`);
-      }
-      return kongError(
-        ctx,
-        502,
-        'An invalid response was received from the upstream server',
-        `upstream connection failed: ${answer.message}`,
-      );
+      // nginx ends the request with 502/504 and its error_page hands it to Kong's error handler.
+      if (answer.failure === 'timeout') return kongHandledError(ctx, 504, `upstream timed out: ${answer.message}`);
+      return kongHandledError(ctx, 502, `upstream connection failed: ${answer.message}`);
     },
 
     decorateResponse(ctx, timing) {

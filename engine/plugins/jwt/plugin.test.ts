@@ -213,3 +213,39 @@ describe('jwt (Kong, semantics §6): each rejection with Kong\'s status and body
     expect(ctx.upstream.headers.get('X-Anonymous-Consumer')).toBe('true');
   });
 });
+
+// Kong 3.x kong/plugins/jwt/handler.lua: www_authenticate_base = conf.realm and fmt('Bearer realm="%s"', conf.realm)
+// or 'Bearer'; www_authenticate_with_error = www_authenticate_base .. ' error="invalid_token"' (semantics §6).
+describe('jwt realm (Kong 3.x handler.lua, semantics §6): the challenge header byte for byte', () => {
+  it('no token with a realm: Bearer realm="…" alone', async () => {
+    const { verdict } = await run(hooksOf(jwtPlugin, { realm: 'orders' }, consumers), context());
+    expect(replyOf(verdict).headers).toContainEqual(['WWW-Authenticate', 'Bearer realm="orders"']);
+  });
+
+  it('a token was found: error="invalid_token" follows the realm after a space, not a comma', async () => {
+    const { verdict } = await send({ realm: 'orders' }, 'not-a-jwt');
+    expect(replyOf(verdict).status).toBe(401);
+    expect(replyOf(verdict).headers).toContainEqual(['WWW-Authenticate', 'Bearer realm="orders" error="invalid_token"']);
+  });
+});
+
+// The handler raises a Lua error (`return error(err)`) when the key cannot be used, so the 500 comes from
+// Kong's error handler (kong/error_handlers.lua, semantics §1): negotiated, with the request id.
+describe('jwt 500 (kong/error_handlers.lua, semantics §1)', () => {
+  const broken = () => [consumer('bad', [{ kind: 'jwt', id: 'jwt-bad', fields: { key: 'bad-issuer', algorithm: 'RS256', rsa_public_key: 'not a pem' } }])];
+  const token = () => new SignJWT({ iss: 'bad-issuer' }).setProtectedHeader({ alg: 'RS256' }).sign(rsaPrivate);
+
+  it('Accept: text/html gets the HTML page with Kong\'s message', async () => {
+    const ctx = context({ headers: [['Authorization', `Bearer ${await token()}`], ['Accept', 'text/html']] });
+    const { verdict } = await run(hooksOf(jwtPlugin, {}, broken()), ctx);
+    expect(replyOf(verdict).status).toBe(500);
+    expect(replyOf(verdict).headers).toEqual([['Content-Type', 'text/html; charset=utf-8']]);
+    expect(replyOf(verdict).body).toContain('<p>An unexpected error occurred.</p>');
+  });
+
+  it('neither Accept nor Content-Type: error_default_type, plain text', async () => {
+    const ctx = context({ headers: [['Authorization', `Bearer ${await token()}`]] });
+    const { verdict } = await run(hooksOf(jwtPlugin, {}, broken()), ctx);
+    expect(replyOf(verdict).body).toBe(`An unexpected error occurred\nrequest_id: ${ctx.request.id}\n`);
+  });
+});

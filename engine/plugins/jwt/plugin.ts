@@ -4,7 +4,9 @@
  * exactly the credential's (which is what defeats alg `none` and HS256-with-an-RSA-public-key), verify
  * the signature (an `async` effect through jose), then the claims listed in claims_to_verify against
  * the host clock, then maximum_expiration. Two checks are gatelab's own, where Kong has no rule: a
- * token over 8 KB and a `crit` header. Every failure is a 401 with `WWW-Authenticate: Bearer`.
+ * token over 8 KB and a `crit` header. Every failure is a 401 with `WWW-Authenticate: Bearer` (Kong 3.x
+ * kong/plugins/jwt/handler.lua: `Bearer realm="<realm>"` with a realm, then ` error="invalid_token"` once
+ * a token was found — a space, no comma).
  */
 import type { ConsumerIR, CredentialIR } from '../../config/ir.ts';
 import { next, wait, type DecisionData, type EffectResult, type PluginDefinition, type PluginEnv, type PluginHooks, type PluginHost, type RequestContext, type Verdict } from '../../pipeline/types.ts';
@@ -14,6 +16,7 @@ import { parseJwtConfig, type JwtConfig } from './config.ts';
 import { retrieveTokens } from './sources.ts';
 import { decodeKongJwt, gatelabTokenRule, kongBase64Decode, type DecodedJwt, type DecodeResult } from './token.ts';
 import { BoundedMemo } from '../kit/bounded-memo.ts';
+import { kongLuaErrorReply } from '../kit/kong-error-handler.ts';
 import { asSignatureCheck, signatureEffect, type VerifyKey } from './verify.ts';
 
 export const JWT_PRIORITY = 1450;
@@ -79,8 +82,10 @@ function keyOf(config: JwtConfig, cred: Credential): VerifyKey | undefined {
 export function createJwtHooks(config: JwtConfig, env: PluginEnv): PluginHooks {
   const consumers = env.consumers ?? [];
   const credentials = indexCredentials(consumers);
+  // Kong 3.x's handler.lua: `www_authenticate_base .. ' error="invalid_token"'` — a space and no comma,
+  // with or without a realm (RFC 6750 would put a comma after the realm; Kong does not).
   const base = config.realm !== undefined ? `Bearer realm="${config.realm}"` : 'Bearer';
-  const withError = config.realm !== undefined ? `${base}, error="invalid_token"` : `${base} error="invalid_token"`;
+  const withError = `${base} error="invalid_token"`;
   const claim = config.key_claim_name;
   const tokenMemo = new BoundedMemo<ReadToken>(TOKEN_MEMO_SIZE);
 
@@ -179,8 +184,9 @@ function gatelabRejects(ctx: RequestContext, why: string, challenge: string): Ve
   return kongJsonReply(401, { message }, [['WWW-Authenticate', challenge]], `gatelab's own rule (Kong has none): ${why} — 401`, { gatelabRule: true, message });
 }
 
+/** Kong's handler raises a Lua error here (`return error(err)`): the 500 is written by Kong's error handler. */
 function unexpected(ctx: RequestContext, why: string): Verdict {
-  return kongJsonReply(500, { message: 'An unexpected error occurred', request_id: ctx.request.id }, [], `${why} — 500`);
+  return kongLuaErrorReply(ctx, `${why} — 500`);
 }
 
 export const jwtPlugin: PluginDefinition<JwtConfig> = {

@@ -7,6 +7,7 @@ import type { ConsumerIR, CredentialIR } from '../../config/ir.ts';
 import type { HeaderMap } from '../../pipeline/headers.ts';
 import { reply, type DecisionData, type RequestContext, type Verdict } from '../../pipeline/types.ts';
 import { kongErrorReply } from './kong-error-response.ts';
+import { kongLuaErrorReply } from './kong-error-handler.ts';
 
 const JSON_TYPE: [string, string] = ['Content-Type', 'application/json; charset=utf-8'];
 
@@ -156,7 +157,8 @@ export function fallBackToAnonymous(
 ): Verdict {
   const anon = findConsumer(consumers, anonymous);
   if (!anon) {
-    return kongJsonReply(500, { message: 'An unexpected error occurred', request_id: ctx.request.id }, [], `${plugin}: ${failure}; the anonymous consumer '${anonymous}' does not exist, so Kong answers 500`);
+    // Kong raises a Lua error here; its error handler writes the 500 (kong/error_handlers.lua).
+    return kongLuaErrorReply(ctx, `${plugin}: ${failure}; the anonymous consumer '${anonymous}' does not exist, so Kong answers 500`);
   }
   authenticate(ctx, anon);
   return { kind: 'next', reason: `${failure}; continuing as the anonymous consumer ${consumerName(anon)} (X-Anonymous-Consumer: true)`, data: { anonymous: consumerName(anon), failure } };

@@ -1,7 +1,8 @@
 /**
  * kong.response.error's formats and Kong's Accept negotiation (semantics §1: "format negotiated from
  * Accept (JSON default)"; §6: the auth plugins' 401/403 go the same way). Expected bytes are Kong's
- * templates in kong/tools/http.lua; the negotiation cases follow get_response_type / get_mime_type.
+ * templates (ERROR_TEMPLATES) in Kong 3.x kong/tools/http.lua; the negotiation cases follow
+ * get_response_type / get_mime_type.
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
@@ -23,12 +24,19 @@ const MESSAGE = 'API rate limit exceeded';
 const ID = 'req-7';
 
 describe('§1 kong.response.error: each format, byte for byte', () => {
-  it('JSON when there is no Accept header: the compact form gatelab always sent', () => {
+  it('JSON when there is no Accept header: Kong\'s template, four lines, no newline at the end', () => {
     expect(kongErrorResponse(MESSAGE, ID, undefined)).toEqual({
       format: 'json',
       headers: [['Content-Type', 'application/json; charset=utf-8']],
-      body: '{"message":"API rate limit exceeded","request_id":"req-7"}',
+      body: '{\n  "message":"API rate limit exceeded",\n  "request_id":"req-7"\n}',
     });
+  });
+
+  it('a real Kong 3.10 answered its router 404 with Content-Length 103: the template with a 32-hex id', () => {
+    const id = '5c0a2b6f1e3d4a7b8c9d0e1f2a3b4c5d';
+    const body = kongErrorResponse('no Route matched with those values', id, undefined).body;
+    expect(new TextEncoder().encode(body).length).toBe(103);
+    expect(JSON.parse(body)).toEqual({ message: 'no Route matched with those values', request_id: id });
   });
 
   it('HTML: Kong adds a full stop after the message', () => {
@@ -58,7 +66,8 @@ describe('§1 kong.response.error: each format, byte for byte', () => {
 
   it('inserts the message unescaped, as Kong\'s string.format does', () => {
     expect(kongErrorResponse('a <b> & "c"', ID, 'text/html').body).toContain('<p>a <b> & "c".</p>');
-    expect(kongErrorResponse('say "hi"', ID, undefined).body).toBe('{"message":"say \\"hi\\"","request_id":"req-7"}');
+    // Even into the JSON: Kong's body is then not valid JSON, and neither is gatelab's.
+    expect(kongErrorResponse('say "hi"', ID, undefined).body).toBe('{\n  "message":"say "hi"",\n  "request_id":"req-7"\n}');
   });
 });
 

@@ -3,7 +3,9 @@
  * request's `Accept` header — JSON, HTML, XML or plain text — and every format carries the message and
  * the request id. Kong's own rules, read from `kong/pdk/response.lua` and `kong/tools/http.lua`
  * (`get_response_type`, `get_mime_type`, `get_error_template`), are in docs/dialects/kong.md
- * ("Error bodies"). Plugins that answer with `kong.response.exit` and a table (jwt) do not come here.
+ * ("Error bodies"). Plugins that answer with `kong.response.exit` and a table (jwt) do not come here;
+ * the answers Kong's error handler writes (502/504 from nginx, a plugin's Lua error) are in
+ * kong-error-handler.ts, which shares the negotiation and templates below.
  */
 import type { HeaderMap } from '../../pipeline/headers.ts';
 import { reply, type DecisionData, type RequestContext, type Verdict } from '../../pipeline/types.ts';
@@ -104,14 +106,15 @@ export function acceptOf(headers: HeaderMap): string | undefined {
 }
 
 /**
- * The body of one format. JSON is gatelab's compact form (Kong's template spreads the same two fields
- * over four lines); the others are Kong's templates byte for byte, message and id inserted unescaped
- * as Kong's string.format does.
+ * The body of one format: Kong's templates (`ERROR_TEMPLATES` in kong/tools/http.lua) byte for byte,
+ * message and id inserted unescaped as Kong's string.format does — even into the JSON, so a message
+ * with a quote gives JSON no parser accepts, as Kong's does.
  */
 export function kongErrorBody(format: KongErrorFormat, message: string, requestId: string): string {
   switch (format) {
     case 'json':
-      return JSON.stringify({ message, request_id: requestId });
+      // Four lines and no newline at the end: a real Kong 3.10's router 404 has Content-Length 103.
+      return `{\n  "message":"${message}",\n  "request_id":"${requestId}"\n}`;
     case 'html':
       return (
         '<!doctype html>\n<html>\n  <head>\n    <meta charset="utf-8">\n    <title>Error</title>\n  </head>\n' +

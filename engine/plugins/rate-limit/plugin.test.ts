@@ -44,7 +44,7 @@ describe('Kong rate-limiting plugin', () => {
     const rejected = send(hooks, at(12, 0, 59, 500), fakeContext({ id: 'burster-101' }));
     expect(rejected.verdict).toMatchObject({ kind: 'reply', status: 429 });
     const v = rejected.verdict as Extract<Verdict, { kind: 'reply' }>;
-    expect(v.body).toBe('{"message":"API rate limit exceeded","request_id":"burster-101"}');
+    expect(v.body).toBe('{\n  "message":"API rate limit exceeded",\n  "request_id":"burster-101"\n}');
     expect(v.headers).toEqual([
       ['X-RateLimit-Limit-Minute', '100'],
       ['X-RateLimit-Remaining-Minute', '0'],
@@ -69,10 +69,10 @@ describe('Kong rate-limiting plugin', () => {
     const ok = send(hooks, at(9, 0, 0));
     expect(ok.headers.names()).toEqual(['content-type']);
     const no = send(hooks, at(9, 0, 0, 400), fakeContext({ id: 'r-2' }));
-    expect(no.verdict).toMatchObject({ kind: 'reply', status: 503, body: '{"message":"slow down","request_id":"r-2"}', headers: [['Content-Type', 'application/json; charset=utf-8']] });
+    expect(no.verdict).toMatchObject({ kind: 'reply', status: 503, body: '{\n  "message":"slow down",\n  "request_id":"r-2"\n}', headers: [['Content-Type', 'application/json; charset=utf-8']] });
   });
 
-  it('§1 Kong: the 429 body follows Accept (kong.response.error), the rate-limit headers stay; the 500 of a failed store does not', () => {
+  it('§1 Kong: the 429 body follows Accept (kong.response.error), the rate-limit headers stay; the 500 of a failed store follows it too (kong/error_handlers.lua)', () => {
     const hooks = hooksFor({ second: 1, limit_by: 'ip' });
     send(hooks, at(9, 0, 0));
     const html = send(hooks, at(9, 0, 0, 400), fakeContext({ id: 'r-3', headers: new HeaderMap([['Accept', 'text/html,application/xhtml+xml,*/*;q=0.8']]) }));
@@ -89,7 +89,8 @@ describe('Kong rate-limiting plugin', () => {
     const failing = hooksFor({ minute: 5, limit_by: 'ip', policy: 'redis', redis: { host: 'redis' }, fault_tolerant: false });
     const ctx = fakeContext({ id: 'r-5', headers: new HeaderMap([['Accept', 'text/html']]) });
     const broken = settle(failing.access?.(ctx, fakeHost(at(9, 0, 0))) as Verdict, store, at(9, 0, 0)).verdict;
-    expect(broken).toMatchObject({ kind: 'reply', status: 500, body: '{"message":"An unexpected error occurred","request_id":"r-5"}' });
+    expect(broken).toMatchObject({ kind: 'reply', status: 500, headers: [['Content-Type', 'text/html; charset=utf-8']] });
+    expect((broken as Extract<Verdict, { kind: 'reply' }>).body).toContain('<p>An unexpected error occurred.</p>\n    <p>request_id: r-5</p>');
   });
 
   it('§1 Kong identifier: consumer → credential → client IP; header, path and service fall back to the IP too', () => {
@@ -170,10 +171,11 @@ describe('Kong rate-limiting plugin', () => {
     const strict = hooksFor({ minute: 1, limit_by: 'ip', policy: 'redis', redis: { host: 'redis' }, fault_tolerant: false });
     const w = strict.access?.(fakeContext({ id: 'r-500' }), fakeHost(at(6, 0, 0))) as Verdict;
     if (w.kind !== 'wait') throw new Error('expected wait');
+    // Kong's error handler with neither Accept nor Content-Type: error_default_type, text/plain.
     expect(w.resume({ ok: false, error: 'timeout' })).toMatchObject({
       kind: 'reply',
       status: 500,
-      body: '{"message":"An unexpected error occurred","request_id":"r-500"}',
+      body: 'An unexpected error occurred\nrequest_id: r-500\n',
     });
   });
 

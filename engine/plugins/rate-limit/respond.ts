@@ -3,9 +3,10 @@
  * it, Kong's client headers, and on a rejection Kong's `kong.response.error` reply. Shared by every
  * policy, so local, redis and synced counters answer the client identically.
  */
-import { next, reply, type DecisionData, type RequestContext, type Verdict } from '../../pipeline/types.ts';
+import { next, type DecisionData, type RequestContext, type Verdict } from '../../pipeline/types.ts';
 import type { KongRateLimitingConfig } from './config.ts';
 import { kongErrorReply } from '../kit/kong-error-response.ts';
+import { kongLuaErrorReply } from '../kit/kong-error-handler.ts';
 import { describeIdentifier, type Identifier } from './identifier.ts';
 import { kongRateLimitHeaderLines, kongRateLimitHeaders, type KongFixedWindowDecision, type KongPeriod, type KongPeriodUsage } from './math/kong-fixed-window.ts';
 import { formatUtcDate, formatUtcTime } from './math/utc-calendar.ts';
@@ -87,8 +88,8 @@ function decisionData(row: KongPeriodUsage, id: Identifier, config: KongRateLimi
 }
 
 /**
- * Kong 3.5+ JSON error body: message plus the request id. For the 500s of a failed counter store,
- * which come from Kong's error handler rather than kong.response.error (docs/dialects/kong.md).
+ * Compact JSON with message and request id: rate-limiting-advanced's rejection (Enterprise, closed
+ * source, so its exact bytes are unconfirmed). OSS Kong's bodies come from kong-error-response.ts.
  */
 export function errorBody(message: string, requestId: string): string {
   return JSON.stringify({ message, request_id: requestId });
@@ -130,9 +131,6 @@ export function storeFailure(ctx: RequestContext, config: KongRateLimitingConfig
     ctx.vars[PLUGIN_ID] = { lines: NO_LINES, note: 'no rate-limit headers: the limit was skipped after a counter-store error' } satisfies RateLimitVars;
     return next(`counter store failed (${error}); fault_tolerant is on, so the limit is skipped for this request and no rate-limit headers are sent`, data);
   }
-  return reply(500, `counter store failed (${error}) and fault_tolerant is off: Kong raises an error, the client gets 500`, {
-    headers: [['Content-Type', JSON_CONTENT_TYPE]],
-    body: errorBody('An unexpected error occurred', ctx.request.id),
-    data,
-  });
+  // The Lua error reaches Kong's error handler, which writes the 500 (kong/error_handlers.lua).
+  return kongLuaErrorReply(ctx, `counter store failed (${error}) and fault_tolerant is off: Kong raises an error, the client gets 500`, data);
 }

@@ -258,8 +258,9 @@ describe('kong/plugins/response-ratelimiting/policies/init.lua (redis policy)', 
     const store = new FakeStore();
     store.down = true;
     const hooks = hooksFor({ ...redis, fault_tolerant: false, limits: { video: { minute: 10 } } });
-    const x = exchange(hooks, T0, { store, ctx: fakeContext({ id: 'req-9' }) });
+    const x = exchange(hooks, T0, { store, ctx: fakeContext({ id: 'req-9', headers: new HeaderMap([['Accept', 'application/json']]) }) });
     expect(x.status).toBe(500);
+    // Kong's error handler (kong/error_handlers.lua, semantics §1): negotiated, Kong's JSON template.
     expect(JSON.parse(x.body ?? '')).toEqual({ message: 'An unexpected error occurred', request_id: 'req-9' });
   });
 

@@ -4,7 +4,7 @@
  */
 import { next, reply, type DecisionData, type GatewayResponse, type RequestContext, type Verdict } from '../../pipeline/types.ts';
 import { kongErrorReply } from '../kit/kong-error-response.ts';
-import { errorBody, JSON_CONTENT_TYPE } from '../rate-limit/respond.ts';
+import { kongLuaErrorReply } from '../kit/kong-error-handler.ts';
 import { describeIdentifier, type Identifier } from '../rate-limit/identifier.ts';
 import type { ResponseRateLimitingConfig } from './config.ts';
 import { decideAccess, type UsageRow } from './usage.ts';
@@ -89,11 +89,8 @@ export function usageFailure(ctx: RequestContext, config: ResponseRateLimitingCo
   if (config.fault_tolerant) {
     return next(`reading usage failed (${error}); fault_tolerant is on, so the request goes through unlimited — no usage headers, and the upstream's ${config.header_name} header will reach the client`, data);
   }
-  return reply(500, `reading usage failed (${error}) and fault_tolerant is off: the plugin raises an error, the client gets 500`, {
-    headers: [['Content-Type', JSON_CONTENT_TYPE]],
-    body: errorBody('An unexpected error occurred', ctx.request.id),
-    data,
-  });
+  // The Lua error reaches Kong's error handler, which writes the 500 (kong/error_handlers.lua).
+  return kongLuaErrorReply(ctx, `reading usage failed (${error}) and fault_tolerant is off: the plugin raises an error, the client gets 500`, data);
 }
 
 /**
