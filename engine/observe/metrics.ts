@@ -2,10 +2,11 @@
  * Prometheus text exposition (format 0.0.4, semantics §11) derived from trace events, shared by both
  * hosts: requests by service, route and status, and latency histograms split like Kong's into the
  * gateway's own time, the upstream's time and the whole request; and the resilience machinery: state
- * machine moves and current states (breakers, ejections, rollouts), retries and pool overflows; and,
+ * machine moves and current states (breakers, ejections, rollouts), retries and pool overflows; the
+ * copies a mirror sent, per service and code, as Envoy counts shadows in the mirror cluster; and,
  * with a capacity model, each replica's load from its latest `replica.queue` sample and its OOM kills.
  */
-import type { ReplicaQueueEvent, TraceEvent } from '../trace/events.ts';
+import type { CopyEndEvent, ReplicaQueueEvent, TraceEvent } from '../trace/events.ts';
 
 /**
  * Kong's bucket bounds (semantics §11: kong_latency for the gateway's own time, the other for upstream
@@ -67,6 +68,8 @@ export class MetricsRegistry {
   /** The latest `replica.queue` sample of each replica. */
   private readonly replicaLoad = new Map<string, ReplicaQueueEvent>();
   private readonly oomKills = new Map<string, number>();
+  /** Mirror copies by the service they went to and the code Envoy's router charges for them. */
+  private readonly copies = new Map<string, number>();
   /**
    * The label string and histograms of each (service, route, code, source) seen, found by one
    * plain key: building label strings (escaping included) for every request was most of the cost
@@ -86,6 +89,7 @@ export class MetricsRegistry {
   add(e: TraceEvent): void {
     if (e.type === 'breaker.transition') return this.addTransition(e);
     if (e.type === 'plugin.decision') return this.addDecision(e);
+    if (e.type === 'copy.end') return this.addCopy(e);
     if (e.type === 'replica.queue') {
       this.replicaLoad.set(e.replica, e);
       return;
@@ -147,6 +151,17 @@ export class MetricsRegistry {
     }
   }
 
+  /**
+   * Envoy counts a shadow in its cluster's upstream stats like any upstream request (upstream_rq_total,
+   * upstream_rq_<code>; an aborted one is charged 504 on timeout, 503 on reset — router.cc
+   * chargeUpstreamAbort), and nowhere downstream: no request counter, no access-log line.
+   */
+  private addCopy(e: CopyEndEvent): void {
+    const code = e.error === undefined ? e.status : e.error === 'timeout' ? 504 : 503;
+    const key = labels({ service: e.service, code: String(code) });
+    this.copies.set(key, (this.copies.get(key) ?? 0) + 1);
+  }
+
   private resilience(out: string[]): void {
     const counter = (name: string, help: string, samples: Map<string, number>): void => {
       if (samples.size === 0) return;
@@ -157,6 +172,7 @@ export class MetricsRegistry {
     counter('gatelab_machine_transitions_total', 'State machine moves: breakers opening and closing, hosts ejected and returned, rollout steps.', this.transitions);
     counter('gatelab_upstream_retries_total', 'Retries the gateway made, by the retry-on condition that matched.', this.retries);
     counter('gatelab_upstream_overflow_total', 'Requests answered 503 because a connection-pool limit was full (Envoy flag UO).', this.overflows);
+    counter('gatelab_upstream_shadow_requests_total', 'Mirror copies (shadows) sent to a service, by the code its answer was counted with (504 timed out, 503 refused or reset); never in gatelab_http_requests_total.', this.copies);
     counter('gatelab_replica_oom_kills_total', 'Gateway replicas OOM-killed because the memory of the requests they held passed the limit.', this.oomKills);
     if (this.machineState.size === 0) return;
     out.push('# HELP gatelab_machine_state 1 for the state each machine and subject is in now, 0 for the states it was in before.');

@@ -23,6 +23,11 @@ export interface UpstreamCall {
    * and headers and, on yes, buffers the streamed body into `body` before answering.
    */
   needsBody?: (status: number, headers: HeaderMap) => boolean;
+  /**
+   * A copy nobody waits for (a mirror's shadow): a modelled backend draws its fate for it apart from
+   * the request it copies (request-copy.ts, copyDrawKey), as a second real request would be.
+   */
+  detached?: boolean;
 }
 
 export type UpstreamAnswer =

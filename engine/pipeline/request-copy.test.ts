@@ -5,7 +5,7 @@
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { shadowHost } from './request-copy.ts';
+import { isShadowHost, shadowHost } from './request-copy.ts';
 
 // Pin a failing run with FC_SEED=<seed>; the seed in use is printed either way.
 const seed = process.env.FC_SEED ? Number(process.env.FC_SEED) : Math.floor(Math.random() * 0x7fffffff);
@@ -30,5 +30,20 @@ describe('shadowHost', () => {
       }),
       { seed, numRuns: 200 },
     );
+  });
+
+  it('isShadowHost recognises every shadowed Host, port or not, and no Host whose name lacks the suffix', () => {
+    const name = fc.stringMatching(/^[a-z0-9.]{1,20}$/);
+    fc.assert(
+      fc.property(name, fc.option(fc.integer({ min: 1, max: 65535 }), { nil: undefined }), (host, port) => {
+        const full = port === undefined ? host : `${host}:${port}`;
+        expect(isShadowHost(shadowHost(full, '-shadow'), '-shadow')).toBe(true);
+        expect(isShadowHost(full, '-shadow')).toBe(false);
+      }),
+      { seed, numRuns: 200 },
+    );
+    expect(isShadowHost('[::1]-shadow:80', '-shadow')).toBe(true);
+    expect(isShadowHost('api-shadow.example.com', '-shadow')).toBe(false);
+    expect(isShadowHost(undefined, '-shadow')).toBe(false);
   });
 });

@@ -7,6 +7,8 @@
  */
 import type { DispatchEnv, DispatchListener, DispatchResult, RerunListener } from '../upstream/dispatch.ts';
 import { dispatch } from '../upstream/dispatch.ts';
+import { POOL } from '../upstream/dispatch-trace.ts';
+import { CopyOnSendHost } from './copy-on-send-host.ts';
 import type { ChainHost, ChainListener, ChainStage, ReplyVerdict } from './chain.ts';
 import { ChainRun } from './chain.ts';
 import { drawBytes } from './draw-bytes.ts';
@@ -19,14 +21,15 @@ import { RetryRerun } from './retry-rerun.ts';
 import { confineConnectionTokens, refuseHeaders, refusalVerdict, REQUEST_GUARD_STAGE } from './request-guard.ts';
 import { emitTransition } from './transition.ts';
 import { initialContext } from './request-context.ts';
-import type { DetachedEffect, Effect, EffectResult, GatewayResponse, IncomingRequest, MachineTransition, RequestContext, Verdict } from './types.ts';
-import { buildDetachedCall } from './request-copy.ts';
+import type { DetachedEffect, Effect, EffectResult, GatewayResponse, IncomingRequest, MachineTransition, RequestContext, UpstreamRequest, Verdict } from './types.ts';
+import { buildDetachedCall, copyNotSent } from './request-copy.ts';
 import type { TraceEvent } from '../trace/events.ts';
 
 /** The trace name of the balancer step; `decided` reads only plugin and phase, so one object serves every request. */
 const BALANCER_STAGE: ChainStage = { plugin: 'balancer', phase: 'access', run: () => ({ kind: 'next', reason: '' }) };
 
 const NO_STAGES: readonly ChainStage[] = [];
+
 
 /** Which chain of the request is running: one runs at a time, so `chainDone` knows what comes next. */
 type Step = 'rewrite' | 'access' | 'response' | 'retry-head' | 'retry-rerun';
@@ -54,6 +57,8 @@ export class RequestRun implements ChainHost, ChainListener, DispatchListener, D
   private readonly effectDone: (result: EffectResult) => void;
   /** Copies (mirrors) the access phase asked for, sent when the request goes upstream; none for most requests. */
   private copies: Array<{ effect: DetachedEffect; plugin: string }> | undefined;
+  /** The request as the filters left it, kept for its copies while the upstream stage runs. */
+  private copySource: UpstreamRequest | undefined;
   /** Only when access re-resolves per consumer (runAccessPhase takes a function there). */
   private onAccessDone: ((reply: ReplyVerdict | undefined) => void) | undefined;
   /** Only on a route where Traefik's retry has middlewares after it: they run again before each retry. */
@@ -172,12 +177,26 @@ export class RequestRun implements ChainHost, ChainListener, DispatchListener, D
     const cluster = this.gateway.clusterFor(service, this.host.now());
     this.needsBody = this.gateway.bodyNeeded(applicable.all);
     if (retryDecides) return dispatch(ctx, service, cluster, this, this, accessReply);
-    // Copies leave with the request, as Envoy's router sends its shadows: after every filter ran.
-    if (this.copies !== undefined) this.sendCopies();
-    dispatch(ctx, service, cluster, this, this);
+    // Copies leave with the request once a host is picked, as Envoy's router starts its shadows.
+    dispatch(ctx, service, cluster, this.copies === undefined ? this : this.copyingEnv(), this);
+  }
+
+  /**
+   * The upstream stage's environment for a request with copies: its first call upstream, or the
+   * connection pool taking it (queued or refused — Envoy picks the host before its pool), sends them.
+   */
+  private copyingEnv(): DispatchEnv {
+    const upstream = this.ctx.upstream;
+    // The request as the filters left it: each copy is built from it for its own target.
+    const source = { ...upstream, headers: upstream.headers.clone() };
+    this.copySource = source;
+    const host = new CopyOnSendHost(this.host, (call) => this.sendCopies(source, call.request));
+    return { host, chain: this, dialect: this.dialect, needsBody: this.needsBody, transition: (c) => this.transition(c), rerunBeforeRetry: this.rerunBeforeRetry };
   }
 
   dispatched(result: DispatchResult): void {
+    // Copies still here never left: no host was picked, and Envoy sends no shadow then.
+    if (this.copies !== undefined && this.copySource !== undefined) this.copiesNotSent();
     this.upstreamMs = result.upstreamMs;
     if (result.reply) return this.respond(gatewayResponse(result.reply), this.responseStages);
     const answer = result.answer as Extract<UpstreamAnswer, { ok: true }>;
@@ -215,6 +234,8 @@ export class RequestRun implements ChainHost, ChainListener, DispatchListener, D
   }
 
   decided(stage: ChainStage, verdict: Verdict): void {
+    // The pool took the request (queued or refused): Envoy chose its host and started the shadows by then.
+    if (stage === POOL && this.copies !== undefined && this.copySource !== undefined) this.sendCopies(this.copySource, this.ctx.upstream);
     const sink = this.host.sink;
     if (!sink.wants('plugin.decision')) return;
     // Optional fields are added in place, in the trace's key order (status, then data): spreading
@@ -237,13 +258,20 @@ export class RequestRun implements ChainHost, ChainListener, DispatchListener, D
     (this.copies ??= []).push(...effects.map((effect) => ({ effect, plugin: stage.plugin })));
   }
 
-  /** Hands the request's copies to the host; the main request does not wait for any of them. */
-  private sendCopies(): void {
+  /** Hands the request's copies to the host (once); the main request does not wait for any of them. */
+  private sendCopies(source: UpstreamRequest, main: UpstreamRequest): void {
     const copies = this.copies ?? [];
     this.copies = undefined;
     const send = this.host.sendDetached;
     if (!send) return;
-    for (const { effect, plugin } of copies) send.call(this.host, buildDetachedCall(this.ctx, this.dialect, effect, plugin));
+    for (const { effect, plugin } of copies) send.call(this.host, buildDetachedCall(this.ctx, this.dialect, effect, plugin, source, main));
+  }
+
+  /** One decision per copy that stayed home because the request never reached a host. */
+  private copiesNotSent(): void {
+    const copies = this.copies ?? [];
+    this.copies = undefined;
+    for (const { effect, plugin } of copies) this.decided({ plugin, phase: 'access', run: BALANCER_STAGE.run }, copyNotSent(effect));
   }
 
   perform(effect: Effect, stage: ChainStage, done: (result: EffectResult) => void): void {

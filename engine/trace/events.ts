@@ -21,6 +21,10 @@ export const TRACE_EVENT_TYPES = {
   'effect.end': { level: 'full', doc: 'The host answered an effect.' },
   'upstream.send': { level: 'decisions', doc: 'The gateway sent the request to a backend.' },
   'upstream.response': { level: 'decisions', doc: 'A backend answered (or failed).' },
+  'copy.end': {
+    level: 'decisions',
+    doc: 'A copy nobody waited for (a RequestMirror shadow) ended at its backend: the status it got, or why none; counted in that backend\'s upstream metrics, never as a client request.',
+  },
   'request.end': { level: 'summary', doc: 'The client got its response.' },
   'breaker.transition': {
     level: 'summary',
@@ -124,6 +128,21 @@ export interface UpstreamResponseEvent extends Base {
   ms: number;
   error?: string;
 }
+export interface CopyEndEvent extends Base {
+  type: 'copy.end';
+  /** The client request the copy was made of. */
+  req: string;
+  /** The stage that asked for it ('request-mirror'). */
+  plugin: string;
+  /** The service the copy went to (Envoy's shadow cluster) and its endpoint (host:port). */
+  service: string;
+  target: string;
+  /** The backend's status; 0 when it sent none (refused, reset, timed out: see `error`). */
+  status: number;
+  /** From sending the copy to its answer or failure. */
+  ms: number;
+  error?: 'connect' | 'timeout' | 'reset';
+}
 export interface RequestEndEvent extends Base {
   type: 'request.end';
   req: string;
@@ -208,6 +227,7 @@ export type TraceEvent =
   | EffectEndEvent
   | UpstreamSendEvent
   | UpstreamResponseEvent
+  | CopyEndEvent
   | RequestEndEvent
   | SpanEvent
   | PluginStateEvent

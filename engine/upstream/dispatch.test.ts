@@ -25,9 +25,13 @@ const IR = dispatchKongIr();
 
 /**
  * combineHashes over (statuses, trace hash) of each golden case, in sample order, as the tree before
- * the fast paths computed it (a one-line hash: the 300 cases' table would be 300 lines).
+ * the fast paths computed it (a one-line hash: the 300 cases' table would be 300 lines). Regenerated
+ * on purpose (s9-retry-net): a connect failure is now retried whatever the method, the method list
+ * applies once the request was written, Kong's default policy carries nginx's method list (with
+ * those reverted: the old 733ecfff…), and retry_on `reset` also matches a refused connection, as
+ * Envoy's does (with that reverted: 0078d6d8…).
  */
-const GOLDEN = '733ecfff5c25c3c3b3a3a31565d9f4e7d29439d6796fd1befd5aa96edc0d6260';
+const GOLDEN = '7bae08f0adc998eea7326601bc0159168663815f031fc3c826d9ff53cc0ad552';
 
 describe('dispatch through the gateway: fixed cases', () => {
   it(`the ${GOLDEN_CASES} golden cases keep every trace byte and status`, () => {

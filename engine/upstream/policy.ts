@@ -92,15 +92,31 @@ export interface ActiveHealthIR {
   healthyStatuses: number[];
 }
 
-export type RetryOnIR = '5xx' | 'gateway-error' | 'connect-failure' | 'reset' | 'timeout' | 'retriable-status-codes';
+/**
+ * Envoy's retry_on conditions plus `timeout` (nginx's). `reset` is any failure but a timeout, a
+ * connect failure included; `reset-before-request` only one before any byte was sent — Envoy's
+ * RetryStateImpl::wouldRetryFromReset.
+ */
+export type RetryOnIR = '5xx' | 'gateway-error' | 'connect-failure' | 'reset' | 'reset-before-request' | 'timeout' | 'retriable-status-codes';
 
 export interface RetryPolicyIR {
   /** Retries after the first try (Envoy num_retries, Kong retries, Traefik attempts − 1). */
   numRetries: number;
   retryOn: RetryOnIR[];
   retriableStatusCodes: number[];
-  /** Only these methods are retried (nginx/Traefik do not retry non-idempotent ones); empty = all. */
+  /**
+   * Only these methods are retried once any of the request was written to the upstream (an answer, a
+   * reset or a timeout after sending); empty = all. A try that wrote nothing (a connect failure) is
+   * retried whatever the method: nginx marks a POST, LOCK or PATCH non-idempotent only when
+   * `request_sent`, and Traefik's network-error retry ignores the method. Envoy never looks at it.
+   */
   methods: string[];
+  /**
+   * Traefik: its network-error retry covers only tries that wrote nothing; a try that failed after
+   * writing is the status its proxy answered (502 for a reset, 504 for a timeout), retried only
+   * when that status is in `retriableStatusCodes` (and the method allows it). Absent elsewhere.
+   */
+  failuresAnsweredAs?: { reset: number; timeout: number };
   /** Pick a host not tried yet for this request when one exists. */
   otherHost: boolean;
   backoff:

@@ -1,11 +1,13 @@
 /**
  * Whether a failed try is retried, and how long the gateway waits first. Pure: the backoff draw is
  * keyed by the request id and the attempt, so the simulation and the real proxy wait the same time.
- * Sources: Envoy retry policy (x-envoy-retry-on conditions, fully jittered backoff with a 25 ms base
- * and a 10× cap), nginx proxy_next_upstream (error timeout by default, never a non-idempotent method
- * once it was sent), Kong (retries on connection failures and timeouts only), Traefik retry
- * (pkg/middlewares/retry: an exponential backoff from initialInterval with multiplier
- * 2^(1/(attempts−1)) and its library's default ±50 % randomisation and 60 s interval cap).
+ * Sources: Envoy retry policy (x-envoy-retry-on conditions as retry_state_impl.cc decides them,
+ * fully jittered backoff with a 25 ms base and a 10× cap; the method is never looked at), nginx proxy_next_upstream (error timeout by default;
+ * ngx_http_upstream_next adds NON_IDEMPOTENT for a POST, LOCK or PATCH only once `request_sent`),
+ * Kong (the same nginx rule under its balancer's retries), Traefik retry (pkg/middlewares/retry:
+ * network errors only while nothing was written, any method; statuses only for idempotent methods;
+ * an exponential backoff from initialInterval with multiplier 2^(1/(attempts−1)) and its library's
+ * default ±50 % randomisation and 60 s interval cap). semantics §9, feature table "Retries".
  */
 import type { RetryOnIR, RetryPolicyIR } from './policy.ts';
 
@@ -15,6 +17,32 @@ export type TryOutcome =
   | { kind: 'failure'; failure: 'connect' | 'timeout' | 'reset' };
 
 const GATEWAY_ERRORS = new Set([502, 503, 504]);
+
+/**
+ * What nginx and Traefik retry once the request was sent: every method but POST, LOCK and PATCH
+ * (ngx_http_upstream_next; retry.go isIdempotent). The IR lists the methods retried, so these are
+ * the ones nginx knows.
+ */
+export const RETRIED_ONCE_SENT = ['GET', 'HEAD', 'OPTIONS', 'PUT', 'DELETE', 'TRACE', 'CONNECT', 'PROPFIND', 'PROPPATCH', 'MKCOL', 'COPY', 'MOVE', 'UNLOCK'];
+
+/**
+ * Whether any of the request reached the upstream before the try ended. A connect failure (refused,
+ * unreachable, a connect timeout, a name that did not resolve) wrote nothing; a reset or a timeout
+ * waiting for the answer came after the request was sent, and an answer means it was read.
+ */
+export function requestWritten(outcome: TryOutcome): boolean {
+  return outcome.kind === 'response' || outcome.failure !== 'connect';
+}
+
+/**
+ * The outcome as the policy judges it: with `failuresAnsweredAs` (Traefik) a failure after the
+ * request was written is the status the gateway's proxy answered with, a connect failure stays one.
+ */
+function judged(policy: RetryPolicyIR, outcome: TryOutcome): TryOutcome {
+  const as = policy.failuresAnsweredAs;
+  if (!as || outcome.kind === 'response' || outcome.failure === 'connect') return outcome;
+  return { kind: 'response', status: outcome.failure === 'timeout' ? as.timeout : as.reset };
+}
 
 /** Which retry-on condition (if any) matches this outcome. */
 export function matchingCondition(policy: RetryPolicyIR, outcome: TryOutcome): RetryOnIR | undefined {
@@ -33,7 +61,10 @@ function conditionHolds(on: RetryOnIR, policy: RetryPolicyIR, outcome: TryOutcom
       case 'connect-failure':
         return outcome.failure === 'connect';
       case 'reset':
-        return outcome.failure === 'reset';
+        // Envoy: every stream reset but overflow, a failed connection too; a per-try timeout is not one.
+        return outcome.failure !== 'timeout';
+      case 'reset-before-request':
+        return !requestWritten(outcome);
       case 'timeout':
         return outcome.failure === 'timeout';
       case 'retriable-status-codes':
@@ -71,10 +102,13 @@ export function decideRetry(
   outcome: TryOutcome,
   ctx: { triesSoFar: number; method: string; draw: number },
 ): RetryDecision {
-  const condition = matchingCondition(policy, outcome);
-  const what = describeOutcome(outcome);
-  if (!condition) return { retry: false, reason: `${what} matches no retry condition (${policy.retryOn.join(', ') || 'none'})` };
-  if (policy.methods.length > 0 && !policy.methods.includes(ctx.method.toUpperCase())) {
+  const seen = judged(policy, outcome);
+  const condition = matchingCondition(policy, seen);
+  const what = seen !== outcome && seen.kind === 'response' ? `${describeOutcome(outcome)} (answered ${seen.status})` : describeOutcome(outcome);
+  if (!condition) return { retry: false, reason: `${what} matches no retry condition (${policy.retryOn.join(', ') || 'none'})${unwrittenOnly(policy, outcome)}` };
+  // nginx and Traefik refuse a method only once some of the request went out: nothing was done yet.
+  const methodRefused = policy.methods.length > 0 && !policy.methods.includes(ctx.method.toUpperCase());
+  if (methodRefused && requestWritten(outcome)) {
     return { retry: false, reason: `${what} would be retried, but ${ctx.method} is not retried (${describeMethods(policy)})` };
   }
   const retriesDone = ctx.triesSoFar - 1;
@@ -87,8 +121,14 @@ export function decideRetry(
     retry: true,
     condition,
     backoffMs,
-    reason: `${what} matches retry-on ${condition}: retry ${retriesDone + 1} of ${policy.numRetries}${wait}`,
+    reason: `${what} matches retry-on ${condition}: retry ${retriesDone + 1} of ${policy.numRetries}${wait}${methodRefused ? `, ${ctx.method} too: nothing of it was sent` : ''}`,
   };
+}
+
+/** Why a failure after sending is not a network-error retry under Traefik's rule, for the reason. */
+function unwrittenOnly(policy: RetryPolicyIR, outcome: TryOutcome): string {
+  if (!policy.failuresAnsweredAs || !requestWritten(outcome) || outcome.kind === 'response') return '';
+  return `; ${policy.flavour} retries a network error only before any of the request was written`;
 }
 
 /** Backoff before retry number `n` (1-based). */
@@ -114,9 +154,9 @@ export function backoff(policy: RetryPolicyIR, n: number, draw: number): number 
 }
 
 function describeMethods(policy: RetryPolicyIR): string {
-  return policy.flavour === 'nginx' || policy.flavour === 'traefik'
+  return policy.flavour === 'nginx' || policy.flavour === 'traefik' || policy.flavour === 'kong'
     ? `${policy.flavour} does not retry a non-idempotent request once it was sent`
-    : `only ${policy.methods.join(', ')} are retried`;
+    : `only ${policy.methods.join(', ')} are retried once the request was sent`;
 }
 
 function formatMs(ms: number): string {

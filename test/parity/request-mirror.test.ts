@@ -17,8 +17,12 @@ import { ProxyServer } from '../../engine/runtimes/proxy/proxy-server.ts';
 import { localStore } from '../../engine/runtimes/proxy/stores.ts';
 import { runVariant } from '../../engine/runtimes/sim/run-scenario.ts';
 import { loadScenarioText } from '../../engine/scenario/load.ts';
-import type { EffectEndEvent, RequestEndEvent, TraceEvent } from '../../engine/trace/events.ts';
+import type { CopyEndEvent, EffectEndEvent, RequestEndEvent, TraceEvent } from '../../engine/trace/events.ts';
+import type { Scenario } from '../../engine/scenario/types.ts';
+import { REQUEST_ID_HEADER, startFakeBackend } from '../../engine/runtimes/proxy/verify/fake-backends.ts';
+import { SceneClock } from '../../engine/runtimes/proxy/verify/scene-clock.ts';
 import { keyedDraw } from '../../engine/core/rng.ts';
+import { MetricsRegistry } from '../../engine/observe/metrics.ts';
 import { Gateway } from '../../engine/pipeline/gateway.ts';
 import { HeaderMap } from '../../engine/pipeline/headers.ts';
 import type { DetachedCall, PipelineHost } from '../../engine/pipeline/host.ts';
@@ -121,8 +125,8 @@ interface HostRun {
 }
 
 /** The simulation: one POST per 100 ms from `buyers`; the mirror backend as `mode` says. */
-async function runSim(docs: unknown[], mode: MirrorMode): Promise<HostRun & { events: TraceEvent[] }> {
-  const mirror = mode === 'fails' ? '{ name: orders-v2, latency: 5ms, errorRate: 1, errorStatus: 503 }' : mode === 'holds' ? '{ name: orders-v2, latency: 1h }' : '{ name: orders-v2, latency: 5ms }';
+async function runSim(docs: unknown[], mode: MirrorMode, mirrorSpec?: string): Promise<HostRun & { events: TraceEvent[]; scenario: Scenario }> {
+  const mirror = mirrorSpec ?? (mode === 'fails' ? '{ name: orders-v2, latency: 5ms, errorRate: 1, errorStatus: 503 }' : mode === 'holds' ? '{ name: orders-v2, latency: 1h }' : '{ name: orders-v2, latency: 5ms }');
   const text = `id: mirror-parity
 title: mirror parity
 topic: canary
@@ -148,7 +152,7 @@ backends:
   const events = (await runVariant(loaded.scenario, 'base', { level: 'full' })).events;
   const statuses = Object.fromEntries(events.filter((e): e is RequestEndEvent => e.type === 'request.end').map((e) => [e.req, e.status]));
   const mirrored = events.filter((e) => e.type === 'effect.start' && e.plugin === 'request-mirror').map((e) => (e as { req: string }).req);
-  return { statuses, mirrored: mirrored.sort(), events };
+  return { statuses, mirrored: mirrored.sort(), events, scenario: loaded.scenario };
 }
 
 /** The proxy: the same requests, ids and bodies on real sockets. */
@@ -207,6 +211,13 @@ function pipelineCopy(docs: unknown[], id: string): Promise<{ headers: Record<st
   );
 }
 
+/** The exposition's mirror-copy series (Envoy counts shadows in the mirror cluster's upstream stats). */
+function shadowSeries(events: readonly TraceEvent[]): string[] {
+  const metrics = new MetricsRegistry();
+  for (const e of events) metrics.add(e);
+  return metrics.exposition().split('\n').filter((l) => l.startsWith('gatelab_upstream_shadow_requests_total{'));
+}
+
 describe('RequestMirror: simulation and real proxy agree (§7)', () => {
   for (const mode of ['answers', 'fails', 'holds'] as const) {
     it(`50 %: the same requests are copied on both hosts, and every client gets the main backend's 200 — mirror ${mode}`, async () => {
@@ -235,11 +246,45 @@ describe('RequestMirror: simulation and real proxy agree (§7)', () => {
           expect(ends(sim.events).every((e) => e.detail?.includes('503'))).toBe(true);
           expect(ends(real.proxy.sink.recent()).every((e) => !e.ok)).toBe(true);
         }
+        // Both hosts count the copies in the mirror's upstream metrics alike (a refused or reset copy as
+        // Envoy's router charges it, 503); held answers come only after the proxy's clients are done.
+        if (mode !== 'holds') {
+          const sims = shadowSeries(sim.events);
+          expect(sims).toEqual([`gatelab_upstream_shadow_requests_total{service="orders-v2",code="${mode === 'fails' ? 503 : 200}"} ${sim.mirrored.length}`]);
+          expect(shadowSeries(real.proxy.sink.recent()), 'mirror metrics: proxy vs simulation').toEqual(sims);
+        }
       } finally {
         await real.proxy.drain(1000);
       }
     });
   }
+
+  it("verify's fake backend fails the same copies as the simulation: a copy's error is drawn by a key of its own", async () => {
+    const sim = await runSim(configDocs(1, 2, 100), 'answers', '{ name: orders-v2, latency: 5ms, errorRate: 0.5, errorStatus: 503 }');
+    const simCopies = Object.fromEntries(sim.events.filter((e): e is CopyEndEvent => e.type === 'copy.end').map((e) => [e.req, e.status]));
+    expect(Object.keys(simCopies).sort()).toEqual([...ids].sort());
+    const spec = sim.scenario.backends.find((b) => b.name === 'orders-v2');
+    if (!spec) throw new Error('no orders-v2 backend');
+    const fake = await startFakeBackend(spec, sim.scenario, sim.scenario.seed, new SceneClock(T0));
+    try {
+      const statusFor = async (id: string, host: string): Promise<number> => {
+        const res = await request(`http://127.0.0.1:${fake.port}/orders`, { method: 'POST', headers: { host, [REQUEST_ID_HEADER]: id }, body: bodyOf(id) });
+        await res.body.text();
+        return res.statusCode;
+      };
+      const shadow: Record<string, number> = {};
+      const plain: Record<string, number> = {};
+      for (const id of ids) {
+        shadow[id] = await statusFor(id, 'api.example.com-shadow');
+        plain[id] = await statusFor(id, 'api.example.com');
+      }
+      expect(shadow, 'copies: fake backend vs simulation').toEqual(simCopies);
+      // Keyed by the request id alone, the copies would fail exactly where the requests themselves do.
+      expect(shadow).not.toEqual(plain);
+    } finally {
+      await fake.close();
+    }
+  });
 
   it('the mirror gets the request as the backend gets it: method, path, body, headers, with Host api.example.com-shadow', async () => {
     const main = await startBackend('v1');

@@ -23,6 +23,10 @@ function registry(): MetricsRegistry {
   m.add({ type: 'breaker.transition', t: 2, replica: 'gw-0', machine: 'outlier-detection', subject: 'catalog 10.0.0.2:8080', from: 'healthy', to: 'ejected', reason: 'r' });
   m.add({ type: 'plugin.decision', t: 3, req: 'r', plugin: 'retry', phase: 'access', verdict: 'next', reason: 'r', data: { on: '5xx' } });
   m.add({ type: 'plugin.decision', t: 3, req: 'r', plugin: 'connection-pool', phase: 'access', verdict: 'reply', status: 503, reason: 'r', data: { limit: 'max_pending_requests', service: 'catalog' } });
+  // Mirror copies: answered 200, answered 500, timed out, refused.
+  for (const [status, error] of [[200, undefined], [500, undefined], [0, 'timeout'], [0, 'connect']] as const) {
+    m.add({ type: 'copy.end', t: 4, req: 'r', plugin: 'request-mirror', service: 'catalog-canary', target: '10.0.0.9:8080', status, ms: 12, ...(error ? { error } : {}) });
+  }
   // Capacity model: two samples of gw-0 (the later one counts), one of gw-1, and an OOM kill and restart.
   m.add({ type: 'replica.queue', t: 100, replica: 'gw-0', slots: 3, queued: 0, cpu: 0.4, cpuBacklogMs: 2, memory: 70_000_000 });
   m.add({ type: 'replica.queue', t: 200, replica: 'gw-0', slots: 1024, queued: 37, cpu: 1, cpuBacklogMs: 1500, memory: 262_144_000 });
@@ -41,6 +45,13 @@ describe('metrics exposition', () => {
     expect(text).toMatch(/^gatelab_machine_state\{machine="outlier-detection",subject="catalog 10.0.0.2:8080",replica="gw-0",state="ejected"\} 1$/m);
     expect(text).toMatch(/^gatelab_upstream_retries_total\{on="5xx"\} 1$/m);
     expect(text).toMatch(/^gatelab_upstream_overflow_total\{limit="max_pending_requests",service="catalog"\} 1$/m);
+  });
+
+  it('§7 mirror copies are counted per service and code as Envoy counts shadows (timeout 504, refused 503), not as requests (§11 format)', () => {
+    const text = registry().exposition();
+    expect(text).toMatch(/^# TYPE gatelab_upstream_shadow_requests_total counter$/m);
+    for (const code of ['200', '500', '503', '504']) expect(text).toMatch(new RegExp(`^gatelab_upstream_shadow_requests_total\\{service="catalog-canary",code="${code}"\\} 1$`, 'm'));
+    expect(text).not.toMatch(/gatelab_http_requests_total\{service="catalog-canary"/);
   });
 
   it('capacity: per-replica gauges from the latest replica.queue sample in base units, and OOM kills', () => {

@@ -35,6 +35,8 @@ export interface Step {
   down?: string[];
   /** Upstreams that listen again from this step on. */
   up?: string[];
+  /** Upstreams that read the request and drop the connection from this step on (until `answers` names them). */
+  reset?: string[];
 }
 
 export interface Outcome {
@@ -64,15 +66,20 @@ export function loadIr(format: Dialect, text: string): GatewayIR {
   return loaded.ir;
 }
 
-/** What each upstream does at each step: a status, or refused. */
-function scriptOf(steps: readonly Step[], upstreams: Record<string, ScriptedUpstream>): Array<Record<string, number | 'refused'>> {
+type Scripted = number | 'refused' | 'reset';
+
+/** What each upstream does at each step: a status, refused, or reset after reading the request. */
+function scriptOf(steps: readonly Step[], upstreams: Record<string, ScriptedUpstream>): Array<Record<string, Scripted>> {
   const status: Record<string, number> = Object.fromEntries(Object.keys(upstreams).map((n) => [n, 200]));
   const down = new Set(Object.values(upstreams).filter((u) => !u.listening).map((u) => u.name));
+  const resetting = new Set<string>();
   return steps.map((s) => {
     Object.assign(status, s.answers ?? {});
+    for (const n of Object.keys(s.answers ?? {})) resetting.delete(n);
+    for (const n of s.reset ?? []) resetting.add(n);
     for (const n of s.down ?? []) down.add(n);
     for (const n of s.up ?? []) down.delete(n);
-    return Object.fromEntries(Object.keys(upstreams).map((n) => [n, down.has(n) ? 'refused' : (status[n] as number)]));
+    return Object.fromEntries(Object.keys(upstreams).map((n) => [n, down.has(n) ? 'refused' : resetting.has(n) ? 'reset' : (status[n] as number)]));
   });
 }
 
@@ -111,8 +118,8 @@ export async function runSim(ir: GatewayIR, label: string, steps: readonly Step[
   const out: Outcome[] = [];
   for (const [i, step] of steps.entries()) {
     const id = idOf(label, i);
-    const byTarget: Record<string, number | 'refused'> = {};
-    for (const [name, what] of Object.entries(script[i] as Record<string, number | 'refused'>)) byTarget[(upstreams[name] as ScriptedUpstream).target] = what;
+    const byTarget: Record<string, Scripted> = {};
+    for (const [name, what] of Object.entries(script[i] as Record<string, Scripted>)) byTarget[(upstreams[name] as ScriptedUpstream).target] = what;
     const result = await session.send(
       {
         method: step.method ?? 'GET',
@@ -129,9 +136,9 @@ export async function runSim(ir: GatewayIR, label: string, steps: readonly Step[
       id,
     );
     const seen = fromDecisions(result.decisions, names, observe);
-    // A scripted host that listens always answers: the last host tried answered, unless it refused.
+    // A scripted host that listens answers unless it resets: the last host tried answered, unless it failed.
     const last = seen.tried.at(-1);
-    const answeredBy = last !== undefined && script[i]?.[last] !== 'refused' ? last : null;
+    const answeredBy = last !== undefined && typeof script[i]?.[last] === 'number' ? last : null;
     out.push({ status: result.status, ...seen, answeredBy, headers: pickHeaders(result.response.headers, observe) });
   }
   return out;
@@ -149,7 +156,8 @@ export async function runProxy(ir: GatewayIR, label: string, steps: readonly Ste
   try {
     for (const [i, step] of steps.entries()) {
       const id = idOf(label, i);
-      for (const [name, status] of Object.entries(step.answers ?? {})) (upstreams[name] as ScriptedUpstream).status = status;
+      for (const [name, status] of Object.entries(step.answers ?? {})) Object.assign(upstreams[name] as ScriptedUpstream, { status, reset: false });
+      for (const name of step.reset ?? []) (upstreams[name] as ScriptedUpstream).reset = true;
       for (const name of step.down ?? []) await (upstreams[name] as ScriptedUpstream).close();
       for (const name of step.up ?? []) await (upstreams[name] as ScriptedUpstream).reopen();
       clock = at[i] as number;

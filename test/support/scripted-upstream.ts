@@ -2,7 +2,9 @@
  * Real HTTP upstreams on 127.0.0.1 for the resilience parity suite: each answers with a status the
  * test sets before each request (and may change between requests), names itself in `x-upstream-name`
  * so the client can see which host answered, and can be closed and opened again on the same port —
- * a closed one refuses connections, which is how a test gets a "connection refused" host.
+ * a closed one refuses connections, which is how a test gets a "connection refused" host. One set to
+ * `reset` reads each request and drops the connection without answering: a failure after the request
+ * was written, where a refused one wrote nothing.
  */
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -19,6 +21,8 @@ export interface ScriptedUpstream {
   status: number;
   /** How long each answer waits (ms). */
   delayMs: number;
+  /** Read the whole request, then destroy the socket instead of answering. */
+  reset: boolean;
   /** Requests received since start. */
   hits: number;
   /** Whether the server is listening (a closed one refuses connections). */
@@ -44,8 +48,10 @@ export async function startScriptedUpstream(name: string, opts: { status?: numbe
   const server = createServer((req, res) => {
     up.hits++;
     const status = up.status;
+    const reset = up.reset;
     req.resume();
     req.on('end', () => {
+      if (reset) return void req.socket.destroy();
       const answer = (): void => {
         res.writeHead(status, { [UPSTREAM_NAME_HEADER]: name });
         res.end(`${name} ${status}\n`);
@@ -66,6 +72,7 @@ export async function startScriptedUpstream(name: string, opts: { status?: numbe
     target: `127.0.0.1:${port}`,
     status: opts.status ?? 200,
     delayMs: opts.delayMs ?? 0,
+    reset: false,
     hits: 0,
     get listening() {
       return open;

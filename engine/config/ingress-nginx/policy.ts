@@ -12,14 +12,13 @@
  */
 import type { ServiceIR } from '../ir.ts';
 import type { BalancerIR, RetryOnIR, RetryPolicyIR, UpstreamPolicyIR } from '../../upstream/policy.ts';
+import { RETRIED_ONCE_SENT } from '../../upstream/retry.ts';
 import type { IngressAnnotations } from './annotations/parse.ts';
 import { UNLIMITED_TRIES_CAP } from './annotations/upstream.ts';
 import type { AdaptContext } from './context.ts';
 import type { ParsedIngress } from './ingress-read.ts';
 import type { Built, Upstream } from './servers.ts';
 
-/** nginx never retries POST, LOCK or PATCH once sent unless non_idempotent; every other method is retried. */
-const IDEMPOTENT = ['GET', 'HEAD', 'OPTIONS', 'PUT', 'DELETE', 'TRACE', 'CONNECT', 'PROPFIND', 'PROPPATCH', 'MKCOL', 'COPY', 'MOVE', 'UNLOCK'];
 
 /**
  * Retries and timeouts of a location with these annotations (defaults when null), for an upstream
@@ -60,7 +59,9 @@ function retryPolicy(next: IngressAnnotations['nextUpstream'], tries: number, ot
     numRetries,
     retryOn: [...retryOn],
     retriableStatusCodes: codes,
-    methods: next.nonIdempotent ? [] : IDEMPOTENT,
+    // nginx never passes a POST, LOCK or PATCH on once sent unless non_idempotent; before anything
+    // was sent (a refused connection) every method is (retry.ts requestWritten).
+    methods: next.nonIdempotent ? [] : [...RETRIED_ONCE_SENT],
     otherHost,
     backoff: { kind: 'none' },
     flavour: 'nginx',

@@ -6,12 +6,15 @@
  *   try, and nginx decides which failures are retried with `proxy_next_upstream`, which Kong leaves at
  *   nginx's default `error timeout`: a refused or reset connection and a timeout are retried, an HTTP
  *   answer never is — not even a 502 or 503 (Kong docs, app/gateway/traffic-control/proxying.md,
- *   "Errors and retries"). No backoff; the balancer picks the next target (init.lua: `execute` again).
+ *   "Errors and retries"), and a POST, LOCK or PATCH is retried only if nothing of it was sent
+ *   (nginx's non-idempotent rule, which Kong's template leaves on). No backoff; the balancer picks
+ *   the next target (init.lua: `execute` again).
  * - connect_timeout / read_timeout (default 60000 ms): `set_timeouts` per try; Kong has no overall
  *   deadline across retries (proxy_next_upstream_timeout stays 0).
  * - the upstream's algorithm and health checks, when the service's host names an upstream.
  */
 import type { UpstreamPolicyIR } from '../../upstream/policy.ts';
+import { RETRIED_ONCE_SENT } from '../../upstream/retry.ts';
 import type { UpstreamInfo } from './upstreams.ts';
 
 export interface KongServiceKnobs {
@@ -30,10 +33,9 @@ export function kongServicePolicy(s: KongServiceKnobs, upstream: UpstreamInfo | 
     numRetries: s.retries,
     retryOn: ['connect-failure', 'timeout', 'reset'],
     retriableStatusCodes: [],
-    // nginx (≥ 1.9.13) does not pass a POST, LOCK or PATCH on once it was sent; the IR's method list
-    // applies to every condition, so it stays empty and such a request is retried after a timeout
-    // here (docs/dialects/kong.md says so).
-    methods: [],
+    // nginx (≥ 1.9.13) does not pass a POST, LOCK or PATCH on once it was sent (request_sent); a
+    // refused connection wrote nothing and is retried whatever the method (retry.ts requestWritten).
+    methods: [...RETRIED_ONCE_SENT],
     otherHost: true,
     backoff: { kind: 'none' },
     flavour: 'kong',

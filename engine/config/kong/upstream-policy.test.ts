@@ -5,7 +5,7 @@
  * proxy_next_upstream "error timeout".
  */
 import { describe, expect, it } from 'vitest';
-import { decideRetry } from '../../upstream/retry.ts';
+import { decideRetry, RETRIED_ONCE_SENT } from '../../upstream/retry.ts';
 import type { UpstreamPolicyIR } from '../../upstream/policy.ts';
 import { load, ok, V } from './test-kit.ts';
 
@@ -26,7 +26,7 @@ describe('Kong service → retry and timeouts (semantics §6; kong/init.lua Kong
       numRetries: 5,
       retryOn: ['connect-failure', 'timeout', 'reset'],
       retriableStatusCodes: [],
-      methods: [],
+      methods: RETRIED_ONCE_SENT,
       otherHost: true,
       backoff: { kind: 'none' },
       flavour: 'kong',
@@ -50,6 +50,16 @@ describe('Kong service → retry and timeouts (semantics §6; kong/init.lua Kong
     expect(decideRetry(retry, { kind: 'response', status: 503 }, at)).toMatchObject({ retry: false });
     expect(decideRetry(retry, { kind: 'response', status: 500 }, at)).toMatchObject({ retry: false });
     expect(decideRetry(retry, { kind: 'failure', failure: 'connect' }, { ...at, triesSoFar: 6 })).toMatchObject({ retry: false });
+  });
+
+  it('§6 nginx\'s non-idempotent rule under Kong\'s balancer: a POST is retried only if nothing of it was sent (ngx_http_upstream_next)', () => {
+    const retry = policyOf(`${V}services:\n  - name: s\n    host: s.local\n`).retry;
+    if (!retry) throw new Error('no retry');
+    const post = { triesSoFar: 1, method: 'POST', draw: 0.5 };
+    expect(decideRetry(retry, { kind: 'failure', failure: 'connect' }, post)).toMatchObject({ retry: true });
+    expect(decideRetry(retry, { kind: 'failure', failure: 'timeout' }, post)).toMatchObject({ retry: false });
+    expect(decideRetry(retry, { kind: 'failure', failure: 'reset' }, { ...post, method: 'PATCH' })).toMatchObject({ retry: false });
+    expect(decideRetry(retry, { kind: 'failure', failure: 'reset' }, { ...post, method: 'PUT' })).toMatchObject({ retry: true });
   });
 });
 

@@ -155,7 +155,7 @@ describe('native upstream: retry (envoyRetryPolicy defaults)', () => {
 
   it('an unknown retryOn condition is an error at the list item', () => {
     expect(load('retry: {retryOn: [5xx, connect_failure]}').lines).toEqual([
-      "ir.yaml:5:30: error GL_E_CONFIG_INVALID: services[0].upstream.retry.retryOn[1] must be one of 5xx, gateway-error, connect-failure, reset, timeout, retriable-status-codes, not \"connect_failure\" (did you mean 'connect-failure'?)",
+      "ir.yaml:5:30: error GL_E_CONFIG_INVALID: services[0].upstream.retry.retryOn[1] must be one of 5xx, gateway-error, connect-failure, reset, reset-before-request, timeout, retriable-status-codes, not \"connect_failure\" (did you mean 'connect-failure'?)",
     ]);
   });
 });

@@ -70,7 +70,7 @@ export function readConnectionPool(s: Section): ConnectionPoolPolicyIR {
 }
 
 export const RETRY_KEYS = ['numRetries', 'retryOn', 'retriableStatusCodes', 'methods', 'otherHost', 'backoff', 'flavour'];
-const RETRY_ON: readonly RetryOnIR[] = ['5xx', 'gateway-error', 'connect-failure', 'reset', 'timeout', 'retriable-status-codes'];
+const RETRY_ON: readonly RetryOnIR[] = ['5xx', 'gateway-error', 'connect-failure', 'reset', 'reset-before-request', 'timeout', 'retriable-status-codes'];
 const FLAVOURS: ReadonlyArray<RetryPolicyIR['flavour']> = ['envoy', 'nginx', 'kong', 'traefik', 'gateway-api'];
 const METHOD = /^[A-Z]+$/;
 

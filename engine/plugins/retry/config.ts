@@ -5,6 +5,7 @@
 import { parseDuration } from '../../core/duration.ts';
 import type { ConfigReporter } from '../../pipeline/types.ts';
 import type { RetryPolicyIR } from '../../upstream/policy.ts';
+import { RETRIED_ONCE_SENT } from '../../upstream/retry.ts';
 import { ConfigReader } from '../kit/config-reader.ts';
 
 export interface RetryConfig {
@@ -15,7 +16,6 @@ export interface RetryConfig {
 }
 
 const FIELDS = ['attempts', 'initialInterval', 'timeout', 'maxRequestBodyBytes', 'status', 'disableRetryOnNetworkError', 'retryNonIdempotentMethod'];
-const IDEMPOTENT = ['GET', 'HEAD', 'OPTIONS', 'TRACE', 'PUT', 'DELETE'];
 
 export function parseRetryConfig(raw: unknown, report: ConfigReporter): RetryConfig {
   const r = new ConfigReader(raw, report, FIELDS, [], 'retry');
@@ -24,15 +24,20 @@ export function parseRetryConfig(raw: unknown, report: ConfigReporter): RetryCon
   const statuses = statusList(r.obj['status'], report);
   const networkToo = !r.bool('disableRetryOnNetworkError', false);
   const anyMethod = r.bool('retryNonIdempotentMethod', false);
+  // A network error is retried only when the proxy wrote nothing (retry.go: proxyReached and not
+  // wroteRequest): a failed dial, whatever the method. A reset or timeout after writing becomes the
+  // proxy's 502 or 504, which only `status` can retry (failuresAnsweredAs).
   const retryOn: RetryPolicyIR['retryOn'] = [
-    ...(networkToo ? (['connect-failure', 'reset', 'timeout'] as const) : []),
+    ...(networkToo ? (['connect-failure'] as const) : []),
     ...(statuses.length > 0 ? (['retriable-status-codes'] as const) : []),
   ];
   const policy: RetryPolicyIR = {
     numRetries: attempts - 1,
     retryOn,
     retriableStatusCodes: statuses,
-    methods: anyMethod ? [] : IDEMPOTENT,
+    // retry.go: status retries skip POST, PATCH and LOCK unless retryNonIdempotentMethod.
+    methods: anyMethod ? [] : [...RETRIED_ONCE_SENT],
+    failuresAnsweredAs: { reset: 502, timeout: 504 },
     otherHost: true,
     backoff: traefikBackoff(attempts, initial),
     flavour: 'traefik',

@@ -3,8 +3,9 @@
  * (later middlewares and the service); gatelab hands the policy to the upstream stage, which re-sends
  * the request to a host not tried yet, waiting Traefik's exponential backoff in between, and before
  * each retry has the plugins listed after this one run again (pipeline/retry-rerun.ts). By default
- * only network errors (no answer at all) are retried — an HTTP 500 is an answer — unless `status`
- * lists it (v3.6+); non-idempotent methods are not retried unless `retryNonIdempotentMethod`.
+ * only network errors before anything was written (a failed dial) are retried, whatever the method;
+ * an HTTP 500 is an answer, retried only when `status` lists it (v3.6+), and then not for a
+ * non-idempotent method unless `retryNonIdempotentMethod`.
  */
 import { next, type PluginDefinition, type PluginHooks } from '../../pipeline/types.ts';
 import { parseRetryConfig, type RetryConfig } from './config.ts';

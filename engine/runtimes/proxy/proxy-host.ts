@@ -115,7 +115,8 @@ export class ProxyPipelineHost implements PipelineHost {
  */
 function bufferBody(answer: Extract<UpstreamAnswer, { ok: true }>, done: (answer: UpstreamAnswer) => void): void {
   (answer.stream as UpstreamBody).collect((err, body) => {
-    if (err) return done({ ok: false, failure: 'connect', message: String(err) });
+    // The answer had begun: the connection broke while its body was read, a reset (not a connect).
+    if (err) return done({ ok: false, failure: 'reset', message: String(err) });
     answer.headers.delete('content-length');
     done({ ok: true, status: answer.status, headers: answer.headers, body: body.toString('utf8') });
   });

@@ -6,6 +6,7 @@
  */
 import { PassThrough, type Readable } from 'node:stream';
 import type { DetachedCall } from '../../pipeline/host.ts';
+import { copyEnd } from '../../pipeline/request-copy.ts';
 import type { TraceSink } from '../../trace/sink.ts';
 import type { UpstreamClient } from './upstream-client.ts';
 
@@ -47,10 +48,12 @@ export class CopySender {
       return this.ended(req, plugin, false, `not sent: ${String(e)}`);
     }
     this.inFlight++;
-    if (sink.wants('effect.start')) sink.emit({ type: 'effect.start', t: traceTime(), req, plugin, effect: `${copy.purpose}: ${call.request.method} ${call.request.path} to ${where}` });
+    const sentAt = traceTime();
+    if (sink.wants('effect.start')) sink.emit({ type: 'effect.start', t: sentAt, req, plugin, effect: `${copy.purpose}: ${call.request.method} ${call.request.path} to ${where}` });
     try {
       this.upstream.call(call, (answer) => {
         this.inFlight--;
+        if (sink.wants('copy.end')) sink.emit(copyEnd(copy, answer, traceTime(), traceTime() - sentAt));
         if (!answer.ok) return this.ended(req, plugin, false, `${answer.failure}: ${answer.message} (ignored)`);
         // Read to the end and dropped, so the connection goes back to the pool.
         answer.discard?.();
@@ -58,6 +61,8 @@ export class CopySender {
       });
     } catch (e) {
       this.inFlight--;
+      // Thrown before any answer: counted as a copy that could not connect.
+      if (sink.wants('copy.end')) sink.emit(copyEnd(copy, { ok: false, failure: 'connect', message: String(e) }, traceTime(), traceTime() - sentAt));
       this.ended(req, plugin, false, String(e));
     }
   }

@@ -1,6 +1,8 @@
 /**
  * Upstream calls through undici: one keep-alive Agent for every target, bodies streamed both ways.
- * Failures become the pipeline's two kinds — could not connect (502) or did not answer in time (504).
+ * Failures become the pipeline's three kinds — could not connect (nothing written, 502), broke after
+ * the request went out (a reset, 502) or did not answer in time (504) — as the simulation makes them,
+ * so both hosts agree on what retry rules that depend on "was anything written" decide.
  */
 import { Agent, errors as undiciErrors, type Dispatcher } from 'undici';
 import type { Readable } from 'node:stream';
@@ -59,7 +61,7 @@ export function createUpstreamClient(): UpstreamClient {
         );
         handler.dispatched();
       } catch (e) {
-        const answer: UpstreamAnswer = origin === '' ? { ok: false, failure: 'connect', message: String(e) } : failure(e, origin);
+        const answer: UpstreamAnswer = origin === '' ? { ok: false, failure: 'connect', message: String(e) } : failure(e, origin, false);
         queueMicrotask(() => done(answer));
       }
     },
@@ -99,8 +101,15 @@ class UpstreamHandler implements Dispatcher.DispatchHandler {
     this.inDispatch = false;
   }
 
+  /**
+   * undici calls onConnect on a connected socket right before it writes the request (client-h1.js
+   * writeH1), never for a refused dial or a connect timeout: from here on the request was written.
+   */
+  private wrote = false;
+
   onConnect(abort: (reason?: Error) => void): void {
     this.abort = abort;
+    this.wrote = true;
   }
 
   onHeaders(statusCode: number, rawHeaders: Buffer[], resume: () => void): boolean {
@@ -136,7 +145,7 @@ class UpstreamHandler implements Dispatcher.DispatchHandler {
       return;
     }
     this.answered = true;
-    const answer = failure(err, this.origin);
+    const answer = failure(err, this.origin, this.wrote);
     if (this.inDispatch) queueMicrotask(() => this.done(answer));
     else this.done(answer);
   }
@@ -157,7 +166,8 @@ class StreamedAnswer {
   }
 }
 
-function failure(e: unknown, origin: string): UpstreamAnswer {
+/** `wrote`: the request had started going out (ECONNRESET, UND_ERR_SOCKET then mean a reset). */
+function failure(e: unknown, origin: string, wrote: boolean): UpstreamAnswer {
   const message = e instanceof Error ? e.message : String(e);
   const code = (e as { code?: string }).code ?? '';
   if (
@@ -168,5 +178,6 @@ function failure(e: unknown, origin: string): UpstreamAnswer {
   ) {
     return { ok: false, failure: 'timeout', message: `${origin} did not answer in time (${message})` };
   }
-  return { ok: false, failure: 'connect', message: `${origin}: ${code || message}` };
+  // ECONNREFUSED, ENOTFOUND, UND_ERR_CONNECT_TIMEOUT: no connection, nothing written.
+  return { ok: false, failure: wrote ? 'reset' : 'connect', message: `${origin}: ${code || message}` };
 }

@@ -7,6 +7,7 @@
 import { keyedDraw, type Rng } from '../../core/rng.ts';
 import { HeaderMap } from '../../pipeline/headers.ts';
 import type { UpstreamAnswer, UpstreamCall } from '../../pipeline/host.ts';
+import { copyDrawKey } from '../../pipeline/request-copy.ts';
 import type { BackendChange, BackendSpec, LatencyModel } from '../../scenario/types.ts';
 import { findBackend } from './backends.ts';
 import { sampleLatency } from './latency.ts';
@@ -107,8 +108,9 @@ export class BackendModels {
       return { backend, afterMs: 2 * netMs, answer: { ok: true, status: 503, headers, body: `${backend.name}: queue full` } };
     }
     const total = 2 * netMs + (slot - arrive) + work;
-    // The error draw is keyed by request id so the real proxy's fake backend makes the same choice.
-    const failed = model.errorRate > 0 && keyedDraw(this.seed, 'backend-error', call.requestId) < model.errorRate;
+    // The error draw is keyed by request id so the real proxy's fake backend makes the same choice; a
+    // copy's by a key of its own, or a mirror would fail exactly when the main backend does.
+    const failed = model.errorRate > 0 && keyedDraw(this.seed, 'backend-error', call.detached ? copyDrawKey(call.requestId, backend.name) : call.requestId) < model.errorRate;
     if (visit && arrival) this.calls?.record(visit, arrival, slot - arrive, slot + work, failed ? model.errorStatus : backend.status);
     if (timeout !== undefined && total > timeout) {
       return {

@@ -2,16 +2,25 @@
  * Copies nobody waits for (a RequestMirror's shadow) in the simulation: a real call through the
  * backend model, so the mirror backend's workers, queue, latency and errors all see the load, and
  * its spans are recorded like any call's. Traced as an effect of the stage that asked (effect.start
- * when it leaves, effect.end when it is answered or given up on, both at `full`), like a callout.
+ * when it leaves, effect.end when it is answered or given up on, both at `full`), like a callout,
+ * and as a `copy.end` (at `decisions`) that the metrics count against the mirror's service.
  * Nothing goes back to the request: its own events keep their order and meaning.
  */
 import { PRIORITY, type EventQueue } from '../../core/event-queue.ts';
 import type { Rng } from '../../core/rng.ts';
 import type { DetachedCall, UpstreamAnswer } from '../../pipeline/host.ts';
+import { copyEnd } from '../../pipeline/request-copy.ts';
 import type { Scenario } from '../../scenario/types.ts';
 import type { TraceSink } from '../../trace/sink.ts';
 import type { BackendModels } from './backend-model.ts';
+import { SHADOW_COPY_CPU_US } from './capacity/costs.ts';
 import { sampleLatency } from './latency.ts';
+
+/** The replica CPU a copy costs, when the scenario models it (capacity/). */
+export interface CopyCpu {
+  /** Runs `cpuUs` of work for the request on the replica, then `done` (never if the replica died). */
+  compute(replica: string, requestId: string, cpuUs: number, done: () => void): void;
+}
 
 export interface CopyDeps {
   queue: EventQueue;
@@ -20,26 +29,38 @@ export interface CopyDeps {
   scenario: Scenario;
   /** Splits a named stream off the run's root. */
   split: (name: string) => Rng;
+  /** Set with a capacity model that models CPU: the copy is built and sent by the replica's CPU first. */
+  cpu?: CopyCpu | undefined;
 }
 
-export function createCopySender(deps: CopyDeps): (copy: DetachedCall) => void {
-  const { queue, sink, models, scenario } = deps;
+export type CopySend = (copy: DetachedCall, replica: string) => void;
+
+export function createCopySender(deps: CopyDeps): CopySend {
+  const { queue, sink, models, scenario, cpu } = deps;
   // The network draws of copies come from a stream of their own, made on the first copy: mirroring
   // leaves every main request's network delays as they were without it.
   let network: Rng | undefined;
-  return (copy) => {
+  const send = (copy: DetachedCall): void => {
     const { call, requestId, plugin } = copy;
+    const where = `${call.target.host}:${call.target.port}`;
     if (sink.wants('effect.start')) {
-      const where = `${call.target.host}:${call.target.port}`;
       sink.emit({ type: 'effect.start', t: queue.now, req: requestId, plugin, effect: `${copy.purpose}: ${call.request.method} ${call.request.path} to ${call.service.name} at ${where}` });
     }
     const net = sampleLatency(scenario.network.gatewayToBackend, (network ??= deps.split('network/gateway-copies')));
     const { afterMs, answer } = models.answer(call, queue.now, net);
-    if (!sink.wants('effect.end')) return;
+    if (!sink.wants('effect.end') && !sink.wants('copy.end')) return;
+    const sentAt = queue.now;
     queue.schedule(queue.now + afterMs, PRIORITY.effect, (a: UpstreamAnswer) => {
       // A mirror's answer is only ever read here, by the trace: a status, or why there was none.
-      if (a.ok) sink.emit({ type: 'effect.end', t: queue.now, req: requestId, plugin, ok: true, detail: `${call.service.name} answered ${a.status} (ignored)` });
-      else sink.emit({ type: 'effect.end', t: queue.now, req: requestId, plugin, ok: false, detail: `${a.failure}: ${a.message} (ignored)` });
+      if (sink.wants('effect.end')) {
+        if (a.ok) sink.emit({ type: 'effect.end', t: queue.now, req: requestId, plugin, ok: true, detail: `${call.service.name} answered ${a.status} (ignored)` });
+        else sink.emit({ type: 'effect.end', t: queue.now, req: requestId, plugin, ok: false, detail: `${a.failure}: ${a.message} (ignored)` });
+      }
+      if (sink.wants('copy.end')) sink.emit(copyEnd(copy, a, queue.now, queue.now - sentAt));
     }, answer);
   };
+  if (!cpu) return send;
+  // Envoy sends a shadow from the worker that proxies the request, as a full upstream request of its
+  // own: it waits for that replica's CPU like any other work there (and dies with the replica).
+  return (copy, replica) => cpu.compute(replica, copy.requestId, SHADOW_COPY_CPU_US, () => send(copy));
 }

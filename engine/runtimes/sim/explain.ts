@@ -32,8 +32,10 @@ export interface ExplainInput {
    * Per-host answers (host:port → a status, or a failure) for services with several targets; hosts
    * not listed answer upstreamStatus.
    */
-  upstreamByTarget?: Record<string, number | 'refused' | 'timeout'>;
+  upstreamByTarget?: Record<string, number | 'refused' | 'reset' | 'timeout'>;
 }
+
+const FAILURE_WORDS = { refused: 'connection refused', reset: 'connection reset after the request was sent', timeout: 'no answer in time' } as const;
 
 export interface ExplainDecision {
   plugin: string;
@@ -93,9 +95,10 @@ export function createExplainSession(ir: GatewayIR, seed: number, callouts?: Cal
     callUpstream: (call, done) => {
       const where = `${call.target.host}:${call.target.port}`;
       const scripted = current?.upstreamByTarget?.[where];
-      if (scripted === 'refused' || scripted === 'timeout') {
-        const failure = scripted === 'refused' ? 'connect' : 'timeout';
-        queue.schedule(0, 1, done, { ok: false, failure, message: `${where}: ${scripted === 'refused' ? 'connection refused' : 'no answer in time'}` } as UpstreamAnswer);
+      if (typeof scripted === 'string') {
+        // refused: nothing of the request was written; reset and timeout: it was (retry.ts requestWritten).
+        const failure = scripted === 'refused' ? 'connect' : scripted;
+        queue.schedule(0, 1, done, { ok: false, failure, message: `${where}: ${FAILURE_WORDS[scripted]}` } as UpstreamAnswer);
         return;
       }
       const answer: UpstreamAnswer = {

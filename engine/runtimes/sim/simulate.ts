@@ -14,7 +14,7 @@ import { formatIsoInstant } from '../../core/calendar.ts';
 import { BackendModels } from './backend-model.ts';
 import { BackendCalls } from './backend-calls.ts';
 import { createEffectAnswerer } from './effect-answers.ts';
-import { createCopySender } from './detached-copies.ts';
+import { createCopySender, type CopyCpu } from './detached-copies.ts';
 import { HashingSink } from './hashing-sink.ts';
 import { StreamingSink } from './streaming-sink.ts';
 import { describeChange, describeEffect } from './describe.ts';
@@ -100,7 +100,7 @@ export async function simulate(scenario: Scenario, opts: SimOptions): Promise<Si
     drawBytes: (purpose, key, into) => keyedBytes(seed, purpose, key, into),
     perform: (effect, requestId, plugin, done) => performEffect(effect, requestId, plugin, done, replica.name),
     callUpstream: (call, done) => callUpstream(call, done),
-    sendDetached: (copy) => sendCopy(copy),
+    sendDetached: (copy) => sendCopy(copy, replica.name),
     ...(capacity?.modelsCpu ? { wantsCompute: true } : {}),
   });
 
@@ -127,7 +127,16 @@ export async function simulate(scenario: Scenario, opts: SimOptions): Promise<Si
   };
 
   const answerEffect = createEffectAnswerer({ queue, store, models, scenario, seed, g2bRng, now, pendingAsync, asyncMemo });
-  const sendCopy = createCopySender({ queue, sink, models, scenario, split: (name) => root.split(name) });
+  // With modelled CPU a copy costs its replica CPU too (charged to the pod's meter like an effect's).
+  const copyCpu: CopyCpu | undefined = capacity?.modelsCpu
+    ? {
+        compute: (replica, requestId, cpuUs, done) => {
+          pods?.meter.charge(replica, cpuUs);
+          capacity.compute(replica, requestId, cpuUs, done);
+        },
+      }
+    : undefined;
+  const sendCopy = createCopySender({ queue, sink, models, scenario, split: (name) => root.split(name), cpu: copyCpu });
 
   const callUpstream = (call: UpstreamCall, done: (a: UpstreamAnswer) => void): void => {
     const net = sampleLatency(scenario.network.gatewayToBackend, g2bRng);

@@ -6,6 +6,8 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import { keyedDraw, Rng } from '../../../core/rng.ts';
+import { copyDrawKey, isShadowHost } from '../../../pipeline/request-copy.ts';
+import { SHADOW_HOST_SUFFIX } from '../../../plugins/request-mirror/plugin.ts';
 import type { BackendSpec, Scenario } from '../../../scenario/types.ts';
 import { sampleLatency } from '../../sim/latency.ts';
 import type { SceneClock } from './scene-clock.ts';
@@ -36,7 +38,9 @@ export async function startFakeBackend(spec: BackendSpec, scenario: Scenario, se
     }
     state.served++;
     const id = String(req.headers[REQUEST_ID_HEADER] ?? '');
-    const failed = spec.errorRate > 0 && keyedDraw(seed, 'backend-error', id) < spec.errorRate;
+    // A mirror's copy (Host marked "-shadow") draws apart from its request, as the simulation does.
+    const key = isShadowHost(req.headers.host, SHADOW_HOST_SUFFIX) ? copyDrawKey(id, spec.name) : id;
+    const failed = spec.errorRate > 0 && keyedDraw(seed, 'backend-error', key) < spec.errorRate;
     const delay = sampleLatency(spec.latency, rng);
     req.resume();
     setTimeout(() => {

@@ -9,6 +9,12 @@ import type { Effect } from '../../../pipeline/types.ts';
 export const STORE_CALL_CPU_US = 10;
 /** A loopback HTTP/1.1 keep-alive GET, client share (half of client + server CPU in one process). */
 export const HTTP_CALL_CPU_US = 63;
+/**
+ * A RequestMirror's copy: Envoy sends a shadow as a full upstream request of its own from the worker
+ * that proxies the request (router.cc, the shadow writer's async client), so it costs that worker
+ * one more upstream HTTP call — the client share measured above, body and answer included.
+ */
+export const SHADOW_COPY_CPU_US = HTTP_CALL_CPU_US;
 /** Parsing a JWKS document and importing its RSA key (jose importJWK), when it was fetched. */
 export const JWKS_PARSE_CPU_US = 47;
 
