@@ -1,17 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { HeaderMap } from './headers.ts';
 import { ChainRun, runChain, type ChainHost, type ChainStage } from './chain.ts';
-import { next, reply, wait, type EffectResult, type RequestContext, type Verdict } from './types.ts';
-
-function ctx(): RequestContext {
-  const headers = new HeaderMap([['Host', 'x']]);
-  return {
-    request: { id: 'r1', method: 'GET', scheme: 'http', host: 'x', port: 80, path: '/', query: '', headers, peerIp: '10.0.0.1' },
-    clientIp: '10.0.0.1',
-    upstream: { method: 'GET', host: 'x', path: '/', headers: headers.clone() },
-    vars: {},
-  };
-}
+import { requestContext } from './test-kit.ts';
+import { next, reply, wait, type EffectResult, type Verdict } from './types.ts';
 
 function host(log: string[], deferred: Array<() => void>): ChainHost {
   return {
@@ -29,7 +19,7 @@ describe('runChain', () => {
   it('runs stages in order and reports one decision per verdict', () => {
     const log: string[] = [];
     let result: unknown = 'pending';
-    runChain([stage('a', () => next('ok a')), stage('b', () => next('ok b'))], ctx(), host(log, []), (r) => (result = r));
+    runChain([stage('a', () => next('ok a')), stage('b', () => next('ok b'))], requestContext(), host(log, []), (r) => (result = r));
     expect(log).toEqual(['a:next:ok a', 'b:next:ok b']);
     expect(result).toBeUndefined();
   });
@@ -39,7 +29,7 @@ describe('runChain', () => {
     let status = 0;
     runChain(
       [stage('a', () => reply(429, 'limited')), stage('b', () => next('never'))],
-      ctx(),
+      requestContext(),
       host(log, []),
       (r) => (status = r?.status ?? 0),
     );
@@ -60,7 +50,7 @@ describe('runChain', () => {
         ),
         stage('b', () => next('after')),
       ],
-      ctx(),
+      requestContext(),
       host(log, deferred),
       () => (finished = true),
     );
@@ -80,7 +70,7 @@ describe('runChain', () => {
           throw new Error('boom');
         }),
       ],
-      ctx(),
+      requestContext(),
       host(log, []),
       (r) => (status = r?.status ?? 0),
     );
@@ -98,7 +88,7 @@ describe('runChain', () => {
       [stage('w2', () => wait({ type: 'store', ops: [] }, 'waiting 2', () => next('w2 resumed'))), stage('z', () => next('z'))],
     ];
     let started = 0;
-    const run: ChainRun = new ChainRun(ctx(), host(log, deferred), {
+    const run: ChainRun = new ChainRun(requestContext(), host(log, deferred), {
       chainDone: (reply) => {
         ends.push(reply ? `reply ${reply.status}` : 'done');
         // The next chain starts inside this callback, as RequestRun starts the response phase.
@@ -130,7 +120,7 @@ describe('ChainRun with its owner\'s effect callback', () => {
         stage(`w${n}`, () => wait({ type: 'store', ops: [{ op: 'get', key: `k${n}` }] }, `asking ${n}`, (r) => next(`got ${r.ok ? r.values?.[0] : '-'}`)));
       let chain: ChainRun | undefined;
       const onEffect = shared ? (r: EffectResult): void => chain?.resumeAfter(r) : undefined;
-      chain = new ChainRun(ctx(), h, (r) => (result = r), onEffect);
+      chain = new ChainRun(requestContext(), h, (r) => (result = r), onEffect);
       chain.start([waits(1), stage('b', () => next('ok b')), waits(2)]);
       pending?.({ ok: true, values: [1] });
       pending?.({ ok: true, values: [2] });

@@ -7,30 +7,17 @@
  * queues or refuses (UO) has still sent its copy.
  */
 import { describe, expect, it } from 'vitest';
-import { gatewayApiIr, MINIMAL_GATEWAY } from '../config/gateway-api/test-kit.ts';
+import { gatewayApiIr } from '../config/gateway-api/test-kit.ts';
 import type { GatewayIR, ServiceIR } from '../config/ir.ts';
 import type { PluginDecisionEvent } from '../trace/events.ts';
 import { Gateway, type HandledRequest } from './gateway.ts';
 import { HeaderMap } from './headers.ts';
 import type { DetachedCall, PipelineHost, UpstreamAnswer, UpstreamCall } from './host.ts';
-
-const CONFIG = `${MINIMAL_GATEWAY}---
-apiVersion: gateway.networking.k8s.io/v1
-kind: HTTPRoute
-metadata: { name: api, namespace: default }
-spec:
-  parentRefs: [{ name: gw }]
-  rules:
-    - matches: [{ path: { type: PathPrefix, value: /api } }]
-      filters:
-        - type: RequestMirror
-          requestMirror: { backendRef: { name: api-v2, port: 8080 } }
-      backendRefs: [{ name: api, port: 8080 }]
-`;
+import { MIRROR_ROUTE_CONFIG, stubPipelineHost } from './test-kit.ts';
 
 /** The IR with the route's own service changed as `edit` says (no healthy host, a small pool). */
 function irWith(edit: (api: ServiceIR) => void): GatewayIR {
-  const ir = gatewayApiIr(CONFIG);
+  const ir = gatewayApiIr(MIRROR_ROUTE_CONFIG);
   const api = ir.services.find((s) => s.name === 'api');
   if (!api) throw new Error('no api service');
   edit(api);
@@ -43,13 +30,8 @@ function recordingHost() {
   const copies: DetachedCall[] = [];
   const decisions: PluginDecisionEvent[] = [];
   const held: Array<() => void> = [];
-  const host = {
-    replica: 'gw-0',
+  const host = stubPipelineHost({
     sink: { level: 'decisions', wants: () => true, emit: (e: { type: string }) => void (e.type === 'plugin.decision' && decisions.push(e as PluginDecisionEvent)) },
-    now: () => 1_000,
-    traceTime: () => 0,
-    draw: () => 0.5,
-    perform: () => undefined,
     callUpstream: (call: UpstreamCall, done: (a: UpstreamAnswer) => void) => {
       order.push(`upstream ${call.requestId}`);
       held.push(() => done({ ok: true, status: 200, headers: new HeaderMap(), body: 'v1' }));
@@ -58,7 +40,7 @@ function recordingHost() {
       copies.push(copy);
       order.push(`copy ${copy.requestId}`);
     },
-  } as unknown as PipelineHost;
+  });
   return { host, order, copies, decisions, held };
 }
 
@@ -82,7 +64,7 @@ describe('the copy leaves once the balancer has a host (§7, Envoy router.cc)', 
   });
 
   it('with a host, the copy is handed over just before the main request leaves, once', async () => {
-    const gw = new Gateway(gatewayApiIr(CONFIG), 'gw-0', 0);
+    const gw = new Gateway(gatewayApiIr(MIRROR_ROUTE_CONFIG), 'gw-0', 0);
     const rec = recordingHost();
     handle(gw, rec.host, 'r1', new Map());
     await new Promise((r) => setImmediate(r));

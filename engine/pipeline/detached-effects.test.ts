@@ -7,26 +7,17 @@
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { gatewayApiIr, MINIMAL_GATEWAY } from '../config/gateway-api/test-kit.ts';
+import { gatewayApiIr } from '../config/gateway-api/test-kit.ts';
 import { runChain, type ChainHost, type ChainStage } from './chain.ts';
 import { Gateway, type HandledRequest } from './gateway.ts';
 import { HeaderMap } from './headers.ts';
-import type { DetachedCall, PipelineHost, UpstreamCall } from './host.ts';
-import { next, wait, type DetachedEffect, type RequestContext, type Verdict } from './types.ts';
+import type { DetachedCall, UpstreamCall } from './host.ts';
+import { MIRROR_ROUTE_CONFIG, requestContext, stubPipelineHost } from './test-kit.ts';
+import { next, wait, type DetachedEffect, type Verdict } from './types.ts';
 
 // Pin a failing run with FC_SEED=<seed>; the seed in use is printed either way.
 const seed = process.env.FC_SEED ? Number(process.env.FC_SEED) : Math.floor(Math.random() * 0x7fffffff);
 console.log(`detached effects property seed: ${seed} (set FC_SEED to replay)`);
-
-function ctx(): RequestContext {
-  const headers = new HeaderMap([['Host', 'x']]);
-  return {
-    request: { id: 'r1', method: 'GET', scheme: 'http', host: 'x', port: 80, path: '/', query: '', headers, peerIp: '10.0.0.1' },
-    clientIp: '10.0.0.1',
-    upstream: { method: 'GET', host: 'x', path: '/', headers: headers.clone() },
-    vars: {},
-  };
-}
 
 /** A stand-in detached effect: only its identity matters to the chain. */
 const effect = (n: number): DetachedEffect => ({ type: 'request-copy', purpose: `copy ${n}`, service: {} as never, target: { host: 'h', port: n, weight: 1 }, hostSuffix: '', timeoutMs: 1 });
@@ -59,7 +50,7 @@ describe('detached effects in the chain', () => {
           },
         }));
         let finished = false;
-        runChain(stages, ctx(), host, () => (finished = true));
+        runChain(stages, requestContext(), host, () => (finished = true));
         let resolved = 0;
         while (deferred.length > 0) {
           (deferred.shift() as () => void)();
@@ -78,24 +69,10 @@ describe('detached effects in the chain', () => {
   it('a chain without waits ends inside runChain, detached work or not', () => {
     let finished = false;
     const host: ChainHost = { replica: 'gw-0', now: () => 0, draw: () => 0.5, decided: () => undefined, perform: () => undefined, detach: () => undefined };
-    runChain([{ plugin: 'm', phase: 'access', run: () => ({ kind: 'next', reason: 'copy', detach: [effect(1)] }) }], ctx(), host, () => (finished = true));
+    runChain([{ plugin: 'm', phase: 'access', run: () => ({ kind: 'next', reason: 'copy', detach: [effect(1)] }) }], requestContext(), host, () => (finished = true));
     expect(finished).toBe(true);
   });
 });
-
-const MIRROR_CONFIG = `${MINIMAL_GATEWAY}---
-apiVersion: gateway.networking.k8s.io/v1
-kind: HTTPRoute
-metadata: { name: api, namespace: default }
-spec:
-  parentRefs: [{ name: gw }]
-  rules:
-    - matches: [{ path: { type: PathPrefix, value: /api } }]
-      filters:
-        - type: RequestMirror
-          requestMirror: { backendRef: { name: api-v2, port: 8080 } }
-      backendRefs: [{ name: api, port: 8080 }]
-`;
 
 type CopyHost = 'none' | 'records' | 'throws-later' | 'never-answers';
 
@@ -108,16 +85,10 @@ interface Seen {
 }
 
 /** One request through a fresh gateway; the upstream answers 200, the copy goes where `copyHost` says. */
-function send(copyHost: CopyHost, config = MIRROR_CONFIG): Promise<Seen> {
+function send(copyHost: CopyHost, config = MIRROR_ROUTE_CONFIG): Promise<Seen> {
   const gw = new Gateway(gatewayApiIr(config), 'gw-0', 0);
   const seen: Omit<Seen, 'handled'> = { upstreamCalls: [], copies: [], order: [] };
-  const host = {
-    replica: 'gw-0',
-    sink: { level: 'decisions', wants: () => false, emit: () => undefined },
-    now: () => 1_000,
-    traceTime: () => 0,
-    draw: () => 0.5,
-    perform: () => undefined,
+  const host = stubPipelineHost({
     callUpstream: (call: UpstreamCall, done: (a: { ok: true; status: number; headers: HeaderMap; body: string }) => void) => {
       seen.upstreamCalls.push(call);
       seen.order.push('upstream');
@@ -133,7 +104,7 @@ function send(copyHost: CopyHost, config = MIRROR_CONFIG): Promise<Seen> {
             if (copyHost === 'throws-later') queueMicrotask(() => void Promise.reject(new Error('mirror refused')).catch(() => undefined));
           },
         }),
-  } as unknown as PipelineHost;
+  });
   const headers = new HeaderMap([['host', 'api.example.com'], ['x-client', 'c1']]);
   return new Promise((resolve) => {
     gw.handle({ id: 'req-1', method: 'POST', scheme: 'http', host: 'api.example.com', port: 80, path: '/api/items', query: '', headers, body: 'payload', peerIp: '10.0.0.9' }, host, (handled) =>
@@ -177,7 +148,7 @@ describe('detached copies through a gateway (§7 RequestMirror)', () => {
   it('a request the gateway answers itself sends no copy, though the filter chose to copy it', async () => {
     // The rule's own backend is in a namespace no ReferenceGrant opens: Envoy Gateway answers 500
     // and, with no upstream request, Envoy's router sends no shadow either.
-    const seen = await send('records', MIRROR_CONFIG.replace('backendRefs: [{ name: api, port: 8080 }]', 'backendRefs: [{ name: api, namespace: elsewhere, port: 8080 }]'));
+    const seen = await send('records', MIRROR_ROUTE_CONFIG.replace('backendRefs: [{ name: api, port: 8080 }]', 'backendRefs: [{ name: api, namespace: elsewhere, port: 8080 }]'));
     expect(seen.handled.response.status).toBe(500);
     expect(seen.upstreamCalls).toEqual([]);
     expect(seen.copies).toEqual([]);

@@ -10,7 +10,8 @@ import { loadGateway } from '../config/load-gateway.ts';
 import { parseYaml } from '../config/yaml-source.ts';
 import { Gateway } from './gateway.ts';
 import { HeaderMap } from './headers.ts';
-import type { PipelineHost, UpstreamCall } from './host.ts';
+import type { UpstreamCall } from './host.ts';
+import { stubPipelineHost } from './test-kit.ts';
 
 // Pin a failing run with FC_SEED=<seed>; the seed in use is printed either way.
 const seed = process.env.FC_SEED ? Number(process.env.FC_SEED) : Math.floor(Math.random() * 0x7fffffff);
@@ -59,12 +60,7 @@ type Visit = { path: '/plain' | '/tagged' | '/keyed' | '/json'; key?: 'ann-key' 
 function send(gw: Gateway, visit: Visit, id: number): Promise<string> {
   return new Promise((resolve) => {
     let seen = '';
-    const host = {
-      replica: 'gw-0',
-      sink: { level: 'decisions', wants: () => false, emit: () => undefined },
-      now: () => 1_000,
-      traceTime: () => 0,
-      draw: () => 0.5,
+    const host = stubPipelineHost({
       perform: (_e: unknown, _id: string, _p: string, done: (r: { ok: true }) => void) => queueMicrotask(() => done({ ok: true })),
       callUpstream: (call: UpstreamCall, done: (a: { ok: true; status: number; headers: HeaderMap }) => void) => {
         // Whether the host would buffer a JSON answer for a response plugin (Gateway.bodyNeeded).
@@ -72,7 +68,7 @@ function send(gw: Gateway, visit: Visit, id: number): Promise<string> {
         seen = `route=${call.request.headers.get('x-route') ?? '-'} consumer=${call.request.headers.get('x-consumer') ?? '-'} body=${buffers}`;
         queueMicrotask(() => done({ ok: true, status: 200, headers: new HeaderMap([['content-length', '0']]) }));
       },
-    } as unknown as PipelineHost;
+    });
     const headers = new HeaderMap([['host', 'api.test'], ...(visit.key ? [['apikey', visit.key] as [string, string]] : [])]);
     gw.handle({ id: `r${id}`, method: 'GET', scheme: 'http', host: 'api.test', port: 80, path: visit.path, query: '', headers, peerIp: '10.0.0.1' }, host, (h) =>
       resolve(h.response.status === 200 ? seen : `status ${h.response.status}`),

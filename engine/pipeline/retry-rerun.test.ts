@@ -8,8 +8,8 @@
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { loadGateway } from '../config/load-gateway.ts';
-import { parseYaml } from '../config/yaml-source.ts';
+import { traefikFixture } from '../../test/support/traefik-route-fixture.ts';
+import { traefikIr } from '../config/traefik/test-kit.ts';
 import { createExplainSession, type ExplainResult, type ExplainSession } from '../runtimes/sim/explain.ts';
 
 const SEED = Number(process.env['FC_SEED'] ?? Date.now() % 2 ** 31);
@@ -19,36 +19,9 @@ const HOSTS = ['10.0.0.1:8080', '10.0.0.2:8080', '10.0.0.3:8080'];
 
 /** An IngressRoute whose one route lists `chain` (Middleware names) in front of a three-pod service. */
 function session(chain: string[], middlewares: Record<string, string>): ExplainSession {
-  const mws = Object.entries(middlewares)
-    .map(([name, spec]) => `---\napiVersion: traefik.io/v1alpha1\nkind: Middleware\nmetadata: { name: ${name}, namespace: shop }\nspec:\n  ${spec}\n`)
-    .join('');
-  const pods = HOSTS.map((h, i) => `      - { name: web-${i}, namespace: shop, labels: { app: web }, ip: ${h.split(':')[0]}, port: 8080 }`).join('\n');
-  const text = `apiVersion: traefik.io/v1alpha1
-kind: IngressRoute
-metadata: { name: shop, namespace: shop }
-spec:
-  routes:
-    - match: PathPrefix(\`/\`)
-      services: [{ name: web, port: 80 }]
-      middlewares: [${chain.map((m) => `{ name: ${m} }`).join(', ')}]
-${mws}---
-apiVersion: v1
-kind: Service
-metadata: { name: web, namespace: shop }
-spec:
-  selector: { app: web }
-  ports: [{ port: 80 }]
----
-_gatelab:
-  entryPoints:
-    web: { address: ":80" }
-  discovery:
-    pods:
-${pods}
-`;
-  const loaded = loadGateway({ format: 'traefik', sources: [{ file: 'retry.yaml', docs: parseYaml(text, 'retry.yaml').docs }], overlays: [] });
-  if (!loaded.ir) throw new Error(loaded.diagnostics.map((d) => d.message).join('\n'));
-  return createExplainSession(loaded.ir, 1);
+  const pods = HOSTS.map((h, i) => ({ name: `web-${i}`, ip: h.split(':')[0] as string, port: 8080 }));
+  const text = traefikFixture({ routes: [{ match: 'PathPrefix(`/`)', middlewares: chain }], middlewares, pods });
+  return createExplainSession(traefikIr(text, 'retry.yaml'), 1);
 }
 
 /** Sends one GET at a frozen instant; each host answers as `hosts` says (a status, or refused). */

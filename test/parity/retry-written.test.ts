@@ -8,98 +8,45 @@
  * written; a `reset` upstream reads the request and drops the connection — written), which must
  * agree on statuses, hosts tried and the retry stage's reasons.
  */
-import { afterEach, describe, expect, it } from 'vitest';
-import type { Dialect } from '../../engine/config/ir.ts';
-import { closeAll, startScriptedUpstreams, type ScriptedUpstream } from '../support/scripted-upstream.ts';
-import { describeRun, loadIr, runProxy, runSim, type Outcome, type Step } from '../support/resilience-parity.ts';
+import { describe, expect, it } from 'vitest';
+import { brief, expectParity, get, kongOrdersPool, localPods, post, target, upstreamsPerTest, type Upstreams } from '../support/parity-case.ts';
+import { traefikFixture } from '../support/traefik-route-fixture.ts';
 
-let upstreams: Record<string, ScriptedUpstream> | undefined;
-afterEach(async () => {
-  await closeAll(upstreams);
-  upstreams = undefined;
-});
+const upstreams = upstreamsPerTest();
+const observe = { reasonsOf: ['retry'] };
 
-async function start(live: string[], refused: string[] = []): Promise<Record<string, ScriptedUpstream>> {
-  upstreams = await startScriptedUpstreams(live, refused);
-  return upstreams;
+/** A Traefik v3 IngressRoute per path `/<name>` over pods a and b, each with its own retry middleware `<name>`. */
+function traefik(u: Upstreams, retries: Record<string, string>): string {
+  const names = Object.keys(retries);
+  return traefikFixture({
+    routes: names.map((name) => ({ match: `PathPrefix(\`/${name}\`)`, middlewares: [name] })),
+    middlewares: Object.fromEntries(names.map((name) => [name, `retry: ${retries[name]}`])),
+    pods: localPods(u, ['a', 'b']),
+  });
 }
-
-async function parity(format: Dialect, text: string, label: string, steps: Step[], u: Record<string, ScriptedUpstream>): Promise<Outcome[]> {
-  const observe = { reasonsOf: ['retry'] };
-  const sim = await runSim(loadIr(format, text), label, steps, u, observe);
-  const real = await runProxy(loadIr(format, text), label, steps, u, observe);
-  expect(describeRun(real), 'proxy vs simulation: status and hosts per request').toEqual(describeRun(sim));
-  expect(real, 'proxy vs simulation: reasons').toEqual(sim);
-  return sim;
-}
-
-const brief = (o: Outcome[]): string[] => o.map((x) => `${x.status} ${x.tried.join()}`);
-const post = (path: string, extra: Partial<Step> = {}): Step => ({ path, method: 'POST', ...extra });
-const get = (path: string, extra: Partial<Step> = {}): Step => ({ path, ...extra });
-
-/** A Traefik v3 IngressRoute per path over pods a and b, each with its own retry middleware. */
-function traefik(u: Record<string, ScriptedUpstream>, retries: Record<string, string>): string {
-  const routes = Object.keys(retries)
-    .map((name) => `    - match: PathPrefix(\`/${name}\`)\n      services: [{ name: web, port: 80 }]\n      middlewares: [{ name: ${name} }]\n`)
-    .join('');
-  const mws = Object.entries(retries)
-    .map(([name, spec]) => `---\napiVersion: traefik.io/v1alpha1\nkind: Middleware\nmetadata: { name: ${name}, namespace: shop }\nspec:\n  retry: ${spec}\n`)
-    .join('');
-  const pods = ['a', 'b'].map((n) => `      - { name: web-${n}, namespace: shop, labels: { app: web }, ip: 127.0.0.1, port: ${u[n]!.port} }`).join('\n');
-  return `apiVersion: traefik.io/v1alpha1
-kind: IngressRoute
-metadata: { name: shop, namespace: shop }
-spec:
-  routes:
-${routes}${mws}---
-apiVersion: v1
-kind: Service
-metadata: { name: web, namespace: shop }
-spec:
-  selector: { app: web }
-  ports: [{ port: 80 }]
----
-_gatelab:
-  entryPoints:
-    web: { address: ":80" }
-  discovery:
-    pods:
-${pods}
-`;
-}
-
-const kong = (u: Record<string, ScriptedUpstream>): string => `_format_version: "3.0"
-upstreams:
-  - name: pool
-    targets: [{target: "${u.a!.target}"}, {target: "${u.b!.target}"}]
-services:
-  - name: orders
-    host: pool
-    routes: [{name: orders, paths: [/orders]}]
-`;
 
 describe('Traefik retry: network errors only before anything was written, then any method (semantics §4; retry.go)', () => {
   it('§4 a POST to a refused server is retried on the next one; a GET too', async () => {
-    const u = await start(['b'], ['a']);
-    const out = await parity('traefik', traefik(u, { net: '{ attempts: 2 }' }), 'tr-refused', [post('/net'), get('/net')], u);
+    const u = await upstreams.start(['b'], ['a']);
+    const out = await expectParity('traefik', traefik(u, { net: '{ attempts: 2 }' }), 'tr-refused', [post('/net'), get('/net')], u, observe);
     expect(brief(out)).toEqual(['200 a,b', '200 a,b']);
     expect(out[0]?.reasons.join('\n')).toMatch(/connection refused matches retry-on connect-failure: retry 1 of 1, POST too: nothing of it was sent/);
   });
 
   it('§4 a reset after the request was written is not a network-error retry: the proxy\'s 502 goes to the client, GET or POST', async () => {
-    const u = await start(['a', 'b']);
+    const u = await upstreams.start(['a', 'b']);
     const steps = [get('/net', { reset: ['a'] }), get('/net'), post('/net')];
-    const out = await parity('traefik', traefik(u, { net: '{ attempts: 2 }' }), 'tr-reset', steps, u);
+    const out = await expectParity('traefik', traefik(u, { net: '{ attempts: 2 }' }), 'tr-reset', steps, u, observe);
     expect(out.map((o) => o.status)).toEqual([502, 200, 502]);
     expect(out.map((o) => o.tried.length)).toEqual([1, 1, 1]);
     expect(out[0]?.reasons.join('\n')).toMatch(/connection reset \(answered 502\) matches no retry condition \(connect-failure\); traefik retries a network error only before any of the request was written/);
   });
 
   it('§4 with status 500-599 that 502 is retried like an answer — for a GET, for a POST only with retryNonIdempotentMethod', async () => {
-    const u = await start(['a', 'b']);
+    const u = await upstreams.start(['a', 'b']);
     // The service's round robin alternates a, b over both routes: steps 2 and 4 start on the resetting a.
     const steps = [get('/st', { reset: ['a'] }), post('/st'), post('/any'), post('/any')];
-    const out = await parity('traefik', traefik(u, { st: '{ attempts: 2, status: ["500-599"] }', any: '{ attempts: 2, status: ["500-599"], retryNonIdempotentMethod: true }' }), 'tr-status', steps, u);
+    const out = await expectParity('traefik', traefik(u, { st: '{ attempts: 2, status: ["500-599"] }', any: '{ attempts: 2, status: ["500-599"], retryNonIdempotentMethod: true }' }), 'tr-status', steps, u, observe);
     expect(brief(out)).toEqual(['200 a,b', '502 a', '200 b', '200 a,b']);
     expect(out[0]?.reasons.at(-1)).toBe('retry: connection reset (answered 502) matches retry-on retriable-status-codes: retry 1 of 1');
     expect(out[1]?.reasons.at(-1)).toBe('retry: not retried: connection reset (answered 502) would be retried, but POST is not retried (traefik does not retry a non-idempotent request once it was sent)');
@@ -109,9 +56,9 @@ describe('Traefik retry: network errors only before anything was written, then a
 
 describe('Kong: the balancer retries under nginx\'s proxy_next_upstream and its non-idempotent rule (semantics §6, §10)', () => {
   it('§6 a refused connection is retried for a POST; a POST whose connection broke after it was sent is not; a GET is', async () => {
-    const u = await start(['b'], ['a']);
+    const u = await upstreams.start(['b'], ['a']);
     const steps = [post('/orders'), post('/orders', { up: ['a'], reset: ['a'] }), get('/orders'), get('/orders')];
-    const out = await parity('kong', kong(u), 'kong-written', steps, u);
+    const out = await expectParity('kong', kongOrdersPool(u), 'kong-written', steps, u, observe);
     expect(brief(out)).toEqual(['200 a,b', '502 a', '200 b', '200 a,b']);
     expect(out[0]?.reasons).toEqual(['retry: connection refused matches retry-on connect-failure: retry 1 of 5, POST too: nothing of it was sent']);
     expect(out[1]?.reasons).toEqual(['retry: not retried: connection reset would be retried, but POST is not retried (kong does not retry a non-idempotent request once it was sent)']);
@@ -121,29 +68,29 @@ describe('Kong: the balancer retries under nginx\'s proxy_next_upstream and its 
 
 describe('Envoy retry_on never looks at the method (semantics §9)', () => {
   it('§9 retry_on reset retries a POST whose connection broke after it was sent', async () => {
-    const u = await start(['a', 'b']);
+    const u = await upstreams.start(['a', 'b']);
     const config = `services:
   - name: pay
     url: http://pay.internal
-    targets: [{target: "${u.a!.target}"}, {target: "${u.b!.target}"}]
+    targets: [${target(u.a!)}, ${target(u.b!)}]
     upstream:
       balancer: {kind: round-robin}
       retry: {numRetries: 1, retryOn: [reset]}
 routes:
   - {name: pay, service: pay, paths: [/pay]}
 `;
-    const out = await parity('ir', config, 'envoy-reset', [post('/pay', { reset: ['a'] }), post('/pay')], u);
+    const out = await expectParity('ir', config, 'envoy-reset', [post('/pay', { reset: ['a'] }), post('/pay')], u, observe);
     // The balancer went on to a again for the second POST, which broke again and was retried again.
     expect(brief(out)).toEqual(['200 a,b', '200 a,b']);
     for (const o of out) expect(o.reasons[0]).toMatch(/^retry: connection reset matches retry-on reset: retry 1 of 1 after a \d+ ms backoff$/);
   });
 
   it('§9 retry_on reset-before-request: a refused connection is retried, a reset after sending is not — whatever the method', async () => {
-    const u = await start(['b', 'c'], ['a']);
+    const u = await upstreams.start(['b', 'c'], ['a']);
     const config = `services:
   - name: pay
     url: http://pay.internal
-    targets: [{target: "${u.a!.target}"}, {target: "${u.b!.target}"}, {target: "${u.c!.target}"}]
+    targets: [${target(u.a!)}, ${target(u.b!)}, ${target(u.c!)}]
     upstream:
       balancer: {kind: round-robin}
       retry: {numRetries: 1, retryOn: [reset-before-request]}
@@ -151,7 +98,7 @@ routes:
   - {name: pay, service: pay, paths: [/pay]}
 `;
     // Round robin a, b, c: a refuses and the retry goes to b; the next POST goes to c, which resets.
-    const out = await parity('ir', config, 'envoy-before', [post('/pay'), post('/pay', { reset: ['c'] })], u);
+    const out = await expectParity('ir', config, 'envoy-before', [post('/pay'), post('/pay', { reset: ['c'] })], u, observe);
     expect(brief(out)).toEqual(['200 a,b', '502 c']);
     expect(out[0]?.reasons[0]).toMatch(/^retry: connection refused matches retry-on reset-before-request: retry 1 of 1/);
     expect(out[1]?.reasons[0]).toBe('retry: not retried: connection reset matches no retry condition (reset-before-request)');

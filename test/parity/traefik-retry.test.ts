@@ -5,55 +5,18 @@
  * one refusing connections), which must agree on statuses, hosts tried and the reasons of the retry,
  * rateLimit and headers middlewares; each case also pins what Traefik does.
  */
-import { afterEach, describe, expect, it } from 'vitest';
-import { closeAll, startScriptedUpstreams, type ScriptedUpstream } from '../support/scripted-upstream.ts';
-import { describeRun, loadIr, runProxy, runSim, type Outcome, type Step } from '../support/resilience-parity.ts';
+import { describe, expect, it } from 'vitest';
+import { brief, expectParity, get, localPods, upstreamsPerTest, type Upstreams } from '../support/parity-case.ts';
+import type { Outcome, Step } from '../support/resilience-parity.ts';
+import { traefikFixture } from '../support/traefik-route-fixture.ts';
 
-let upstreams: Record<string, ScriptedUpstream> | undefined;
-afterEach(async () => {
-  await closeAll(upstreams);
-  upstreams = undefined;
-});
+const upstreams = upstreamsPerTest();
 
 /** One route over pods a, b, c (in that order) with `chain` as its middlewares. */
-function config(u: Record<string, ScriptedUpstream>, chain: string[], middlewares: Record<string, string>): string {
-  const mws = Object.entries(middlewares)
-    .map(([name, spec]) => `---\napiVersion: traefik.io/v1alpha1\nkind: Middleware\nmetadata: { name: ${name}, namespace: shop }\nspec:\n  ${spec}\n`)
-    .join('');
-  const pods = ['a', 'b', 'c'].map((n) => `      - { name: web-${n}, namespace: shop, labels: { app: web }, ip: 127.0.0.1, port: ${u[n]!.port} }`).join('\n');
-  return `apiVersion: traefik.io/v1alpha1
-kind: IngressRoute
-metadata: { name: shop, namespace: shop }
-spec:
-  routes:
-    - match: PathPrefix(\`/\`)
-      services: [{ name: web, port: 80 }]
-      middlewares: [${chain.map((m) => `{ name: ${m} }`).join(', ')}]
-${mws}---
-apiVersion: v1
-kind: Service
-metadata: { name: web, namespace: shop }
-spec:
-  selector: { app: web }
-  ports: [{ port: 80 }]
----
-_gatelab:
-  entryPoints:
-    web: { address: ":80" }
-  discovery:
-    pods:
-${pods}
-`;
-}
+const config = (u: Upstreams, chain: string[], middlewares: Record<string, string>): string =>
+  traefikFixture({ routes: [{ match: 'PathPrefix(`/`)', middlewares: chain }], middlewares, pods: localPods(u, ['a', 'b', 'c']) });
 
-async function parity(text: string, label: string, steps: Step[], u: Record<string, ScriptedUpstream>): Promise<Outcome[]> {
-  const observe = { reasonsOf: ['retry', 'rate-limit', 'headers'] };
-  const sim = await runSim(loadIr('traefik', text), label, steps, u, observe);
-  const real = await runProxy(loadIr('traefik', text), label, steps, u, observe);
-  expect(describeRun(real), 'proxy vs simulation: status and hosts per request').toEqual(describeRun(sim));
-  expect(real, 'proxy vs simulation: reasons').toEqual(sim);
-  return sim;
-}
+const parity = (text: string, label: string, steps: Step[], u: Upstreams): Promise<Outcome[]> => expectParity('traefik', text, label, steps, u, { reasonsOf: ['retry', 'rate-limit', 'headers'] });
 
 const count = (o: Outcome | undefined, prefix: string): number => (o?.reasons ?? []).filter((r) => r.startsWith(prefix)).length;
 /** rateLimit's access-phase lines (its response phase adds one more to a 429). */
@@ -62,10 +25,10 @@ const TWO_TOKENS = 'rateLimit: { average: 1, period: 1m, burst: 2 }';
 
 describe('Traefik retry re-runs the middlewares after it (semantics §4)', () => {
   it('§4 rateLimit after retry counts every try: two refused hosts use both tokens, the third try gets the 429, and the next request is refused at once', async () => {
-    const u = (upstreams = await startScriptedUpstreams(['c'], ['a', 'b']));
+    const u = await upstreams.start(['c'], ['a', 'b']);
     const text = config(u, ['retry', 'rl'], { retry: 'retry: { attempts: 3 }', rl: TWO_TOKENS });
-    const out = await parity(text, 'tr-rl', [{ path: '/x' }, { path: '/x' }], u);
-    expect(out.map((o) => `${o.status} ${o.tried.join()}`)).toEqual(['429 a,b', '429 ']);
+    const out = await parity(text, 'tr-rl', [get('/x'), get('/x')], u);
+    expect(brief(out)).toEqual(['429 a,b', '429 ']);
     expect(count(out[0], BUCKET)).toBe(3);
     expect(out[0]?.reasons).toContain('retry: not retried: status 429 matches no retry condition (connect-failure)');
     expect(count(out[1], BUCKET)).toBe(1);
@@ -73,15 +36,15 @@ describe('Traefik retry re-runs the middlewares after it (semantics §4)', () =>
   });
 
   it('§4 a headers middleware after retry runs once per try, the one before it once; status 429 listed: the 429 is held back and retried', async () => {
-    const u = (upstreams = await startScriptedUpstreams(['b', 'c'], ['a']));
+    const u = await upstreams.start(['b', 'c'], ['a']);
     const text = config(u, ['mark', 'retry', 'rl', 'tag'], {
       mark: 'headers: { customRequestHeaders: { X-Before: "1" } }',
       retry: 'retry: { attempts: 3, status: ["429"] }',
       rl: TWO_TOKENS,
       tag: 'headers: { customRequestHeaders: { X-Try: "yes" } }',
     });
-    const out = await parity(text, 'tr-hdr', [{ path: '/x' }, { path: '/x' }], u);
-    expect(out.map((o) => `${o.status} ${o.tried.join()}`)).toEqual(['200 a,b', '429 ']);
+    const out = await parity(text, 'tr-hdr', [get('/x'), get('/x')], u);
+    expect(brief(out)).toEqual(['200 a,b', '429 ']);
     expect(count(out[0], 'headers: request headers: X-Before')).toBe(1);
     expect(count(out[0], 'headers: request headers: X-Try')).toBe(2);
     expect(count(out[1], BUCKET), 'the 429 is in `status`: three attempts, each refused by the bucket').toBe(3);
