@@ -1,4 +1,5 @@
 /** What has happened by time t, read from the index's cumulative arrays in O(log n). */
+import type { Outcome } from './outcome.ts';
 import { upperBound } from './search.ts';
 import type { TraceIndex } from './trace-index.ts';
 
@@ -9,9 +10,16 @@ export interface CountsAt {
   inFlight: number;
   /** A backend answered (whatever it said): the same meaning as `gatelab run`'s admitted. */
   admitted: number;
-  /** Answered by the gateway itself, by status. */
+  /**
+   * Turned away by the gateway (its own 4xx), by status: the chart's "rejected by the gateway". The
+   * gateway's own failures (a 503 from an open breaker, a 502, a 504) are `gatewayErrors`, and a
+   * client that stopped waiting is `gaveUp` — each request in the group outcomeOf puts it in.
+   */
   rejected: Array<{ status: number; count: number }>;
   rejectedTotal: number;
+  gatewayErrors: Array<{ status: number; count: number }>;
+  gatewayErrorTotal: number;
+  gaveUp: number;
   byStatus: Array<{ status: number; count: number }>;
 }
 
@@ -19,12 +27,16 @@ function read(index: TraceIndex, key: string, n: number): number {
   return index.cumulative.get(key)?.[n] ?? 0;
 }
 
+/** The requests of one outcome no backend answered, by status, ended among the first `ended`. */
+function byStatusOf(index: TraceIndex, outcome: Outcome, ended: number): Array<{ status: number; count: number }> {
+  return index.statuses.map((status) => ({ status, count: read(index, `gateway-status:${outcome}:${status}`, ended) })).filter((r) => r.count > 0);
+}
+
 export function countsAt(index: TraceIndex, t: number): CountsAt {
   const ended = upperBound(index.endTimes, t);
   const arrived = upperBound(index.startTimes, t);
-  const rejected = index.statuses
-    .map((status) => ({ status, count: read(index, `gateway-status:${status}`, ended) }))
-    .filter((r) => r.count > 0);
+  const rejected = byStatusOf(index, 'rejected', ended);
+  const gatewayErrors = byStatusOf(index, 'gateway-error', ended);
   return {
     arrived,
     ended,
@@ -32,6 +44,9 @@ export function countsAt(index: TraceIndex, t: number): CountsAt {
     admitted: read(index, 'admitted', ended),
     rejected,
     rejectedTotal: rejected.reduce((s, r) => s + r.count, 0),
+    gatewayErrors,
+    gatewayErrorTotal: gatewayErrors.reduce((s, r) => s + r.count, 0),
+    gaveUp: read(index, 'outcome:gave-up', ended),
     byStatus: index.statuses.map((status) => ({ status, count: read(index, `status:${status}`, ended) })).filter((r) => r.count > 0),
   };
 }

@@ -19,7 +19,7 @@ const row = fc.record({
 function keysOf(r: RequestRow): string[] {
   const keys = ['ended', `outcome:${r.outcome}`, `status:${r.status}`, `client:${r.client}:ended`];
   if (r.source === 'upstream') keys.push('admitted', `client:${r.client}:admitted`);
-  else keys.push(`gateway-status:${r.status}`);
+  else keys.push(`gateway-status:${r.outcome}:${r.status}`);
   return keys;
 }
 

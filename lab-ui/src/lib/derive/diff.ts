@@ -18,7 +18,9 @@ function flat(c: CountsAt): Array<[string, string, number]> {
   return [
     ['arrived', 'arrived', c.arrived],
     ['admitted', 'admitted', c.admitted],
-    ['rejected', 'rejected', c.rejectedTotal],
+    ['rejected', 'rejected by the gateway', c.rejectedTotal],
+    ['gatewayErrors', 'gateway error', c.gatewayErrorTotal],
+    ['gaveUp', 'client gave up', c.gaveUp],
     ['inFlight', 'in flight', c.inFlight],
     ...c.byStatus.map((s): [string, string, number] => [`status:${s.status}`, `status ${s.status}`, s.count]),
   ];

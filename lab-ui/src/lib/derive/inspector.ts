@@ -4,7 +4,9 @@
  * types: anything carrying this request's id appears in the timeline even if no view knows it.
  */
 import type { HeaderRecord, PluginDecisionEvent, TraceEvent } from '../../../../engine/trace/events.ts';
+import { gatewayTimeOf, type GatewayTime } from './gateway-time.ts';
 import { knownEvents, rowAt } from './request-at.ts';
+import { requestCopies, type RequestCopy } from './request-copies.ts';
 import { formatDuration } from './time-format.ts';
 import type { RequestRow, TraceIndex } from './trace-index.ts';
 
@@ -30,6 +32,10 @@ export interface RequestStory {
   spans: Span[];
   /** What the student reads first: who decided, and why. */
   headline: string;
+  /** Copies its mirror filters sent and how each ended (they end after the request, as a rule). */
+  copies: RequestCopy[];
+  /** The gateway time as far as it is known (a client that gave up left before the gateway finished). */
+  gatewayTime: GatewayTime;
 }
 
 /**
@@ -77,7 +83,8 @@ export function requestStory(index: TraceIndex, id: string, t: number): RequestS
         break;
       case 'upstream.response':
         upstreamResponse = { status: e.status, ms: e.ms, ...(e.error !== undefined ? { error: e.error } : {}) };
-        if (sendAt !== null) spans.push({ name: `upstream ${upstreamRequest?.target ?? ''}`.trim(), from: sendAt - origin, to: e.t - origin, kind: 'upstream' });
+        // A failed try (refused, reset, timed out) says so: a retried request lists one span per try.
+        if (sendAt !== null) spans.push({ name: `${e.error !== undefined ? 'failed: ' : ''}upstream ${upstreamRequest?.target ?? ''}`.trim(), from: sendAt - origin, to: e.t - origin, kind: 'upstream' });
         break;
       case 'request.end':
         responseHeaders = e.headers ?? null;
@@ -102,6 +109,8 @@ export function requestStory(index: TraceIndex, id: string, t: number): RequestS
     timeline: evs.map((event) => ({ at: event.t - origin, event })),
     spans,
     headline: headlineOf(row, upstreamResponse),
+    copies: requestCopies(evs),
+    gatewayTime: gatewayTimeOf(row, evs),
   };
 }
 

@@ -49,13 +49,21 @@ export function formatAccessLine(r: AccessRecord, format: 'upstreaminfo' | 'json
   return format === 'json' ? formatAccessJson(r) : formatUpstreamInfo(r);
 }
 
-/** The Prometheus exposition a scrape at time t would return. */
+/**
+ * The Prometheus exposition a scrape at time t would return: every event up to t goes to the
+ * registry, as the proxy's admin listener subscribes it to the whole trace, so mirror copies
+ * (copy.end), retries, breaker moves and replica load count as they would there. The registry skips
+ * the types it does not count.
+ */
 export function metricsAt(index: TraceIndex, t: number): string {
   const registry = new MetricsRegistry();
-  const n = upperBound(index.endTimes, t);
-  for (let i = 0; i < n; i++) registry.add(index.events[(index.ends[i] as RequestRow).endEvent] as TraceEvent);
+  const n = Math.min(index.events.length, upperBound(index.times, t));
+  for (let i = 0; i < n; i++) registry.add(index.events[i] as TraceEvent);
   return registry.exposition();
 }
+
+/** The counters the Metrics view puts in tables, in this order; the rest is in the whole exposition. */
+export const METRIC_TABLES = ['gatelab_http_requests_total', 'gatelab_upstream_shadow_requests_total', 'gatelab_upstream_retries_total'] as const;
 
 export interface MetricSample {
   name: string;

@@ -26,6 +26,7 @@ import { upperBound } from './search.ts';
 import { spanWaterfall } from './spans-waterfall.ts';
 import { dotsAt, inFlightByReplica, topologyLayout, type TopoLayout } from './topology.ts';
 import { rowAt } from './request-at.ts';
+import { copiesEndedAt } from './request-copies.ts';
 import { buildTraceIndex, type TraceIndex } from './trace-index.ts';
 
 const seed = process.env.FC_SEED ? Number(process.env.FC_SEED) : Math.floor(Math.random() * 0x7fffffff);
@@ -74,6 +75,7 @@ function viewsAt(index: TraceIndex, t: number, ids: readonly string[], layout: T
     counts: countsAt(index, t),
     moving: buildMovingCount(index)(t),
     queues: [...inFlightByReplica(index, t)].sort(),
+    copies: [...copiesEndedAt(index, t)].sort(),
     dots: dotsAt(index, layout, t, { lingerMs: 500, maxDots: 10_000, hopMs: 40 }).sort((a, b) => (a.req < b.req ? -1 : 1)),
     stories: ids.map((id) => {
       const s = requestStory(index, id, t);
@@ -113,6 +115,8 @@ const CASES: Array<[string, string]> = [
   ['scenarios/capacity/kong-bottleneck.yaml', 'base'],
   ['scenarios/resilience/outlier-ejection.yaml', 'base'],
   ['scenarios/resilience/circuit-breaker-states.yaml', 'base'],
+  // Mirror copies end after their requests: the inspector's copies, the backend counts and the shadow metric.
+  ['scenarios/canary/shadow-traffic.yaml', 'base'],
 ];
 
 describe('every view at t reads only the events at or before t', () => {

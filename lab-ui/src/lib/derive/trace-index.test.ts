@@ -98,7 +98,7 @@ describe('TraceIndexBuilder', () => {
         const matches = (key: string, r: RequestRow): boolean =>
           key === 'ended' || (key === 'admitted' && r.source === 'upstream') || key === `outcome:${r.outcome}` || key === `status:${r.status}` ||
           key === `client:${r.client}:ended` || (r.source === 'upstream' && key === `client:${r.client}:admitted`) ||
-          (r.source !== 'upstream' && key === `gateway-status:${r.status}`);
+          (r.source !== 'upstream' && key === `gateway-status:${r.outcome}:${r.status}`);
         for (const key of ['ended', 'admitted', ...statuses.map((s) => `status:${s}`)]) expect(got.has(key)).toBe(true);
         for (const [key, arr] of got) {
           expect(arr).toHaveLength(ends.length + 1);

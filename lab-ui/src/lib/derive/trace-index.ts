@@ -74,6 +74,8 @@ export interface TraceIndex {
   stageTable: StageTable;
   /** Indices of the few events the machine and replica charts read, so they need not scan the whole trace. */
   transitions: number[];
+  /** Indices of the copy.end events (mirror copies, which no request row counts), in trace order. */
+  copyEnds: number[];
   replicaSamples: number[];
 }
 
@@ -124,6 +126,7 @@ export class TraceIndexBuilder {
   private readonly cumulative = new CumulativeBuilder();
   private readonly stageCounts = new StageCountsBuilder();
   private readonly transitions: number[] = [];
+  private readonly copyEnds: number[] = [];
   private readonly replicaSamples: number[] = [];
   private variant = 'base';
   private scenario = '';
@@ -198,6 +201,11 @@ export class TraceIndexBuilder {
       case 'breaker.transition':
         this.transitions.push(i);
         break;
+      case 'copy.end':
+        // A mirror's backend is a backend of the picture even when only copies reach it.
+        pushUnique(this.services, e.service);
+        this.copyEnds.push(i);
+        break;
       case 'replica.queue':
         this.replicaSamples.push(i);
         break;
@@ -267,7 +275,7 @@ export class TraceIndexBuilder {
       endTimes: column(this.endTimes),
       startTimes: column(this.startTimes),
       cumulative, statuses, narration: own(this.narration), clients: own(this.clients), replicas: own(this.replicas), stages, services: own(this.services), maxSpan: this.maxSpan, openRows,
-      stageTable, transitions: own(this.transitions), replicaSamples: own(this.replicaSamples),
+      stageTable, transitions: own(this.transitions), copyEnds: own(this.copyEnds), replicaSamples: own(this.replicaSamples),
     };
   }
 }
