@@ -107,10 +107,16 @@ export interface RetryPolicyIR {
   /**
    * Only these methods are retried once any of the request was written to the upstream (an answer, a
    * reset or a timeout after sending); empty = all. A try that wrote nothing (a connect failure) is
-   * retried whatever the method: nginx marks a POST, LOCK or PATCH non-idempotent only when
-   * `request_sent`, and Traefik's network-error retry ignores the method. Envoy never looks at it.
+   * retried whatever the method. Envoy never looks at the method (empty); the native IR may list some.
    */
   methods: string[];
+  /**
+   * These methods are not retried once any of the request was written, whatever `methods` says. nginx
+   * and Traefik name the methods they refuse (POST, LOCK, PATCH), not the ones they allow, so a method
+   * they do not know (PURGE) is retried: ngx_http_upstream_next marks a non-idempotent request only
+   * when `request_sent`, and Traefik's network-error retry ignores the method. Absent = none.
+   */
+  methodsNotRetried?: string[];
   /**
    * Traefik: its network-error retry covers only tries that wrote nothing; a try that failed after
    * writing is the status its proxy answered (502 for a reset, 504 for a timeout), retried only

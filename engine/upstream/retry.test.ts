@@ -8,6 +8,8 @@
  *   was reached and nothing was written, for any method; a reset or timeout after writing is the
  *   proxy's 502 or 504, retried only through `status`, and not for POST, PATCH, LOCK unless
  *   retryNonIdempotentMethod.
+ * Both name the three methods they refuse, not the ones they allow: a method they do not know
+ *   (PURGE, a made-up one) is retried like GET (methodsNotRetried in the IR).
  * - Envoy / Gateway API / Istio: retry_on never looks at the method; `reset-before-request` is its
  *   own "nothing was sent" condition (source/common/router/retry_state_impl.cc).
  */
@@ -19,7 +21,7 @@ import { locationPolicy } from '../config/ingress-nginx/policy.ts';
 import { collectingReporter } from '../plugins/rate-limit/test-kit.ts';
 import { parseRetryConfig } from '../plugins/retry/config.ts';
 import type { RetryOnIR, RetryPolicyIR } from './policy.ts';
-import { decideRetry, envoyRetryPolicy, requestWritten, type TryOutcome } from './retry.ts';
+import { decideRetry, envoyRetryPolicy, NOT_RETRIED_ONCE_SENT, requestWritten, type TryOutcome } from './retry.ts';
 
 const SEED = Number(process.env['FC_SEED'] ?? Date.now() % 2 ** 31);
 
@@ -64,6 +66,12 @@ describe('retried after a network error, by gateway and method (semantics §9, f
     ['traefik attempts 2', 'POST', true, false, false],
     ['traefik status 500-599', 'GET', true, true, true],
     ['traefik status 500-599', 'POST', true, false, false],
+    ['traefik status 500-599', 'LOCK', true, false, false],
+    ['traefik status 500-599', 'PURGE', true, true, true],
+    ['kong', 'PURGE', true, true, true],
+    ['ingress-nginx', 'PURGE', true, true, true],
+    ['ingress-nginx', 'LOCK', true, false, false],
+    ['ingress-nginx', 'MKCALENDAR', true, true, true],
     ['envoy', 'GET', true, true, true],
     ['envoy', 'POST', true, true, true],
   ];
@@ -96,6 +104,19 @@ describe('retried after a network error, by gateway and method (semantics §9, f
     expect(retried(before, { kind: 'response', status: 503 }, 'GET')).toBe(false);
   });
 
+  it('§9 nginx and Traefik refuse exactly POST, LOCK and PATCH once sent: a method they do not know is retried (ngx_http_upstream_next, retry.go isIdempotent)', () => {
+    for (const name of ['kong', 'ingress-nginx', 'traefik status 500-599']) {
+      const p = POLICIES[name]!;
+      expect(p.methods).toEqual([]);
+      expect(p.methodsNotRetried).toEqual(['POST', 'LOCK', 'PATCH']);
+    }
+    // retryNonIdempotentMethod and non_idempotent lift the exclusion altogether.
+    expect(traefik({ attempts: 2, status: ['502'], retryNonIdempotentMethod: true }).methodsNotRetried).toBeUndefined();
+    const anns: Partial<IngressAnnotations> = { nextUpstream: { conditions: ['error', 'non_idempotent'], off: false, nonIdempotent: true, timeoutMs: 0 } };
+    expect(locationPolicy(anns as IngressAnnotations).retry!.methodsNotRetried).toBeUndefined();
+    expect(POLICIES['envoy']!.methodsNotRetried).toBeUndefined();
+  });
+
   it('the reasons say why', () => {
     const say = (p: RetryPolicyIR, o: TryOutcome, method: string): string => decideRetry(p, o, { triesSoFar: 1, method, draw: 0.5 }).reason;
     expect(say(POLICIES['kong']!, CONNECT, 'POST')).toBe('connection refused matches retry-on connect-failure: retry 1 of 5, POST too: nothing of it was sent');
@@ -113,17 +134,23 @@ const policyArb: fc.Arbitrary<RetryPolicyIR> = fc
     retryOn: retryOnArb,
     retriableStatusCodes: fc.constantFrom<number[]>([], [502], [502, 504]),
     methods: fc.constantFrom<string[]>([], ['GET'], ['GET', 'PUT']),
+    methodsNotRetried: fc.constantFrom<string[] | undefined>(undefined, [], NOT_RETRIED_ONCE_SENT),
     otherHost: fc.constant(true),
     backoff: fc.constant<RetryPolicyIR['backoff']>({ kind: 'none' }),
     flavour: fc.constantFrom<RetryPolicyIR['flavour']>('envoy', 'nginx', 'kong', 'traefik', 'gateway-api'),
     answeredAs: fc.boolean(),
   })
-  .map(({ answeredAs, ...p }): RetryPolicyIR => (answeredAs ? { ...p, failuresAnsweredAs: { reset: 502, timeout: 504 } } : p));
+  .map(({ answeredAs, methodsNotRetried, ...rest }): RetryPolicyIR => {
+    const p: RetryPolicyIR = methodsNotRetried ? { ...rest, methodsNotRetried } : rest;
+    return answeredAs ? { ...p, failuresAnsweredAs: { reset: 502, timeout: 504 } } : p;
+  });
 const outcomeArb: fc.Arbitrary<TryOutcome> = fc.oneof(
   fc.constantFrom<TryOutcome>(CONNECT, RESET, TIMEOUT),
   fc.integer({ min: 400, max: 599 }).map((status): TryOutcome => ({ kind: 'response', status })),
 );
-const methodArb = fc.constantFrom('GET', 'PUT', 'POST', 'PATCH', 'LOCK');
+const methodArb = fc.constantFrom('GET', 'PUT', 'POST', 'PATCH', 'LOCK', 'PURGE');
+/** Any token-like method name, known or not. */
+const anyMethodArb = fc.stringMatching(/^[A-Z]{1,12}$/);
 
 describe('invariants', () => {
   console.log(`retry-written property seed: ${SEED} (set FC_SEED to replay)`);
@@ -141,7 +168,8 @@ describe('invariants', () => {
   it('with no method list (Envoy, Gateway API) no outcome depends on the method', () => {
     fc.assert(
       fc.property(policyArb, outcomeArb, methodArb, methodArb, (p, o, a, b) => {
-        const open = { ...p, methods: [] };
+        const { methodsNotRetried: _ignored, ...rest } = p;
+        const open = { ...rest, methods: [] };
         expect(decideRetry(open, o, { triesSoFar: 1, method: a, draw: 0.3 })).toEqual(decideRetry(open, o, { triesSoFar: 1, method: b, draw: 0.3 }));
       }),
       { seed: SEED, numRuns: 300 },
@@ -153,6 +181,18 @@ describe('invariants', () => {
       fc.property(policyArb, outcomeArb, (p, o) => {
         fc.pre(p.methods.length > 0 && requestWritten(o));
         expect(decideRetry(p, o, { triesSoFar: 1, method: 'POST', draw: 0.3 }).retry).toBe(false);
+      }),
+      { seed: SEED, numRuns: 300 },
+    );
+  });
+
+  it('an excluded method is never retried once written; any other method, known or not, is decided as GET is', () => {
+    fc.assert(
+      fc.property(policyArb, outcomeArb, anyMethodArb, fc.constantFrom(...NOT_RETRIED_ONCE_SENT), (p, o, other, excluded) => {
+        const nginxLike = { ...p, methods: [], methodsNotRetried: NOT_RETRIED_ONCE_SENT };
+        const at = (method: string) => decideRetry(nginxLike, o, { triesSoFar: 1, method, draw: 0.3 }).retry;
+        if (requestWritten(o)) expect(at(excluded)).toBe(false);
+        if (!NOT_RETRIED_ONCE_SENT.includes(other)) expect(at(other)).toBe(at('GET'));
       }),
       { seed: SEED, numRuns: 300 },
     );

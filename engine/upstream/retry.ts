@@ -19,11 +19,11 @@ export type TryOutcome =
 const GATEWAY_ERRORS = new Set([502, 503, 504]);
 
 /**
- * What nginx and Traefik retry once the request was sent: every method but POST, LOCK and PATCH
- * (ngx_http_upstream_next; retry.go isIdempotent). The IR lists the methods retried, so these are
- * the ones nginx knows.
+ * What nginx and Traefik refuse to retry once the request was sent: POST, LOCK and PATCH
+ * (ngx_http_upstream_next's NGX_HTTP_POST|LOCK|PATCH test; retry.go isIdempotent). Every other
+ * method, one they have never heard of (PURGE) included, is retried.
  */
-export const RETRIED_ONCE_SENT = ['GET', 'HEAD', 'OPTIONS', 'PUT', 'DELETE', 'TRACE', 'CONNECT', 'PROPFIND', 'PROPPATCH', 'MKCOL', 'COPY', 'MOVE', 'UNLOCK'];
+export const NOT_RETRIED_ONCE_SENT = ['POST', 'LOCK', 'PATCH'];
 
 /**
  * Whether any of the request reached the upstream before the try ended. A connect failure (refused,
@@ -107,7 +107,7 @@ export function decideRetry(
   const what = seen !== outcome && seen.kind === 'response' ? `${describeOutcome(outcome)} (answered ${seen.status})` : describeOutcome(outcome);
   if (!condition) return { retry: false, reason: `${what} matches no retry condition (${policy.retryOn.join(', ') || 'none'})${unwrittenOnly(policy, outcome)}` };
   // nginx and Traefik refuse a method only once some of the request went out: nothing was done yet.
-  const methodRefused = policy.methods.length > 0 && !policy.methods.includes(ctx.method.toUpperCase());
+  const methodRefused = methodRefusedOnceSent(policy, ctx.method.toUpperCase());
   if (methodRefused && requestWritten(outcome)) {
     return { retry: false, reason: `${what} would be retried, but ${ctx.method} is not retried (${describeMethods(policy)})` };
   }
@@ -123,6 +123,12 @@ export function decideRetry(
     backoffMs,
     reason: `${what} matches retry-on ${condition}: retry ${retriesDone + 1} of ${policy.numRetries}${wait}${methodRefused ? `, ${ctx.method} too: nothing of it was sent` : ''}`,
   };
+}
+
+/** Whether the policy refuses this (upper-case) method once some of the request was written. */
+export function methodRefusedOnceSent(policy: RetryPolicyIR, method: string): boolean {
+  if (policy.methodsNotRetried?.includes(method)) return true;
+  return policy.methods.length > 0 && !policy.methods.includes(method);
 }
 
 /** Why a failure after sending is not a network-error retry under Traefik's rule, for the reason. */
@@ -154,9 +160,12 @@ export function backoff(policy: RetryPolicyIR, n: number, draw: number): number 
 }
 
 function describeMethods(policy: RetryPolicyIR): string {
-  return policy.flavour === 'nginx' || policy.flavour === 'traefik' || policy.flavour === 'kong'
-    ? `${policy.flavour} does not retry a non-idempotent request once it was sent`
-    : `only ${policy.methods.join(', ')} are retried once the request was sent`;
+  if (policy.flavour === 'nginx' || policy.flavour === 'traefik' || policy.flavour === 'kong') {
+    return `${policy.flavour} does not retry a non-idempotent request once it was sent`;
+  }
+  const refused = policy.methodsNotRetried?.length ? `${policy.methodsNotRetried.join(', ')} are not retried` : '';
+  const only = policy.methods.length ? `only ${policy.methods.join(', ')} are retried` : '';
+  return `${[refused, only].filter(Boolean).join(' and ')} once the request was sent`;
 }
 
 function formatMs(ms: number): string {

@@ -53,11 +53,11 @@ export function buildIr(ctx: AdaptContext, routes: readonly RouteModel[], attach
       const id = `${r.key}#${rule.index}`;
       const backends: WeightedBackendIR[] = [];
       if (rule.invalid === null) {
-        plugins.push(...rule.filters.map((f, j) => pluginOf(ctx, r, f, `${id}/filters/${j}`, { route: id }, serviceFor)));
+        plugins.push(...rule.filters.map((f, j) => pluginOf(ctx, r, rule, f, `${id}/filters/${j}`, { route: id }, serviceFor)));
         for (const [k, b] of rule.backendRefs.entries()) {
           const service = b.resolved.key ? serviceFor(b.resolved.key) : null;
           if (b.resolved.key && service !== null && b.weight > 0) upstream.claim(ctx, keyId(b.resolved.key), service, r, rule);
-          const own = service === null ? [] : b.filters.map((f, j) => pluginOf(ctx, r, f, `${id}/backendRefs/${k}/filters/${j}`, { route: id, service }, serviceFor));
+          const own = service === null ? [] : b.filters.map((f, j) => pluginOf(ctx, r, rule, f, `${id}/backendRefs/${k}/filters/${j}`, { route: id, service }, serviceFor));
           plugins.push(...own);
           backends.push({ service, weight: b.weight, ...(own.length ? { plugins: own.map((p) => p.instanceId) } : {}) });
         }
@@ -116,13 +116,19 @@ function serviceNames(routes: readonly RouteModel[]): Map<string, string> {
 function pluginOf(
   ctx: AdaptContext,
   r: RouteModel,
+  rule: RuleModel,
   f: FilterModel,
   instanceId: string,
   scope: PluginInstanceIR['scope'],
   serviceFor: (k: BackendKey) => string,
 ): PluginInstanceIR {
   let config = f.config;
-  if (f.mirror) config = { ...(f.config as RequestMirrorConfig), service: f.mirror.key ? serviceFor(f.mirror.key) : null };
+  if (f.mirror) {
+    // Envoy times a shadow with its route's timeout, which Envoy Gateway sets from the rule's timeouts.request.
+    const requestMs = rule.resilience.timeouts?.requestMs;
+    const timeout = requestMs !== undefined && requestMs > 0 ? { timeoutMs: requestMs } : {};
+    config = { ...(f.config as RequestMirrorConfig), service: f.mirror.key ? serviceFor(f.mirror.key) : null, ...timeout };
+  }
   return { instanceId, plugin: f.plugin, vendorName: f.type, config, scope, enabled: true, loc: ctx.loc(r.obj, f.at) };
 }
 

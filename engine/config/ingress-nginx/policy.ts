@@ -12,7 +12,7 @@
  */
 import type { ServiceIR } from '../ir.ts';
 import type { BalancerIR, RetryOnIR, RetryPolicyIR, UpstreamPolicyIR } from '../../upstream/policy.ts';
-import { RETRIED_ONCE_SENT } from '../../upstream/retry.ts';
+import { NOT_RETRIED_ONCE_SENT } from '../../upstream/retry.ts';
 import type { IngressAnnotations } from './annotations/parse.ts';
 import { UNLIMITED_TRIES_CAP } from './annotations/upstream.ts';
 import type { AdaptContext } from './context.ts';
@@ -61,7 +61,8 @@ function retryPolicy(next: IngressAnnotations['nextUpstream'], tries: number, ot
     retriableStatusCodes: codes,
     // nginx never passes a POST, LOCK or PATCH on once sent unless non_idempotent; before anything
     // was sent (a refused connection) every method is (retry.ts requestWritten).
-    methods: next.nonIdempotent ? [] : [...RETRIED_ONCE_SENT],
+    methods: [],
+    ...(next.nonIdempotent ? {} : { methodsNotRetried: [...NOT_RETRIED_ONCE_SENT] }),
     otherHost,
     backoff: { kind: 'none' },
     flavour: 'nginx',

@@ -14,7 +14,7 @@
  * - the upstream's algorithm and health checks, when the service's host names an upstream.
  */
 import type { UpstreamPolicyIR } from '../../upstream/policy.ts';
-import { RETRIED_ONCE_SENT } from '../../upstream/retry.ts';
+import { NOT_RETRIED_ONCE_SENT } from '../../upstream/retry.ts';
 import type { UpstreamInfo } from './upstreams.ts';
 
 export interface KongServiceKnobs {
@@ -35,7 +35,8 @@ export function kongServicePolicy(s: KongServiceKnobs, upstream: UpstreamInfo | 
     retriableStatusCodes: [],
     // nginx (≥ 1.9.13) does not pass a POST, LOCK or PATCH on once it was sent (request_sent); a
     // refused connection wrote nothing and is retried whatever the method (retry.ts requestWritten).
-    methods: [...RETRIED_ONCE_SENT],
+    methods: [],
+    methodsNotRetried: [...NOT_RETRIED_ONCE_SENT],
     otherHost: true,
     backoff: { kind: 'none' },
     flavour: 'kong',

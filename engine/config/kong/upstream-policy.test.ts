@@ -5,7 +5,7 @@
  * proxy_next_upstream "error timeout".
  */
 import { describe, expect, it } from 'vitest';
-import { decideRetry, RETRIED_ONCE_SENT } from '../../upstream/retry.ts';
+import { decideRetry, NOT_RETRIED_ONCE_SENT } from '../../upstream/retry.ts';
 import type { UpstreamPolicyIR } from '../../upstream/policy.ts';
 import { load, ok, V } from './test-kit.ts';
 
@@ -26,7 +26,8 @@ describe('Kong service → retry and timeouts (semantics §6; kong/init.lua Kong
       numRetries: 5,
       retryOn: ['connect-failure', 'timeout', 'reset'],
       retriableStatusCodes: [],
-      methods: RETRIED_ONCE_SENT,
+      methods: [],
+      methodsNotRetried: NOT_RETRIED_ONCE_SENT,
       otherHost: true,
       backoff: { kind: 'none' },
       flavour: 'kong',

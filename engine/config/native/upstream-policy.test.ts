@@ -147,6 +147,11 @@ describe('native upstream: retry (envoyRetryPolicy defaults)', () => {
     expect(policy('retry: {backoff: {kind: envoy-jitter, base: 100ms}}').retry?.backoff).toEqual({ kind: 'envoy-jitter', baseMs: 100, maxMs: 1000 });
   });
 
+  it('methodsNotRetried names the methods refused once sent, as nginx and Traefik do (POST, LOCK, PATCH)', () => {
+    expect(policy('retry: {methodsNotRetried: [POST, LOCK, PATCH]}').retry).toEqual({ ...envoyRetryPolicy(), methodsNotRetried: ['POST', 'LOCK', 'PATCH'] });
+    expect(policy('retry: {}').retry?.methodsNotRetried).toBeUndefined();
+  });
+
   it('retriable status codes without retriable-status-codes in retryOn do nothing, and say so', () => {
     expect(load('retry: {retriableStatusCodes: [503]}').lines).toEqual([
       'ir.yaml:5:15: warning GL_W_NO_EFFECT: services[0].upstream.retry.retriableStatusCodes has no effect: retryOn does not include retriable-status-codes (add retriable-status-codes to retryOn)',

@@ -69,7 +69,7 @@ export function readConnectionPool(s: Section): ConnectionPoolPolicyIR {
   return out;
 }
 
-export const RETRY_KEYS = ['numRetries', 'retryOn', 'retriableStatusCodes', 'methods', 'otherHost', 'backoff', 'flavour'];
+export const RETRY_KEYS = ['numRetries', 'retryOn', 'retriableStatusCodes', 'methods', 'methodsNotRetried', 'otherHost', 'backoff', 'flavour'];
 const RETRY_ON: readonly RetryOnIR[] = ['5xx', 'gateway-error', 'connect-failure', 'reset', 'reset-before-request', 'timeout', 'retriable-status-codes'];
 const FLAVOURS: ReadonlyArray<RetryPolicyIR['flavour']> = ['envoy', 'nginx', 'kong', 'traefik', 'gateway-api'];
 const METHOD = /^[A-Z]+$/;
@@ -81,23 +81,27 @@ export function readRetry(s: Section): RetryPolicyIR {
   if (codes.length > 0 && !retryOn.includes('retriable-status-codes')) {
     s.c.warn(s.at('retriableStatusCodes'), 'GL_W_NO_EFFECT', `${dotted(s.at('retriableStatusCodes'))} has no effect: retryOn does not include retriable-status-codes`, 'add retriable-status-codes to retryOn', true);
   }
-  const methods = readMethods(s, d.methods);
+  const methods = readMethods(s, 'methods', d.methods);
+  // nginx's and Traefik's rule names the methods refused once sent (POST, LOCK, PATCH), not the ones allowed.
+  const notRetried = s.has('methodsNotRetried') ? { methodsNotRetried: readMethods(s, 'methodsNotRetried', []) } : {};
   return {
     numRetries: s.num('numRetries', d.numRetries, 0, UINT32),
     retryOn,
     retriableStatusCodes: codes,
     methods,
+    ...notRetried,
     otherHost: s.bool('otherHost', d.otherHost),
     backoff: readBackoff(s) ?? d.backoff,
     flavour: s.choice('flavour', FLAVOURS, d.flavour) ?? d.flavour,
   };
 }
 
-function readMethods(s: Section, dflt: readonly string[]): string[] {
-  if (!s.has('methods')) return [...dflt];
-  const v = s.obj['methods'];
+function readMethods(s: Section, key: 'methods' | 'methodsNotRetried', dflt: readonly string[]): string[] {
+  if (!s.has(key)) return [...dflt];
+  const v = s.obj[key];
   if (!Array.isArray(v) || !v.every((m) => typeof m === 'string' && METHOD.test(m))) {
-    s.bad('methods', 'must be a list of upper-case HTTP methods (GET, PUT, ...); an empty list retries every method');
+    const empty = key === 'methods' ? 'an empty list retries every method' : 'an empty list refuses none';
+    s.bad(key, `must be a list of upper-case HTTP methods (GET, PUT, ...); ${empty}`);
     return [...dflt];
   }
   return v as string[];

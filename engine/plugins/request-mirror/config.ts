@@ -1,7 +1,8 @@
 /**
  * Config of the request-mirror plugin: Gateway API's HTTPRequestMirrorFilter — one backendRef, and the
  * share of requests to copy (`percent`, or `fraction` numerator/denominator; default all of them).
- * The adapter resolves the backendRef and passes its outcome as `service` and `problem`.
+ * The adapter resolves the backendRef and passes its outcome as `service` and `problem`, and the
+ * route's request timeout (when it sets one) as `timeoutMs`.
  */
 import type { ConfigReporter } from '../../pipeline/types.ts';
 
@@ -14,6 +15,8 @@ export interface RequestMirrorConfig {
   problem: string | null;
   /** Share of requests mirrored, 0–1. */
   share: number;
+  /** The route's own request timeout in ms, passed by the adapter; absent when the route sets none. */
+  timeoutMs?: number;
 }
 
 export function parseRequestMirrorConfig(raw: unknown, report: ConfigReporter): RequestMirrorConfig {
@@ -40,10 +43,12 @@ export function parseRequestMirrorConfig(raw: unknown, report: ConfigReporter): 
     if (typeof num === 'number' && typeof den === 'number' && num >= 0 && den > 0 && num <= den) share = num / den;
     else report.error(['fraction'], 'GL_E_CONFIG_INVALID', 'fraction needs 0 ≤ numerator ≤ denominator and denominator > 0');
   }
+  const timeoutMs = obj['timeoutMs'];
   return {
     target,
     service: typeof obj['service'] === 'string' ? obj['service'] : null,
     problem: typeof obj['problem'] === 'string' ? obj['problem'] : null,
     share,
+    ...(typeof timeoutMs === 'number' && timeoutMs > 0 ? { timeoutMs } : {}),
   };
 }

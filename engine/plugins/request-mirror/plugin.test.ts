@@ -1,8 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { collectingReporter, fakeContext } from '../header-modifier/test-kit.ts';
-import { parseRequestMirrorConfig } from './config.ts';
+import { parseRequestMirrorConfig, type RequestMirrorConfig } from './config.ts';
 import { MIRROR_TIMEOUT_MS, requestMirrorPlugin, SHADOW_HOST_SUFFIX } from './plugin.ts';
 import type { ServiceIR } from '../../config/ir.ts';
+import { gatewayApiIr } from '../../config/gateway-api/test-kit.ts';
 
 /** The mirror's Service with two endpoints, weights 1 and 3. */
 const SERVICE = {
@@ -19,8 +20,10 @@ const SERVICE = {
 } satisfies ServiceIR;
 
 describe('request-mirror', () => {
-  it('reads percent and fraction', () => {
+  it('reads percent and fraction, and a positive timeoutMs the adapter passes', () => {
     const r = collectingReporter();
+    expect(parseRequestMirrorConfig({ backendRef: { name: 's' }, timeoutMs: 2500 }, r).timeoutMs).toBe(2500);
+    expect(parseRequestMirrorConfig({ backendRef: { name: 's' }, timeoutMs: 0 }, r).timeoutMs).toBeUndefined();
     expect(parseRequestMirrorConfig({ backendRef: { name: 's', port: 80 }, percent: 25 }, r).share).toBe(0.25);
     expect(parseRequestMirrorConfig({ backendRef: { name: 's' }, fraction: { numerator: 1, denominator: 3 } }, r).share).toBeCloseTo(1 / 3);
     expect(parseRequestMirrorConfig({ backendRef: { name: 's' } }, r).share).toBe(1);
@@ -58,4 +61,41 @@ describe('request-mirror', () => {
     const hooks = requestMirrorPlugin.create({ target: 'x:80', service: null, problem: 'no Service x', share: 1 }, { instanceId: 'm', scope: {} });
     expect(hooks.access?.(fakeContext(), { now: () => 0, draw: () => 0, replica: 'gw-0' })?.reason).toBe('mirror to x:80 skipped: no Service x');
   });
+
+  it('§7 the copy gives up with its route\'s request timeout, 15 s when the route sets none (Envoy router.cc: the shadow gets the route\'s global timeout)', () => {
+    const copyTimeout = (timeouts: string): number | undefined => {
+      const ir = gatewayApiIr(mirrorRoute(timeouts));
+      const instance = ir.plugins.find((p) => p.plugin === 'request-mirror');
+      if (!instance) throw new Error('no request-mirror plugin in the IR');
+      const config = instance.config as RequestMirrorConfig;
+      const verdict = requestMirrorPlugin.create(config, { instanceId: 'm', scope: {}, services: [SERVICE] }).access?.(fakeContext(), { now: () => 0, draw: () => 0, replica: 'gw-0' });
+      return verdict?.kind === 'next' ? verdict.detach?.[0]?.timeoutMs : undefined;
+    };
+    expect(copyTimeout('')).toBe(MIRROR_TIMEOUT_MS);
+    expect(copyTimeout('timeouts: { request: 3s }')).toBe(3000);
+    expect(copyTimeout('timeouts: { request: 3s, backendRequest: 1s }')).toBe(3000);
+    // A disabled request timeout (0s) is no timeout of the route's own: the 15 s default stays.
+    expect(copyTimeout('timeouts: { request: 0s }')).toBe(MIRROR_TIMEOUT_MS);
+  });
 });
+
+/** A route to `s` mirroring to `s` (the one Service the test's plugin knows), with `timeouts` in its rule. */
+function mirrorRoute(timeouts: string): string {
+  return `apiVersion: gateway.networking.k8s.io/v1
+kind: Gateway
+metadata: { name: gw, namespace: default }
+spec:
+  gatewayClassName: test
+  listeners: [{ name: http, port: 80, protocol: HTTP }]
+---
+apiVersion: gateway.networking.k8s.io/v1
+kind: HTTPRoute
+metadata: { name: r, namespace: default }
+spec:
+  parentRefs: [{ name: gw }]
+  rules:
+    - backendRefs: [{ name: s, port: 80 }]
+      filters: [{ type: RequestMirror, requestMirror: { backendRef: { name: s, port: 80 } } }]
+      ${timeouts}
+`;
+}

@@ -13,7 +13,10 @@ export const REQUEST_MIRROR_ID = 'request-mirror';
 /** Envoy appends this to a shadow's Host unless `disable_shadow_host_suffix_append` (Envoy Gateway leaves it on). */
 export const SHADOW_HOST_SUFFIX = '-shadow';
 
-/** A shadow gives up with the route's timeout; Envoy's default route timeout is 15 s. */
+/**
+ * A shadow gives up with its route's timeout (Envoy router.cc hands the shadow writer the route's
+ * global timeout); a route that sets none has Envoy's default route timeout, 15 s.
+ */
 export const MIRROR_TIMEOUT_MS = 15_000;
 
 export const requestMirrorPlugin: PluginDefinition<RequestMirrorConfig> = {
@@ -38,7 +41,7 @@ export const requestMirrorPlugin: PluginDefinition<RequestMirrorConfig> = {
           return next(`mirror to ${config.service} skipped: the Service has no endpoint to copy to`, { mirrored: false, service: config.service });
         }
         const endpoint = `${target.host}:${target.port}`;
-        const copy: RequestCopy = { type: 'request-copy', purpose: 'mirror', service, target, hostSuffix: SHADOW_HOST_SUFFIX, timeoutMs: MIRROR_TIMEOUT_MS };
+        const copy: RequestCopy = { type: 'request-copy', purpose: 'mirror', service, target, hostSuffix: SHADOW_HOST_SUFFIX, timeoutMs: config.timeoutMs ?? MIRROR_TIMEOUT_MS };
         return {
           kind: 'next',
           reason: `copied to ${config.service} (${config.target}) at ${endpoint} when the request goes upstream; its response is ignored`,

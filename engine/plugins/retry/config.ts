@@ -5,7 +5,7 @@
 import { parseDuration } from '../../core/duration.ts';
 import type { ConfigReporter } from '../../pipeline/types.ts';
 import type { RetryPolicyIR } from '../../upstream/policy.ts';
-import { RETRIED_ONCE_SENT } from '../../upstream/retry.ts';
+import { NOT_RETRIED_ONCE_SENT } from '../../upstream/retry.ts';
 import { ConfigReader } from '../kit/config-reader.ts';
 
 export interface RetryConfig {
@@ -36,7 +36,8 @@ export function parseRetryConfig(raw: unknown, report: ConfigReporter): RetryCon
     retryOn,
     retriableStatusCodes: statuses,
     // retry.go: status retries skip POST, PATCH and LOCK unless retryNonIdempotentMethod.
-    methods: anyMethod ? [] : [...RETRIED_ONCE_SENT],
+    methods: [],
+    ...(anyMethod ? {} : { methodsNotRetried: [...NOT_RETRIED_ONCE_SENT] }),
     failuresAnsweredAs: { reset: 502, timeout: 504 },
     otherHost: true,
     backoff: traefikBackoff(attempts, initial),
