@@ -3,7 +3,7 @@ import { collectingReporter, fakeContext } from '../header-modifier/test-kit.ts'
 import { parseRequestMirrorConfig, type RequestMirrorConfig } from './config.ts';
 import { MIRROR_TIMEOUT_MS, requestMirrorPlugin, SHADOW_HOST_SUFFIX } from './plugin.ts';
 import type { ServiceIR } from '../../config/ir.ts';
-import { gatewayApiIr } from '../../config/gateway-api/test-kit.ts';
+import { gatewayApiIr, MINIMAL_GATEWAY } from '../../config/gateway-api/test-kit.ts';
 
 /** The mirror's Service with two endpoints, weights 1 and 3. */
 const SERVICE = {
@@ -81,13 +81,7 @@ describe('request-mirror', () => {
 
 /** A route to `s` mirroring to `s` (the one Service the test's plugin knows), with `timeouts` in its rule. */
 function mirrorRoute(timeouts: string): string {
-  return `apiVersion: gateway.networking.k8s.io/v1
-kind: Gateway
-metadata: { name: gw, namespace: default }
-spec:
-  gatewayClassName: test
-  listeners: [{ name: http, port: 80, protocol: HTTP }]
----
+  return `${MINIMAL_GATEWAY}---
 apiVersion: gateway.networking.k8s.io/v1
 kind: HTTPRoute
 metadata: { name: r, namespace: default }
