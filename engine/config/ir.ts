@@ -70,6 +70,12 @@ export interface RouteIR {
   pathHandling: 'v0' | 'v1';
   regexPriority: number;
   httpsRedirectStatusCode: number;
+  /**
+   * Kong `request_buffering: false` (set only then): the request body is streamed to the upstream
+   * (nginx `proxy_request_buffering off`), so nginx never passes the request to another upstream once
+   * any of it was sent (`request_body_no_buffering`). Absent: the body is buffered first, as by default.
+   */
+  requestBuffering?: false;
   loc?: SourceLoc;
 }
 

@@ -29,8 +29,11 @@ export interface DialectBehaviour {
   /** Rewrites ctx.upstream (Host, forwarding headers) for the chosen service and target. */
   buildUpstream(ctx: RequestContext, service: ServiceIR, target: TargetIR): void;
   noService(ctx: RequestContext): ReplyVerdict;
-  /** No host to send to; `why` says which rule left none (all ejected, all marked down). */
-  noTarget(ctx: RequestContext, service: ServiceIR, why?: string): ReplyVerdict;
+  /**
+   * No host to send to; `why` says which rule left none (all ejected, all marked down). `triesSoFar`
+   * counts the tries already sent for this request (0: the first pick failed; more: a retry's did).
+   */
+  noTarget(ctx: RequestContext, service: ServiceIR, why?: string, triesSoFar?: number): ReplyVerdict;
   upstreamFailed(ctx: RequestContext, answer: Extract<UpstreamAnswer, { ok: false }>): ReplyVerdict;
   /** Headers the gateway itself adds to every response (Via, latency headers). */
   decorateResponse(ctx: RequestContext, timing: { upstreamMs: number | null; gatewayMs: number }): void;

@@ -13,6 +13,7 @@ import { kongUpstreamPath } from './kong-path.ts';
 import { type Hit, missReason, winReason } from './kong-reasons.ts';
 import { type RequestFacts, testMatcher } from './kong-test-matcher.ts';
 import { normalizeKongPath } from './kong-uri.ts';
+import { type NginxPage, nginxRedirectPage } from './nginx-redirect-page.ts';
 
 export interface KongMatchRequest {
   method: string;
@@ -52,7 +53,10 @@ export interface KongRouterReply {
    * request id, which the pipeline's Kong dialect knows and the router does not.
    */
   message?: string;
-  /** A body for callers without a request: compact JSON with the `message`. */
+  /**
+   * With `message`: a body for callers without a request, compact JSON with the message. Without it
+   * (a redirect): the bytes Kong sends, nginx's page, with its Content-Type and Content-Length.
+   */
   body: string;
   reason: string;
   headers: Array<[string, string]>;
@@ -190,13 +194,21 @@ function httpsOnlyReply(
       ],
     };
   }
-  const location = `https://${req.forwardedHost ?? req.host}${rawPath}${query ? `?${query}` : ''}`;
+  // handler.lua: "https://" .. forwarded_host .. request_uri, where forwarded_host is nginx's $host
+  // (the Host header without its port, lower-cased; the server_name "kong" when there is none) unless a
+  // trusted peer sent X-Forwarded-Host.
+  const location = `https://${req.forwardedHost ?? (hostWithoutPort(req.host) || 'kong')}${rawPath}${query ? `?${query}` : ''}`;
+  // kong.response.exit(code) without a body: nginx writes its own page (nginx-redirect-page.ts).
+  const page = nginxRedirectPage(code) as NginxPage;
   return {
     status: code,
-    // Kong sends nginx's small HTML page here; a JSON message keeps the shape of the router's other answers.
-    body: JSON.stringify({ message: `redirecting to ${location}` }),
+    body: page.body,
     reason: `${why}: redirect ${code} to ${location}`,
-    headers: [['Location', location]],
+    headers: [
+      ['Content-Type', page.contentType],
+      ['Content-Length', String(page.body.length)],
+      ['Location', location],
+    ],
   };
 }
 

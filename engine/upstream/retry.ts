@@ -95,12 +95,13 @@ export type RetryDecision =
 
 /**
  * `triesSoFar` counts the tries already made (1 after the first). `draw` is the request's keyed
- * draw for this attempt.
+ * draw for this attempt. `bodyStreamed`: the route streams the request body to the upstream instead
+ * of buffering it first (Kong `request_buffering: false`).
  */
 export function decideRetry(
   policy: RetryPolicyIR,
   outcome: TryOutcome,
-  ctx: { triesSoFar: number; method: string; draw: number },
+  ctx: { triesSoFar: number; method: string; draw: number; bodyStreamed?: boolean },
 ): RetryDecision {
   const seen = judged(policy, outcome);
   const condition = matchingCondition(policy, seen);
@@ -110,6 +111,9 @@ export function decideRetry(
   const methodRefused = methodRefusedOnceSent(policy, ctx.method.toUpperCase());
   if (methodRefused && requestWritten(outcome)) {
     return { retry: false, reason: `${what} would be retried, but ${ctx.method} is not retried (${describeMethods(policy)})` };
+  }
+  if (ctx.bodyStreamed && streamedBodyRefused(policy, outcome)) {
+    return { retry: false, reason: `${what} would be retried, but the route streams the request body (request_buffering off): nginx never passes such a request to the next upstream once any of it was sent, whatever the method` };
   }
   const retriesDone = ctx.triesSoFar - 1;
   if (retriesDone >= policy.numRetries) {
@@ -123,6 +127,15 @@ export function decideRetry(
     backoffMs,
     reason: `${what} matches retry-on ${condition}: retry ${retriesDone + 1} of ${policy.numRetries}${wait}${methodRefused ? `, ${ctx.method} too: nothing of it was sent` : ''}`,
   };
+}
+
+/**
+ * nginx, under Kong too: a request whose body is streamed (proxy_request_buffering off) cannot be
+ * sent again, so ngx_http_upstream_next finalizes it once `u->request_sent && r->request_body_no_buffering`,
+ * for every method. A try that wrote nothing (a refused connection) is still passed on.
+ */
+function streamedBodyRefused(policy: RetryPolicyIR, outcome: TryOutcome): boolean {
+  return (policy.flavour === 'kong' || policy.flavour === 'nginx') && requestWritten(outcome);
 }
 
 /** Whether the policy refuses this (upper-case) method once some of the request was written. */

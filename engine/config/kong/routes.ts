@@ -1,6 +1,7 @@
 /**
  * Kong routes → RouteIR, with Kong's defaults (protocols http+https, strip_path true, preserve_host
- * false, path_handling v0, regex_priority 0, https_redirect_status_code 426) and its validation.
+ * false, path_handling v0, regex_priority 0, https_redirect_status_code 426, request_buffering and
+ * response_buffering true) and its validation.
  */
 import type { PathMatchIR, RouteIR } from '../ir.ts';
 import { compileKongRegex, kongPathPattern } from '../../routing/kong-regex.ts';
@@ -8,6 +9,7 @@ import { type AdaptContext, type EntityNode, fieldPath, isRecord } from './conte
 import type { Collected } from './collect.ts';
 import { entityId } from './ids.ts';
 import { migrateLegacyPath } from './legacy-paths.ts';
+import { readRouteBuffering } from './route-buffering.ts';
 import { type Indexed, addToIndex, newIndex, resolveRef } from './refs.ts';
 import { describe, readBool, readInt, readString, readStringList } from './read.ts';
 import type { ServiceInfo } from './services.ts';
@@ -50,10 +52,9 @@ export function buildRoutes(
       pathHandling: readPathHandling(ctx, node),
       regexPriority: readInt(ctx, node, 'regex_priority', 0, { min: -(2 ** 31), max: 2 ** 31 - 1 }),
       httpsRedirectStatusCode: readRedirectCode(ctx, node),
+      ...readRouteBuffering(ctx, node),
       loc: ctx.loc(node.doc, node.path),
     };
-    readBool(ctx, node, 'request_buffering', true);
-    readBool(ctx, node, 'response_buffering', true);
     checkStreamOnly(ctx, node);
     checkHasMatcher(ctx, node, ir);
     const routed = service ? service.enabled : true;

@@ -9,7 +9,7 @@ import { resolveRealIp } from '../../net/real-ip.ts';
 import { kongUpstreamForwarding } from '../../net/forwarded-headers.ts';
 import { createKongRouter } from '../../routing/kong-router.ts';
 import { kongUpstreamHost } from '../../routing/kong-path.ts';
-import type { KongRouteMatch } from '../../routing/kong-router.ts';
+import type { KongMatchRequest, KongRouteMatch } from '../../routing/kong-router.ts';
 import type { ChainHost, ChainStage, ReplyVerdict } from '../chain.ts';
 import type { DialectBehaviour } from '../dialect.ts';
 import type { RequestContext } from '../types.ts';
@@ -35,7 +35,7 @@ function kongError(ctx: RequestContext, status: number, message: string, reason:
 }
 
 /** What nginx's error_page hands to Kong's error handler (kong/error_handlers.lua): its own message per status. */
-function kongHandledError(ctx: RequestContext, status: 502 | 504, reason: string): ReplyVerdict {
+function kongHandledError(ctx: RequestContext, status: 502 | 503 | 504, reason: string): ReplyVerdict {
   const answer = kongErrorHandlerResponse(status, ctx.request.id, ctx.upstream.headers);
   return { kind: 'reply', status, reason, headers: answer.headers, body: answer.body };
 }
@@ -60,14 +60,19 @@ export function createKongBehaviour(ir: GatewayIR): DialectBehaviour {
 
     route(ctx) {
       const r = ctx.request;
-      const outcome = router.match({ method: r.method, scheme: r.scheme, host: r.host, port: r.port, path: r.path, query: r.query, headers: r.headers });
-      if ('route' in outcome) return outcome;
-      // A redirect is kong.response.exit without a body, so Kong sends nginx's page; gatelab keeps its
-      // small JSON note, with the request id, unchanged (docs/dialects/kong.md, where gatelab differs).
-      if (outcome.message === undefined) {
-        const note = (JSON.parse(outcome.body) as { message: string }).message;
-        return { status: outcome.status, reason: outcome.reason, body: JSON.stringify({ message: note, request_id: r.id }), headers: outcome.headers };
+      const request: KongMatchRequest = { method: r.method, scheme: r.scheme, host: r.host, port: r.port, path: r.path, query: r.query, headers: r.headers };
+      // handler.lua takes X-Forwarded-Proto/-Host only from a trusted peer (kong.ip.is_trusted): they
+      // decide whether an https-only route was reached over TLS, and where its redirect points.
+      if (trusted?.contains(r.peerIp)) {
+        const proto = r.headers.get('X-Forwarded-Proto');
+        const host = r.headers.get('X-Forwarded-Host');
+        if (proto !== undefined) request.forwardedProto = proto;
+        if (host !== undefined) request.forwardedHost = host;
       }
+      const outcome = router.match(request);
+      if ('route' in outcome) return outcome;
+      // A redirect is kong.response.exit without a body: nginx's own page, which the router built whole.
+      if (outcome.message === undefined) return { status: outcome.status, reason: outcome.reason, body: outcome.body, headers: outcome.headers };
       // The 404 and 426 are kong.response.error: Content-Type first, then the router's own headers (Upgrade).
       const { headers, body } = kongError(ctx, outcome.status, outcome.message, outcome.reason, outcome.headers.filter(([name]) => name.toLowerCase() !== 'content-type'));
       return { status: outcome.status, reason: outcome.reason, body: body ?? '', headers };
@@ -110,13 +115,15 @@ export function createKongBehaviour(ir: GatewayIR): DialectBehaviour {
       return { kind: 'reply', status: 503, reason: 'the matched route has no service', headers: [JSON_TYPE], body: NO_SERVICE_BODY };
     },
 
-    noTarget(ctx, service, why) {
-      return kongError(
-        ctx,
-        503,
-        'failure to get a peer from the ring-balancer',
-        why ?? `service ${service.name} has no target with weight above 0`,
-      );
+    noTarget(ctx, service, why, triesSoFar = 0) {
+      const reason = why ?? `service ${service.name} has no target with weight above 0`;
+      // kong/init.lua Kong.balancer: a retry asks the balancer again in nginx's balancer phase, where a
+      // failure is `ngx.exit(errcode)` (503) — nginx's error_page then hands it to Kong's error handler.
+      if (triesSoFar > 0) {
+        return kongHandledError(ctx, 503, `try ${triesSoFar + 1}: ${reason}; Kong's balancer phase ends the retry with 503, answered by its error handler`);
+      }
+      // The first pick runs in the access phase (kong/runloop/handler.lua): kong.response.error.
+      return kongError(ctx, 503, 'failure to get a peer from the ring-balancer', reason);
     },
 
     upstreamFailed(ctx, answer) {

@@ -97,7 +97,8 @@ export function parseRedisConfig(raw: Record<string, unknown>, report: ConfigRep
   for (const [flat, field] of Object.entries(DEPRECATED_REDIS_FIELDS)) {
     const value = raw[flat];
     if (value === undefined || value === null) continue;
-    report.warn([flat], 'GL_W_DEPRECATED', `rate-limiting: config.${flat} is deprecated since Kong 3.6, please use config.redis.${field} instead`, `move it to redis.${field} (Kong 4.0 removes ${flat})`);
+    // Kong logs "<plugin>: config.… is deprecated"; the Kong adapter puts the plugin's name in front.
+    report.warn([flat], 'GL_W_DEPRECATED', `config.${flat} is deprecated since Kong 3.6, please use config.redis.${field} instead`, `move it to redis.${field} (Kong 4.0 removes ${flat})`);
     if (!typeOk(value, REDIS_FIELD_TYPES[field])) {
       report.error([flat], 'GL_E_TYPE', `${flat} must be ${REDIS_FIELD_TYPES[field] === 'integer' ? 'an integer' : `a ${REDIS_FIELD_TYPES[field]}`}`);
       continue;

@@ -54,7 +54,7 @@ describe('kong/plugins/response-ratelimiting/schema.lua', () => {
     expect(parse({ limits: { v: { minute: 1 } }, policy: 'redis' }).items[0]?.path).toBe('redis.host');
     const { config, items } = parse({ limits: { v: { minute: 1 } }, policy: 'redis', redis_host: 'redis.internal' });
     expect(config.redis.host).toBe('redis.internal');
-    expect(items).toEqual([expect.objectContaining({ severity: 'warning', code: 'GL_W_DEPRECATED', message: expect.stringMatching(/^response-ratelimiting: config\.redis_host is deprecated/) })]);
+    expect(items).toEqual([expect.objectContaining({ severity: 'warning', code: 'GL_W_DEPRECATED', message: expect.stringMatching(/^config\.redis_host is deprecated/) })]);
   });
 
   it("warns that policy cluster is a database policy DB-less Kong refuses", () => {

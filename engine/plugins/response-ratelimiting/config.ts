@@ -62,12 +62,6 @@ const RATE_LIMITING_ONLY: Readonly<Record<string, string>> = {
 const isBoolean = (v: unknown): v is boolean => typeof v === 'boolean';
 const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 
-/** Kong's deprecation warning names the plugin; the shared reader says rate-limiting. */
-function renamingReporter(report: ConfigReporter): ConfigReporter {
-  const rename = (m: string): string => m.replace(/^rate-limiting:/, 'response-ratelimiting:');
-  return { error: report.error.bind(report), warn: (path, code, message, hint) => report.warn(path, code, rename(message), hint) };
-}
-
 /** One limit's periods: numbers > 0, at least one, a longer period never lower than a shorter one. */
 function parseLimit(name: string, raw: unknown, report: ConfigReporter): KongLimits | undefined {
   if (!isRecord(raw)) {
@@ -134,8 +128,7 @@ function readEnum<T extends string>(obj: Record<string, unknown>, key: string, a
 }
 
 /** Validates and fills defaults. Never throws: problems go to `report`, with the path inside `config`. */
-export function parseResponseRateLimitingConfig(raw: unknown, reportIn: ConfigReporter): ResponseRateLimitingConfig {
-  const report = renamingReporter(reportIn);
+export function parseResponseRateLimitingConfig(raw: unknown, report: ConfigReporter): ResponseRateLimitingConfig {
   const out: ResponseRateLimitingConfig = { ...RESPONSE_RATELIMITING_DEFAULTS, limits: [] };
   if (!isRecord(raw)) {
     report.error([], 'GL_E_TYPE', 'config must be a record with at least `limits`');
