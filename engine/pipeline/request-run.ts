@@ -5,7 +5,7 @@
  * environment, so a request allocates it (plus its context) instead of about eight fresh closures,
  * each named by tsx's `__name` when created.
  */
-import type { DispatchEnv, DispatchListener, DispatchResult, RerunListener } from '../upstream/dispatch.ts';
+import type { DispatchEnv, DispatchListener, DispatchResult, RerunListener, RetryLevels } from '../upstream/dispatch.ts';
 import { dispatch } from '../upstream/dispatch.ts';
 import { POOL } from '../upstream/dispatch-trace.ts';
 import { CopyOnSendHost } from './copy-on-send-host.ts';
@@ -17,7 +17,7 @@ import type { Gateway, HandledRequest } from './gateway.ts';
 import { HeaderMap } from './headers.ts';
 import type { PipelineHost, UpstreamAnswer } from './host.ts';
 import { runAccessPhase } from './plugin-resolution.ts';
-import { RetryRerun } from './retry-rerun.ts';
+import { RetryRerun, type SegmentsEnd } from './retry-rerun.ts';
 import { confineConnectionTokens, refuseHeaders, refusalVerdict, REQUEST_GUARD_STAGE } from './request-guard.ts';
 import { emitTransition } from './transition.ts';
 import { initialContext } from './request-context.ts';
@@ -32,7 +32,7 @@ const NO_STAGES: readonly ChainStage[] = [];
 
 
 /** Which chain of the request is running: one runs at a time, so `chainDone` knows what comes next. */
-type Step = 'rewrite' | 'access' | 'response' | 'retry-head' | 'retry-rerun';
+type Step = 'rewrite' | 'access' | 'response' | 'retry-segments';
 
 export class RequestRun implements ChainHost, ChainListener, DispatchListener, DispatchEnv {
   readonly replica: string;
@@ -61,9 +61,11 @@ export class RequestRun implements ChainHost, ChainListener, DispatchListener, D
   private copySource: UpstreamRequest | undefined;
   /** Only when access re-resolves per consumer (runAccessPhase takes a function there). */
   private onAccessDone: ((reply: ReplyVerdict | undefined) => void) | undefined;
-  /** Only on a route where Traefik's retry has middlewares after it: they run again before each retry. */
+  /** Only on a route where Traefik's retry has middlewares after it (or a second retry): they run again before each retry. */
   private retryRerun: RetryRerun | undefined;
-  rerunBeforeRetry: ((tryNumber: number, listener: RerunListener) => void) | undefined = undefined;
+  rerunBeforeRetry: ((tryNumber: number, listener: RerunListener, level: number) => void) | undefined = undefined;
+  /** Only with two or more Traefik retries on the route: they nest, and the upstream stage asks each in turn. */
+  retryLevels: RetryLevels | undefined = undefined;
 
   constructor(
     private readonly gateway: Gateway,
@@ -100,8 +102,7 @@ export class RequestRun implements ChainHost, ChainListener, DispatchListener, D
     if (step === 'rewrite') this.afterRewrite(reply);
     else if (step === 'access') this.afterAccess(reply);
     else if (step === 'response') this.afterResponse(reply);
-    else if (step === 'retry-head') this.afterRetryHead(reply);
-    else this.retryRerun?.listener?.rerunDone(reply);
+    else this.segmentDone(reply);
   }
 
   private afterRewrite(reply: ReplyVerdict | undefined): void {
@@ -128,44 +129,53 @@ export class RequestRun implements ChainHost, ChainListener, DispatchListener, D
     const routeStages = this.gateway.stagesFor(this.ctx);
     const stages = routeStages.access;
     // Without consumer-scoped plugins the access phase is one plain chain that reports to this object;
-    // cut in two around Traefik's retry, to keep the request as the retry received it.
+    // cut around Traefik's retries, to keep the request as each retry received it.
     if (!options.reResolve) {
       const split = routeStages.retrySplit;
       if (split === undefined) return this.chains.start(stages);
-      this.step = 'retry-head';
-      return this.chains.start(split.head);
+      const rerun = new RetryRerun(split);
+      this.retryRerun = rerun;
+      this.rerunBeforeRetry = (tryNumber, listener, level) => this.rerun(tryNumber, listener, level);
+      if (split.levels > 1) this.retryLevels = { count: split.levels, policies: rerun.policies };
+      this.step = 'retry-segments';
+      return this.chains.start(rerun.start());
     }
     this.onAccessDone ??= (reply) => this.afterAccess(reply);
     runAccessPhase(stages, this.ctx, this, options, this.onAccessDone);
   }
 
-  /** The stages up to Traefik's retry ran: keep the request as it received it, then run the rest. */
-  private afterRetryHead(reply: ReplyVerdict | undefined): void {
+  /**
+   * One segment of a chain cut around Traefik's retries ran: the next one, or the end of the first
+   * pass (on to the upstream stage), or the end of a re-run (the upstream stage hears how it went).
+   */
+  private segmentDone(reply: ReplyVerdict | undefined): void {
+    const rerun = this.retryRerun as RetryRerun;
+    const next = rerun.segmentDone(this.ctx, reply);
+    if (isStages(next)) return this.chains.start(next);
+    if (!rerun.firstPass) return rerun.listener?.rerunDone(next.reply, next.depth);
+    rerun.firstPass = false;
     this.step = 'access';
-    const split = this.gateway.stagesFor(this.ctx).retrySplit;
-    if (reply || !split) return this.afterAccess(reply);
-    this.retryRerun = new RetryRerun(split, this.ctx);
-    this.rerunBeforeRetry = (tryNumber, listener) => this.rerun(tryNumber, listener);
-    this.chains.start(split.tail);
+    this.afterAccess(next.reply, next.depth);
   }
 
-  /** Before a retry: the middlewares after Traefik's retry run again (the upstream stage asks). */
-  private rerun(tryNumber: number, listener: RerunListener): void {
+  /** Before a retry of `level`: the middlewares after that retry run again (the upstream stage asks). */
+  private rerun(tryNumber: number, listener: RerunListener, level: number): void {
     const rerun = this.retryRerun as RetryRerun;
     rerun.listener = listener;
-    rerun.begin(this.ctx, this, tryNumber);
-    this.step = 'retry-rerun';
-    this.chains.start(rerun.split.tail);
+    const stages = rerun.begin(this.ctx, this, tryNumber, level);
+    this.step = 'retry-segments';
+    this.chains.start(stages);
   }
 
-  private afterAccess(accessReply: ReplyVerdict | undefined): void {
+  /** `depth`: how many of Traefik's retries the access phase got inside before `accessReply` (0 without any). */
+  private afterAccess(accessReply: ReplyVerdict | undefined, depth = 0): void {
     const ctx = this.ctx;
     // Response plugins are the ones chosen for the consumer the access phase settled on (Kong
     // collects them while access runs).
     const applicable = this.gateway.stagesFor(ctx);
     const service = ctx.match?.service;
     // A middleware after Traefik's retry answered the first try: whether that is final is the retry's call.
-    const retryDecides = accessReply !== undefined && this.retryRerun !== undefined && service !== undefined;
+    const retryDecides = accessReply !== undefined && depth > 0 && service !== undefined;
     if (accessReply && !retryDecides) return this.respond(gatewayResponse(accessReply), applicable.response);
     this.responseStages = applicable.response;
     // Balance, build the upstream request, call it, and turn failures into the gateway's own answers.
@@ -176,7 +186,7 @@ export class RequestRun implements ChainHost, ChainListener, DispatchListener, D
     }
     const cluster = this.gateway.clusterFor(service, this.host.now());
     this.needsBody = this.gateway.bodyNeeded(applicable.all);
-    if (retryDecides) return dispatch(ctx, service, cluster, this, this, accessReply);
+    if (retryDecides) return dispatch(ctx, service, cluster, this, this, { reply: accessReply, depth });
     // Copies leave with the request once a host is picked, as Envoy's router starts its shadows.
     dispatch(ctx, service, cluster, this.copies === undefined ? this : this.copyingEnv(), this);
   }
@@ -191,7 +201,7 @@ export class RequestRun implements ChainHost, ChainListener, DispatchListener, D
     const source = { ...upstream, headers: upstream.headers.clone() };
     this.copySource = source;
     const host = new CopyOnSendHost(this.host, (call) => this.sendCopies(source, call.request));
-    return { host, chain: this, dialect: this.dialect, needsBody: this.needsBody, transition: (c) => this.transition(c), rerunBeforeRetry: this.rerunBeforeRetry };
+    return { host, chain: this, dialect: this.dialect, needsBody: this.needsBody, transition: (c) => this.transition(c), rerunBeforeRetry: this.rerunBeforeRetry, retryLevels: this.retryLevels };
   }
 
   dispatched(result: DispatchResult): void {
@@ -281,6 +291,10 @@ export class RequestRun implements ChainHost, ChainListener, DispatchListener, D
   transition(change: MachineTransition): void {
     emitTransition(this.host, change);
   }
+}
+
+function isStages(next: readonly ChainStage[] | SegmentsEnd): next is readonly ChainStage[] {
+  return Array.isArray(next);
 }
 
 /** The gateway's own answer (a plugin's or the router's reply) as a response. */

@@ -4,6 +4,7 @@ import type { DialectBehaviour } from '../pipeline/dialect.ts';
 import type { HeaderMap } from '../pipeline/headers.ts';
 import type { PipelineHost, UpstreamAnswer } from '../pipeline/host.ts';
 import type { MachineTransition } from '../pipeline/types.ts';
+import type { RetryPolicyIR } from './policy.ts';
 
 export interface DispatchEnv {
   host: PipelineHost;
@@ -14,14 +15,28 @@ export interface DispatchEnv {
   transition: (change: MachineTransition) => void;
   /**
    * Set when the route's chain has Traefik's retry middleware with middlewares after it: before each
-   * retry those run again (pipeline/retry-rerun.ts), and `rerunDone` hears whether one answered itself.
+   * retry of `level` (1 = the first retry listed) those after that retry run again
+   * (pipeline/retry-rerun.ts), and `rerunDone` hears whether one answered itself.
    */
-  rerunBeforeRetry?: ((tryNumber: number, listener: RerunListener) => void) | undefined;
+  rerunBeforeRetry?: ((tryNumber: number, listener: RerunListener, level: number) => void) | undefined;
+  /** Set when the chain lists two or more of Traefik's retries: they nest, each judging what the inner ones gave up on. */
+  retryLevels?: RetryLevels | undefined;
 }
 
-/** Hears how the middlewares re-run before a retry ended: a reply when one of them answered the client. */
+/** Traefik's retries on one route, outermost first (pipeline/retry-rerun.ts). */
+export interface RetryLevels {
+  /** How many retries the route's chain lists. */
+  count: number;
+  /** The policy of level k at index k − 1, filled in as the request first gets past each retry. */
+  policies: readonly RetryPolicyIR[];
+}
+
+/**
+ * Hears how the middlewares re-run before a retry ended: a reply when one of them answered the client,
+ * `depth` the number of retries that try got inside (the level whose middlewares answered).
+ */
 export interface RerunListener {
-  rerunDone(reply: ReplyVerdict | undefined): void;
+  rerunDone(reply: ReplyVerdict | undefined, depth: number): void;
 }
 
 export interface DispatchResult {

@@ -13,10 +13,11 @@ import { hashKeyOf } from './hash-key.ts';
 import { timeoutReply } from './timeout-reply.ts';
 import type { UpstreamPolicyIR } from './policy.ts';
 import type { PickRequest } from './balancer/types.ts';
+import { retryLevelLabel } from '../plugins/retry/levels.ts';
 import { BALANCER, emitResponse, emitSend, OUTLIER, overflowVerdict, POOL, PROXY, RETRY } from './dispatch-trace.ts';
 import type { DispatchEnv, DispatchListener, DispatchResult, RerunListener } from './dispatch-types.ts';
 
-export type { DispatchEnv, DispatchListener, DispatchResult, RerunListener } from './dispatch-types.ts';
+export type { DispatchEnv, DispatchListener, DispatchResult, RerunListener, RetryLevels } from './dispatch-types.ts';
 
 const NO_HOSTS: Set<number> = new Set();
 /** What `finished` gets when the cluster has no outlier detector, which alone would draw. */
@@ -28,11 +29,14 @@ export function dispatch(
   cluster: UpstreamCluster,
   env: DispatchEnv,
   listener: DispatchListener,
-  /** A middleware after Traefik's retry answered the first try itself (env.rerunBeforeRetry is set). */
-  firstTryReply?: ReplyVerdict,
+  /**
+   * A middleware after Traefik's retry answered the first try itself (env.rerunBeforeRetry is set),
+   * inside `depth` of the route's retries.
+   */
+  firstTry?: { reply: ReplyVerdict; depth: number },
 ): void {
   const run = new DispatchRun(ctx, service, cluster, env, listener);
-  if (firstTryReply) run.rerunDone(firstTryReply);
+  if (firstTry) run.rerunDone(firstTry.reply, firstTry.depth);
   else run.begin();
 }
 
@@ -73,6 +77,12 @@ class DispatchRun implements PickRequest, RerunListener {
   /** Made only when the cluster detects outliers; a closure per request otherwise. */
   private enforceDraw: (() => number) | undefined;
   tries = 0;
+  /**
+   * With nested Traefik retries: the attempts each level has made on its current run, the current one
+   * included (level k at k − 1). An outer retry starts the inner ones afresh, as each retry.go
+   * ServeHTTP call starts its own counter. Absent with one retry policy, whose count is `tries`.
+   */
+  private readonly levelTries: number[] | undefined;
   private upstreamMs: number | null = null;
   private holdsConnection = false;
   private retryInFlight = false;
@@ -95,6 +105,8 @@ class DispatchRun implements PickRequest, RerunListener {
     this.base = policy.retry && !env.rerunBeforeRetry ? { ...ctx.upstream, headers: ctx.upstream.headers.clone() } : undefined;
     this.requestId = ctx.request.id;
     this.hashKey = hashKeyOf(policy.balancer, ctx);
+    const levels = env.retryLevels;
+    this.levelTries = levels ? new Array<number>(levels.count).fill(1) : undefined;
   }
 
   /** PickRequest: draws keyed by the request, 16 indexes apart per try (read when drawn). */
@@ -155,7 +167,8 @@ class DispatchRun implements PickRequest, RerunListener {
     const picked = cluster.select(this, this.tried, policy.retry?.otherHost ?? true);
     const index = picked.index;
     if (index < 0) {
-      const verdict = this.env.dialect.noTarget(ctx, service, picked.reason);
+      // The tries made so far: Kong answers a balancer failure on a retry differently from the first.
+      const verdict = this.env.dialect.noTarget(ctx, service, picked.reason, this.tries);
       this.chain.decided(BALANCER, verdict);
       return this.finish({ answer: undefined, reply: verdict, upstreamMs: this.upstreamMs });
     }
@@ -231,12 +244,12 @@ class DispatchRun implements PickRequest, RerunListener {
    * How the middlewares Traefik's retry re-ran ended: on to the balancer, or the try ended in one of
    * them (a 429, a 401) and counts as an attempt, as every pass through the retry's `next` does.
    */
-  rerunDone(reply: ReplyVerdict | undefined): void {
+  rerunDone(reply: ReplyVerdict | undefined, depth: number): void {
     if (!reply) return this.attempt();
     this.tries++;
     this.middlewareReply = reply;
     this.endRetryInFlight();
-    this.afterTry(undefined, { kind: 'response', status: reply.status }, this.host.now());
+    this.afterTry(undefined, { kind: 'response', status: reply.status }, this.host.now(), depth);
   }
 
   private endRetryInFlight(): void {
@@ -245,43 +258,65 @@ class DispatchRun implements PickRequest, RerunListener {
     this.retryInFlight = false;
   }
 
-  /** After the backoff: Traefik runs the middlewares after its retry again first; others re-send. */
-  private nextTry(): void {
+  /** After the backoff: Traefik runs the middlewares after its retry (of `level`) again first; others re-send. */
+  private nextTry(level: number): void {
     const rerun = this.env.rerunBeforeRetry;
-    if (rerun) return rerun(this.tries + 1, this);
+    if (rerun) return rerun(this.tries + 1, this, level);
     const base = this.base;
     if (base) this.ctx.upstream = { ...base, headers: base.headers.clone() };
     this.attempt();
   }
 
-  /** `answer` is undefined when the try ended in a re-run middleware (middlewareReply). */
-  private afterTry(answer: UpstreamAnswer | undefined, outcome: TryOutcome, now: number): void {
+  /**
+   * `answer` is undefined when the try ended in a re-run middleware (middlewareReply). `depth` is how
+   * many of Traefik's nested retries the try got inside: the innermost of them judges it first, and
+   * what it does not retry (its last attempt, or an outcome it does not retry) goes out to the next
+   * one, as an inner retry.go writes its answer to the outer retry's response writer, which judges it
+   * by its own rules. One retry policy is one level.
+   */
+  private afterTry(answer: UpstreamAnswer | undefined, outcome: TryOutcome, now: number, depth = this.levelTries?.length ?? 1): void {
     const { ctx, cluster, host } = this;
-    const policyRetry = this.policy.retry;
-    const tries = this.tries;
-    if (policyRetry && (outcome.kind === 'failure' || outcome.status >= 400)) {
-      const decision = decideRetry(policyRetry, outcome, { triesSoFar: tries, method: ctx.request.method, draw: host.draw('retry-backoff', ctx.request.id, tries) });
-      if (decision.retry) {
-        if (now + decision.backoffMs >= this.deadline) {
-          this.chain.decided(RETRY, { kind: 'next', reason: `${decision.reason}, but the overall timeout (${this.timeouts?.overallMs} ms) ends first` });
-          return this.answerWith(answer, outcome);
+    const levels = this.env.retryLevels;
+    if (outcome.kind === 'failure' || outcome.status >= 400) {
+      for (let level = depth; level >= 1; level--) {
+        const policyRetry = levels ? levels.policies[level - 1] : this.policy.retry;
+        if (!policyRetry) continue;
+        const triesSoFar = this.levelTries ? (this.levelTries[level - 1] as number) : this.tries;
+        // bodyStreamed: Kong request_buffering false — nginx cannot send a streamed body twice (retry.ts).
+        const decision = decideRetry(policyRetry, outcome, { triesSoFar, method: ctx.request.method, draw: host.draw('retry-backoff', ctx.request.id, this.tries), bodyStreamed: ctx.match?.route.requestBuffering === false });
+        const who = levels ? `${retryLevelLabel(level, levels.count)}: ` : '';
+        if (decision.retry) {
+          if (now + decision.backoffMs >= this.deadline) {
+            this.chain.decided(RETRY, { kind: 'next', reason: `${who}${decision.reason}, but the overall timeout (${this.timeouts?.overallMs} ms) ends first` });
+            return this.answerWith(answer, outcome);
+          }
+          const budget = cluster.pool?.retryAllowed();
+          if (budget && !budget.ok) {
+            this.chain.decided(RETRY, { kind: 'next', reason: `${who}${describeOutcome(outcome)} would be retried, but ${budget.reason}` });
+            return this.answerWith(answer, outcome);
+          }
+          if (answer?.ok) answer.discard?.();
+          cluster.pool?.retryStarted();
+          this.retryInFlight = !!cluster.pool;
+          this.nextLevelTry(level);
+          const data = levels ? { try: this.tries, backoffMs: decision.backoffMs, on: decision.condition, level } : { try: this.tries, backoffMs: decision.backoffMs, on: decision.condition };
+          this.chain.decided(RETRY, { kind: 'next', reason: `${who}${decision.reason}`, data });
+          if (decision.backoffMs <= 0) return this.nextTry(level);
+          host.perform({ type: 'sleep', purpose: 'retry backoff', ms: decision.backoffMs }, ctx.request.id, 'retry', () => this.nextTry(level));
+          return;
         }
-        const budget = cluster.pool?.retryAllowed();
-        if (budget && !budget.ok) {
-          this.chain.decided(RETRY, { kind: 'next', reason: `${describeOutcome(outcome)} would be retried, but ${budget.reason}` });
-          return this.answerWith(answer, outcome);
-        }
-        if (answer?.ok) answer.discard?.();
-        cluster.pool?.retryStarted();
-        this.retryInFlight = !!cluster.pool;
-        this.chain.decided(RETRY, { kind: 'next', reason: decision.reason, data: { try: tries, backoffMs: decision.backoffMs, on: decision.condition } });
-        if (decision.backoffMs <= 0) return this.nextTry();
-        host.perform({ type: 'sleep', purpose: 'retry backoff', ms: decision.backoffMs }, ctx.request.id, 'retry', () => this.nextTry());
-        return;
+        if (triesSoFar > 1 || policyRetry.numRetries > 0) this.chain.decided(RETRY, { kind: 'next', reason: `${who}not retried: ${decision.reason}` });
       }
-      if (tries > 1 || policyRetry.numRetries > 0) this.chain.decided(RETRY, { kind: 'next', reason: `not retried: ${decision.reason}` });
     }
     this.answerWith(answer, outcome);
+  }
+
+  /** Level `level` starts its next attempt: the levels inside it start afresh, on their first. */
+  private nextLevelTry(level: number): void {
+    const counts = this.levelTries;
+    if (!counts) return;
+    counts[level - 1] = (counts[level - 1] as number) + 1;
+    for (let k = level; k < counts.length; k++) counts[k] = 1;
   }
 
   private answerWith(answer: UpstreamAnswer | undefined, outcome: TryOutcome): void {

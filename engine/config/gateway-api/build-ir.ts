@@ -124,9 +124,10 @@ function pluginOf(
 ): PluginInstanceIR {
   let config = f.config;
   if (f.mirror) {
-    // Envoy times a shadow with its route's timeout, which Envoy Gateway sets from the rule's timeouts.request.
+    // Envoy times a shadow with its route's timeout, which Envoy Gateway sets from the rule's
+    // timeouts.request; 0s disables it, and the shadow then has no timeout either (timeoutMs 0).
     const requestMs = rule.resilience.timeouts?.requestMs;
-    const timeout = requestMs !== undefined && requestMs > 0 ? { timeoutMs: requestMs } : {};
+    const timeout = requestMs !== undefined && requestMs >= 0 ? { timeoutMs: requestMs } : {};
     config = { ...(f.config as RequestMirrorConfig), service: f.mirror.key ? serviceFor(f.mirror.key) : null, ...timeout };
   }
   return { instanceId, plugin: f.plugin, vendorName: f.type, config, scope, enabled: true, loc: ctx.loc(r.obj, f.at) };

@@ -153,8 +153,26 @@ function readRule(ctx: AdaptContext, o: K8sObject, rule: Record<string, unknown>
     // A filter of this backendRef that cannot run makes this backend's share answer 500, not the rule's.
     backendRefs.push({ resolved: bf.invalid ? { ...resolved, key: null, problem: bf.invalid } : resolved, weight, filters: bf.filters, at: bAt });
   });
+  rejectDirectResponseWithBackends(ctx, o, at, filters.filters, refs.length);
   const resilience = readResilience(ctx, o, at, rule);
   return { index, matches: parsed.matches, filters: filters.filters, backendRefs, invalid: filters.invalid, resilience };
+}
+
+/**
+ * GEP-2826: DirectResponse is terminal, so a rule that has it MUST NOT have backendRefs; a CEL rule on
+ * HTTPRouteRule makes the API server reject the HTTPRoute, as it does RequestRedirect with backendRefs.
+ */
+function rejectDirectResponseWithBackends(ctx: AdaptContext, o: K8sObject, at: Array<string | number>, filters: readonly FilterModel[], refs: number): void {
+  const direct = filters.find((f) => f.type === 'DirectResponse');
+  if (!direct || refs === 0) return;
+  ctx.error(
+    o,
+    [...at, 'backendRefs'],
+    'GL_E_CONFIG_INVALID',
+    'a rule with a DirectResponse filter must not have backendRefs: the API server rejects this HTTPRoute (GEP-2826)',
+    'the filter answers every request the rule matches: remove backendRefs from this rule, or move the DirectResponse to a rule of its own',
+    true,
+  );
 }
 
 /**

@@ -15,7 +15,10 @@ export interface RequestMirrorConfig {
   problem: string | null;
   /** Share of requests mirrored, 0–1. */
   share: number;
-  /** The route's own request timeout in ms, passed by the adapter; absent when the route sets none. */
+  /**
+   * The route's own request timeout in ms, passed by the adapter; absent when the route sets none, 0
+   * when it disables it (`timeouts.request: 0s`): then the copy has no timeout at all.
+   */
   timeoutMs?: number;
 }
 
@@ -49,6 +52,6 @@ export function parseRequestMirrorConfig(raw: unknown, report: ConfigReporter): 
     service: typeof obj['service'] === 'string' ? obj['service'] : null,
     problem: typeof obj['problem'] === 'string' ? obj['problem'] : null,
     share,
-    ...(typeof timeoutMs === 'number' && timeoutMs > 0 ? { timeoutMs } : {}),
+    ...(typeof timeoutMs === 'number' && timeoutMs >= 0 ? { timeoutMs } : {}),
   };
 }

@@ -20,10 +20,11 @@ const SERVICE = {
 } satisfies ServiceIR;
 
 describe('request-mirror', () => {
-  it('reads percent and fraction, and a positive timeoutMs the adapter passes', () => {
+  it('reads percent and fraction, and the timeoutMs the adapter passes (0: the route disabled it)', () => {
     const r = collectingReporter();
     expect(parseRequestMirrorConfig({ backendRef: { name: 's' }, timeoutMs: 2500 }, r).timeoutMs).toBe(2500);
-    expect(parseRequestMirrorConfig({ backendRef: { name: 's' }, timeoutMs: 0 }, r).timeoutMs).toBeUndefined();
+    expect(parseRequestMirrorConfig({ backendRef: { name: 's' }, timeoutMs: 0 }, r).timeoutMs).toBe(0);
+    expect(parseRequestMirrorConfig({ backendRef: { name: 's' }, timeoutMs: -1 }, r).timeoutMs).toBeUndefined();
     expect(parseRequestMirrorConfig({ backendRef: { name: 's', port: 80 }, percent: 25 }, r).share).toBe(0.25);
     expect(parseRequestMirrorConfig({ backendRef: { name: 's' }, fraction: { numerator: 1, denominator: 3 } }, r).share).toBeCloseTo(1 / 3);
     expect(parseRequestMirrorConfig({ backendRef: { name: 's' } }, r).share).toBe(1);
@@ -62,7 +63,7 @@ describe('request-mirror', () => {
     expect(hooks.access?.(fakeContext(), { now: () => 0, draw: () => 0, replica: 'gw-0' })?.reason).toBe('mirror to x:80 skipped: no Service x');
   });
 
-  it('§7 the copy gives up with its route\'s request timeout, 15 s when the route sets none (Envoy router.cc: the shadow gets the route\'s global timeout)', () => {
+  it('§7 the copy gives up with its route\'s request timeout, 15 s when the route sets none, never with 0s (Envoy router.cc: the shadow gets the route\'s global timeout)', () => {
     const copyTimeout = (timeouts: string): number | undefined => {
       const ir = gatewayApiIr(mirrorRoute(timeouts));
       const instance = ir.plugins.find((p) => p.plugin === 'request-mirror');
@@ -74,8 +75,8 @@ describe('request-mirror', () => {
     expect(copyTimeout('')).toBe(MIRROR_TIMEOUT_MS);
     expect(copyTimeout('timeouts: { request: 3s }')).toBe(3000);
     expect(copyTimeout('timeouts: { request: 3s, backendRequest: 1s }')).toBe(3000);
-    // A disabled request timeout (0s) is no timeout of the route's own: the 15 s default stays.
-    expect(copyTimeout('timeouts: { request: 0s }')).toBe(MIRROR_TIMEOUT_MS);
+    // A disabled request timeout (0s, semantics §7) is no route timeout at all, so the shadow has none: 0.
+    expect(copyTimeout('timeouts: { request: 0s }')).toBe(0);
   });
 });
 

@@ -15,7 +15,8 @@ export const SHADOW_HOST_SUFFIX = '-shadow';
 
 /**
  * A shadow gives up with its route's timeout (Envoy router.cc hands the shadow writer the route's
- * global timeout); a route that sets none has Envoy's default route timeout, 15 s.
+ * global timeout); a route that sets none has Envoy's default route timeout, 15 s. A route timeout of
+ * 0 is disabled, so its shadow has none (RequestCopy timeoutMs 0, which both hosts read as "never").
  */
 export const MIRROR_TIMEOUT_MS = 15_000;
 
@@ -42,9 +43,10 @@ export const requestMirrorPlugin: PluginDefinition<RequestMirrorConfig> = {
         }
         const endpoint = `${target.host}:${target.port}`;
         const copy: RequestCopy = { type: 'request-copy', purpose: 'mirror', service, target, hostSuffix: SHADOW_HOST_SUFFIX, timeoutMs: config.timeoutMs ?? MIRROR_TIMEOUT_MS };
+        const untimed = copy.timeoutMs === 0 ? ', and it has no timeout (the rule disabled it with timeouts.request: 0s)' : '';
         return {
           kind: 'next',
-          reason: `copied to ${config.service} (${config.target}) at ${endpoint} when the request goes upstream; its response is ignored`,
+          reason: `copied to ${config.service} (${config.target}) at ${endpoint} when the request goes upstream; its response is ignored${untimed}`,
           data: { mirrored, service: config.service, endpoint },
           detach: [copy],
         };

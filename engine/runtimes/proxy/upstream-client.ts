@@ -26,6 +26,9 @@ const NEVER_FORWARD = new Set(['connection', 'keep-alive', 'transfer-encoding', 
 
 export function createUpstreamClient(): UpstreamClient {
   const agent = new Agent({ keepAliveTimeout: 30_000, connections: 256, pipelining: 1 });
+  // Copies nobody waits for (a mirror's shadow) may have no timeout at all (timeoutMs 0): closing
+  // the client ends them, or the agent's close would wait for a backend that never answers.
+  const detached = new Set<UpstreamHandler>();
   return {
     call(call, done) {
       let origin = '';
@@ -46,6 +49,10 @@ export function createUpstreamClient(): UpstreamClient {
         origin = originOf(call.scheme, call.target.host, call.target.port);
         const body = call.request.stream ?? call.request.body;
         const handler = new UpstreamHandler(origin, done);
+        if (call.detached === true) {
+          detached.add(handler);
+          handler.settled = () => detached.delete(handler);
+        }
         agent.dispatch(
           {
             origin,
@@ -53,7 +60,8 @@ export function createUpstreamClient(): UpstreamClient {
             method: call.request.method as Dispatcher.HttpMethod,
             headers,
             body: body as Readable | string | undefined,
-            // A per-try (or what is left of the overall) timeout replaces the service's read timeout.
+            // A per-try (or what is left of the overall) timeout replaces the service's read timeout;
+            // 0 (a copy whose route disabled its timeout) turns undici's timers off.
             headersTimeout: call.timeoutMs ?? call.service.readTimeoutMs,
             bodyTimeout: call.timeoutMs ?? call.service.readTimeoutMs,
           },
@@ -65,7 +73,11 @@ export function createUpstreamClient(): UpstreamClient {
         queueMicrotask(() => done(answer));
       }
     },
-    close: () => agent.close(),
+    close: () => {
+      for (const handler of detached) handler.cancel(new Error('the proxy shut down'));
+      detached.clear();
+      return agent.close();
+    },
   };
 }
 
@@ -107,9 +119,22 @@ class UpstreamHandler implements Dispatcher.DispatchHandler {
    */
   private wrote = false;
 
+  /** Called once the exchange is over, its body included (set for copies only). */
+  settled: (() => void) | undefined = undefined;
+
+  /** Why the exchange was called off before undici handed over its abort (it is aborted then). */
+  private cancelled: Error | undefined;
+
+  /** Ends the exchange now: its `done` hears a failure, as for any error undici reports. */
+  cancel(reason: Error): void {
+    if (this.wrote) this.abort(reason);
+    else this.cancelled = reason;
+  }
+
   onConnect(abort: (reason?: Error) => void): void {
     this.abort = abort;
     this.wrote = true;
+    if (this.cancelled) abort(this.cancelled);
   }
 
   onHeaders(statusCode: number, rawHeaders: Buffer[], resume: () => void): boolean {
@@ -135,10 +160,12 @@ class UpstreamHandler implements Dispatcher.DispatchHandler {
   }
 
   onComplete(): void {
+    this.settled?.();
     this.body?.end();
   }
 
   onError(err: Error): void {
+    this.settled?.();
     if (this.answered) {
       // After the headers the client already has the answer: the body ends in an error instead.
       this.body?.fail(err);

@@ -5,6 +5,11 @@
  * when it leaves, effect.end when it is answered or given up on, both at `full`), like a callout,
  * and as a `copy.end` (at `decisions`) that the metrics count against the mirror's service.
  * Nothing goes back to the request: its own events keep their order and meaning.
+ *
+ * A copy with no timeout (timeoutMs 0: its rule set `timeouts.request: 0s`, so Envoy gives the shadow
+ * no timer) waits as long as the backend takes, but never holds the run open: when only such answers
+ * are left, the run ends and they never come — no `copy.end`, no `effect.end`: the copy was still
+ * waiting, and nothing modelled would have ended it. `lingering` counts them for the run loop (simulate.ts).
  */
 import { PRIORITY, type EventQueue } from '../../core/event-queue.ts';
 import type { Rng } from '../../core/rng.ts';
@@ -35,11 +40,18 @@ export interface CopyDeps {
 
 export type CopySend = (copy: DetachedCall, replica: string) => void;
 
-export function createCopySender(deps: CopyDeps): CopySend {
+export interface CopySender {
+  send: CopySend;
+  /** Queued answers of copies without a timeout: when the queue holds only these, the run is over. */
+  readonly lingering: number;
+}
+
+export function createCopySender(deps: CopyDeps): CopySender {
   const { queue, sink, models, scenario, cpu } = deps;
   // The network draws of copies come from a stream of their own, made on the first copy: mirroring
   // leaves every main request's network delays as they were without it.
   let network: Rng | undefined;
+  let lingering = 0;
   const send = (copy: DetachedCall): void => {
     const { call, requestId, plugin } = copy;
     const where = `${call.target.host}:${call.target.port}`;
@@ -47,10 +59,14 @@ export function createCopySender(deps: CopyDeps): CopySend {
       sink.emit({ type: 'effect.start', t: queue.now, req: requestId, plugin, effect: `${copy.purpose}: ${call.request.method} ${call.request.path} to ${call.service.name} at ${where}` });
     }
     const net = sampleLatency(scenario.network.gatewayToBackend, (network ??= deps.split('network/gateway-copies')));
-    const { afterMs, answer } = models.answer(call, queue.now, net);
+    // timeoutMs 0 is no timeout: the backend model is asked without one (to it, 0 would be "at once").
+    const unbounded = call.timeoutMs === 0;
+    const { afterMs, answer } = models.answer(unbounded ? withoutTimeout(call) : call, queue.now, net);
     if (!sink.wants('effect.end') && !sink.wants('copy.end')) return;
     const sentAt = queue.now;
+    if (unbounded) lingering++;
     queue.schedule(queue.now + afterMs, PRIORITY.effect, (a: UpstreamAnswer) => {
+      if (unbounded) lingering--;
       // A mirror's answer is only ever read here, by the trace: a status, or why there was none.
       if (sink.wants('effect.end')) {
         if (a.ok) sink.emit({ type: 'effect.end', t: queue.now, req: requestId, plugin, ok: true, detail: `${call.service.name} answered ${a.status} (ignored)` });
@@ -59,8 +75,19 @@ export function createCopySender(deps: CopyDeps): CopySend {
       if (sink.wants('copy.end')) sink.emit(copyEnd(copy, a, queue.now, queue.now - sentAt));
     }, answer);
   };
-  if (!cpu) return send;
   // Envoy sends a shadow from the worker that proxies the request, as a full upstream request of its
   // own: it waits for that replica's CPU like any other work there (and dies with the replica).
-  return (copy, replica) => cpu.compute(replica, copy.requestId, SHADOW_COPY_CPU_US, () => send(copy));
+  const sendFrom: CopySend = cpu ? (copy, replica) => cpu.compute(replica, copy.requestId, SHADOW_COPY_CPU_US, () => send(copy)) : send;
+  return {
+    send: sendFrom,
+    get lingering() {
+      return lingering;
+    },
+  };
+}
+
+/** The same call with no timeout for the backend model. */
+function withoutTimeout(call: DetachedCall['call']): DetachedCall['call'] {
+  const { timeoutMs: _none, ...rest } = call;
+  return rest;
 }
