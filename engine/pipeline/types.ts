@@ -97,6 +97,8 @@ export type Effect =
       headers: Array<[string, string]>;
       body?: string;
       timeoutMs: number;
+      /** Read at most this many bytes of the answer's body; a longer one comes back as `bodyTooLarge` (Traefik's maxResponseBodySize). */
+      maxBodyBytes?: number;
     }
   | {
       /** Hold the request for a while before it goes on (nginx limit_req delay, Traefik's reservation). */
@@ -123,7 +125,7 @@ export type Effect =
     };
 
 export type EffectResult =
-  | { ok: true; values?: Array<number | null>; status?: number; headers?: Array<[string, string]>; body?: string; value?: unknown }
+  | { ok: true; values?: Array<number | null>; status?: number; headers?: Array<[string, string]>; body?: string; value?: unknown; bodyTooLarge?: true }
   | { ok: false; error: string };
 
 // ---------------------------------------------------------------------------------------------
@@ -146,7 +148,7 @@ export interface RequestCopy {
   target: TargetIR;
   /** Appended to the host name in the copy's Host header, before any port (Envoy's "-shadow"). */
   hostSuffix: string;
-  /** Give up on the copy after this long; the client never notices either way. */
+  /** Give up on the copy after this long (0: never); the client never notices either way. */
   timeoutMs: number;
 }
 
@@ -213,6 +215,8 @@ export interface MachineTransition {
   reason: string;
   /** Epoch ms at which the change took effect, when that was before it was noticed. */
   at?: number;
+  /** A canary rollout's share of traffic (percent) before and after the move; see BreakerTransitionEvent. */
+  weight?: { from: number; to: number };
 }
 
 export type Phase = 'rewrite' | 'access' | 'response' | 'log';

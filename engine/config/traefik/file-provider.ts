@@ -42,7 +42,10 @@ export class FileProvider {
     private readonly st: TraefikStatic,
     private readonly registry: ServiceRegistry,
     private readonly mws: MiddlewareRegistry,
-  ) {}
+  ) {
+    // IngressRoutes refer to these services as `name@file` (kind: TraefikService), as in Traefik.
+    registry.crossProvider = (ref) => (this.services.has(ref.replace(/@file$/, '')) ? this.resolve(ref, []) : `the service "${ref}" does not exist: the input has no file-provider service named ${ref.replace(/@file$/, '')} (add it under http.services of a dynamic-configuration document)`);
+  }
 
   /** Reads middlewares and services first; routers are built by `routes` once every document is in. */
   add(doc: Node): Node | undefined {

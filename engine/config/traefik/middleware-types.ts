@@ -7,8 +7,9 @@
  */
 import { parseDuration } from '../../core/duration.ts';
 import { compileIpStrategy } from '../../net/ip-strategy.ts';
+import { criteriaSet, exclusivityError, IP_STRATEGY_FIELDS, SOURCE_CRITERION_FIELDS } from '../../plugins/rate-limit/source-criterion.ts';
 import { compileGoRegex } from '../../routing/traefik-regex.ts';
-import type { Node, TraefikContext } from './context.ts';
+import { isObj, type Node, type TraefikContext } from './context.ts';
 import { parseTraefikCbExpression } from '../../plugins/traefik-circuit-breaker/expression.ts';
 
 export interface PluginStep {
@@ -27,6 +28,31 @@ export const FORWARD_AUTH_FIELDS = [
   'addAuthCookiesToResponse', 'headerField', 'forwardBody', 'maxBodySize', 'preserveLocationHeader', 'preserveRequestMethod',
   'authSigninURL', 'maxResponseBodySize',
 ];
+
+/** The fields of `value` named in `fields`, as written. */
+function pick(value: Record<string, unknown>, fields: readonly string[]): Record<string, unknown> {
+  return Object.fromEntries(Object.entries(value).filter(([k]) => fields.includes(k)));
+}
+
+/**
+ * Values the CRD schema accepts but Traefik cannot build (IPStrategy.Get: a CIDR it cannot parse, an
+ * ipv6Subnet outside 1–128): the middleware fails, its routers are not served. Wrong types are left to
+ * the plugin, which reports them at their line (the API server would refuse the object).
+ */
+function ipStrategyRefusal(ip: unknown): string | undefined {
+  if (!isObj(ip)) return undefined;
+  const { depth, excludedIPs, ipv6Subnet } = ip;
+  const okDepth = depth === undefined || depth === null || (typeof depth === 'number' && Number.isInteger(depth));
+  const okList = excludedIPs === undefined || excludedIPs === null || (Array.isArray(excludedIPs) && excludedIPs.every((x) => typeof x === 'string'));
+  const okSubnet = ipv6Subnet === undefined || ipv6Subnet === null || (typeof ipv6Subnet === 'number' && Number.isInteger(ipv6Subnet));
+  if (!okDepth || !okList || !okSubnet) return undefined;
+  const { errors } = compileIpStrategy({
+    ...(typeof depth === 'number' ? { depth } : {}),
+    ...(Array.isArray(excludedIPs) ? { excludedIPs: excludedIPs as string[] } : {}),
+    ...(typeof ipv6Subnet === 'number' ? { ipv6Subnet } : {}),
+  });
+  return errors[0];
+}
 
 /** Traefik's period: an integer is seconds, a string a Go duration. Returns the flavour's text form. */
 function period(ctx: TraefikContext, node: Node): string | undefined {
@@ -50,26 +76,23 @@ export function rateLimitStep(ctx: TraefikContext, node: Node): PluginStep | str
   if (p !== undefined) config['period'] = p;
   const sc = ctx.child(node, 'sourceCriterion', 'rateLimit.sourceCriterion');
   if (sc) {
-    ctx.unknownFields(sc, ['ipStrategy', 'requestHeaderName', 'requestHost'], 'sourceCriterion');
-    const header = ctx.string(sc, 'requestHeaderName');
-    const host = ctx.bool(sc, 'requestHost') ?? false;
-    const ip = ctx.child(sc, 'ipStrategy', 'sourceCriterion.ipStrategy');
-    const set = [ip ? 'ipStrategy' : '', header ? 'requestHeaderName' : '', host ? 'requestHost' : ''].filter(Boolean);
-    if (set.length > 1) return `sourceCriterion: ${set.join(' and ')} are mutually exclusive`;
-    if (header) config['key'] = `header:${header}`;
-    else if (host) {
-      ctx.warn(sc.doc, [...sc.path, 'requestHost'], 'GL_W_NO_EFFECT', 'requestHost (one bucket per Host) is not expressible in the rate-limit plugin yet; gatelab keys the bucket by the remote address', undefined, true);
-    } else if (ip) {
-      ctx.unknownFields(ip, ['depth', 'excludedIPs', 'ipv6Subnet'], 'ipStrategy');
-      const depth = ctx.int(ip, 'depth', 0);
-      const excluded = ctx.stringList(ip, 'excludedIPs');
-      const subnet = ctx.int(ip, 'ipv6Subnet');
-      const compiled = compileIpStrategy({ ...(depth !== undefined ? { depth } : {}), ...(excluded ? { excludedIPs: excluded } : {}), ...(subnet !== undefined ? { ipv6Subnet: subnet } : {}) });
-      for (const e of compiled.errors) ctx.error(ip.doc, ip.path, 'GL_E_CONFIG_INVALID', `ipStrategy: ${e}`);
-      if (compiled.strategy.kind !== 'remote-addr' || compiled.strategy.ipv6Subnet !== undefined) {
-        ctx.warn(ip.doc, ip.path, 'GL_W_NO_EFFECT', `ipStrategy ${compiled.strategy.kind === 'remote-addr' ? 'ipv6Subnet' : compiled.strategy.kind} picks the source from X-Forwarded-For (engine/net/ip-strategy.ts); the rate-limit plugin cannot be keyed by it yet, so gatelab keys the bucket by the remote address`, 'see docs/dialects/traefik.md, "rateLimit"');
-      }
+    // The CRD schema prunes what it does not define (a warning); the plugin reads the rest, so its
+    // diagnostics point at these lines (rate-limit/source-criterion.ts).
+    ctx.unknownFields(sc, SOURCE_CRITERION_FIELDS, 'sourceCriterion');
+    const kept: Record<string, unknown> = pick(sc.value, SOURCE_CRITERION_FIELDS);
+    const ip = sc.value['ipStrategy'];
+    // Not a mapping: left as written for the plugin to report, once.
+    if (isObj(ip)) {
+      ctx.unknownFields({ ...sc, path: [...sc.path, 'ipStrategy'], value: ip }, IP_STRATEGY_FIELDS, 'ipStrategy');
+      kept['ipStrategy'] = pick(ip, IP_STRATEGY_FIELDS);
     }
+    // Traefik refuses the middleware (GetSourceExtractor), so its routers are not served.
+    const clash = exclusivityError(criteriaSet(kept));
+    if (clash) return `sourceCriterion: ${clash}`;
+    const refused = ipStrategyRefusal(kept['ipStrategy']);
+    if (refused) return `sourceCriterion.ipStrategy: ${refused}`;
+    delete config['key'];
+    config['sourceCriterion'] = kept;
   }
   if (node.value['redis'] !== undefined) {
     ctx.warn(node.doc, [...node.path, 'redis'], 'GL_W_NO_EFFECT', 'rateLimit.redis (a bucket shared through Redis, v3.4+) is not modelled: each Traefik replica keeps its own buckets', undefined, true);

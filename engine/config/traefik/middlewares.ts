@@ -4,10 +4,12 @@
  * expands into the steps of the middlewares it lists, and the rest are parsed and warned about.
  *
  * A route refers to middlewares by `name` (+ `namespace`, default the IngressRoute's) or by the
- * provider form `<namespace>-<name>@kubernetescrd`. Another namespace, and the provider form at all,
- * need allowCrossNamespace; a reference to another provider (`@file`, `@docker`) cannot be resolved
- * here. Traefik builds a router's middlewares when it builds the router: a missing or broken one means
- * that router is not served. Source: traefik/traefik pkg/provider/kubernetes/crd/kubernetes.go
+ * provider form `<namespace>-<name>@kubernetescrd`. Another namespace, and the `@kubernetescrd` form
+ * at all, need allowCrossNamespace. A reference to another provider passes as written (Traefik
+ * resolves it across providers): `name@file` is the file provider's middleware when the input holds
+ * its dynamic configuration (file-provider.ts); anything else (`@docker`) does not exist here.
+ * Traefik builds a router's middlewares when it builds the router: a missing or broken one means that
+ * router is not served. Source: traefik/traefik pkg/provider/kubernetes/crd/kubernetes.go
  * (resolveReference, makeID), pkg/server/middleware/middlewares.go (one type per middleware).
  */
 import { nearest } from '../../core/nearest.ts';
@@ -59,6 +61,18 @@ export interface MiddlewareDef {
   chainKeys?: string[];
   /** Traefik cannot build it (no type, two types, a bad chain): routers that use it are not served. */
   problem?: string;
+}
+
+/**
+ * Why `name@provider` from another provider does not exist here. gatelab reads the file provider's
+ * dynamic configuration from the same input, so for `@file` the fix is to add the definition there.
+ */
+function missingOtherProvider(name: string, provider: string): string {
+  const base = name.slice(0, name.lastIndexOf('@'));
+  if (provider === 'file') {
+    return `middleware "${name}" does not exist: the input has no file-provider middleware named ${base} (add it under http.middlewares of a dynamic-configuration document in the input, or refer to a Middleware object without @file)`;
+  }
+  return `middleware "${name}" does not exist here: it belongs to the ${provider} provider, and gatelab reads only Kubernetes CRDs and the file provider's dynamic configuration (define it as a Middleware object or under http.middlewares)`;
 }
 
 export type Expanded = { steps: Array<PluginStep & { middleware: MiddlewareDef }> } | { problem: string; at: Node };
@@ -150,11 +164,15 @@ export class MiddlewareRegistry {
     let key: string;
     if (name.includes('@')) {
       const provider = name.slice(name.lastIndexOf('@') + 1);
-      if (provider !== PROVIDER) return { problem: `middleware "${name}" belongs to the ${provider} provider, which gatelab does not read, so it does not exist here`, at: ref };
-      if (!this.st.allowCrossNamespace) {
+      if (provider === PROVIDER && !this.st.allowCrossNamespace) {
         return { problem: `invalid reference to middleware ${name}: the namespace-name@kubernetescrd form is not allowed while allowCrossNamespace is false`, at: ref };
       }
+      // A cross-provider reference goes to Traefik as written; the namespace field plays no part.
+      if (ns !== undefined && ns !== '') {
+        ctx.warn(ref.doc, [...ref.path, 'namespace'], 'GL_W_NO_EFFECT', `namespace "${ns}" is ignored in cross-provider context: "${name}" already names its provider`, undefined, true);
+      }
       key = name;
+      if (provider !== PROVIDER && !this.byKey.has(key)) return { problem: missingOtherProvider(name, provider), at: ref };
     } else {
       const target = ns ?? parentNs;
       if (target !== parentNs && !this.st.allowCrossNamespace) {

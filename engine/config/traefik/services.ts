@@ -8,6 +8,8 @@
  * A reference Traefik cannot resolve (a missing Service, a port the Service does not have, another
  * namespace without allowCrossNamespace, ExternalName without allowExternalNameServices) is what
  * Traefik logs when it builds the router: that route is not served. Those come back as `problem`.
+ * `name@file` with kind TraefikService is the file provider's service (cross-provider, as in Traefik);
+ * `name@kubernetescrd` is this provider's own name.
  * Source: traefik/traefik pkg/provider/kubernetes/crd/kubernetes_http.go (nameAndService,
  * buildServicesLB, loadServers, getServicePort, parseServiceProtocol).
  */
@@ -15,7 +17,7 @@ import type { ServiceIR, TargetIR } from '../ir.ts';
 import { uuidFrom } from '../native/adapt.ts';
 import { isObj, type Node, type TraefikContext } from './context.ts';
 import type { K8sObject } from './collect.ts';
-import { kubernetesServiceName, objectKey } from './names.ts';
+import { kubernetesServiceName, objectKey, PROVIDER } from './names.ts';
 import type { TraefikStatic } from './static.ts';
 import type { TraefikServiceSettingsIR } from './table.ts';
 import type { PodTimeline } from './discovery.ts';
@@ -44,6 +46,8 @@ export class ServiceRegistry {
   readonly settings: Record<string, TraefikServiceSettingsIR> = {};
   private readonly k8s = new Map<string, K8sObject>();
   private readonly tservices = new Map<string, K8sObject>();
+  /** The file provider's services by `name@file` (set by file-provider.ts when the input has any). */
+  crossProvider?: (ref: string) => WeightedService[] | string;
 
   constructor(
     private readonly ctx: TraefikContext,
@@ -60,17 +64,19 @@ export class ServiceRegistry {
   resolve(ref: Node, parentNs: string, seen: readonly string[] = []): Resolved {
     const ctx = this.ctx;
     ctx.unknownFields(ref, SERVICE_REF_FIELDS, 'a service reference');
-    const name = ctx.string(ref, 'name');
+    let name = ctx.string(ref, 'name');
     if (!name) return { ok: false, problem: 'a service reference needs a name', path: ref };
     const kind = ctx.string(ref, 'kind') ?? 'Service';
     const nsGiven = ctx.string(ref, 'namespace');
-    if (name.includes('@')) {
-      return { ok: false, problem: `service "${name}" points at another provider; gatelab reads only the Kubernetes CRD provider, so it does not exist here`, path: ref };
-    }
     const ns = nsGiven ?? parentNs;
     if (ns !== parentNs && !this.st.allowCrossNamespace) {
       return { ok: false, problem: `service ${ns}/${name} is not in the parent resource's namespace ${parentNs} and allowCrossNamespace is false`, path: ref };
     }
+    const at = name.lastIndexOf('@');
+    const provider = at >= 0 ? name.slice(at + 1) : undefined;
+    if (provider !== undefined && provider !== PROVIDER) return this.otherProvider(ref, ns, name, kind, provider);
+    // `x@kubernetescrd` is this provider's own x (Traefik trims the suffix).
+    if (provider === PROVIDER) name = name.slice(0, at);
     if (kind === 'TraefikService') return this.traefikService(ref, ns, name, seen);
     if (kind !== 'Service') return { ok: false, problem: `unsupported service kind ${kind} (Service or TraefikService)`, path: ref };
     for (const [field, why] of Object.entries(NOT_MODELLED)) {
@@ -81,6 +87,27 @@ export class ServiceRegistry {
     if (strategy === 'p2c') ctx.warn(ref.doc, [...ref.path, 'strategy'], 'GL_W_NO_EFFECT', 'p2c (power of two choices) is not modelled; servers take turns as with wrr');
     if (strategy === 'RoundRobin') ctx.warn(ref.doc, [...ref.path, 'strategy'], 'GL_W_DEPRECATED', 'RoundRobin is deprecated; write wrr');
     return this.kubernetesService(ref, ns, name);
+  }
+
+  /**
+   * `name@provider` of another provider. Traefik takes it as written only for kind TraefikService
+   * (fullServiceName); as a Kubernetes Service it looks up a Service literally named `x@file`, which
+   * cannot exist. The file provider's services are in the input when a dynamic-configuration
+   * document is (file-provider.ts answers through `crossProvider`).
+   */
+  private otherProvider(ref: Node, ns: string, name: string, kind: string, provider: string): Resolved {
+    if (kind !== 'TraefikService') {
+      return { ok: false, problem: `kubernetes service not found: ${ns}/${name} (a Service name cannot hold "@"; a service of the ${provider} provider is referred to with kind: TraefikService)`, path: ref };
+    }
+    const nsGiven = this.ctx.string(ref, 'namespace');
+    if (nsGiven) this.ctx.warn(ref.doc, [...ref.path, 'namespace'], 'GL_W_NO_EFFECT', `namespace "${nsGiven}" is ignored in cross-provider context: "${name}" already names its provider`, undefined, true);
+    const base = name.slice(0, name.lastIndexOf('@'));
+    if (provider === 'file' && this.crossProvider) {
+      const r = this.crossProvider(name);
+      return typeof r === 'string' ? { ok: false, problem: r, path: ref } : { ok: true, backends: r };
+    }
+    const fix = provider === 'file' ? `the input has no file-provider service named ${base} (add it under http.services of a dynamic-configuration document in the input)` : `it belongs to the ${provider} provider, and gatelab reads only Kubernetes CRDs and the file provider's dynamic configuration`;
+    return { ok: false, problem: `the service "${name}" does not exist here: ${fix}`, path: ref };
   }
 
   private kubernetesService(ref: Node, ns: string, name: string): Resolved {

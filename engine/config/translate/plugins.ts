@@ -32,7 +32,11 @@ function rateLimit(route: PRoute, config: unknown, drop: (m: string) => void): v
   if (config['algorithm'] === 'token-bucket' && isObj(config['bucket'])) {
     const b = config['bucket'];
     if (b['flavour'] === 'traefik') {
-      route.rateLimit = { limit: Number(b['average'] ?? 0), periodSeconds: Number(b['periodMs'] ?? 1000) / 1000, burst: Number(b['burst'] ?? 1), key: keyOf(config['key']), algorithm: 'token-bucket' };
+      // Traefik's sourceCriterion keys (an X-Forwarded-For depth, the Host) have no portable form.
+      const k = isObj(config['key']) ? config['key']['kind'] : undefined;
+      const portable = k === 'ip-strategy' || k === 'host' ? 'ip' : keyOf(config['key']);
+      if (portable !== keyOf(config['key'])) drop(`the rate limit's sourceCriterion (${String(k)}) has no portable form; the translation keys it by the client address`);
+      route.rateLimit = { limit: Number(b['average'] ?? 0), periodSeconds: Number(b['periodMs'] ?? 1000) / 1000, burst: Number(b['burst'] ?? 1), key: portable, algorithm: 'token-bucket' };
       return;
     }
     drop(`a ${String(b['flavour'])} token bucket has no portable form; it is left out`);

@@ -25,6 +25,13 @@ export interface ForwardAuthConfig {
   preserveRequestMethod: boolean;
   /** Send the request body to the auth server (default false). */
   forwardBody: boolean;
+  /**
+   * With forwardBody: a request body longer than this many bytes is answered 401 at once, the auth
+   * server never asked. Negative (the default, -1): no limit.
+   */
+  maxBodySize: number;
+  /** An auth answer whose body is longer than this many bytes becomes a 401 (Traefik v3.6.9+). Negative (default -1): no limit. */
+  maxResponseBodySize: number;
   /** Keep a relative Location of the auth response as it is (default false: made absolute). */
   preserveLocationHeader: boolean;
   /** Cookies of the auth response added to the client's response. */
@@ -49,6 +56,9 @@ export function parseForwardAuthConfig(raw: unknown, report: ConfigReporter): Fo
     authRequestHeaders: r.strList('authRequestHeaders', []),
     preserveRequestMethod: r.bool('preserveRequestMethod', false),
     forwardBody: r.bool('forwardBody', false),
+    // Go int64 byte counts; -1 is Traefik's "unlimited" default.
+    maxBodySize: r.num('maxBodySize', -1, { integer: true }),
+    maxResponseBodySize: r.num('maxResponseBodySize', -1, { integer: true }),
     preserveLocationHeader: r.bool('preserveLocationHeader', false),
     addAuthCookiesToResponse: r.strList('addAuthCookiesToResponse', []),
   };
@@ -68,7 +78,10 @@ export function parseForwardAuthConfig(raw: unknown, report: ConfigReporter): Fo
   }
   const signin = r.str('authSigninURL');
   if (signin !== undefined) out.authSigninURL = signin;
-  for (const k of ['tls', 'headerField', 'maxBodySize', 'maxResponseBodySize']) {
+  if (r.has('maxBodySize') && !out.forwardBody) {
+    r.warn('maxBodySize', 'GL_W_NO_EFFECT', 'maxBodySize limits the body sent with forwardBody; without forwardBody: true no body is read, so it has no effect');
+  }
+  for (const k of ['tls', 'headerField']) {
     if (r.has(k)) r.warn(k, 'GL_W_NO_EFFECT', `${k} is accepted but not modelled by gatelab`);
   }
   return out;

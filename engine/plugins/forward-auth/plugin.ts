@@ -10,6 +10,7 @@ import { RE2JS } from 're2js';
 import { HeaderMap } from '../../pipeline/headers.ts';
 import { stripHopByHop } from '../../net/hop-by-hop.ts';
 import { next, reply, wait, type EffectResult, type PluginDefinition, type PluginHooks, type RequestContext, type Verdict } from '../../pipeline/types.ts';
+import { utf8LengthOver } from '../../config/yaml-limits.ts';
 import { parseForwardAuthConfig, type ForwardAuthConfig } from './config.ts';
 
 /** Auth first in the native form (Traefik itself runs middlewares in declared order). */
@@ -69,6 +70,12 @@ export function createForwardAuthHooks(config: ForwardAuthConfig): PluginHooks {
   const onAnswer = (ctx: RequestContext, result: EffectResult): Verdict => {
     if (!result.ok) return reply(500, `calling the auth server ${config.address} failed (${result.error}) — 500, empty body`, { headers: [], body: '' });
     const status = result.status ?? 0;
+    // Traefik reads the body before it looks at the status: too long is a 401 whatever the status.
+    // The proxy host stops reading at the limit (bodyTooLarge); the simulation hands the whole body.
+    const max = config.maxResponseBodySize;
+    if (max >= 0 && (result.bodyTooLarge === true || utf8LengthOver(result.body ?? '', max))) {
+      return reply(401, `auth server ${config.address} answered ${status} with a body over maxResponseBodySize ${max} bytes — 401, empty body, the backend is never called`, { headers: [], body: '', data: { authStatus: status } });
+    }
     const authHeaders = new HeaderMap(result.headers ?? []);
     if (status >= 200 && status < 300) {
       const copied: string[] = [];
@@ -103,6 +110,11 @@ export function createForwardAuthHooks(config: ForwardAuthConfig): PluginHooks {
 
   return {
     access(ctx: RequestContext): Verdict {
+      const body = config.forwardBody ? ctx.upstream.body : undefined;
+      // Traefik reads at most maxBodySize + 1 bytes of the request and refuses more before any call.
+      if (body !== undefined && config.maxBodySize >= 0 && utf8LengthOver(body, config.maxBodySize)) {
+        return reply(401, `forwardBody: the request body is over maxBodySize ${config.maxBodySize} bytes — 401, empty body, the auth server is never asked`, { headers: [], body: '' });
+      }
       const headers = authRequestHeaders(config, ctx);
       const method = config.preserveRequestMethod ? ctx.request.method : 'GET';
       const effect = {
@@ -111,8 +123,9 @@ export function createForwardAuthHooks(config: ForwardAuthConfig): PluginHooks {
         method,
         url: config.address,
         headers: headers.list(),
-        ...(config.forwardBody && ctx.upstream.body !== undefined ? { body: ctx.upstream.body } : {}),
+        ...(body !== undefined ? { body } : {}),
         timeoutMs: AUTH_TIMEOUT_MS,
+        ...(config.maxResponseBodySize >= 0 ? { maxBodyBytes: config.maxResponseBodySize } : {}),
       };
       const trust = config.trustForwardHeader === undefined ? 'legacy (unset)' : String(config.trustForwardHeader);
       return wait(effect, `asking ${config.address} (${method}, trustForwardHeader ${trust})`, (result) => onAnswer(ctx, result));

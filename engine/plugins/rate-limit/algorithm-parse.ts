@@ -20,6 +20,7 @@ import { KNOWN_FIELDS as KONG_FIELDS } from './config.ts';
 import { Fields } from './fields.ts';
 import { parseKeySpec, type KeySpec } from './key.ts';
 import { closeName } from './levenshtein.ts';
+import { parseSourceCriterion } from './source-criterion.ts';
 import { NGINX_LIMIT_REQ_DEFAULT_STATUS, parseNginxRate } from './math/nginx-limit-req.ts';
 import { tokenBucketConfigProblems, type TokenBucketConfig } from './math/token-bucket.ts';
 
@@ -36,7 +37,7 @@ const ENVOY_FIELDS = ['max_tokens', 'tokens_per_fill', 'fill_interval', 'status'
 const BUCKET_FIELDS: Record<TokenBucketFlavourName, readonly string[]> = {
   envoy: ENVOY_FIELDS,
   'envoy-timer': ENVOY_FIELDS,
-  traefik: ['average', 'period', 'burst'],
+  traefik: ['average', 'period', 'burst', 'sourceCriterion'],
   aws: ['rate', 'burst'],
 };
 
@@ -77,6 +78,11 @@ function defaultKey(f: Fields): KeySpec {
 }
 
 function readKey(f: Fields): KeySpec {
+  // Traefik's own way to say it (only its token bucket has the field; elsewhere it is unknown).
+  if (f.has('sourceCriterion') && f.obj['algorithm'] === 'token-bucket' && f.obj['flavour'] === 'traefik') {
+    if (f.has('key')) f.report.error(['key'], 'GL_E_CONFIG_INVALID', 'key and sourceCriterion both say who shares a bucket', 'keep sourceCriterion, Traefik\'s own field');
+    return parseSourceCriterion(f.obj['sourceCriterion'], f.report);
+  }
   const raw = f.string('key');
   if (raw === undefined) return defaultKey(f);
   const k = parseKeySpec(raw);

@@ -122,8 +122,8 @@ function bufferBody(answer: Extract<UpstreamAnswer, { ok: true }>, done: (answer
   });
 }
 
-/** An HTTP callout (forward auth, JWKS) through undici's global dispatcher. */
-async function callout(effect: Extract<Effect, { type: 'http' }>): Promise<EffectResult> {
+/** An HTTP callout (forward auth, JWKS) through undici's global dispatcher; `maxBodyBytes` caps what is read. */
+export async function callout(effect: Extract<Effect, { type: 'http' }>): Promise<EffectResult> {
   const { request } = await import('undici');
   try {
     const res = await request(effect.url, {
@@ -138,7 +138,21 @@ async function callout(effect: Extract<Effect, { type: 'http' }>): Promise<Effec
       if (v === undefined) continue;
       for (const one of Array.isArray(v) ? v : [v]) headers.push([n, one]);
     }
-    return { ok: true, status: res.statusCode, headers, body: await res.body.text() };
+    const limit = effect.maxBodyBytes;
+    if (limit === undefined) return { ok: true, status: res.statusCode, headers, body: await res.body.text() };
+    // Like Traefik's readResponseBodyBytes: never hold more than limit + 1 bytes of an auth answer.
+    const chunks: Buffer[] = [];
+    let size = 0;
+    for await (const chunk of res.body) {
+      const bytes = chunk as Buffer;
+      size += bytes.length;
+      if (size > limit) {
+        res.body.destroy();
+        return { ok: true, status: res.statusCode, headers, bodyTooLarge: true };
+      }
+      chunks.push(bytes);
+    }
+    return { ok: true, status: res.statusCode, headers, body: Buffer.concat(chunks).toString('utf8') };
   } catch (e) {
     return { ok: false, error: e instanceof Error ? e.message : String(e) };
   }

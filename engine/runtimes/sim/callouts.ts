@@ -2,10 +2,12 @@
  * HTTP callouts in the simulation (a forward-auth check, a JWKS fetch): the scenario backend bound to
  * the callout URL's host answers, with its latency, status, headers and body — the same binding rule
  * as for upstreams, so `backends: [{name: idp.internal, body: <jwks>}]` is the identity provider.
- * Without such a backend the callout gets an empty 200 at once, as before callouts had models.
+ * Without such a backend the callout gets an empty 200 at once, as before callouts had models. A body
+ * longer than the effect's `maxBodyBytes` is not handed over: the answer says `bodyTooLarge`.
  */
 import type { BackendSpec } from '../../scenario/types.ts';
 import type { Effect, EffectResult } from '../../pipeline/types.ts';
+import { utf8LengthOver } from '../../config/yaml-limits.ts';
 
 type HttpEffect = Extract<Effect, { type: 'http' }>;
 
@@ -43,10 +45,13 @@ export function calloutAnswer(effect: HttpEffect, backend: BackendSpec, m: Callo
   if (roundTripMs > effect.timeoutMs) {
     return { afterMs: effect.timeoutMs, result: { ok: false, error: `${backend.name} did not answer within ${effect.timeoutMs} ms` } };
   }
-  return {
-    afterMs: roundTripMs,
-    result: { ok: true, status: m.failed ? m.errorStatus : backend.status, headers: answerHeadersOf(backend), body: backend.body ?? '' },
-  };
+  const status = m.failed ? m.errorStatus : backend.status;
+  const body = backend.body ?? '';
+  // The caller reads at most maxBodyBytes (Traefik's maxResponseBodySize), as the proxy host does.
+  if (effect.maxBodyBytes !== undefined && utf8LengthOver(body, effect.maxBodyBytes)) {
+    return { afterMs: roundTripMs, result: { ok: true, status, headers: answerHeadersOf(backend), bodyTooLarge: true } };
+  }
+  return { afterMs: roundTripMs, result: { ok: true, status, headers: answerHeadersOf(backend), body } };
 }
 
 /**
