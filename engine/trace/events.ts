@@ -18,7 +18,10 @@ export const TRACE_EVENT_TYPES = {
     doc: 'One decision of one pipeline stage (router, plugin, balancer) with its human reason.',
   },
   'effect.start': { level: 'full', doc: 'A stage asked the host for I/O (a Redis call, a JWKS fetch).' },
-  'effect.end': { level: 'full', doc: 'The host answered an effect.' },
+  'effect.end': {
+    level: 'full',
+    doc: 'The host answered an effect. With a capacity model, an effect that runs on the replica\'s CPU says how long that work waited for the CPU and how long it ran (cpuWaitMs, cpuMs), or that an OOM kill cut it short (oomKilled).',
+  },
   'upstream.send': { level: 'decisions', doc: 'The gateway sent the request to a backend.' },
   'upstream.response': { level: 'decisions', doc: 'A backend answered (or failed).' },
   'copy.end': {
@@ -33,6 +36,10 @@ export const TRACE_EVENT_TYPES = {
   'replica.queue': {
     level: 'summary',
     doc: 'A gateway replica\'s load (slots in use, queue, CPU utilisation, memory), at changes, at most once per 100 ms per replica; only with a capacity model.',
+  },
+  'slot.wait': {
+    level: 'full',
+    doc: 'A request waited for a slot on a gateway replica (capacity model): how long, how many waited ahead of it, and how the wait ended (a slot, the queue timeout, a full queue, an OOM kill). None for a request that got a slot at once.',
   },
   span: {
     level: 'full',
@@ -109,6 +116,15 @@ export interface EffectEndEvent extends Base {
   plugin: string;
   ok: boolean;
   detail?: string;
+  /**
+   * Only for an effect whose work ran on a modelled replica CPU (capacity model): how long the work
+   * waited behind other work on that CPU, then how long it ran. The rest of the effect's time (from
+   * effect.start to here) is its I/O.
+   */
+  cpuWaitMs?: number;
+  cpuMs?: number;
+  /** The replica was OOM-killed before this CPU work was done: the effect never finished (ok is false). */
+  oomKilled?: true;
 }
 export interface UpstreamSendEvent extends Base {
   type: 'upstream.send';
@@ -178,6 +194,27 @@ export interface SpanEvent extends Base {
   start: number;
   attributes: Record<string, string | number | boolean>;
 }
+/** How a request's wait for a slot ended (capacity model). */
+export type SlotWaitOutcome =
+  /** It got a slot: the replica started on it. */
+  | 'slot'
+  /** It waited longer than the queue timeout: the replica answered 503. */
+  | 'queue-timeout'
+  /** The queue was full: the connection was refused (the front balancer answered 502). */
+  | 'refused'
+  /** The replica was OOM-killed while it waited, or by its very arrival (the front answered 502). */
+  | 'oom-killed';
+
+export interface SlotWaitEvent extends Base {
+  type: 'slot.wait';
+  req: string;
+  replica: string;
+  /** From reaching the replica to the end of the wait (`t`), ms. */
+  ms: number;
+  /** Requests already waiting for a slot on that replica when it arrived. */
+  ahead: number;
+  outcome: SlotWaitOutcome;
+}
 export interface PluginStateEvent extends Base {
   type: 'plugin.state';
   replica: string;
@@ -196,6 +233,11 @@ export interface BreakerTransitionEvent extends Base {
   reason: string;
   /** When the change took effect (ms since start), if earlier than `t`, the instant it was noticed. */
   at?: number;
+  /**
+   * canary-rollout only: the canary's share of traffic in percent before and after the move. A step
+   * changes it while the status stays `progressing`, so the status alone cannot show a ramp.
+   */
+  weight?: { from: number; to: number };
 }
 export interface ReplicaQueueEvent extends Base {
   type: 'replica.queue';
@@ -229,6 +271,7 @@ export type TraceEvent =
   | UpstreamResponseEvent
   | CopyEndEvent
   | RequestEndEvent
+  | SlotWaitEvent
   | SpanEvent
   | PluginStateEvent
   | BreakerTransitionEvent

@@ -7,12 +7,19 @@
  * (nginx's listen backlog overflowing); a request that waited past the queue timeout gets 503 from
  * the replica; an OOM kill resets every connection the replica held (front: 502); no live replica
  * at all is 503 from the front; the front's own timeout is 504.
+ *
+ * At the `full` level each wait is in the trace: a `slot.wait` when a request that queued stops
+ * waiting for a slot (or is refused, or its arrival sets off an OOM kill), and `submit` tells its
+ * watcher how long a job waits for the CPU and runs, and whether an OOM kill cut it short (the
+ * effect.end fields cpuWaitMs, cpuMs, oomKilled).
  */
 import { PRIORITY, type EventQueue } from '../../../core/event-queue.ts';
 import type { HandledRequest } from '../../../pipeline/gateway.ts';
 import type { CapacitySpec } from '../../../scenario/types.ts';
 import type { TraceSink } from '../../../trace/sink.ts';
 import { ReplicaLoad } from './replica-load.ts';
+import { SlotWaits } from './slot-waits.ts';
+import { WatchedCpuJobs, type CpuWatcher } from './cpu-watch.ts';
 
 /** One request as the front balancer forwards it to a replica. */
 export interface FrontCall {
@@ -38,6 +45,8 @@ interface ReplicaState {
   running: Set<FrontCall>;
   /** Virtual time until which the replica is gone (OOM-killed, restarting). */
   downUntil: number;
+  /** CPU jobs whose wait the trace records (level full only). */
+  watched: WatchedCpuJobs | undefined;
 }
 
 /**
@@ -101,8 +110,12 @@ export class CapacityModel {
   private readonly frontTimedOut = (call: FrontCall): void => {
     this.respondFront(call, 504, 'front', `front balancer timeout: ${call.replica} sent nothing in ${this.o.frontTimeoutMs} ms`);
   };
+  /** Only when the trace keeps `slot.wait` (full): below it nothing about waits is kept. */
+  private readonly waits: SlotWaits<FrontCall> | undefined;
 
-  constructor(private readonly o: CapacityModelOptions) {}
+  constructor(private readonly o: CapacityModelOptions) {
+    if (o.sink.wants('slot.wait')) this.waits = new SlotWaits(o.sink, () => o.queue.now);
+  }
 
   /** Whether requests should run their CPU work through `compute` (only with a capacity spec). */
   get modelsCpu(): boolean {
@@ -121,9 +134,12 @@ export class CapacityModel {
     const st = this.state(call.replica);
     const admission = st.load.slots.arrive(call);
     if (admission === 'refused') {
+      this.waits?.ended(call, 'refused', st.load.slots.queued);
       this.respondFront(call, 502, 'front', `connection refused: ${call.replica}'s queue is full (${st.load.slots.queued} waiting)`);
       return;
     }
+    // Those ahead of it: everyone queued before it joined (it is the last in the FIFO queue now).
+    if (admission === 'queued') this.waits?.joined(call, st.load.slots.queued - 1);
     st.load.changed();
     if (st.load.overMemory()) {
       this.oomKill(call.replica, st, call);
@@ -134,6 +150,7 @@ export class CapacityModel {
     if (wait !== undefined) {
       this.o.queue.schedule(this.o.queue.now + wait, PRIORITY.effect, () => {
         if (this.state(call.replica) !== st || !st.load.slots.expire(call)) return;
+        this.waits?.ended(call, 'queue-timeout');
         st.load.changed();
         this.respondFront(call, 503, 'gateway', `dropped after waiting ${wait} ms for a slot on ${call.replica}`);
       }, undefined);
@@ -151,15 +168,21 @@ export class CapacityModel {
     this.o.queue.schedule(at, PRIORITY.effect, computeFinished, job as ComputeJob<unknown>);
   }
 
-  /** Like `compute`, for a caller that keeps its own job object: `job.cpuDone()` when finished. */
-  submit(replica: string, cpuUs: number, job: CpuJob): void {
+  /**
+   * Like `compute`, for a caller that keeps its own job object: `job.cpuDone()` when finished.
+   * `watcher` (level full) hears how long the job waits for the CPU and runs, and if the replica is
+   * killed before the job is done. Nothing happens for a request that died with its replica.
+   */
+  submit(replica: string, cpuUs: number, job: CpuJob, watcher?: CpuWatcher): void {
     if (this.killed.ids.has(job.requestId)) return;
     const st = this.state(replica);
-    const at = st.load.cpu.submit(this.o.queue.now, cpuUs);
+    const now = this.o.queue.now;
+    const at = st.load.cpu.submit(now, cpuUs);
     st.load.changed();
     job.killed = this.killed;
     job.killsAtSubmit = this.killed.kills;
     this.o.queue.schedule(at, PRIORITY.effect, cpuJobFinished, job);
+    if (watcher) (st.watched ??= new WatchedCpuJobs(replica)).add(now, job.requestId, watcher, at, Math.max(0, cpuUs) / 1000 / st.load.cpu.cores);
   }
 
   /** Whether a request died with its replica (its effects are not answered any more). */
@@ -174,7 +197,9 @@ export class CapacityModel {
       this.respondReplica(call, handled);
       const next = st.load.slots.release();
       st.load.changed();
-      if (next) this.start(st, next);
+      if (!next) return;
+      this.waits?.ended(next, 'slot');
+      this.start(st, next);
     });
   }
 
@@ -194,19 +219,28 @@ export class CapacityModel {
     const spec = this.o.spec as CapacitySpec;
     const held = st.load.held;
     st.load.retire();
-    const victims = [...st.running, ...st.load.slots.clear()];
+    const waiting = st.load.slots.clear();
+    const victims = [...st.running, ...waiting];
     // The request that tipped it over was admitted but had not started yet.
-    if (!victims.includes(last)) victims.push(last);
+    const lastHadSlot = !victims.includes(last);
+    if (lastHadSlot) victims.push(last);
     st.running.clear();
     const now = this.o.queue.now;
     const restartMs = spec.restartAfterOomMs;
-    this.replicas.set(replica, { load: new ReplicaLoad(replica, spec, this.o.queue, this.o.sink), running: new Set(), downUntil: now + restartMs });
+    this.replicas.set(replica, { load: new ReplicaLoad(replica, spec, this.o.queue, this.o.sink), running: new Set(), downUntil: now + restartMs, watched: undefined });
     this.transition(replica, 'running', 'oom-killed', `${held} requests held ${Math.round((spec.baseMemoryBytes + held * spec.memoryPerRequestBytes) / 1048576)} MiB, over the ${Math.round((spec.memoryBytes ?? 0) / 1048576)} MiB limit: OOMKilled, back in ${restartMs} ms`);
     this.killed.kills++;
+    // Whoever was still waiting for a slot stops waiting now; so does the arrival that set it off.
+    if (this.waits) {
+      for (const v of waiting) this.waits.ended(v, 'oom-killed');
+      if (lastHadSlot) this.waits.ended(last, 'oom-killed');
+    }
     for (const v of victims) {
       this.killed.ids.add(v.requestId);
       this.respondFront(v, 502, 'front', `connection reset: ${replica} was OOM-killed`);
     }
+    // CPU work of the dead requests that was not done ends here (level full: a failed effect.end).
+    st.watched?.killed(now, (id) => this.killed.ids.has(id));
     this.o.queue.schedule(now + restartMs, PRIORITY.control, () => {
       this.o.restart(replica);
       this.transition(replica, 'oom-killed', 'running', `restarted after ${restartMs} ms, empty`);
@@ -219,7 +253,7 @@ export class CapacityModel {
 
   private state(replica: string): ReplicaState {
     let st = this.replicas.get(replica);
-    if (!st) this.replicas.set(replica, (st = { load: new ReplicaLoad(replica, this.o.spec, this.o.queue, this.o.sink), running: new Set(), downUntil: -Infinity }));
+    if (!st) this.replicas.set(replica, (st = { load: new ReplicaLoad(replica, this.o.spec, this.o.queue, this.o.sink), running: new Set(), downUntil: -Infinity, watched: undefined }));
     return st;
   }
 }

@@ -7,6 +7,7 @@ import type { HeaderRecord, PluginDecisionEvent, TraceEvent } from '../../../../
 import { gatewayTimeOf, type GatewayTime } from './gateway-time.ts';
 import { knownEvents, rowAt } from './request-at.ts';
 import { requestCopies, type RequestCopy } from './request-copies.ts';
+import { gatewayTimeParts, storySteps, type GatewayTimeParts, type StoryStep } from './story-steps.ts';
 import { formatDuration } from './time-format.ts';
 import type { RequestRow, TraceIndex } from './trace-index.ts';
 
@@ -15,12 +16,16 @@ export interface Span {
   /** Offsets from the moment the client sent the request, ms. */
   from: number;
   to: number;
-  kind: 'request' | 'gateway' | 'upstream' | 'effect';
+  kind: 'request' | 'gateway' | 'upstream' | 'effect' | 'wait';
 }
 
 export interface RequestStory {
   row: RequestRow;
   decisions: PluginDecisionEvent[];
+  /** The decisions and the waits on the replica (slot, CPU) in trace order: what the inspector lists. */
+  steps: StoryStep[];
+  /** Where the gateway time went, when the trace records waits (capacity model, level full). */
+  timeParts: GatewayTimeParts | null;
   /** The headers the gateway sent upstream (absent when it never sent). */
   upstreamRequest: { target: string; service: string; method: string; host: string; path: string; headers: HeaderRecord | null } | null;
   upstreamResponse: { status: number; ms: number; error?: string } | null;
@@ -55,6 +60,7 @@ export function requestStory(index: TraceIndex, id: string, t: number): RequestS
   let responseHeaders: HeaderRecord | null = null;
   let responseBody: string | null = null;
   const spans: Span[] = [];
+  const steps = storySteps(evs);
   let sendAt: number | null = null;
   const openEffects = new Map<string, Span[]>();
   for (const e of evs) {
@@ -98,9 +104,25 @@ export function requestStory(index: TraceIndex, id: string, t: number): RequestS
   // Still in flight: it has been in the gateway up to the cursor.
   const inGatewayUntil = row.endT === Infinity ? Math.max(row.startT, Number.isFinite(t) ? t : row.startT) : row.endT;
   spans.splice(1, 0, { name: 'in the gateway', from: row.startT - origin, to: inGatewayUntil - origin, kind: 'gateway' });
+  // A wait on the replica is part of the gateway's time: its own bar, placed by its start among the
+  // effect and upstream bars (a stable sort: those are in time order already).
+  const waitSpans: Span[] = [];
+  for (const step of steps) {
+    if (step.kind !== 'wait' || step.wait.ms <= 0) continue;
+    const w = step.wait;
+    waitSpans.push({ name: w.for === 'slot' ? 'waiting for a slot' : 'waiting for the CPU', from: w.from - origin, to: w.from + w.ms - origin, kind: 'wait' });
+  }
+  if (waitSpans.length > 0) {
+    // The client's bar (once answered) and the gateway's stay first.
+    const head = row.endT !== Infinity ? 2 : 1;
+    const rest = [...spans.slice(head), ...waitSpans].sort((a, b) => a.from - b.from);
+    spans.splice(head, spans.length - head, ...rest);
+  }
   return {
     row,
     decisions,
+    steps,
+    timeParts: gatewayTimeParts(evs),
     upstreamRequest,
     upstreamResponse,
     requestHeaders,

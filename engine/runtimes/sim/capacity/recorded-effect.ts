@@ -1,0 +1,76 @@
+/**
+ * An effect's `effect.end` at the `full` level, with the split of its time on a modelled replica
+ * CPU: how long its work waited behind other work (`cpuWaitMs`) and how long it then ran (`cpuMs`).
+ * The rest of the effect's time, from effect.start to effect.end, is its I/O. Made only at `full`:
+ * below it the simulation hands the effect's answer straight to the pipeline and records nothing.
+ */
+import type { EffectResult } from '../../../pipeline/types.ts';
+import type { EffectEndEvent } from '../../../trace/events.ts';
+import type { TraceSink } from '../../../trace/sink.ts';
+import type { CpuWatcher } from './cpu-watch.ts';
+
+export class RecordedEffect implements CpuWatcher {
+  /** -1 until the effect's work is queued on a modelled CPU (most effects never are). */
+  private cpuWaitMs = -1;
+  private cpuMs = 0;
+  private cpuQueuedAt = 0;
+
+  constructor(
+    private readonly sink: TraceSink,
+    private readonly now: () => number,
+    private readonly requestId: string,
+    private readonly plugin: string,
+    private readonly done: (r: EffectResult) => void,
+  ) {}
+
+  /**
+   * The effect's work was queued on the CPU at `submittedAt` and ends at `doneAt` (-1: dropped, its
+   * request died with its replica) after running `runMs`. The CPU serves jobs first come, first
+   * served at a fixed rate, so the wait is known the moment the job is queued.
+   */
+  queuedOnCpu(submittedAt: number, doneAt: number, runMs: number): void {
+    if (doneAt < 0) return;
+    this.cpuQueuedAt = submittedAt;
+    this.cpuMs = runMs;
+    this.cpuWaitMs = Math.max(0, doneAt - submittedAt - runMs);
+  }
+
+  /**
+   * The replica was OOM-killed at `at` before the work was done: the effect ends there, failed, with
+   * the part of the wait and of the run that happened. Nobody is answered — the request died too.
+   */
+  cpuKilled(at: number, replica: string): void {
+    const startsAt = this.cpuQueuedAt + this.cpuWaitMs;
+    const waited = Math.min(at, startsAt) - this.cpuQueuedAt;
+    const ran = Math.max(0, at - startsAt);
+    const event: EffectEndEvent = {
+      type: 'effect.end',
+      t: at,
+      req: this.requestId,
+      plugin: this.plugin,
+      ok: false,
+      detail: `${replica} was OOM-killed while this work ${ran > 0 ? 'ran on' : 'waited for'} its CPU`,
+      cpuWaitMs: round3(waited),
+      cpuMs: round3(ran),
+      oomKilled: true,
+    };
+    this.sink.emit(event);
+  }
+
+  /** The host's answer: record it, then pass it on. */
+  readonly finish = (result: EffectResult): void => {
+    const event: EffectEndEvent = { type: 'effect.end', t: this.now(), req: this.requestId, plugin: this.plugin, ok: result.ok };
+    // Added in place, in the trace's key order: detail, then the CPU split.
+    if (!result.ok) event.detail = result.error;
+    if (this.cpuWaitMs >= 0) {
+      event.cpuWaitMs = round3(this.cpuWaitMs);
+      event.cpuMs = round3(this.cpuMs);
+    }
+    this.sink.emit(event);
+    this.done(result);
+  };
+}
+
+function round3(x: number): number {
+  return Math.round(x * 1000) / 1000;
+}
