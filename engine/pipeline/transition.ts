@@ -16,6 +16,7 @@ export function emitTransition(host: PipelineHost, change: MachineTransition): v
     from: change.from,
     to: change.to,
     reason: change.reason,
+    ...(change.weight !== undefined ? { weight: change.weight } : {}),
     ...(at !== undefined && at < t ? { at } : {}),
   });
 }

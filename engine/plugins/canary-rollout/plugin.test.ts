@@ -120,7 +120,7 @@ describe('canary-rollout plugin', () => {
     expect(r.verdict.reason).toBe('canary step 1 of 1 (100 %): weight 100 % → canary, but this gateway knows no service orders-v2: the request stays on orders-v1');
   });
 
-  it('every change reaches the host as a machine transition, dated when it took effect', () => {
+  it('every change reaches the host as a machine transition, dated when it took effect, with the weight before and after', () => {
     const h = hooks({ steps: [10, 20], gate: 'time', stepDuration: '1m' });
     const seen: MachineTransition[] = [];
     const clock = Object.assign(testHost(NOON), { transition: (c: MachineTransition) => seen.push(c) });
@@ -128,8 +128,8 @@ describe('canary-rollout plugin', () => {
     clock.nowMs = NOON + 150 * S;
     const r = send(h, clock, 'r-2');
     expect(seen).toEqual([
-      { machine: 'canary-rollout', subject: 'canary-rollout-1', from: 'progressing', to: 'progressing', reason: 'step 1 → 2: held 10 % for 1m0s; canary weight 10 % → 20 %', at: NOON + 60 * S },
-      { machine: 'canary-rollout', subject: 'canary-rollout-1', from: 'progressing', to: 'promoted', reason: 'step 2 of 2 passed: held 20 % for 1m0s; promoted: canary weight 20 % → 100 %, every request goes to the canary', at: NOON + 120 * S },
+      { machine: 'canary-rollout', subject: 'canary-rollout-1', from: 'progressing', to: 'progressing', reason: 'step 1 → 2: held 10 % for 1m0s; canary weight 10 % → 20 %', at: NOON + 60 * S, weight: { from: 10, to: 20 } },
+      { machine: 'canary-rollout', subject: 'canary-rollout-1', from: 'progressing', to: 'promoted', reason: 'step 2 of 2 passed: held 20 % for 1m0s; promoted: canary weight 20 % → 100 %, every request goes to the canary', at: NOON + 120 * S, weight: { from: 20, to: 100 } },
     ]);
     expect(r.backend).toBe('orders-v2');
   });

@@ -66,7 +66,7 @@ export function createCanaryRolloutHooks(config: CanaryRolloutConfig, env: Plugi
     // Into the trace as `breaker.transition`, at the instant each change took effect (a lazily
     // noticed step ended earlier than the request that noticed it). from/to are the machine's states.
     for (const c of changes) {
-      host.transition?.({ machine: CANARY_ROLLOUT_ID, subject: env.instanceId, from: c.from.status, to: c.to.status, reason: c.reason, at: c.at });
+      host.transition?.({ machine: CANARY_ROLLOUT_ID, subject: env.instanceId, from: c.from.status, to: c.to.status, reason: c.reason, at: c.at, weight: { from: c.from.weight, to: c.to.weight } });
     }
     r.history.push(...changes);
     if (r.history.length > HISTORY_LIMIT) r.history.splice(0, r.history.length - HISTORY_LIMIT);

@@ -35,6 +35,18 @@ describe('rollout controller (Flagger-style, outside the gateway)', () => {
     expect(moves[0]).toMatchObject({ machine: 'canary-rollout', replica: 'controller', from: 'progressing', to: 'progressing' });
   });
 
+  it('writes the canary weight before and after each move, also for a step that keeps the status (the lab draws the ramp from it)', () => {
+    const { c, sink } = controller();
+    for (let i = 0; i < 10; i++) c.observe(START + 1000 + i * 500, 1000 + i * 500, 'v2', 200);
+    c.tick(START + 10_500, 10_500);
+    for (let i = 0; i < 6; i++) c.observe(START + 11_000 + i * 100, 11_000 + i * 100, 'v2', 503);
+    const moves = sink.events.filter((e) => e.type === 'breaker.transition');
+    expect(moves.map((m) => [m.from, m.to, m.weight])).toEqual([
+      ['progressing', 'progressing', { from: 10, to: 50 }],
+      ['progressing', 'rolledBack', { from: 50, to: 0 }],
+    ]);
+  });
+
   it('rolls back to 0 % when the canary fails, and ignores services it does not manage', () => {
     const { c, ir, sink } = controller();
     c.observe(START + 1000, 1000, 'other', 500);

@@ -69,6 +69,8 @@ export class RolloutController {
       from: c.from.status,
       to: c.to.status,
       reason: c.reason,
+      // The share the canary gets before and after: a ramp step keeps the status and moves only this.
+      weight: { from: c.from.weight, to: c.to.weight },
       ...(at < traceNow ? { at } : {}),
     });
   }

@@ -1,7 +1,7 @@
 // @vitest-environment node
 import { describe, expect, it } from 'vitest';
 import type { TraceEvent } from '../../../../engine/trace/events.ts';
-import { buildMachineTimelines, machineTimelines, segmentAt, segmentsIn, shortSubject, stateAt, stateColors } from './machines.ts';
+import { buildMachineTimelines, fitRowLabel, machineTimelines, ROW_TITLE_CHAR_PX, rowTitle, segmentAt, segmentsIn, shortSubject, stateAt, stateColors } from './machines.ts';
 import { buildTraceIndex } from './trace-index.ts';
 import { syntheticTrace } from './testing/synthetic.ts';
 
@@ -134,5 +134,44 @@ describe('labels and colours', () => {
     expect(colors.get('HALF_OPEN')).not.toBe(colors.get('OPEN'));
     expect(colors.get('alpha')).toBeDefined();
     expect(colors.get('alpha')).not.toBe(colors.get('beta'));
+  });
+});
+
+describe('fitRowLabel', () => {
+  const label = 'canary-rollout · catalog-stable → catalog-canary';
+  const tail = ' — now rolledBack, canary weight 0 %';
+
+  it('keeps a label that fits as it is', () => {
+    expect(fitRowLabel(label, tail, 200)).toBe(label);
+  });
+
+  it('shortens it in the middle so the state after it still shows (canary-ramp on a phone)', () => {
+    // About 300 px of row at 6.6 px a character: the title used to run on and lose "rolledBack".
+    const fitted = fitRowLabel(label, tail, 300 / ROW_TITLE_CHAR_PX);
+    expect((fitted + tail).length).toBeLessThanOrEqual(Math.floor(300 / ROW_TITLE_CHAR_PX));
+    expect(fitted).toBe('cana…nary');
+  });
+
+  it('never goes past the room it has', () => {
+    for (let max = 0; max < 100; max++) {
+      const fitted = fitRowLabel(label, tail, max);
+      expect(fitted.length === 1 || (fitted + tail).length <= max, `${max}`).toBe(true);
+    }
+  });
+});
+
+describe('rowTitle', () => {
+  const label = 'canary-rollout · catalog-stable → catalog-canary';
+
+  it('says "canary weight" where there is room', () => {
+    expect(rowTitle(label, 'progressing', '25 %', 120)).toEqual({ label, weightWords: 'canary weight' });
+    expect(rowTitle('circuit-breaker · a9598cba', 'open', null, 30)).toMatchObject({ weightWords: 'canary weight' });
+  });
+
+  it('drops "canary" before it leaves the label a few letters (canary-ramp on a phone read "ca…ry")', () => {
+    const t = rowTitle(label, 'rolledBack', '0 %', 40);
+    expect(t.weightWords).toBe('weight');
+    expect(t.label.length).toBeGreaterThan(4);
+    expect(`${t.label} — now rolledBack, weight 0 %`.length).toBeLessThanOrEqual(40);
   });
 });

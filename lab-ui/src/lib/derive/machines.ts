@@ -26,6 +26,12 @@ export interface StateSegment {
   noticedT: number | null;
   /** Index of the breaker.transition event in the trace; -1 for the starting state. */
   event: number;
+  /**
+   * The canary's share of traffic (percent) while in this segment, when the machine's moves carry it
+   * (canary-rollout); else null. The starting segment's comes from the first move's `weight.from`,
+   * as its state comes from the first move's `from`.
+   */
+  weight: number | null;
 }
 
 export interface MachineTimeline {
@@ -39,6 +45,8 @@ export interface MachineTimeline {
   starts: Float64Array;
   /** Every state the timeline visits, in order of first appearance. */
   states: string[];
+  /** Whether its moves carry a weight: then the timeline also draws the share over time. */
+  weighted: boolean;
 }
 
 export interface MachineNow {
@@ -65,7 +73,7 @@ export function buildMachineTimelines(events: readonly TraceEvent[], at?: readon
     const key = keyOf(e);
     let b = byKey.get(key);
     if (!b) {
-      b = { machine: e.machine, subject: e.subject, replica: e.replica, segments: [{ state: e.from, from: 0, to: Infinity, reason: null, noticedT: null, event: -1 }] };
+      b = { machine: e.machine, subject: e.subject, replica: e.replica, segments: [{ state: e.from, from: 0, to: Infinity, reason: null, noticedT: null, event: -1, weight: e.weight?.from ?? null }] };
       byKey.set(key, b);
       if (!machines.includes(e.machine)) machines.push(e.machine);
     }
@@ -73,7 +81,8 @@ export function buildMachineTimelines(events: readonly TraceEvent[], at?: readon
     const took = e.at !== undefined && e.at < e.t ? e.at : e.t;
     const from = Math.max(prev.from, took);
     prev.to = from;
-    b.segments.push({ state: e.to, from, to: Infinity, reason: e.reason, noticedT: e.t > from ? e.t : null, event: i });
+    // A move without a weight (a machine that has none) keeps whatever the timeline had: null.
+    b.segments.push({ state: e.to, from, to: Infinity, reason: e.reason, noticedT: e.t > from ? e.t : null, event: i, weight: e.weight?.to ?? prev.weight });
   };
   if (at) for (const i of at) visit(events[i] as TraceEvent, i);
   else events.forEach(visit);
@@ -83,7 +92,8 @@ export function buildMachineTimelines(events: readonly TraceEvent[], at?: readon
       if (b.machine !== machine) continue;
       const states: string[] = [];
       for (const s of b.segments) if (!states.includes(s.state)) states.push(s.state);
-      out.push({ key, machine, subject: b.subject, replica: b.replica, segments: b.segments, starts: Float64Array.from(b.segments, (s) => s.from), states });
+      const weighted = b.segments.some((s) => s.weight !== null);
+      out.push({ key, machine, subject: b.subject, replica: b.replica, segments: b.segments, starts: Float64Array.from(b.segments, (s) => s.from), states, weighted });
     }
   }
   return out;
@@ -139,6 +149,36 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/i;
 /** A subject as a row label: plugin instance ids (UUIDs) shortened to their first eight digits. */
 export function shortSubject(subject: string): string {
   return subject.replace(UUID, (m) => m.slice(0, 8));
+}
+
+/** The row titles' 11 px monospace (MachineTimeline.svelte): about 6.6 px a character. */
+export const ROW_TITLE_CHAR_PX = 6.6;
+
+/**
+ * A row's label, shortened in the middle so that it and what follows it (`tail`: " — now open,
+ * canary weight 25 %") fit in `maxChars`. The title is one SVG text: on a phone, and in a half-width
+ * panel, "canary-rollout · catalog-stable → catalog-canary — now rolledBack" ran past the picture's
+ * edge and the state — the point of the row — was cut off. The whole label stays in the row's tooltip.
+ */
+export function fitRowLabel(label: string, tail: string, maxChars: number): string {
+  const room = Math.floor(maxChars) - tail.length;
+  if (label.length <= room) return label;
+  if (room < 3) return '…';
+  const end = Math.ceil((room - 1) / 2);
+  return `${label.slice(0, room - 1 - end)}…${label.slice(label.length - end)}`;
+}
+
+/**
+ * A row title that fits `maxChars`: the label shortened by fitRowLabel, and the words before the
+ * canary's weight — "canary weight", or just "weight" when the longer words would leave the label
+ * less than `MIN_LABEL` characters (on a phone "ca…ry — now rolledBack, canary weight 0 %").
+ */
+export function rowTitle(label: string, state: string, weight: string | null, maxChars: number): { label: string; weightWords: string } {
+  const MIN_LABEL = 16;
+  const tail = (words: string): string => ` — now ${state}${weight !== null ? `, ${words} ${weight}` : ''}`;
+  const long = fitRowLabel(label, tail('canary weight'), maxChars);
+  if (weight === null || long === label || long.length >= MIN_LABEL) return { label: long, weightWords: 'canary weight' };
+  return { label: fitRowLabel(label, tail('weight'), maxChars), weightWords: 'weight' };
 }
 
 /**

@@ -99,16 +99,19 @@ export function jitter(id: string, salt = 0): number {
   return ((h >>> 0) % 10007) / 10007;
 }
 
-interface Keypoint {
+export interface Keypoint {
   t: number;
   x: number;
   y: number;
 }
 
-/** Where one request sits inside a node: its jitter is hashed once per request, not per keypoint. */
-function placer(layout: TopoLayout, row: RequestRow, lane: number): (id: string) => { x: number; y: number } | null {
-  const jx = jitter(row.id, 1);
-  const jy = jitter(row.id, 2);
+/**
+ * Where one dot sits inside a node: its jitter is hashed once per dot (a request's id, or a copy's
+ * own key), not per keypoint.
+ */
+export function placer(layout: TopoLayout, dotId: string, lane: number): (id: string) => { x: number; y: number } | null {
+  const jx = jitter(dotId, 1);
+  const jy = jitter(dotId, 2);
   return (id) => {
     const n = layout.byId.get(id);
     if (!n) return null;
@@ -134,7 +137,7 @@ export function keypoints(index: TraceIndex, layout: TopoLayout, row: RequestRow
   const out: Keypoint[] = [];
   const lane = Math.max(0, index.replicas.indexOf(row.replica));
   const clientId = nodeOr(layout, `client:${row.client}`, layout.firstClient);
-  const place = placer(layout, row, lane);
+  const place = placer(layout, row.id, lane);
   const push = (t: number, id: string): void => {
     const p = place(id);
     if (p) out.push({ t, x: p.x, y: p.y });
