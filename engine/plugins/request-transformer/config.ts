@@ -2,7 +2,8 @@
  * Kong `request-transformer` config (Kong 3.10 schema, semantics §6). Every list entry is Kong's
  * "name:value" (remove lists hold names); values may use Kong's templates, `$(headers["x-id"])`,
  * `$(query_params.page)`, `$(uri_captures[1])`, `$(shared.x)` — and nothing else: the lesson's
- * `$(uuid)` is not a template variable, so gatelab warns (Kong renders it as an empty string).
+ * `$(uuid)` is not a template variable, so gatelab warns (Kong renders it as an empty string, and nginx
+ * sends no header whose value is empty).
  */
 import type { ConfigReporter } from '../../pipeline/types.ts';
 import { ConfigReader } from '../kit/config-reader.ts';
@@ -54,7 +55,7 @@ function readFamily(r: ConfigReader, action: (typeof ACTIONS)[number]): Family {
       }
       if (family === 'headers' && !HEADER_NAME.test(pair.name.trim())) sub.error([family, i], `bad header name '${pair.name}', allowed characters are A-Z, a-z, 0-9, '_', and '-'`);
       for (const problem of templateProblems(pair.value)) {
-        sub.warn([family, i], 'GL_W_LESSON_DIFFERS', `${problem.text} is not a request-transformer template variable (Kong knows headers, query_params, uri_captures and shared); Kong renders it as an empty string, so ${pair.name} gets '${problem.rendered}'`, problem.hint);
+        sub.warn([family, i], 'GL_W_LESSON_DIFFERS', `${problem.text} is not a request-transformer template variable (Kong knows headers, query_params, uri_captures and shared); Kong renders it as an empty string, ${emptyOutcome(family, action, pair.name, problem.rendered)}`, problem.hint);
       }
       if (family === 'headers' && pair.name.trim().toLowerCase() === 'host' && action !== 'remove') {
         sub.warn([family, i], 'GL_W_NO_EFFECT', action === 'replace' ? 'replacing Host is not modelled: gatelab sends the Host the route and service imply' : `Kong never ${action}s a Host header`);
@@ -84,4 +85,10 @@ export function parseRequestTransformerConfig(raw: unknown, report: ConfigReport
   if (method !== undefined) out.http_method = method;
   r.bool('dots_in_keys', true);
   return out;
+}
+
+/** What the backend gets when a template renders to `rendered`; nginx drops a header set to "" (transform.ts). */
+function emptyOutcome(family: string, action: string, name: string, rendered: string): string {
+  if (family !== 'headers' || rendered !== '' || action === 'append') return `so ${name} gets '${rendered}'`;
+  return action === 'replace' ? `so nginx removes ${name} instead of replacing it` : `so nginx sends no ${name} header at all`;
 }

@@ -19,7 +19,7 @@ describe('request-transformer (Kong, semantics §6)', () => {
     expect(hooks.rewrite).toBeUndefined();
   });
 
-  it('§6 snippet 06: $(uuid) is not a template variable — a warning, and Kong renders it empty', async () => {
+  it('§6 snippet 06: $(uuid) is not a template variable — a warning; Kong renders it empty and nginx sends no such header', async () => {
     const r = collecting();
     requestTransformerPlugin.parse(SNIPPET_06, r);
     expect(r.items).toHaveLength(1);
@@ -31,10 +31,30 @@ describe('request-transformer (Kong, semantics §6)', () => {
     expect(h.has('x-internal-debug')).toBe(false);
     expect(h.has('x-old-header')).toBe(false);
     expect(h.get('X-New-Header')).toBe('legacy');
-    expect(h.get('X-Request-ID')).toBe('');
+    // lua-nginx-module's set_header adds nothing for an empty value: the header is absent, not "".
+    expect(h.has('X-Request-ID')).toBe(false);
+    expect(r.items[0]?.message).toContain('so nginx sends no X-Request-ID header at all');
     expect(h.get('X-Gateway-Version')).toBe('v2');
     expect(verdict.reason).toContain('removed header X-Internal-Debug');
     expect(verdict.reason).toContain('renamed header X-Old-Header → X-New-Header');
+    expect(verdict.reason).toContain('add X-Request-ID: the value rendered empty, so nginx added no header');
+  });
+
+  it('a value that renders empty: replace removes the header, add adds none (lua-nginx-module set_header)', async () => {
+    const ctx = context({ headers: [['X-Tenant', 't-1'], ['X-Plan', 'gold']] });
+    const { verdict } = await run(
+      hooksOf(requestTransformerPlugin, {
+        replace: { headers: ['X-Tenant:$(headers["x-missing"])', 'X-Plan:$(headers["x-plan"])'] },
+        add: { headers: ['X-Trace:$(query_params.trace)', 'X-Seen:yes'] },
+      }),
+      ctx,
+    );
+    const h = ctx.upstream.headers;
+    expect(h.has('X-Tenant')).toBe(false);
+    expect(h.get('X-Plan')).toBe('gold');
+    expect(h.has('X-Trace')).toBe(false);
+    expect(h.get('X-Seen')).toBe('yes');
+    expect(verdict.reason).toContain('replace X-Tenant: the value rendered empty, so nginx removed the header');
   });
 
   it('§6 within headers: remove → rename → replace → add → append, whatever the YAML order', async () => {
@@ -84,6 +104,16 @@ describe('request-transformer (Kong, semantics §6)', () => {
     const ctx = context({ path: '/v1/items', query: 'debug=1&old=x&keep=y' });
     await run(hooksOf(requestTransformerPlugin, { replace: { uri: '/items' }, remove: { querystring: ['debug'] }, rename: { querystring: ['old:new'] }, add: { querystring: ['src:gw'] } }), ctx);
     expect(ctx.upstream.path).toBe('/items?keep=y&new=x&src=gw');
+  });
+
+  it('querystring rename of an absent argument clears one already under the new name (Kong access.lua has no presence check there)', async () => {
+    const ctx = context({ path: '/v1/items', query: 'new=stale&keep=y' });
+    await run(hooksOf(requestTransformerPlugin, { rename: { querystring: ['old:new'] } }), ctx);
+    expect(ctx.upstream.path).toBe('/v1/items?keep=y');
+    // Headers differ: Kong checks `if value then` before moving a header.
+    const h = context({ headers: [['X-New', 'stale']] });
+    await run(hooksOf(requestTransformerPlugin, { rename: { headers: ['X-Old:X-New'] } }), h);
+    expect(h.upstream.headers.get('X-New')).toBe('stale');
   });
 
   it('escaped \\$( is a literal', () => {

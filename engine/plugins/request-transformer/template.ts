@@ -87,6 +87,6 @@ export function templateProblems(template: string): Array<{ text: string; render
     .map((s) => ({
       text: `$(${s.expr})`,
       rendered: renderTemplate(template, { header: () => undefined, query: () => undefined, capture: () => undefined, shared: () => undefined }),
-      hint: s.expr.trim() === 'uuid' ? 'to give every request an id, use the correlation-id plugin (generator: uuid)' : 'use one of $(headers.name), $(query_params.name), $(uri_captures[1]), $(shared.key)',
+      hint: s.expr.trim() === 'uuid' ? 'to give every request an id, use the correlation-id plugin with generator: uuid' : 'use one of $(headers.name), $(query_params.name), $(uri_captures[1]), $(shared.key)',
     }));
 }

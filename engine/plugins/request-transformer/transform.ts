@@ -4,6 +4,11 @@
  * add → append. replace changes only what is there (Host excepted), add only what is not (Host never),
  * append always adds a value, rename moves a value that is there. Templates see the request as it was
  * before this plugin touched it. Returns one line per change, for the decision's reason.
+ *
+ * An empty value never reaches the backend: Kong hands the headers to `ngx.req.set_header`, and
+ * lua-nginx-module's `ngx_http_set_header_helper` removes the header it finds when the value is empty
+ * and adds nothing. So a replace that renders "" removes the header, and an add that renders "" (the
+ * lesson's `$(uuid)`) adds none.
  */
 import type { HeaderMap } from '../../pipeline/headers.ts';
 import { parseQuery, splitPathQuery } from '../kit/query.ts';
@@ -33,7 +38,13 @@ export function transformHeaders(c: RequestTransformerConfig, h: HeaderMap, env:
       log.push(`replace ${name}: not present, nothing replaced`);
       continue;
     }
-    h.set(name, renderTemplate(value, env));
+    const v = renderTemplate(value, env);
+    if (v === '') {
+      h.delete(name);
+      log.push(`replace ${name}: the value rendered empty, so nginx removed the header`);
+      continue;
+    }
+    h.set(name, v);
     log.push(`replaced header ${name}`);
   }
   for (const { name, value } of c.add.headers) {
@@ -43,8 +54,12 @@ export function transformHeaders(c: RequestTransformerConfig, h: HeaderMap, env:
       continue;
     }
     const v = renderTemplate(value, env);
+    if (v === '') {
+      log.push(`add ${name}: the value rendered empty, so nginx added no header`);
+      continue;
+    }
     h.set(name, v);
-    log.push(`added header ${name}: ${v === '' ? '(empty)' : v}`);
+    log.push(`added header ${name}: ${v}`);
   }
   for (const { name, value } of c.append.headers) {
     if (name.toLowerCase() === 'host') continue;
@@ -83,8 +98,16 @@ export function transformQuery(c: RequestTransformerConfig, pathWithQuery: strin
     pairs = pairs.filter((p) => p.name !== name);
   });
   edit(c.rename.querystring, ({ name, value }) => {
-    if (!has(name)) return;
     const to = renderTemplate(value, env);
+    if (!has(name)) {
+      // Kong's loop assigns querystring[new] = querystring[old] without a presence check (access.lua),
+      // so renaming an absent argument deletes one already under the new name. Headers check first.
+      if (has(to) && to !== name) {
+        pairs = pairs.filter((p) => p.name !== to);
+        log.push(`rename query ${name} → ${to}: ${name} absent, so Kong cleared the existing ${to}`);
+      }
+      return;
+    }
     const moved = pairs.filter((p) => p.name === name).map((p) => ({ name: to, raw: `${encodeURIComponent(to)}${p.raw.includes('=') ? p.raw.slice(p.raw.indexOf('=')) : ''}` }));
     pairs = [...pairs.filter((p) => p.name !== name && p.name !== to), ...moved];
     log.push(`renamed query ${name} → ${to}`);
