@@ -1,6 +1,6 @@
 /** `gatelab run`: simulate a scenario and print what each client got. */
 import { writeFileSync } from 'node:fs';
-import { hasErrors } from '../core/errors.ts';
+import { formatDiagnostic, hasErrors } from '../core/errors.ts';
 import { combineHashes } from '../trace/hash.ts';
 import type { TraceLevel } from '../trace/events.ts';
 import { toJsonl } from '../trace/sink.ts';
@@ -10,6 +10,7 @@ import { command, options, UsageError, type CommandArgs } from './args.ts';
 import { EXIT, printDiagnostics } from './io.ts';
 import { loadScenarioOrReport, requireVariant, VARIANT_OPTION } from './load.ts';
 import { writeSpans } from './spans-export.ts';
+import { nameVariants } from './variant-diagnostics.ts';
 
 export const RUN_HELP = `Usage: gatelab run SCENARIO [options]
 
@@ -54,9 +55,15 @@ async function runScenario({ values, positionals }: CommandArgs<typeof RUN.optio
   const wanted = values.variant;
   if (wanted) requireVariant(scenario, wanted);
   const runs: VariantRun[] = [];
-  for (const name of wanted ? [wanted] : scenario.variants.map((v) => v.name)) {
+  // Every variant loads the gateway config again: print each problem once, when a variant first
+  // shows it. Base runs first, so a problem first seen later is that variant's own: name it.
+  const names = wanted ? [wanted] : scenario.variants.map((v) => v.name);
+  const printed = new Set<string>();
+  for (const name of names) {
     const run = await runVariant(scenario, name, { level, ...(seed !== undefined ? { seed } : {}) });
-    printDiagnostics(run.diagnostics);
+    const fresh = run.diagnostics.filter((d) => !printed.has(formatDiagnostic(d)));
+    for (const d of fresh) printed.add(formatDiagnostic(d));
+    printDiagnostics(names.includes('base') && name !== 'base' ? fresh.map((d) => nameVariants(d, [name])) : fresh);
     if (hasErrors(run.diagnostics)) return EXIT.usage;
     runs.push(run);
   }

@@ -26,7 +26,38 @@ function checkName(ctx: ConvertContext, name: string, known: string[], what: str
   report(ctx, 'GL_E_EXPECT', path, `unknown ${what} '${name}'`, hint);
 }
 
+/** `<client id>-<n>`, n counting from 1 in send order; a client's own retry of it adds `.retry<k>`. */
+const REQUEST_ID = /^(.+)-(\d+)(?:\.retry\d+)?$/;
+
+/**
+ * A request id names its client, so a typo in either part can be caught before anything runs; without
+ * this, `status: { request: notoken-1 }` loads cleanly and fails only at check time, and
+ * `absent: true` on it passes for the wrong reason.
+ */
+function checkRequest(ctx: ConvertContext, id: string, clients: string[], path: JsonPath): void {
+  const m = REQUEST_ID.exec(id);
+  const example = `${clients[0] ?? 'client'}-1`;
+  if (!m) {
+    report(ctx, 'GL_E_EXPECT', path, `'${id}' is not a request id`, `request ids are <client id>-<n>, counting from 1 in the order the client sends, such as ${example}; a client's retry adds .retry<k>`);
+    return;
+  }
+  const client = m[1] as string;
+  const n = m[2] as string;
+  if (!clients.includes(client)) {
+    const guess = nearest(client, clients);
+    const hint = guess ? `did you mean '${guess}-${n}'?` : clients.length ? `request ids are <client id>-<n>; the clients are ${[...new Set(clients)].join(', ')}` : 'the scenario defines no clients';
+    report(ctx, 'GL_E_EXPECT', path, `request '${id}' names no client: there is no client '${client}'`, hint);
+  } else if (Number(n) === 0) {
+    report(ctx, 'GL_E_EXPECT', path, `request '${id}' does not exist: request numbers count from 1`, `the first request of ${client} is ${client}-1`);
+  }
+}
+
 function subject(ctx: ConvertContext, raw: RawExpectation, path: JsonPath, refs: ExpectRefs): ExpectationSubject {
+  // Every subject that names one request: check the id's client part (see checkRequest).
+  for (const kind of ['status', 'upstream', 'body', 'decision', 'header', 'span'] as const) {
+    const named = raw[kind];
+    if (named && typeof named.request === 'string') checkRequest(ctx, named.request, refs.clients, [...path, kind, 'request']);
+  }
   const window = (w: { from?: unknown; to?: unknown }, p: JsonPath): { fromMs: number; toMs: number } => {
     const fromMs = w.from === undefined ? 0 : instantAt(ctx, w.from, [...p, 'from']);
     // Without `to` the window is open-ended: requests still finishing after `duration` count too.

@@ -80,6 +80,21 @@ export class TraceIndex {
 
   /** A plugin's decisions on a request, in trace order. */
   decisionsOf(req: string, plugin: string): PluginDecisionEvent[] {
+    return this.decisions().get(`${req}\u0000${plugin}`) ?? [];
+  }
+
+  /**
+   * The stages that decided on a request, in the order they first did (the map's insertion order is
+   * trace order): for a "no such decision" message that names the ids a subject could use.
+   */
+  decidersOf(req: string): string[] {
+    const prefix = `${req}\u0000`;
+    const out: string[] = [];
+    for (const key of this.decisions().keys()) if (key.startsWith(prefix)) out.push(key.slice(prefix.length));
+    return out;
+  }
+
+  private decisions(): Map<string, PluginDecisionEvent[]> {
     if (!this.decisionMap) {
       const map = new Map<string, PluginDecisionEvent[]>();
       for (let i = 0; i < this.events.length; i++) {
@@ -92,6 +107,6 @@ export class TraceIndex {
       }
       this.decisionMap = map;
     }
-    return this.decisionMap.get(`${req}\u0000${plugin}`) ?? [];
+    return this.decisionMap;
   }
 }

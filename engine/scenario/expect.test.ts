@@ -116,9 +116,9 @@ describe('subjects read the trace', () => {
     const rs = run('  - status: { request: a-2 }\n    equals: 429\n  - status: { request: a-9 }\n    equals: 200\n');
     expect(rs.map((r) => [r.pass, r.actual])).toEqual([
       [true, '429'],
-      [false, 'no request a-9 in the trace'],
+      [false, 'no request a-9 in the trace (client a sent 2: a-1 to a-2)'],
     ]);
-    expect(rs[1]?.message).toBe('x.yaml:27:5: status of request a-9: expected 200, got no request a-9 in the trace');
+    expect(rs[1]?.message).toBe('x.yaml:27:5: status of request a-9: expected 200, got no request a-9 in the trace (client a sent 2: a-1 to a-2)');
   });
 
   it('decision reads the reply that settled the request, else the last decision, optionally in one phase', () => {
@@ -137,7 +137,7 @@ describe('subjects read the trace', () => {
       [true, '429'],
       [true, '"no headers to add"'],
       [true, '"route r again"'],
-      [false, 'no rate-limit decision for request a-1'],
+      [false, "no rate-limit decision for request a-1 (stages that decided: router)"],
       [false, 'rate-limit gave no status (verdict next)'],
     ]);
   });
@@ -234,6 +234,7 @@ describe('the upstream subject', () => {
     const sent: TraceEvent[] = [
       { type: 'upstream.send', t: 1, req: 'a-1', service: 'orders', target: 'o:80', method: 'GET', host: 'o', path: '/first' },
       { type: 'upstream.send', t: 2, req: 'a-1', service: 'orders', target: 'o:80', method: 'GET', host: 'o:8080', path: '/123?x=1' },
+      { ...(end(3, 'a-2', 'a', 401, 1, { upstreamMs: null }) as Extract<TraceEvent, { type: 'request.end' }>), source: 'gateway' },
     ];
     const s = scenarioWith(
       [
@@ -249,6 +250,6 @@ describe('the upstream subject', () => {
     );
     const r = evaluateExpectations(s.expect, sent, 'base', s);
     expect(r.map((x) => x.pass)).toEqual([true, true, true, false]);
-    expect(r[3]!.actual).toBe('request a-2 never reached a backend');
+    expect(r[3]!.actual).toBe('request a-2 never reached a backend (it ended with 401 from the gateway)');
   });
 });

@@ -9,6 +9,7 @@ import type { Expectation, ExpectationSubject, Matcher, Scenario } from './types
 import { describeMatcher, describeSubject, formatValue } from './expect-describe.ts';
 import { measureSpan } from './expect-span.ts';
 import { TraceIndex } from './expect-index.ts';
+import { neverSent, noBody, noDecision, noRequest } from './expect-missing.ts';
 
 export interface ExpectationResult {
   name: string;
@@ -75,29 +76,29 @@ function measure(s: ExpectationSubject, ix: TraceIndex): Measured {
     }
     case 'status': {
       const end = ix.endOf(s.request);
-      return end ? { value: end.status } : { missing: `no request ${s.request} in the trace` };
+      return end ? { value: end.status } : { missing: noRequest(ix, s.request) };
     }
     case 'decision': {
       const d = decisive(ix.decisionsOf(s.request, s.plugin), s.phase);
-      if (!d) return { missing: `no ${s.plugin} decision${s.phase ? ` in phase ${s.phase}` : ''} for request ${s.request}` };
+      if (!d && !ix.endOf(s.request)) return { missing: noRequest(ix, s.request) };
+      if (!d) return { missing: noDecision(ix, s.request, s.plugin, s.phase) };
       if (s.field === 'status') return d.status === undefined ? { missing: `${s.plugin} gave no status (verdict ${d.verdict})` } : { value: d.status };
       return { value: s.field === 'verdict' ? d.verdict : d.reason };
     }
     case 'header': {
       const ev = s.side === 'response' ? ix.endOf(s.request) : ix.sendOf(s.request);
-      if (!ev) return { missing: `no ${s.side === 'response' ? 'response' : 'upstream request'} for ${s.request} in the trace` };
+      if (!ev) return { missing: s.side === 'response' ? noRequest(ix, s.request) : neverSent(ix, s.request) };
       const value = headerValue(ev.headers, s.name);
       return value === undefined ? { missing: `no ${s.name.toLowerCase()} header` } : { value };
     }
     case 'upstream': {
       const sent = ix.sendOf(s.request);
-      if (!sent) return { missing: `request ${s.request} never reached a backend` };
+      if (!sent) return { missing: neverSent(ix, s.request) };
       return { value: s.field === 'path' ? sent.path : s.field === 'host' ? sent.host : s.field === 'method' ? sent.method : sent.service };
     }
     case 'body': {
       const end = ix.endOf(s.request);
-      if (!end) return { missing: `no request ${s.request} in the trace` };
-      if (end.body === undefined) return { missing: `no body for ${s.request} (bodies are kept at the full trace level)` };
+      if (!end || end.body === undefined) return { missing: noBody(ix, s.request) };
       if (s.path === undefined) return { value: end.body };
       let node: unknown;
       try {
