@@ -8,7 +8,7 @@ import { runVariant } from '../runtimes/sim/run-scenario.ts';
 import { command } from './args.ts';
 import { belongsToExercise, checkExerciseFiles, findExerciseFiles } from './check-exercises.ts';
 import { checkFlashcardDecks } from './check-flashcards.ts';
-import { displayPath, EXIT, findScenarioFiles } from './io.ts';
+import { displayPath, EXIT, findScenarioFiles, findUnmarkedScenarioFiles, modelineAdvice } from './io.ts';
 import { loadScenarioFile } from './load.ts';
 
 export const CHECK_HELP = `Usage: gatelab check [PATH…]
@@ -30,11 +30,15 @@ export const checkCommand = command({ name: 'check', help: CHECK_HELP, positiona
 async function checkPaths({ positionals }: { positionals: string[] }): Promise<number> {
   const roots = positionals.length > 0 ? positionals : ['scenarios'];
   let files: string[];
+  let unmarked: string[] = [];
   let exerciseFiles: string[];
   try {
     exerciseFiles = findExerciseFiles(roots);
     // Scenarios inside an exercise's folder (its probe runs, its harness) are checked through it.
     files = findScenarioFiles(roots.map((p) => resolve(p))).filter((f) => !belongsToExercise(f, exerciseFiles));
+    // A scenario written without the modeline is still checked, never skipped in silence.
+    unmarked = findUnmarkedScenarioFiles(roots.map((p) => resolve(p))).filter((f) => !belongsToExercise(f, exerciseFiles));
+    files = [...files, ...unmarked].sort();
   } catch (e) {
     console.error(`gatelab check: ${e instanceof Error ? e.message : String(e)}`);
     return EXIT.usage;
@@ -44,6 +48,7 @@ async function checkPaths({ positionals }: { positionals: string[] }): Promise<n
   let loadErrors = 0;
   for (const file of files) {
     const name = displayPath(file);
+    if (unmarked.includes(file)) console.log(`WARN ${name}: looks like a scenario but has no schema modeline on its first lines; checked anyway — ${modelineAdvice(file)}`);
     const loaded = loadScenarioFile(file);
     if (!loaded.scenario || hasErrors(loaded.diagnostics)) {
       failed++;

@@ -1,6 +1,7 @@
 /** File access and output helpers shared by the commands (Node-only, like the rest of engine/cli). */
 import { readFileSync, readdirSync, statSync } from 'node:fs';
-import { join, relative } from 'node:path';
+import { dirname, join, relative, resolve, sep } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { formatDiagnostic, type Diagnostic } from '../core/errors.ts';
 
 export const EXIT = { ok: 0, failed: 1, usage: 2 } as const;
@@ -24,6 +25,28 @@ const SCHEMA_MARK = /yaml-language-server:\s*\$schema=\S*scenario\.schema\.json/
 /** A scenario file announces its schema on its first lines; vendor configs beside it do not. */
 export function isScenarioText(text: string): boolean {
   return SCHEMA_MARK.test(text.split('\n', 5).join('\n'));
+}
+
+const SCHEMA_PATH = fileURLToPath(new URL('../scenario/scenario.schema.json', import.meta.url));
+
+/**
+ * A file that has a scenario's top-level keys (clients, and backends or gateway) and none of a vendor
+ * config's. Scans go by the modeline; this catches the scenario an instructor wrote without one,
+ * which a scan would otherwise skip without a word.
+ */
+export function looksLikeScenarioText(text: string): boolean {
+  return /^clients:/m.test(text) && /^(backends|gateway):/m.test(text) && !/^(apiVersion|kind|_format_version):/m.test(text);
+}
+
+/** Scenario-shaped files under the given files and folders that lack the modeline, sorted. */
+export function findUnmarkedScenarioFiles(paths: readonly string[]): string[] {
+  return findYamlFiles(paths, (text) => !isScenarioText(text) && looksLikeScenarioText(text));
+}
+
+/** What to tell the author of a scenario file without the modeline: how to add it, from where it sits. */
+export function modelineAdvice(file: string): string {
+  const schema = relative(dirname(resolve(file)), resolve(SCHEMA_PATH)).split(sep).join('/');
+  return `add "# yaml-language-server: $schema=${schema}" as its first line, so that editors validate it against the scenario schema and folder scans know it as a scenario`;
 }
 
 /** Every scenario file under the given files and folders, sorted, so output order is stable. */

@@ -3,7 +3,7 @@ import { resolve } from 'node:path';
 import { formatDiagnostic, type Diagnostic } from '../core/errors.ts';
 import { runVariantChecks } from './lint-scenario.ts';
 import { command, options, type CommandArgs } from './args.ts';
-import { EXIT, isScenarioText, readText } from './io.ts';
+import { EXIT, isScenarioText, looksLikeScenarioText, modelineAdvice, readText } from './io.ts';
 import { loadConfigFiles, loadScenarioFile } from './load.ts';
 
 export const LINT_HELP = `Usage: gatelab lint FILE… [--strict]
@@ -37,7 +37,11 @@ async function lint({ values, positionals }: CommandArgs<typeof LINT.options>): 
     } catch {
       text = undefined;
     }
-    if (text !== undefined && isScenarioText(text)) {
+    const unmarked = text !== undefined && !isScenarioText(text) && looksLikeScenarioText(text);
+    if (unmarked) {
+      all.push({ severity: 'warning', code: 'GL_W_SCENARIO_MODELINE', message: `${file} looks like a scenario but has no schema modeline on its first lines; linted as a scenario`, hint: modelineAdvice(file), loc: { file, line: 1, col: 1 } });
+    }
+    if (text !== undefined && (isScenarioText(text) || unmarked)) {
       const loaded = loadScenarioFile(file);
       all.push(...loaded.diagnostics);
       if (loaded.scenario) all.push(...runVariantChecks(loaded.scenario));

@@ -29,6 +29,7 @@ export const ERROR_CODES = {
   GL_W_LESSON_DIFFERS: 'The lesson simplifies here; gatelab does what the real gateway does.',
   GL_W_UNKNOWN_FIELD: 'A field that the gateway ignores.',
   GL_W_NO_EFFECT: 'A setting that has no effect in this configuration.',
+  GL_W_SCENARIO_MODELINE: 'A scenario file without the schema modeline: editors do not validate it.',
   GL_W_ROUTE_NOT_SERVED: 'The gateway would log an error for this route and not serve it, keeping the others (Traefik).',
   GL_W_NOT_EXPRESSIBLE: 'A part of the config that the translation target cannot express; it was dropped.',
 } as const;
