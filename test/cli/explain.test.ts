@@ -58,6 +58,19 @@ describe('gatelab explain --json (Kong)', () => {
     expect(out.response.headers['x-from']).toBe('backend');
   });
 
+  it('§12 the backend\'s hop-by-hop answer headers stop at the gateway; the others pass', () => {
+    const out = explain([
+      '--request', 'GET http://api.example.com/api/v1/orders/1',
+      '--upstream-response-header', 'Connection: close, X-Secret-Hop',
+      '--upstream-response-header', 'X-Secret-Hop: 1',
+      '--upstream-response-header', 'Keep-Alive: timeout=5',
+      '--upstream-response-header', 'X-From: backend',
+    ]);
+    expect(out.response.headers['x-from']).toBe('backend');
+    expect(out.response.headers['x-secret-hop']).toBeUndefined();
+    expect(out.response.headers['keep-alive']).toBeUndefined();
+  });
+
   it('the text form lists every decision with its reason', () => {
     const r = gatelab(['explain', '--config', CONFIG, '--request', 'GET http://api.example.com/api/v1/orders/1']);
     expect(r.status).toBe(0);

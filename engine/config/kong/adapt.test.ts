@@ -138,7 +138,7 @@ describe('Kong adapter: the file', () => {
     const out = load('services: []\n');
     expect(out.ir).toBeUndefined();
     expect(out.lines).toEqual([
-      'kong.yaml:1:1: error GL_E_CONFIG_VERSION: _format_version is missing; Kong refuses a declarative config without it (add _format_version: "3.0" at the top, or an overlay file that adds it)',
+      'kong.yaml:1:1: error GL_E_CONFIG_VERSION: _format_version is missing; Kong refuses a declarative config without it (add _format_version: "3.0" at the top, or load the file with an overlay that adds it: gatelab explain --config FILE --config OVERLAY, or a scenario\'s gateway.files with gateway.overlays)',
     ]);
   });
 

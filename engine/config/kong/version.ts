@@ -20,7 +20,9 @@ export function checkFormatVersion(
         { file: first.map.file, line: 1, col: 1 },
         'GL_E_CONFIG_VERSION',
         '_format_version is missing; Kong refuses a declarative config without it',
-        'add _format_version: "3.0" at the top, or an overlay file that adds it',
+        // Say how to load it with its overlay: `gatelab lint` checks each file on its own, so naming the
+        // overlay there does not help.
+        'add _format_version: "3.0" at the top, or load the file with an overlay that adds it: gatelab explain --config FILE --config OVERLAY, or a scenario\'s gateway.files with gateway.overlays',
       );
     }
     return undefined;

@@ -8,12 +8,14 @@ import { keyedDraw } from '../../core/rng.ts';
 import type { GatewayIR } from '../../config/ir.ts';
 import { Gateway, type HandledRequest } from '../../pipeline/gateway.ts';
 import { HeaderMap } from '../../pipeline/headers.ts';
+import { stripHopByHop } from '../../net/hop-by-hop.ts';
 import type { PipelineHost, UpstreamAnswer } from '../../pipeline/host.ts';
 import type { DecisionData, Effect, EffectResult, IncomingRequest } from '../../pipeline/types.ts';
 import type { HeaderRecord, TraceEvent } from '../../trace/events.ts';
 import { TraceCollector } from '../../trace/sink.ts';
 import { ModeledStore } from './store.ts';
 import { buildRequest } from './request-builder.ts';
+import { requestWaits } from './capacity/wait-story.ts';
 
 export interface ExplainInput {
   method: string;
@@ -58,6 +60,27 @@ export interface ExplainResult {
   response: { headers: HeaderRecord; body: unknown };
   redirect: null | { location: string };
   decisions: ExplainDecision[];
+  /**
+   * Only with a capacity model (`explain --scenario` at a saturated instant): the request's waits on
+   * the replica, each after `afterDecisions` of the decisions, in the words the lab's inspector uses.
+   */
+  waits?: ExplainWait[];
+  /**
+   * Only with `explain --scenario` when the pipeline did not make the answer the client got: the front
+   * balancer (its timeout, a refused or reset connection), the replica dropping it from its wait
+   * queue, or the client giving up (status 0); `reason` says which.
+   */
+  answeredBy?: { source: 'front' | 'gateway' | 'client'; reason: string };
+  /** Only with `explain --scenario --client`: the client's own request that is explained. */
+  request?: { id: string; client: string; sentAtMs: number };
+}
+
+export interface ExplainWait {
+  afterDecisions: number;
+  for: 'slot' | 'cpu';
+  ms: number;
+  ended: string;
+  text: string;
 }
 
 export interface ExplainSession {
@@ -101,10 +124,14 @@ export function createExplainSession(ir: GatewayIR, seed: number, callouts?: Cal
         queue.schedule(0, 1, done, { ok: false, failure, message: `${where}: ${FAILURE_WORDS[scripted]}` } as UpstreamAnswer);
         return;
       }
+      // A scripted answer's hop-by-hop headers stop at the gateway, as a real upstream's do on the
+      // proxy host and a modelled backend's in a run (semantics §12, responses too).
+      const headers = new HeaderMap(current?.upstreamHeaders ?? []);
+      stripHopByHop(headers);
       const answer: UpstreamAnswer = {
         ok: true,
         status: scripted ?? current?.upstreamStatus ?? 200,
-        headers: new HeaderMap(current?.upstreamHeaders ?? []),
+        headers,
         body: current?.upstreamBody ?? '',
       };
       queue.schedule(0, 1, done, answer);
@@ -134,12 +161,7 @@ export async function explainRequest(ir: GatewayIR, input: ExplainInput): Promis
 
 /** The explain JSON for one handled request, read from the trace events the run collected. */
 export function toExplainResult(last: HandledRequest, events: readonly TraceEvent[], lastId: string): ExplainResult {
-  const decisions: ExplainDecision[] = events
-    .filter((e) => e.type === 'plugin.decision' && e.req === lastId)
-    .map((e) => {
-      const d = e as Extract<typeof e, { type: 'plugin.decision' }>;
-      return { plugin: d.plugin, phase: d.phase, verdict: d.verdict, reason: d.reason, ...(d.data ? { data: d.data } : {}) };
-    });
+  const decisions = decisionsOf(events, lastId);
   const { ctx, response } = last;
   const proxied = response.source === 'upstream' || events.some((e) => e.type === 'upstream.send' && e.req === lastId);
   const location = response.headers.get('location');
@@ -153,6 +175,33 @@ export function toExplainResult(last: HandledRequest, events: readonly TraceEven
     response: { headers: response.headers.toJSON(), body: parseBody(response.body) },
     redirect: location && response.status >= 300 && response.status < 400 ? { location } : null,
     decisions,
+    ...waitsOf(events, lastId),
+  };
+}
+
+/** The request's decisions, in the order its stages made them. */
+export function decisionsOf(events: readonly TraceEvent[], id: string): ExplainDecision[] {
+  const out: ExplainDecision[] = [];
+  for (const e of events) {
+    if (e.type !== 'plugin.decision' || e.req !== id) continue;
+    out.push({ plugin: e.plugin, phase: e.phase, verdict: e.verdict, reason: e.reason, ...(e.data ? { data: e.data } : {}) });
+  }
+  return out;
+}
+
+/** The request's waits with how many of its decisions came before each; nothing without any. */
+export function waitsOf(events: readonly TraceEvent[], id: string): { waits?: ExplainWait[] } {
+  const own = events.filter((e) => 'req' in e && e.req === id);
+  const waits = requestWaits(own);
+  if (waits.length === 0) return {};
+  return {
+    waits: waits.map((w) => ({
+      afterDecisions: own.slice(0, w.index).filter((e) => e.type === 'plugin.decision').length,
+      for: w.for,
+      ms: w.ms,
+      ended: w.ended,
+      text: w.text,
+    })),
   };
 }
 
@@ -170,7 +219,7 @@ export function buildExplainRequest(id: string, input: Pick<ExplainInput, 'metho
   return buildRequest(id, template, input.clientIp);
 }
 
-function parseBody(body: string | undefined): unknown {
+export function parseBody(body: string | undefined): unknown {
   if (body === undefined || body === '') return body ?? null;
   try {
     return JSON.parse(body);

@@ -1,10 +1,10 @@
 /** The simulation's options and result, and the small records it keeps per replica and request. */
 import type { GatewayIR } from '../../config/ir.ts';
-import type { Gateway, HandledRequest } from '../../pipeline/gateway.ts';
-import type { IncomingRequest } from '../../pipeline/types.ts';
+import type { Gateway } from '../../pipeline/gateway.ts';
 import type { GatewaySpec } from '../../scenario/types.ts';
 import type { TraceEvent, TraceLevel } from '../../trace/events.ts';
 import type { TraceStream } from './streaming-sink.ts';
+import type { ExplainRunOptions } from './explain-probe.ts';
 
 export interface SimOptions {
   variant: string;
@@ -18,10 +18,10 @@ export interface SimOptions {
   /** Hands kept events to a listener while the run goes (implies keepEvents); the trace is unchanged. */
   stream?: TraceStream;
   /**
-   * "What would happen to this request now?": at atMs, after everything else at that instant, one
-   * extra request enters replica gw-0 with the state the run has built; the run stops once it ends.
+   * `gatelab explain --scenario` only (explain-probe.ts): extra requests at an instant that meet the
+   * state the run has built, or a client's request to follow; the run stops once explain has it.
    */
-  probe?: { atMs: number; request: (id: string) => IncomingRequest; done: (handled: HandledRequest) => void };
+  probe?: ExplainRunOptions;
 }
 
 export interface SimResult {

@@ -9,7 +9,6 @@ import { Gateway } from '../../pipeline/gateway.ts';
 import type { PipelineHost, UpstreamAnswer, UpstreamCall } from '../../pipeline/host.ts';
 import type { Effect, EffectResult } from '../../pipeline/types.ts';
 import type { GatewaySpec, Scenario } from '../../scenario/types.ts';
-import type { TraceEvent } from '../../trace/events.ts';
 import { formatIsoInstant } from '../../core/calendar.ts';
 import { BackendModels } from './backend-model.ts';
 import { BackendCalls } from './backend-calls.ts';
@@ -26,7 +25,9 @@ import { ClientTry, type TryEnv } from './client-try.ts';
 import { clientSchedules, rootRng } from './schedule.ts';
 import { CapacityModel, type CpuJob, type KilledRequests } from './capacity/model.ts';
 import { ioCpuUs } from './capacity/costs.ts';
+import { RecordedEffect } from './capacity/recorded-effect.ts';
 import { startPodFleet } from './pods-host.ts';
+import { startExplainRun } from './explain-probe.ts';
 import { oneByteStringsInPlace } from '../../core/one-byte-strings.ts';
 import type { Replica, SimOptions, SimResult } from './sim-types.ts';
 
@@ -108,24 +109,21 @@ export async function simulate(scenario: Scenario, opts: SimOptions): Promise<Si
     if (sink.wants('effect.start')) {
       sink.emit({ type: 'effect.start', t: queue.now, req: requestId, plugin, effect: describeEffect(effect) });
     }
-    // Below `full` nobody records effect.end: the answer goes straight to `done` (one closure less per effect).
-    const finish = !sink.wants('effect.end') ? done : (result: EffectResult): void => {
-      const event: Extract<TraceEvent, { type: 'effect.end' }> = { type: 'effect.end', t: queue.now, req: requestId, plugin, ok: result.ok };
-      // Added in place (same key order) instead of spreading `{}` or `{ detail }` in: two objects less per effect.
-      if (!result.ok) event.detail = result.error;
-      sink.emit(event);
-      done(result);
-    };
+    // Below `full` nobody records effect.end: the answer goes straight to `done` (no record per effect).
+    const record = sink.wants('effect.end') ? new RecordedEffect(sink, traceNow, requestId, plugin, done) : undefined;
+    const finish = record ? record.finish : done;
     // With a capacity model, CPU work and the client side of an I/O call run on the replica's CPU first.
     const cpuUs = capacity?.modelsCpu ? (effect.type === 'compute' ? effect.cpuUs : ioCpuUs(effect)) : 0;
     if (cpuUs > 0 && capacity) {
       pods?.meter.charge(replica, cpuUs);
-      capacity.submit(replica, cpuUs, new EffectOnCpu(answerEffect, effect, requestId, finish));
+      // At full, the record hears how long the work waits for the CPU and runs (effect.end says it).
+      capacity.submit(replica, cpuUs, new EffectOnCpu(answerEffect, effect, requestId, finish), record);
       return;
     }
     answerEffect(effect, requestId, finish);
   };
 
+  const traceNow = (): number => queue.now;
   const answerEffect = createEffectAnswerer({ queue, store, models, scenario, seed, g2bRng, now, pendingAsync, asyncMemo });
   // With modelled CPU a copy costs its replica CPU too (charged to the pod's meter like an effect's).
   const copyCpu: CopyCpu | undefined = capacity?.modelsCpu
@@ -136,7 +134,8 @@ export async function simulate(scenario: Scenario, opts: SimOptions): Promise<Si
         },
       }
     : undefined;
-  const sendCopy = createCopySender({ queue, sink, models, scenario, split: (name) => root.split(name), cpu: copyCpu });
+  const copies = createCopySender({ queue, sink, models, scenario, split: (name) => root.split(name), cpu: copyCpu });
+  const sendCopy = copies.send;
 
   const callUpstream = (call: UpstreamCall, done: (a: UpstreamAnswer) => void): void => {
     const net = sampleLatency(scenario.network.gatewayToBackend, g2bRng);
@@ -254,28 +253,20 @@ export async function simulate(scenario: Scenario, opts: SimOptions): Promise<Si
     if (times.length > 0) queue.schedule(times[0] as number, PRIORITY.arrival, send, undefined);
   }
 
-  let probeDone = false;
-  const probe = opts.probe;
-  if (probe) {
-    queue.schedule(probe.atMs, PRIORITY.observe, () => {
-      const replica = replicas[0] as Replica;
-      replica.gateway.handle(probe.request('probe-1'), hostFor(replica), (handled) => {
-        probeDone = true;
-        probe.done(handled);
-      });
-    }, undefined);
-  }
+  // Only `gatelab explain --scenario` passes one (explain-probe.ts); a scenario run has none.
+  const probe = opts.probe ? startExplainRun(opts.probe, { queue, sink, capacity, replicas: () => replicas, hostFor }) : undefined;
 
   // The loop: synchronous while it can be; it waits only when an async effect (WebCrypto) is pending.
   const endAt = scenario.durationMs;
   for (;;) {
-    if (probeDone) break;
+    if (probe?.finished()) break;
     if (pendingAsync.length > 0) {
       const waiting = pendingAsync.splice(0);
       await Promise.all(waiting);
       continue;
     }
-    if (queue.size === 0) break;
+    // Answers of copies without a timeout never hold the run open (detached-copies.ts).
+    if (queue.size <= copies.lingering) break;
     // Requests in flight at the end are allowed to finish; new arrivals stop at the duration.
     queue.step();
   }
