@@ -165,7 +165,7 @@ export class MetricsRegistry {
   private resilience(out: string[]): void {
     const counter = (name: string, help: string, samples: Map<string, number>): void => {
       if (samples.size === 0) return;
-      out.push(`# HELP ${name} ${help}`);
+      out.push(helpLine(name, help));
       out.push(`# TYPE ${name} counter`);
       for (const [l, n] of [...samples].sort()) out.push(`${name}{${l}} ${n}`);
     };
@@ -204,9 +204,9 @@ export class MetricsRegistry {
       ['gatelab_replica_queue_length', 'Requests waiting for a slot on the replica.', (e) => e.queued],
     ];
     for (const [name, help, value] of gauges) {
-      out.push(`# HELP ${name} ${help}`);
+      out.push(helpLine(name, help));
       out.push(`# TYPE ${name} gauge`);
-      for (const e of samples) out.push(`${name}{${labels({ replica: e.replica })}} ${value(e)}`);
+      for (const e of samples) out.push(`${name}{${labels({ replica: e.replica })}} ${sampleValue(value(e))}`);
     }
   }
 
@@ -229,26 +229,41 @@ export class MetricsRegistry {
     ];
     for (const [kind, help] of kinds) {
       const name = `gatelab_${kind}_latency_seconds`;
-      out.push(`# HELP ${name} ${help}`);
+      out.push(helpLine(name, help));
       out.push(`# TYPE ${name} histogram`);
       for (const [key, h] of [...this.latency].filter(([k]) => k.startsWith(`${kind}\u0000`)).sort()) {
         const l = key.slice(kind.length + 1);
         const counts = h.cumulative();
         h.buckets.forEach((b, i) => out.push(`${name}_bucket{${l},le="${b}"} ${counts[i]}`));
         out.push(`${name}_bucket{${l},le="+Inf"} ${h.count}`);
-        out.push(`${name}_sum{${l}} ${h.sum}`);
+        out.push(`${name}_sum{${l}} ${sampleValue(h.sum)}`);
         out.push(`${name}_count{${l}} ${h.count}`);
       }
     }
     this.resilience(out);
     this.capacity(out);
     for (const [name, g] of [...this.gauges].sort(([a], [b]) => a.localeCompare(b))) {
-      out.push(`# HELP ${name} ${g.help}`);
+      out.push(helpLine(name, g.help));
       out.push(`# TYPE ${name} gauge`);
-      for (const [l, v] of [...g.samples].sort()) out.push(l ? `${name}{${l}} ${v}` : `${name} ${v}`);
+      for (const [l, v] of [...g.samples].sort()) out.push(l ? `${name}{${l}} ${sampleValue(v)}` : `${name} ${sampleValue(v)}`);
     }
     return `${out.join('\n')}\n`;
   }
+}
+
+/**
+ * `# HELP name text` with the text escaped as the 0.0.4 format requires (`\\` and `\n`, semantics
+ * §11): a gauge's help comes from the host, and one line break in it would end the comment early.
+ */
+function helpLine(name: string, text: string): string {
+  return `# HELP ${name} ${text.replace(/\\/g, '\\\\').replace(/\n/g, '\\n')}`;
+}
+
+/** A sample value as the format spells it: JavaScript's `Infinity` is `+Inf` there (semantics §11). */
+function sampleValue(v: number): string {
+  if (v === Infinity) return '+Inf';
+  if (v === -Infinity) return '-Inf';
+  return Number.isNaN(v) ? 'NaN' : String(v);
 }
 
 function labels(l: Record<string, string>): string {

@@ -9,8 +9,9 @@
  *   request with a draw keyed by the request id (Traefik's own WRR is a deterministic smooth
  *   schedule with the same long-run shares; the keyed draw keeps both hosts on the same choice);
  * - upstream: the client's Host (passHostHeader, default true) or the server's host:port, the peer
- *   appended to X-Forwarded-For (Go's ReverseProxy, ", " separator), hop-by-hop headers dropped, no
- *   Via — Traefik adds no Via and no headers of its own to responses;
+ *   appended to X-Forwarded-For (Go's ReverseProxy, ", " separator), hop-by-hop headers dropped (Go
+ *   keeps `TE: trailers` and re-adds a WebSocket's `Connection: Upgrade` + `Upgrade`), no Via —
+ *   Traefik adds no Via and no headers of its own to responses;
  * - its own answers with their exact texts: `404 page not found` (Go's http.NotFound, text/plain,
  *   nosniff), `Bad Gateway` (502) and `Gateway Timeout` (504) from the proxy's error handler,
  *   `Service Unavailable` (503) for a service without servers, `no available server` (503) when a
@@ -151,8 +152,18 @@ export function createTraefikBehaviour(ir: GatewayIR): DialectBehaviour {
       const headers = ctx.upstream.headers;
       const passHost = table.services[service.name]?.passHostHeader ?? true;
       if (!passHost) ctx.upstream.host = `${target.host}:${target.port}`;
-      // Go's ReverseProxy: hop-by-hop headers go, then the peer joins X-Forwarded-For.
-      for (const name of HOP_BY_HOP_ALWAYS) if (name !== 'upgrade' || !headers.has('Connection')) headers.delete(name);
+      // Go's ReverseProxy (net/http/httputil, semantics §12): it reads the upgrade type and whether the
+      // client accepts trailers, removes every hop-by-hop header, then writes back `TE: trailers` and,
+      // for an upgrade (a WebSocket handshake), `Connection: Upgrade` + `Upgrade`. Then the peer joins
+      // X-Forwarded-For.
+      const upgrade = parseConnectionTokens(headers.getAll('Connection')).includes('upgrade') ? headers.get('Upgrade') : undefined;
+      const trailers = parseConnectionTokens(headers.getAll('TE')).includes('trailers');
+      for (const name of HOP_BY_HOP_ALWAYS) headers.delete(name);
+      if (trailers) headers.set('Te', 'trailers');
+      if (upgrade !== undefined && upgrade !== '') {
+        headers.set('Connection', 'Upgrade');
+        headers.set('Upgrade', upgrade);
+      }
       const prior = headers.getAll('X-Forwarded-For');
       headers.set('X-Forwarded-For', [...prior, ctx.request.peerIp].join(', '));
       headers.set('Host', ctx.upstream.host);

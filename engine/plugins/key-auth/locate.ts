@@ -4,6 +4,11 @@
  * first single string wins, and a name that
  * carries several values is "Duplicate API key found". `hide` then removes that name from all three
  * places, so the backend never receives the key.
+ *
+ * As in Kong's do_authentication (kong/plugins/key-auth/handler.lua), the first place where a name has
+ * any value decides for that name: a string is the key, a Lua table (a repeated value, or a JSON array
+ * or object in the body) is a duplicate, and anything else (a bare `?apikey`, which Kong reads as
+ * `true`; a JSON number) moves on to the next name without looking further for this one.
  */
 import type { RequestContext } from '../../pipeline/types.ts';
 import { currentHeaders } from '../kit/kong-auth.ts';
@@ -46,17 +51,21 @@ function readBody(ctx: RequestContext): BodyForm | undefined {
   return undefined;
 }
 
-function bodyValues(form: BodyForm, name: string): unknown[] {
+/** A JSON array or object decodes to a Lua table, which Kong counts as a duplicate key whatever its length. */
+const LUA_TABLE: readonly unknown[] = Object.freeze([Symbol('table'), Symbol('table')]);
+
+function bodyValues(form: BodyForm, name: string): readonly unknown[] {
   if (form.type === 'form') return form.params.getAll(name);
   // A name sent in several parts counts as several values, as a repeated form field does.
   if (form.type === 'multipart') return form.parsed.fields.filter((f) => f.name === name).map((f) => f.value);
   const v = form.value[name];
-  if (v === undefined) return [];
-  return Array.isArray(v) ? v : [v];
+  // JSON false is falsy in Lua: as good as absent.
+  if (v === undefined || v === false) return [];
+  return typeof v === 'object' && v !== null ? LUA_TABLE : [v];
 }
 
 /** One name's values in one place, as Kong's lookup sees them (several = a Lua table). */
-function valuesAt(ctx: RequestContext, source: KeySource, name: string, body: BodyForm | undefined): unknown[] {
+function valuesAt(ctx: RequestContext, source: KeySource, name: string, body: BodyForm | undefined): readonly unknown[] {
   if (source === 'header') return currentHeaders(ctx).getAll(name);
   if (source === 'query') return queryValues(ctx.upstream.path, name).map((v) => v ?? true);
   return body ? bodyValues(body, name) : [];
@@ -73,7 +82,7 @@ export function keySources(config: KeyAuthConfig): readonly KeySource[] {
 
 export function locateKey(config: KeyAuthConfig, ctx: RequestContext, sources: readonly KeySource[] = keySources(config)): Located {
   const body = config.key_in_body ? readBody(ctx) : undefined;
-  for (const name of config.key_names) {
+  names: for (const name of config.key_names) {
     for (const source of sources) {
       if (source === 'header') {
         // Counting, then reading the one value: getAll's answer (header values are always strings)
@@ -87,8 +96,10 @@ export function locateKey(config: KeyAuthConfig, ctx: RequestContext, sources: r
       const values = valuesAt(ctx, source, name, body);
       if (values.length === 0) continue;
       if (values.length > 1) return { kind: 'duplicate', source, name };
-      // A bare `?apikey` is the boolean true in Kong: not a key, so the search goes on.
       if (typeof values[0] === 'string') return { kind: 'found', key: values[0], source, name };
+      // A bare `?apikey` is the boolean true in Kong (a JSON null or number is no string either): this
+      // name has its value, which is no key, so Kong goes on with the next name, not the body.
+      continue names;
     }
   }
   return { kind: 'none' };

@@ -8,6 +8,9 @@ import { ConfigReader } from '../kit/config-reader.ts';
 
 export type QuotaPeriod = 'DAY' | 'WEEK' | 'MONTH';
 
+/** The account-level throttle per Region (semantics §5): every layer below it, usage plans included, stays within it. */
+export const AWS_ACCOUNT_THROTTLE = { rate: 10_000, burst: 5_000 } as const;
+
 export interface UsagePlan {
   name: string;
   /** Token bucket per key; unset = no throttle beyond the account's. */
@@ -38,7 +41,13 @@ export function parseUsagePlanConfig(raw: unknown, report: ConfigReporter): Usag
     const plan: UsagePlan = { name: p.str('name', `plan-${i}`) };
     if (p.has('throttle')) {
       const t = p.sub('throttle', ['rate', 'burst']);
-      plan.throttle = { rate: t.num('rate', 10_000, { min: 0 }), burst: t.num('burst', 5_000, { min: 0, integer: true }) };
+      plan.throttle = { rate: t.num('rate', AWS_ACCOUNT_THROTTLE.rate, { min: 0 }), burst: t.num('burst', AWS_ACCOUNT_THROTTLE.burst, { min: 0, integer: true }) };
+      // A plan cannot exceed the account's limit (semantics §5): AWS would cap it, gatelab runs the numbers as written.
+      for (const k of ['rate', 'burst'] as const) {
+        if (plan.throttle[k] > AWS_ACCOUNT_THROTTLE[k]) {
+          t.warn(k, 'GL_W_NO_EFFECT', `throttle ${k} ${plan.throttle[k]} is above the AWS account default (${AWS_ACCOUNT_THROTTLE.rate} RPS, burst ${AWS_ACCOUNT_THROTTLE.burst}): a usage plan cannot exceed the account limit, so on AWS the part above it has no effect`, 'gatelab models no account layer and applies the plan as written; keep the plan within the account limit');
+        }
+      }
     }
     if (p.has('quota')) {
       const q = p.sub('quota', ['limit', 'period', 'offset']);

@@ -6,6 +6,7 @@
  */
 import { keyedDraw, type Rng } from '../../core/rng.ts';
 import { HeaderMap } from '../../pipeline/headers.ts';
+import { stripHopByHop } from '../../net/hop-by-hop.ts';
 import type { UpstreamAnswer, UpstreamCall } from '../../pipeline/host.ts';
 import { copyDrawKey } from '../../pipeline/request-copy.ts';
 import type { BackendChange, BackendSpec, LatencyModel } from '../../scenario/types.ts';
@@ -132,6 +133,9 @@ export class BackendModels {
     let headers = this.headersOf.get(backend);
     if (!headers) {
       headers = new HeaderMap(backend.headers);
+      // The gateway never passes on the backend's hop-by-hop headers (semantics §12: responses too),
+      // as the proxy host drops them from a real upstream's answer (upstream-response-headers.ts).
+      stripHopByHop(headers);
       if (!headers.has('content-type')) headers.set('Content-Type', 'application/json');
       this.headersOf.set(backend, headers);
     }

@@ -138,15 +138,24 @@ export function tokenBucketConfigProblems(c: TokenBucketConfig): string[] {
   return out;
 }
 
+/** Far below anything a request can observe (a token per 10^9), far above a few ulps of drift. */
+const TOKEN_EPSILON = 1e-9;
+
 function continuous(c: TokenBucketConfig, s: TokenBucketState | undefined, nowMs: number) {
   const capacity = tokenBucketCapacity(c);
   const rate = tokenBucketRate(c);
   const base = s ?? { tokens: capacity, lastMs: nowMs, createdMs: nowMs };
   const elapsed = Math.max(0, nowMs - base.lastMs);
   const tokensBefore = Math.min(capacity, base.tokens + (elapsed / 1000) * rate);
-  const allowed = tokensBefore >= 1;
+  // Allowed iff >= 1 token, up to float noise: every refill and take rounds, and a token due exactly
+  // now (0.9999999999999999 after a few sums) must count as there, or exact edges would not be exact.
+  const allowed = tokensBefore >= 1 - TOKEN_EPSILON;
   const tokensAfter = allowed ? tokensBefore - 1 : tokensBefore;
-  return { capacity, rate, allowed, tokensBefore, tokensAfter, nextTokenInMs: tokensAfter < 1 ? ((1 - tokensAfter) / rate) * 1000 : undefined, state: { tokens: tokensAfter, lastMs: Math.max(nowMs, base.lastMs), createdMs: base.createdMs } };
+  // A refused request leaves the bucket untouched (Envoy's atomic bucket does not write on a failed
+  // consume). Writing the refilled value back is the same number in exact arithmetic, but each write
+  // rounds, and a client retrying every few ms drifted the token due at t to a hair after t.
+  const state = allowed ? { tokens: tokensAfter, lastMs: Math.max(nowMs, base.lastMs), createdMs: base.createdMs } : base;
+  return { capacity, rate, allowed, tokensBefore, tokensAfter, nextTokenInMs: tokensAfter < 1 - TOKEN_EPSILON ? ((1 - tokensAfter) / rate) * 1000 : undefined, state };
 }
 
 function timer(c: TokenBucketConfig & { flavour: 'envoy-timer' }, s: TokenBucketState | undefined, nowMs: number) {
