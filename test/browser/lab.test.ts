@@ -89,6 +89,22 @@ describe.skipIf(!chromiumPath)(title, () => {
     await page.close();
   });
 
+  it('after a shared URL was applied, a request clicked while playback runs reaches the URL (written at most 4× a second)', async () => {
+    const page = await openBoundaryBurst('#s=boundary-burst&v=base&t=58000');
+    await page.getByTestId('speed').selectOption('0.1');
+    await page.getByTestId('play').click();
+    const dot = page.getByTestId('panel-base').locator('circle[data-req]').first();
+    await dot.waitFor();
+    const id = await dot.getAttribute('data-req');
+    await dot.dispatchEvent('click');
+    // Still playing: the clock keeps moving, and the selection is in the URL all the same.
+    await expect(page.getByTestId('play').getAttribute('aria-label')).resolves.toBe('Pause');
+    await page.waitForURL((u) => u.hash.includes(`req=base/${id}`), { timeout: 5_000 });
+    await page.getByTestId('play').click();
+    expect(pageErrors(page)).toEqual([]);
+    await page.close();
+  });
+
   it('clicking a rejected request shows its reason', async () => {
     const page = await openBoundaryBurst();
     // Half a second after the second burst: the rejected dots still linger at their client.

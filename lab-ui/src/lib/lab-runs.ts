@@ -50,7 +50,8 @@ export interface RunsPort {
 }
 
 export class PanelRuns {
-  private handles: RunHandle[] = [];
+  /** The run feeding each panel, by variant: a variant ticked on joins them, one ticked off leaves. */
+  private readonly handles = new Map<string, RunHandle>();
 
   constructor(
     private readonly engine: EngineClient,
@@ -59,17 +60,25 @@ export class PanelRuns {
   ) {}
 
   cancel(): void {
-    for (const h of this.handles) h.cancel();
-    this.handles = [];
+    for (const h of this.handles.values()) h.cancel();
+    this.handles.clear();
   }
 
   /** Cancels what runs and starts every variant's run at once (the engine client queues past its limit). */
   start(req: RunRequest): void {
     this.cancel();
-    for (const variant of req.variants) this.startOne(req, variant);
+    for (const variant of req.variants) this.add(req, variant);
   }
 
-  private startOne(req: RunRequest, variant: string): void {
+  /** Stops one variant's run, if it still runs; the others go on. */
+  drop(variant: string): void {
+    this.handles.get(variant)?.cancel();
+    this.handles.delete(variant);
+  }
+
+  /** Starts one variant's run beside the others (replacing its own, if any). */
+  add(req: RunRequest, variant: string): void {
+    this.drop(variant);
     const t0 = this.clock();
     const stream = new StreamingIndex(this.clock);
     const handle = this.engine.run(
@@ -85,15 +94,15 @@ export class PanelRuns {
         progress: (phase, done, total) => this.lab.progress(variant, { phase, done, total }),
         batch: (events, soFar) => {
           const index = stream.add(events, soFar);
-          if (!index || !this.handles.includes(handle)) return;
+          if (!index || this.handles.get(variant) !== handle) return;
           this.lab.patch(variant, { index });
           this.lab.moved();
         },
       },
     );
-    this.handles.push(handle);
+    this.handles.set(variant, handle);
     void handle.result.then((r) => {
-      if (!this.handles.includes(handle)) return;
+      if (this.handles.get(variant) !== handle) return;
       if (!r.ok) {
         if (!r.cancelled) this.lab.patch(variant, { status: 'error', index: null, diagnostics: r.diagnostics });
         this.lab.progress(variant, null);

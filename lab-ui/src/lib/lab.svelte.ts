@@ -14,7 +14,7 @@ import { liveScenario, LIVE_VARIANT } from './live-scenario.ts';
 import { DETAIL_TABS, PANEL_CHARTS, type DetailTab, type PanelChart } from './lab-tabs.ts';
 import { pendingDue } from './streaming-index.ts';
 import { LiveLink, type LiveView } from './lab-live-link.ts';
-import { followPanels, PanelRuns, withProgress, type Panel, type RunProgress } from './lab-runs.ts';
+import { followPanels, PanelRuns, withProgress, type Panel, type RunProgress, type RunRequest } from './lab-runs.ts';
 import { chartRangeOf, sameRangeOr } from './derive/chart-range.ts';
 
 export { DETAIL_TABS, PANEL_CHARTS, type DetailTab, type PanelChart } from './lab-tabs.ts';
@@ -50,7 +50,10 @@ export class Lab {
   live = $state.raw<LiveView | null>(null);
   private readonly liveLink = new LiveLink(this);
   /** Set while a shared URL waits for its runs, so its time and request apply once they land. */
-  private pending: UrlState | null = null;
+  // Reactive: shareState() reads it first and, while it is set, reads neither the cursor nor the
+  // selection. Were it a plain field, the URL effect would keep only those first dependencies and
+  // never hear of the cursor or a click again once the shared URL had been applied.
+  private pending = $state.raw<UrlState | null>(null);
   /** An instant typed into "go to" beyond what the streaming runs know yet: the cursor goes there when they reach it. */
   goingTo = $state<number | null>(null);
   private readonly runs: PanelRuns;
@@ -148,7 +151,7 @@ export class Lab {
   }
 
   /** Opens a scenario (by id or file) and runs its variants. */
-  open(key: string, opts: { variants?: string[]; seed?: number; t?: number; req?: Selection; tab?: string; chart?: string } = {}): boolean {
+  open(key: string, opts: { variants?: string[]; seed?: number; t?: number; req?: Selection; tab?: string; chart?: string; panel?: string } = {}): boolean {
     const info = this.find(key);
     if (!info) return false;
     this.urlNotice = null;
@@ -159,6 +162,7 @@ export class Lab {
     this.variants = wanted.length ? wanted : known.slice(0, DEFAULT_PANELS);
     this.seed = opts.seed ?? null;
     this.selected = null;
+    this.focusVariant = opts.panel ?? null;
     if (opts.tab && DETAIL_TABS.some((t) => t.id === opts.tab)) this.tab = opts.tab as DetailTab;
     this.applyChart(opts.chart);
     this.pending = { ...(opts.t !== undefined ? { t: opts.t } : {}), ...(opts.req ? { req: opts.req } : {}) };
@@ -180,14 +184,32 @@ export class Lab {
     this.goingTo = null;
   }
 
+  /**
+   * Ticks a variant on or off. Only that variant's run starts or stops: the others keep their traces.
+   * Rerunning every panel made a student who unticked one of kong-bottleneck's four wait the whole
+   * simulation again, the player back at 12:00:00 meanwhile. A variant ticked on streams from the
+   * start; the cursor waits for it at the time it had, as a shared URL's time does.
+   */
   toggleVariant(name: string): void {
+    const info = this.scenario;
     const on = this.variants.includes(name);
-    if (on && this.variants.length === 1) return;
-    const order = this.scenario?.variants.map((v) => v.name) ?? [];
+    if (!info || this.live || (on && this.variants.length === 1)) return;
+    const order = info.variants.map((v) => v.name);
     const next = on ? this.variants.filter((v) => v !== name) : [...this.variants, name];
     this.variants = order.filter((v) => next.includes(v));
-    this.pending = { t: this.cursor.time, ...(this.selected ? { req: this.selected } : {}) };
-    this.runAll();
+    if (on) {
+      this.runs.drop(name);
+      this.progress = withProgress(this.progress, name, null);
+      if (this.selected?.variant === name) this.selected = null;
+      if (this.pending?.req?.variant === name) this.pending = this.pending.t !== undefined ? { t: this.pending.t } : null;
+    } else {
+      const pending = this.pending;
+      const req = pending?.req ?? this.selected;
+      this.pending = { t: pending?.t ?? this.cursor.time, ...(req ? { req } : {}) };
+      this.runs.add(this.runRequest(info), name);
+    }
+    this.panels = this.variants.map((v) => this.panels.find((p) => p.variant === v) ?? this.newPanel(info, v));
+    this.syncTimeline();
   }
 
   setSeed(seed: number | null): void {
@@ -218,7 +240,7 @@ export class Lab {
     const indexes = this.panels.flatMap((p) => (p.index ? [p.index] : []));
     // While runs stream, charts span the whole scenario and fill in from the left as the trace arrives.
     const growing = this.cursor.growing ? (this.scenario?.durationMs ?? 0) : 0;
-    return (this.lastRange = sameRangeOr(this.lastRange, chartRangeOf(indexes, this.cursor.endT, growing, this.zoomToActivity)));
+    return (this.lastRange = sameRangeOr(this.lastRange, chartRangeOf(indexes, this.cursor.endT, growing, this.zoomToActivity, this.cursor.time)));
   }
 
   focus(variant: string): void {
@@ -239,10 +261,13 @@ export class Lab {
       scenario: scenarioUrlKey(s),
       variants: this.variants,
       ...(this.seed !== null ? { seed: this.seed } : {}),
-      t: Math.round(t),
+      // Unrounded: formatHash keeps the microseconds an event between milliseconds needs.
+      t,
       ...(req ? { req } : {}),
       ...(this.tab !== 'inspector' ? { tab: this.tab } : {}),
       ...(this.chart !== 'rates' ? { chart: this.chart } : {}),
+      // The variant picked in the detail tabs: a link to same-window's access log opened base's.
+      ...(!req && this.focusVariant && this.focusVariant !== this.variants[0] && this.variants.includes(this.focusVariant) ? { panel: this.focusVariant } : {}),
     };
   }
 
@@ -264,6 +289,7 @@ export class Lab {
     }
     if (u.t !== undefined) this.cursor.seek(u.t);
     if (u.req) this.selected = u.req;
+    if (u.panel) this.focus(u.panel);
     if (u.tab && DETAIL_TABS.some((t) => t.id === u.tab)) this.tab = u.tab as DetailTab;
     this.applyChart(u.chart);
   }
@@ -303,13 +329,22 @@ export class Lab {
     this.runs.cancel();
     // A rerun starts over: its pending time is the cursor's now, not a typed "go to".
     this.goingTo = null;
-    const title = (name: string): string => info.variants.find((v) => v.name === name)?.title ?? name;
-    this.panels = this.variants.map((variant) => ({ variant, title: title(variant), status: 'running', index: null, done: null, diagnostics: [], wallMs: 0 }));
+    this.panels = this.variants.map((variant) => this.newPanel(info, variant));
     this.progress = {};
     this.syncTimeline();
+    this.runs.start(this.runRequest(info));
+  }
+
+  /** What the open scenario's runs are asked for: its file, variants, seed and any texts it runs with. */
+  private runRequest(info: ScenarioInfo): RunRequest {
     const text = this.texts.get(info.file);
     const files = this.edits.get(info.file);
-    this.runs.start({ file: info.file, variants: this.variants, seed: this.seed, ...(text !== undefined ? { text } : {}), ...(files ? { files } : {}) });
+    return { file: info.file, variants: this.variants, seed: this.seed, ...(text !== undefined ? { text } : {}), ...(files ? { files } : {}) };
+  }
+
+  private newPanel(info: ScenarioInfo, variant: string): Panel {
+    const title = info.variants.find((v) => v.name === variant)?.title ?? variant;
+    return { variant, title, status: 'running', index: null, done: null, diagnostics: [], wallMs: 0 };
   }
 
   private patch(variant: string, change: Partial<Panel>): void {

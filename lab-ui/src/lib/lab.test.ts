@@ -121,13 +121,70 @@ describe('Lab', () => {
     expect(l.open('nope')).toBe(false);
   });
 
+  it('runs only the variant ticked on, keeps the others and the time, and reruns nothing for one ticked off', async () => {
+    const l = await lab();
+    l.open('demo');
+    await settle();
+    l.cursor.seek(600);
+    l.select('strict', 'a-1');
+    const base = l.panels[0];
+    const before = FakeWorker.runs.length;
+    // Unticking used to rerun every variant: kong-bottleneck's four again, the player back at 12:00:00.
+    l.toggleVariant('strict');
+    expect(FakeWorker.runs.length).toBe(before);
+    expect(l.panels).toEqual([base]);
+    expect(l.panels[0]).toBe(base);
+    expect(l.cursor.time).toBe(600);
+    // The selection was in the panel that went away: a shared URL must not name it.
+    expect(l.selected).toBeNull();
+    expect(l.shareState()).toMatchObject({ variants: ['base'], t: 600 });
+    expect(l.shareState()).not.toHaveProperty('req');
+    l.toggleVariant('strict');
+    expect(l.panels.map((p) => [p.variant, p.status])).toEqual([['base', 'ready'], ['strict', 'running']]);
+    expect(l.panels[0]).toBe(base);
+    await settle();
+    expect(FakeWorker.runs.slice(before).map((r) => r.variant)).toEqual(['strict']);
+    expect(l.panels.map((p) => p.status)).toEqual(['ready', 'ready']);
+    // The cursor waited for the new run and came back to where it was.
+    expect(l.cursor.time).toBe(600);
+  });
+
+  it('shares the variant picked in the detail tabs, and a link opens the tabs on it', async () => {
+    const l = await lab();
+    l.open('demo');
+    await settle();
+    l.tab = 'log';
+    l.focus('strict');
+    // A link to strict's access log opened base's: the picked variant was not in the URL.
+    const shared = l.shareState();
+    expect(shared).toMatchObject({ tab: 'log', panel: 'strict' });
+    const other = await lab();
+    other.applyUrl(shared);
+    await settle();
+    expect(other.focused()?.variant).toBe('strict');
+    expect(other.tab).toBe('log');
+    // The first variant is the default and a selected request names its own: neither is written.
+    l.focus('base');
+    expect(l.shareState()).not.toHaveProperty('panel');
+    l.select('strict', 'a-1');
+    expect(l.shareState()).not.toHaveProperty('panel');
+    // Another scenario opens on its own first variant, not the last one picked.
+    l.open('demo', { variants: ['base', 'strict'] });
+    expect(l.focusVariant).toBeNull();
+  });
+
   it('zooms charts to where requests happen', async () => {
     const l = await lab();
     l.open('demo');
     await settle();
     const [lo, hi] = l.chartRange();
     expect(lo).toBe(0);
-    expect(hi).toBeLessThanOrEqual(1000);
+    expect(hi).toBeLessThan(1000);
+    // Past the busy stretch the charts reach the run's end, so the cursor stays on them.
+    l.cursor.seek(hi + 100);
+    expect(l.chartRange()).toEqual([lo, 1000]);
+    l.cursor.seek(0);
+    expect(l.chartRange()).toEqual([lo, hi]);
     l.zoomToActivity = false;
     expect(l.chartRange()).toEqual([0, 1000]);
   });

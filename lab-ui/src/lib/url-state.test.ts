@@ -1,5 +1,10 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { findScenario, formatHash, missingScenarioNotice, parseHash, scenarioUrlKey } from './url-state.ts';
+import { findScenario, formatHash, missingScenarioNotice, parseHash, scenarioUrlKey, shareableTime } from './url-state.ts';
+
+// Replay a failing run with FC_SEED=<seed>; the seed in use is printed either way.
+const seed = process.env.FC_SEED ? Number(process.env.FC_SEED) : Math.floor(Math.random() * 0x7fffffff);
+console.log(`url-state property seed: ${seed} (set FC_SEED to replay)`);
 
 describe('url state', () => {
   it('round-trips everything a person would share', () => {
@@ -12,6 +17,28 @@ describe('url state', () => {
     const state = { scenario: 'kong-bottleneck', variants: ['base', 'overload'], chart: 'latency' };
     expect(formatHash(state)).toBe('#s=kong-bottleneck&v=base,overload&chart=latency');
     expect(parseHash('#s=kong-bottleneck&v=base,overload&chart=latency')).toEqual(state);
+  });
+  it('shares an instant between milliseconds without going before it (a step in kong-bottleneck at 8190.3657 ms)', () => {
+    // The link said t=8190 and opened one request short: 4,067 arrived instead of 4,068.
+    expect(formatHash({ scenario: 'kong-bottleneck', t: 8190.365697298665 })).toBe('#s=kong-bottleneck&t=8190.366');
+    expect(parseHash('#t=8190.366').t).toBeGreaterThanOrEqual(8190.365697298665);
+    expect(shareableTime(62_000)).toBe(62_000);
+  });
+  it('never shares a time before the cursor, nor more than a microsecond after, and a shared time stays put', () => {
+    fc.assert(
+      fc.property(fc.double({ min: 0, max: 3_600_000, noNaN: true }), (t) => {
+        const shared = parseHash(formatHash({ t })).t as number;
+        expect(shared).toBeGreaterThanOrEqual(t);
+        expect(shared - t).toBeLessThanOrEqual(0.001 + 1e-9);
+        expect(parseHash(formatHash({ t: shared })).t).toBe(shared);
+      }),
+      { seed, numRuns: 500 },
+    );
+  });
+  it('carries the variant the detail tabs describe', () => {
+    const state = { scenario: 'boundary-burst', variants: ['base', 'same-window'], t: 61_000, tab: 'log', panel: 'same-window' };
+    expect(formatHash(state)).toBe('#s=boundary-burst&v=base,same-window&t=61000&tab=log&panel=same-window');
+    expect(parseHash(formatHash(state))).toEqual(state);
   });
   it('ignores what it cannot read', () => {
     expect(parseHash('#s=x&seed=abc&t=&req=nope')).toEqual({ scenario: 'x' });

@@ -5,6 +5,7 @@
  * `chart` is the chart every panel shows (`rates`, `limiter`, `latency`): a stable id a link (a
  * flashcard) can open, e.g. `#s=kong-bottleneck&v=base,overload&chart=latency`.
  * `s` names a bundled scenario by its id and one of "Your scenarios" as `local:<file name>`.
+ * `panel` is the variant the detail tabs describe when no request is selected (a request names its own).
  */
 import { isLocal, LOCAL_DIR } from './editor/files.ts';
 
@@ -16,6 +17,7 @@ export interface UrlState {
   req?: { variant: string; id: string };
   tab?: string;
   chart?: string;
+  panel?: string;
 }
 
 export function parseHash(hash: string): UrlState {
@@ -38,6 +40,8 @@ export function parseHash(hash: string): UrlState {
   if (tab) out.tab = tab;
   const chart = params.get('chart');
   if (chart) out.chart = chart;
+  const panel = params.get('panel');
+  if (panel) out.panel = panel;
   return out;
 }
 
@@ -47,11 +51,27 @@ export function formatHash(state: UrlState): string {
   if (state.scenario) parts.push(`s=${enc(state.scenario)}`);
   if (state.variants?.length) parts.push(`v=${enc(state.variants.join(','))}`);
   if (state.seed !== undefined) parts.push(`seed=${state.seed}`);
-  if (state.t !== undefined) parts.push(`t=${Math.round(state.t * 1000) / 1000}`);
+  if (state.t !== undefined) parts.push(`t=${shareableTime(state.t)}`);
   if (state.req) parts.push(`req=${enc(`${state.req.variant}/${state.req.id}`)}`);
   if (state.tab) parts.push(`tab=${enc(state.tab)}`);
   if (state.chart) parts.push(`chart=${enc(state.chart)}`);
+  if (state.panel) parts.push(`panel=${enc(state.panel)}`);
   return parts.length ? `#${parts.join('&')}` : '';
+}
+
+/**
+ * A time for the URL, to the microsecond, never earlier than `t`. Events of the capacity scenarios
+ * fall between milliseconds (12:00:08.190366): a link rounded to 8190 opened one request short of
+ * the step it was copied at. Rounding up keeps that event inside the shared instant; a time already
+ * on a microsecond stays as it is, so a link read and written again does not creep.
+ */
+export function shareableTime(t: number): number {
+  const us = t * 1000;
+  // Compared as the numbers the URL will carry: 8190.366 * 1000 is 8190366.000000001 in floating point.
+  const near = Math.round(us) / 1000;
+  if (near >= t) return near;
+  const up = Math.ceil(us) / 1000;
+  return up >= t ? up : (Math.ceil(us) + 1) / 1000;
 }
 
 /**

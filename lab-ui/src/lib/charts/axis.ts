@@ -30,11 +30,38 @@ export function valueScale(f: Frame, min: number, max: number): ScaleLinear<numb
   return scaleLinear().domain([min, max === min ? min + 1 : max]).nice().range([f.height - f.bottom, f.top]);
 }
 
+/** The axes' labels are 10.5 px monospace (Axes.svelte): about 6.3 px a character. */
+const TICK_CHAR_PX = 6.3;
+
+/**
+ * The centre-to-centre distance two time labels need: a label's width and a gap, and half a label
+ * more so that the last one, anchored at its end (tickAnchor), clears its neighbour too.
+ */
+export function tickSpacing(labelChars: number): number {
+  return labelChars * TICK_CHAR_PX * 1.5 + 6;
+}
+
+/**
+ * At most `count` time ticks, and no more than the chart's width holds: on a phone five wall-clock
+ * labels ran into each other ("12:00:0012:00:2012:00:40").
+ */
 export function timeTicks(x: ScaleLinear<number, number>, startEpoch: number, count = 5): Array<{ x: number; label: string }> {
   const [t0, t1] = x.domain() as [number, number];
+  const [x0, x1] = x.range() as [number, number];
   // A few seconds of scenario time need tenths of a second; minutes read better as a wall clock.
   const fine = t1 - t0 < 10_000;
-  return x.ticks(count).map((t) => ({ x: x(t), label: fine ? formatClock(startEpoch, t).slice(3, 10) : formatClock(startEpoch, t, false) }));
+  const label = (t: number): string => (fine ? formatClock(startEpoch, t).slice(3, 10) : formatClock(startEpoch, t, false));
+  const spacing = tickSpacing(fine ? 7 : 8);
+  const fits = Math.max(2, Math.floor(Math.abs(x1 - x0) / spacing));
+  // d3's count is a hint and may give a few more: drop any tick too close to the one kept before it.
+  const out: Array<{ x: number; label: string }> = [];
+  for (const t of x.ticks(Math.min(count, fits))) {
+    const px = x(t);
+    const prev = out[out.length - 1];
+    if (prev && px - prev.x < spacing) continue;
+    out.push({ x: px, label: label(t) });
+  }
+  return out;
 }
 
 /**

@@ -13,6 +13,14 @@ describe('the charts\' shared range', () => {
     expect(chartRangeOf([index], 20_050, 90_000, true)[1]).toBe(90_000);
   });
 
+  it('reaches the run\'s end once the cursor is past the busy stretch, so the cursor stays on the charts', () => {
+    expect(chartRangeOf([index], 60_000, 0, true, 15_000)).toEqual([9_196, 20_854]);
+    // Before the busy stretch nothing has happened yet: the zoom stays.
+    expect(chartRangeOf([index], 60_000, 0, true, 0)).toEqual([9_196, 20_854]);
+    expect(chartRangeOf([index], 60_000, 0, true, 30_000)).toEqual([9_196, 60_000]);
+    expect(chartRangeOf([index], 60_000, 0, false, 30_000)).toEqual([0, 60_000]);
+  });
+
   it('keeps the same tuple while its values hold', () => {
     const first = chartRangeOf([index], 60_000, 0, true);
     expect(sameRangeOr(first, chartRangeOf([index], 60_000, 0, true))).toBe(first);

@@ -1,8 +1,8 @@
 // @vitest-environment node
 import { describe, expect, it } from 'vitest';
 import { bucketSizeFor } from './buckets.ts';
-import { buildLatencyTable, latencyAt, latencyPeak, latencySpread } from './latency.ts';
-import { downsample, limiterSeries, pointsUntil, valueAt } from './limiter.ts';
+import { buildLatencyTable, latencyAt, latencyPeak, latencySpread, latencyTableOf, sharedLatencyAxis } from './latency.ts';
+import { downsample, limiterSeries, pointsUntil, valueAt, windowEnd } from './limiter.ts';
 import { buildRateTable, OTHER_CLIENTS, ratesAt, stackOf, zeroCounts } from './rates.ts';
 import { buildTraceIndex } from './trace-index.ts';
 import { syntheticTrace } from './testing/synthetic.ts';
@@ -67,6 +67,52 @@ describe('latency', () => {
     const [b] = latencyAt(index, table, 999);
     expect(b?.value).toMatchObject({ n: 3, gatewayP99: 5000, upstreamP99: 40 });
     expect(latencySpread(table)).toEqual({ gateway: 5000, upstream: 40, log: true });
+  });
+
+  it('puts variants side by side on one axis: log when any needs it, up to the highest peak (bottleneck-diagnosis)', () => {
+    const calm = buildTraceIndex(syntheticTrace([{ id: 'a-1', at: 100, upstreamMs: 20 }, { id: 'a-2', at: 150, upstreamMs: 40 }]));
+    const stuck = buildTraceIndex(
+      syntheticTrace([{ id: 'a-1', at: 100, upstreamMs: 15 }]).map((e) => (e.type === 'request.end' ? { ...e, gatewayMs: 2600, ms: 2615 } : e)),
+    );
+    const calmTable = latencyTableOf(calm, 1000);
+    // Memoised per index and bucket size: each panel's chart reads every panel's table.
+    expect(latencyTableOf(calm, 1000)).toBe(calmTable);
+    expect(latencySpread(calmTable).log).toBe(false);
+    // The calm panel drew stacked bars to 40 ms beside the stuck one's log lines to 2.6 s.
+    expect(sharedLatencyAxis([calmTable, latencyTableOf(stuck, 1000)])).toEqual({ log: true, peak: 2615 });
+    expect(sharedLatencyAxis([calmTable])).toEqual({ log: false, peak: 40 });
+  });
+});
+
+describe('a fixed window counted again at its end (semantics §1: Kong windows start at :00 UTC)', () => {
+  const noon = Date.UTC(2026, 0, 1, 12);
+  const kong = (usage: number, windowStart: number) => ({ period: 'minute', limit: 100, usage, remaining: 100 - usage - 1, windowStart, identifier: 'x' });
+  const index = buildTraceIndex(
+    syntheticTrace([
+      { id: 'a-1', at: 59_000, data: kong(98, noon) },
+      { id: 'a-2', at: 59_500, data: kong(99, noon) },
+      { id: 'a-3', at: 61_000, data: kong(0, noon + 60_000) },
+    ], { endT: 130_000 }),
+  );
+  const line = (field: string) => limiterSeries(index).find((s) => s.field === field)?.lines[0];
+
+  it('drops usage to 0 and puts remaining back to the limit at the window\'s end, not at the next request', () => {
+    // boundary-burst: "usage 99" stayed on the chart from 12:01:00 to the request at 12:01:01.
+    expect(valueAt(line('usage')!, 59_900)).toBe(99);
+    expect(valueAt(line('usage')!, 60_500)).toBe(0);
+    expect(valueAt(line('remaining')!, 60_500)).toBe(100);
+    expect(valueAt(line('usage')!, 61_000)).toBe(0);
+    expect(valueAt(line('remaining')!, 61_000)).toBe(99);
+    // The last window ends inside the run too (12:02:00 < 12:02:10).
+    expect(valueAt(line('remaining')!, 125_000)).toBe(100);
+    expect([...line('usage')!.times]).toEqual([...line('usage')!.times].sort((a, b) => a - b));
+  });
+
+  it('knows a window only from a period it can measure', () => {
+    expect(windowEnd(kong(0, noon), noon)).toBe(60_000);
+    expect(windowEnd({ ...kong(0, noon), period: 'second' }, noon)).toBe(1000);
+    expect(windowEnd({ ...kong(0, noon), period: 'month' }, noon)).toBeNull();
+    expect(windowEnd({ remaining: 1, limit: 2, windowStart: noon }, noon)).toBeNull();
   });
 });
 

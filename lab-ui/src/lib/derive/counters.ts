@@ -11,7 +11,8 @@ export interface CountsAt {
   /** A backend answered (whatever it said): the same meaning as `gatelab run`'s admitted. */
   admitted: number;
   /**
-   * Turned away by the gateway (its own 4xx), by status: the chart's "rejected by the gateway". The
+   * Turned away by the gateway (its own 4xx, or a limiter's refusal whatever its status: nginx
+   * limit_req's 503), by status: the chart's "rejected by the gateway". The
    * gateway's own failures (a 503 from an open breaker, a 502, a 504) are `gatewayErrors`, and a
    * client that stopped waiting is `gaveUp` — each request in the group outcomeOf puts it in.
    */

@@ -72,3 +72,30 @@ export function latencySpread(table: BucketTable<LatencyStats>): { gateway: numb
   const hi = Math.max(gateway, upstream);
   return { gateway, upstream, log: lo > 0 && hi / lo >= 20 };
 }
+
+const tables = new WeakMap<TraceIndex, Map<number, BucketTable<LatencyStats>>>();
+
+/** buildLatencyTable, once per index and bucket size: every panel's chart reads every panel's table. */
+export function latencyTableOf(index: TraceIndex, bucketMs: number): BucketTable<LatencyStats> {
+  let byBucket = tables.get(index);
+  if (!byBucket) tables.set(index, (byBucket = new Map()));
+  let table = byBucket.get(bucketMs);
+  if (!table) byBucket.set(bucketMs, (table = buildLatencyTable(index, bucketMs)));
+  return table;
+}
+
+/**
+ * One latency axis for every panel shown, so that variants side by side compare: log if any panel
+ * needs it, up to the highest peak. Each chose its own before, and bottleneck-diagnosis put the
+ * base's stacked bars up to 1000 ms beside wrong-fix's log lines up to 1 s — the fix's effect could
+ * not be read off the two.
+ */
+export function sharedLatencyAxis(all: ReadonlyArray<BucketTable<LatencyStats>>): { log: boolean; peak: number } {
+  let log = false;
+  let peak = 1;
+  for (const table of all) {
+    log ||= latencySpread(table).log;
+    peak = Math.max(peak, latencyPeak(table));
+  }
+  return { log, peak };
+}

@@ -57,9 +57,23 @@ export function limiterSeries(index: TraceIndex): LimiterSeries[] {
     if (!line) s.lines.set(group, (line = []));
     line.push(p);
   };
+  // Fixed windows a limiter's decisions were counted in, per plugin and line: the count starts again
+  // at each window's end, which no decision reports (see windowReset).
+  const windows = new Map<string, { plugin: string; group: string; end: number; limit: number; remaining: boolean }>();
+  const closeWindow = (key: string, before: number): void => {
+    const w = windows.get(key);
+    if (!w || w.end > before) return;
+    windows.delete(key);
+    add('decision', w.plugin, 'usage', w.group, { t: w.end, v: 0 });
+    if (w.remaining) add('decision', w.plugin, 'remaining', w.group, { t: w.end, v: w.limit });
+  };
   for (const e of index.events) {
     if (e.type === 'plugin.decision' && e.data && !AFTER_ANSWER.has(e.phase)) {
       const group = index.byId.get(e.req)?.replica ?? 'gateway';
+      const wkey = `${e.plugin}\u0000${group}`;
+      closeWindow(wkey, e.t);
+      const end = windowEnd(e.data, index.startEpoch);
+      if (end !== null && end > e.t) windows.set(wkey, { plugin: e.plugin, group, end, limit: e.data.limit as number, remaining: typeof e.data.remaining === 'number' });
       for (const [field, v] of Object.entries(e.data)) {
         if (typeof v === 'number' && Number.isFinite(v)) add('decision', e.plugin, field, group, { t: e.t, v, req: e.req });
       }
@@ -69,6 +83,7 @@ export function limiterSeries(index: TraceIndex): LimiterSeries[] {
       for (const [field, v] of leaves) add('state', e.plugin, field, e.replica, { t: e.t, v });
     }
   }
+  for (const key of [...windows.keys()]) closeWindow(key, index.endT);
   const out: LimiterSeries[] = [];
   for (const [key, s] of series) {
     if (epochLike.has(key)) continue;
@@ -89,6 +104,20 @@ export function limiterSeries(index: TraceIndex): LimiterSeries[] {
     return i < 0 ? index.stages.length : i;
   };
   return out.sort((a, b) => rank(a.plugin) - rank(b.plugin) || Number(a.constant !== null) - Number(b.constant !== null));
+}
+
+const PERIOD_MS: Readonly<Record<string, number>> = { second: 1000, minute: 60_000, hour: 3_600_000, day: 86_400_000 };
+
+/**
+ * Where the fixed window a decision was counted in ends, as a scenario offset, or null. Kong's
+ * rate-limiting reports its window (`period`, `windowStart`, `usage`, `remaining`, `limit`) only when
+ * a request comes, so the chart held "usage 100" from 12:01:00 — when the minute's count started
+ * again (semantics §1) — to the next request at 12:01:01: boundary-burst's whole point, drawn late.
+ */
+export function windowEnd(data: Readonly<Record<string, unknown>>, startEpoch: number): number | null {
+  const ms = typeof data.period === 'string' ? PERIOD_MS[data.period] : undefined;
+  if (ms === undefined || typeof data.windowStart !== 'number' || typeof data.usage !== 'number' || typeof data.limit !== 'number') return null;
+  return data.windowStart + ms - startEpoch;
 }
 
 /** The points of a line up to t. */

@@ -59,6 +59,22 @@ describe('replicaSeries', () => {
     expect(s?.kills).toEqual([{ t: 300, replica: 'gw-0' }]);
   });
 
+  it('drops a killed replica to nothing held and no CPU until its next sample (kong-bottleneck overload)', () => {
+    const kill: TraceEvent = { type: 'breaker.transition', t: 300, replica: 'gw-0', machine: 'replica', subject: 'gw-0', from: 'running', to: 'oom-killed', reason: 'OOMKilled' };
+    const back: TraceEvent = { type: 'breaker.transition', t: 1300, replica: 'gw-0', machine: 'replica', subject: 'gw-0', from: 'oom-killed', to: 'running', reason: 'restarted' };
+    const s = replicaSeries(buildTraceIndex(withSamples([sample(290, 'gw-0', 2401, 3, 1, 256 * MIB), kill, back, sample(1310, 'gw-0', 1, 0, 0, 106 * MIB)])));
+    const line = (m: string) => s?.metrics.find((x) => x.metric === m)?.lines[0];
+    // The chart said 2,401 slots, 256 MiB and 100 % CPU all through the ten seconds the pod was dead.
+    for (const m of ['cpu', 'memory', 'slots', 'queued']) {
+      const l = line(m);
+      expect(l && valueAt(l, 800), m).toBe(0);
+      expect(l && valueAt(l, 299), m).toBeGreaterThan(0);
+    }
+    expect(line('slots') && valueAt(line('slots')!, 1310)).toBe(1);
+    // The axis still reaches the load before the kill.
+    expect(s?.metrics.find((m) => m.metric === 'slots')?.max).toBe(2401);
+  });
+
   it('formats values for the caption', () => {
     expect(formatReplicaValue('cpu', 99.6)).toBe('100 %');
     expect(formatReplicaValue('memory', 255.7)).toBe('256 MiB');

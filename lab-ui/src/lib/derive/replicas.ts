@@ -1,7 +1,7 @@
 /**
  * Each gateway replica's load over time, from the capacity model's `replica.queue` samples: CPU
  * utilisation, memory, slots in use and queue length, one line per replica; and the instants a
- * replica was OOM-killed (`breaker.transition` with machine `replica`). Empty for a trace without a
+ * replica was OOM-killed (`breaker.transition` with machine `replica`), where its lines drop to 0. Empty for a trace without a
  * capacity model, so the chart that draws it shows only when there is something to show.
  */
 import type { TraceEvent } from '../../../../engine/trace/events.ts';
@@ -57,7 +57,12 @@ export function replicaSeries(index: Pick<TraceIndex, 'events'> & Partial<Pick<T
       if (!p) points.set(e.replica, (p = { cpu: [], memory: [], slots: [], queued: [] }));
       for (const { id } of REPLICA_METRICS) p[id].push({ t: e.t, v: valueOf(id, e) });
     } else if (e.type === 'breaker.transition' && e.machine === 'replica' && e.to === 'oom-killed') {
-      kills.push({ t: e.at ?? e.t, replica: e.subject });
+      const t = e.at ?? e.t;
+      kills.push({ t, replica: e.subject });
+      // The killed pod holds nothing and runs nothing, but no sample says so until it is back: the
+      // lines used to stay at the last load (256 MiB, 2,401 slots, 100 % CPU) across the whole outage.
+      const p = points.get(e.subject);
+      if (p) for (const { id } of REPLICA_METRICS) p[id].push({ t, v: 0 });
     }
   }
   if (points.size === 0) return null;

@@ -138,3 +138,32 @@ describe('outcomeOf', () => {
     expect(outcomeOf(null, null)).toBe('in-flight');
   });
 });
+
+describe('a limiter that refuses with a 5xx (semantics §2: nginx limit_req answers 503 by default)', () => {
+  const nginx = { status: 503, plugin: 'rate-limit', reason: 'nginx limit_req zone "perip": excess would be 6, over burst 5 → 503' };
+  const breaker = { status: 503, plugin: 'circuit-breaker', reason: 'circuit breaker OPEN; failing fast' };
+  const index = buildTraceIndex(
+    syntheticTrace([
+      { id: 'a-1', at: 100, reject: nginx, data: { algorithm: 'leaky-bucket', outcome: 'REJECTED' } },
+      { id: 'a-2', at: 200, reject: breaker, data: { state: 'open' } },
+      { id: 'a-3', at: 300, reject: rl },
+    ]),
+  );
+
+  it('is a rejection by the gateway, while a breaker failing fast stays a gateway error', () => {
+    // The nginx panel read "rejected by the gateway 0, gateway error 27" in which-algorithm.
+    expect(index.byId.get('a-1')?.outcome).toBe('rejected');
+    expect(index.byId.get('a-2')?.outcome).toBe('gateway-error');
+    expect(index.byId.get('a-3')?.outcome).toBe('rejected');
+    const counts = countsAt(index, 1000);
+    expect(counts.rejected).toEqual([{ status: 429, count: 1 }, { status: 503, count: 1 }]);
+    expect(counts.gatewayErrors).toEqual([{ status: 503, count: 1 }]);
+  });
+
+  it('outcomeOf takes the refusal over the status', () => {
+    expect(outcomeOf(503, 'gateway', true)).toBe('rejected');
+    expect(outcomeOf(503, 'gateway')).toBe('gateway-error');
+    // A refusal only counts for a gateway reply: the backend's own 503 stays the backend's error.
+    expect(outcomeOf(503, 'upstream', true)).toBe('upstream-error');
+  });
+});

@@ -122,6 +122,8 @@ export class TraceIndexBuilder {
   private readonly stages: string[] = [];
   private readonly services: string[] = [];
   private readonly stageSeq = new Map<string, string[]>();
+  /** Requests a limiter refused (its decision said REJECTED), until their end decides their outcome. */
+  private readonly refused = new Set<string>();
   private readonly stepTimes = new FloatList();
   private readonly cumulative = new CumulativeBuilder();
   private readonly stageCounts = new StageCountsBuilder();
@@ -192,6 +194,8 @@ export class TraceIndexBuilder {
           row.decidedBy = e.plugin;
           row.decidedT = e.t;
           row.reason = e.reason;
+          // A limiter's own word for a refusal ($limit_req_status REJECTED): a rejection, even as a 503.
+          if (e.data?.outcome === 'REJECTED') this.refused.add(e.req);
         }
         break;
       }
@@ -217,7 +221,7 @@ export class TraceIndexBuilder {
         row.sentT = Math.min(row.startT, e.t - e.ms);
         row.status = e.status;
         row.source = e.source;
-        row.outcome = outcomeOf(e.status, e.source);
+        row.outcome = outcomeOf(e.status, e.source, this.refused.delete(e.req));
         row.ms = e.ms;
         row.gatewayMs = e.gatewayMs;
         row.upstreamMs = e.upstreamMs;
