@@ -6,12 +6,11 @@
  * modelled), and Via on the responses Kong forwards.
  */
 import { describe, expect, it } from 'vitest';
-import type { GatewayIR, ServiceIR, TargetIR } from '../config/ir.ts';
-import { loadGateway } from '../config/load-gateway.ts';
+import type { ServiceIR, TargetIR } from '../config/ir.ts';
 import { send as sendTraefik, session as traefikSession, traefikIr } from '../config/traefik/test-kit.ts';
-import { parseYaml } from '../config/yaml-source.ts';
 import { HeaderMap } from '../pipeline/headers.ts';
 import type { UpstreamCall } from '../pipeline/host.ts';
+import { KONG_ORDERS, kongIr } from '../pipeline/test-kit.ts';
 import { BackendModels } from '../runtimes/sim/backend-model.ts';
 import { createExplainSession } from '../runtimes/sim/explain.ts';
 import { Rng } from '../core/rng.ts';
@@ -29,23 +28,9 @@ spec:
           port: 80
 `;
 
-const KONG = `_format_version: "3.0"
-services:
-  - name: orders
-    url: http://orders.internal:8080
-    routes:
-      - name: orders
-        paths: [/orders]
-`;
-
-function kongIr(): GatewayIR {
-  const loaded = loadGateway({ sources: [{ file: 'k.yaml', docs: parseYaml(KONG, 'k.yaml').docs }], overlays: [] });
-  if (!loaded.ir) throw new Error(loaded.diagnostics.map((d) => d.message).join('\n'));
-  return loaded.ir;
-}
 
 const kongSend = (headers: Array<[string, string]>, upstreamHeaders: Array<[string, string]> = []) =>
-  createExplainSession(kongIr(), 1).send({ method: 'GET', url: 'http://api.example.com/orders/1', headers, clientIp: '203.0.113.9', now: 0, seed: 1, repeat: 0, upstreamStatus: 200, upstreamHeaders });
+  createExplainSession(kongIr(KONG_ORDERS), 1).send({ method: 'GET', url: 'http://api.example.com/orders/1', headers, clientIp: '203.0.113.9', now: 0, seed: 1, repeat: 0, upstreamStatus: 200, upstreamHeaders });
 
 describe('semantics §12 hop-by-hop: Go\'s ReverseProxy (Traefik)', () => {
   it('§12 Go keeps "TE: trailers": a client that accepts trailers still says so upstream, other TE values go (FIXED)', async () => {

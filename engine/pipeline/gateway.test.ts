@@ -11,18 +11,13 @@ import { parseYaml } from '../config/yaml-source.ts';
 import { Gateway } from './gateway.ts';
 import { HeaderMap } from './headers.ts';
 import type { UpstreamCall } from './host.ts';
-import { stubPipelineHost } from './test-kit.ts';
+import { kongServiceHead, stubPipelineHost } from './test-kit.ts';
 
 // Pin a failing run with FC_SEED=<seed>; the seed in use is printed either way.
 const seed = process.env.FC_SEED ? Number(process.env.FC_SEED) : Math.floor(Math.random() * 0x7fffffff);
 console.log(`gateway stages property seed: ${seed} (set FC_SEED to replay)`);
 
-const CONFIG = `_format_version: "3.0"
-services:
-  - name: svc
-    url: http://backend.test:8080
-    routes:
-      - name: plain
+const CONFIG = `${kongServiceHead('svc', 'http://backend.test:8080')}      - name: plain
         paths: ["/plain"]
       - name: tagged
         paths: ["/tagged"]

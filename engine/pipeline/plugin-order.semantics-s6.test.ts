@@ -5,16 +5,9 @@
  */
 import { describe, expect, it } from 'vitest';
 import type { GatewayIR, PluginInstanceIR } from '../config/ir.ts';
-import { loadGateway } from '../config/load-gateway.ts';
-import { parseYaml } from '../config/yaml-source.ts';
 import { createExplainSession } from '../runtimes/sim/explain.ts';
 import { globalPlugins } from './plugin-resolution.ts';
-
-function kong(yaml: string): GatewayIR {
-  const loaded = loadGateway({ sources: [{ file: 'k.yaml', docs: parseYaml(yaml, 'k.yaml').docs }], overlays: [] });
-  if (!loaded.ir) throw new Error(loaded.diagnostics.map((d) => d.message).join('\n'));
-  return loaded.ir;
-}
+import { KONG_ORDERS, kongIr as kong } from './test-kit.ts';
 
 async function send(ir: GatewayIR, headers: Array<[string, string]> = []) {
   const session = createExplainSession(ir, 1);
@@ -24,14 +17,7 @@ async function send(ir: GatewayIR, headers: Array<[string, string]> = []) {
 const stagesOf = (r: Awaited<ReturnType<typeof send>>) => r.decisions.map((d) => `${d.plugin}:${d.phase}`);
 
 /** Written lowest priority first, so only the priorities can put them in Kong's order. */
-const REVERSED = `_format_version: "3.0"
-services:
-  - name: orders
-    url: http://orders.internal:8080
-    routes:
-      - name: orders
-        paths: [/orders]
-plugins:
+const REVERSED = `${KONG_ORDERS}plugins:
   - name: response-transformer
     config: { remove: { headers: [Kong-Request-ID] } }
   - name: request-transformer
@@ -81,7 +67,7 @@ describe('semantics §6 plugin priorities and phases (Kong)', () => {
   });
 
   it('§6 rewrite vs access end to end: a global opentelemetry starts in rewrite, a route-scoped one in access', async () => {
-    const base = `_format_version: "3.0"\nservices:\n  - name: orders\n    url: http://orders.internal:8080\n    routes:\n      - name: orders\n        paths: [/orders]\n`;
+    const base = KONG_ORDERS;
     const global = await send(kong(`${base}plugins:\n  - name: opentelemetry\n    config: {}\n`));
     expect(stagesOf(global)).toContain('opentelemetry:rewrite');
     const scoped = await send(kong(`${base}        plugins:\n          - name: opentelemetry\n            config: {}\n`));

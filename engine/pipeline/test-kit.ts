@@ -1,9 +1,13 @@
 /**
  * Helpers the pipeline tests share: a fresh request context for chain tests, a pipeline host stub
  * with quiet defaults (each test overrides what it watches), and the Gateway API route with a
- * RequestMirror filter that the copy tests send through.
+ * RequestMirror filter that the copy tests send through; and Kong configs through the real loader.
  */
+import { httpRouteHead } from '../../test/support/gateway-api-docs.ts';
 import { MINIMAL_GATEWAY } from '../config/gateway-api/test-kit.ts';
+import type { GatewayIR } from '../config/ir.ts';
+import { loadGateway } from '../config/load-gateway.ts';
+import { parseYaml } from '../config/yaml-source.ts';
 import { HeaderMap } from './headers.ts';
 import type { PipelineHost } from './host.ts';
 import type { RequestContext } from './types.ts';
@@ -38,15 +42,30 @@ export function stubPipelineHost(parts: Partial<Record<keyof PipelineHost, unkno
 
 /** Gateway `gw`; HTTPRoute `api`: /api goes to service api:8080 and a copy of each request to api-v2:8080. */
 export const MIRROR_ROUTE_CONFIG = `${MINIMAL_GATEWAY}---
-apiVersion: gateway.networking.k8s.io/v1
-kind: HTTPRoute
-metadata: { name: api, namespace: default }
-spec:
-  parentRefs: [{ name: gw }]
-  rules:
+${httpRouteHead('api')}  rules:
     - matches: [{ path: { type: PathPrefix, value: /api } }]
       filters:
         - type: RequestMirror
           requestMirror: { backendRef: { name: api-v2, port: 8080 } }
       backendRefs: [{ name: api, port: 8080 }]
+`;
+
+/** A Kong declarative text's IR through the real loader (dialect detected), or a thrown error listing its diagnostics. */
+export function kongIr(yaml: string, file = 'k.yaml'): GatewayIR {
+  const loaded = loadGateway({ sources: [{ file, docs: parseYaml(yaml, file).docs }], overlays: [] });
+  if (!loaded.ir) throw new Error(loaded.diagnostics.map((d) => d.message).join('\n'));
+  return loaded.ir;
+}
+
+/** Kong's format line and service `name` at `url`, down to its `routes:` key: the route entries follow at 6 spaces. */
+export const kongServiceHead = (name: string, url: string): string => `_format_version: "3.0"
+services:
+  - name: ${name}
+    url: ${url}
+    routes:
+`;
+
+/** Service `orders` at orders.internal:8080 with route `orders` on /orders; plugins or consumers may follow. */
+export const KONG_ORDERS = `${kongServiceHead('orders', 'http://orders.internal:8080')}      - name: orders
+        paths: [/orders]
 `;

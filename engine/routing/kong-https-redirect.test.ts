@@ -12,18 +12,14 @@ import { parseYaml } from '../config/yaml-source.ts';
 import { createKongBehaviour } from '../pipeline/dialects/kong.ts';
 import type { ChainHost } from '../pipeline/chain.ts';
 import { HeaderMap } from '../pipeline/headers.ts';
+import { kongServiceHead } from '../pipeline/test-kit.ts';
 import { context } from '../plugins/kit/test-kit.ts';
 import { createKongRouter, type KongMatchRequest, type KongRouterReply } from './kong-router.ts';
 import { nginxRedirectPage } from './nginx-redirect-page.ts';
 
 const CODES = [301, 302, 307, 308] as const;
 
-const YAML = `_format_version: "3.0"
-services:
-  - name: s
-    url: http://s.internal:8080
-    routes:
-      - name: upgrade
+const YAML = `${kongServiceHead('s', 'http://s.internal:8080')}      - name: upgrade
         paths: [/upgrade]
         protocols: [https]
 ${CODES.map((c) => `      - name: r${c}\n        paths: [/r${c}]\n        protocols: [https]\n        https_redirect_status_code: ${c}\n`).join('')}`;

@@ -4,6 +4,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
+import { httpRouteHead } from '../../test/support/gateway-api-docs.ts';
 import { gatewayApiIr, MINIMAL_GATEWAY, send } from '../config/gateway-api/test-kit.ts';
 import { cleanSegments, normalizeRequestPath } from './path-normalize.ts';
 
@@ -68,12 +69,7 @@ describe('normalizeRequestPath', () => {
 });
 
 const YAML = `${MINIMAL_GATEWAY}---
-apiVersion: gateway.networking.k8s.io/v1
-kind: HTTPRoute
-metadata: { name: r, namespace: default }
-spec:
-  parentRefs: [{ name: gw }]
-  rules:
+${httpRouteHead('r')}  rules:
     - matches: [{ path: { type: PathPrefix, value: /admin } }]
       backendRefs: [{ name: admin, port: 8080 }]
     - matches: [{ path: { type: PathPrefix, value: /public } }]

@@ -5,13 +5,9 @@
  * max_retries is skipped; a retry budget (20 %, at least 3) replaces max_retries.
  */
 import fc from 'fast-check';
-import { readFileSync } from 'node:fs';
-import { resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { runVariant } from '../runtimes/sim/run-scenario.ts';
-import { loadScenarioText } from '../scenario/load.ts';
-import type { RequestEndEvent } from '../trace/events.ts';
 import { overflowVerdict } from './dispatch-trace.ts';
+import { baseRequestEnds } from '../../test/support/scenario-run.ts';
 import { ConnectionPool } from './pool.ts';
 import type { ConnectionPoolPolicyIR } from './policy.ts';
 
@@ -155,10 +151,7 @@ backends:
   - name: slow
     latency: 300ms
 `;
-    const loaded = loadScenarioText(text, 'pool-per-replica.yaml', (p) => readFileSync(resolve(p), 'utf8'));
-    expect(loaded.diagnostics.filter((d) => d.severity === 'error')).toEqual([]);
-    const run = await runVariant(loaded.scenario!, 'base', { level: 'decisions' });
-    const ends = run.events.filter((e): e is RequestEndEvent => e.type === 'request.end');
+    const ends = await baseRequestEnds(text, 'pool-per-replica.yaml', 'decisions');
     expect(ends.map((e) => e.status).sort()).toEqual([200, 200, 200, 200, 503, 503]);
   });
 });

@@ -5,19 +5,17 @@
  * replica chart (shown only for a trace with replica.queue events) reads a saturated CPU.
  */
 import { describe, expect, inject, it } from 'vitest';
-import { openPage, pageErrors, screenshot, scrub, sharedBrowser, waitForRuns } from './harness.ts';
+import { labTitle, openAt, pageErrors, screenshot, scrub, sharedBrowser } from './harness.ts';
 
 const chromiumPath = inject('chromium');
 const labUrl = inject('labUrl');
-const title = chromiumPath ? 'capacity views in Chromium' : 'capacity views in Chromium — skipped: no chromium on PATH (.ci/run installs it)';
+const title = labTitle(chromiumPath, 'capacity views in Chromium');
 
 describe.skipIf(!chromiumPath)(title, () => {
   const browser = sharedBrowser(chromiumPath);
 
   it('kong-bottleneck overload: chart=latency opens the latency split on a log axis, and the replica chart shows a saturated CPU', async () => {
-    const page = await openPage(browser);
-    await page.goto(`${labUrl}#s=kong-bottleneck&v=overload&chart=latency`);
-    await waitForRuns(page, ['overload']);
+    const page = await openAt(browser, `${labUrl}#s=kong-bottleneck&v=overload&chart=latency`, ['overload']);
     // Inside a bucket, not on its boundary: the "now" caption describes the bucket the cursor is in.
     await scrub(page, 20_250);
     await expect(page.getByTestId('chart-latency').getAttribute('class')).resolves.toContain('on');

@@ -37,6 +37,30 @@ export async function openPage(from: Browser | (() => Browser)): Promise<Page> {
   return page;
 }
 
+/** A new page at `url`, once every named variant panel has its trace: how most lab tests begin. */
+export async function openAt(from: Browser | (() => Browser), url: string, variants: string[]): Promise<Page> {
+  const page = await openPage(from);
+  await page.goto(url);
+  await waitForRuns(page, variants);
+  return page;
+}
+
+/** A suite's title, saying why it is skipped where no Chromium is installed. */
+export function labTitle(chromiumPath: string, title: string): string {
+  return chromiumPath ? title : `${title} — skipped: no chromium on PATH (.ci/run installs it)`;
+}
+
+/** A drawn element's box, in viewport pixels (what getBoundingClientRect reports). */
+export interface Box {
+  left: number;
+  right: number;
+  top: number;
+  bottom: number;
+}
+
+/** Whether two drawn boxes share any area (touching edges do not count). */
+export const overlaps = (a: Box, b: Box): boolean => a.left < b.right && b.left < a.right && a.top < b.bottom && b.top < a.bottom;
+
 export function pageErrors(page: Page): string[] {
   return (page as Page & { errors?: string[] }).errors ?? [];
 }

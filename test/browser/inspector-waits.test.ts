@@ -5,20 +5,18 @@
  * gateway time into waits, CPU and I/O. The lab runs at `full`, where the waits are recorded.
  */
 import { describe, expect, inject, it } from 'vitest';
-import { openPage, pageErrors, screenshot, sharedBrowser, waitForRuns } from './harness.ts';
+import { labTitle, openAt, pageErrors, screenshot, sharedBrowser } from './harness.ts';
 
 const chromiumPath = inject('chromium');
 const labUrl = inject('labUrl');
-const title = chromiumPath ? 'inspector waits in Chromium' : 'inspector waits in Chromium — skipped: no chromium on PATH (.ci/run installs it)';
+const title = labTitle(chromiumPath, 'inspector waits in Chromium');
 
 describe.skipIf(!chromiumPath)(title, () => {
   const browser = sharedBrowser(chromiumPath);
 
   it('a 504 in the overload variant tells its CPU waits in order with the decisions, and where the gateway time went', async () => {
-    const page = await openPage(browser);
     // app-10445 reaches gw-0 at 20.94 s and gets the front's 504 at 25.94 s (seed 9).
-    await page.goto(`${labUrl}#s=kong-bottleneck&v=overload&t=26500&req=overload/app-10445&tab=inspector`);
-    await waitForRuns(page, ['overload']);
+    const page = await openAt(browser, `${labUrl}#s=kong-bottleneck&v=overload&t=26500&req=overload/app-10445&tab=inspector`, ['overload']);
     await expect.poll(() => page.getByTestId('inspector-headline').textContent()).toContain('504');
     const waits = page.getByTestId('wait-text');
     await expect.poll(() => waits.count()).toBeGreaterThanOrEqual(4);

@@ -7,20 +7,12 @@
  */
 import type { Page } from 'playwright-core';
 import { describe, expect, inject, it } from 'vitest';
-import { openPage, pageErrors, screenshot, scrub, sharedBrowser, waitForRuns } from './harness.ts';
+import { labTitle, openAt, overlaps, pageErrors, screenshot, scrub, sharedBrowser, type Box } from './harness.ts';
 
 const chromiumPath = inject('chromium');
 const labUrl = inject('labUrl');
-const title = chromiumPath ? 'mirror copies, canary weights and state diagrams as the lab draws them' : 'lab drawing — skipped: no chromium on PATH (.ci/run installs it)';
+const title = labTitle(chromiumPath, 'mirror copies, canary weights and state diagrams as the lab draws them');
 
-interface Box {
-  left: number;
-  right: number;
-  top: number;
-  bottom: number;
-}
-
-const overlaps = (a: Box, b: Box): boolean => a.left < b.right && b.left < a.right && a.top < b.bottom && b.top < a.bottom;
 const contains = (outer: Box, x: number, y: number): boolean => x >= outer.left && x <= outer.right && y >= outer.top && y <= outer.bottom;
 
 /** The drawn boxes of a rendered mermaid diagram's non-empty arrow labels and of its state boxes. */
@@ -42,12 +34,7 @@ async function diagramBoxes(page: Page): Promise<{ labels: Array<Box & { text: s
 describe.skipIf(!chromiumPath)(title, () => {
   const browser = sharedBrowser(chromiumPath);
 
-  async function open(hash: string): Promise<Page> {
-    const page = await openPage(browser);
-    await page.goto(`${labUrl}${hash}`);
-    await waitForRuns(page, ['base']);
-    return page;
-  }
+  const open = (hash: string): Promise<Page> => openAt(browser, `${labUrl}${hash}`, ['base']);
 
   it('draws each mirror copy as a hollow dashed dot at the canary, coloured by its own answer, and a click opens the request it was copied from (§7)', async () => {
     // 12:00:12.150: the canary is saturated by the copies (4 workers, 4 waiting); shoppers are long answered.

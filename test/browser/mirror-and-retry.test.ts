@@ -6,21 +6,16 @@
  */
 import type { Page } from 'playwright-core';
 import { describe, expect, inject, it } from 'vitest';
-import { openPage, pageErrors, screenshot, sharedBrowser, waitForRuns } from './harness.ts';
+import { labTitle, openAt, pageErrors, screenshot, sharedBrowser, waitForRuns } from './harness.ts';
 
 const chromiumPath = inject('chromium');
 const labUrl = inject('labUrl');
-const title = chromiumPath ? 'mirror copies and retried middlewares in the lab' : 'mirror copies and retried middlewares in the lab — skipped: no chromium on PATH (.ci/run installs it)';
+const title = labTitle(chromiumPath, 'mirror copies and retried middlewares in the lab');
 
 describe.skipIf(!chromiumPath)(title, () => {
   const browser = sharedBrowser(chromiumPath);
 
-  async function open(hash: string): Promise<Page> {
-    const page = await openPage(browser);
-    await page.goto(`${labUrl}${hash}`);
-    await waitForRuns(page, ['base']);
-    return page;
-  }
+  const open = (hash: string): Promise<Page> => openAt(browser, `${labUrl}${hash}`, ['base']);
 
   it('follows a shopper request\'s copy to the canary past its answer, and the canary node counts the copies', async () => {
     // 12:00:02: shoppers-1 was answered at 15 ms; its copy ended at 300 ms with the canary's 203.

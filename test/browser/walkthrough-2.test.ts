@@ -9,20 +9,13 @@
  */
 import type { Page } from 'playwright-core';
 import { describe, expect, inject, it } from 'vitest';
-import { goto, openPage, pageErrors, screenshot, sharedBrowser, waitForRuns } from './harness.ts';
+import { goto, labTitle, openPage, pageErrors, screenshot, sharedBrowser, waitForRuns, type Box } from './harness.ts';
 
 const chromiumPath = inject('chromium');
 const labUrl = inject('labUrl');
 const BURST_VARIANTS = ['base', 'sliding-window', 'token-bucket', 'same-window'];
 
-const title = chromiumPath ? 'a second walkthrough of the lab in Chromium' : 'a second walkthrough of the lab in Chromium — skipped: no chromium on PATH (.ci/run installs it)';
-
-interface Box {
-  left: number;
-  right: number;
-  top: number;
-  bottom: number;
-}
+const title = labTitle(chromiumPath, 'a second walkthrough of the lab in Chromium');
 
 const pageWidth = (page: Page): Promise<number> => page.evaluate(() => document.documentElement.scrollWidth);
 

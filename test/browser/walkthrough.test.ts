@@ -9,23 +9,14 @@
 import { readFileSync } from 'node:fs';
 import type { Page } from 'playwright-core';
 import { describe, expect, inject, it } from 'vitest';
-import { goto, openPage, pageErrors, screenshot, sharedBrowser, waitForRuns } from './harness.ts';
+import { goto, labTitle, openPage, overlaps, pageErrors, screenshot, sharedBrowser, waitForRuns, type Box } from './harness.ts';
 
 const chromiumPath = inject('chromium');
 const labUrl = inject('labUrl');
 const BURST = 'scenarios/rate-limiting/boundary-burst.yaml';
 const BURST_VARIANTS = ['base', 'sliding-window', 'token-bucket', 'same-window'];
 
-const title = chromiumPath ? 'a walkthrough of the lab in Chromium' : 'a walkthrough of the lab in Chromium — skipped: no chromium on PATH (.ci/run installs it)';
-
-interface Box {
-  left: number;
-  right: number;
-  top: number;
-  bottom: number;
-}
-
-const overlaps = (a: Box, b: Box): boolean => a.left < b.right && b.left < a.right && a.top < b.bottom && b.top < a.bottom;
+const title = labTitle(chromiumPath, 'a walkthrough of the lab in Chromium');
 
 /** The drawn boxes of a panel's stage names, and of every topology text against the picture's edge. */
 async function topologyBoxes(page: Page, variant: string): Promise<{ stages: Box[]; texts: Box[]; picture: Box }> {

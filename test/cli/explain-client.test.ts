@@ -4,26 +4,16 @@
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { loadScenarioFile } from '../../engine/cli/load.ts';
 import { loadGateway } from '../../engine/config/load-gateway.ts';
 import { explainClientRequest } from '../../engine/runtimes/sim/explain-scenario.ts';
 import { simulate } from '../../engine/runtimes/sim/simulate.ts';
-import type { Scenario } from '../../engine/scenario/types.ts';
 import type { RequestEndEvent, TraceEvent } from '../../engine/trace/events.ts';
 import { gatelab } from '../support/cli.ts';
-
-const SLOTS = 'test/cli/fixtures/explain-slots.yaml';
-const WAR_STORY = 'scenarios/capacity/kong-bottleneck.yaml';
-
-function scenario(path: string): Scenario {
-  const loaded = loadScenarioFile(path);
-  if (!loaded.scenario) throw new Error(JSON.stringify(loaded.diagnostics));
-  return loaded.scenario;
-}
+import { EXPLAIN_SLOTS, scenarioFile, WAR_STORY } from '../support/scenario-file.ts';
 
 /** The whole run at the full level, as `gatelab run --level full` makes it. */
 async function fullRun(path: string): Promise<readonly TraceEvent[]> {
-  const s = scenario(path);
+  const s = scenarioFile(path);
   const ir = loadGateway(s.gateway).ir!;
   return (await simulate(s, { variant: 'base', level: 'full', adapt: () => ir })).events;
 }
@@ -34,12 +24,12 @@ function endOf(events: readonly TraceEvent[], id: string): RequestEndEvent | und
 
 describe('explain --client tells the run\'s own story of one request', () => {
   it('for any instant and client, the request is the first sent at or after it, and its story is the full run\'s', async () => {
-    const events = await fullRun(SLOTS);
+    const events = await fullRun(EXPLAIN_SLOTS);
     const seed = process.env.FC_SEED ? Number(process.env.FC_SEED) : Math.floor(Math.random() * 0x7fffffff);
     console.log(`[fast-check] explain --client seed=${seed} (replay: FC_SEED=${seed})`);
     await fc.assert(
       fc.asyncProperty(fc.constantFrom('steady', 'other'), fc.integer({ min: 0, max: 8_900 }), async (client, atMs) => {
-        const out = await explainClientRequest(scenario(SLOTS), 'base', { client, atMs });
+        const out = await explainClientRequest(scenarioFile(EXPLAIN_SLOTS), 'base', { client, atMs });
         const r = out.result!;
         expect(r.request?.client).toBe(client);
         const id = r.request!.id;
@@ -64,7 +54,7 @@ describe('explain --client tells the run\'s own story of one request', () => {
   }, 120_000);
 
   it('--seed changes which requests the client sends (a Poisson schedule) and is honoured', async () => {
-    const s = scenario(WAR_STORY);
+    const s = scenarioFile(WAR_STORY);
     const own = await explainClientRequest(s, 'base', { client: 'app', atMs: 500 });
     const nine = await explainClientRequest(s, 'base', { client: 'app', atMs: 500 }, { seed: 9 });
     const ten = await explainClientRequest(s, 'base', { client: 'app', atMs: 500 }, { seed: 10 });
@@ -73,22 +63,22 @@ describe('explain --client tells the run\'s own story of one request', () => {
   }, 60_000);
 
   it('an unknown client is a usage error that lists the clients', () => {
-    const r = gatelab(['explain', '--scenario', SLOTS, '--client', 'nobody']);
+    const r = gatelab(['explain', '--scenario', EXPLAIN_SLOTS, '--client', 'nobody']);
     expect(r.status).toBe(2);
     expect(r.stderr).toContain("error GL_E_USAGE: no client 'nobody' in test/cli/fixtures/explain-slots.yaml (the clients are steady, other)");
   });
 
   it('an instant after the client\'s last request is a usage error', () => {
-    const r = gatelab(['explain', '--scenario', SLOTS, '--client', 'other', '--at', '9s500ms']);
+    const r = gatelab(['explain', '--scenario', EXPLAIN_SLOTS, '--client', 'other', '--at', '9s500ms']);
     expect(r.status).toBe(2);
     expect(r.stderr).toContain("client 'other' sends no request at or after 9500 ms (its last is sent at 9000 ms)");
   });
 
   it('without --at it is the client\'s first request; the heading names it; --json adds request', () => {
-    const text = gatelab(['explain', '--scenario', SLOTS, '--client', 'other']);
+    const text = gatelab(['explain', '--scenario', EXPLAIN_SLOTS, '--client', 'other']);
     expect(text.status).toBe(0);
     expect(text.stdout.split('\n')[0]).toBe('GET http://api.example.com/other from 198.51.100.21: request other-1, sent at 0 s in explain-slots (base)');
-    const json = JSON.parse(gatelab(['explain', '--scenario', SLOTS, '--client', 'steady', '--at', '2s100ms', '--json']).stdout);
+    const json = JSON.parse(gatelab(['explain', '--scenario', EXPLAIN_SLOTS, '--client', 'steady', '--at', '2s100ms', '--json']).stdout);
     expect(json.request).toEqual({ id: 'steady-22', client: 'steady', sentAtMs: 2100 });
   });
 });

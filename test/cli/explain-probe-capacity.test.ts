@@ -4,23 +4,13 @@
  * an OOM kill; explain prints each wait and who answered (docs/capacity.md).
  */
 import { describe, expect, it } from 'vitest';
-import { loadScenarioFile } from '../../engine/cli/load.ts';
 import { explainInScenario, type ScenarioProbe } from '../../engine/runtimes/sim/explain-scenario.ts';
 import type { ExplainResult } from '../../engine/runtimes/sim/explain.ts';
-import type { Scenario } from '../../engine/scenario/types.ts';
 import { gatelab } from '../support/cli.ts';
-
-const SLOTS = 'test/cli/fixtures/explain-slots.yaml';
-const WAR_STORY = 'scenarios/capacity/kong-bottleneck.yaml';
-
-function scenario(path: string): Scenario {
-  const loaded = loadScenarioFile(path);
-  if (!loaded.scenario) throw new Error(JSON.stringify(loaded.diagnostics));
-  return loaded.scenario;
-}
+import { EXPLAIN_SLOTS, scenarioFile, WAR_STORY } from '../support/scenario-file.ts';
 
 async function probe(path: string, atMs: number, extra: Partial<ScenarioProbe> = {}, variant = 'base'): Promise<ExplainResult> {
-  const s = scenario(path);
+  const s = scenarioFile(path);
   const client = s.clients[0]!;
   const out = await explainInScenario(s, variant, { method: client.request.method, url: client.request.url, headers: client.request.headers, clientIp: client.ip, atMs, ...extra });
   if (!out.result) throw new Error(JSON.stringify(out.diagnostics));
@@ -29,7 +19,7 @@ async function probe(path: string, atMs: number, extra: Partial<ScenarioProbe> =
 
 describe('the probe takes a slot like any request', () => {
   it('with both slots busy it waits in the queue, then runs: the wait comes before every decision', async () => {
-    const r = await probe(SLOTS, 1000);
+    const r = await probe(EXPLAIN_SLOTS, 1000);
     expect(r.status).toBe(200);
     const wait = r.waits?.[0];
     expect(wait).toMatchObject({ for: 'slot', ended: 'slot', afterDecisions: 0 });
@@ -39,7 +29,7 @@ describe('the probe takes a slot like any request', () => {
   });
 
   it('each --repeat probe holds a place too: the explained one has one more ahead of it per repeat, until the queue is full', async () => {
-    const ahead = async (repeat: number): Promise<ExplainResult> => probe(SLOTS, 30, { repeat });
+    const ahead = async (repeat: number): Promise<ExplainResult> => probe(EXPLAIN_SLOTS, 30, { repeat });
     const [zero, one, three] = await Promise.all([ahead(0), ahead(1), ahead(3)]);
     expect(zero.waits?.[0]?.text).toContain('(first in the queue)');
     expect(one.waits?.[0]?.text).toContain('(1 request ahead of it)');
@@ -75,7 +65,7 @@ describe('the probe takes a slot like any request', () => {
 
 describe('the text form', () => {
   it('prints the slot wait first and says who answered a refused probe', () => {
-    const r = gatelab(['explain', '--scenario', SLOTS, '--at', '30ms', '--repeat', '3']);
+    const r = gatelab(['explain', '--scenario', EXPLAIN_SLOTS, '--at', '30ms', '--repeat', '3']);
     expect(r.status).toBe(0);
     const lines = r.stdout.split('\n');
     expect(lines[0]).toBe('GET http://api.example.com/work from 198.51.100.20 (after 3 identical) at 30ms in explain-slots (base)');

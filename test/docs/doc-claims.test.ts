@@ -16,6 +16,7 @@ import { parseYaml } from '../../engine/config/yaml-source.ts';
 import { VENDOR_PLUGIN_NAMES } from '../../engine/plugins/index.ts';
 import { TRAEFIK_CB_MACHINE } from '../../engine/plugins/traefik-circuit-breaker/plugin.ts';
 import { explainRequest } from '../../engine/runtimes/sim/explain.ts';
+import { traefikRateLimit } from '../support/traefik-rate-limit.ts';
 import { createBalancer } from '../../engine/upstream/balancer/index.ts';
 
 const ROOT = resolve(import.meta.dirname, '../..');
@@ -82,17 +83,7 @@ spec:
   rules: [{ host: a.example.com, http: { paths: [{ path: /, pathType: Prefix, backend: { service: { name: web, port: { number: 80 } } } }] } }]
 `;
 
-const TRAEFIK_RATE_LIMIT = (sourceCriterion: string): string => `apiVersion: traefik.io/v1alpha1
-kind: Middleware
-metadata: { name: rl }
-spec: { rateLimit: { average: 10, burst: 5${sourceCriterion} } }
----
-apiVersion: traefik.io/v1alpha1
-kind: IngressRoute
-metadata: { name: r }
-spec:
-  routes: [{ match: "PathPrefix(\`/\`)", kind: Rule, middlewares: [{ name: rl }], services: [{ name: s, port: 80 }] }]
-`;
+const TRAEFIK_RATE_LIMIT = (sourceCriterion: string): string => traefikRateLimit(` { rateLimit: { average: 10, burst: 5${sourceCriterion} } }`);
 
 describe('docs/plugins/rate-limit.md: the dialects that write rate-limit configs for you', () => {
   it("Traefik's rateLimit middleware becomes the traefik token bucket (semantics §4)", () => {

@@ -4,9 +4,7 @@
  * server, written once as a function: on sockets it is a real HTTP server the proxy calls; in the
  * simulation the explain host answers callouts with the same function. Both hosts must agree.
  */
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { request } from 'undici';
 import { exportJWK, generateKeyPair, SignJWT, type JWK } from 'jose';
 import { loadGateway } from '../../engine/config/load-gateway.ts';
@@ -16,7 +14,7 @@ import type { Effect, EffectResult } from '../../engine/pipeline/types.ts';
 import { ProxyServer } from '../../engine/runtimes/proxy/proxy-server.ts';
 import { localStore } from '../../engine/runtimes/proxy/stores.ts';
 import { createExplainSession } from '../../engine/runtimes/sim/explain.ts';
-import { startEchoUpstream, type EchoUpstream } from '../support/echo-upstream.ts';
+import { authAndEchoPerFile } from '../support/auth-and-echo.ts';
 
 const NOW = Date.parse('2026-01-01T12:00:05Z');
 const NOW_S = NOW / 1000;
@@ -39,27 +37,16 @@ function authServer(method: string, path: string, headers: Record<string, string
   return { status: 401, headers: [['content-type', 'text/plain'], ['www-authenticate', 'Bearer realm="auth"']], body: `denied ${method}` };
 }
 
-let auth: Server;
-let authPort = 0;
-let upstream: EchoUpstream;
+const servers = authAndEchoPerFile((req, res) => {
+  const headers = Object.fromEntries(Object.entries(req.headers).map(([k, v]) => [k, Array.isArray(v) ? v.join(', ') : (v ?? '')]));
+  const a = authServer(req.method ?? 'GET', req.url ?? '/', headers);
+  res.writeHead(a.status, Object.fromEntries(a.headers)).end(a.body);
+});
 
 beforeAll(async () => {
   const kp = await generateKeyPair('ES256', { extractable: true });
   signer = kp.privateKey;
   jwk = { ...(await exportJWK(kp.publicKey)), kid: 'idp-1', alg: 'ES256' };
-  auth = createServer((req, res) => {
-    const headers = Object.fromEntries(Object.entries(req.headers).map(([k, v]) => [k, Array.isArray(v) ? v.join(', ') : (v ?? '')]));
-    const a = authServer(req.method ?? 'GET', req.url ?? '/', headers);
-    res.writeHead(a.status, Object.fromEntries(a.headers)).end(a.body);
-  });
-  await new Promise<void>((r) => auth.listen(0, '127.0.0.1', r));
-  authPort = (auth.address() as AddressInfo).port;
-  upstream = await startEchoUpstream();
-});
-
-afterAll(async () => {
-  await new Promise<void>((r) => auth.close(() => r()));
-  await upstream.close();
 });
 
 function ir(upstreamAddr: string, authAddr: string): GatewayIR {
@@ -123,7 +110,7 @@ describe('callouts and buffered bodies: simulation and real sockets agree', () =
       const u = new URL(e.url);
       return { ok: true, ...authServer(e.method, u.pathname, Object.fromEntries(e.headers.map(([n, v]) => [n.toLowerCase(), v]))) };
     };
-    const session = createExplainSession(ir('app.internal:8080', `127.0.0.1:${authPort}`), 1, callouts);
+    const session = createExplainSession(ir('app.internal:8080', `127.0.0.1:${servers.authPort}`), 1, callouts);
     for (const [i, s] of steps.entries()) {
       const upstreamPath = s.path.replace(/^\/\w+/, '');
       const r = await session.send({
@@ -141,7 +128,7 @@ describe('callouts and buffered bodies: simulation and real sockets agree', () =
       expect(r.status, `sim step ${i + 1}`).toBe(s.expect.status);
       for (const [n, v] of Object.entries(s.expect.response ?? {})) {
         if (n === 'content-length') continue; // the simulation sends no Content-Length of its own
-        expect(r.response.headers[n], `sim step ${i + 1} ${n}`).toBe(v?.replace('AUTHPORT', String(authPort)));
+        expect(r.response.headers[n], `sim step ${i + 1} ${n}`).toBe(v?.replace('AUTHPORT', String(servers.authPort)));
       }
       for (const [n, v] of Object.entries(s.expect.upstream ?? {})) expect(r.upstream?.headers[n], `sim step ${i + 1} upstream ${n}`).toBe(v);
       const body = typeof r.response.body === 'string' ? r.response.body : JSON.stringify(r.response.body);
@@ -150,16 +137,16 @@ describe('callouts and buffered bodies: simulation and real sockets agree', () =
   });
 
   it('proxy host on real sockets (real auth server, real JWKS fetch, streamed body buffered)', async () => {
-    const proxy = new ProxyServer({ ir: ir(`127.0.0.1:${upstream.port}`, `127.0.0.1:${authPort}`), port: 0, store: localStore(() => NOW), now: () => NOW });
+    const proxy = new ProxyServer({ ir: ir(`127.0.0.1:${servers.upstream.port}`, `127.0.0.1:${servers.authPort}`), port: 0, store: localStore(() => NOW), now: () => NOW });
     await proxy.start();
     try {
       for (const [i, s] of steps.entries()) {
-        const before = upstream.received.length;
+        const before = servers.upstream.received.length;
         const res = await request(`http://127.0.0.1:${proxy.port}${s.path}`, { headers: { host: 'api.example.com', ...(s.headers ?? {}) } });
         const body = await res.body.text();
         expect(res.statusCode, `proxy step ${i + 1}`).toBe(s.expect.status);
-        for (const [n, v] of Object.entries(s.expect.response ?? {})) expect(res.headers[n], `proxy step ${i + 1} ${n}`).toBe(v?.replace('AUTHPORT', String(authPort)));
-        const seen = upstream.received.length > before ? upstream.received.at(-1) : undefined;
+        for (const [n, v] of Object.entries(s.expect.response ?? {})) expect(res.headers[n], `proxy step ${i + 1} ${n}`).toBe(v?.replace('AUTHPORT', String(servers.authPort)));
+        const seen = servers.upstream.received.length > before ? servers.upstream.received.at(-1) : undefined;
         for (const [n, v] of Object.entries(s.expect.upstream ?? {})) expect(seen?.headers[n], `proxy step ${i + 1} upstream ${n}`).toBe(v);
         s.expect.body?.(body);
       }

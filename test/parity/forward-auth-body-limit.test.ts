@@ -4,9 +4,7 @@
  * sockets the proxy stops reading the auth answer at the limit (here a 1 MiB body against a 16-byte
  * limit); the simulation hands the plugin the whole body. Both must answer the same.
  */
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { request } from 'undici';
 import { loadGateway } from '../../engine/config/load-gateway.ts';
 import { parseYaml } from '../../engine/config/yaml-source.ts';
@@ -16,7 +14,7 @@ import { callout } from '../../engine/runtimes/proxy/proxy-host.ts';
 import { ProxyServer } from '../../engine/runtimes/proxy/proxy-server.ts';
 import { localStore } from '../../engine/runtimes/proxy/stores.ts';
 import { createExplainSession } from '../../engine/runtimes/sim/explain.ts';
-import { startEchoUpstream, type EchoUpstream } from '../support/echo-upstream.ts';
+import { authAndEchoPerFile } from '../support/auth-and-echo.ts';
 
 const NOW = Date.parse('2026-01-01T12:00:05Z');
 const BIG = 'x'.repeat(1 << 20);
@@ -28,30 +26,16 @@ function authServer(path: string): { status: number; body: string } {
   return { status: 200, body: 'ok' };
 }
 
-let auth: Server;
-let authPort = 0;
-let upstream: EchoUpstream;
-
-beforeAll(async () => {
-  auth = createServer((req, res) => {
-    const a = authServer(req.url ?? '/');
-    res.writeHead(a.status, { 'content-type': 'text/plain', 'x-user': 'ada' }).end(a.body);
-  });
-  await new Promise<void>((r) => auth.listen(0, '127.0.0.1', r));
-  authPort = (auth.address() as AddressInfo).port;
-  upstream = await startEchoUpstream();
-});
-
-afterAll(async () => {
-  await new Promise<void>((r) => auth.close(() => r()));
-  await upstream.close();
+const servers = authAndEchoPerFile((req, res) => {
+  const a = authServer(req.url ?? '/');
+  res.writeHead(a.status, { 'content-type': 'text/plain', 'x-user': 'ada' }).end(a.body);
 });
 
 function ir(upstreamAddr: string): GatewayIR {
   const route = (name: string) => `  - { name: ${name}, service: app, paths: [/${name}] }`;
   const plugin = (name: string) => `  - plugin: forward-auth
     route: ${name}
-    config: { address: "http://127.0.0.1:${authPort}/${name}", trustForwardHeader: false, authResponseHeaders: [X-User], maxResponseBodySize: 16 }`;
+    config: { address: "http://127.0.0.1:${servers.authPort}/${name}", trustForwardHeader: false, authResponseHeaders: [X-User], maxResponseBodySize: 16 }`;
   const names = ['ok', 'big', 'deny'];
   const text = `services: [{ name: app, url: "http://${upstreamAddr}" }]
 routes:
@@ -84,15 +68,15 @@ describe('forwardAuth maxResponseBodySize: simulation and real sockets agree (se
   });
 
   it('§4 proxy host on real sockets: the 1 MiB auth answer is cut off at the limit and refused', async () => {
-    const proxy = new ProxyServer({ ir: ir(`127.0.0.1:${upstream.port}`), port: 0, store: localStore(() => NOW), now: () => NOW });
+    const proxy = new ProxyServer({ ir: ir(`127.0.0.1:${servers.upstream.port}`), port: 0, store: localStore(() => NOW), now: () => NOW });
     await proxy.start();
     try {
       const got = [];
       for (const [path] of EXPECTED) {
-        const before = upstream.received.length;
+        const before = servers.upstream.received.length;
         const res = await request(`http://127.0.0.1:${proxy.port}${path}`, { headers: { host: 'api.example.com' } });
         const body = await res.body.text();
-        const reached = upstream.received.length > before;
+        const reached = servers.upstream.received.length > before;
         got.push([path, res.statusCode, reached ? 'echo' : body]);
       }
       expect(got).toEqual(EXPECTED);
@@ -102,13 +86,13 @@ describe('forwardAuth maxResponseBodySize: simulation and real sockets agree (se
   });
 
   it("§4 the proxy's auth call itself stops at the limit: bodyTooLarge and no body, instead of 1 MiB in memory", async () => {
-    const base = { type: 'http' as const, purpose: 'forward-auth', method: 'GET', url: `http://127.0.0.1:${authPort}/big`, headers: [], timeoutMs: 5000 };
+    const base = { type: 'http' as const, purpose: 'forward-auth', method: 'GET', url: `http://127.0.0.1:${servers.authPort}/big`, headers: [], timeoutMs: 5000 };
     const cut = await callout({ ...base, maxBodyBytes: 16 });
     expect(cut).toMatchObject({ ok: true, status: 200, bodyTooLarge: true });
     expect(cut.ok && cut.body).toBeUndefined();
     const whole = await callout(base);
     expect(whole.ok && whole.body?.length).toBe(1 << 20);
-    const exact = await callout({ ...base, url: `http://127.0.0.1:${authPort}/ok`, maxBodyBytes: 2 });
+    const exact = await callout({ ...base, url: `http://127.0.0.1:${servers.authPort}/ok`, maxBodyBytes: 2 });
     expect(exact).toMatchObject({ ok: true, body: 'ok' });
   });
 });

@@ -14,36 +14,17 @@
  *   without a body, so nginx's own page (engine/routing/nginx-redirect-page.ts).
  */
 import { describe, expect, it } from 'vitest';
+import { kongOneTargetPassive, kongPool } from '../support/kong-pool.ts';
 import { brief, expectParity, get, post, target, upstreamsPerTest, type Upstreams } from '../support/parity-case.ts';
 
 const upstreams = upstreamsPerTest();
 
 /** Pool a, b; route /stream streams its request body, route /buffered does not (Kong's default). */
-const streamedAndBuffered = (u: Upstreams): string => `_format_version: "3.0"
-upstreams:
-  - name: pool
-    targets: [${target(u.a!)}, ${target(u.b!)}]
-services:
-  - name: orders
-    host: pool
-    routes:
-      - {name: stream, paths: [/stream], request_buffering: false}
-      - {name: buffered, paths: [/buffered]}
-`;
+const streamedAndBuffered = (u: Upstreams): string =>
+  kongPool([target(u.a!), target(u.b!)], ['{name: stream, paths: [/stream], request_buffering: false}', '{name: buffered, paths: [/buffered]}']);
 
 /** One target, taken out by the passive check after a single TCP failure. */
-const oneTarget = (u: Upstreams): string => `_format_version: "3.0"
-upstreams:
-  - name: pool
-    targets: [${target(u.a!)}]
-    healthchecks:
-      passive:
-        unhealthy: {tcp_failures: 1}
-services:
-  - name: orders
-    host: pool
-    routes: [{name: orders, paths: [/orders]}]
-`;
+const oneTarget = (u: Upstreams): string => kongOneTargetPassive(target(u.a!));
 
 describe('Kong request_buffering false: no retry once anything was sent, whatever the method (nginx request_body_no_buffering)', () => {
   it('semantics §6: a reset GET on the streaming route is not retried; on a buffered route it is; a refused POST still is', async () => {

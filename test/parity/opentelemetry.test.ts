@@ -4,9 +4,7 @@
  * A continued trace must carry the client's trace id on both hosts; a new one must be a valid W3C
  * value — compared by shape, since the proxy's request ids (and so its keyed ids) differ from the sim's.
  */
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { request } from 'undici';
 import { loadGateway } from '../../engine/config/load-gateway.ts';
 import { parseYaml } from '../../engine/config/yaml-source.ts';
@@ -16,7 +14,7 @@ import { parseTraceParent } from '../../engine/observe/tracing/traceparent.ts';
 import { ProxyServer } from '../../engine/runtimes/proxy/proxy-server.ts';
 import { localStore } from '../../engine/runtimes/proxy/stores.ts';
 import { createExplainSession } from '../../engine/runtimes/sim/explain.ts';
-import { startEchoUpstream, type EchoUpstream } from '../support/echo-upstream.ts';
+import { authAndEchoPerFile } from '../support/auth-and-echo.ts';
 
 const NOW = Date.parse('2026-01-01T12:00:05Z');
 const CLIENT = '00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01';
@@ -80,24 +78,10 @@ const CASES: Array<{ name: string; headers: Record<string, string>; check: (seen
   },
 ];
 
-let auth: Server;
-let authPort = 0;
 let lastAuth: Record<string, string | undefined> = {};
-let upstream: EchoUpstream;
-
-beforeAll(async () => {
-  auth = createServer((req, res) => {
-    lastAuth = Object.fromEntries(Object.entries(req.headers).map(([k, v]) => [k, Array.isArray(v) ? v.join(', ') : v]));
-    res.writeHead(200).end();
-  });
-  await new Promise<void>((r) => auth.listen(0, '127.0.0.1', r));
-  authPort = (auth.address() as AddressInfo).port;
-  upstream = await startEchoUpstream();
-});
-
-afterAll(async () => {
-  await new Promise<void>((r) => auth.close(() => r()));
-  await upstream.close();
+const servers = authAndEchoPerFile((req, res) => {
+  lastAuth = Object.fromEntries(Object.entries(req.headers).map(([k, v]) => [k, Array.isArray(v) ? v.join(', ') : v]));
+  res.writeHead(200).end();
 });
 
 const flat = (h: Record<string, unknown> | undefined): Record<string, string | undefined> =>
@@ -110,7 +94,7 @@ describe('opentelemetry: simulation and real sockets agree on what upstream and 
       authSaw = flat(Object.fromEntries(e.headers));
       return { ok: true, status: 200, headers: [], body: '' };
     };
-    const session = createExplainSession(ir('app.internal:8080', `127.0.0.1:${authPort}`), 1, callouts);
+    const session = createExplainSession(ir('app.internal:8080', `127.0.0.1:${servers.authPort}`), 1, callouts);
     const r = await session.send({
       method: 'GET', url: 'http://api.example.com/app/x', headers: Object.entries(c.headers), clientIp: '127.0.0.1',
       now: NOW, seed: 1, repeat: 0, upstreamStatus: 200, upstreamHeaders: [],
@@ -120,16 +104,16 @@ describe('opentelemetry: simulation and real sockets agree on what upstream and 
   });
 
   it.each(CASES.map((c) => [c.name, c] as const))('proxy host on real sockets: %s', async (_name, c) => {
-    const proxy = new ProxyServer({ ir: ir(`127.0.0.1:${upstream.port}`, `127.0.0.1:${authPort}`), port: 0, store: localStore(() => NOW), now: () => NOW });
+    const proxy = new ProxyServer({ ir: ir(`127.0.0.1:${servers.upstream.port}`, `127.0.0.1:${servers.authPort}`), port: 0, store: localStore(() => NOW), now: () => NOW });
     await proxy.start();
     try {
-      const before = upstream.received.length;
+      const before = servers.upstream.received.length;
       lastAuth = {};
       const res = await request(`http://127.0.0.1:${proxy.port}/app/x`, { headers: { host: 'api.example.com', ...c.headers } });
       await res.body.text();
       expect(res.statusCode).toBe(200);
-      expect(upstream.received.length).toBe(before + 1);
-      c.check({ upstream: flat(upstream.received.at(-1)?.headers as Record<string, unknown>), auth: lastAuth });
+      expect(servers.upstream.received.length).toBe(before + 1);
+      c.check({ upstream: flat(servers.upstream.received.at(-1)?.headers as Record<string, unknown>), auth: lastAuth });
     } finally {
       await proxy.drain(1000);
     }

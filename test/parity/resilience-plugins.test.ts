@@ -9,16 +9,12 @@
  */
 import { describe, expect, it } from 'vitest';
 import { Agent, request } from 'undici';
-import { readFileSync } from 'node:fs';
-import { resolve } from 'node:path';
 import { ProxyServer } from '../../engine/runtimes/proxy/proxy-server.ts';
 import { localStore } from '../../engine/runtimes/proxy/stores.ts';
-import { runVariant } from '../../engine/runtimes/sim/run-scenario.ts';
-import { loadScenarioText } from '../../engine/scenario/load.ts';
-import type { RequestEndEvent } from '../../engine/trace/events.ts';
 import { answered, brief, expectParity, get, localPods, statuses, upstreamsPerTest } from '../support/parity-case.ts';
 import { ID_HEADER, loadIr, T0 } from '../support/resilience-parity.ts';
 import { startScriptedUpstream, UPSTREAM_NAME_HEADER } from '../support/scripted-upstream.ts';
+import { baseRequestEnds } from '../support/scenario-run.ts';
 import { traefikFixture } from '../support/traefik-route-fixture.ts';
 
 const upstreams = upstreamsPerTest();
@@ -145,10 +141,7 @@ backends:
   - name: slow
     latency: 300ms
 `;
-    const loaded = loadScenarioText(text, 'pool-overflow.yaml', (p) => readFileSync(resolve(p), 'utf8'));
-    expect(loaded.diagnostics.filter((d) => d.severity === 'error')).toEqual([]);
-    const run = await runVariant(loaded.scenario!, 'base', { level: 'full' });
-    const ends = run.events.filter((e): e is RequestEndEvent => e.type === 'request.end');
+    const ends = await baseRequestEnds(text, 'pool-overflow.yaml', 'full');
     expect(ends.map((e) => e.status).sort()).toEqual([200, 200, 503]);
     const overflow = ends.find((e) => e.status === 503);
     expect(overflow?.headers?.['x-envoy-overloaded']).toBe('true');

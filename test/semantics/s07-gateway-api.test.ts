@@ -6,17 +6,13 @@
  */
 import { describe, expect, it } from 'vitest';
 import { gatewayApiIr, loadGatewayApi, MINIMAL_GATEWAY, send } from '../../engine/config/gateway-api/test-kit.ts';
+import { httpRouteHead } from '../support/gateway-api-docs.ts';
 
 const GATEWAY = MINIMAL_GATEWAY;
 
 function route(matches: string, filters: string): string {
   return `${GATEWAY}---
-apiVersion: gateway.networking.k8s.io/v1
-kind: HTTPRoute
-metadata: { name: r, namespace: default }
-spec:
-  parentRefs: [{ name: gw }]
-  rules:
+${httpRouteHead('r')}  rules:
     - matches: ${matches}
       filters: ${filters}
       backendRefs: [{ name: svc, port: 80 }]

@@ -7,6 +7,7 @@ import { afterEach, expect } from 'vitest';
 import type { Dialect } from '../../engine/config/ir.ts';
 import { describeRun, loadIr, runProxy, runSim, type Observe, type Outcome, type Step } from './resilience-parity.ts';
 import { closeAll, startScriptedUpstreams, type ScriptedUpstream } from './scripted-upstream.ts';
+import { kongPool } from './kong-pool.ts';
 import type { FixturePod } from './traefik-route-fixture.ts';
 
 export type Upstreams = Record<string, ScriptedUpstream>;
@@ -56,15 +57,7 @@ export const answered = (outcomes: readonly Outcome[]): Array<string | null> => 
 export const target = (u: ScriptedUpstream, weight?: number): string => `{target: "${u.target}"${weight !== undefined ? `, weight: ${weight}` : ''}}`;
 
 /** Kong: upstream `pool` over a and b (in that order), service `orders` on it, route /orders. */
-export const kongOrdersPool = (u: Upstreams): string => `_format_version: "3.0"
-upstreams:
-  - name: pool
-    targets: [${target(u.a!)}, ${target(u.b!)}]
-services:
-  - name: orders
-    host: pool
-    routes: [{name: orders, paths: [/orders]}]
-`;
+export const kongOrdersPool = (u: Upstreams): string => kongPool([target(u.a!), target(u.b!)]);
 
 /** The named upstreams as Traefik fixture pods `web-<name>` on 127.0.0.1, in the order given. */
 export const localPods = (upstreams: Upstreams, names: readonly string[]): FixturePod[] =>

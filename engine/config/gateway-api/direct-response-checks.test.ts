@@ -8,17 +8,13 @@
  */
 import { describe, expect, it } from 'vitest';
 import { formatDiagnostic } from '../../core/errors.ts';
+import { httpRouteHead } from '../../../test/support/gateway-api-docs.ts';
 import { gatewayApiIr, loadGatewayApi, MINIMAL_GATEWAY, send } from './test-kit.ts';
 
 /** A route whose first rule is `rule` (YAML lines at rule indent) and whose second rule goes to `app`. */
 function route(rule: string): string {
   return `${MINIMAL_GATEWAY}---
-apiVersion: gateway.networking.k8s.io/v1
-kind: HTTPRoute
-metadata: { name: site, namespace: default }
-spec:
-  parentRefs: [{ name: gw }]
-  rules:
+${httpRouteHead('site')}  rules:
     - matches: [{ path: { type: Exact, value: /metrics } }]
 ${rule}
     - backendRefs: [{ name: app, port: 8080 }]

@@ -4,17 +4,13 @@
  * rule, a Service without ready endpoints, and the timeouts check the API server makes.
  */
 import { describe, expect, it } from 'vitest';
+import { endpointSlice, httpRouteHead } from '../../../test/support/gateway-api-docs.ts';
 import { gatewayApiIr, loadGatewayApi, MINIMAL_GATEWAY, send } from './test-kit.ts';
 
 /** One HTTPRoute `name` on the minimal Gateway with the given spec body (indented under spec:). */
 function route(name: string, spec: string): string {
   return `---
-apiVersion: gateway.networking.k8s.io/v1
-kind: HTTPRoute
-metadata: { name: ${name}, namespace: default }
-spec:
-  parentRefs: [{ name: gw }]
-${spec.replace(/^/gm, '  ')}
+${httpRouteHead(name)}${spec.replace(/^/gm, '  ')}
 `;
 }
 
@@ -95,13 +91,7 @@ kind: Service
 metadata: { name: real, namespace: default }
 spec: { ports: [{ port: 80 }] }
 ---
-apiVersion: discovery.k8s.io/v1
-kind: EndpointSlice
-metadata: { name: real-1, namespace: default, labels: { kubernetes.io/service-name: real } }
-addressType: IPv4
-ports: [{ port: 8080 }]
-endpoints: [{ addresses: ["10.0.0.1"] }]
-` +
+${endpointSlice('real-1', 'default', 'real', '[{ addresses: ["10.0.0.1"] }]')}` +
         route('r', 'rules: [{ backendRefs: [{ name: real, port: 80 }, { name: missing, port: 80 }] }]'),
     );
     const statuses = new Set<number>();
@@ -124,13 +114,7 @@ kind: Service
 metadata: { name: down, namespace: default }
 spec: { ports: [{ port: 80 }] }
 ---
-apiVersion: discovery.k8s.io/v1
-kind: EndpointSlice
-metadata: { name: down-1, namespace: default, labels: { kubernetes.io/service-name: down } }
-addressType: IPv4
-ports: [{ port: 8080 }]
-endpoints: [{ addresses: ["10.0.0.9"], conditions: { ready: false } }]
-` +
+${endpointSlice('down-1', 'default', 'down', '[{ addresses: ["10.0.0.9"], conditions: { ready: false } }]')}` +
         route('r', 'rules: [{ backendRefs: [{ name: down, port: 80 }] }]'),
     );
     expect((await send(ir, 'GET http://h.example/')).status).toBe(503);

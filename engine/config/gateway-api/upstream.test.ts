@@ -6,6 +6,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { createExplainSession, type ExplainInput, type ExplainResult } from '../../runtimes/sim/explain.ts';
+import { endpointSlice, httpRouteHead } from '../../../test/support/gateway-api-docs.ts';
 import { gatewayApiIr, loadGatewayApi } from './test-kit.ts';
 
 const BASE = `
@@ -16,22 +17,11 @@ spec:
   gatewayClassName: eg
   listeners: [{ name: http, port: 80, protocol: HTTP }]
 ---
-apiVersion: discovery.k8s.io/v1
-kind: EndpointSlice
-metadata: { name: catalog-1, namespace: shop, labels: { kubernetes.io/service-name: catalog } }
-addressType: IPv4
-ports: [{ port: 8080 }]
-endpoints: [{ addresses: ["10.0.0.1"] }, { addresses: ["10.0.0.2"] }]
-`;
+${endpointSlice('catalog-1', 'shop', 'catalog', '[{ addresses: ["10.0.0.1"] }, { addresses: ["10.0.0.2"] }]')}`;
 
 function route(extra: string): string {
   return `${BASE}---
-apiVersion: gateway.networking.k8s.io/v1
-kind: HTTPRoute
-metadata: { name: catalog, namespace: shop }
-spec:
-  parentRefs: [{ name: web }]
-  rules:
+${httpRouteHead('catalog', { namespace: 'shop', gateway: 'web' })}  rules:
     - backendRefs: [{ name: catalog, port: 80 }]
 ${extra.replace(/^/gm, '      ')}
 `;

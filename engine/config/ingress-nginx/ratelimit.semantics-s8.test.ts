@@ -4,13 +4,9 @@
  * 60/N s; the key is the client address; a canary keeps its own upstream-hash-by / load-balance; a
  * second canary for the same upstream is said to get nothing.
  */
-import { readFileSync } from 'node:fs';
-import { resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { runVariant } from '../../runtimes/sim/run-scenario.ts';
-import { loadScenarioText } from '../../scenario/load.ts';
-import type { RequestEndEvent } from '../../trace/events.ts';
 import { createExplainSession } from '../../runtimes/sim/explain.ts';
+import { baseRequestEnds } from '../../../test/support/scenario-run.ts';
 import { docs, ingress, ingressIr } from './test-kit.ts';
 
 const T0 = 1_767_225_600_000;
@@ -79,10 +75,7 @@ backends:
   - name: catalog
     latency: 0s
 `;
-    const loaded = loadScenarioText(text, 'scenarios/routing/limit-rps-two-replicas.yaml', (p) => readFileSync(resolve(p), 'utf8'));
-    expect(loaded.diagnostics.filter((d) => d.severity === 'error')).toEqual([]);
-    const run = await runVariant(loaded.scenario!, 'base', { level: 'decisions' });
-    const ends = run.events.filter((e): e is RequestEndEvent => e.type === 'request.end');
+    const ends = await baseRequestEnds(text, 'scenarios/routing/limit-rps-two-replicas.yaml', 'decisions');
     expect(ends).toHaveLength(60);
     expect(ends.filter((e) => e.status === 200)).toHaveLength(52);
     expect(new Set(ends.filter((e) => e.status === 200).map((e) => e.replica)).size).toBe(2);

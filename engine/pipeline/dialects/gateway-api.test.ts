@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { RouteIR } from '../../config/ir.ts';
+import { httpRouteHead } from '../../../test/support/gateway-api-docs.ts';
 import { gatewayApiIr, MINIMAL_GATEWAY, send } from '../../config/gateway-api/test-kit.ts';
 import type { GwRule } from '../../routing/gateway-api-table.ts';
 import { HeaderMap } from '../headers.ts';
@@ -7,12 +8,7 @@ import type { RequestContext } from '../types.ts';
 import { chooseBackend, createGatewayApiBehaviour } from './gateway-api.ts';
 
 const YAML = `${MINIMAL_GATEWAY}---
-apiVersion: gateway.networking.k8s.io/v1
-kind: HTTPRoute
-metadata: { name: r, namespace: default }
-spec:
-  parentRefs: [{ name: gw }]
-  rules:
+${httpRouteHead('r')}  rules:
     - matches: [{ path: { type: PathPrefix, value: /api } }]
       backendRefs: [{ name: api, port: 8080 }]
 `;

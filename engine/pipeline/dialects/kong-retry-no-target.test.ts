@@ -8,36 +8,18 @@
  * unavailable", negotiated by the handler's rules (first Accept, else Content-Type, else text/plain).
  */
 import { describe, expect, it } from 'vitest';
-import type { GatewayIR, ServiceIR } from '../../config/ir.ts';
-import { loadGateway } from '../../config/load-gateway.ts';
-import { parseYaml } from '../../config/yaml-source.ts';
+import type { ServiceIR } from '../../config/ir.ts';
 import { createExplainSession } from '../../runtimes/sim/explain.ts';
 import { context } from '../../plugins/kit/test-kit.ts';
+import { kongOneTargetPassive } from '../../../test/support/kong-pool.ts';
+import { kongIr } from '../test-kit.ts';
 import { createKongBehaviour } from './kong.ts';
 
-function load(yaml: string): GatewayIR {
-  const parsed = parseYaml(yaml, 'kong.yaml');
-  const loaded = loadGateway({ sources: [{ file: 'kong.yaml', docs: parsed.docs }], overlays: [] });
-  if (!loaded.ir) throw new Error('the test config did not load');
-  return loaded.ir;
-}
-
 /** One target behind an upstream whose passive check takes it out after one TCP failure. */
-const ONE_TARGET = `_format_version: "3.0"
-upstreams:
-  - name: pool
-    targets: [{target: "10.0.0.1:80"}]
-    healthchecks:
-      passive:
-        unhealthy: {tcp_failures: 1}
-services:
-  - name: orders
-    host: pool
-    routes: [{name: orders, paths: [/orders]}]
-`;
+const ONE_TARGET = kongOneTargetPassive('{target: "10.0.0.1:80"}');
 
 describe('the Kong dialect\'s no-target answer depends on which try asked', () => {
-  const kong = createKongBehaviour(load(ONE_TARGET));
+  const kong = createKongBehaviour(kongIr(ONE_TARGET, 'kong.yaml'));
   const service = { name: 'orders' } as ServiceIR;
 
   it('first pick (0 tries sent): kong.response.error, JSON without an Accept', () => {
@@ -62,7 +44,7 @@ describe('the Kong dialect\'s no-target answer depends on which try asked', () =
 
 describe('through the simulation: refused, taken out by the passive check, and the retry finds no target', () => {
   it('semantics §6: request 1 ends in the error handler\'s 503, request 2 (first pick) in the ring-balancer 503', async () => {
-    const session = createExplainSession(load(ONE_TARGET), 1);
+    const session = createExplainSession(kongIr(ONE_TARGET, 'kong.yaml'), 1);
     const send = (id: string) =>
       session.send(
         {

@@ -17,6 +17,7 @@ import type { EffectStartEvent, RequestEndEvent, RequestStartEvent, SlotWaitEven
 import { runVariant } from '../run-scenario.ts';
 import { STORE_CALL_CPU_US } from './costs.ts';
 import { gatewaySplit } from './gateway-split.ts';
+import { eventsByRequest } from './test-kit.ts';
 
 const seed = process.env.FC_SEED ? Number(process.env.FC_SEED) : Math.floor(Math.random() * 0x7fffffff);
 console.log(`[fast-check] gateway-split seed=${seed} (replay: FC_SEED=${seed})`);
@@ -104,13 +105,7 @@ describe('where the gateway time went (semantics §11: gateway time = request_ti
     await fc.assert(
       fc.asyncProperty(knobs, async (k) => {
         const events = await run(k);
-        const byReq = new Map<string, TraceEvent[]>();
-        for (const e of events) {
-          if (!('req' in e)) continue;
-          const list = byReq.get(e.req);
-          if (list) list.push(e);
-          else byReq.set(e.req, [e]);
-        }
+        const byReq = eventsByRequest(events);
         for (const [req, evs] of byReq) {
           const end = evs.find((e): e is RequestEndEvent => e.type === 'request.end');
           const start = evs.find((e): e is RequestStartEvent => e.type === 'request.start');

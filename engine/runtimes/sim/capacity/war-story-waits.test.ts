@@ -8,22 +8,17 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { loadScenario } from '../../../scenario/load.ts';
-import type { EffectEndEvent, RequestEndEvent, SlotWaitEvent, TraceEvent } from '../../../trace/events.ts';
+import type { EffectEndEvent, RequestEndEvent, SlotWaitEvent } from '../../../trace/events.ts';
 import { runVariant } from '../run-scenario.ts';
 import { gatewaySplit } from './gateway-split.ts';
 import { requestWaits } from './wait-story.ts';
+import { eventsByRequest } from './test-kit.ts';
 
 describe('the war story\'s waits (issue #9)', () => {
   it('explain every request\'s gatewayMs within 2 µs, and tell each OOM kill\'s victims what they were waiting for', async () => {
     const loaded = loadScenario('scenarios/capacity/kong-bottleneck.yaml', (p) => readFileSync(p, 'utf8'));
     const { events } = await runVariant(loaded.scenario!, 'overload', { level: 'full' });
-    const byReq = new Map<string, TraceEvent[]>();
-    for (const e of events) {
-      if (!('req' in e)) continue;
-      const list = byReq.get(e.req);
-      if (list) list.push(e);
-      else byReq.set(e.req, [e]);
-    }
+    const byReq = eventsByRequest(events);
     let explained = 0;
     for (const [req, evs] of byReq) {
       const split = gatewaySplit(evs);
