@@ -15,7 +15,7 @@
 import type { TraceEvent } from '../../../../engine/trace/events.ts';
 import { outcomeOf, type Outcome } from './outcome.ts';
 import { lowerBound, upperBound } from './search.ts';
-import { placer, positionAt, type Keypoint, type TopoLayout } from './topology.ts';
+import { dotLook, placeSampled, placer, type Keypoint, type TopoLayout } from './topology.ts';
 import type { TraceIndex } from './trace-index.ts';
 
 export const MIRROR_STAGE = 'request-mirror';
@@ -166,28 +166,13 @@ export function copyDotsAt(index: Pick<TraceIndex, 'replicas'>, layout: TopoLayo
     const c = table.tracks[i] as CopyTrack;
     if (visible(c)) active.push(c);
   }
-  const stride = active.length > opts.maxDots ? active.length / opts.maxDots : 1;
-  const out: CopyDot[] = [];
-  for (let k = 0; k < active.length; k++) {
-    const c = active[k] as CopyTrack;
-    const sampled = stride === 1 || Math.floor(k / stride) !== Math.floor((k - 1) / stride);
-    if (!sampled && c.req !== opts.selected) continue;
-    let pts = cache?.get(c.key);
-    if (!pts) {
-      pts = copyKeypoints(index, layout, c);
-      cache?.set(c.key, pts);
-    }
-    const p = positionAt(pts, t, opts.hopMs ?? 0);
-    if (!p) continue;
-    const done = t >= c.endT;
-    out.push({
-      key: c.key, req: c.req, service: c.service, x: p.x, y: p.y,
-      outcome: done ? c.outcome : 'in-flight',
-      moving: !done,
-      opacity: done ? Math.max(0.15, 1 - (t - c.endT) / Math.max(1, opts.lingerMs)) : 1,
-    });
-  }
-  return out;
+  return placeSampled(active, t, opts, cache, {
+    key: (c) => c.key,
+    req: (c) => c.req,
+    end: (c) => c.endT,
+    points: (c) => copyKeypoints(index, layout, c),
+    dot: (c, p, done) => ({ key: c.key, req: c.req, service: c.service, x: p.x, y: p.y, ...dotLook(done, c.outcome, t, c.endT, opts.lingerMs) }),
+  });
 }
 
 /** How many copies are between leaving and their end at t (for the topology's summary). */

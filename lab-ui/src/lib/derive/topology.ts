@@ -237,26 +237,53 @@ export function dotsAt(index: TraceIndex, layout: TopoLayout, t: number, opts: D
     // Comparing a later end with t says nothing about it: the dot is in flight either way.
     if (t <= r.endT + opts.lingerMs) active.push(r);
   });
+  return placeSampled(active, t, opts, cache, {
+    key: (r) => r.id,
+    req: (r) => r.id,
+    end: (r) => r.endT,
+    points: (r) => keypoints(index, layout, r),
+    dot: (r, p, done) => ({ req: r.id, x: p.x, y: p.y, ...dotLook(done, r.outcome, t, r.endT, opts.lingerMs) }),
+  });
+}
+
+/** How an item looks at t: its outcome's colour once ended, then fading out over the linger time. */
+export function dotLook<O extends string>(done: boolean, outcome: O, t: number, endT: number, lingerMs: number): { outcome: O | 'in-flight'; moving: boolean; opacity: number } {
+  return { outcome: done ? outcome : 'in-flight', moving: !done, opacity: done ? Math.max(0.15, 1 - (t - endT) / Math.max(1, lingerMs)) : 1 };
+}
+
+/** What placeSampled needs to know of one kind of item (a client request, a mirror copy). */
+export interface DotSource<T, D> {
+  /** The keypoint cache's key. */
+  key: (item: T) => string;
+  /** The request it belongs to (compared with opts.selected). */
+  req: (item: T) => string;
+  end: (item: T) => number;
+  points: (item: T) => Keypoint[];
+  dot: (item: T, p: { x: number; y: number }, done: boolean) => D;
+}
+
+/**
+ * Where each of `active` is drawn at t: at most `opts.maxDots` of them, an even sample when there
+ * are more (the selected request always kept), each placed along its keypoints (cached by key).
+ * `src.dot` builds the drawn dot from the item, its position and whether it has ended by t. Client
+ * requests and mirror copies (copy-dots.ts) are drawn by the same rules.
+ */
+export function placeSampled<T, D>(active: readonly T[], t: number, opts: DotsOptions, cache: Map<string, Keypoint[]> | undefined, src: DotSource<T, D>): D[] {
   const stride = active.length > opts.maxDots ? active.length / opts.maxDots : 1;
-  const out: Dot[] = [];
+  const out: D[] = [];
   for (let k = 0; k < active.length; k++) {
-    const r = active[k] as RequestRow;
+    const item = active[k] as T;
     const sampled = stride === 1 || Math.floor(k / stride) !== Math.floor((k - 1) / stride);
-    if (!sampled && r.id !== opts.selected) continue;
-    let pts = cache?.get(r.id);
+    if (!sampled && src.req(item) !== opts.selected) continue;
+    const key = src.key(item);
+    let pts = cache?.get(key);
     if (!pts) {
-      pts = keypoints(index, layout, r);
-      cache?.set(r.id, pts);
+      pts = src.points(item);
+      cache?.set(key, pts);
     }
     const p = positionAt(pts, t, opts.hopMs ?? 0);
     if (!p) continue;
-    const done = t >= r.endT;
-    out.push({
-      req: r.id, x: p.x, y: p.y,
-      outcome: done ? r.outcome : 'in-flight',
-      moving: !done,
-      opacity: done ? Math.max(0.15, 1 - (t - r.endT) / Math.max(1, opts.lingerMs)) : 1,
-    });
+    out.push(src.dot(item, p, t >= src.end(item)));
   }
   return out;
 }
