@@ -10,7 +10,7 @@ import type { RequestContext, UpstreamRequest } from '../pipeline/types.ts';
 import type { ClusterNews, HostOutcome, UpstreamCluster } from './cluster.ts';
 import { decideRetry, describeOutcome, type TryOutcome } from './retry.ts';
 import { hashKeyOf } from './hash-key.ts';
-import { timeoutReply } from './timeout-reply.ts';
+import { integrationFailureReply, timeoutReply } from './timeout-reply.ts';
 import type { UpstreamPolicyIR } from './policy.ts';
 import type { PickRequest } from './balancer/types.ts';
 import { retryLevelLabel } from '../plugins/retry/levels.ts';
@@ -326,7 +326,7 @@ class DispatchRun implements PickRequest, RerunListener {
     if (answer.failure === 'timeout' && timeouts && timeouts.flavour !== 'generic') {
       return this.finish(this.timedOut(`${describeOutcome(outcome)}: ${answer.message}`));
     }
-    const verdict = this.env.dialect.upstreamFailed(this.ctx, answer);
+    const verdict = integrationFailureReply(timeouts, answer.failure) ?? this.env.dialect.upstreamFailed(this.ctx, answer);
     this.chain.decided(PROXY, verdict);
     this.finish({ answer, reply: verdict, upstreamMs: this.upstreamMs });
   }

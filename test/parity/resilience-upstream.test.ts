@@ -223,3 +223,24 @@ routes:
     expect(answered(out)).toEqual(['a', 'b', 'a', 'b']);
   });
 });
+
+describe('AWS integration failure (semantics §5)', () => {
+  it('§5 aws-rest: a refused integration is 504 INTEGRATION_FAILURE on both hosts; the generic flavour keeps the 502', async () => {
+    const u = await upstreams.start([], ['a']);
+    const service = (name: string, flavour: string): string => `  - name: ${name}
+    url: http://${name}.internal
+    targets: [${target(u.a!)}]
+    upstream: {retry: {numRetries: 0}, timeouts: {flavour: ${flavour}}}
+`;
+    const config = `services:
+${service('aws', 'aws-rest')}${service('plain', 'generic')}routes:
+  - {name: aws, service: aws, paths: [/aws]}
+  - {name: plain, service: plain, paths: [/plain]}
+`;
+    // Reasons compared for the AWS route only: the generic 502's reason quotes each host's own socket error.
+    const aws = await expectParity('ir', config, 'aws-failure', [get('/aws')], u, { reasonsOf: ['proxy'] });
+    const plain = await expectParity('ir', config, 'aws-failure-generic', [get('/plain')], u);
+    expect(statuses([...aws, ...plain])).toEqual([504, 502]);
+    expect(aws[0]?.reasons.join(' ')).toMatch(/504 INTEGRATION_FAILURE/);
+  });
+});
