@@ -38,7 +38,7 @@ describe('detached effects in the chain', () => {
           decided: (stage) => decided.push(stage.plugin),
           perform: (_e, _s, done) => deferred.push(() => done({ ok: true })),
           // A host may not take detached work at all (explain): the chain must not care.
-          ...(hostTakes ? { detach: (effects: readonly DetachedEffect[], stage: ChainStage) => handed.push(...effects.map((e) => `${stage.plugin}/${e.purpose}`)) } : {}),
+          ...(hostTakes ? { detach: (effects: readonly DetachedEffect[], stage: ChainStage) => handed.push(...effects.map((e) => `${stage.plugin}/${e.type === 'request-copy' ? e.purpose : 'store'}`)) } : {}),
         };
         const stages: ChainStage[] = kinds.map((kind, i) => ({
           plugin: `s${i}`,

@@ -21,7 +21,7 @@ import { RetryRerun, type SegmentsEnd } from './retry-rerun.ts';
 import { confineConnectionTokens, refuseHeaders, refusalVerdict, REQUEST_GUARD_STAGE } from './request-guard.ts';
 import { emitTransition } from './transition.ts';
 import { initialContext } from './request-context.ts';
-import type { DetachedEffect, Effect, EffectResult, GatewayResponse, IncomingRequest, MachineTransition, RequestContext, UpstreamRequest, Verdict } from './types.ts';
+import type { DetachedEffect, Effect, RequestCopy, EffectResult, GatewayResponse, IncomingRequest, MachineTransition, RequestContext, UpstreamRequest, Verdict } from './types.ts';
 import { buildDetachedCall, copyNotSent } from './request-copy.ts';
 import type { TraceEvent } from '../trace/events.ts';
 
@@ -56,7 +56,7 @@ export class RequestRun implements ChainHost, ChainListener, DispatchListener, D
    */
   private readonly effectDone: (result: EffectResult) => void;
   /** Copies (mirrors) the access phase asked for, sent when the request goes upstream; none for most requests. */
-  private copies: Array<{ effect: DetachedEffect; plugin: string }> | undefined;
+  private copies: Array<{ effect: RequestCopy; plugin: string }> | undefined;
   /** The request as the filters left it, kept for its copies while the upstream stage runs. */
   private copySource: UpstreamRequest | undefined;
   /** Only when access re-resolves per consumer (runAccessPhase takes a function there). */
@@ -265,7 +265,11 @@ export class RequestRun implements ChainHost, ChainListener, DispatchListener, D
   }
 
   detach(effects: readonly DetachedEffect[], stage: ChainStage): void {
-    (this.copies ??= []).push(...effects.map((effect) => ({ effect, plugin: stage.plugin })));
+    for (const effect of effects) {
+      // A store write goes now and nobody hears its answer; a request copy waits for the request to go upstream.
+      if (effect.type === 'store') this.host.perform(effect, this.requestId, stage.plugin, ignoreAnswer);
+      else (this.copies ??= []).push({ effect, plugin: stage.plugin });
+    }
   }
 
   /** Hands the request's copies to the host (once); the main request does not wait for any of them. */
@@ -292,6 +296,9 @@ export class RequestRun implements ChainHost, ChainListener, DispatchListener, D
     emitTransition(this.host, change);
   }
 }
+
+/** The answer to a detached store write: nobody waits for it (a failed write is lost, as Kong only logs it). */
+function ignoreAnswer(): void {}
 
 function isStages(next: readonly ChainStage[] | SegmentsEnd): next is readonly ChainStage[] {
   return Array.isArray(next);

@@ -152,7 +152,13 @@ export interface RequestCopy {
   timeoutMs: number;
 }
 
-export type DetachedEffect = RequestCopy;
+/**
+ * Counter-store writes a plugin does not wait for (Kong's `cluster` policy increments its counters in
+ * a timer after the decision): the host performs them and drops the answer.
+ */
+export type StoreWrite = Extract<Effect, { type: 'store' }>;
+
+export type DetachedEffect = RequestCopy | StoreWrite;
 
 export type Verdict =
   | { kind: 'next'; reason: string; data?: DecisionData; detach?: readonly DetachedEffect[] }

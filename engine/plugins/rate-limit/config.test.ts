@@ -43,7 +43,7 @@ describe('Kong rate-limiting config', () => {
     expect(parse({ minute: 1, limit_by: 'header', header_name: 'X-Api-Key' }).errors).toEqual([]);
   });
 
-  it('§1 Kong policy: cluster is accepted with a warning (DB-less Kong rejects it; gatelab models it like redis)', () => {
+  it('§1 Kong policy: cluster is accepted with a warning (DB-less Kong rejects it; gatelab runs it on its shared store)', () => {
     const { config, warnings, errors } = parse({ minute: 1, policy: 'cluster' });
     expect(errors).toEqual([]);
     expect(config.policy).toBe('cluster');

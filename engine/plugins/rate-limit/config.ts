@@ -157,7 +157,7 @@ export function parseKongRateLimitingConfig(raw: unknown, report: ConfigReporter
     else report.error(['policy'], 'GL_E_CONFIG_INVALID', `policy must be one of ${POLICY_VALUES.join(', ')}`, closeMatchHint(policy, POLICY_VALUES));
   }
   if (out.policy === 'cluster') {
-    report.warn(['policy'], 'GL_W_LESSON_DIFFERS', "policy 'cluster' keeps counters in Kong's Postgres; DB-less Kong accepts only local and redis", 'gatelab models cluster like redis with sync_rate -1: one shared counter store, a round trip per request');
+    report.warn(['policy'], 'GL_W_LESSON_DIFFERS', "policy 'cluster' keeps counters in Kong's Postgres; DB-less Kong accepts only local and redis", 'gatelab runs cluster on its shared counter store: a read per request, and an admitted request counted afterwards without waiting, as Kong upserts its Postgres rows');
   }
 
   out.fault_tolerant = read('fault_tolerant', isBoolean, 'a boolean') ?? out.fault_tolerant;

@@ -1,7 +1,7 @@
 /**
  * Semantics §1 (Kong `rate-limiting`) through the plugin's hooks: the identifier rules plugin.test.ts
  * does not reach (`limit_by: credential`, `ip` after real-ip, repeated and empty headers) and the
- * `cluster` policy, which gatelab models like redis with sync_rate -1 (one shared counter store).
+ * `cluster` policy (one shared counter store, read per request; only admitted requests are counted).
  */
 import { describe, expect, it } from 'vitest';
 import type { ConsumerIR } from '../../config/ir.ts';
@@ -59,14 +59,31 @@ describe('semantics §1 Kong rate-limiting: identifiers', () => {
 });
 
 describe('semantics §1 Kong rate-limiting: the cluster policy', () => {
-  it('§1 cluster is global: every replica counts in one shared store (gatelab models it like redis, sync_rate -1)', () => {
+  it('§1 cluster is global: every replica counts in one shared store, and a rejected request is not counted', () => {
     const hooks = rateLimitPlugin.create(validConfig({ minute: 3, limit_by: 'ip', policy: 'cluster' }), { instanceId: 'rl-c', scope: {} });
     const store = new FakeStore();
-    const kinds = ['gw-0', 'gw-1', 'gw-2', 'gw-0'].map((replica) => settle(hooks.access?.(fakeContext(), fakeHost(NOON, replica)) as Verdict, store, NOON).verdict.kind);
-    expect(kinds).toEqual(['next', 'next', 'next', 'reply']);
-    // One counter under Kong's key for all three replicas. (How far it counts differs: Kong's cluster
-    // policy does not count the rejected fourth, gatelab's redis-like model does — rate-limit.md, Not modelled.)
-    expect(store.value(`ratelimit:${ZERO}:${ZERO}:203.0.113.7:${NOON}:minute`)).toBeGreaterThanOrEqual(3);
+    const runs = ['gw-0', 'gw-1', 'gw-2', 'gw-0', 'gw-1'].map((replica) => settle(hooks.access?.(fakeContext(), fakeHost(NOON, replica)) as Verdict, store, NOON));
+    expect(runs.map((r) => r.verdict.kind)).toEqual(['next', 'next', 'next', 'reply', 'reply']);
+    // One counter under Kong's key for all three replicas, and it stops at the limit: "counter NOT
+    // incremented (local/cluster)" on a rejection, where redis would have counted 5.
+    expect(store.value(`ratelimit:${ZERO}:${ZERO}:203.0.113.7:${NOON}:minute`)).toBe(3);
+    // A read the request waits for, then a write it does not wait for (Kong's timer): never for a rejection.
+    expect(runs[0]?.effects.map((ops) => ops.map((o) => o.op).join())).toEqual(['get', 'incr']);
+    expect(runs[3]?.effects.map((ops) => ops.map((o) => o.op).join())).toEqual(['get']);
+    const admitted = runs[0]?.verdict;
+    expect(admitted?.kind === 'next' ? admitted.detach?.length : 0).toBe(1);
+  });
+
+  it('§1 cluster counts asynchronously: requests that read before an earlier one is counted can pass the limit together', () => {
+    const hooks = rateLimitPlugin.create(validConfig({ minute: 1, limit_by: 'ip', policy: 'cluster' }), { instanceId: 'rl-c2', scope: {} });
+    const store = new FakeStore();
+    // Both read the store before either count lands (as two requests on two nodes at the same moment).
+    const first = hooks.access?.(fakeContext(), fakeHost(NOON, 'gw-0')) as Verdict;
+    const second = hooks.access?.(fakeContext(), fakeHost(NOON, 'gw-1')) as Verdict;
+    if (first.kind !== 'wait' || second.kind !== 'wait' || first.effect.type !== 'store' || second.effect.type !== 'store') throw new Error('cluster waits for its read');
+    const a = first.resume(store.apply(first.effect.ops, NOON));
+    const b = second.resume(store.apply(second.effect.ops, NOON));
+    expect([a.kind, b.kind]).toEqual(['next', 'next']);
   });
 
   it('§1 local is per node: the same four requests over three replicas are all admitted (N × limit cluster-wide)', () => {

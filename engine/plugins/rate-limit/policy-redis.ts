@@ -1,9 +1,11 @@
 /**
- * `policy: redis` with `sync_rate: -1` (and `cluster`, which gatelab models the same way): one round
- * trip per request. Kong's `usage()` runs a script per configured period that INCRs the key and
+ * `policy: redis` with `sync_rate: -1`, and `policy: cluster`: one round trip per request. Kong's `usage()` runs a script per configured period that INCRs the key and
  * returns the value before the increment (setting EXPIRE W when the key is new), so the count is
  * global across replicas — and every request is counted, rejected ones included: a request rejected
  * by `second` still uses up `minute` quota (semantics §1).
+ *
+ * `cluster` (Kong's Postgres table) reads the counters instead, decides, and counts an admitted request
+ * afterwards without waiting (semantics §1: "counter NOT incremented (local/cluster)" on a rejection).
  *
  * TTLs are relative: Kong's EXPIRE is the W table value from the key's first INCR (never an absolute
  * instant), which a real Redis and the simulated store both understand.
@@ -87,7 +89,7 @@ export class SeenCounters {
   }
 }
 
-/** The access hook for realtime Redis: INCR every period's key, then decide from the values. */
+/** The access hook for realtime Redis and cluster: one store round trip, then decide from the values. */
 export function redisRealtimeAccess(
   ctx: RequestContext,
   config: KongRateLimitingConfig,
@@ -98,6 +100,7 @@ export function redisRealtimeAccess(
 ): Verdict {
   const r = requests.of(id, nowMs);
   const keys = r.keys;
+  const cluster = config.policy === 'cluster';
   return wait(
     r.effect,
     r.reason,
@@ -105,12 +108,18 @@ export function redisRealtimeAccess(
       if (!result.ok) return storeFailure(ctx, config, result.error);
       const values = numericValues(result, keys.length);
       if (!values) return storeFailure(ctx, config, `expected ${keys.length} counter values from the store`);
-      seen.record(id.value, keys, values, nowMs);
-      // The script returns INCR − 1: the usage before this request. The keys are the configured
-      // periods in order, so the array form of the decision takes them as they are.
+      // Redis's script returns INCR − 1, the usage before this request; cluster's read is that usage
+      // already. The keys are the configured periods in order, as the array form of the decision takes them.
       const used: number[] = [];
-      for (let i = 0; i < keys.length; i++) used.push((values[i] as number) - 1);
-      return verdictFor(ctx, config, id, decideKongPeriods(requests.periods, requests.limitValues, used, nowMs), 'shared counters, incremented even when rejected');
+      for (let i = 0; i < keys.length; i++) used.push(cluster ? (values[i] as number) : (values[i] as number) - 1);
+      const decision = decideKongPeriods(requests.periods, requests.limitValues, used, nowMs);
+      if (!cluster) {
+        seen.record(id.value, keys, values, nowMs);
+        return verdictFor(ctx, config, id, decision, 'shared counters, incremented even when rejected');
+      }
+      seen.record(id.value, keys, decision.allowed ? used.map((u) => u + 1) : used, nowMs);
+      const verdict = verdictFor(ctx, config, id, decision, decision.allowed ? 'shared counters; this request is counted after the decision, without waiting' : 'shared counters; a rejected request is not counted');
+      return verdict.kind === 'next' ? { ...verdict, detach: [r.increment] } : verdict;
     },
     r.data,
   );

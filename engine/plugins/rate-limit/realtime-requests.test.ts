@@ -15,13 +15,18 @@ import { RealtimeRequests } from './realtime-requests.ts';
 const seed = Number(process.env['FC_SEED'] ?? 20_261_126);
 console.log(`[fast-check] realtime-requests seed=${seed} (replay: FC_SEED=${seed})`);
 
-/** The old redisRealtimeAccess's per-request construction, verbatim in behaviour. */
+/** The old redisRealtimeAccess's per-request construction, verbatim in behaviour; cluster reads first. */
 function reference(config: KongRateLimitingConfig, limits: KongLimits, scope: CounterScope, id: Identifier, nowMs: number) {
   const keys = periodKeys(limits, scope, id.value, nowMs);
-  const ops = keys.map((k) => ({ op: 'incr', key: k.key, by: 1, ttlMs: KONG_PERIOD_SECONDS[k.period] * 1000 }));
-  const store = config.policy === 'cluster' ? 'the shared counter store (cluster, modelled like redis)' : 'Redis';
-  const reason = `INCR ${keys.length === 1 ? `${keys[0]?.period} counter` : `${keys.length} counters (${keys.map((k) => k.period).join(', ')})`} in ${store} for ${id.kind} ${id.value}: Kong counts every request there, rejected ones included`;
-  return { keys, ops, reason, data: { policy: config.policy, identifier: id.value, keys: keys.length } };
+  const incr = keys.map((k) => ({ op: 'incr', key: k.key, by: 1, ttlMs: KONG_PERIOD_SECONDS[k.period] * 1000 }));
+  const counted = keys.length === 1 ? `${keys[0]?.period} counter` : `${keys.length} counters (${keys.map((k) => k.period).join(', ')})`;
+  const data = { policy: config.policy, identifier: id.value, keys: keys.length };
+  if (config.policy === 'cluster') {
+    const reason = `read the ${counted} from the shared counter store (Kong's cluster policy: Postgres) for ${id.kind} ${id.value}: Kong counts a request there only once it is admitted`;
+    return { keys, ops: keys.map((k) => ({ op: 'get', key: k.key })), incr, reason, data };
+  }
+  const reason = `INCR ${counted} in Redis for ${id.kind} ${id.value}: Kong counts every request there, rejected ones included`;
+  return { keys, ops: incr, incr, reason, data };
 }
 
 const limits = fc.dictionary(fc.constantFrom(...KONG_PERIODS), fc.integer({ min: 1, max: 100 }), { minKeys: 1, maxKeys: 6 }) as fc.Arbitrary<KongLimits>;
@@ -41,6 +46,7 @@ describe('realtime Redis requests, built once per identifier and second', () => 
           const want = reference(config, l, scope, id, at);
           expect(got.keys).toEqual(want.keys);
           expect(got.effect).toEqual({ type: 'store', ops: want.ops });
+          expect(got.increment).toEqual({ type: 'store', ops: want.incr });
           expect(got.reason).toBe(want.reason);
           // Key order too: the trace serialises the data as it is.
           expect(JSON.stringify(got.data)).toBe(JSON.stringify(want.data));

@@ -21,7 +21,10 @@ export interface RealtimeRequest {
   /** The identifier's kind when built: a value seen under another kind gets its own sentence. */
   kind: string;
   keys: PeriodKey[];
+  /** What the request waits for: INCR every key (redis), or read every key (cluster). */
   effect: Extract<Effect, { type: 'store' }>;
+  /** cluster only: the INCRs sent after an admitted request's decision, not waited for. */
+  increment: Extract<Effect, { type: 'store' }>;
   reason: string;
   data: DecisionData;
 }
@@ -38,7 +41,7 @@ export class RealtimeRequests {
     private readonly limits: KongLimits,
     private readonly scope: CounterScope,
   ) {
-    this.storeName = config.policy === 'cluster' ? 'the shared counter store (cluster, modelled like redis)' : 'Redis';
+    this.storeName = config.policy === 'cluster' ? "the shared counter store (Kong's cluster policy: Postgres)" : 'Redis';
     this.periods = configuredPeriods(limits);
     this.limitValues = this.periods.map((p) => limits[p] as number);
   }
@@ -56,12 +59,20 @@ export class RealtimeRequests {
 
   private build(id: Identifier, nowMs: number, timestampMs: number): RealtimeRequest {
     const keys = periodKeys(this.limits, this.scope, id.value, nowMs);
-    const effect: RealtimeRequest['effect'] = {
+    const increment: RealtimeRequest['effect'] = {
       type: 'store',
       ops: keys.map((k) => ({ op: 'incr', key: k.key, by: 1, ttlMs: KONG_PERIOD_SECONDS[k.period] * 1000 })),
     };
     const counted = keys.length === 1 ? `${keys[0]?.period} counter` : `${keys.length} counters (${keys.map((k) => k.period).join(', ')})`;
+    const data: DecisionData = { policy: this.config.policy, identifier: id.value, keys: keys.length };
+    if (this.config.policy === 'cluster') {
+      // Kong's cluster policy SELECTs the usage, decides, and upserts only an admitted request's
+      // counts in a timer afterwards (semantics §1): a read the request waits for, a write it does not.
+      const effect: RealtimeRequest['effect'] = { type: 'store', ops: keys.map((k) => ({ op: 'get', key: k.key })) };
+      const reason = `read the ${counted} from ${this.storeName} for ${id.kind} ${id.value}: Kong counts a request there only once it is admitted`;
+      return { timestampMs, kind: id.kind, keys, effect, increment, reason, data };
+    }
     const reason = `INCR ${counted} in ${this.storeName} for ${id.kind} ${id.value}: Kong counts every request there, rejected ones included`;
-    return { timestampMs, kind: id.kind, keys, effect, reason, data: { policy: this.config.policy, identifier: id.value, keys: keys.length } };
+    return { timestampMs, kind: id.kind, keys, effect: increment, increment, reason, data };
   }
 }

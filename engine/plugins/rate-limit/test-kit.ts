@@ -87,7 +87,7 @@ export class FakeStore {
   }
 }
 
-/** Answers every `wait` of a verdict chain from the store at `nowMs`; returns the final verdict and the effects seen. */
+/** Answers every `wait` of a verdict chain from the store at `nowMs`, then applies its detached store writes; returns the final verdict and the effects seen. */
 export function settle(v: Verdict, store: FakeStore, nowMs: number): { verdict: Verdict; effects: StoreOp[][] } {
   const effects: StoreOp[][] = [];
   let cur = v;
@@ -95,6 +95,14 @@ export function settle(v: Verdict, store: FakeStore, nowMs: number): { verdict: 
     if (cur.effect.type !== 'store') throw new Error('unexpected effect');
     effects.push(cur.effect.ops);
     cur = cur.resume(store.apply(cur.effect.ops, nowMs));
+  }
+  // Writes the plugin does not wait for (the cluster policy's count) reach the store as a host sends them.
+  if (cur.kind === 'next') {
+    for (const d of cur.detach ?? []) {
+      if (d.type !== 'store') continue;
+      effects.push(d.ops);
+      store.apply(d.ops, nowMs);
+    }
   }
   return { verdict: cur, effects };
 }

@@ -3,6 +3,7 @@ import { collectingReporter, fakeContext } from '../header-modifier/test-kit.ts'
 import { parseRequestMirrorConfig, type RequestMirrorConfig } from './config.ts';
 import { MIRROR_TIMEOUT_MS, requestMirrorPlugin, SHADOW_HOST_SUFFIX } from './plugin.ts';
 import type { ServiceIR } from '../../config/ir.ts';
+import type { RequestCopy } from '../../pipeline/types.ts';
 import { gatewayApiIr, MINIMAL_GATEWAY } from '../../config/gateway-api/test-kit.ts';
 
 /** The mirror's Service with two endpoints, weights 1 and 3. */
@@ -50,7 +51,7 @@ describe('request-mirror', () => {
     for (const [draw, endpoint] of [[0.1, '10.0.0.1:80'], [0.3, '10.0.0.2:80'], [0.99, '10.0.0.2:80']] as const) {
       const verdict = at(draw);
       expect(verdict?.kind).toBe('next');
-      const detach = verdict?.kind === 'next' ? verdict.detach : undefined;
+      const detach = verdict?.kind === 'next' ? (verdict.detach as readonly RequestCopy[] | undefined) : undefined;
       expect(detach).toHaveLength(1);
       expect(detach?.[0]).toMatchObject({ type: 'request-copy', service: { name: 's' }, hostSuffix: SHADOW_HOST_SUFFIX, timeoutMs: MIRROR_TIMEOUT_MS });
       expect(`${detach?.[0]?.target.host}:${detach?.[0]?.target.port}`).toBe(endpoint);
@@ -70,7 +71,7 @@ describe('request-mirror', () => {
       if (!instance) throw new Error('no request-mirror plugin in the IR');
       const config = instance.config as RequestMirrorConfig;
       const verdict = requestMirrorPlugin.create(config, { instanceId: 'm', scope: {}, services: [SERVICE] }).access?.(fakeContext(), { now: () => 0, draw: () => 0, replica: 'gw-0' });
-      return verdict?.kind === 'next' ? verdict.detach?.[0]?.timeoutMs : undefined;
+      return verdict?.kind === 'next' ? (verdict.detach?.[0] as RequestCopy | undefined)?.timeoutMs : undefined;
     };
     expect(copyTimeout('')).toBe(MIRROR_TIMEOUT_MS);
     expect(copyTimeout('timeouts: { request: 3s }')).toBe(3000);
