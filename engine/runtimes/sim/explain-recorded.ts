@@ -1,29 +1,10 @@
 /**
- * Explain results read from a run's trace alone, for the two cases where there is no HandledRequest
- * to read: a client's own request (`explain --scenario --client`), whose story is all in the full
- * trace, and a probe the pipeline never answered (the front balancer or the replica's wait queue did).
+ * Explain results read from a run's trace alone: `explain --scenario` asks about a request some client
+ * of the run sent (the scenario's own with `--client`, or the probe's client with `--at`), whose
+ * whole story is in the full trace.
  */
 import type { HeaderRecord, RequestEndEvent, SlotWaitEvent, TraceEvent, UpstreamSendEvent } from '../../trace/events.ts';
 import { decisionsOf, parseBody, waitsOf, type ExplainResult } from './explain.ts';
-
-/** A probe that got its answer from the front balancer or the replica's queue, not from the pipeline. */
-export function frontExplainResult(
-  outcome: { status: number; source: 'front' | 'gateway'; reason: string },
-  events: readonly TraceEvent[],
-  id: string,
-): ExplainResult {
-  return {
-    status: outcome.status,
-    route: null,
-    backend: null,
-    upstream: null,
-    response: { headers: {}, body: null },
-    redirect: null,
-    decisions: decisionsOf(events, id),
-    ...waitsOf(events, id),
-    answeredBy: { source: outcome.source, reason: outcome.reason },
-  };
-}
 
 /**
  * A client's request as the trace (level full) tells it, or undefined when the trace has no end for
@@ -43,7 +24,10 @@ export function recordedExplainResult(events: readonly TraceEvent[], id: string,
   const proxied = end.source === 'upstream' || send !== undefined;
   const decisions = decisionsOf(events, id);
   const slot = lastSlotWait(events, id);
-  const answeredBy = answeredByOf(end, decisions.length > 0, slot);
+  const waits = waitsOf(events, id);
+  // Killed while it ran (its CPU work cut short), or while it waited for a slot: either way an OOM kill.
+  const killed = slot?.outcome === 'oom-killed' || (waits.waits ?? []).some((w) => w.ended === 'oom-killed');
+  const answeredBy = answeredByOf(end, decisions.length > 0, slot, killed);
   return {
     status: end.status,
     route: end.route,
@@ -52,7 +36,7 @@ export function recordedExplainResult(events: readonly TraceEvent[], id: string,
     response: { headers, body: parseBody(end.body) },
     redirect: location && end.status >= 300 && end.status < 400 ? { location } : null,
     decisions,
-    ...waitsOf(events, id),
+    ...waits,
     ...(answeredBy ? { answeredBy } : {}),
     request: { id, client, sentAtMs },
   };
@@ -60,16 +44,17 @@ export function recordedExplainResult(events: readonly TraceEvent[], id: string,
 
 /**
  * Who answered when the pipeline did not. The trace keeps no reason with these answers: the request's
- * slot.wait says which refusal or kill a 502 was, when it has one; the rest is read from the status.
+ * slot.wait, or a wait that an OOM kill ended, says which refusal or kill a 502 was; the rest is read
+ * from the status.
  */
-function answeredByOf(end: RequestEndEvent, ranPipeline: boolean, slot: SlotWaitEvent | undefined): ExplainResult['answeredBy'] {
+function answeredByOf(end: RequestEndEvent, ranPipeline: boolean, slot: SlotWaitEvent | undefined, oomKilled: boolean): ExplainResult['answeredBy'] {
   if (end.source === 'client') return { source: 'client', reason: `it gave up: its timeout passed after ${end.ms} ms with no answer` };
   if (end.source === 'front') {
     const reason =
       end.status === 504 ? `front balancer timeout: ${end.replica} sent nothing in time`
       : end.status === 503 ? 'no live replica: every gateway replica was down'
       : end.status === 502 && slot?.outcome === 'refused' ? `connection refused: ${end.replica}'s queue is full (${slot.ahead} waiting)`
-      : end.status === 502 && slot?.outcome === 'oom-killed' ? `connection reset: ${end.replica} was OOM-killed`
+      : end.status === 502 && oomKilled ? `connection reset: ${end.replica} was OOM-killed`
       : end.status === 502 ? `connection refused or reset by ${end.replica} (an OOM kill, or its pod going away)`
       : `it answered ${end.status}`;
     return { source: 'front', reason };

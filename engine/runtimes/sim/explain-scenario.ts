@@ -1,8 +1,8 @@
 /**
  * explain against a scenario's run. Two questions:
- * - "what would happen to this request now?" (`explainInScenario`): the run proceeds to `atMs`, then
- *   probe requests meet the counters, buckets, breakers and (with a capacity model) the replica's
- *   slots and CPU exactly as the traffic left them;
+ * - "what would happen to this request now?" (`explainInScenario`): one more client sends the probe
+ *   request(s) at `atMs`; they meet the counters, buckets, breakers and (with a capacity model) the
+ *   replicas' slots and CPU as the traffic left them, and are told from the trace;
  * - "what happened to the request client X sent at T?" (`explainClientRequest`): the client's first
  *   request sent at or after `atMs` is followed through the run and told from the trace.
  */
@@ -10,11 +10,11 @@ import type { Diagnostic } from '../../core/errors.ts';
 import { hasErrors } from '../../core/errors.ts';
 import type { Dialect } from '../../config/ir.ts';
 import { loadGateway } from '../../config/load-gateway.ts';
-import type { GatewaySpec, Scenario } from '../../scenario/types.ts';
+import type { ClientSpec, GatewaySpec, Scenario } from '../../scenario/types.ts';
 import { applyVariant } from '../../scenario/load.ts';
-import { buildExplainRequest, toExplainResult, type ExplainInput, type ExplainResult } from './explain.ts';
-import { probeId, type ProbeOutcome } from './explain-probe.ts';
-import { frontExplainResult, recordedExplainResult } from './explain-recorded.ts';
+import type { ExplainInput, ExplainResult } from './explain.ts';
+import { PROBE_CLIENT } from './explain-probe.ts';
+import { recordedExplainResult } from './explain-recorded.ts';
 import { clientSchedules } from './schedule.ts';
 import { simulate } from './simulate.ts';
 import type { SimOptions } from './sim-types.ts';
@@ -40,15 +40,33 @@ interface ExplainOutput {
 export async function explainInScenario(base: Scenario, variant: string, probe: ScenarioProbe, choices: ScenarioRunChoices = {}): Promise<ExplainOutput> {
   const ready = prepare(base, variant, choices);
   if (!ready.run) return { diagnostics: ready.diagnostics };
-  const id = probeId((probe.repeat ?? 0) + 1);
-  let outcome: ProbeOutcome | undefined;
-  const run = await simulate(ready.scenario, {
-    ...ready.run,
-    probe: { atMs: probe.atMs, count: (probe.repeat ?? 0) + 1, request: (n) => buildExplainRequest(n, probe), done: (o) => (outcome = o) },
-  });
-  if (!outcome) return { diagnostics: [usage(`the probe at ${probe.atMs} ms did not complete`, 'choose an instant inside the scenario duration')] };
-  const result = outcome.kind === 'handled' ? toExplainResult(outcome.handled, run.events, id) : frontExplainResult(outcome, run.events, id);
+  // The probe is one more client of the run, sending its request(s) at `atMs`: it crosses the
+  // client-to-gateway network, the front balancer picks its replica in turn, and its answer comes back
+  // over the network, exactly as for the scenario's own clients (whose arrivals it does not move:
+  // each client draws its schedule from its own stream).
+  const client = probeClient(ready.scenario, probe);
+  const count = (probe.repeat ?? 0) + 1;
+  const scenario: Scenario = { ...ready.scenario, clients: [...ready.scenario.clients, client] };
+  const id = `${client.id}-${count}`;
+  const run = await simulate(scenario, { ...ready.run, probe: { kind: 'watch', requestId: id } });
+  const recorded = recordedExplainResult(run.events, id, client.id, probe.atMs);
+  if (!recorded) return { diagnostics: [usage(`the probe at ${probe.atMs} ms did not complete before the run ended`, 'choose an earlier --at')] };
+  // `request` is for --client, which explains a request the scenario's own client sent.
+  const { request: _ownRequest, ...result } = recorded;
   return { result, diagnostics: ready.diagnostics };
+}
+
+/** The client that sends the probe: `probe` (ids probe-1 …) unless the scenario has a client by that name. */
+function probeClient(scenario: Scenario, probe: ScenarioProbe): ClientSpec {
+  const taken = new Set(scenario.clients.map((c) => c.id));
+  let id = PROBE_CLIENT;
+  for (let n = 2; taken.has(id); n++) id = `${PROBE_CLIENT}${n}`;
+  return {
+    id,
+    ip: probe.clientIp,
+    request: { method: probe.method, url: probe.url, headers: probe.headers },
+    traffic: [{ kind: 'burst', atMs: probe.atMs, count: (probe.repeat ?? 0) + 1, spacingMs: 0 }],
+  };
 }
 
 /** The client's first request sent at or after `atMs`, as the run treated it. */

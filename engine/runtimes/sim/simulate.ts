@@ -254,7 +254,7 @@ export async function simulate(scenario: Scenario, opts: SimOptions): Promise<Si
   }
 
   // Only `gatelab explain --scenario` passes one (explain-probe.ts); a scenario run has none.
-  const probe = opts.probe ? startExplainRun(opts.probe, { queue, sink, capacity, replicas: () => replicas, hostFor }) : undefined;
+  const probe = opts.probe ? startExplainRun(opts.probe, { sink }) : undefined;
 
   // The loop: synchronous while it can be; it waits only when an async effect (WebCrypto) is pending.
   const endAt = scenario.durationMs;
