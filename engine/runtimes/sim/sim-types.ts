@@ -18,8 +18,8 @@ export interface SimOptions {
   /** Hands kept events to a listener while the run goes (implies keepEvents); the trace is unchanged. */
   stream?: TraceStream;
   /**
-   * `gatelab explain --scenario` only (explain-probe.ts): extra requests at an instant that meet the
-   * state the run has built, or a client's request to follow; the run stops once explain has it.
+   * `gatelab explain --scenario` only (explain-probe.ts): the request explain follows (a client's
+   * own, or the probe client's); the run stops once that request has ended.
    */
   probe?: ExplainRunOptions;
 }
