@@ -10,6 +10,7 @@ import type { ChainHost, ChainStage, ReplyVerdict } from './chain.ts';
 import { applicablePlugins, globalPlugins, hasConsumerScopedPlugins, type runAccessPhase } from './plugin-resolution.ts';
 import type { PipelineHost } from './host.ts';
 import type { GatewayResponse, IncomingRequest, PluginHooks, RequestContext } from './types.ts';
+import { scopeLabel } from './scope-label.ts';
 import { createDialect, type DialectBehaviour } from './dialect.ts';
 import { UpstreamCluster } from '../upstream/cluster.ts';
 import { BASE_PROXY_CPU_US } from './proxy-cost.ts';
@@ -87,7 +88,8 @@ export class Gateway {
     for (const p of ir.plugins) {
       const def = findPlugin(p.plugin);
       if (!def) continue;
-      const hooks = def.create(p.config, { instanceId: p.instanceId, scope: p.scope, consumers: ir.consumers, services: ir.services });
+      const label = scopeLabel(ir, p.scope);
+      const hooks = def.create(p.config, { instanceId: p.instanceId, scope: p.scope, ...(label !== undefined ? { label } : {}), consumers: ir.consumers, services: ir.services });
       this.plugins.set(p.instanceId, { ir: p, hooks, priority: def.priority });
     }
     this.dialect = createDialect(ir);

@@ -257,6 +257,11 @@ export interface PluginEnv {
   /** The instance id (Kong's plugin id), stable across reloads of the same config. */
   instanceId: string;
   scope: PluginScope;
+  /**
+   * Where the instance is attached, in words a person reads ("route orders-route", "service
+   * orders-api", "consumer ann"); undefined for a global instance. For traces that name an instance.
+   */
+  label?: string;
   /** The config's consumers and their credentials: where auth plugins look a key or an issuer up. */
   consumers?: readonly ConsumerIR[];
   /** The config's services: where a plugin that switches backends (canary-rollout) finds them. */

@@ -196,3 +196,17 @@ function collectingHints(raw: unknown): Array<string | undefined> {
   circuitBreakerPlugin.parse(raw, { error: (_p, _c, _m, hint) => hints.push(hint), warn: () => undefined });
   return hints;
 }
+
+describe('the trace names the breaker by where it is attached', () => {
+  it('a breaker on a service writes its moves with subject "<instance id> (service …)"; a global one with the id alone', () => {
+    const moves = (label?: string): string[] => {
+      const subjects: string[] = [];
+      const hooks = circuitBreakerPlugin.create(circuitBreakerPlugin.parse(LESSON, collecting()), { instanceId: 'cb-1', scope: {}, ...(label ? { label } : {}) });
+      const h = Object.assign(host(), { transition: (c: { subject: string }) => subjects.push(c.subject) });
+      traffic(hooks, h, 'xxxxxxxxxx');
+      return subjects;
+    };
+    expect(moves('service payments')[0]).toBe('cb-1 (service payments)');
+    expect(moves()[0]).toBe('cb-1');
+  });
+});

@@ -93,9 +93,11 @@ class PureBreaker {
 export function createCircuitBreakerHooks(config: CircuitBreakerConfig, env: PluginEnv): PluginHooks {
   // Keyed by replica as well, so per-replica state holds even if a host shares one instance.
   const breakers = new Map<string, PureBreaker>();
+  // The trace names the instance and, where it is attached, what to (the lab's row label shows the latter).
+  const subject = env.label !== undefined ? `${env.instanceId} (${env.label})` : env.instanceId;
   const breakerOf = (host: PluginHost): PureBreaker => {
     let b = breakers.get(host.replica);
-    if (!b) breakers.set(host.replica, (b = new PureBreaker(config, host.now(), env.instanceId, host)));
+    if (!b) breakers.set(host.replica, (b = new PureBreaker(config, host.now(), subject, host)));
     b.host = host;
     return b;
   };

@@ -117,9 +117,10 @@ describe('stateAt and segmentsIn', () => {
 });
 
 describe('labels and colours', () => {
-  it('shortens plugin instance ids and keeps hosts', () => {
+  it('names an instance by where it is attached, shortens a bare instance id, and keeps hosts', () => {
     expect(shortSubject('a9598cba-a929-4d20-8619-c663daab024b')).toBe('a9598cba');
-    expect(shortSubject('a9598cba-a929-4d20-8619-c663daab024b (router r1)')).toBe('a9598cba (router r1)');
+    expect(shortSubject('a9598cba-a929-4d20-8619-c663daab024b (router r1)')).toBe('router r1');
+    expect(shortSubject('a9598cba-a929-4d20-8619-c663daab024b (service payments)')).toBe('service payments');
     expect(shortSubject('10.0.0.2:8080')).toBe('10.0.0.2:8080');
   });
 

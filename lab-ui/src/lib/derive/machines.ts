@@ -146,8 +146,16 @@ export function segmentsIn(timeline: MachineTimeline, t0: number, t1: number, kn
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/i;
 
-/** A subject as a row label: plugin instance ids (UUIDs) shortened to their first eight digits. */
+const UUID_WITH_PLACE = new RegExp(`${UUID.source} \\((.+)\\)$`, 'i');
+
+/**
+ * A subject as a row label. A plugin instance id followed by where it is attached ("<uuid> (service
+ * payments)") reads as the place alone, which is what a student recognises from the config; a bare
+ * instance id is shortened to its first eight digits. The full subject stays in the row's title.
+ */
 export function shortSubject(subject: string): string {
+  const place = UUID_WITH_PLACE.exec(subject);
+  if (place) return place[1] as string;
   return subject.replace(UUID, (m) => m.slice(0, 8));
 }
 
