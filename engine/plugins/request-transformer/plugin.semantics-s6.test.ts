@@ -65,6 +65,17 @@ describe('semantics §6 request-transformer: headers', () => {
     expect(ctx.upstream.headers.getAll('X-Tag')).toEqual(['a', 'b']);
   });
 
+  it('§6 append of a value that renders empty adds nothing: no empty extra value, and no header where there was none', async () => {
+    // Kong sets the header to {existing…, ""}; lua-nginx-module adds the later empty value with hash 0,
+    // which ngx_http_proxy_module leaves out of the upstream request, and a lone "" sets nothing.
+    const config = { append: { headers: ['X-Tag:$(headers["x-missing"])'] } };
+    const present = await transform(config, { headers: [['X-Tag', 'a']] });
+    expect(present.ctx.upstream.headers.getAll('X-Tag')).toEqual(['a']);
+    expect(present.verdict.reason).toContain('append X-Tag: the value rendered empty, so nginx sent no extra value');
+    const absent = await transform(config);
+    expect(absent.ctx.upstream.headers.has('X-Tag')).toBe(false);
+  });
+
   it('§6 rename moves the value when present, and does nothing when absent', async () => {
     const moved = await transform({ rename: { headers: ['X-Old:X-New'] } }, { headers: [['X-Old', 'v']] });
     expect([moved.ctx.upstream.headers.has('X-Old'), moved.ctx.upstream.headers.get('X-New')]).toEqual([false, 'v']);

@@ -7,8 +7,10 @@
  *
  * An empty value never reaches the backend: Kong hands the headers to `ngx.req.set_header`, and
  * lua-nginx-module's `ngx_http_set_header_helper` removes the header it finds when the value is empty
- * and adds nothing. So a replace that renders "" removes the header, and an add that renders "" (the
- * lesson's `$(uuid)`) adds none.
+ * and adds nothing (a header it adds without override, as a later value of a table, gets hash 0,
+ * and ngx_http_proxy_module leaves hash-0 headers out of the upstream request). So a replace that
+ * renders "" removes the header, an add that renders "" (the lesson's `$(uuid)`) adds none, and an
+ * append that renders "" adds no value.
  */
 import type { HeaderMap } from '../../pipeline/headers.ts';
 import { parseQuery, splitPathQuery } from '../kit/query.ts';
@@ -63,7 +65,15 @@ export function transformHeaders(c: RequestTransformerConfig, h: HeaderMap, env:
   }
   for (const { name, value } of c.append.headers) {
     if (name.toLowerCase() === 'host') continue;
-    h.append(name, renderTemplate(value, env));
+    const v = renderTemplate(value, env);
+    // Kong sets the header to a table {existing…, v}: the extra empty value is either the first
+    // (set with override: nothing added) or a later one, added with hash 0, which the proxy module
+    // skips when it writes the upstream request. Either way the backend sees no empty value.
+    if (v === '') {
+      log.push(`append ${name}: the value rendered empty, so nginx sent no extra value`);
+      continue;
+    }
+    h.append(name, v);
     log.push(`appended header ${name}`);
   }
   return log;
