@@ -115,6 +115,19 @@ export type Effect =
     }
   | {
       /**
+       * The client's request body, read to its end before the plugin goes on (Traefik's forwardBody).
+       * `source` is what the host reads: the body text in the simulation, the client's stream on real
+       * sockets (opaque to the pipeline, like UpstreamRequest.stream). More than `maxBytes` bytes
+       * (-1: no limit) answers `bodyTooLarge` without reading the rest. An answer's `body` is the text
+       * and its `value` what the host can send upstream again in place of the stream it consumed.
+       */
+      type: 'read-body';
+      purpose: string;
+      maxBytes: number;
+      source: unknown;
+    }
+  | {
+      /**
        * CPU work on the replica (the gateway's own proxying plus its plugins'), performed after routing
        * only when the host models capacity (PipelineHost.wantsCompute): the sim runs it on the replica's
        * CPU server, the proxy host answers at once (its CPU is real).

@@ -7,6 +7,8 @@ export interface Received {
   url: string;
   headers: IncomingHttpHeaders;
   rawHeaders: string[];
+  /** The request body as text, once it has arrived (not part of the echoed answer). */
+  body?: string;
 }
 
 export interface EchoUpstream {
@@ -18,13 +20,16 @@ export interface EchoUpstream {
 export async function startEchoUpstream(opts: { delayMs?: number; status?: number } = {}): Promise<EchoUpstream> {
   const received: Received[] = [];
   const server: Server = createServer((req, res) => {
-    const entry = { method: req.method ?? '', url: req.url ?? '', headers: req.headers, rawHeaders: req.rawHeaders };
+    const entry: Received = { method: req.method ?? '', url: req.url ?? '', headers: req.headers, rawHeaders: req.rawHeaders };
     received.push(entry);
-    req.resume();
+    const chunks: Buffer[] = [];
+    req.on('data', (chunk: Buffer) => chunks.push(chunk));
     req.on('end', () => {
+      entry.body = Buffer.concat(chunks).toString('utf8');
       setTimeout(() => {
         res.writeHead(opts.status ?? 200, { 'content-type': 'application/json', 'x-upstream': 'echo' });
-        res.end(JSON.stringify(entry));
+        // The answer echoes what it always did: the body is for tests to read from `received`.
+        res.end(JSON.stringify({ method: entry.method, url: entry.url, headers: entry.headers, rawHeaders: entry.rawHeaders }));
       }, opts.delayMs ?? 0);
     });
   });

@@ -108,27 +108,40 @@ export function createForwardAuthHooks(config: ForwardAuthConfig): PluginHooks {
     });
   };
 
+  /** The auth call itself: the request's headers (and, with forwardBody, its body) to the auth server. */
+  const ask = (ctx: RequestContext, body: string | undefined): Verdict => {
+    const headers = authRequestHeaders(config, ctx);
+    const method = config.preserveRequestMethod ? ctx.request.method : 'GET';
+    const effect = {
+      type: 'http' as const,
+      purpose: 'forward-auth',
+      method,
+      url: config.address,
+      headers: headers.list(),
+      ...(body !== undefined ? { body } : {}),
+      timeoutMs: AUTH_TIMEOUT_MS,
+      ...(config.maxResponseBodySize >= 0 ? { maxBodyBytes: config.maxResponseBodySize } : {}),
+    };
+    const trust = config.trustForwardHeader === undefined ? 'legacy (unset)' : String(config.trustForwardHeader);
+    return wait(effect, `asking ${config.address} (${method}, trustForwardHeader ${trust})`, (result) => onAnswer(ctx, result));
+  };
+
   return {
     access(ctx: RequestContext): Verdict {
-      const body = config.forwardBody ? ctx.upstream.body : undefined;
-      // Traefik reads at most maxBodySize + 1 bytes of the request and refuses more before any call.
-      if (body !== undefined && config.maxBodySize >= 0 && utf8LengthOver(body, config.maxBodySize)) {
-        return reply(401, `forwardBody: the request body is over maxBodySize ${config.maxBodySize} bytes — 401, empty body, the auth server is never asked`, { headers: [], body: '' });
-      }
-      const headers = authRequestHeaders(config, ctx);
-      const method = config.preserveRequestMethod ? ctx.request.method : 'GET';
-      const effect = {
-        type: 'http' as const,
-        purpose: 'forward-auth',
-        method,
-        url: config.address,
-        headers: headers.list(),
-        ...(body !== undefined ? { body } : {}),
-        timeoutMs: AUTH_TIMEOUT_MS,
-        ...(config.maxResponseBodySize >= 0 ? { maxBodyBytes: config.maxResponseBodySize } : {}),
-      };
-      const trust = config.trustForwardHeader === undefined ? 'legacy (unset)' : String(config.trustForwardHeader);
-      return wait(effect, `asking ${config.address} (${method}, trustForwardHeader ${trust})`, (result) => onAnswer(ctx, result));
+      const source = ctx.upstream.stream ?? ctx.upstream.body;
+      if (!config.forwardBody || source === undefined) return ask(ctx, undefined);
+      // Traefik reads the whole body (at most maxBodySize + 1 bytes) before it calls the auth server.
+      const limit = config.maxBodySize >= 0 ? `, at most maxBodySize ${config.maxBodySize} bytes` : '';
+      const read = { type: 'read-body' as const, purpose: 'forward-auth body', maxBytes: config.maxBodySize, source };
+      return wait(read, `reading the request body to send it to ${config.address} (forwardBody${limit})`, (result) => {
+        if (!result.ok) return reply(500, `forwardBody: ${result.error} — 500, as Traefik answers a body it cannot read`, { headers: [], body: '' });
+        if (result.bodyTooLarge) {
+          return reply(401, `forwardBody: the request body is over maxBodySize ${config.maxBodySize} bytes — 401, empty body, the auth server is never asked`, { headers: [], body: '' });
+        }
+        // The host consumed the client's stream: what it read goes upstream in its place.
+        if (ctx.upstream.stream !== undefined) ctx.upstream.stream = result.value;
+        return ask(ctx, result.body ?? '');
+      });
     },
 
     response(ctx: RequestContext): Verdict {

@@ -7,6 +7,7 @@ import type { ConsumerIR } from '../../config/ir.ts';
 import type { ErrorCode } from '../../core/errors.ts';
 import { HeaderMap } from '../../pipeline/headers.ts';
 import { initialContext } from '../../pipeline/request-context.ts';
+import { readHeldBody } from '../../pipeline/read-body.ts';
 import type {
   ConfigReporter,
   Effect,
@@ -111,6 +112,8 @@ export async function drive(v: Verdict, http?: HttpAnswerer): Promise<{ verdict:
       );
     } else if (e.type === 'http') {
       result = http ? http(e) : { ok: true, status: 200, headers: [], body: '' };
+    } else if (e.type === 'read-body') {
+      result = readHeldBody(e);
     } else {
       result = { ok: true };
     }

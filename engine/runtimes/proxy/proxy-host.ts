@@ -12,6 +12,8 @@ import type { CounterStore } from './stores.ts';
 import type { UpstreamClient } from './upstream-client.ts';
 import type { UpstreamBody } from './upstream-body.ts';
 import { CopySender } from './request-copies.ts';
+import { readClientBody } from './read-client-body.ts';
+import type { Readable } from 'node:stream';
 
 /** One copy sender per upstream client, i.e. per proxy: its cap on copies in flight outlives reloads. */
 const copySenders = new WeakMap<UpstreamClient, CopySender>();
@@ -101,6 +103,9 @@ export class ProxyPipelineHost implements PipelineHost {
       case 'compute':
         // Real CPU is real: the work was already done by the pipeline on this machine.
         work = Promise.resolve({ ok: true });
+        break;
+      case 'read-body':
+        work = readClientBody(effect.source as Readable, effect.maxBytes);
         break;
     }
     work.then(finish, (e: unknown) => finish({ ok: false, error: String(e) }));

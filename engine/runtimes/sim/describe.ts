@@ -24,6 +24,8 @@ function describeOnce(effect: Effect): string {
       return `${effect.purpose}: ${effect.method} ${effect.url}`;
     case 'sleep':
       return `${effect.purpose}: wait ${effect.ms} ms`;
+    case 'read-body':
+      return `${effect.purpose}: read the request body${effect.maxBytes >= 0 ? ` (at most ${effect.maxBytes} bytes)` : ''}`;
     case 'async':
     case 'compute':
       return effect.purpose;

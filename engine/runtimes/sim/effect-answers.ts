@@ -14,6 +14,7 @@ import { calloutArrival } from './backend-calls.ts';
 import { sampleLatency, ZERO_LATENCY } from './latency.ts';
 import type { ModeledStore } from './store.ts';
 import { sampleStoreRoundTrip, storeLatencyOf } from './store-latency.ts';
+import { readHeldBody } from '../../pipeline/read-body.ts';
 
 export { DEFAULT_STORE_RTT_MS } from './store-latency.ts';
 
@@ -85,6 +86,10 @@ export function createEffectAnswerer(deps: EffectDeps): (effect: Effect, request
       case 'compute':
         // Its CPU time, if modelled, has run already (performEffect).
         queue.schedule(queue.now, PRIORITY.effect, finish, EFFECT_DONE);
+        return;
+      case 'read-body':
+        // A simulated request arrives whole: its body is there to read at once.
+        queue.schedule(queue.now, PRIORITY.effect, finish, readHeldBody(effect));
         return;
       case 'async': {
         const at = queue.now;

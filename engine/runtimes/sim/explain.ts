@@ -16,6 +16,7 @@ import { TraceCollector } from '../../trace/sink.ts';
 import { ModeledStore } from './store.ts';
 import { buildRequest } from './request-builder.ts';
 import { requestWaits } from './capacity/wait-story.ts';
+import { readHeldBody } from '../../pipeline/read-body.ts';
 
 export interface ExplainInput {
   method: string;
@@ -106,6 +107,7 @@ export function createExplainSession(ir: GatewayIR, seed: number, callouts?: Cal
       else if (effect.type === 'http') queue.schedule(0, 1, done, callouts ? callouts(effect) : { ok: true, status: 200, headers: [], body: '' });
       // explain answers at one frozen instant: a delay is reported in the decision, not waited out.
       else if (effect.type === 'sleep' || effect.type === 'compute') queue.schedule(0, 1, done, { ok: true });
+      else if (effect.type === 'read-body') queue.schedule(0, 1, done, readHeldBody(effect));
       else {
         pending.push(
           effect.run().then(

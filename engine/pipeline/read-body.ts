@@ -1,0 +1,15 @@
+/**
+ * The answer to a `read-body` effect for a host that holds the body as text already (the simulation,
+ * explain, test hosts): the body as sent, or `bodyTooLarge` past `maxBytes` UTF-8 bytes. The proxy
+ * host reads the client's stream instead (runtimes/proxy/read-client-body.ts) and answers alike.
+ */
+import { utf8LengthOver } from '../config/yaml-limits.ts';
+import type { Effect, EffectResult } from './types.ts';
+
+export type ReadBodyEffect = Extract<Effect, { type: 'read-body' }>;
+
+export function readHeldBody(effect: ReadBodyEffect): EffectResult {
+  const text = typeof effect.source === 'string' ? effect.source : '';
+  if (effect.maxBytes >= 0 && utf8LengthOver(text, effect.maxBytes)) return { ok: true, bodyTooLarge: true };
+  return { ok: true, body: text, value: text };
+}
