@@ -57,8 +57,5 @@ export function parseKeyAuthConfig(raw: unknown, report: ConfigReporter): KeyAut
     if (!HEADER_NAME.test(name)) r.error(['key_names', i], `bad header name '${name}', allowed characters are A-Z, a-z, 0-9, '_', and '-'`);
   });
   if (r.has('identity_realms')) r.warn('identity_realms', 'GL_W_NO_EFFECT', 'identity_realms looks consumers up in Konnect; gatelab uses the consumers of this file');
-  if (out.key_in_body) {
-    r.warn('key_in_body', 'GL_W_NO_EFFECT', 'key_in_body reads form-urlencoded, multipart and JSON bodies the simulation knows; the proxy host streams request bodies, so there a key in the body is not found');
-  }
   return out;
 }

@@ -21,7 +21,9 @@ export type KeySource = 'header' | 'query' | 'body';
 export type Located =
   | { kind: 'found'; key: string; source: KeySource; name: string }
   | { kind: 'duplicate'; source: KeySource; name: string }
-  | { kind: 'none' };
+  | { kind: 'none' }
+  /** The search reached the body, which the host has not read yet (a stream on real sockets). */
+  | { kind: 'unread-body' };
 
 type BodyForm =
   | { type: 'json'; value: Record<string, unknown> }
@@ -80,10 +82,15 @@ export function keySources(config: KeyAuthConfig): readonly KeySource[] {
   return sources;
 }
 
-export function locateKey(config: KeyAuthConfig, ctx: RequestContext, sources: readonly KeySource[] = keySources(config)): Located {
-  const body = config.key_in_body ? readBody(ctx) : undefined;
+/**
+ * `bodyUnread`: the body is still a stream the host holds; reaching it then answers `unread-body`, so
+ * the plugin reads it (Kong's get_body) only when no header or query argument decided first.
+ */
+export function locateKey(config: KeyAuthConfig, ctx: RequestContext, sources: readonly KeySource[] = keySources(config), bodyUnread = false): Located {
+  const body = config.key_in_body && !bodyUnread ? readBody(ctx) : undefined;
   names: for (const name of config.key_names) {
     for (const source of sources) {
+      if (source === 'body' && bodyUnread) return { kind: 'unread-body' };
       if (source === 'header') {
         // Counting, then reading the one value: getAll's answer (header values are always strings)
         // without an array per request.
@@ -129,8 +136,12 @@ export function hideKey(config: KeyAuthConfig, ctx: RequestContext, name: string
       removed.push(`body field ${name}`);
     }
   }
-  // A rewritten body has another length; the one the client sent would now be wrong.
-  if (removed.some((r) => r.startsWith('body'))) currentHeaders(ctx).delete('content-length');
+  // A rewritten body has another length; the one the client sent would now be wrong. And it is the
+  // text that goes upstream, not the bytes the proxy host read (key-auth's read-body answer).
+  if (removed.some((r) => r.startsWith('body'))) {
+    currentHeaders(ctx).delete('content-length');
+    ctx.upstream.stream = undefined;
+  }
   return removed;
 }
 

@@ -3,7 +3,7 @@
  * consumers' key-auth credentials (constant-time comparisons), attaches the consumer, and optionally
  * hides the key from the backend. Failures are Kong's 401s with `WWW-Authenticate: Key`.
  */
-import { next, type PluginDefinition, type PluginEnv, type PluginHooks, type RequestContext, type Verdict } from '../../pipeline/types.ts';
+import { next, wait, type PluginDefinition, type PluginEnv, type PluginHooks, type RequestContext, type Verdict } from '../../pipeline/types.ts';
 import { authenticate, consumerName, fallBackToAnonymous, kongAuthFailure } from '../kit/kong-auth.ts';
 import { CredentialTable, type CredentialEntry } from '../kit/credential-table.ts';
 import { parseKeyAuthConfig, type KeyAuthConfig } from './config.ts';
@@ -27,15 +27,17 @@ export function createKeyAuthHooks(config: KeyAuthConfig, env: PluginEnv): Plugi
     if (config.anonymous !== undefined) return fallBackToAnonymous(ctx, consumers, config.anonymous, 'key-auth', why);
     return kongAuthFailure(ctx, 401, message, challenge, `${why} — 401 "${message}"`, { failure: why });
   };
-  return {
-    access(ctx: RequestContext): Verdict {
+  const access = (ctx: RequestContext): Verdict => {
       if (!config.run_on_preflight && ctx.request.method === 'OPTIONS') {
         return next('OPTIONS request and run_on_preflight is false: key-auth does not run');
       }
       if (config.anonymous !== undefined && ctx.credentialId !== undefined) {
         return next('already authenticated by an earlier auth plugin; with anonymous set, key-auth is one side of a logical OR and does not run');
       }
-      const located = locateKey(config, ctx, sources);
+      // On real sockets the body is a stream until read: read it only when the search gets there.
+      const unread = config.key_in_body && ctx.upstream.body === undefined && ctx.upstream.stream !== undefined;
+      const located = locateKey(config, ctx, sources, unread);
+      if (located.kind === 'unread-body') return readBodyThen(ctx, access);
       if (located.kind === 'duplicate') {
         return fail(ctx, 'Duplicate API key found', `${located.name} appears more than once in the ${located.source}`);
       }
@@ -63,8 +65,22 @@ export function createKeyAuthHooks(config: KeyAuthConfig, env: PluginEnv): Plugi
         hidden: config.hide_credentials,
         removed: removed.join(', '),
       });
-    },
   };
+  return { access };
+}
+
+/**
+ * Kong's get_body on the proxy host: the client's stream read in full (a read-body effect), its text
+ * kept as the body the key is looked for in, its bytes sent upstream in the stream's place; then the
+ * search runs again. A body that cannot be read holds no key, as get_body's error leaves Kong without one.
+ */
+function readBodyThen(ctx: RequestContext, again: (ctx: RequestContext) => Verdict): Verdict {
+  const read = { type: 'read-body' as const, purpose: 'key-auth body', maxBytes: -1, source: ctx.upstream.stream };
+  return wait(read, 'reading the request body to look for the key in it (key_in_body)', (result) => {
+    ctx.upstream.body = result.ok ? (result.body ?? '') : '';
+    if (result.ok) ctx.upstream.stream = result.value;
+    return again(ctx);
+  });
 }
 
 /** The decision's words when the key was accepted. */

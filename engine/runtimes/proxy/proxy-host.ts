@@ -13,7 +13,6 @@ import type { UpstreamClient } from './upstream-client.ts';
 import type { UpstreamBody } from './upstream-body.ts';
 import { CopySender } from './request-copies.ts';
 import { readClientBody } from './read-client-body.ts';
-import type { Readable } from 'node:stream';
 
 /** One copy sender per upstream client, i.e. per proxy: its cap on copies in flight outlives reloads. */
 const copySenders = new WeakMap<UpstreamClient, CopySender>();
@@ -105,7 +104,7 @@ export class ProxyPipelineHost implements PipelineHost {
         work = Promise.resolve({ ok: true });
         break;
       case 'read-body':
-        work = readClientBody(effect.source as Readable, effect.maxBytes);
+        work = readClientBody(effect.source, effect.maxBytes);
         break;
     }
     work.then(finish, (e: unknown) => finish({ ok: false, error: String(e) }));

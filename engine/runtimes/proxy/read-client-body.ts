@@ -9,7 +9,13 @@
 import type { Readable } from 'node:stream';
 import type { EffectResult } from '../../pipeline/types.ts';
 
-export function readClientBody(stream: Readable, maxBytes: number): Promise<EffectResult> {
+/**
+ * `source` is the client's stream, or — when an earlier plugin read it already — the bytes it left in
+ * the stream's place (a Buffer), or a body the pipeline holds as text.
+ */
+export function readClientBody(source: unknown, maxBytes: number): Promise<EffectResult> {
+  if (Buffer.isBuffer(source) || typeof source === 'string') return Promise.resolve(heldBody(Buffer.from(source), maxBytes));
+  const stream = source as Readable;
   return new Promise((resolve) => {
     const chunks: Buffer[] = [];
     let bytes = 0;
@@ -41,4 +47,9 @@ export function readClientBody(stream: Readable, maxBytes: number): Promise<Effe
     stream.on('end', onEnd);
     stream.on('error', onError);
   });
+}
+
+function heldBody(body: Buffer, maxBytes: number): EffectResult {
+  if (maxBytes >= 0 && body.length > maxBytes) return { ok: true, bodyTooLarge: true };
+  return { ok: true, body: body.toString('utf8'), value: body };
 }
