@@ -9,8 +9,13 @@
  * sent JSON.stringify of each kept event. (V8's structured-clone `serialize` was tried and dropped:
  * it promoted more than the ring of objects — 2.2 against 0.9 KB per request in pipeline-only.ts —
  * seemingly because each serializer, and every object it has seen, lives until a full GC.)
+ *
+ * An event that fits a template of an earlier one (event-templates.ts: the same JSON but for `t`
+ * and `req`) is not stringified at all: its batch keeps the template, `t` in a Float64Array and the
+ * request id, and `recent` rebuilds its JSON from them. Only the others go through JSON.stringify.
  */
 import type { TraceEvent } from '../../trace/events.ts';
+import { EventTemplates, type EventTemplate } from './event-templates.ts';
 
 /**
  * Events per batch (8 requests' worth at `decisions`). Sealing a batch blocks the event loop for one
@@ -36,9 +41,23 @@ export class EncodedEventRing {
   private readonly batchSize: number;
   /** `push` seals at once when this many events are pending (no quiet moment came). */
   private readonly hardLimit: number;
-  /** Full batches as JSON arrays in UTF-8: `slotBytes[i]` holds `slotUsed[i]` meaningful bytes. */
+  /**
+   * Full batches. `slotBytes[i]` holds `slotUsed[i]` meaningful bytes: the JSON array, in UTF-8, of
+   * the batch's events that fit no template. Event k of the batch (k < `slotEvents[i]`) is the
+   * template `slotTemplates[i][k]` with time `slotTimes[i][k]` and id `slotReqs[i][k]`, or, where
+   * that template is null, the next event of the JSON array. The arrays are made once per slot and
+   * reused, so a batch allocates nothing that outlives it but its request ids.
+   */
   private readonly slotBytes: Uint8Array[] = [];
   private readonly slotUsed: number[] = [];
+  private readonly slotEvents: number[] = [];
+  private readonly slotTemplates: Array<Array<EventTemplate | null>> = [];
+  private readonly slotTimes: Float64Array[] = [];
+  private readonly slotReqs: string[][] = [];
+  private readonly templates = new EventTemplates();
+  /** While a batch is sealed: its events that fit no template, and each event's template (reused). */
+  private readonly misses: TraceEvent[] = [];
+  private chosen: Array<EventTemplate | null> = [];
   private readonly slotCount: number;
   /** The slot the next full batch overwrites (the oldest once every slot is used). */
   private nextSlot = 0;
@@ -72,7 +91,15 @@ export class EncodedEventRing {
     for (let k = 0; k < used; k++) {
       const slot = (first + k) % used;
       const text = decoder.decode((this.slotBytes[slot] as Uint8Array).subarray(0, this.slotUsed[slot]));
-      for (const e of JSON.parse(text) as TraceEvent[]) out.push(e);
+      const misses = JSON.parse(text) as TraceEvent[];
+      const templates = this.slotTemplates[slot] as Array<EventTemplate | null>;
+      const times = this.slotTimes[slot] as Float64Array;
+      const reqs = this.slotReqs[slot] as string[];
+      let m = 0;
+      for (let i = 0; i < (this.slotEvents[slot] as number); i++) {
+        const template = templates[i];
+        out.push(template ? (JSON.parse(template.json(times[i] as number, reqs[i] as string)) as TraceEvent) : (misses[m++] as TraceEvent));
+      }
     }
     // The pending batch goes through JSON too, so every event reads the same whenever it is asked for.
     if (this.pending.length > 0) for (const e of JSON.parse(JSON.stringify(this.pending)) as TraceEvent[]) out.push(e);
@@ -80,9 +107,46 @@ export class EncodedEventRing {
   }
 
   private seal(): void {
-    const text = JSON.stringify(this.pending);
+    const pending = this.pending;
+    const count = pending.length;
+    // Which events fit a template is decided first, into scratch arrays; the slot is written only
+    // once JSON.stringify of the others has succeeded, so a throw leaves the ring as it was.
+    const chosen = this.chosen.length >= count ? this.chosen : (this.chosen = new Array<EventTemplate | null>(count).fill(null));
+    const misses = this.misses;
+    let text: string;
+    try {
+      for (let i = 0; i < count; i++) {
+        const event = pending[i] as TraceEvent;
+        const template = this.templates.find(event as unknown as Record<string, unknown>) ?? null;
+        chosen[i] = template;
+        if (!template) misses.push(event);
+      }
+      text = JSON.stringify(misses);
+    } finally {
+      misses.length = 0;
+    }
     this.pending = [];
     const slot = this.nextSlot;
+    let templates = this.slotTemplates[slot];
+    let times = this.slotTimes[slot];
+    let reqs = this.slotReqs[slot];
+    if (!templates || !times || !reqs || times.length < count) {
+      const room = Math.max(count, this.hardLimit);
+      templates = this.slotTemplates[slot] = new Array<EventTemplate | null>(room).fill(null);
+      times = this.slotTimes[slot] = new Float64Array(room);
+      reqs = this.slotReqs[slot] = new Array<string>(room).fill('');
+    }
+    for (let i = 0; i < count; i++) {
+      const template = chosen[i] as EventTemplate | null;
+      templates[i] = template;
+      if (template) {
+        const event = pending[i] as TraceEvent & { req: string };
+        times[i] = event.t;
+        reqs[i] = event.req;
+      }
+      chosen[i] = null;
+    }
+    this.slotEvents[slot] = count;
     let bytes = this.slotBytes[slot];
     let result = bytes ? encoder.encodeInto(text, bytes) : undefined;
     if (!bytes || !result || result.read < text.length) {

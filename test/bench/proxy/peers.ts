@@ -115,14 +115,19 @@ export { kongBenchConfig };
 
 const HEAP_MARKER = 'gatelab serve: heap ';
 
-/** `config` replaces the Kong bench config, `env` adds variables, `name` labels it (ablation.ts). */
-export async function startGatelab(opts: { port: number; adminPort: number; upstreamPort: number; workers?: number; exposeGc?: boolean; extraArgs?: string[]; config?: string; env?: Record<string, string>; name?: string }): Promise<GatelabPeer> {
+/**
+ * `config` replaces the Kong bench config, `env` adds variables, `name` labels it (ablation.ts);
+ * `root` runs the bin.mjs of another checkout (ab.ts compares two trees), `nodeArgs` go to node
+ * before the script (e.g. `--cpu-prof`).
+ */
+export async function startGatelab(opts: { port: number; adminPort: number; upstreamPort: number; workers?: number; exposeGc?: boolean; extraArgs?: string[]; config?: string; env?: Record<string, string>; name?: string; root?: string; nodeArgs?: string[] }): Promise<GatelabPeer> {
   const dir = mkdtempSync(join(tmpdir(), 'gatelab-bench-serve-'));
   const config = join(dir, 'kong.yaml');
   writeFileSync(config, opts.config ?? kongBenchConfig(opts.upstreamPort));
   const args = [
     ...(opts.exposeGc ? ['--expose-gc'] : []),
-    join(ROOT, 'engine', 'cli', 'bin.mjs'),
+    ...(opts.nodeArgs ?? []),
+    join(opts.root ?? ROOT, 'engine', 'cli', 'bin.mjs'),
     'serve',
     '--config',
     config,

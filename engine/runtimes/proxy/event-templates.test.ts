@@ -1,0 +1,143 @@
+import { describe, expect, it } from 'vitest';
+import fc from 'fast-check';
+import type { TraceEvent } from '../../trace/events.ts';
+import { EncodedEventRing } from './encoded-ring.ts';
+import { EventTemplates, makeTemplate } from './event-templates.ts';
+
+const seed = Number(process.env.FC_SEED ?? Date.now() % 2 ** 31);
+console.log(`[fast-check] event-templates seed=${seed} (replay: FC_SEED=${seed})`);
+
+/** Leaves JSON prints in more than one way or not at all: the walk must never call two of them alike. */
+const trickyLeaf = fc.oneof(
+  fc.constantFrom<unknown>(NaN, -0, 0, Infinity, -Infinity, undefined, null, true, false, '', '1', 1, 'é', '\u2028', '"', '\\', '\ud800', 'a\u0000b'),
+  fc.string(),
+  fc.double(),
+  fc.integer(),
+  fc.date({ noInvalidDate: true }),
+);
+const value: fc.Arbitrary<unknown> = fc.letrec((tie) => ({
+  any: fc.oneof({ maxDepth: 3, depthSize: 'small' }, trickyLeaf, tie('obj'), tie('arr')),
+  obj: fc.dictionary(fc.constantFrom('a', 'b', '2', '10', 'reason', 'data', 'toJSON', '__proto__'), tie('any'), { maxKeys: 4 }),
+  arr: fc.array(tie('any'), { maxLength: 3 }),
+})).any;
+
+/**
+ * Leaves and small objects from a tiny pool, so that events of one kind often share their keys and
+ * differ in one leaf, one key or one key's place: the cases a loose match would print wrongly.
+ */
+const nearMiss = fc.constantFrom<unknown>(
+  'access', 'x', 1, 2, NaN, -0, 0, undefined, null, '1', true,
+  [1], [1, 2], [2, 1], [undefined], [null], { a: 1 }, { a: 2 }, { b: 1 }, { a: 1, b: 1 }, { b: 1, a: 1 }, { a: undefined }, {}, { a: { b: 1 } }, { a: { b: 2 } }, { a: { b: 1, c: 1 } },
+);
+
+/** A kind of event: its type and plugin, and the keys after them (in either order). */
+const kind = fc.record({
+  type: fc.constantFrom('plugin.decision', 'upstream.send'),
+  plugin: fc.constantFrom('router', undefined),
+  keys: fc.uniqueArray(fc.constantFrom('phase', 'reason', 'data', '7', 'ms'), { maxLength: 3 }),
+});
+/** Values mostly from a handful, so two events of a kind often differ in one leaf only. */
+const leaf = fc.oneof({ arbitrary: fc.constantFrom<unknown>(1, 2, 'x', { a: 1 }, { a: 2 }, [1], [1, 2]), weight: 6 }, { arbitrary: nearMiss, weight: 3 }, { arbitrary: value, weight: 1 });
+/** One event of a kind: its leaves, its t and req, and whether its keys come in reverse order. */
+const variant = fc.record({
+  leaves: fc.array(leaf, { minLength: 3, maxLength: 3 }),
+  reversed: fc.boolean(),
+  t: fc.oneof(fc.integer({ min: 0, max: 50 }), fc.constantFrom(0.5, -0, 1e21)),
+  req: fc.constantFrom('req-1', 'req-2', 'a"b'),
+});
+type Kind = { type: string; plugin: string | undefined; keys: string[] };
+type Variant = { leaves: unknown[]; reversed: boolean; t: number; req: string };
+
+function build(k: Kind, v: Variant): Record<string, unknown> {
+  const out: Record<string, unknown> = { type: k.type, t: v.t, req: v.req };
+  if (k.plugin !== undefined) out.plugin = k.plugin;
+  const keys = v.reversed ? [...k.keys].reverse() : k.keys;
+  keys.forEach((key, i) => (out[key] = v.leaves[i]));
+  return out;
+}
+
+describe('event templates', () => {
+  it('an event that fits a template prints exactly as JSON.stringify prints it', () => {
+    let fitsInAll = 0;
+    fc.assert(
+      // Few distinct events drawn many times, so most are repeats and many fit a learned template.
+      fc.property(fc.array(kind, { minLength: 1, maxLength: 2 }), fc.array(variant, { minLength: 2, maxLength: 8 }), fc.array(fc.tuple(fc.nat(), fc.nat()), { minLength: 20, maxLength: 300 }), fc.array(fc.integer({ min: 0, max: 99 }), { maxLength: 300 }), (kinds, variants, picks, times) => {
+        const templates = new EventTemplates();
+        picks.forEach(([k, v], i) => {
+          const e = build(kinds[k % kinds.length] as Kind, variants[v % variants.length] as Variant);
+          if (times[i] !== undefined) e.t = times[i];
+          const template = templates.find(e);
+          if (!template) return;
+          fitsInAll++;
+          expect(template.json(e.t as number, e.req as string)).toBe(JSON.stringify(e));
+        });
+      }),
+      { seed, numRuns: 300 },
+    );
+    // The property says something only if many events did fit.
+    expect(fitsInAll).toBeGreaterThan(1000);
+  });
+
+  it('learns the repeating events of a proxied request and seldom tries again for a kind that varies every time', () => {
+    const templates = new EventTemplates();
+    let fit = 0;
+    let made = 0;
+    for (let i = 0; i < 100; i++) {
+      const req = `req-${i}`;
+      const same = { type: 'plugin.decision', t: i, req, plugin: 'router', phase: 'access', verdict: 'next', reason: 'route r: matched', data: { route: 'r', service: 's' } };
+      const varying = { type: 'plugin.decision', t: i, req, plugin: 'rate-limit', phase: 'access', verdict: 'next', reason: `${i} used`, data: { usage: i } };
+      if (templates.find(same)) fit++;
+      if (templates.find(varying)) made++;
+    }
+    expect(fit).toBe(100);
+    // A kind that never repeats makes templates ever more rarely, and after 32 misses in a row it is
+    // tried only every 16th event: 5 templates in 100 events.
+    expect(made).toBe(5);
+  });
+
+  it('makes no template of what the walk cannot vouch for', () => {
+    expect(makeTemplate({ type: 'x', t: 1, req: 'r', when: new Date(0) })).toBeUndefined();
+    expect(makeTemplate({ type: 'x', t: 1, req: 'r', n: 1n })).toBeUndefined();
+    expect(makeTemplate({ type: 'x', t: 1, req: 'r', f: () => 1 })).toBeUndefined();
+    expect(makeTemplate({ t: 1, type: 'x', req: 'r' })).toBeUndefined();
+    expect(makeTemplate({ type: 'x', t: NaN, req: 'r' })).toBeUndefined();
+    const cyclic: Record<string, unknown> = { type: 'x', t: 1, req: 'r' };
+    cyclic.self = cyclic;
+    expect(makeTemplate(cyclic)).toBeUndefined();
+  });
+
+  it('an object of another class never fits, even with the same keys and leaves', () => {
+    class Odd {
+      type = 'x';
+      t = 1;
+      req = 'r';
+      toJSON(): string {
+        return 'odd';
+      }
+    }
+    const templates = new EventTemplates();
+    expect(templates.find({ type: 'x', t: 1, req: 'r' })).toBeDefined();
+    expect(templates.find(new Odd() as unknown as Record<string, unknown>)).toBeUndefined();
+    expect(templates.find({ type: 'x', t: 2, req: 'r', nested: Object.create(null) as object })).toBeUndefined();
+  });
+
+  it('the ring gives back templated and stringified events alike, in order, as their JSON', () => {
+    fc.assert(
+      fc.property(fc.integer({ min: 1, max: 200 }), fc.array(kind, { minLength: 1, maxLength: 2 }), fc.array(variant, { minLength: 1, maxLength: 5 }), fc.array(fc.tuple(fc.nat(), fc.nat(), fc.boolean()), { maxLength: 600 }), (capacity, kinds, variants, steps) => {
+        const ring = new EncodedEventRing(capacity);
+        const pushed: Record<string, unknown>[] = [];
+        for (const [k, v, quiet] of steps) {
+          const e = build(kinds[k % kinds.length] as Kind, variants[v % variants.length] as Variant);
+          e.t = pushed.length;
+          e.req = `req-${pushed.length >> 2}`;
+          pushed.push(e);
+          ring.push(e as unknown as TraceEvent);
+          if (quiet) ring.sealIfFull();
+        }
+        const want = pushed.slice(Math.max(0, pushed.length - capacity));
+        expect(ring.recent()).toStrictEqual(JSON.parse(JSON.stringify(want)));
+      }),
+      { seed, numRuns: 150 },
+    );
+  });
+});

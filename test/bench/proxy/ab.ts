@@ -1,0 +1,132 @@
+/**
+ * Paired A/B of `gatelab serve` from two (or more) checkouts, beside the bare undici proxy, on one
+ * upstream: every side is started at once and measured in interleaved rounds (A B bare, then
+ * bare B A, …), so the shared machine's drift falls on every side alike. CPU µs per request from
+ * /proc over the requests wrk completed; each round's ratio to the bare proxy is printed too, since
+ * the ratio moves less with the machine's load than the absolute figure.
+ *
+ *   npx tsx test/bench/proxy/ab.ts --roots=/tmp/base,/work/main [--rounds 8] [--seconds 5]
+ *        [--workers 2] [--prof=DIR] [--no-bare] [--plugins=key-auth,rate-limiting]
+ *
+ * A root may carry serve arguments and environment after `@`, to compare settings in one tree:
+ * `--roots='/work/main,/work/main@--trace-ring 0,/work/main@GATELAB_BENCH_ABLATE=no-metrics'`.
+ *
+ * `--prof=DIR` starts each gatelab under `node --cpu-prof` (written to DIR when it stops; read it
+ * with profile-top.ts). A root is a checkout with its own node_modules (its serve bundle is cached
+ * there), e.g. a `git worktree add --detach` copy whose node_modules holds links to the main one's
+ * packages.
+ */
+import { basename } from 'node:path';
+import { loadavg } from 'node:os';
+import { BENCH_KEY } from './peers/policies.ts';
+import { ALL_BENCH_PLUGINS, kongBenchConfig, type BenchPlugin } from './peers/kong-config.ts';
+import { startGatelab, startNodePeer, startUpstream } from './peers.ts';
+import { cpuMicros, freePort, type RunningPeer } from './process-tools.ts';
+import { runWrk } from './wrk.ts';
+import { median, printTable } from '../table.ts';
+
+const args = process.argv.slice(2);
+const text = (name: string): string | undefined => {
+  const at = args.findIndex((a) => a === `--${name}` || a.startsWith(`--${name}=`));
+  if (at < 0) return undefined;
+  return args[at]?.includes('=') ? args[at]?.slice(name.length + 3) : args[at + 1];
+};
+// Split before each path only, so a root's `@VAR=a,b` may hold commas.
+const roots = (text('roots') ?? '').split(/,(?=\/)/).filter((r) => r !== '');
+if (roots.length === 0) throw new Error('GL_E_BENCH_ARGS: --roots=A,B names the checkouts to compare');
+const rounds = Math.min(40, Number(text('rounds') ?? 8));
+const seconds = Math.min(10, Number(text('seconds') ?? 5));
+const workers = text('workers') === undefined ? undefined : Number(text('workers'));
+const prof = text('prof');
+const withBare = !args.includes('--no-bare');
+const pluginsText = text('plugins');
+const plugins = pluginsText === undefined ? ALL_BENCH_PLUGINS : (pluginsText.split(',').filter((p) => p !== '') as BenchPlugin[]);
+
+async function measure(peer: RunningPeer, seconds: number): Promise<{ us: number; rps: number }> {
+  const before = cpuMicros(peer.pid);
+  const r = await runWrk({ port: peer.port, seconds, headers: { apikey: BENCH_KEY } });
+  const cpuUs = cpuMicros(peer.pid) - before;
+  if (r.non2xx > 0 || r.socketErrors > 0) throw new Error(`GL_E_BENCH_INVALID: ${peer.name}: ${r.non2xx} non-2xx, ${r.socketErrors} socket errors in a round`);
+  return { us: cpuUs / r.requests, rps: r.rps };
+}
+
+async function main(): Promise<void> {
+  const started: RunningPeer[] = [];
+  const load = [loadavg()[0] as number];
+  try {
+    const upstream = await startUpstream(await freePort());
+    started.push(upstream);
+    const sides: RunningPeer[] = [];
+    for (const [i, spec] of roots.entries()) {
+      const [root = '', ...extras] = spec.split('@');
+      const env: Record<string, string> = {};
+      const extraArgs: string[] = [];
+      for (const extra of extras) {
+        const eq = /^([A-Z_][A-Z0-9_]*)=(.*)$/.exec(extra);
+        if (eq) env[eq[1] as string] = eq[2] as string;
+        else extraArgs.push(...extra.split(' ').filter((w) => w !== ''));
+      }
+      const name = `${i}:${basename(root)}${extras.length ? `@${extras.join('@')}` : ''}`;
+      const peer = await startGatelab({
+        port: await freePort(),
+        adminPort: await freePort(),
+        upstreamPort: upstream.port,
+        config: kongBenchConfig(upstream.port, plugins),
+        name,
+        root,
+        env,
+        extraArgs,
+        ...(workers ? { workers } : {}),
+        ...(prof ? { nodeArgs: ['--cpu-prof', `--cpu-prof-dir=${prof}`, `--cpu-prof-name=${basename(root)}-${i}.cpuprofile`] } : {}),
+      });
+      started.push(peer);
+      sides.push(peer);
+    }
+    if (withBare) {
+      const bare = await startNodePeer('undici-bare', await freePort(), upstream.port);
+      started.push(bare);
+      sides.push(bare);
+    }
+    // Two warm-ups each: JIT, upstream connections, the trace ring filled.
+    for (let w = 0; w < 2; w++) for (const s of sides) await measure(s, 5);
+    const us = sides.map(() => [] as number[]);
+    const rps = sides.map(() => [] as number[]);
+    for (let round = 0; round < rounds; round++) {
+      const order = sides.map((_, i) => i);
+      if (round % 2 === 1) order.reverse();
+      for (const i of order) {
+        const r = await measure(sides[i] as RunningPeer, seconds);
+        (us[i] as number[]).push(r.us);
+        (rps[i] as number[]).push(r.rps);
+      }
+      load.push(loadavg()[0] as number);
+      console.log(`round ${round + 1}/${rounds}: ${sides.map((s, i) => `${s.name} ${(us[i] as number[])[round]?.toFixed(1)}`).join(', ')} CPU µs/req`);
+    }
+    const bareUs = withBare ? (us[sides.length - 1] as number[]) : undefined;
+    const first = us[0] as number[];
+    printTable(
+      `A/B: wrk -t1 -c50, ${rounds} × ${seconds} s interleaved, ${plugins.length ? plugins.join(' + ') : 'no plugins'}${workers ? `, --workers ${workers}` : ''}; load average ${Math.min(...load).toFixed(1)}–${Math.max(...load).toFixed(1)}`,
+      ['side', 'req/s', 'CPU µs/req', '÷ side 0 (median of rounds)', 'lower than side 0 in', 'req/s ÷ bare', 'per round µs/req'],
+      sides.map((s, i) => {
+        const mine = us[i] as number[];
+        const lower = mine.filter((v, r) => v < (first[r] as number)).length;
+        return [
+          s.name,
+          median(rps[i] as number[]).toFixed(0),
+          median(mine).toFixed(1),
+          `${median(mine.map((v, r) => v / (first[r] as number))).toFixed(3)}×`,
+          i === 0 ? '—' : `${lower}/${rounds}`,
+          bareUs ? `${median((rps[i] as number[]).map((v, r) => v / ((rps[sides.length - 1] as number[])[r] as number))).toFixed(2)}×` : '—',
+          mine.map((v) => v.toFixed(0)).join(' '),
+        ];
+      }),
+    );
+  } finally {
+    for (const p of started.reverse()) await p.stop();
+  }
+}
+
+main().catch((e: unknown) => {
+  console.error(e instanceof Error ? e.message : String(e));
+  process.exitCode = 1;
+});
