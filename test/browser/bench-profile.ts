@@ -113,14 +113,23 @@ export async function releaseWorkers(page: Page): Promise<void> {
 interface TraceEventRecord {
   name: string;
   ph: string;
+  ts?: number;
   dur?: number;
   tdur?: number;
   tid: number;
   pid: number;
+  args?: { name?: string };
 }
 
 /** The Chrome trace events (devtools.timeline: style, layout, paint, GC) recorded while `during` runs. */
 export async function traceDuring(page: Page, during: () => Promise<unknown>): Promise<TraceEventRecord[]> {
+  const stop = await startTrace(page);
+  await during();
+  return stop();
+}
+
+/** Starts a Chrome trace of the whole browser (every renderer thread, workers too); call the result to stop it. */
+export async function startTrace(page: Page): Promise<() => Promise<TraceEventRecord[]>> {
   const cdp = await page.context().newCDPSession(page);
   const events: TraceEventRecord[] = [];
   cdp.on('Tracing.dataCollected', (e: { value: object[] }) => {
@@ -128,11 +137,29 @@ export async function traceDuring(page: Page, during: () => Promise<unknown>): P
   });
   const finished = new Promise<void>((resolve) => cdp.once('Tracing.tracingComplete', () => resolve()));
   await cdp.send('Tracing.start', { categories: 'devtools.timeline,v8.execute,disabled-by-default-devtools.timeline', transferMode: 'ReportEvents' });
-  await during();
-  await cdp.send('Tracing.end');
-  await finished;
-  await cdp.detach();
-  return events;
+  return async () => {
+    await cdp.send('Tracing.end');
+    await finished;
+    await cdp.detach();
+    return events;
+  };
+}
+
+/**
+ * CPU milliseconds of the threads named `threadName` (e.g. "DedicatedWorker thread"), one entry per
+ * thread that ran any task: the sum of its top-level tasks' thread time (`RunTask` `tdur`). Thread
+ * time, unlike the profiler's wall-clock samples, does not count the time the thread waited for a
+ * core, so it compares runs on a machine whose load moves.
+ */
+export function threadCpuMs(events: readonly TraceEventRecord[], threadName: string): number[] {
+  const threads = new Set(events.filter((e) => e.ph === 'M' && e.name === 'thread_name' && e.args?.name === threadName).map((e) => `${e.pid}:${e.tid}`));
+  const cpu = new Map<string, number>();
+  for (const e of events) {
+    const key = `${e.pid}:${e.tid}`;
+    if (e.ph !== 'X' || e.name !== 'RunTask' || e.tdur === undefined || !threads.has(key)) continue;
+    cpu.set(key, (cpu.get(key) ?? 0) + e.tdur / 1000);
+  }
+  return [...cpu.values()].map((ms) => Math.round(ms));
 }
 
 /**
@@ -155,4 +182,33 @@ export function mainThreadTotals(events: readonly TraceEventRecord[], measure: '
 /** A Chrome trace of the page while `during` runs, summarised by `mainThreadTotals`. */
 export async function timelineOf(page: Page, during: () => Promise<unknown>, measure: 'wall' | 'cpu' = 'wall'): Promise<Array<[string, number]>> {
   return mainThreadTotals(await traceDuring(page, during), measure);
+}
+
+/**
+ * The renderer main thread's CPU milliseconds per animation frame: every top-level task (`RunTask`)
+ * is counted in the frame whose `FireAnimationFrame` started last before it, so a frame's style,
+ * layout, paint and commit, and any timer or message between two frames, fall in that frame. CPU
+ * time (`tdur`), so the machine's load does not inflate it as it does wall time. Tasks before the
+ * first frame are left out.
+ */
+export function cpuPerFrame(events: readonly TraceEventRecord[]): number[] {
+  const main = events.find((e) => e.name === 'FireAnimationFrame');
+  if (!main) return [];
+  const onMain = events.filter((e) => e.tid === main.tid && e.pid === main.pid && e.ph === 'X' && e.ts !== undefined);
+  const frames = onMain.filter((e) => e.name === 'FireAnimationFrame').map((e) => e.ts as number).sort((a, b) => a - b);
+  const out = frames.map(() => 0);
+  for (const e of onMain) {
+    if (e.name !== 'RunTask' || e.tdur === undefined) continue;
+    // The last frame that started at or before this task's start (tasks containing a frame included).
+    let lo = 0;
+    let hi = frames.length - 1;
+    let at = -1;
+    while (lo <= hi) {
+      const mid = (lo + hi) >> 1;
+      if ((frames[mid] as number) <= (e.ts as number) + (e.dur ?? 0)) (at = mid), (lo = mid + 1);
+      else hi = mid - 1;
+    }
+    if (at >= 0) out[at] = (out[at] as number) + e.tdur / 1000;
+  }
+  return out;
 }

@@ -146,6 +146,8 @@ export class TraceEncoder {
   private readonly successor: number[] = [];
   /** The previous event's shape id, carried across batches. */
   private previous = -1;
+  /** Where every batch is written before its columns are copied out (`reserve` grows it). */
+  private readonly scratch: EncodeTarget = { nums: new Float64Array(1 << 12), strIds: new Uint32Array(1 << 13), ni: 0, si: 0 };
 
   /** `compile: false` keeps the generic walk (tests compare the two). */
   constructor(private readonly options: { compile?: boolean } = {}) {}
@@ -154,7 +156,12 @@ export class TraceEncoder {
     const shapesBefore = this.sent.length;
     this.strings.fresh = [];
     const shapeIds = new Uint32Array(events.length);
-    const to: EncodeTarget = { nums: new Float64Array(Math.max(16, events.length * 4)), strIds: new Uint32Array(Math.max(16, events.length * 8)), ni: 0, si: 0 };
+    // The columns fill a scratch pair kept across batches (grown as needed) and leave as exact-size
+    // copies: a fresh pair per batch, grown by doubling and then copied, allocated ≈ 3 × the bytes
+    // sent, and each batch's buffers count as external memory towards the worker's next full GC.
+    const to = this.scratch;
+    to.ni = 0;
+    to.si = 0;
     const { shapes, successor } = this;
     let previous = this.previous;
     for (let e = 0; e < events.length; e++) {
