@@ -5,7 +5,7 @@
  */
 import type { TraceEvent } from './events.ts';
 import { createByteHash, type ByteHash } from './sha256-backends.ts';
-import { utf8Write } from './utf8-write.ts';
+import { nodeUtf8Writer, utf8Write } from './utf8-write.ts';
 
 export { prepareTraceHash } from './sha256-backends.ts';
 
@@ -15,30 +15,58 @@ const NEWLINE = 0x0a;
 const BATCH_BYTES = 1 << 16;
 /** A UTF-16 code unit never takes more than 3 UTF-8 bytes (a surrogate pair: 2 units, 4 bytes). */
 const MAX_BYTES_PER_UNIT = 3;
+/** Characters of joined event texts encoded at once where texts are joined (outside Node). */
+const JOIN_CHARS = 16_384;
 
 export class TraceHasher {
   private readonly hash: ByteHash;
-  // Each event's text is encoded straight into this buffer: no growing string of pending events to
-  // flatten and re-encode at every flush (≈ 9 % of the hash's CPU on the war story's trace), and the
-  // wasm and noble backends get the bytes they need without encoding a copy.
+  // In Node each event's text is encoded straight into this buffer: no growing string of pending
+  // events to flatten and re-encode at every flush (≈ 9 % of the hash's CPU on the war story's
+  // trace). Elsewhere texts are joined first and encoded 16k characters at a time (`joinTexts`).
+  // Either way the wasm and noble backends get the bytes they need without encoding a copy.
   private readonly buffer = new Uint8Array(BATCH_BYTES);
   private used = 0;
   /** A high surrogate that ended the last addText: the next text may complete its pair. */
   private carry = '';
+  /**
+   * Where events' texts are joined before one encode (see `joinTexts`), else undefined. Every JSON
+   * text is well-formed UTF-16, so encoding the joined text gives the bytes of encoding each.
+   */
+  private joined: string | undefined;
 
-  constructor(hash: ByteHash = createByteHash()) {
+  /**
+   * @param joinTexts encode the events' JSON lines JOIN_CHARS characters at a time instead of one
+   *   by one. Off in Node, whose Buffer writes at an offset with no view per call (utf8-write.ts);
+   *   on elsewhere: in Chromium one `encodeInto` per event costs about twice as much per event as
+   *   one per 16k characters of joined text (docs/benchmarks.md, the lab's eleventh pass).
+   */
+  constructor(hash: ByteHash = createByteHash(), joinTexts = nodeUtf8Writer === undefined) {
     this.hash = hash;
+    if (joinTexts) this.joined = '';
   }
 
   add(event: TraceEvent): void {
+    // A lone high surrogate left by addText goes first, as U+FFFD: no event text can complete it.
     if (this.carry !== '') this.writeCarry();
+    if (this.joined !== undefined) {
+      this.joined += `${JSON.stringify(event)}\n`;
+      if (this.joined.length >= JOIN_CHARS) this.writeJoined();
+      return;
+    }
     this.write(JSON.stringify(event));
     if (this.used === BATCH_BYTES) this.flush();
     this.buffer[this.used++] = NEWLINE;
   }
 
+  private writeJoined(): void {
+    const text = this.joined as string;
+    this.joined = '';
+    this.write(text);
+  }
+
   /** Raw text (lone surrogates become U+FFFD, as TextEncoder and Node's utf8 both do). */
   addText(text: string): void {
+    if (this.joined) this.writeJoined();
     const whole = this.carry === '' ? text : this.carry + text;
     this.carry = '';
     const last = whole.charCodeAt(whole.length - 1);
@@ -50,6 +78,7 @@ export class TraceHasher {
   }
 
   digest(): string {
+    if (this.joined) this.writeJoined();
     if (this.carry !== '') this.writeCarry();
     this.flush();
     return this.hash.hex();

@@ -94,12 +94,34 @@ describe('the three SHA-256 backends agree (docs/adr/0002)', () => {
     const property = fc.asyncProperty(fc.array(event, { maxLength: 30 }), async (events: TraceEvent[]) => {
       const expected = await referenceHex(toJsonl(events));
       for (const create of [createNativeByteHash as () => ByteHash, wasm, createNobleByteHash]) {
-        const h = new TraceHasher(create());
-        for (const e of events) h.add(e);
-        expect(h.digest()).toBe(expected);
+        // Both ways of encoding: one text at a time (Node), and texts joined first (the browser).
+        for (const joinTexts of [false, true]) {
+          const h = new TraceHasher(create(), joinTexts);
+          for (const e of events) h.add(e);
+          expect(h.digest(), `joinTexts ${joinTexts}`).toBe(expected);
+        }
       }
     });
     await fc.assert(property, { seed, numRuns: 200 });
+  });
+
+  it('joined texts give the same digest across many joins and buffer flushes, long texts and addText between', async () => {
+    const long = fc.array(unit, { maxLength: 400 }).map((parts) => parts.join(''));
+    const event = fc.record({ type: fc.constant('narration' as const), t: fc.integer(), text: long });
+    const step = fc.oneof(event.map((e) => ({ e })), text.map((raw) => ({ raw })));
+    const property = fc.asyncProperty(fc.array(step, { maxLength: 120 }), async (steps) => {
+      const reference = steps.map((x) => ('e' in x ? toJsonl([x.e as TraceEvent]) : x.raw)).join('');
+      const expected = await referenceHex(reference);
+      for (const joinTexts of [false, true]) {
+        const h = new TraceHasher(createNativeByteHash(), joinTexts);
+        for (const x of steps) {
+          if ('e' in x) h.add(x.e as TraceEvent);
+          else h.addText(x.raw);
+        }
+        expect(h.digest(), `joinTexts ${joinTexts}`).toBe(expected);
+      }
+    });
+    await fc.assert(property, { seed, numRuns: 60 });
   });
 
   it('uses native SHA-256 in Node, before and after prepareTraceHash', async () => {
