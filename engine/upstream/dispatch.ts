@@ -14,6 +14,7 @@ import { integrationFailureReply, timeoutReply } from './timeout-reply.ts';
 import type { UpstreamPolicyIR } from './policy.ts';
 import type { PickRequest } from './balancer/types.ts';
 import { retryLevelLabel } from '../plugins/retry/levels.ts';
+import { retryStarts } from '../plugins/retry/plugin.ts';
 import { BALANCER, emitResponse, emitSend, OUTLIER, overflowVerdict, POOL, PROXY, RETRY } from './dispatch-trace.ts';
 import type { DispatchEnv, DispatchListener, DispatchResult, RerunListener } from './dispatch-types.ts';
 
@@ -283,7 +284,14 @@ class DispatchRun implements PickRequest, RerunListener {
         if (!policyRetry) continue;
         const triesSoFar = this.levelTries ? (this.levelTries[level - 1] as number) : this.tries;
         // bodyStreamed: Kong request_buffering false — nginx cannot send a streamed body twice (retry.ts).
-        const decision = decideRetry(policyRetry, outcome, { triesSoFar, method: ctx.request.method, draw: host.draw('retry-backoff', ctx.request.id, this.tries), bodyStreamed: ctx.match?.route.requestBuffering === false });
+        const startedAt = policyRetry.timeoutMs !== undefined ? retryStarts(ctx).get(policyRetry) : undefined;
+        const decision = decideRetry(policyRetry, outcome, {
+          triesSoFar,
+          method: ctx.request.method,
+          draw: host.draw('retry-backoff', ctx.request.id, this.tries),
+          bodyStreamed: ctx.match?.route.requestBuffering === false,
+          ...(startedAt !== undefined ? { elapsedMs: now - startedAt } : {}),
+        });
         const who = levels ? `${retryLevelLabel(level, levels.count)}: ` : '';
         if (decision.retry) {
           if (now + decision.backoffMs >= this.deadline) {

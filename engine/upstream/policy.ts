@@ -123,6 +123,12 @@ export interface RetryPolicyIR {
    * when that status is in `retriableStatusCodes` (and the method allows it). Absent elsewhere.
    */
   failuresAnsweredAs?: { reset: number; timeout: number };
+  /**
+   * Traefik's retry `timeout`: once this long has passed since the retry middleware began the
+   * request's first attempt, an answer or a network error goes to the client as it is (retry.go
+   * `timedOut` in WriteHeader). Absent or 0: no such limit.
+   */
+  timeoutMs?: number;
   /** Pick a host not tried yet for this request when one exists. */
   otherHost: boolean;
   backoff:

@@ -101,7 +101,7 @@ export type RetryDecision =
 export function decideRetry(
   policy: RetryPolicyIR,
   outcome: TryOutcome,
-  ctx: { triesSoFar: number; method: string; draw: number; bodyStreamed?: boolean },
+  ctx: { triesSoFar: number; method: string; draw: number; bodyStreamed?: boolean; elapsedMs?: number },
 ): RetryDecision {
   const seen = judged(policy, outcome);
   const condition = matchingCondition(policy, seen);
@@ -114,6 +114,10 @@ export function decideRetry(
   }
   if (ctx.bodyStreamed && streamedBodyRefused(policy, outcome)) {
     return { retry: false, reason: `${what} would be retried, but the route streams the request body (request_buffering off): nginx never passes such a request to the next upstream once any of it was sent, whatever the method` };
+  }
+  const limit = policy.timeoutMs ?? 0;
+  if (limit > 0 && ctx.elapsedMs !== undefined && ctx.elapsedMs >= limit) {
+    return { retry: false, reason: `${what} would be retried, but the retry timeout has passed: ${formatMs(ctx.elapsedMs)} since the first attempt began (timeout ${formatMs(limit)})` };
   }
   const retriesDone = ctx.triesSoFar - 1;
   if (retriesDone >= policy.numRetries) {

@@ -147,10 +147,11 @@ export function circuitBreakerStep(ctx: TraefikContext, node: Node): PluginStep 
 export function retryStep(ctx: TraefikContext, node: Node): PluginStep {
   ctx.unknownFields(node, RETRY_FIELDS, 'retry');
   if (node.value['attempts'] === undefined) ctx.error(node.doc, node.path, 'GL_E_CONFIG_INVALID', 'retry needs attempts (a positive integer)');
-  if (node.value['timeout'] !== undefined || node.value['maxRequestBodyBytes'] !== undefined) {
-    ctx.warn(node.doc, node.path, 'GL_W_NO_EFFECT', 'retry timeout and maxRequestBodyBytes are read but not modelled: tries are bounded by attempts only');
+  if (node.value['maxRequestBodyBytes'] !== undefined) {
+    ctx.warn(node.doc, node.path, 'GL_W_NO_EFFECT', 'retry maxRequestBodyBytes is read but not modelled: a body of any size can be sent again for a status retry');
   }
-  const config = Object.fromEntries(Object.entries(node.value).filter(([k]) => RETRY_FIELDS.includes(k) && k !== 'timeout' && k !== 'maxRequestBodyBytes'));
+  durationField(ctx, node, 'timeout');
+  const config = Object.fromEntries(Object.entries(node.value).filter(([k]) => RETRY_FIELDS.includes(k) && k !== 'maxRequestBodyBytes'));
   return { plugin: 'retry', config, at: node, vendorName: 'retry' };
 }
 

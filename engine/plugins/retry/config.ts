@@ -24,6 +24,7 @@ export function parseRetryConfig(raw: unknown, report: ConfigReporter): RetryCon
   const statuses = statusList(r.obj['status'], report);
   const networkToo = !r.bool('disableRetryOnNetworkError', false);
   const anyMethod = r.bool('retryNonIdempotentMethod', false);
+  const timeout = durationMs(r.obj['timeout'], report, 'timeout') ?? 0;
   // A network error is retried only when the proxy wrote nothing (retry.go: proxyReached and not
   // wroteRequest): a failed dial, whatever the method. A reset or timeout after writing becomes the
   // proxy's 502 or 504, which only `status` can retry (failuresAnsweredAs).
@@ -39,12 +40,14 @@ export function parseRetryConfig(raw: unknown, report: ConfigReporter): RetryCon
     methods: [],
     ...(anyMethod ? {} : { methodsNotRetried: [...NOT_RETRIED_ONCE_SENT] }),
     failuresAnsweredAs: { reset: 502, timeout: 504 },
+    ...(timeout > 0 ? { timeoutMs: timeout } : {}),
     otherHost: true,
     backoff: traefikBackoff(attempts, initial),
     flavour: 'traefik',
   };
   const on = [networkToo ? 'network errors' : '', statuses.length ? `statuses ${compact(statuses)}` : ''].filter(Boolean).join(' and ') || 'nothing';
-  return { policy, summary: `retry: ${attempts} attempts in all, on ${on}${initial > 0 ? `, backoff from ${initial} ms` : ', no backoff'}` };
+  const within = timeout > 0 ? `, none once ${timeout} ms have passed since the first attempt began` : '';
+  return { policy, summary: `retry: ${attempts} attempts in all, on ${on}${initial > 0 ? `, backoff from ${initial} ms` : ', no backoff'}${within}` };
 }
 
 /** Randomisation and interval cap of the backoff library Traefik uses (its defaults; Traefik sets neither). */

@@ -8,6 +8,7 @@
  * non-idempotent method unless `retryNonIdempotentMethod`.
  */
 import { next, type PluginDefinition, type PluginHooks } from '../../pipeline/types.ts';
+import type { RetryPolicyIR } from '../../upstream/policy.ts';
 import { parseRetryConfig, type RetryConfig } from './config.ts';
 
 export const RETRY_ID = 'retry';
@@ -16,8 +17,11 @@ export const RETRY_PRIORITY = 5;
 
 export function createRetryHooks(config: RetryConfig): PluginHooks {
   return {
-    access(ctx) {
+    access(ctx, host) {
       ctx.retryPolicy = config.policy;
+      // retry.go starts its timeout clock here, before the first attempt runs what comes after it; a
+      // re-run of this middleware (an outer retry's next attempt) starts it afresh, as a new ServeHTTP does.
+      if (config.policy.timeoutMs !== undefined) retryStarts(ctx).set(config.policy, host.now());
       return next(`${config.summary}: the upstream stage will retry failed tries`, {
         attempts: config.policy.numRetries + 1,
         statuses: config.policy.retriableStatusCodes.length,
@@ -25,6 +29,15 @@ export function createRetryHooks(config: RetryConfig): PluginHooks {
     },
   };
 }
+
+/** When each retry policy of this request began its attempts (host time), for its `timeout`. */
+export function retryStarts(ctx: { vars: Record<string, unknown> }): Map<RetryPolicyIR, number> {
+  let starts = ctx.vars[RETRY_STARTS] as Map<RetryPolicyIR, number> | undefined;
+  if (!starts) ctx.vars[RETRY_STARTS] = starts = new Map();
+  return starts;
+}
+
+const RETRY_STARTS = 'retry:starts';
 
 export const retryPlugin: PluginDefinition<RetryConfig> = {
   id: RETRY_ID,
