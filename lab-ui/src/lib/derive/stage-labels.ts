@@ -51,3 +51,12 @@ export function fitNodeLabel(label: string, width: number, font = LABEL_FONT): s
   const max = Math.max(4, Math.floor((width + 2 * GAP) / (font * CHAR_EM)));
   return label.length <= max ? label : `${label.slice(0, max - 1)}…`;
 }
+
+/**
+ * The font size for a count under a node ("8703 inside", "237 copies ended"): the usual size while it
+ * fits the node's width and a little beyond, smaller when a big number would run into the stage
+ * column or the picture's edge beside it. The text is never cut: the number is the point.
+ */
+export function countFontSize(text: string, width: number, font = COUNT_FONT): number {
+  return Math.min(font, (width + 2 * GAP) / (Math.max(1, text.length) * CHAR_EM));
+}

@@ -50,6 +50,12 @@ export interface Dot {
 
 const W = 1000;
 const ROW = 78;
+/**
+ * The row pitch when a column stacks two or more nodes: each node has its name above it and a count
+ * under it ("704 inside", "237 copies ended"), and at 78 the count under gw-0 ran into the name of
+ * gw-1 (kong-bottleneck's fixed variant, three replicas). A single node per column keeps 78.
+ */
+export const STACKED_ROW = 96;
 
 const clip = (list: string[], max: number): string[] => (list.length <= max ? list : [...list.slice(0, max - 1), `+${list.length - max + 1} more`]);
 
@@ -57,8 +63,9 @@ export function topologyLayout(index: TraceIndex): TopoLayout {
   const clients = clip(index.clients, 6);
   const replicas = clip(index.replicas, 6);
   const backends = clip(index.services.length ? index.services : ['backend'], 6);
-  const rows = Math.max(clients.length, replicas.length, backends.length, 2);
-  const height = rows * ROW + 52;
+  const tallest = Math.max(clients.length, replicas.length, backends.length);
+  const rows = Math.max(tallest, 2);
+  const height = rows * (tallest > 1 ? STACKED_ROW : ROW) + 52;
   const column = (ids: string[], kind: NodeKind, x: number, w: number, label: (s: string) => string): TopoNode[] =>
     ids.map((id, i) => ({ id: `${kind}:${id}`, kind, label: label(id), x, y: 26 + (height - 52) * ((i + 0.5) / ids.length) - 22, w, h: 44 }));
   const stageX0 = 455;
