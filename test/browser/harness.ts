@@ -108,3 +108,13 @@ export async function scrub(page: Page, ms: number): Promise<void> {
     input.dispatchEvent(new Event('input', { bubbles: true }));
   }, ms);
 }
+
+/**
+ * A variant's trace hash as its panel shows it. The worker sends it after the run (the panel is
+ * ready before), so this waits until the attribute is set.
+ */
+export async function traceHashOf(page: Page, variant: string, timeout = 120_000): Promise<string> {
+  const selector = `[data-testid="run-info-${variant}"]`;
+  await page.waitForFunction((sel) => (document.querySelector(sel)?.getAttribute('data-trace-hash') ?? '') !== '', selector, { timeout, polling: 100 });
+  return (await page.locator(selector).getAttribute('data-trace-hash')) ?? '';
+}

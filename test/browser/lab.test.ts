@@ -6,7 +6,7 @@ import { execFileSync } from 'node:child_process';
 import { gzipSync } from 'node:zlib';
 import type { Page } from 'playwright-core';
 import { describe, expect, inject, it } from 'vitest';
-import { goto, openPage, pageErrors, screenshot, seriousViolations, sharedBrowser, waitForRuns } from './harness.ts';
+import { goto, openPage, pageErrors, screenshot, seriousViolations, sharedBrowser, traceHashOf, waitForRuns } from './harness.ts';
 
 const chromiumPath = inject('chromium');
 const labUrl = inject('labUrl');
@@ -153,7 +153,8 @@ describe.skipIf(!chromiumPath)(title, () => {
     const page = await openBoundaryBurst();
     for (const v of cli.variants) {
       const info = page.getByTestId(`run-info-${v.name}`);
-      await expect(info.getAttribute('data-trace-hash')).resolves.toBe(v.traceHash);
+      // The panel is ready first; the worker sends the hash right after the run.
+      await expect(traceHashOf(page, v.name)).resolves.toBe(v.traceHash);
       console.log(`worker time for boundary-burst/${v.name}: engine ${await info.getAttribute('data-simulate-ms')} ms, page total ${await info.getAttribute('data-wall-ms')} ms`);
     }
     await page.close();

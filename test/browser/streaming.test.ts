@@ -4,7 +4,7 @@
  * at the known end, and the results and trace hash appear once it is done. Asserts on state only.
  */
 import { describe, expect, inject, it } from 'vitest';
-import { ARTIFACTS, openPage, pageErrors, sharedBrowser } from './harness.ts';
+import { ARTIFACTS, openPage, pageErrors, sharedBrowser, traceHashOf } from './harness.ts';
 import { scenarioText } from './bench-scenario.ts';
 
 const chromiumPath = inject('chromium');
@@ -56,7 +56,7 @@ describe.skipIf(!chromiumPath)(title, () => {
     await expect.poll(() => page.getByTestId('play').textContent(), { timeout: 10_000 }).toMatch(/Pause/);
 
     await page.getByTestId('run-info-base').waitFor({ timeout: 10 * 60_000 });
-    expect(await page.getByTestId('run-info-base').getAttribute('data-trace-hash')).toMatch(/^[0-9a-f]{64}$/);
+    expect(await traceHashOf(page, 'base', 10 * 60_000)).toMatch(/^[0-9a-f]{64}$/);
     expect(await page.getByTestId('streaming-base').count()).toBe(0);
     expect(await page.getByTestId('stream-status').count()).toBe(0);
     expect(pageErrors(page)).toEqual([]);

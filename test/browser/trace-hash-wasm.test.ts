@@ -6,7 +6,7 @@
 import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { describe, expect, inject, it } from 'vitest';
-import { openPage, pageErrors, sharedBrowser, waitForRuns } from './harness.ts';
+import { openPage, pageErrors, sharedBrowser, traceHashOf, waitForRuns } from './harness.ts';
 
 const chromiumPath = inject('chromium');
 const labUrl = inject('labUrl');
@@ -29,7 +29,7 @@ describe.skipIf(!chromiumPath)(title, () => {
     await page.getByTestId('scenario-boundary-burst').waitFor({ timeout: 60_000 });
     await page.getByTestId('open-file').setInputFiles({ name: 'boundary-burst.yaml', mimeType: 'application/yaml', buffer: Buffer.from(readFileSync(FILE, 'utf8')) });
     await waitForRuns(page, ['base']);
-    await expect(page.getByTestId('run-info-base').getAttribute('data-trace-hash')).resolves.toBe(base?.traceHash);
+    await expect(traceHashOf(page, 'base')).resolves.toBe(base?.traceHash);
     // The chunk holding hash-wasm's SHA-256 module (base64 of '\0asm' starts 'AGFzbQ') was fetched:
     // nothing else in the lab embeds WebAssembly, so the wasm path ran.
     const chunks = await Promise.all(fetched.filter((u) => u.startsWith(labUrl) && u.endsWith('.js')).map(async (u) => (await fetch(u)).text()));

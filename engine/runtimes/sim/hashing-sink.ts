@@ -2,7 +2,7 @@ import { TraceCollector, type TraceSink } from '../../trace/sink.ts';
 import { TraceHasher } from '../../trace/hash.ts';
 import type { TraceEvent, TraceLevel } from '../../trace/events.ts';
 
-/** A sink that hashes every kept event and optionally keeps it. */
+/** A sink that hashes every kept event (unless told not to) and optionally keeps it. */
 export class HashingSink implements TraceSink {
   readonly hasher = new TraceHasher();
   private readonly filter: TraceCollector;
@@ -11,6 +11,8 @@ export class HashingSink implements TraceSink {
   constructor(
     readonly level: TraceLevel,
     private readonly keep: boolean,
+    /** false: the events are not hashed here (the caller hashes the kept ones later, or never). */
+    private readonly hashing = true,
   ) {
     this.filter = new TraceCollector(level);
   }
@@ -21,7 +23,7 @@ export class HashingSink implements TraceSink {
 
   emit(event: TraceEvent): void {
     if (!this.filter.wants(event.type)) return;
-    this.hasher.add(event);
+    if (this.hashing) this.hasher.add(event);
     if (this.keep) this.events.push(event);
   }
 }

@@ -36,6 +36,12 @@ export interface RunOptions {
   onEvents?: (events: readonly TraceEvent[]) => void;
   /** Events per streamed slice (default 20,000). */
   streamEvery?: number;
+  /**
+   * false: no trace hash during the run (`traceHash` is ''). For a caller that keeps the events and
+   * hashes them itself once the run is delivered (the lab's worker: `traceHash(events)` gives the
+   * same digest, test/scenarios/hash-after-run.test.ts), so the hash is off the run's critical path.
+   */
+  hash?: boolean;
 }
 
 const DEFAULT_STREAM_EVERY = 20_000;
@@ -82,6 +88,7 @@ export async function runVariant(base: Scenario, variant: string, opts: RunOptio
       level: opts.level ?? 'full',
       ...(opts.seed !== undefined ? { seed: opts.seed } : {}),
       keepEvents: opts.keepEvents ?? true,
+      ...(opts.hash === false ? { hash: false } : {}),
       ...(stream ? { stream } : {}),
       adapt: (spec) => {
         if (spec === scenario.gateway && initial) {

@@ -13,8 +13,10 @@ export interface SimOptions {
   adapt: (spec: GatewaySpec) => GatewayIR;
   /** Overrides the scenario's seed. */
   seed?: number;
-  /** Keep events in memory (default true); the hash is computed either way. */
+  /** Keep events in memory (default true); the hash is computed either way, unless `hash` is false. */
   keepEvents?: boolean;
+  /** false: no trace hash (the result's `traceHash` is ''); see RunOptions.hash. */
+  hash?: boolean;
   /** Hands kept events to a listener while the run goes (implies keepEvents); the trace is unchanged. */
   stream?: TraceStream;
   /**

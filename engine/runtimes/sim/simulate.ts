@@ -43,7 +43,8 @@ export async function simulate(scenario: Scenario, opts: SimOptions): Promise<Si
   const seed = opts.seed ?? scenario.seed;
   const root = rootRng(seed);
   const queue = new EventQueue();
-  const sink = opts.stream ? new StreamingSink(opts.level, opts.stream) : new HashingSink(opts.level, opts.keepEvents ?? true);
+  const hashing = opts.hash !== false;
+  const sink = opts.stream ? new StreamingSink(opts.level, opts.stream, hashing) : new HashingSink(opts.level, opts.keepEvents ?? true, hashing);
   const store = new ModeledStore();
   const start = scenario.start;
   const now = (): number => start + queue.now;
@@ -271,7 +272,7 @@ export async function simulate(scenario: Scenario, opts: SimOptions): Promise<Si
     queue.step();
   }
   sink.emit({ type: 'run.end', t: Math.max(endAt, queue.now), requests: requestCount });
-  return { events: sink.events, traceHash: sink.hasher.digest(), requests: requestCount };
+  return { events: sink.events, traceHash: hashing ? sink.hasher.digest() : '', requests: requestCount };
 }
 
 function isoOf(scenario: Scenario): string {

@@ -24,8 +24,9 @@ export class StreamingSink extends HashingSink {
   constructor(
     level: TraceLevel,
     private readonly stream: TraceStream,
+    hashing = true,
   ) {
-    super(level, true);
+    super(level, true, hashing);
   }
 
   override emit(event: TraceEvent): void {

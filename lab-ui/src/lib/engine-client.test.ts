@@ -31,9 +31,10 @@ describe('EngineClient', () => {
     const client = new EngineClient(() => new ManualWorker() as unknown as Worker, 2);
     const progress: string[] = [];
     const batches: string[][] = [];
+    const hashes: string[] = [];
     const h = client.run(
       { scenarioFile: 'a.yaml', variant: 'base', level: 'full' },
-      { progress: (p, d, t) => progress.push(`${p}:${d}/${t}`), batch: (evs) => batches.push(evs.map((e) => e.type)) },
+      { progress: (p, d, t) => progress.push(`${p}:${d}/${t}`), batch: (evs) => batches.push(evs.map((e) => e.type)), hash: (h) => hashes.push(h) },
     );
     const w = ManualWorker.all[0]!;
     const runId = (w.posted[0] as { runId: number }).runId;
@@ -48,7 +49,27 @@ describe('EngineClient', () => {
     expect(progress).toEqual(['simulate:1/2']);
     // Each batch of this run is handed over decoded, as it arrives; the stale run's is not.
     expect(batches).toEqual([['run.start'], ['run.end']]);
+    // Done, but the worker still owes the trace hash: it ends once that arrives.
+    expect(w.terminated).toBe(false);
+    w.send({ type: 'hash', runId, traceHash: 'abc', hashMs: 1 });
+    expect(hashes).toEqual(['abc']);
     expect(w.terminated).toBe(true);
+  });
+
+  it('gives a worker that is hashing after done its slot back only when the hash arrives, or on cancel', async () => {
+    ManualWorker.all = [];
+    const client = new EngineClient(() => new ManualWorker() as unknown as Worker, 1);
+    const a = client.run({ scenarioFile: 'a.yaml', variant: 'base', level: 'full' });
+    const b = client.run({ scenarioFile: 'a.yaml', variant: 'v2', level: 'full' });
+    const first = ManualWorker.all[0]!;
+    const runId = (first.posted[0] as { runId: number }).runId;
+    first.send(done(runId));
+    await expect(a.result).resolves.toMatchObject({ ok: true });
+    expect(ManualWorker.all, 'the next run waits for the hash').toHaveLength(1);
+    a.cancel();
+    expect(first.terminated).toBe(true);
+    expect(ManualWorker.all).toHaveLength(2);
+    b.cancel();
   });
 
   it('runs at most maxWorkers at once and starts queued runs as others finish or are cancelled', async () => {

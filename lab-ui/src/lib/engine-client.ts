@@ -35,6 +35,8 @@ export interface RunCallbacks {
    * included; the array keeps growing): lets the page index and show the trace while the run streams.
    */
   batch?: (events: readonly TraceEvent[], soFar: readonly TraceEvent[]) => void;
+  /** The run's trace hash, which the worker computes after `done` (the result has '' until then). */
+  hash?: (traceHash: string, hashMs: number) => void;
 }
 
 export type { ClientSummary, ExpectationResult, ScenarioInfo };
@@ -148,9 +150,11 @@ export class EngineClient {
     const result = new Promise<RunOutcome>((resolve) => (settle = resolve));
     let worker: Worker | null = null;
     let finished = false;
-    const finish = (o: RunOutcome): void => {
-      if (finished) return;
-      finished = true;
+    let released = false;
+    /** The worker's slot goes to the next run (and the worker ends) once it has nothing more to send. */
+    const release = (): void => {
+      if (released) return;
+      released = true;
       if (worker) {
         worker.terminate();
         this.running--;
@@ -159,6 +163,12 @@ export class EngineClient {
         const i = this.queue.indexOf(start);
         if (i >= 0) this.queue.splice(i, 1);
       }
+    };
+    const finish = (o: RunOutcome): void => {
+      if (finished) return;
+      finished = true;
+      // A run that is done still owes its hash: its worker stays until that arrives.
+      if (!(o.ok && worker)) release();
       settle(o);
     };
     const start = (): void => {
@@ -174,7 +184,10 @@ export class EngineClient {
           for (const ev of batch) events.push(ev);
           callbacks.batch?.(batch, events);
         } else if (m.type === 'done') finish({ ok: true, events, done: m });
-        else if (m.type === 'error') finish({ ok: false, diagnostics: m.diagnostics });
+        else if (m.type === 'hash') {
+          release();
+          callbacks.hash?.(m.traceHash, m.hashMs);
+        } else if (m.type === 'error') finish({ ok: false, diagnostics: m.diagnostics });
       };
       w.onerror = (e) => {
         finish({ ok: false, diagnostics: [{ severity: 'error', code: 'GL_E_FILE', message: `the engine worker crashed: ${e.message}` }] });
@@ -183,7 +196,13 @@ export class EngineClient {
     };
     if (this.running < this.maxWorkers) start();
     else this.queue.push(start);
-    return { result, cancel: () => finish({ ok: false, diagnostics: [], cancelled: true }) };
+    return {
+      result,
+      cancel: () => {
+        finish({ ok: false, diagnostics: [], cancelled: true });
+        release();
+      },
+    };
   }
 }
 

@@ -40,6 +40,8 @@ export interface RunProgress {
 /** The parts of the lab its runs write to. */
 export interface RunsPort {
   patch(variant: string, change: Partial<Panel>): void;
+  /** A finished run's trace hash arrived (its `done` carried ''). */
+  hashed(variant: string, traceHash: string, hashMs: number): void;
   /**
    * A run's progress, null once it ended. Kept apart from the panels: a progress message comes with
    * every trace batch, and replacing the panel for it re-derived every view of every panel.
@@ -97,6 +99,11 @@ export class PanelRuns {
           if (!index || this.handles.get(variant) !== handle) return;
           this.lab.patch(variant, { index });
           this.lab.moved();
+        },
+        // After `done`: the panel shows the run at once and its trace hash when the worker has it.
+        hash: (traceHash, hashMs) => {
+          if (this.handles.get(variant) !== handle) return;
+          this.lab.hashed(variant, traceHash, hashMs);
         },
       },
     );

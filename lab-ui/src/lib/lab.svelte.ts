@@ -72,6 +72,10 @@ export class Lab {
     this.cursor = cursor ?? new ReplayCursor();
     this.runs = new PanelRuns(engine, clock, {
       patch: (variant, change) => this.patch(variant, change),
+      hashed: (variant, traceHash, hashMs) => {
+        const done = this.panels.find((p) => p.variant === variant)?.done;
+        if (done) this.patch(variant, { done: { ...done, traceHash, timing: { ...done.timing, hashMs } } });
+      },
       progress: (variant, p) => (this.progress = withProgress(this.progress, variant, p)),
       moved: () => this.syncTimeline(),
     });

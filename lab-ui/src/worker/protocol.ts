@@ -118,6 +118,7 @@ export type FromWorker =
       type: 'done';
       runId: number;
       variant: string;
+      /** '' here: the worker hashes the trace after `done` and sends it as `hash`, off the run's critical path. */
       traceHash: string;
       requests: number;
       events: number;
@@ -126,8 +127,10 @@ export type FromWorker =
       /** Warnings the run produced (errors end in an `error` message instead). */
       warnings: Diagnostic[];
       /** Wall time inside the worker, for the benchmark: loading + simulating, and encoding + posting the batches (interleaved with it). */
-      timing: { simulateMs: number; streamMs: number };
+      timing: { simulateMs: number; streamMs: number; /** Set by the page when the `hash` message comes. */ hashMs?: number };
     }
+  /** The run's trace hash (SHA-256 of its JSONL, as `gatelab run` prints it), right after `done`. */
+  | { type: 'hash'; runId: number; traceHash: string; hashMs: number }
   | { type: 'exercise'; runId: number; reply: ExerciseReplies[ExerciseRequest['op']] }
   | { type: 'error'; runId: number; diagnostics: Diagnostic[] };
 

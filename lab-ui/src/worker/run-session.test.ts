@@ -60,11 +60,12 @@ describe('the worker session', () => {
     expect(bb?.diagnostics.filter((d) => d.severity === 'error')).toEqual([]);
   });
 
-  it('streams progress, trace batches and done, with the hash the engine computes', async () => {
+  it('streams progress, trace batches and done, then the hash the engine computes', async () => {
     const messages = await run('base');
     const types = messages.map((m) => m.type);
     expect(types[0]).toBe('progress');
-    expect(types.at(-1)).toBe('done');
+    // The run is delivered first; its hash follows, computed from the kept events.
+    expect(types.slice(-2)).toEqual(['done', 'hash']);
     let next = 0;
     for (const m of messages) if (m.type === 'trace-batch') {
       expect(m.from).toBe(next);
@@ -86,10 +87,12 @@ describe('the worker session', () => {
     expect(progress.length).toBeGreaterThan(2);
     expect([...progress].sort((a, b) => a - b)).toEqual(progress);
     expect(messages.every((m) => m.runId === 7)).toBe(true);
-    const done = messages.at(-1);
+    const done = messages.at(-2);
+    const hash = messages.at(-1);
     const scenario = loadScenarioText(readFileSync(FILE, 'utf8'), FILE, (p) => readFileSync(p, 'utf8')).scenario!;
     const direct = await runVariant(scenario, 'base', { level: 'full' });
-    expect(done?.type === 'done' && done.traceHash).toBe(direct.traceHash);
+    expect(done?.type === 'done' && done.traceHash).toBe('');
+    expect(hash?.type === 'hash' && hash.traceHash).toBe(direct.traceHash);
     expect(done?.type === 'done' && done.events).toBe(events.length);
     expect(done?.type === 'done' && done.expectations.every((e) => e.pass)).toBe(true);
 

@@ -9,6 +9,7 @@ import { applyVariant, loadScenarioText } from '../../../engine/scenario/load.ts
 import { runVariant } from '../../../engine/runtimes/sim/run-scenario.ts';
 import type { Scenario } from '../../../engine/scenario/types.ts';
 import type { TraceEvent } from '../../../engine/trace/events.ts';
+import { traceHash } from '../../../engine/trace/hash.ts';
 import { internalError, type Diagnostic, type FileOverrides, type FromWorker, type RunRequest, type ScenarioInfo } from './protocol.ts';
 import { TraceEncoder, transferables } from './trace-codec.ts';
 
@@ -132,7 +133,7 @@ export function buildCatalog(files: ReadonlyMap<string, string>): ScenarioInfo[]
   return out;
 }
 
-/** Runs one variant and streams its trace: progress, trace batches, then done — or one error. */
+/** Runs one variant and streams its trace: progress, trace batches, done, then the trace hash — or one error. */
 export async function runSession(req: RunRequest, bundled: ReadonlyMap<string, string>, post: Post, clock: Clock): Promise<void> {
   const { runId } = req;
   const files = withOverrides(bundled, req.files);
@@ -176,7 +177,10 @@ export async function runSession(req: RunRequest, bundled: ReadonlyMap<string, s
       if (sent === 0 || waiting.length >= batch) send();
     };
     const streamEvery = Math.min(batch, FIRST_SLICE);
-    const run = await runVariant(loaded.scenario, req.variant, { level: req.level, ...(req.seed !== undefined ? { seed: req.seed } : {}), onEvents, streamEvery });
+    // No hash while the engine runs: the run is delivered first and hashed from its kept events
+    // after `done` (the same digest: test/scenarios/hash-after-run.test.ts). The hash was about half
+    // of a big run's worker time (docs/benchmarks.md, the lab's eleventh pass).
+    const run = await runVariant(loaded.scenario, req.variant, { level: req.level, ...(req.seed !== undefined ? { seed: req.seed } : {}), onEvents, streamEvery, hash: false });
     if (waiting.length > 0) send();
     if (run.diagnostics.some((d) => d.severity === 'error')) {
       post({ type: 'error', runId, diagnostics: run.diagnostics });
@@ -186,7 +190,7 @@ export async function runSession(req: RunRequest, bundled: ReadonlyMap<string, s
       type: 'done',
       runId,
       variant: run.name,
-      traceHash: run.traceHash,
+      traceHash: '',
       requests: run.requests,
       events: sent,
       clients: run.clients,
@@ -194,6 +198,9 @@ export async function runSession(req: RunRequest, bundled: ReadonlyMap<string, s
       warnings: [...loaded.diagnostics, ...run.diagnostics].filter((d) => d.severity === 'warning'),
       timing: { simulateMs: clock() - t0 - streamMs, streamMs },
     });
+    const h0 = clock();
+    const digest = traceHash(run.events);
+    post({ type: 'hash', runId, traceHash: digest, hashMs: clock() - h0 });
   } catch (e) {
     const message = e instanceof Error ? `${e.message}` : String(e);
     post({ type: 'error', runId, diagnostics: [internalError(`the engine failed: ${message}`, req.scenarioFile)] });
