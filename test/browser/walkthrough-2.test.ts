@@ -133,14 +133,16 @@ describe.skipIf(!chromiumPath)(title, () => {
     await page.getByTestId('inspector').waitFor();
     expect(await pageWidth(page)).toBeLessThanOrEqual(390);
     // The state-machine tables made it 469 px.
+    await page.goto('about:blank');
     await page.goto(`${labUrl}#s=circuit-breaker-states&v=base&t=30500&tab=machines`);
-    await page.reload();
     await waitForRuns(page, ['base']);
     await page.getByTestId('machines-now').waitFor();
     expect(await pageWidth(page)).toBeLessThanOrEqual(390);
 
+    // A full load at the new URL: a hash change alone does not reload, and the page may write its own
+    // state back into the URL before a reload() would run.
+    await page.goto('about:blank');
     await page.goto(`${labUrl}#s=canary-ramp&v=base&t=90000`);
-    await page.reload();
     await waitForRuns(page, ['base']);
     const chart = page.getByTestId('panel-base').getByTestId('rate-chart').first();
     await chart.scrollIntoViewIfNeeded();
