@@ -44,8 +44,8 @@ describe.skipIf(!chromiumPath)(title, () => {
     for (const r of requests) expect(r).toContain('route="production/');
     await screenshot(page, 'mirror-metrics', true);
     // Before the first copy ended (300 ms), a scrape has no shadow series at all.
+    await page.goto('about:blank');
     await page.goto(`${labUrl}#s=shadow-traffic&v=base&t=100&tab=metrics`);
-    await page.reload();
     await waitForRuns(page, ['base']);
     await page.getByTestId('metric-gatelab_http_requests_total').waitFor();
     await expect(page.getByTestId('metric-gatelab_upstream_shadow_requests_total').count()).resolves.toBe(0);

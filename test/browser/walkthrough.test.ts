@@ -125,8 +125,8 @@ describe.skipIf(!chromiumPath)(title, () => {
     await expect(key.locator('li').count()).resolves.toBe(7);
     await expect(key.textContent()).resolves.toMatch(/rate-limit\s*✓ \d+\s*429 × \d+/);
     await page.getByTestId('panel-gateway').screenshot({ path: 'test/artifacts/walkthrough-stage-key.png' });
+    await page.goto('about:blank');
     await page.goto(`${labUrl}#s=boundary-burst&v=base`);
-    await page.reload();
     await waitForRuns(page, ['base']);
     await expect(page.getByTestId('panel-base').getByTestId('stage-label').allTextContents()).resolves.toEqual(['router', 'rate-limit', 'balancer']);
     await page.close();
@@ -155,8 +155,8 @@ describe.skipIf(!chromiumPath)(title, () => {
     await page.getByTestId('goto').press('Enter');
     await expect(page.getByTestId('log-note').textContent()).resolves.toContain('100 lines written by this instant; all shown.');
 
+    await page.goto('about:blank');
     await page.goto(`${labUrl}#s=trace-propagation&v=base&t=5000&req=base/traced-1`);
-    await page.reload();
     await waitForRuns(page, ['base']);
     const gatewaySpan = page.getByTestId('span-row').first();
     await expect(gatewaySpan.textContent()).resolves.toMatch(/gateway.*← caller [0-9a-f]{16}/);
