@@ -18,12 +18,11 @@
  */
 import { basename } from 'node:path';
 import { loadavg } from 'node:os';
-import { BENCH_KEY } from './peers/policies.ts';
 import { ALL_BENCH_PLUGINS, kongBenchConfig, type BenchPlugin } from './peers/kong-config.ts';
 import { startGatelab, startNodePeer, startUpstream } from './peers.ts';
-import { cpuMicros, freePort, type RunningPeer } from './process-tools.ts';
-import { runWrk } from './wrk.ts';
+import { freePort, type RunningPeer } from './process-tools.ts';
 import { median, printTable } from '../table.ts';
+import { cpuPerRequest, interleavedRounds } from './paired-rounds.ts';
 
 const args = process.argv.slice(2);
 const text = (name: string): string | undefined => {
@@ -41,14 +40,6 @@ const prof = text('prof');
 const withBare = !args.includes('--no-bare');
 const pluginsText = text('plugins');
 const plugins = pluginsText === undefined ? ALL_BENCH_PLUGINS : (pluginsText.split(',').filter((p) => p !== '') as BenchPlugin[]);
-
-async function measure(peer: RunningPeer, seconds: number): Promise<{ us: number; rps: number }> {
-  const before = cpuMicros(peer.pid);
-  const r = await runWrk({ port: peer.port, seconds, headers: { apikey: BENCH_KEY } });
-  const cpuUs = cpuMicros(peer.pid) - before;
-  if (r.non2xx > 0 || r.socketErrors > 0) throw new Error(`GL_E_BENCH_INVALID: ${peer.name}: ${r.non2xx} non-2xx, ${r.socketErrors} socket errors in a round`);
-  return { us: cpuUs / r.requests, rps: r.rps };
-}
 
 async function main(): Promise<void> {
   const started: RunningPeer[] = [];
@@ -88,20 +79,15 @@ async function main(): Promise<void> {
       sides.push(bare);
     }
     // Two warm-ups each: JIT, upstream connections, the trace ring filled.
-    for (let w = 0; w < 2; w++) for (const s of sides) await measure(s, 5);
-    const us = sides.map(() => [] as number[]);
-    const rps = sides.map(() => [] as number[]);
-    for (let round = 0; round < rounds; round++) {
-      const order = sides.map((_, i) => i);
-      if (round % 2 === 1) order.reverse();
-      for (const i of order) {
-        const r = await measure(sides[i] as RunningPeer, seconds);
-        (us[i] as number[]).push(r.us);
-        (rps[i] as number[]).push(r.rps);
-      }
-      load.push(loadavg()[0] as number);
-      console.log(`round ${round + 1}/${rounds}: ${sides.map((s, i) => `${s.name} ${(us[i] as number[])[round]?.toFixed(1)}`).join(', ')} CPU µs/req`);
-    }
+    for (let w = 0; w < 2; w++) for (const s of sides) await cpuPerRequest(s, 5);
+    const thisRound: number[] = [];
+    const { us, rps } = await interleavedRounds(sides, rounds, seconds, {
+      measured: (_round, i, r) => (thisRound[i] = r.us),
+      round: (round) => {
+        load.push(loadavg()[0] as number);
+        console.log(`round ${round + 1}/${rounds}: ${sides.map((s, i) => `${s.name} ${thisRound[i]?.toFixed(1)}`).join(', ')} CPU µs/req`);
+      },
+    });
     const bareUs = withBare ? (us[sides.length - 1] as number[]) : undefined;
     const first = us[0] as number[];
     printTable(

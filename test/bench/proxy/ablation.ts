@@ -7,12 +7,11 @@
  * noise falls on every variant alike; each step's cost is the median over rounds of the difference
  * to its base *in the same round*, which cancels most of the drift between rounds.
  */
-import { BENCH_KEY } from './peers/policies.ts';
 import { kongBenchConfig, type BenchPlugin } from './peers/kong-config.ts';
 import { startGatelab, startNodePeer, startUpstream } from './peers.ts';
-import { cpuMicros, freePort, type RunningPeer } from './process-tools.ts';
-import { runWrk } from './wrk.ts';
+import { freePort, type RunningPeer } from './process-tools.ts';
 import { median, printTable } from '../table.ts';
+import { cpuPerRequest, interleavedRounds } from './paired-rounds.ts';
 
 
 interface Variant {
@@ -46,15 +45,6 @@ const VARIANTS: Variant[] = [
   gatelab('+ all three (the bench policy set)', FULL_HOST, ['key-auth', 'rate-limiting', 'request-transformer'], ''),
 ];
 
-async function cpuPerRequest(peer: RunningPeer, seconds: number): Promise<{ us: number; rps: number }> {
-  const before = cpuMicros(peer.pid);
-  // Every variant gets the same request, key included, so only what the proxy does differs.
-  const r = await runWrk({ port: peer.port, seconds, headers: { apikey: BENCH_KEY } });
-  const cpuUs = cpuMicros(peer.pid) - before;
-  if (r.non2xx > 0 || r.socketErrors > 0) throw new Error(`GL_E_BENCH_INVALID: ${peer.name}: ${r.non2xx} non-2xx, ${r.socketErrors} socket errors in a round`);
-  return { us: cpuUs / r.requests, rps: r.rps };
-}
-
 export async function ablation(rounds: number, seconds: number, log: (s: string) => void): Promise<void> {
   const started: RunningPeer[] = [];
   try {
@@ -68,18 +58,9 @@ export async function ablation(rounds: number, seconds: number, log: (s: string)
     }
     // Warm-up: JIT, upstream connections, and the 10,000-event trace ring filled (it grows until then).
     for (const p of peers) await cpuPerRequest(p, Math.min(5, seconds));
-    const us = VARIANTS.map(() => [] as number[]);
-    const rps = VARIANTS.map(() => [] as number[]);
-    for (let round = 0; round < rounds; round++) {
-      const order = VARIANTS.map((_, i) => i);
-      if (round % 2 === 1) order.reverse();
-      for (const i of order) {
-        const r = await cpuPerRequest(peers[i] as RunningPeer, seconds);
-        (us[i] as number[]).push(r.us);
-        (rps[i] as number[]).push(r.rps);
-        log(`  round ${round + 1}/${rounds} ${VARIANTS[i]?.name}: ${r.rps.toFixed(0)} req/s, ${r.us.toFixed(1)} CPU µs/req`);
-      }
-    }
+    const { us, rps } = await interleavedRounds(peers, rounds, seconds, {
+      measured: (round, i, r) => log(`  round ${round + 1}/${rounds} ${VARIANTS[i]?.name}: ${r.rps.toFixed(0)} req/s, ${r.us.toFixed(1)} CPU µs/req`),
+    });
     printAblation(us, rps, rounds, seconds);
   } finally {
     for (const p of started.reverse()) await p.stop();
