@@ -11,6 +11,7 @@ import { HeaderMap } from '../../pipeline/headers.ts';
 import { stripHopByHop } from '../../net/hop-by-hop.ts';
 import { next, reply, wait, type EffectResult, type PluginDefinition, type PluginHooks, type RequestContext, type Verdict } from '../../pipeline/types.ts';
 import { utf8LengthOver } from '../../config/yaml-limits.ts';
+import { replaceReadStream } from '../../pipeline/read-body.ts';
 import { parseForwardAuthConfig, type ForwardAuthConfig } from './config.ts';
 
 /** Auth first in the native form (Traefik itself runs middlewares in declared order). */
@@ -138,8 +139,7 @@ export function createForwardAuthHooks(config: ForwardAuthConfig): PluginHooks {
         if (result.bodyTooLarge) {
           return reply(401, `forwardBody: the request body is over maxBodySize ${config.maxBodySize} bytes — 401, empty body, the auth server is never asked`, { headers: [], body: '' });
         }
-        // The host consumed the client's stream: what it read goes upstream in its place.
-        if (ctx.upstream.stream !== undefined) ctx.upstream.stream = result.value;
+        replaceReadStream(ctx, result);
         return ask(ctx, result.body ?? '');
       });
     },

@@ -8,6 +8,7 @@ import { authenticate, consumerName, fallBackToAnonymous, kongAuthFailure } from
 import { CredentialTable, type CredentialEntry } from '../kit/credential-table.ts';
 import { parseKeyAuthConfig, type KeyAuthConfig } from './config.ts';
 import { hideKey, keySources, locateKey, maskKey, type KeySource } from './locate.ts';
+import { replaceReadStream } from '../../pipeline/read-body.ts';
 
 export const KEY_AUTH_PRIORITY = 1250;
 
@@ -78,7 +79,7 @@ function readBodyThen(ctx: RequestContext, again: (ctx: RequestContext) => Verdi
   const read = { type: 'read-body' as const, purpose: 'key-auth body', maxBytes: -1, source: ctx.upstream.stream };
   return wait(read, 'reading the request body to look for the key in it (key_in_body)', (result) => {
     ctx.upstream.body = result.ok ? (result.body ?? '') : '';
-    if (result.ok) ctx.upstream.stream = result.value;
+    replaceReadStream(ctx, result);
     return again(ctx);
   });
 }
