@@ -4,7 +4,8 @@
  * `limit_req … burst=N×multiplier nodelay`, `limit-rpm` the same per minute, the multiplier 5 by
  * default, status 503 (the ConfigMap's limit-req-status-code), keyed by client address. Zones belong to
  * the Ingress (`<ns>_<name>_rps`), so every path of one Ingress shares them: the instance is scoped to
- * the route id every location of that Ingress carries. nginx runs the rps zone before the rpm zone.
+ * the route id every location of that Ingress carries. nginx runs the rps zone before the rpm zone,
+ * as one limit_req phase: with both annotations the instance holds both zones (semantics §2).
  */
 import type { Diagnostic } from '../../core/errors.ts';
 import { findPlugin } from '../../plugins/index.ts';
@@ -28,41 +29,46 @@ export function buildRateLimitPlugins(ctx: AdaptContext, ingresses: readonly Par
     const rl = ing.anns.rateLimit;
     if (!rl || ing.anns.canary.enabled) continue;
     const zoneBase = `${ing.node.namespace}_${ing.node.name}`;
-    for (const [annotation, limit, unit] of [['limit-rps', rl.rps, 's'], ['limit-rpm', rl.rpm, 'm']] as const) {
-      if (limit <= 0) continue;
-      const at = ['metadata', 'annotations', ANNOTATION_PREFIX + annotation];
-      if (!def) {
-        ctx.warn(ing.node, at, 'GL_W_NO_EFFECT', 'the rate-limit plugin is not available; the limit is ignored');
-        continue;
-      }
-      const raw = {
-        algorithm: 'nginx-limit-req',
-        zone: `${zoneBase}_${annotation.slice(-3)}`,
-        rate: `${limit}r/${unit}`,
-        burst: limit * rl.burstMultiplier,
-        nodelay: true,
-        status: LIMIT_REQ_STATUS,
-        key: 'ip',
-      };
-      const problems: Diagnostic[] = [];
-      const report = (severity: Diagnostic['severity']) => (_path: Array<string | number>, code: Diagnostic['code'], message: string, hint?: string) => {
-        problems.push({ severity, code, message: `${annotation}: ${message}`, ...(hint ? { hint } : {}), loc: ctx.loc(ing.node, at) });
-      };
-      const reporter: ConfigReporter = { error: report('error'), warn: report('warning') };
-      const config: unknown = def.parse(raw, reporter);
-      // A plugin error here is gatelab's mapping failing, not the student's file: keep it visible but loadable.
-      for (const p of problems) ctx.diagnostics.push({ ...p, severity: 'warning', code: p.severity === 'error' ? 'GL_W_NO_EFFECT' : p.code });
-      if (problems.some((p) => p.severity === 'error')) continue;
-      out.push({
-        instanceId: `${ing.key}#${annotation}`,
-        plugin: def.id,
-        vendorName: annotation,
-        config,
-        scope: { route: ingressRouteId(ing.key) },
-        enabled: true,
-        loc: ctx.loc(ing.node, at),
-      });
+    // buildRateLimit's order: the rps line, then the rpm line, both with burst = limit × multiplier.
+    const lines = ([['limit-rps', rl.rps, 's'], ['limit-rpm', rl.rpm, 'm']] as const)
+      .filter(([, limit]) => limit > 0)
+      .map(([annotation, limit, unit]) => ({ annotation, zone: { zone: `${zoneBase}_${annotation.slice(-3)}`, rate: `${limit}r/${unit}`, burst: limit * rl.burstMultiplier, nodelay: true } }));
+    const [first, ...rest] = lines;
+    if (!first) continue;
+    const annotations = lines.map((l) => l.annotation);
+    const at = ['metadata', 'annotations', ANNOTATION_PREFIX + first.annotation];
+    if (!def) {
+      ctx.warn(ing.node, at, 'GL_W_NO_EFFECT', 'the rate-limit plugin is not available; the limit is ignored');
+      continue;
     }
+    // Both lines in one location are one limit_req phase in nginx: checked together, so one instance
+    // holds them (`also`), and a request the rpm zone refuses is not counted in the rps zone (§2).
+    const raw = {
+      algorithm: 'nginx-limit-req',
+      ...first.zone,
+      ...(rest.length > 0 ? { also: rest.map((l) => l.zone) } : {}),
+      status: LIMIT_REQ_STATUS,
+      key: 'ip',
+    };
+    const problems: Diagnostic[] = [];
+    const label = annotations.join(', ');
+    const report = (severity: Diagnostic['severity']) => (_path: Array<string | number>, code: Diagnostic['code'], message: string, hint?: string) => {
+      problems.push({ severity, code, message: `${label}: ${message}`, ...(hint ? { hint } : {}), loc: ctx.loc(ing.node, at) });
+    };
+    const reporter: ConfigReporter = { error: report('error'), warn: report('warning') };
+    const config: unknown = def.parse(raw, reporter);
+    // A plugin error here is gatelab's mapping failing, not the student's file: keep it visible but loadable.
+    for (const p of problems) ctx.diagnostics.push({ ...p, severity: 'warning', code: p.severity === 'error' ? 'GL_W_NO_EFFECT' : p.code });
+    if (problems.some((p) => p.severity === 'error')) continue;
+    out.push({
+      instanceId: `${ing.key}#${annotations.join('+')}`,
+      plugin: def.id,
+      vendorName: label,
+      config,
+      scope: { route: ingressRouteId(ing.key) },
+      enabled: true,
+      loc: ctx.loc(ing.node, at),
+    });
   }
   return out;
 }

@@ -68,13 +68,23 @@ export interface TokenBucketFlavourConfig extends Keyed {
   x_ratelimit_headers: boolean;
 }
 
-/** nginx `limit_req_zone … rate=` + `limit_req zone= burst= nodelay|delay=` + `limit_req_status`. */
-export interface NginxLimitReqFlavourConfig extends Keyed {
-  algorithm: 'nginx-limit-req';
-  /** The zone, with rate in milli-requests per second as nginx stores it. */
+/** One `limit_req` line: its zone, with rate in milli-requests per second as nginx stores it. */
+export interface NginxLimitReqZone {
   limit: LimitReqLimit;
   /** The rate as written ("10r/s"), for sentences. */
   rate: string;
+}
+
+/** nginx `limit_req_zone … rate=` + `limit_req zone= burst= nodelay|delay=` + `limit_req_status`. */
+export interface NginxLimitReqFlavourConfig extends Keyed, NginxLimitReqZone {
+  algorithm: 'nginx-limit-req';
+  /**
+   * Further `limit_req` lines of the same location, checked after this one with the same key
+   * (ingress-nginx's limit-rps, then limit-rpm). nginx looks at every zone before it counts in any:
+   * one refusal leaves them all as they were, and a pass waits the largest delay (semantics §2).
+   * Absent when the location has one zone.
+   */
+  also?: NginxLimitReqZone[];
   /** limit_req_status (default 503, 400–599). */
   status: number;
 }

@@ -11,6 +11,7 @@ import {
   type AlgorithmConfig,
   type GcraFlavourConfig,
   type NginxLimitReqFlavourConfig,
+  type NginxLimitReqZone,
   type SlidingLogFlavourConfig,
   type SlidingWindowFlavourConfig,
   type TokenBucketFlavourConfig,
@@ -29,9 +30,12 @@ const COMMON = ['algorithm', 'key'];
 const ALGORITHM_FIELDS: Record<Exclude<Algorithm, 'token-bucket'>, readonly string[]> = {
   'sliding-window': ['limit', 'window_size', 'window_type', 'disable_penalty', 'reject', 'error_code', 'error_message', 'hide_client_headers'],
   'sliding-log': ['limit', 'window_size', 'status'],
-  'nginx-limit-req': ['rate', 'burst', 'nodelay', 'delay', 'status', 'zone'],
+  'nginx-limit-req': ['rate', 'burst', 'nodelay', 'delay', 'status', 'zone', 'also'],
   gcra: ['limit', 'period', 'burst', 'status'],
 };
+
+/** The fields of one further limit_req line under nginx-limit-req's `also`. */
+const ALSO_FIELDS = ['zone', 'rate', 'burst', 'nodelay', 'delay'];
 
 const ENVOY_FIELDS = ['max_tokens', 'tokens_per_fill', 'fill_interval', 'status', 'enable_x_ratelimit_headers'];
 const BUCKET_FIELDS: Record<TokenBucketFlavourName, readonly string[]> = {
@@ -196,6 +200,19 @@ function parseTokenBucket(f: Fields, key: KeySpec): TokenBucketFlavourConfig | u
 
 function parseNginx(f: Fields, key: KeySpec): NginxLimitReqFlavourConfig {
   checkUnknown(f, [...COMMON, ...ALGORITHM_FIELDS['nginx-limit-req']], 'algorithm nginx-limit-req');
+  const first = parseNginxZone(f);
+  const also = parseNginxAlso(f, first.limit.zone);
+  return {
+    algorithm: 'nginx-limit-req',
+    key,
+    ...first,
+    ...(also.length > 0 ? { also } : {}),
+    status: readStatus(f, 'status', NGINX_LIMIT_REQ_DEFAULT_STATUS),
+  };
+}
+
+/** One limit_req line's fields: rate (required), burst, nodelay or delay, zone. */
+function parseNginxZone(f: Fields, zoneRequired = false): NginxLimitReqZone {
   const rateText = f.string('rate');
   let rateMilli = 1000;
   if (rateText === undefined) f.report.error(['rate'], 'GL_E_CONFIG_INVALID', 'rate is required', 'e.g. rate: 10r/s or rate: 30r/m');
@@ -211,14 +228,42 @@ function parseNginx(f: Fields, key: KeySpec): NginxLimitReqFlavourConfig {
   if (nodelay && delay !== undefined) {
     f.report.error(['delay'], 'GL_E_CONFIG_INVALID', 'nodelay and delay= are alternatives: nodelay lets every excess request go at once, delay=N only the first N', 'keep one of them');
   }
-  const zone = f.string('zone') ?? 'rate-limit';
+  const zone = f.string('zone');
+  if (zone === undefined && zoneRequired) f.report.error(['zone'], 'GL_E_CONFIG_INVALID', 'zone is required for a further limit_req', 'name it, e.g. zone: per-minute');
   return {
-    algorithm: 'nginx-limit-req',
-    key,
-    limit: { zone, rateMilli, burst, delay: nodelay ? 'nodelay' : (delay ?? 0) },
+    limit: { zone: zone ?? 'rate-limit', rateMilli, burst, delay: nodelay ? 'nodelay' : (delay ?? 0) },
     rate: rateText ?? `${rateMilli / 1000}r/s`,
-    status: readStatus(f, 'status', NGINX_LIMIT_REQ_DEFAULT_STATUS),
   };
+}
+
+/**
+ * `also`: the location's further limit_req lines, in order, each with its own zone. nginx refuses a
+ * location that names one zone twice ("limit_req ... is duplicate"), and so does this.
+ */
+function parseNginxAlso(f: Fields, firstZone: string): NginxLimitReqZone[] {
+  const raw = f.obj['also'];
+  if (raw === undefined || raw === null) return [];
+  if (!Array.isArray(raw)) {
+    f.report.error(['also'], 'GL_E_TYPE', 'also must be a list of limit_req lines', 'e.g. also: [{ zone: per-minute, rate: 100r/m, burst: 500, nodelay: true }]');
+    return [];
+  }
+  const seen = new Set([firstZone]);
+  const out: NginxLimitReqZone[] = [];
+  raw.forEach((item, i) => {
+    const at = (path: Array<string | number>): Array<string | number> => ['also', i, ...path];
+    if (typeof item !== 'object' || item === null || Array.isArray(item)) {
+      f.report.error(at([]), 'GL_E_TYPE', 'each entry of also is a mapping: zone, rate, burst, nodelay or delay');
+      return;
+    }
+    const report: ConfigReporter = { error: (path, ...rest) => f.report.error(at(path), ...rest), warn: (path, ...rest) => f.report.warn(at(path), ...rest) };
+    const g = new Fields(item as Record<string, unknown>, report);
+    checkUnknown(g, ALSO_FIELDS, 'a limit_req line in also (key and status belong to the whole plugin)');
+    const zone = parseNginxZone(g, true);
+    if (seen.has(zone.limit.zone)) g.report.error(['zone'], 'GL_E_CONFIG_INVALID', `zone "${zone.limit.zone}" is already limited here: nginx refuses a location that names a zone twice`);
+    seen.add(zone.limit.zone);
+    out.push(zone);
+  });
+  return out;
 }
 
 function parseGcra(f: Fields, key: KeySpec): GcraFlavourConfig {

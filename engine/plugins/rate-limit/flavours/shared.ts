@@ -37,6 +37,11 @@ export class KeyedStates<S> {
     r.sweepAt = Math.max(MIN_SWEEP_SIZE, r.states.size * 2);
   }
 
+  /** Forgets a key's state (Traefik's full source map dropped it): its next request starts afresh. */
+  delete(replica: string, key: string): void {
+    this.byReplica.get(replica)?.states.delete(key);
+  }
+
   /** `{ "<key with dots as _>": view(state) }` for every key this replica holds. */
   snapshot(replica: string, view: (state: S) => Record<string, unknown>): Record<string, unknown> {
     const out: Record<string, unknown> = {};

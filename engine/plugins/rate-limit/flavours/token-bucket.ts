@@ -9,7 +9,8 @@ import { next } from '../../../pipeline/types.ts';
 import type { TokenBucketFlavourConfig } from '../algorithm-config.ts';
 import { resolveKey, type ResolvedKey } from '../key.ts';
 import { describeTokenBucket } from '../math/describe.ts';
-import { tokenBucket, tokenBucketCapacity, tokenBucketPeek, tokenBucketRate, type TokenBucketDecision, type TokenBucketState } from '../math/token-bucket.ts';
+import { tokenBucket, tokenBucketCapacity, tokenBucketPeek, tokenBucketRate, traefikBucketTtlSeconds, type TokenBucketDecision, type TokenBucketState } from '../math/token-bucket.ts';
+import { TRAEFIK_MAX_SOURCES, TraefikTtlMap } from '../math/traefik-ttl-map.ts';
 import { addResponseHeaders, admit, hold, KeyedStates, reject, round3 } from './shared.ts';
 
 const LABEL: Record<TokenBucketFlavourConfig['bucket']['flavour'], string> = {
@@ -49,6 +50,20 @@ export function createTokenBucketHooks(config: TokenBucketFlavourConfig): Plugin
   // Envoy's timer starts when the filter loads; a hook has no load instant, so the replica's first
   // request stands in for it (README, "Choices").
   const timerOrigin = new Map<string, number>();
+  // Traefik's source map per replica (65,536 sources at most): when it is full, a new source makes it
+  // drop the source closest to expiry, whose bucket is forgotten (math/traefik-ttl-map.ts).
+  const traefikSources = b.flavour === 'traefik' && (b.evictIdleBuckets ?? true) ? new Map<string, TraefikTtlMap>() : undefined;
+  const ttlSeconds = traefikBucketTtlSeconds(rate);
+  const trackSource = (replica: string, key: string, nowMs: number): string | undefined => {
+    if (!traefikSources) return undefined;
+    let map = traefikSources.get(replica);
+    if (!map) traefikSources.set(replica, (map = new TraefikTtlMap(TRAEFIK_MAX_SOURCES)));
+    // Allow: buckets.Get (removes an expired entry), then buckets.Set (refreshes, or drops one when full).
+    map.get(key, nowMs);
+    const dropped = map.set(key, ttlSeconds, nowMs);
+    if (dropped !== undefined) states.delete(replica, dropped);
+    return dropped;
+  };
 
   const initial = (replica: string, nowMs: number): TokenBucketState | undefined => {
     if (b.flavour !== 'envoy-timer') return undefined;
@@ -87,10 +102,12 @@ export function createTokenBucketHooks(config: TokenBucketFlavourConfig): Plugin
       const nowMs = host.now();
       const k = resolveKey(config.key, ctx);
       if (b.flavour === 'traefik' && !Number.isFinite(rate)) return next('Traefik rateLimit: average is 0, which Traefik reads as "no limit" — every request passes');
+      const dropped = trackSource(host.replica, k.value, nowMs);
       const { decision: d, state } = tokenBucket(b, states.get(host.replica, k.value) ?? initial(host.replica, nowMs), nowMs);
       states.set(host.replica, k.value, state, nowMs);
-      const data = dataOf(k, d);
-      const head = `${LABEL[b.flavour]}, ${k.label}: ${describeTokenBucket(d)}`;
+      const data = dropped === undefined ? dataOf(k, d) : { ...dataOf(k, d), droppedSource: dropped };
+      const full = dropped === undefined ? '' : `; the source map was full (${TRAEFIK_MAX_SOURCES} sources), so Traefik dropped the bucket of ${dropped}, the one closest to expiry, to make room`;
+      const head = `${LABEL[b.flavour]}, ${k.label}: ${describeTokenBucket(d)}${full}`;
       if (d.allowed && d.delayMs > 0) {
         return hold(ctx, d.delayMs, 'traefik rateLimit reservation', head, data);
       }
