@@ -147,11 +147,9 @@ export function circuitBreakerStep(ctx: TraefikContext, node: Node): PluginStep 
 export function retryStep(ctx: TraefikContext, node: Node): PluginStep {
   ctx.unknownFields(node, RETRY_FIELDS, 'retry');
   if (node.value['attempts'] === undefined) ctx.error(node.doc, node.path, 'GL_E_CONFIG_INVALID', 'retry needs attempts (a positive integer)');
-  if (node.value['maxRequestBodyBytes'] !== undefined) {
-    ctx.warn(node.doc, node.path, 'GL_W_NO_EFFECT', 'retry maxRequestBodyBytes is read but not modelled: a body of any size can be sent again for a status retry');
-  }
   durationField(ctx, node, 'timeout');
-  const config = Object.fromEntries(Object.entries(node.value).filter(([k]) => RETRY_FIELDS.includes(k) && k !== 'maxRequestBodyBytes'));
+  // maxRequestBodyBytes goes to the plugin too: a bigger body turns the status retries off (retry/body.ts).
+  const config = Object.fromEntries(Object.entries(node.value).filter(([k]) => RETRY_FIELDS.includes(k)));
   return { plugin: 'retry', config, at: node, vendorName: 'retry' };
 }
 

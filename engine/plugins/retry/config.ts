@@ -1,6 +1,7 @@
 /**
- * Traefik's `retry` middleware (traefik/traefik pkg/middlewares/retry, v3.6 fields), as a route-level
+ * Traefik's `retry` middleware (traefik/traefik pkg/middlewares/retry, v3.6+ fields), as a route-level
  * retry policy. Field names are Traefik's. `attempts` counts every try, the first included.
+ * `maxRequestBodyBytes` bounds the body kept for status retries (body.ts).
  */
 import { parseDuration } from '../../core/duration.ts';
 import type { ConfigReporter } from '../../pipeline/types.ts';
@@ -13,7 +14,20 @@ export interface RetryConfig {
   policy: RetryPolicyIR;
   /** What the student reads: the settings as Traefik names them. */
   summary: string;
+  /**
+   * The most request-body bytes retry.go keeps for status retries (default 2 MiB); a negative value
+   * keeps any body. Only read when `status` retries apply to the request's method.
+   */
+  maxRequestBodyBytes: number;
+  /**
+   * The policy for a request whose body is over maxRequestBodyBytes: retry.go turns its status
+   * retries off (statusCodes = nil) and keeps only the network-error ones, if any.
+   */
+  bodyTooLargePolicy: RetryPolicyIR;
 }
+
+/** dynamic.RetryDefaultMaxRequestBodyBytes: 2 MiB (2 × 1024 × 1024). */
+export const TRAEFIK_RETRY_DEFAULT_MAX_BODY_BYTES = 2 * 1024 * 1024;
 
 const FIELDS = ['attempts', 'initialInterval', 'timeout', 'maxRequestBodyBytes', 'status', 'disableRetryOnNetworkError', 'retryNonIdempotentMethod'];
 
@@ -25,6 +39,8 @@ export function parseRetryConfig(raw: unknown, report: ConfigReporter): RetryCon
   const networkToo = !r.bool('disableRetryOnNetworkError', false);
   const anyMethod = r.bool('retryNonIdempotentMethod', false);
   const timeout = durationMs(r.obj['timeout'], report, 'timeout') ?? 0;
+  // Any negative value reads the whole body (newReusableRequest: maxBodySize < 0 is "unbounded").
+  const maxRequestBodyBytes = r.num('maxRequestBodyBytes', TRAEFIK_RETRY_DEFAULT_MAX_BODY_BYTES, { integer: true });
   // A network error is retried only when the proxy wrote nothing (retry.go: proxyReached and not
   // wroteRequest): a failed dial, whatever the method. A reset or timeout after writing becomes the
   // proxy's 502 or 504, which only `status` can retry (failuresAnsweredAs).
@@ -47,7 +63,8 @@ export function parseRetryConfig(raw: unknown, report: ConfigReporter): RetryCon
   };
   const on = [networkToo ? 'network errors' : '', statuses.length ? `statuses ${compact(statuses)}` : ''].filter(Boolean).join(' and ') || 'nothing';
   const within = timeout > 0 ? `, none once ${timeout} ms have passed since the first attempt began` : '';
-  return { policy, summary: `retry: ${attempts} attempts in all, on ${on}${initial > 0 ? `, backoff from ${initial} ms` : ', no backoff'}${within}` };
+  const bodyTooLargePolicy: RetryPolicyIR = { ...policy, retryOn: retryOn.filter((c) => c !== 'retriable-status-codes'), retriableStatusCodes: [] };
+  return { policy, summary: `retry: ${attempts} attempts in all, on ${on}${initial > 0 ? `, backoff from ${initial} ms` : ', no backoff'}${within}`, maxRequestBodyBytes, bodyTooLargePolicy };
 }
 
 /** Randomisation and interval cap of the backoff library Traefik uses (its defaults; Traefik sets neither). */

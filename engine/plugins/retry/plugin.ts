@@ -5,10 +5,13 @@
  * each retry has the plugins listed after this one run again (pipeline/retry-rerun.ts). By default
  * only network errors before anything was written (a failed dial) are retried, whatever the method;
  * an HTTP 500 is an answer, retried only when `status` lists it (v3.6+), and then not for a
- * non-idempotent method unless `retryNonIdempotentMethod`.
+ * non-idempotent method unless `retryNonIdempotentMethod`. For a request whose status retries apply,
+ * the body is read and kept to send again, unless it is over `maxRequestBodyBytes` (body.ts).
  */
-import { next, type PluginDefinition, type PluginHooks } from '../../pipeline/types.ts';
+import { replaceReadStream } from '../../pipeline/read-body.ts';
+import { next, reply, wait, type PluginDefinition, type PluginHooks, type PluginHost, type RequestContext, type Verdict } from '../../pipeline/types.ts';
 import type { RetryPolicyIR } from '../../upstream/policy.ts';
+import { bodyBytes, planBody } from './body.ts';
 import { parseRetryConfig, type RetryConfig } from './config.ts';
 
 export const RETRY_ID = 'retry';
@@ -16,15 +19,39 @@ export const RETRY_ID = 'retry';
 export const RETRY_PRIORITY = 5;
 
 export function createRetryHooks(config: RetryConfig): PluginHooks {
+  /** Hands `policy` to the upstream stage; `tail` adds what the body rule decided, if anything. */
+  const arm = (ctx: RequestContext, host: PluginHost, policy: RetryPolicyIR, tail = ''): Verdict => {
+    ctx.retryPolicy = policy;
+    // retry.go starts its timeout clock here, after reading the body and before the first attempt runs
+    // what comes after it; a re-run of this middleware (an outer retry's next attempt) starts it afresh,
+    // as a new ServeHTTP does.
+    if (policy.timeoutMs !== undefined) retryStarts(ctx).set(policy, host.now());
+    return next(`${config.summary}: the upstream stage will retry failed tries${tail}`, {
+      attempts: policy.numRetries + 1,
+      statuses: policy.retriableStatusCodes.length,
+    });
+  };
+  const limit = `maxRequestBodyBytes ${config.maxRequestBodyBytes}`;
+  const tooLarge = (bytes: string): string => {
+    const left = config.bodyTooLargePolicy.retryOn.length > 0 ? 'only a network error before anything is written is retried' : 'nothing is retried';
+    return `; but the request body is ${bytes}, over ${limit}: its status retries are off (Traefik keeps no copy to send again), ${left}`;
+  };
+
   return {
     access(ctx, host) {
-      ctx.retryPolicy = config.policy;
-      // retry.go starts its timeout clock here, before the first attempt runs what comes after it; a
-      // re-run of this middleware (an outer retry's next attempt) starts it afresh, as a new ServeHTTP does.
-      if (config.policy.timeoutMs !== undefined) retryStarts(ctx).set(config.policy, host.now());
-      return next(`${config.summary}: the upstream stage will retry failed tries`, {
-        attempts: config.policy.numRetries + 1,
-        statuses: config.policy.retriableStatusCodes.length,
+      const plan = planBody(config, ctx);
+      if (plan.kind === 'untouched') return arm(ctx, host, config.policy);
+      if (plan.kind === 'too-large') return arm(ctx, host, config.bodyTooLargePolicy, tooLarge(`${plan.bytes} bytes`));
+      const read = { type: 'read-body' as const, purpose: 'retry body', maxBytes: plan.maxBytes, source: plan.source };
+      const bound = config.maxRequestBodyBytes >= 0 ? `, at most ${limit} bytes` : ` (${limit}: any size)`;
+      return wait(read, `reading the request body to send it again on a status retry${bound}`, (result) => {
+        if (!result.ok) return reply(500, `retry: ${result.error} — 500, as Traefik answers a body it cannot read`, { headers: [['Content-Type', 'text/plain; charset=utf-8'], ['X-Content-Type-Options', 'nosniff']], body: 'Internal Server Error\n' });
+        if (result.bodyTooLarge) return arm(ctx, host, config.bodyTooLargePolicy, tooLarge(`more than ${config.maxRequestBodyBytes} bytes`));
+        // The bytes read go upstream in the consumed stream's place, and every attempt sends them again.
+        replaceReadStream(ctx, result);
+        const bytes = bodyBytes(result.value, result.body);
+        if (config.maxRequestBodyBytes >= 0 && bytes > config.maxRequestBodyBytes) return arm(ctx, host, config.bodyTooLargePolicy, tooLarge(`${bytes} bytes`));
+        return arm(ctx, host, config.policy, `; the request body (${bytes} bytes) is kept to send again`);
       });
     },
   };
