@@ -180,8 +180,10 @@ describe('Lab', () => {
     const [lo, hi] = l.chartRange();
     expect(lo).toBe(0);
     expect(hi).toBeLessThan(1000);
-    // Past the busy stretch the charts reach the run's end, so the cursor stays on them.
-    l.cursor.seek(hi + 100);
+    // Past the busy stretch the charts grow (twice as wide at a time) until the cursor is on them.
+    l.cursor.seek(hi + 1);
+    expect(l.chartRange()).toEqual([lo, Math.min(1000, lo + (hi - lo) * 2)]);
+    l.cursor.seek(1000);
     expect(l.chartRange()).toEqual([lo, 1000]);
     l.cursor.seek(0);
     expect(l.chartRange()).toEqual([lo, hi]);

@@ -54,3 +54,21 @@ export function outcomeChanges(base: TraceIndex, other: TraceIndex, t: number, l
   }
   return out;
 }
+
+/**
+ * How a request ended, in the words of a side-by-side change: its status and who gave it. The list
+ * said "203 in base → 200 here" for canary-ramp, where the point is which backend answered (the
+ * canary answers 203): it now says "203 from catalog-canary in base → 200 from catalog-stable here".
+ */
+export function endedAs(index: TraceIndex, row: RequestRow): string {
+  if (row.source === 'client') return 'gave up';
+  const status = row.status ?? '…';
+  if (row.decidedBy) return `${status} from ${row.decidedBy}`;
+  if (row.source === 'front') return `${status} from the front balancer`;
+  if (row.source === 'upstream') {
+    const end = index.events[row.endEvent];
+    const service = end?.type === 'request.end' ? end.service : null;
+    return service ? `${status} from ${service}` : `${status} from the backend`;
+  }
+  return `${status} from the gateway`;
+}

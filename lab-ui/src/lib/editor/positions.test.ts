@@ -5,7 +5,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { loadScenarioText } from '../../../../engine/scenario/load.ts';
 import type { Diagnostic } from '../../worker/protocol.ts';
-import { countsByFile, foldSyntaxCascades, markEnd, marksFor, offsetAt, placeOf, uniqueDiagnostics } from './positions.ts';
+import { countsByFile, foldSyntaxCascades, hangingIndent, lineMessages, markEnd, marksFor, offsetAt, placeOf, uniqueDiagnostics } from './positions.ts';
 
 const FILE = 'scenarios/rate-limiting/boundary-burst.yaml';
 const TEXT = readFileSync(FILE, 'utf8');
@@ -112,5 +112,41 @@ describe('foldSyntaxCascades', () => {
     const { shown, folded } = foldSyntaxCascades(list);
     expect(shown.map((x) => `${x.code}@${x.loc?.file}:${x.loc?.line}`)).toEqual(['GL_E_YAML_SYNTAX@a.yaml:3', 'GL_E_SCHEMA@a.yaml:9', 'GL_E_YAML_SYNTAX@b.yaml:2']);
     expect(folded).toEqual([{ file: 'a.yaml', count: 1 }]);
+  });
+});
+
+describe('lineMessages', () => {
+  it("writes the loader's error under the line it is on, line:column first", () => {
+    const broken = TEXT.replace('duration: 2m', 'duration: 2 minutes');
+    const errors = loadScenarioText(broken, FILE, read).diagnostics.filter((d) => d.severity === 'error') as Diagnostic[];
+    const messages = lineMessages(broken, marksFor(broken, FILE, errors));
+    expect(messages).toHaveLength(1);
+    const line = broken.split('\n').findIndex((l) => l.startsWith('duration:')) + 1;
+    const m = messages[0];
+    // At the end of that line: the box goes under it, not into the middle of the value.
+    expect(broken.slice(0, m?.at).split('\n')).toHaveLength(line);
+    expect(broken[m?.at ?? 0]).toBe('\n');
+    expect(m?.text).toMatch(new RegExp(`^✗ ${line}:11 ${errors[0]?.code}: `));
+  });
+
+  it('puts two errors on one line in one box, leaves warnings to the list, and places a last-line error at the end', () => {
+    const text = 'a: 1\nb: 2';
+    const two = lineMessages(text, [
+      { from: 5, to: 6, severity: 'error', message: 'E1' },
+      { from: 8, to: 9, severity: 'error', message: 'E2' },
+    ]);
+    expect(two).toEqual([{ at: 9, text: '✗ 2:1 E1\n✗ 2:4 E2' }]);
+    expect(lineMessages(text, [{ from: 0, to: 1, severity: 'warning', message: 'W' }])).toEqual([]);
+    expect(lineMessages(text, [{ from: 0, to: 1, severity: 'error', message: 'E' }])).toEqual([{ at: 4, text: '✗ 1:1 E' }]);
+  });
+});
+
+describe('hangingIndent', () => {
+  it("continues a wrapped line two columns past its own indentation, a list item's past its dash", () => {
+    expect(hangingIndent('url: http://x')).toBe(2);
+    expect(hangingIndent('    url: http://partner-v1.internal:8080')).toBe(6);
+    expect(hangingIndent('  - name: partner-route')).toBe(6);
+    expect(hangingIndent('\t\tkey: v')).toBe(4);
+    expect(hangingIndent('')).toBe(2);
   });
 });

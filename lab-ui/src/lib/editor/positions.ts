@@ -57,6 +57,42 @@ export function marksFor(text: string, path: string, diagnostics: readonly Diagn
   return marks.sort((a, b) => a.from - b.from || a.to - b.to);
 }
 
+/** An error written out under its line in the editor: where the line ends, and the words. */
+export interface LineMessage {
+  /** Offset of the end of the line the error is on. */
+  at: number;
+  text: string;
+}
+
+/**
+ * The errors among `marks`, one message per line under the line they are on, `line:col` first. The
+ * marks alone were a red underline and a gutter dot: the words were in the list under the editor,
+ * below the fold of a laptop's screen, so a student who pressed Run saw a red "2" on the tab and
+ * nothing else. Warnings stay in the list (a bundled scenario opens with some).
+ */
+export function lineMessages(text: string, marks: readonly LintMark[]): LineMessage[] {
+  const byLine = new Map<number, string[]>();
+  for (const m of marks) {
+    if (m.severity !== 'error') continue;
+    const lineStart = text.lastIndexOf('\n', m.from - 1) + 1;
+    const nl = text.indexOf('\n', m.from);
+    const at = nl < 0 ? text.length : nl;
+    const line = text.slice(0, lineStart).split('\n').length;
+    const words = `${line}:${m.from - lineStart + 1} ${m.message}`;
+    byLine.set(at, [...(byLine.get(at) ?? []), words]);
+  }
+  return [...byLine].sort((a, b) => a[0] - b[0]).map(([at, list]) => ({ at, text: `✗ ${list.join('\n✗ ')}` }));
+}
+
+/**
+ * How far a wrapped line's continuation is indented, in columns: the line's own indentation (after a
+ * list dash, its item's) and two more, so it reads as part of its line and not as a key of its own.
+ */
+export function hangingIndent(line: string): number {
+  const lead = /^[ \t]*(- +)?/.exec(line)?.[0].length ?? 0;
+  return lead + 2;
+}
+
 /** Errors and warnings per file, for the badges on the editor's tabs. */
 export function countsByFile(diagnostics: readonly Diagnostic[]): Map<string, { errors: number; warnings: number }> {
   const out = new Map<string, { errors: number; warnings: number }>();
