@@ -47,7 +47,9 @@ export interface DesignGrade {
 export function normaliseAnswer(input: QuestionInput, value: string | number): { value: string; note?: string } {
   const text = String(value).trim();
   if (input.type === 'choice') return { value: text.toLowerCase() };
-  if (input.type === 'path') return { value: text };
+  // A path as people type it: "123" for "/123". The backend receives an absolute path, so a missing
+  // leading slash is read as one rather than graded wrong; the student sees the path as read.
+  if (input.type === 'path') return { value: text === '' || text.startsWith('/') ? text : `/${text}` };
   // Thousands separators are how people type 1,000; anything else must be a plain number.
   const digits = text.replace(/(\d)[,_ ](?=\d{3}\b)/g, '$1');
   if (!/^[+-]?(\d+(\.\d*)?|\.\d+)$/.test(digits)) return { value: text, note: `'${text}' is not a number${input.unit ? ` of ${input.unit}` : ''}` };

@@ -124,7 +124,7 @@ export async function gradeDiagnosis(exercise: Exercise, answers: Readonly<Recor
       const all = await diagnosisChoiceRuns(ex, q.id);
       const run = all.runs.find((r) => r.choice === chosen);
       const top = all.runs.find((r) => r.helped);
-      const verdict = `${choice.text}: ${run?.value ?? '?'} ms of request_time p99 ${base.summary.requestTimeP99} ms; the largest part is ${top?.choice} (${top?.value} ms)`;
+      const verdict = `${choice.text}: ${run?.value ?? '?'} ms of request_time p99 ${base.summary.requestTimeP99} ms; the largest part is ${q.choices.find((c) => c.id === top?.choice)?.text ?? top?.choice} (${top?.value} ms)`;
       questions.push({ ...common, correct: run?.helped ?? false, baseValue: base.summary.requestTimeP99, ...(run ? { chosenRun: run } : {}), verdict });
       continue;
     }
@@ -133,8 +133,8 @@ export async function gradeDiagnosis(exercise: Exercise, answers: Readonly<Recor
     const before = metricValue(base.summary, q.metric);
     const run = got.choice;
     const verdict = run
-      ? `${METRIC_WORDS[q.metric]}: ${before} ${unit(q.metric)} before, ${run.value} ${unit(q.metric)} with ${choice.variant} — ${run.helped ? 'it helps' : `it does not help (a fix must take at least ${Math.round(q.improveBy * 100)} % off)`}`
-      : `the variant ${choice.variant} did not run`;
+      ? `${choice.text}: ${METRIC_WORDS[q.metric]} ${before} ${unit(q.metric)} before, ${run.value} ${unit(q.metric)} after this change — ${run.helped ? 'it helps' : `it does not help (a fix must take at least ${Math.round(q.improveBy * 100)} % off)`}`
+      : `${choice.text}: the run with this change did not finish (variant ${choice.variant})`;
     questions.push({ ...common, correct: run?.helped ?? false, baseValue: before, ...(run ? { chosenRun: run } : {}), verdict });
   }
   return { base: base.summary, questions, diagnostics };

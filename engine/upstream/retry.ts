@@ -124,7 +124,7 @@ export function decideRetry(
     return { retry: false, reason: `${what}: all ${policy.numRetries} retr${policy.numRetries === 1 ? 'y' : 'ies'} used` };
   }
   const backoffMs = backoff(policy, retriesDone + 1, ctx.draw);
-  const wait = backoffMs > 0 ? ` after a ${formatMs(backoffMs)} backoff` : '';
+  const wait = backoffMs > 0 ? ` after ${articleFor(formatMs(backoffMs))} ${formatMs(backoffMs)} backoff` : '';
   return {
     retry: true,
     condition,
@@ -183,6 +183,17 @@ function describeMethods(policy: RetryPolicyIR): string {
   const refused = policy.methodsNotRetried?.length ? `${policy.methodsNotRetried.join(', ')} are not retried` : '';
   const only = policy.methods.length ? `only ${policy.methods.join(', ')} are retried` : '';
   return `${[refused, only].filter(Boolean).join(' and ')} once the request was sent`;
+}
+
+/**
+ * "a" or "an" before a number as it is read aloud: an 8, an 18, an 11, an 80, an 800 ms, an 11.5 s;
+ * a 1, a 25, a 100. Eleven and eighteen are heard in 11/18, 11xxx/18xxx and so on (groups of three).
+ */
+export function articleFor(numberText: string): 'a' | 'an' {
+  const digits = /^\d+/.exec(numberText)?.[0] ?? '';
+  if (digits.startsWith('8')) return 'an';
+  const lead = digits.length % 3 === 2 ? digits.slice(0, 2) : '';
+  return lead === '11' || lead === '18' ? 'an' : 'a';
 }
 
 function formatMs(ms: number): string {

@@ -69,7 +69,7 @@ describe('gatelab explain: snippet 05 (key-auth, hide_credentials: true) + overl
     expect(out.upstream).toBeNull();
     expect(out.response.body.message).toBe('No API key found in request');
     expect(out.response.headers['www-authenticate']).toBe('Key');
-    expect(decision(out, 'key-auth').reason).toContain('no X-API-Key or apikey in the headers, query string');
+    expect(decision(out, 'key-auth').reason).toContain('no X-API-Key or apikey in the headers or query string');
   });
 
   it('the text form shows the decision and the headers the backend receives', () => {

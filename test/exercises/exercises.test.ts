@@ -30,6 +30,8 @@ describe('exercise 1: read a config (snippet 16 with an overlay, three replicas)
     expect(ex.kind).toBe('questions');
     const path = await gradeQuestion(ex, 'upstream-path', '/123');
     expect(path).toMatchObject({ correct: true, expected: '/123', evidence: { request: 'reader-1' } });
+    // Typed without its leading slash, the same path is read as /123 and graded right.
+    expect(await gradeQuestion(ex, 'upstream-path', '123')).toMatchObject({ correct: true, given: '/123' });
     const count = await gradeQuestion(ex, 'local-limit-three-replicas', 600);
     expect(count).toMatchObject({ correct: true, expected: '600', evidence: { count: 600 } });
     const token = await gradeQuestion(ex, 'expired-token', 'admitted');
@@ -55,6 +57,8 @@ describe('exercise 1: read a config (snippet 16 with an overlay, three replicas)
   it('normalises typed values: trimmed paths compare exactly, numbers by value, choices ignore case', () => {
     expect(normaliseAnswer({ type: 'path' }, '  /123 ').value).toBe('/123');
     expect(normaliseAnswer({ type: 'path' }, '/123/').value).toBe('/123/');
+    expect(normaliseAnswer({ type: 'path' }, '123').value).toBe('/123');
+    expect(normaliseAnswer({ type: 'path' }, ' api/v1 ').value).toBe('/api/v1');
     expect(normaliseAnswer({ type: 'number' }, ' 1,000 ').value).toBe('1000');
     expect(normaliseAnswer({ type: 'number' }, '600.0').value).toBe('600');
     expect(normaliseAnswer({ type: 'number' }, '600/min').note).toBeDefined();
@@ -149,6 +153,9 @@ describe('exercise 3: diagnose the bottleneck (each choice applied as a variant 
     expect(backend?.summary.upstreamP99).toBeLessThan(50);
     expect(backend?.summary.requestTimeP99).toBeGreaterThan(1050);
     expect(wrong.questions[1]?.verdict).toContain('does not help');
+    // Verdicts speak of the student's choice, never of the scenario's variant ids.
+    for (const q of [...right.questions, ...wrong.questions]) expect(q.verdict).not.toMatch(/immediate-fix|wrong-fix|long-term-fix|more-replicas/);
+    expect(right.questions[0]?.verdict).toContain('the largest part is The gateway itself');
     // More replicas cut latency but every request still costs the same CPU.
     expect(wrong.questions[2]?.chosenRun?.value).toBeGreaterThan(500);
   }, 400_000);

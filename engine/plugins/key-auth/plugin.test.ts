@@ -20,7 +20,7 @@ describe('key-auth (Kong, semantics §6)', () => {
     expect(r.status).toBe(401);
     expect(jsonBody(verdict)).toEqual({ message: 'No API key found in request', request_id: 'req-1' });
     expect(r.headers).toContainEqual(['WWW-Authenticate', 'Key']);
-    expect(r.reason).toContain('no X-API-Key or apikey in the headers, query string');
+    expect(r.reason).toContain('no X-API-Key or apikey in the headers or query string');
   });
 
   it('§6 the 401 answers through kong.response.error: HTML for a browser, the challenge unchanged', async () => {

@@ -21,7 +21,7 @@ export function createKeyAuthHooks(config: KeyAuthConfig, env: PluginEnv): Plugi
   const sources = keySources(config);
   const challenge = config.realm !== undefined ? `Key realm="${config.realm}"` : 'Key';
   // The "no key" failure's words depend only on the config.
-  const where = [config.key_in_header && 'headers', config.key_in_query && 'query string', config.key_in_body && 'body'].filter(Boolean).join(', ');
+  const where = listWithOr([config.key_in_header && 'headers', config.key_in_query && 'query string', config.key_in_body && 'body'].filter((w): w is string => typeof w === 'string'));
   const noKeyWhy = `no ${config.key_names.join(' or ')} in the ${where}`;
   const accepted = new AcceptedReasons();
   const fail = (ctx: RequestContext, message: string, why: string): Verdict => {
@@ -117,3 +117,9 @@ export const keyAuthPlugin: PluginDefinition<KeyAuthConfig> = {
   create: createKeyAuthHooks,
   cost: () => ({ cpuUs: 4.9, source: 'gatelab key-auth access hook: 5.8 µs CPU minus 0.9 µs building the request context, measured with `npx tsx scripts/measure-costs.ts` (node 20, Xeon 2.5 GHz)' }),
 };
+
+/** "headers", "headers or query string", "headers, query string or body". */
+function listWithOr(places: string[]): string {
+  if (places.length < 2) return places.join('');
+  return `${places.slice(0, -1).join(', ')} or ${places[places.length - 1]}`;
+}

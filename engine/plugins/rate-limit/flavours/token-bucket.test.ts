@@ -60,7 +60,7 @@ describe('rate-limit plugin, token-bucket flavours', () => {
     expect(reply(long.verdict)).toMatchObject({ status: 429, body: 'Too Many Requests' });
     expect(long.headers.get('Retry-After')).toBe('1');
     expect(long.headers.get('X-Retry-In')).toBe('100ms');
-    expect(long.verdict.reason).toBe('Traefik rateLimit, ip 203.0.113.7: token bucket (0 of 2 tokens) would need a 100ms wait, more than the 50 ms Traefik holds a request: 429, Retry-After 1 s');
+    expect(long.verdict.reason).toBe('Traefik rateLimit, ip 203.0.113.7: token bucket (0 of 2 tokens) would need a wait of 100 ms (X-Retry-In: 100ms), more than the 50 ms Traefik holds a request: 429, Retry-After 1 s');
     // 60 ms later: 0.6 tokens, a 40 ms wait — held, not refused (the 429 above cost nothing).
     const held = send(hooks, T0 + 60);
     expect(held.first.kind).toBe('wait');

@@ -16,7 +16,7 @@ describe('decision sentences', () => {
     expect(describeTokenBucket(tokenBucket(c, undefined, T0).decision)).toBe('token bucket had 10 of 10 tokens: admitted, 9 left');
     const t = { flavour: 'traefik', average: 10, burst: 1 } as const;
     const first = tokenBucket(t, undefined, T0);
-    expect(describeTokenBucket(tokenBucket(t, first.state, T0).decision)).toBe('token bucket (0 of 1 tokens) would need a 100ms wait, more than the 50 ms Traefik holds a request: 429, Retry-After 1 s');
+    expect(describeTokenBucket(tokenBucket(t, first.state, T0).decision)).toBe('token bucket (0 of 1 tokens) would need a wait of 100 ms (X-Retry-In: 100ms), more than the 50 ms Traefik holds a request: 429, Retry-After 1 s');
     expect(describeTokenBucket(tokenBucket(t, first.state, T0 + 60).decision)).toBe('token bucket short of a token (0.6 of 1 tokens): held 40 ms for the next one, then admitted');
   });
 

@@ -15,7 +15,7 @@ export function describeTokenBucket(d: TokenBucketDecision): string {
   const tokens = `${n(d.tokensBefore)} of ${n(d.capacity)} tokens`;
   if (d.allowed && d.delayMs > 0) return `token bucket short of a token (${tokens}): held ${n(d.delayMs)} ms for the next one, then admitted`;
   if (d.allowed) return `token bucket had ${tokens}: admitted, ${n(d.tokensAfter)} left`;
-  if (d.retryIn !== undefined) return `token bucket (${tokens}) would need a ${d.retryIn} wait, more than the ${n(d.maxDelayMs ?? 0)} ms Traefik holds a request: 429, Retry-After ${d.retryAfterSeconds} s`;
+  if (d.retryIn !== undefined) return `token bucket (${tokens}) would need a wait of ${n(d.nextTokenInMs ?? 0)} ms (X-Retry-In: ${d.retryIn}), more than the ${n(d.maxDelayMs ?? 0)} ms Traefik holds a request: 429, Retry-After ${d.retryAfterSeconds} s`;
   const next = d.nextTokenInMs !== undefined ? `, next token in ${n(d.nextTokenInMs)} ms` : '';
   return `token bucket empty: ${tokens}${next}`;
 }
