@@ -17,6 +17,14 @@ import { ANNOTATION_PREFIX } from './annotations/catalog.ts';
 
 export const LIMIT_REQ_STATUS = 503;
 
+/**
+ * Every zone the controller renders is `limit_req_zone $limit_<id> zone=<name>:5m …`: SharedSize is
+ * the constant defSharedSize = 5 (MB) in internal/ingress/annotations/ratelimit, with no annotation
+ * or ConfigMap key to change it. `$limit_<id>` is `$binary_remote_addr` (or "" for an allow-listed
+ * client), so a zone holds 40,671 IPv4 clients per replica (math/nginx-zone-memory.ts).
+ */
+export const LIMIT_REQ_ZONE_BYTES = 5 * 1024 * 1024;
+
 /** The route id shared by every location of one Ingress; plugin scopes point at it. */
 export function ingressRouteId(key: string): string {
   return `ingress:${key}`;
@@ -32,7 +40,7 @@ export function buildRateLimitPlugins(ctx: AdaptContext, ingresses: readonly Par
     // buildRateLimit's order: the rps line, then the rpm line, both with burst = limit × multiplier.
     const lines = ([['limit-rps', rl.rps, 's'], ['limit-rpm', rl.rpm, 'm']] as const)
       .filter(([, limit]) => limit > 0)
-      .map(([annotation, limit, unit]) => ({ annotation, zone: { zone: `${zoneBase}_${annotation.slice(-3)}`, rate: `${limit}r/${unit}`, burst: limit * rl.burstMultiplier, nodelay: true } }));
+      .map(([annotation, limit, unit]) => ({ annotation, zone: { zone: `${zoneBase}_${annotation.slice(-3)}`, zone_size: LIMIT_REQ_ZONE_BYTES, rate: `${limit}r/${unit}`, burst: limit * rl.burstMultiplier, nodelay: true } }));
     const [first, ...rest] = lines;
     if (!first) continue;
     const annotations = lines.map((l) => l.annotation);

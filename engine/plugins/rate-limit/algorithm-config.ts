@@ -73,6 +73,12 @@ export interface NginxLimitReqZone {
   limit: LimitReqLimit;
   /** The rate as written ("10r/s"), for sentences. */
   rate: string;
+  /**
+   * Bytes of shared memory (`limit_req_zone … zone=name:10m`). Present: the zone holds only as many
+   * keys as nginx's slab fits, evicts as nginx does and refuses a new key it cannot place
+   * (math/nginx-zone-memory.ts). Absent: an unbounded map, gatelab's behaviour before zone sizes.
+   */
+  zone_size?: number;
 }
 
 /** nginx `limit_req_zone … rate=` + `limit_req zone= burst= nodelay|delay=` + `limit_req_status`. */

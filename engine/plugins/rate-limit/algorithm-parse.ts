@@ -23,6 +23,7 @@ import { parseKeySpec, type KeySpec } from './key.ts';
 import { closeName } from './levenshtein.ts';
 import { parseSourceCriterion } from './source-criterion.ts';
 import { NGINX_LIMIT_REQ_DEFAULT_STATUS, parseNginxRate } from './math/nginx-limit-req.ts';
+import { MIN_ZONE_BYTES, parseNginxSize } from './math/nginx-slab.ts';
 import { tokenBucketConfigProblems, type TokenBucketConfig } from './math/token-bucket.ts';
 
 const COMMON = ['algorithm', 'key'];
@@ -30,12 +31,12 @@ const COMMON = ['algorithm', 'key'];
 const ALGORITHM_FIELDS: Record<Exclude<Algorithm, 'token-bucket'>, readonly string[]> = {
   'sliding-window': ['limit', 'window_size', 'window_type', 'disable_penalty', 'reject', 'error_code', 'error_message', 'hide_client_headers'],
   'sliding-log': ['limit', 'window_size', 'status'],
-  'nginx-limit-req': ['rate', 'burst', 'nodelay', 'delay', 'status', 'zone', 'also'],
+  'nginx-limit-req': ['rate', 'burst', 'nodelay', 'delay', 'status', 'zone', 'zone_size', 'also'],
   gcra: ['limit', 'period', 'burst', 'status'],
 };
 
 /** The fields of one further limit_req line under nginx-limit-req's `also`. */
-const ALSO_FIELDS = ['zone', 'rate', 'burst', 'nodelay', 'delay'];
+const ALSO_FIELDS = ['zone', 'zone_size', 'rate', 'burst', 'nodelay', 'delay'];
 
 const ENVOY_FIELDS = ['max_tokens', 'tokens_per_fill', 'fill_interval', 'status', 'enable_x_ratelimit_headers'];
 const BUCKET_FIELDS: Record<TokenBucketFlavourName, readonly string[]> = {
@@ -230,10 +231,33 @@ function parseNginxZone(f: Fields, zoneRequired = false): NginxLimitReqZone {
   }
   const zone = f.string('zone');
   if (zone === undefined && zoneRequired) f.report.error(['zone'], 'GL_E_CONFIG_INVALID', 'zone is required for a further limit_req', 'name it, e.g. zone: per-minute');
+  const zoneSize = parseZoneSize(f);
   return {
     limit: { zone: zone ?? 'rate-limit', rateMilli, burst, delay: nodelay ? 'nodelay' : (delay ?? 0) },
     rate: rateText ?? `${rateMilli / 1000}r/s`,
+    // Only when written, so a config without it stays exactly the object it always was.
+    ...(zoneSize !== undefined ? { zone_size: zoneSize } : {}),
   };
+}
+
+/** `zone_size`: the `:10m` of limit_req_zone, in bytes; nginx refuses less than eight pages. */
+function parseZoneSize(f: Fields): number | undefined {
+  const raw = f.obj['zone_size'];
+  if (raw === undefined || raw === null) return undefined;
+  if (typeof raw !== 'string' && typeof raw !== 'number') {
+    f.report.error(['zone_size'], 'GL_E_TYPE', 'zone_size must be a size such as 10m, 512k or a number of bytes');
+    return undefined;
+  }
+  const parsed = parseNginxSize(raw);
+  if (!parsed.ok) {
+    f.report.error(['zone_size'], 'GL_E_CONFIG_INVALID', parsed.error);
+    return undefined;
+  }
+  if (parsed.bytes < MIN_ZONE_BYTES) {
+    f.report.error(['zone_size'], 'GL_E_CONFIG_INVALID', `zone "${f.obj['zone'] ?? 'rate-limit'}:${raw}" is too small: nginx needs at least ${MIN_ZONE_BYTES} bytes (8 pages)`, 'write 32k or more');
+    return undefined;
+  }
+  return parsed.bytes;
 }
 
 /**
@@ -252,7 +276,7 @@ function parseNginxAlso(f: Fields, firstZone: string): NginxLimitReqZone[] {
   raw.forEach((item, i) => {
     const at = (path: Array<string | number>): Array<string | number> => ['also', i, ...path];
     if (typeof item !== 'object' || item === null || Array.isArray(item)) {
-      f.report.error(at([]), 'GL_E_TYPE', 'each entry of also is a mapping: zone, rate, burst, nodelay or delay');
+      f.report.error(at([]), 'GL_E_TYPE', 'each entry of also is a mapping: zone, zone_size, rate, burst, nodelay or delay');
       return;
     }
     const report: ConfigReporter = { error: (path, ...rest) => f.report.error(at(path), ...rest), warn: (path, ...rest) => f.report.warn(at(path), ...rest) };

@@ -14,6 +14,8 @@ import { resolveKey } from '../key.ts';
 import { limitReq, type LimitReqDecision, type LimitReqNode } from '../math/nginx-limit-req.ts';
 import { nginxPage } from '../../../net/nginx-pages.ts';
 import { addResponseHeaders, admit, hold, KeyedStates, reject, round3 } from './shared.ts';
+import { forcedWords, fullWords, NginxZoneStore } from './nginx-zone-store.ts';
+import { snapshotEntries } from './nginx-limit-req.ts';
 
 /** Milli-requests as requests: 4000 → 4. */
 const req = (milli: number): number => round3(milli / 1000);
@@ -31,6 +33,8 @@ export function createNginxLimitReqZonesHooks(config: NginxLimitReqFlavourConfig
   const zones: NginxLimitReqZone[] = [{ limit: config.limit, rate: config.rate }, ...(config.also ?? [])];
   // One state map per zone: each zone is its own shared-memory tree in nginx.
   const states = zones.map(({ limit }) => new KeyedStates<LimitReqNode>((n, nowMs) => n.excess - drained(limit.rateMilli, nowMs - n.last) + 1000 <= 0));
+  // Any zone with a size: every zone's memory is kept as nginx keeps it (nginx-zone-store.ts).
+  const store = zones.some((z) => z.zone_size !== undefined) ? new NginxZoneStore(zones, config.key) : undefined;
   const head = `nginx limit_req zones ${zones.map(zoneWords).join(', then ')}`;
   const byName = new Map(zones.map((z) => [z.limit.zone, z]));
 
@@ -54,32 +58,47 @@ export function createNginxLimitReqZonesHooks(config: NginxLimitReqFlavourConfig
     access(ctx: RequestContext, host: PluginHost): Verdict {
       const nowMs = host.now();
       const k = resolveKey(config.key, ctx);
-      const inputs = zones.map((z, i) => ({ limit: z.limit, key: k.value, node: states[i]?.get(host.replica, k.value) }));
+      const held = store?.nodes(host.replica, k.value);
+      const inputs = zones.map((z, i) => ({ limit: z.limit, key: k.value, node: held ? held[i] : states[i]?.get(host.replica, k.value) }));
       const { decision: d, nodes } = limitReq(inputs, nowMs);
       if (d.outcome === 'NOT_LIMITED') {
         const why = k.value === '' ? `the key is empty (${k.label})` : `the key is longer than 65535 bytes (${k.label})`;
         return next(`${head}: ${why}, and nginx does not limit such a request in any zone`);
       }
-      const data = dataOf(k.value, d);
+      let data = dataOf(k.value, d);
       const who = `${head}, ${k.label}`;
+      let memo = '';
+      if (store) {
+        const effect = store.commit(host.replica, k.value, d, nodes, nowMs);
+        if (effect.forced.length > 0) data = { ...data, evicted: effect.forced.map((f) => f.key).join(', ') };
+        if (effect.full) {
+          return reject(ctx, config.status, `${who}: ${fullWords(effect.full, effect.forced, config.status)} in any zone`, { ...data, outcome: 'REJECTED', zone: effect.full.zone, zoneFull: true }, {
+            headers: [['Content-Type', 'text/html']],
+            body: nginxPage(config.status),
+          });
+        }
+        memo = forcedWords(effect.forced);
+      }
       if (d.outcome === 'REJECTED') {
         // A refusal counts in no zone, not even the ones that had room (§2): the states stay as they were.
         const z = byName.get(d.zone ?? '') as NginxLimitReqZone;
         const passed = d.zones.filter((r) => r.zone !== d.zone && r.excess !== undefined && !r.rejected).map((r) => `"${r.zone}"`);
         const earlier = passed.length > 0 ? ` ${passed.join(', ')} had room but count${passed.length === 1 ? 's' : ''} nothing either;` : '';
-        return reject(ctx, config.status, `${who}: zone "${z.limit.zone}" excess would be ${req(d.excess)}, over burst ${z.limit.burst} → ${config.status};${earlier} no zone changes`, data, {
+        return reject(ctx, config.status, `${who}: zone "${z.limit.zone}" excess would be ${req(d.excess)}, over burst ${z.limit.burst} → ${config.status};${earlier} no zone changes${memo}`, data, {
           headers: [['Content-Type', 'text/html']],
           body: nginxPage(config.status),
         });
       }
-      nodes.forEach((node, i) => {
-        if (node) states[i]?.set(host.replica, k.value, node, nowMs);
-      });
+      if (!store) {
+        nodes.forEach((node, i) => {
+          if (node) states[i]?.set(host.replica, k.value, node, nowMs);
+        });
+      }
       const each = d.zones.map((r) => `"${r.zone}" excess ${req(r.excess ?? 0)}${(byName.get(r.zone)?.limit.burst ?? 0) > 0 ? ` of burst ${byName.get(r.zone)?.limit.burst}` : ''}`).join(', ');
       if (d.outcome === 'DELAYED') {
-        return hold(ctx, d.delayMs, `limit_req delay (zone ${d.zone})`, `${who}: every zone has room (${each}) — held ${d.delayMs} ms, the largest zone delay (zone "${d.zone}")`, data);
+        return hold(ctx, d.delayMs, `limit_req delay (zone ${d.zone})`, `${who}: every zone has room (${each}) — held ${d.delayMs} ms, the largest zone delay (zone "${d.zone}")${memo}`, data);
       }
-      return admit(ctx, `${who}: every zone has room (${each}), so every zone counts it — passes`, data);
+      return admit(ctx, `${who}: every zone has room (${each}), so every zone counts it — passes${memo}`, data);
     },
 
     response: addResponseHeaders,
@@ -88,6 +107,10 @@ export function createNginxLimitReqZonesHooks(config: NginxLimitReqFlavourConfig
       const nowMs = host.now();
       const out: Record<string, unknown> = {};
       zones.forEach(({ limit }, i) => {
+        if (store) {
+          out[limit.zone] = snapshotEntries(store.entries(host.replica, i), limit.rateMilli, limit.burst, nowMs);
+          return;
+        }
         out[limit.zone] = states[i]?.snapshot(host.replica, (n) => ({ excess: req(Math.max(0, n.excess - drained(limit.rateMilli, Math.max(0, nowMs - n.last)))), burst: limit.burst }));
       });
       return out;
