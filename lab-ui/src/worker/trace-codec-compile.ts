@@ -27,7 +27,32 @@ export type CompiledDecoder = (nums: Float64Array, strIds: Uint32Array, strings:
 export class StringTable {
   readonly ids = new Map<string, number>();
   fresh: string[] = [];
+  /** The next id: a long string sent without a lookup takes one too, so it is not `ids.size`. */
+  next = 0;
 }
+
+/**
+ * What one string place (one key of one shape) has seen of its long strings, to decide whether
+ * looking them up is worth it (`internAt`).
+ */
+export interface PlaceStats {
+  /** Long strings that missed the place's last string, counted from the start. */
+  misses: number;
+  /** Lookups in the current window and how many of them found nothing. */
+  probes: number;
+  fresh: number;
+  /** Send this place's long strings as new table entries without looking them up. */
+  skip: boolean;
+}
+
+export const newPlaceStats = (): PlaceStats => ({ misses: 0, probes: 0, fresh: 0, skip: false });
+
+/** Longer strings than this go through the place's statistics; shorter ones are always looked up. */
+export const LONG_STRING = 40;
+/** Lookups per decision; a place skips lookups when at most `PROBE_WINDOW / 16` of them found a string. */
+const PROBE_WINDOW = 32;
+/** While skipping, one long string in this many is still looked up (and added), so a place whose texts start to repeat is noticed. */
+const PROBE_EVERY = 16;
 
 /**
  * A string's id, added to the table if new. One module-level function for every encoder, not a
@@ -37,9 +62,42 @@ export class StringTable {
 export function internString(table: StringTable, v: string): number {
   let id = table.ids.get(v);
   if (id === undefined) {
-    id = table.ids.size;
+    id = table.next++;
     table.ids.set(v, id);
     table.fresh.push(v);
+  }
+  return id;
+}
+
+/**
+ * The id for a string at a place whose last string it is not. A long text that is new almost every
+ * time (a rate limiter's reason, naming the window, the address and the count) costs the most to
+ * look up: a fresh string is flattened and hashed, then added to a Map that only grows, and in the
+ * browser that lookup was the largest part of encoding (docs/benchmarks.md, the lab's twelfth pass).
+ * So a place whose long strings were new at nearly every lookup sends them as new entries without
+ * one. The decoder cannot tell: it reads ids into the table either way, and a text sent twice
+ * decodes to equal strings. The probes bound the duplicates: a place whose texts repeat goes back
+ * to looking them up within `PROBE_EVERY × PROBE_WINDOW` long strings.
+ */
+export function internAt(table: StringTable, v: string, q: PlaceStats): number {
+  if (v.length <= LONG_STRING) return internString(table, v);
+  q.misses++;
+  if (q.skip && q.misses % PROBE_EVERY !== 0) {
+    table.fresh.push(v);
+    return table.next++;
+  }
+  let id = table.ids.get(v);
+  q.probes++;
+  if (id === undefined) {
+    id = table.next++;
+    table.ids.set(v, id);
+    table.fresh.push(v);
+    q.fresh++;
+  }
+  if (q.probes === PROBE_WINDOW) {
+    q.skip = q.fresh >= PROBE_WINDOW - PROBE_WINDOW / 16;
+    q.probes = 0;
+    q.fresh = 0;
   }
   return id;
 }
@@ -80,7 +138,7 @@ function encoderSource(root: ShapeNode): { body: string; keyLists: string[][]; l
       case 's': {
         // Most strings repeat the previous event's at the same place: skip the table lookup then.
         const l = lastCount++;
-        lines.push(`if (typeof ${x} !== 'string') return false;`, `if (${x} === L${l}) S[si++] = I${l}; else { L${l} = ${x}; I${l} = intern(table, ${x}); S[si++] = I${l}; }`);
+        lines.push(`if (typeof ${x} !== 'string') return false;`, `if (${x} === L${l}) S[si++] = I${l}; else { L${l} = ${x}; I${l} = intern(table, ${x}, Q${l}); S[si++] = I${l}; }`);
         return;
       }
       case 'z':
@@ -120,11 +178,11 @@ function encoderSource(root: ShapeNode): { body: string; keyLists: string[][]; l
 /** A generated encoder for one shape, writing string ids from `table`. */
 export function compileEncoder(shape: ShapeNode, table: StringTable): CompiledEncoder | undefined {
   const { body, keyLists, lastCount } = encoderSource(shape);
-  const state = Array.from({ length: lastCount }, (_, l) => `let L${l}; let I${l} = 0;`).join(' ');
+  const state = Array.from({ length: lastCount }, (_, l) => `let L${l}; let I${l} = 0; const Q${l} = stats();`).join(' ');
   const keyParams = keyLists.map((_, k) => `K${k}`);
   const source = `${state}\nreturn function encodeShape(v, to) {\nconst N = to.nums, S = to.strIds; let ni = to.ni, si = to.si, n = 0;\n${body}\nto.ni = ni; to.si = si; return true;\n};`;
   try {
-    return new Function('intern', 'table', ...keyParams, source)(internString, table, ...keyLists) as CompiledEncoder;
+    return new Function('intern', 'stats', 'table', ...keyParams, source)(internAt, newPlaceStats, table, ...keyLists) as CompiledEncoder;
   } catch {
     return undefined;
   }

@@ -10,14 +10,17 @@
  * them), for any JSON-like value: objects, arrays, numbers, strings, booleans, null and undefined.
  */
 
-import { compileDecoder, compileEncoder, internString, slotsOf, StringTable, type CompiledDecoder, type CompiledEncoder, type EncodeTarget } from './trace-codec-compile.ts';
+import { compileDecoder, compileEncoder, internAt, newPlaceStats, slotsOf, StringTable, type CompiledDecoder, type CompiledEncoder, type EncodeTarget, type PlaceStats } from './trace-codec-compile.ts';
 import { setOwn } from '../../../engine/core/set-own.ts';
 
 /** How one value is laid out: a leaf kind, or an object/array with its children in key order. */
 export type ShapeNode =
   | { k: 'n' | 'b' | 'z' | 'u' }
-  /** The interpreted encoder's copy remembers the last string here: most repeat the previous event's. */
-  | { k: 's'; last?: string; lastId?: number }
+  /**
+   * The interpreted encoder's copy remembers the last string here (most repeat the previous event's)
+   * and what it has seen of its long strings (`internAt`).
+   */
+  | { k: 's'; last?: string; lastId?: number; stats?: PlaceStats }
   | { k: 'o'; keys: string[]; children: ShapeNode[] }
   | { k: 'a'; children: ShapeNode[] };
 
@@ -92,7 +95,7 @@ function interpretedEncoder(shape: ShapeNode, table: StringTable): CompiledEncod
         // Same string as last time here: skip the table lookup.
         if (v !== s.last) {
           s.last = v;
-          s.lastId = internString(table, v);
+          s.lastId = internAt(table, v, (s.stats ??= newPlaceStats()));
         }
         to.strIds[to.si++] = s.lastId as number;
         return true;

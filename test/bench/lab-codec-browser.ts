@@ -1,0 +1,102 @@
+/**
+ * The lab's trace codec timed in Chromium (the worker's V8, far newer than Node 20's), not a timed
+ * test. Each measurement bundles lab-codec-page.ts with one copy of the codec, opens it in a fresh
+ * headless Chromium (Debian's, `command -v chromium`) on 127.0.0.1, simulates N requests of the
+ * big-run scenario there, then per round encodes, clones and decodes every batch, reading the main
+ * thread's CPU time around each part (CDP `Performance.getMetrics`' ThreadTime: the time the thread
+ * ran, so the machine's load counts less than in wall time). Prints one JSON line per measurement:
+ * the first round (code cold, as in a run's worker) and the median of the others.
+ *   npx tsx test/bench/lab-codec-browser.ts [requests] [rounds] [pairs] [--warm] [codec.ts ...]
+ * With no codec paths it measures this tree's lab-ui/src/worker/trace-codec.ts; with several it
+ * alternates them A B A B … `pairs` times. `--warm` first runs each copy over a trace of another
+ * seed, so the first round shows the cost of new strings without the code's warm-up.
+ */
+import { createServer } from 'node:http';
+import { resolve } from 'node:path';
+import { build } from 'esbuild';
+import type { CDPSession } from 'playwright-core';
+import { findChromium } from '../browser/global-setup.ts';
+import { launch } from '../browser/harness.ts';
+
+const argv = process.argv.slice(2);
+const warm = argv.includes('--warm');
+const [reqArg, roundArg, pairArg, ...codecArgs] = argv.filter((a) => a !== '--warm');
+const requests = Number(reqArg ?? 100_000);
+const rounds = Math.min(10, Math.max(1, Number(roundArg ?? 3)));
+const pairs = Math.min(10, Math.max(1, Number(pairArg ?? 1)));
+const codecs = codecArgs.length > 0 ? codecArgs.map((p) => resolve(p)) : [resolve('lab-ui/src/worker/trace-codec.ts')];
+const chromiumPath = findChromium();
+if (!chromiumPath) throw new Error('no chromium on PATH');
+
+async function bundle(codecPath: string): Promise<string> {
+  const out = await build({
+    entryPoints: [resolve(import.meta.dirname, 'lab-codec-page.ts')],
+    bundle: true,
+    write: false,
+    format: 'esm',
+    platform: 'browser',
+    target: 'es2022',
+    alias: { 'trace-codec-under-test': codecPath },
+    logLevel: 'error',
+  });
+  return out.outputFiles[0]?.text ?? '';
+}
+
+const scripts = await Promise.all(codecs.map(bundle));
+let current = '';
+const server = createServer((req, res) => {
+  if (req.url === '/bench.js') res.writeHead(200, { 'content-type': 'text/javascript' }).end(current);
+  else res.writeHead(200, { 'content-type': 'text/html' }).end('<!doctype html><title>codec bench</title>');
+});
+await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+const address = server.address();
+const port = typeof address === 'object' && address ? address.port : 0;
+
+/** The main thread's CPU seconds so far. */
+async function threadTime(cdp: CDPSession): Promise<number> {
+  const { metrics } = await cdp.send('Performance.getMetrics');
+  return metrics.find((m) => m.name === 'ThreadTime')?.value ?? Number.NaN;
+}
+
+const PARTS = ['encode', 'clone', 'decode'] as const;
+type Part = (typeof PARTS)[number];
+const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? 0;
+try {
+  for (let p = 0; p < pairs; p++) {
+    for (let k = 0; k < codecs.length; k++) {
+      current = scripts[k] ?? '';
+      const browser = await launch(chromiumPath);
+      try {
+        const page = await browser.newPage();
+        await page.goto(`http://127.0.0.1:${port}/`);
+        const cdp = await page.context().newCDPSession(page);
+        await cdp.send('Performance.enable');
+        const prepared = (await page.evaluate(`import('/bench.js').then((m) => (globalThis.bench = m).prepare(${requests}, ${warm}))`)) as { events: number; simulateMs: number };
+        const cpu: Array<Record<Part, number>> = [];
+        for (let r = 0; r < rounds; r++) {
+          const got = {} as Record<Part, number>;
+          for (const part of PARTS) {
+            const before = await threadTime(cdp);
+            await page.evaluate(`globalThis.bench.${part}All()`);
+            got[part] = Math.round(((await threadTime(cdp)) - before) * 1000);
+          }
+          cpu.push(got);
+        }
+        const rest = cpu.slice(1);
+        console.log(
+          JSON.stringify({
+            codec: codecs[k],
+            events: prepared.events,
+            simulateMs: Math.round(prepared.simulateMs),
+            firstCpuMs: cpu[0],
+            ...(rest.length ? { restCpuMs: Object.fromEntries(PARTS.map((part) => [part, median(rest.map((r) => r[part]))])) } : {}),
+          }),
+        );
+      } finally {
+        await browser.close();
+      }
+    }
+  }
+} finally {
+  server.close();
+}
