@@ -7,14 +7,18 @@
  *
  *   npx tsx test/bench/proxy/ab.ts --roots=/tmp/base,/work/main [--rounds 8] [--seconds 5]
  *        [--workers 2] [--prof=DIR] [--no-bare] [--plugins=key-auth,rate-limiting]
+ *        [--peers=bare:agent,bare:lean]
+ *
+ * `--peers` adds Node peers as sides after the roots (peers.ts startNodePeer: `bare:MODE` is a bare
+ * proxy with another upstream client, peers/bare-client.ts); with no roots only peers are compared.
  *
  * A root may carry serve arguments and environment after `@`, to compare settings in one tree:
  * `--roots='/work/main,/work/main@--trace-ring 0,/work/main@GATELAB_BENCH_ABLATE=no-metrics'`.
  *
- * `--prof=DIR` starts each gatelab under `node --cpu-prof` (written to DIR when it stops; read it
- * with profile-top.ts). A root is a checkout with its own node_modules (its serve bundle is cached
- * there), e.g. a `git worktree add --detach` copy whose node_modules holds links to the main one's
- * packages.
+ * `--prof=DIR` starts each gatelab (and each `--peers` peer) under `node --cpu-prof` (written to DIR
+ * when it stops; read it with profile-top.ts). A root is a checkout with its own node_modules (its
+ * serve bundle is cached there), e.g. a `git worktree add --detach` copy whose node_modules holds
+ * links to the main one's packages.
  */
 import { basename } from 'node:path';
 import { loadavg } from 'node:os';
@@ -32,7 +36,8 @@ const text = (name: string): string | undefined => {
 };
 // Split before each path only, so a root's `@VAR=a,b` may hold commas.
 const roots = (text('roots') ?? '').split(/,(?=\/)/).filter((r) => r !== '');
-if (roots.length === 0) throw new Error('GL_E_BENCH_ARGS: --roots=A,B names the checkouts to compare');
+const peerKinds = (text('peers') ?? '').split(',').filter((p) => p !== '');
+if (roots.length + peerKinds.length === 0) throw new Error('GL_E_BENCH_ARGS: --roots=A,B names the checkouts to compare (or --peers=K1,K2 the Node peers)');
 const rounds = Math.min(40, Number(text('rounds') ?? 8));
 const seconds = Math.min(10, Number(text('seconds') ?? 5));
 const workers = text('workers') === undefined ? undefined : Number(text('workers'));
@@ -73,6 +78,14 @@ async function main(): Promise<void> {
       started.push(peer);
       sides.push(peer);
     }
+    for (const [i, kind] of peerKinds.entries()) {
+      // A directory per peer and V8's own file names: tsx's loader thread writes a profile too, and
+      // with one name it would overwrite the main thread's (the largest file in the directory).
+      const profDir = `${prof}/${kind.replace(/[^a-z0-9-]/gi, '_')}-${i}`;
+      const peer = await startNodePeer(kind, await freePort(), upstream.port, prof ? ['--cpu-prof', `--cpu-prof-dir=${profDir}`] : []);
+      started.push(peer);
+      sides.push(peer);
+    }
     if (withBare) {
       const bare = await startNodePeer('undici-bare', await freePort(), upstream.port);
       started.push(bare);
@@ -91,8 +104,8 @@ async function main(): Promise<void> {
     const bareUs = withBare ? (us[sides.length - 1] as number[]) : undefined;
     const first = us[0] as number[];
     printTable(
-      `A/B: wrk -t1 -c50, ${rounds} × ${seconds} s interleaved, ${plugins.length ? plugins.join(' + ') : 'no plugins'}${workers ? `, --workers ${workers}` : ''}; load average ${Math.min(...load).toFixed(1)}–${Math.max(...load).toFixed(1)}`,
-      ['side', 'req/s', 'CPU µs/req', '÷ side 0 (median of rounds)', 'lower than side 0 in', 'req/s ÷ bare', 'per round µs/req'],
+      `A/B: wrk -t1 -c50, ${rounds} × ${seconds} s interleaved, ${roots.length === 0 ? 'Node peers only' : plugins.length ? plugins.join(' + ') : 'no plugins'}${workers ? `, --workers ${workers}` : ''}; load average ${Math.min(...load).toFixed(1)}–${Math.max(...load).toFixed(1)}`,
+      ['side', 'req/s', 'CPU µs/req', '÷ side 0 (median of rounds)', '− side 0 µs (median of rounds)', 'lower than side 0 in', 'req/s ÷ bare', 'per round µs/req'],
       sides.map((s, i) => {
         const mine = us[i] as number[];
         const lower = mine.filter((v, r) => v < (first[r] as number)).length;
@@ -101,6 +114,7 @@ async function main(): Promise<void> {
           median(rps[i] as number[]).toFixed(0),
           median(mine).toFixed(1),
           `${median(mine.map((v, r) => v / (first[r] as number))).toFixed(3)}×`,
+          i === 0 ? '—' : median(mine.map((v, r) => v - (first[r] as number))).toFixed(1),
           i === 0 ? '—' : `${lower}/${rounds}`,
           bareUs ? `${median((rps[i] as number[]).map((v, r) => v / ((rps[sides.length - 1] as number[])[r] as number))).toFixed(2)}×` : '—',
           mine.map((v) => v.toFixed(0)).join(' '),

@@ -94,10 +94,18 @@ function spawnNode(args: string[], stdoutToNull: boolean, env: Record<string, st
   return { child, stderr: () => err };
 }
 
-/** http-proxy, fastify (@fastify/http-proxy), fast-gateway or undici-bare. */
-export async function startNodePeer(kind: string, port: number, upstreamPort: number): Promise<RunningPeer> {
-  const script = kind === 'undici-bare' ? [join(HERE, 'peers', 'undici-bare.ts')] : [join(HERE, 'peers', 'node-peer.ts'), kind];
-  const { child, stderr } = spawnNode(['--import', 'tsx', ...script, String(port), String(upstreamPort)], false);
+/**
+ * http-proxy, fastify (@fastify/http-proxy), fast-gateway, undici-bare, or `bare:MODE` (a bare proxy
+ * with another upstream client, peers/bare-client.ts: agent, pool-p4, client-p10, lean, …).
+ */
+export async function startNodePeer(kind: string, port: number, upstreamPort: number, nodeArgs: string[] = []): Promise<RunningPeer> {
+  const script =
+    kind === 'undici-bare'
+      ? [join(HERE, 'peers', 'undici-bare.ts')]
+      : kind.startsWith('bare:')
+        ? [join(HERE, 'peers', 'bare-client.ts'), kind.slice('bare:'.length)]
+        : [join(HERE, 'peers', 'node-peer.ts'), kind];
+  const { child, stderr } = spawnNode([...nodeArgs, '--import', 'tsx', ...script, String(port), String(upstreamPort)], false);
   await waitForHttp(port, '/', child, `${kind}: ${stderr()}`);
   return { name: kind, pid: child.pid as number, port, stop: () => stopPid(child) };
 }
