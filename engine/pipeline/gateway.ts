@@ -9,7 +9,7 @@ import type { HeaderMap } from './headers.ts';
 import type { ChainHost, ChainStage, ReplyVerdict } from './chain.ts';
 import { applicablePlugins, globalPlugins, hasConsumerScopedPlugins, type runAccessPhase } from './plugin-resolution.ts';
 import type { PipelineHost } from './host.ts';
-import type { GatewayResponse, IncomingRequest, PluginHooks, RequestContext } from './types.ts';
+import type { Effect, GatewayResponse, IncomingRequest, PluginHooks, RequestContext } from './types.ts';
 import { scopeLabel } from './scope-label.ts';
 import { createDialect, type DialectBehaviour } from './dialect.ts';
 import { UpstreamCluster } from '../upstream/cluster.ts';
@@ -29,6 +29,8 @@ export interface RouteStages {
   retrySplit?: RetrySplit;
   /** CPU µs per request (base proxying + these plugins' declared costs), computed on first use. */
   cpuUs?: number;
+  /** That work as the effect a request performs (with a capacity model), made on first use. */
+  compute?: Effect;
 }
 
 export interface LoadedPlugin {
@@ -138,6 +140,20 @@ export class Gateway {
   /** CPU µs of the request's gateway work under a capacity model (for RequestRun). */
   cpuCostFor(ctx: RequestContext): number {
     return this.cpuCost(this.forRoute(ctx));
+  }
+
+  /**
+   * The request's CPU work (cpuCostFor) as the `compute` effect it performs: one object per route's
+   * stages rather than an object and a purpose text per request, which wait through the replica's
+   * CPU backlog. Sharing is safe: nothing changes an effect once it is made (plugins share theirs).
+   */
+  computeEffectFor(ctx: RequestContext): Effect {
+    const stages = this.forRoute(ctx);
+    if (stages.compute === undefined) {
+      const cpuUs = this.cpuCost(stages);
+      stages.compute = { type: 'compute', purpose: `gateway work: ${cpuUs} µs CPU`, cpuUs };
+    }
+    return stages.compute;
   }
 
   /** Base proxying plus the declared cost of every plugin on the route (proxy-cost.ts, PluginDefinition.cost). */

@@ -112,9 +112,8 @@ export class RequestRun implements ChainHost, ChainListener, DispatchListener, D
     if (routed) return this.respond(routed, NO_STAGES);
     // With a capacity model the request's CPU work runs on the replica's CPU first (Effect 'compute').
     if (!this.host.wantsCompute) return this.access();
-    const cpuUs = this.gateway.cpuCostFor(ctx);
     this.computing = true;
-    this.host.perform({ type: 'compute', purpose: `gateway work: ${cpuUs} µs CPU`, cpuUs }, this.requestId, 'gateway', this.effectDone);
+    this.host.perform(this.gateway.computeEffectFor(ctx), this.requestId, 'gateway', this.effectDone);
   }
 
   private effectAnswered(result: EffectResult): void {

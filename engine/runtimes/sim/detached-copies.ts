@@ -19,12 +19,16 @@ import type { Scenario } from '../../scenario/types.ts';
 import type { TraceSink } from '../../trace/sink.ts';
 import type { BackendModels } from './backend-model.ts';
 import { SHADOW_COPY_CPU_US } from './capacity/costs.ts';
+import type { ReplicaLife } from './capacity/model.ts';
 import { sampleLatency } from './latency.ts';
 
 /** The replica CPU a copy costs, when the scenario models it (capacity/). */
 export interface CopyCpu {
-  /** Runs `cpuUs` of work for the request on the replica, then `done` (never if the replica died). */
-  compute(replica: string, requestId: string, cpuUs: number, done: () => void): void;
+  /**
+   * Runs `cpuUs` of work for the request on the replica, then `done` (never if the request died with
+   * the replica). `life`: the replica life the request runs in (capacity/model.ts), when known.
+   */
+  compute(replica: string, requestId: string, cpuUs: number, done: () => void, life: ReplicaLife | undefined): void;
 }
 
 export interface CopyDeps {
@@ -38,7 +42,7 @@ export interface CopyDeps {
   cpu?: CopyCpu | undefined;
 }
 
-export type CopySend = (copy: DetachedCall, replica: string) => void;
+export type CopySend = (copy: DetachedCall, replica: string, life?: ReplicaLife) => void;
 
 export interface CopySender {
   send: CopySend;
@@ -77,7 +81,7 @@ export function createCopySender(deps: CopyDeps): CopySender {
   };
   // Envoy sends a shadow from the worker that proxies the request, as a full upstream request of its
   // own: it waits for that replica's CPU like any other work there (and dies with the replica).
-  const sendFrom: CopySend = cpu ? (copy, replica) => cpu.compute(replica, copy.requestId, SHADOW_COPY_CPU_US, () => send(copy)) : send;
+  const sendFrom: CopySend = cpu ? (copy, replica, life) => cpu.compute(replica, copy.requestId, SHADOW_COPY_CPU_US, () => send(copy), life) : send;
   return {
     send: sendFrom,
     get lingering() {

@@ -33,7 +33,34 @@ export interface EffectDeps {
   asyncMemo: Map<string, EffectResult>;
 }
 
-export function createEffectAnswerer(deps: EffectDeps): (effect: Effect, requestId: string, finish: (r: EffectResult) => void) => void {
+/**
+ * Who hears an effect's answer: the pipeline's callback, or an object that holds the answer until its
+ * event fires and then decides whether anyone is left to read it (simulate.ts: a request that died
+ * with its replica meanwhile reads nothing). An object, not a wrapping closure: the host already has
+ * one per effect, and the answer waits in it instead of in a closure's context.
+ */
+export interface HeldAnswer {
+  answer: EffectResult | undefined;
+  deliver(): void;
+}
+
+export type EffectFinish = ((r: EffectResult) => void) | HeldAnswer;
+
+/** The answer reaches `finish` at `at`: the same event, in the same order, for a function and a held answer. */
+function answerAt(queue: EventQueue, at: number, finish: EffectFinish, result: EffectResult): void {
+  if (typeof finish === 'function') {
+    queue.schedule(at, PRIORITY.effect, finish, result);
+    return;
+  }
+  finish.answer = result;
+  queue.schedule(at, PRIORITY.effect, deliverHeld, finish);
+}
+
+function deliverHeld(held: HeldAnswer): void {
+  held.deliver();
+}
+
+export function createEffectAnswerer(deps: EffectDeps): (effect: Effect, requestId: string, finish: EffectFinish) => void {
   const { queue, models, scenario, seed, g2bRng, pendingAsync, asyncMemo } = deps;
   const storeLatency = storeLatencyOf(scenario.backends);
   const storeStream = (): Rng => models.stream(storeLatency.backend?.name ?? 'store');
@@ -48,7 +75,7 @@ export function createEffectAnswerer(deps: EffectDeps): (effect: Effect, request
     calloutBackends.set(url, backend);
     return backend;
   };
-  return (effect: Effect, requestId: string, finish: (r: EffectResult) => void): void => {
+  return (effect: Effect, requestId: string, finish: EffectFinish): void => {
     switch (effect.type) {
       case 'store': {
         const rtt = sampleStoreRoundTrip(storeLatency, storeStream);
@@ -62,7 +89,7 @@ export function createEffectAnswerer(deps: EffectDeps): (effect: Effect, request
         const backend = calloutBackendFor(effect.url);
         if (!backend) {
           const result: EffectResult = { ok: true, status: 200, headers: [], body: '' };
-          queue.schedule(queue.now + sampleLatency(ZERO_LATENCY, g2bRng), PRIORITY.effect, finish, result);
+          answerAt(queue, queue.now + sampleLatency(ZERO_LATENCY, g2bRng), finish, result);
           return;
         }
         const model = models.modelAt(backend, queue.now);
@@ -77,31 +104,31 @@ export function createEffectAnswerer(deps: EffectDeps): (effect: Effect, request
         const down = models.isDown(backend.name, queue.now);
         const { afterMs, result } = calloutAnswer(effect, backend, { networkMs, workMs, down, failed, errorStatus: model.errorStatus });
         if (visit && arrival && !down) models.calls?.record(visit, arrival, 0, arrival.arriveAt + workMs, failed ? model.errorStatus : backend.status);
-        queue.schedule(queue.now + afterMs, PRIORITY.effect, finish, result);
+        answerAt(queue, queue.now + afterMs, finish, result);
         return;
       }
       case 'sleep':
-        queue.schedule(queue.now + Math.max(0, effect.ms), PRIORITY.effect, finish, EFFECT_DONE);
+        answerAt(queue, queue.now + Math.max(0, effect.ms), finish, EFFECT_DONE);
         return;
       case 'compute':
         // Its CPU time, if modelled, has run already (performEffect).
-        queue.schedule(queue.now, PRIORITY.effect, finish, EFFECT_DONE);
+        answerAt(queue, queue.now, finish, EFFECT_DONE);
         return;
       case 'read-body':
         // A simulated request arrives whole: its body is there to read at once.
-        queue.schedule(queue.now, PRIORITY.effect, finish, readHeldBody(effect));
+        answerAt(queue, queue.now, finish, readHeldBody(effect));
         return;
       case 'async': {
         const at = queue.now;
         // A stable answer (a signature over the same bytes with the same key) is computed once.
         const memo = effect.memoKey !== undefined ? asyncMemo.get(effect.memoKey) : undefined;
         if (memo) {
-          queue.schedule(at, PRIORITY.effect, finish, memo);
+          answerAt(queue, at, finish, memo);
           return;
         }
         const remember = (result: EffectResult): void => {
           if (effect.memoKey !== undefined) asyncMemo.set(effect.memoKey, result);
-          queue.schedule(at, PRIORITY.effect, finish, result);
+          answerAt(queue, at, finish, result);
         };
         pendingAsync.push(
           effect.run().then(
@@ -126,11 +153,11 @@ interface StoreCall {
   ops: readonly StoreOp[];
   /** Half the round trip: there, and (after it is applied) back. */
   half: number;
-  finish: (r: EffectResult) => void;
+  finish: EffectFinish;
 }
 
 function storeCommandArrives(call: StoreCall): void {
   const { queue, store, now } = call.deps;
   const result = store.apply(call.ops, now());
-  queue.schedule(queue.now + call.half, PRIORITY.effect, call.finish, result);
+  answerAt(queue, queue.now + call.half, call.finish, result);
 }

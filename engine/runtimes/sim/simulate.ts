@@ -12,7 +12,7 @@ import type { GatewaySpec, Scenario } from '../../scenario/types.ts';
 import { formatIsoInstant } from '../../core/calendar.ts';
 import { BackendModels } from './backend-model.ts';
 import { BackendCalls } from './backend-calls.ts';
-import { createEffectAnswerer } from './effect-answers.ts';
+import { createEffectAnswerer, type EffectFinish, type HeldAnswer } from './effect-answers.ts';
 import { createCopySender, type CopyCpu } from './detached-copies.ts';
 import { HashingSink } from './hashing-sink.ts';
 import { StreamingSink } from './streaming-sink.ts';
@@ -23,7 +23,7 @@ import { sampleLatency } from './latency.ts';
 import { ModeledStore } from './store.ts';
 import { ClientTry, type TryEnv } from './client-try.ts';
 import { clientSchedules, rootRng } from './schedule.ts';
-import { CapacityModel, type CpuJob, type KilledRequests } from './capacity/model.ts';
+import { CapacityModel, type CpuJob, type ReplicaLife } from './capacity/model.ts';
 import { ioCpuUs } from './capacity/costs.ts';
 import { RecordedEffect } from './capacity/recorded-effect.ts';
 import { startPodFleet } from './pods-host.ts';
@@ -69,10 +69,14 @@ export async function simulate(scenario: Scenario, opts: SimOptions): Promise<Si
     for (const r of made) scheduleProbes(r.gateway, hostFor(r), probeDeps);
     return made;
   };
+  // Level full, with a capacity model: the effects whose answers are on their way, so that an OOM kill
+  // ends its victims' in the trace (their answers are never read).
+  const awaiting = scenario.capacity && sink.wants('effect.end') ? new AwaitingAnswers() : undefined;
   // Capacity (CPU, slots, memory per replica) and the front balancer's timeout: only when declared.
   const capacity = scenario.capacity || scenario.frontTimeoutMs !== undefined
     ? new CapacityModel({
         ...(scenario.capacity ? { spec: scenario.capacity } : {}),
+        ...(awaiting ? { onKill: (life: ReplicaLife, at: number, replica: string) => awaiting.killed(life, at, replica) } : {}),
         ...(scenario.frontTimeoutMs !== undefined ? { frontTimeoutMs: scenario.frontTimeoutMs } : {}),
         queue,
         sink,
@@ -86,39 +90,51 @@ export async function simulate(scenario: Scenario, opts: SimOptions): Promise<Si
     : undefined;
   const probeDeps: ProbeDeps = { queue, scenario, seed, models, live: (g) => replicas.some((r) => r.gateway === g) };
 
-  // One host per replica object, built on first use: a request used to allocate one (and its six closures).
-  const hosts = new WeakMap<Replica, PipelineHost>();
+  // One host per replica object and life, built on first use: a request used to allocate one (and its
+  // six closures). With a capacity model an OOM kill starts the replica's next life, and the requests
+  // started after it get a new host: each host hands its work to the model with its own life.
+  const hosts = new WeakMap<Replica, { host: PipelineHost; life: ReplicaLife | undefined }>();
   const hostFor = (replica: Replica): PipelineHost => {
-    let host = hosts.get(replica);
-    if (!host) hosts.set(replica, (host = makeHost(replica)));
-    return host;
+    let held = hosts.get(replica);
+    if (!held || held.life?.victims !== undefined) {
+      const life = capacity?.life(replica.name);
+      hosts.set(replica, (held = { host: makeHost(replica, life), life }));
+    }
+    return held.host;
   };
-  const makeHost = (replica: Replica): PipelineHost => ({
+  const makeHost = (replica: Replica, life: ReplicaLife | undefined): PipelineHost => ({
     replica: replica.name,
     sink,
     now,
     traceTime: () => queue.now,
     draw: (purpose, id, index) => keyedDraw(seed, purpose, id, index),
     drawBytes: (purpose, key, into) => keyedBytes(seed, purpose, key, into),
-    perform: (effect, requestId, plugin, done) => performEffect(effect, requestId, plugin, done, replica.name),
-    callUpstream: (call, done) => callUpstream(call, done),
-    sendDetached: (copy) => sendCopy(copy, replica.name),
+    perform: (effect, requestId, plugin, done) => performEffect(effect, requestId, plugin, done, replica.name, life),
+    callUpstream: (call, done) => callUpstream(call, done, life),
+    sendDetached: (copy) => sendCopy(copy, replica.name, life),
     ...(capacity?.modelsCpu ? { wantsCompute: true } : {}),
   });
 
-  const performEffect = (effect: Effect, requestId: string, plugin: string, done: (r: EffectResult) => void, replica: string): void => {
-    if (sink.wants('effect.start')) {
+  // A run's sink keeps the same event types throughout: asked once, not per effect.
+  const tracesEffectStart = sink.wants('effect.start');
+  const tracesEffectEnd = sink.wants('effect.end');
+  const performEffect = (effect: Effect, requestId: string, plugin: string, done: (r: EffectResult) => void, replica: string, life: ReplicaLife | undefined): void => {
+    if (tracesEffectStart) {
       sink.emit({ type: 'effect.start', t: queue.now, req: requestId, plugin, effect: describeEffect(effect) });
     }
     // Below `full` nobody records effect.end: the answer goes straight to `done` (no record per effect).
-    const record = sink.wants('effect.end') ? new RecordedEffect(sink, traceNow, requestId, plugin, done) : undefined;
+    const record = tracesEffectEnd ? new RecordedEffect(sink, traceNow, requestId, plugin, done) : undefined;
     const finish = record ? record.finish : done;
     // With a capacity model, CPU work and the client side of an I/O call run on the replica's CPU first.
     const cpuUs = capacity?.modelsCpu ? (effect.type === 'compute' ? effect.cpuUs : ioCpuUs(effect)) : 0;
-    if (cpuUs > 0 && capacity) {
+    // Where an OOM kill can end the request, one object carries the effect to the CPU and holds its
+    // answer, which is dropped if the request died with its replica meanwhile.
+    if (capacity?.modelsCpu && life !== undefined) {
+      const inFlight = new EffectInFlight(capacity, answerEffect, effect, requestId, life, finish, record, awaiting);
+      if (cpuUs <= 0) return inFlight.cpuDone();
       pods?.meter.charge(replica, cpuUs);
       // At full, the record hears how long the work waits for the CPU and runs (effect.end says it).
-      capacity.submit(replica, cpuUs, new EffectOnCpu(answerEffect, effect, requestId, finish), record);
+      capacity.submit(replica, cpuUs, inFlight, record);
       return;
     }
     answerEffect(effect, requestId, finish);
@@ -129,18 +145,24 @@ export async function simulate(scenario: Scenario, opts: SimOptions): Promise<Si
   // With modelled CPU a copy costs its replica CPU too (charged to the pod's meter like an effect's).
   const copyCpu: CopyCpu | undefined = capacity?.modelsCpu
     ? {
-        compute: (replica, requestId, cpuUs, done) => {
+        compute: (replica, requestId, cpuUs, done, life) => {
           pods?.meter.charge(replica, cpuUs);
-          capacity.compute(replica, requestId, cpuUs, done);
+          capacity.compute(replica, requestId, cpuUs, done, undefined, life);
         },
       }
     : undefined;
   const copies = createCopySender({ queue, sink, models, scenario, split: (name) => root.split(name), cpu: copyCpu });
   const sendCopy = copies.send;
 
-  const callUpstream = (call: UpstreamCall, done: (a: UpstreamAnswer) => void): void => {
+  const callUpstream = (call: UpstreamCall, done: (a: UpstreamAnswer) => void, life: ReplicaLife | undefined): void => {
     const net = sampleLatency(scenario.network.gatewayToBackend, g2bRng);
     const { afterMs, answer } = models.answer(call, queue.now, net);
+    // Where an OOM kill can end the request, its backend's answer reaches a dead process: dropped then.
+    if (capacity?.modelsCpu && life !== undefined) {
+      const held: UpstreamInFlight = { model: capacity, life, requestId: call.requestId, done, answer };
+      queue.schedule(queue.now + afterMs, PRIORITY.effect, upstreamAnswered, held);
+      return;
+    }
     queue.schedule(queue.now + afterMs, PRIORITY.effect, done, answer);
   };
 
@@ -279,24 +301,79 @@ function isoOf(scenario: Scenario): string {
   return formatIsoInstant(scenario.start);
 }
 
-type EffectAnswerer = (effect: Effect, requestId: string, finish: (r: EffectResult) => void) => void;
+type EffectAnswerer = (effect: Effect, requestId: string, finish: EffectFinish) => void;
 
 /**
- * An effect waiting for its CPU work on the replica, then answered: the capacity model's queue event
- * carries this one object (no closure, no second job record per effect).
+ * An effect of a request on a replica that an OOM kill can end: the capacity model's queue event
+ * carries this one object while its CPU work waits (no closure, no second job record per effect),
+ * then it holds the effect's answer, which is dropped if the request died with its replica meanwhile:
+ * a killed process reads nothing, so the dead request's plugins do not go on.
  */
-class EffectOnCpu implements CpuJob {
-  killed: KilledRequests | undefined = undefined;
-  killsAtSubmit = 0;
+class EffectInFlight implements CpuJob, HeldAnswer {
+  answer: EffectResult | undefined = undefined;
 
   constructor(
-    private readonly answer: EffectAnswerer,
+    public queuedBy: CapacityModel | undefined,
+    private readonly answerer: EffectAnswerer,
     private readonly effect: Effect,
     readonly requestId: string,
+    readonly life: ReplicaLife,
     private readonly finish: (r: EffectResult) => void,
+    /** Level full: the effect's record, told if an OOM kill ends the effect while its answer is on its way. */
+    readonly record: RecordedEffect | undefined,
+    private readonly awaiting: AwaitingAnswers | undefined,
   ) {}
 
+  /** Its CPU work is done (or it had none): the effect goes out, and its answer comes back here. */
   cpuDone(): void {
-    this.answer(this.effect, this.requestId, this.finish);
+    this.awaiting?.add(this);
+    this.answerer(this.effect, this.requestId, this);
+  }
+
+  deliver(): void {
+    this.awaiting?.remove(this);
+    if ((this.queuedBy as CapacityModel).died(this.life, this.requestId)) return;
+    this.finish(this.answer as EffectResult);
+  }
+}
+
+/** A backend's answer on its way to a request on a replica that an OOM kill can end. */
+interface UpstreamInFlight {
+  model: CapacityModel;
+  life: ReplicaLife;
+  requestId: string;
+  done: (a: UpstreamAnswer) => void;
+  answer: UpstreamAnswer;
+}
+
+function upstreamAnswered(held: UpstreamInFlight): void {
+  if (!held.model.died(held.life, held.requestId)) held.done(held.answer);
+}
+
+/**
+ * Level full: per replica life, the effects whose answers are on their way. An OOM kill ends its
+ * victims' there, failed, at the kill (as the model ends their CPU work cut short), since the
+ * answers that come later are dropped: the trace then has no event of theirs after their 502.
+ */
+class AwaitingAnswers {
+  private readonly byLife = new Map<ReplicaLife, Set<EffectInFlight>>();
+
+  add(e: EffectInFlight): void {
+    let set = this.byLife.get(e.life);
+    if (!set) this.byLife.set(e.life, (set = new Set()));
+    set.add(e);
+  }
+
+  remove(e: EffectInFlight): void {
+    this.byLife.get(e.life)?.delete(e);
+  }
+
+  /** `life` ended at `at`: its victims' effects end there (in the order they went out). */
+  killed(life: ReplicaLife, at: number, replica: string): void {
+    const set = this.byLife.get(life);
+    if (!set) return;
+    this.byLife.delete(life);
+    const victims = life.victims;
+    for (const e of set) if (victims?.has(e.requestId)) e.record?.ioKilled(at, replica);
   }
 }

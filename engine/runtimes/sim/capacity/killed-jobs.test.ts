@@ -1,7 +1,8 @@
 /**
  * CPU jobs of requests killed with their replica: a job's work is done exactly when its request was
- * not killed by the time the job ends (the definition before the kill counter let most jobs skip the
- * set of killed ids). Set FC_SEED to replay a failing run.
+ * not killed by the time the job ends (the definition before the kill counter and the replica's life
+ * let most jobs skip the set of killed ids), whether the job comes with the life its request runs in
+ * (as the simulation host's do) or without. Set FC_SEED to replay a failing run.
  */
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
@@ -9,25 +10,26 @@ import { EventQueue, PRIORITY } from '../../../core/event-queue.ts';
 import { TraceCollector } from '../../../trace/sink.ts';
 import type { HandledRequest } from '../../../pipeline/gateway.ts';
 import type { CapacitySpec } from '../../../scenario/types.ts';
-import { CapacityModel, type CpuJob, type KilledRequests } from './model.ts';
+import { CapacityModel, type CpuJob, type ReplicaLife } from './model.ts';
 
 const MI = 1024 * 1024;
 const SPEC: CapacitySpec = { cpuMillicores: 250, baseMemoryBytes: 100 * MI, memoryPerRequestBytes: MI, restartAfterOomMs: 40 };
 
 class RecordingJob implements CpuJob {
-  killed: KilledRequests | undefined = undefined;
-  killsAtSubmit = 0;
+  queuedBy: CapacityModel | undefined = undefined;
   done = false;
 
   constructor(
     readonly requestId: string,
-    private readonly model: CapacityModel,
+    readonly life: ReplicaLife | undefined,
+    /** The requests the front reset in an OOM kill so far, as the test saw them answered. */
+    private readonly dead: ReadonlySet<string>,
     private readonly then: () => void,
   ) {}
 
   cpuDone(): void {
     // The definition: never done for a request that is dead by now.
-    expect(this.model.isKilled(this.requestId)).toBe(false);
+    expect(this.dead.has(this.requestId)).toBe(false);
     this.done = true;
     this.then();
   }
@@ -42,10 +44,12 @@ describe('CapacityModel CPU jobs and OOM kills', () => {
       jobs: fc.array(fc.record({ cpuUs: fc.integer({ min: 1, max: 4000 }), waitMs: fc.integer({ min: 0, max: 30 }) }), { minLength: 1, maxLength: 4 }),
     });
     fc.assert(
-      fc.property(fc.array(request, { minLength: 1, maxLength: 40 }), fc.integer({ min: 101, max: 106 }), (reqs, limitMi) => {
+      fc.property(fc.array(request, { minLength: 1, maxLength: 40 }), fc.integer({ min: 101, max: 106 }), fc.boolean(), (reqs, limitMi, withLife) => {
         const queue = new EventQueue();
         const model = new CapacityModel({ spec: { ...SPEC, memoryBytes: limitMi * MI }, queue, sink: new TraceCollector('summary'), restart: () => undefined });
         const jobs: RecordingJob[] = [];
+        /** Ids the front answered "connection reset: … was OOM-killed": the oracle, apart from the model's own record. */
+        const dead = new Set<string>();
         /** Jobs whose submit found their request dead already: never queued, so never done. */
         const refused: RecordingJob[] = [];
         let at = 0;
@@ -57,25 +61,30 @@ describe('CapacityModel CPU jobs and OOM kills', () => {
               requestId: id,
               replica: 'gw-0',
               run: (done) => {
+                // The life the request runs in, taken as it starts (as the host's is).
+                const life = withLife ? model.life('gw-0') : undefined;
                 // Each request runs its CPU jobs one after another, with an I/O wait between them.
                 const next = (k: number): void => {
                   const spec = q.jobs[k];
                   if (!spec) return done({ response: { status: 200 } } as HandledRequest);
-                  const job = new RecordingJob(id, model, () => queue.schedule(queue.now + spec.waitMs, PRIORITY.effect, () => next(k + 1), undefined));
-                  if (model.isKilled(id)) refused.push(job);
+                  const job = new RecordingJob(id, life, dead, () => queue.schedule(queue.now + spec.waitMs, PRIORITY.effect, () => next(k + 1), undefined));
+                  if (dead.has(id)) refused.push(job);
                   jobs.push(job);
                   model.submit('gw-0', spec.cpuUs, job);
                 };
                 next(0);
               },
               answer: () => undefined,
-              fail: () => undefined,
+              fail: (_status, _source, reason) => {
+                if (reason.includes('OOM-killed')) dead.add(id);
+              },
             });
           }, undefined);
         });
         while (queue.step()) { /* run to the end */ }
         // Every job that was not done belongs to a request that died; a done one was checked alive when it ended.
-        for (const job of jobs) if (!job.done) expect(model.isKilled(job.requestId)).toBe(true);
+        for (const job of jobs) if (!job.done) expect(dead.has(job.requestId)).toBe(true);
+        reqs.forEach((_, i) => expect(model.isKilled(`r${i}`)).toBe(dead.has(`r${i}`)));
         for (const job of refused) expect(job.done).toBe(false);
       }),
       { seed, numRuns: 300 },

@@ -57,6 +57,29 @@ export class RecordedEffect implements CpuWatcher {
     this.sink.emit(event);
   }
 
+  /**
+   * The replica was OOM-killed at `at` while the effect's answer (a Redis reply, a callout's, a timer)
+   * was on its way: the effect ends there, failed, after its CPU work if it had any. The answer that
+   * comes later is dropped — the request died too, and its process reads nothing more.
+   */
+  ioKilled(at: number, replica: string): void {
+    const event: EffectEndEvent = {
+      type: 'effect.end',
+      t: at,
+      req: this.requestId,
+      plugin: this.plugin,
+      ok: false,
+      detail: `${replica} was OOM-killed while this effect waited for its answer`,
+    };
+    // In the trace's key order: detail, the CPU split, then the kill.
+    if (this.cpuWaitMs >= 0) {
+      event.cpuWaitMs = round3(this.cpuWaitMs);
+      event.cpuMs = round3(this.cpuMs);
+    }
+    event.oomKilled = true;
+    this.sink.emit(event);
+  }
+
   /** The host's answer: record it, then pass it on. */
   readonly finish = (result: EffectResult): void => {
     const event: EffectEndEvent = { type: 'effect.end', t: this.now(), req: this.requestId, plugin: this.plugin, ok: result.ok };

@@ -21,6 +21,8 @@ export class ReplicaLoad<T> {
   private lastSample = -Infinity;
   private samplePending = false;
   private retired = false;
+  /** Whether the trace keeps `replica.queue`: asked once, since a run's sink keeps the same types throughout. */
+  private readonly sampled: boolean;
 
   constructor(
     readonly replica: string,
@@ -37,6 +39,7 @@ export class ReplicaLoad<T> {
       perRequestBytes: spec?.memoryPerRequestBytes ?? 0,
     };
     this.meter = new UtilisationMeter(this.cpu);
+    this.sampled = sink.wants('replica.queue');
   }
 
   /** Requests the replica holds: in progress and waiting. */
@@ -50,7 +53,7 @@ export class ReplicaLoad<T> {
 
   /** Something changed: sample now, or once the throttle interval has passed. */
   changed(): void {
-    if (!this.sink.wants('replica.queue')) return;
+    if (!this.sampled) return;
     // A sample is already due: it will show this change too.
     if (this.samplePending) return;
     const now = this.queue.now;
@@ -67,7 +70,7 @@ export class ReplicaLoad<T> {
 
   /** The replica was killed: one last sample, then this load object goes quiet for good. */
   retire(): void {
-    if (this.sink.wants('replica.queue')) this.sample();
+    if (this.sampled) this.sample();
     this.retired = true;
   }
 

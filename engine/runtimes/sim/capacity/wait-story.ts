@@ -74,6 +74,12 @@ function cpuWait(index: number, e: EffectEndEvent, start: EffectStartEvent | und
   const what = workName(e.plugin, start?.effect);
   const on = replica ?? 'the replica';
   if (e.oomKilled) {
+    // Killed after its CPU work, while the answer was on its way (recorded-effect.ts, ioKilled).
+    const ioMs = start ? Math.max(0, round3(e.t - start.t - e.cpuWaitMs - cpuMs)) : 0;
+    if (ioMs > 0) {
+      const text = `${what}: waited ${ms(e.cpuWaitMs)} for the CPU, ran ${ms(cpuMs)}, then waited ${ms(ioMs)} for the answer until ${on} was OOM-killed (the front balancer answered 502)`;
+      return { index, from: start?.t ?? e.t - e.cpuWaitMs - cpuMs - ioMs, t: e.t, for: 'cpu', ms: e.cpuWaitMs, cpuMs, ioMs, ended: 'oom-killed', text };
+    }
     const text = cpuMs > 0
       ? `${what}: waited ${ms(e.cpuWaitMs)} for the CPU and had run ${ms(cpuMs)} when ${on} was OOM-killed (the front balancer answered 502)`
       : `${what}: waited ${ms(e.cpuWaitMs)} for the CPU until ${on} was OOM-killed (the front balancer answered 502)`;

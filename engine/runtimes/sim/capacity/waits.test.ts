@@ -9,7 +9,7 @@ import { TraceCollector } from '../../../trace/sink.ts';
 import type { HandledRequest } from '../../../pipeline/gateway.ts';
 import type { CapacitySpec } from '../../../scenario/types.ts';
 import type { EffectEndEvent, SlotWaitEvent, TraceLevel } from '../../../trace/events.ts';
-import { CapacityModel, type CpuJob, type KilledRequests } from './model.ts';
+import { CapacityModel, type CpuJob, type ReplicaLife } from './model.ts';
 import { RecordedEffect } from './recorded-effect.ts';
 import { requestWaits } from './wait-story.ts';
 
@@ -18,9 +18,8 @@ const SPEC: CapacitySpec = { cpuMillicores: 250, baseMemoryBytes: 100 * MI, memo
 
 /** A CPU job that records its effect like the simulation host does at `full`. */
 class Job implements CpuJob {
-  killed: KilledRequests | undefined = undefined;
-  killsAtSubmit = 0;
-  constructor(readonly requestId: string, private readonly then: () => void) {}
+  queuedBy: CapacityModel | undefined = undefined;
+  constructor(readonly requestId: string, readonly life: ReplicaLife | undefined, private readonly then: () => void) {}
   cpuDone(): void {
     this.then();
   }
@@ -45,7 +44,7 @@ function rig(spec: Partial<CapacitySpec>, level: TraceLevel = 'full') {
           if (cpuUs === 0) return hold();
           sink.emit({ type: 'effect.start', t: queue.now, req: id, plugin: 'gateway', effect: `gateway work: ${cpuUs} µs CPU` });
           const record = sink.wants('effect.end') ? new RecordedEffect(sink, () => queue.now, id, 'gateway', () => hold()) : undefined;
-          model.submit('gw-0', cpuUs, new Job(id, () => (record ? record.finish({ ok: true }) : hold())), record);
+          model.submit('gw-0', cpuUs, new Job(id, model.life('gw-0'), () => (record ? record.finish({ ok: true }) : hold())), record);
         },
         answer: () => undefined,
         fail: () => undefined,
