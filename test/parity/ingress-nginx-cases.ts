@@ -14,14 +14,18 @@ metadata: { name: ${name}, namespace: shop }
 spec: { type: ExternalName, externalName: UPSTREAM_HOST }
 `;
 
+/** An Ingress's annotations as one YAML flow map, each name under nginx.ingress.kubernetes.io/. */
+export const nginxAnnotations = (annotations: Record<string, string>): string =>
+  `{${Object.entries(annotations)
+    .map(([k, v]) => `"nginx.ingress.kubernetes.io/${k}": ${JSON.stringify(v)}`)
+    .join(', ')}}`;
+
 const ingress = (name: string, paths: string, annotations: Record<string, string> = {}, host = 'api.example.com'): string => `apiVersion: networking.k8s.io/v1
 kind: Ingress
 metadata:
   name: ${name}
   namespace: shop
-  annotations: {${Object.entries(annotations)
-    .map(([k, v]) => `"nginx.ingress.kubernetes.io/${k}": ${JSON.stringify(v)}`)
-    .join(', ')}}
+  annotations: ${nginxAnnotations(annotations)}
 spec:
   ingressClassName: nginx
   rules:

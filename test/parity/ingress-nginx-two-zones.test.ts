@@ -5,6 +5,7 @@
  * which must agree on statuses and on the rate-limit reasons, including which zone refused.
  */
 import { describe, expect, it } from 'vitest';
+import { nginxAnnotations } from './ingress-nginx-cases.ts';
 import { expectParity, get, statuses, upstreamsPerTest, type Upstreams } from '../support/parity-case.ts';
 
 const upstreams = upstreamsPerTest();
@@ -20,9 +21,7 @@ kind: Ingress
 metadata:
   name: limited
   namespace: shop
-  annotations: {${Object.entries(annotations)
-    .map(([k, v]) => `"nginx.ingress.kubernetes.io/${k}": ${JSON.stringify(v)}`)
-    .join(', ')}}
+  annotations: ${nginxAnnotations(annotations)}
 spec:
   ingressClassName: nginx
   rules:

@@ -43,18 +43,7 @@ export class RecordedEffect implements CpuWatcher {
     const startsAt = this.cpuQueuedAt + this.cpuWaitMs;
     const waited = Math.min(at, startsAt) - this.cpuQueuedAt;
     const ran = Math.max(0, at - startsAt);
-    const event: EffectEndEvent = {
-      type: 'effect.end',
-      t: at,
-      req: this.requestId,
-      plugin: this.plugin,
-      ok: false,
-      detail: `${replica} was OOM-killed while this work ${ran > 0 ? 'ran on' : 'waited for'} its CPU`,
-      cpuWaitMs: round3(waited),
-      cpuMs: round3(ran),
-      oomKilled: true,
-    };
-    this.sink.emit(event);
+    this.emitKilled(at, `${replica} was OOM-killed while this work ${ran > 0 ? 'ran on' : 'waited for'} its CPU`, waited, ran);
   }
 
   /**
@@ -63,18 +52,17 @@ export class RecordedEffect implements CpuWatcher {
    * comes later is dropped — the request died too, and its process reads nothing more.
    */
   ioKilled(at: number, replica: string): void {
-    const event: EffectEndEvent = {
-      type: 'effect.end',
-      t: at,
-      req: this.requestId,
-      plugin: this.plugin,
-      ok: false,
-      detail: `${replica} was OOM-killed while this effect waited for its answer`,
-    };
-    // In the trace's key order: detail, the CPU split, then the kill.
-    if (this.cpuWaitMs >= 0) {
-      event.cpuWaitMs = round3(this.cpuWaitMs);
-      event.cpuMs = round3(this.cpuMs);
+    const detail = `${replica} was OOM-killed while this effect waited for its answer`;
+    if (this.cpuWaitMs >= 0) this.emitKilled(at, detail, this.cpuWaitMs, this.cpuMs);
+    else this.emitKilled(at, detail);
+  }
+
+  /** A failed effect.end at the kill, in the trace's key order: detail, the CPU split if any, the kill. */
+  private emitKilled(at: number, detail: string, cpuWaitMs?: number, cpuMs?: number): void {
+    const event: EffectEndEvent = { type: 'effect.end', t: at, req: this.requestId, plugin: this.plugin, ok: false, detail };
+    if (cpuWaitMs !== undefined && cpuMs !== undefined) {
+      event.cpuWaitMs = round3(cpuWaitMs);
+      event.cpuMs = round3(cpuMs);
     }
     event.oomKilled = true;
     this.sink.emit(event);
