@@ -11,13 +11,34 @@ export interface Hit {
   matchedBy: string | undefined;
 }
 
+/**
+ * Sentences already built, by winner, runner-up (or none), the winner's path rule and the number of
+ * candidates: everything the sentence is made of, since matchers never change after loading. The
+ * same win then hands back the same string instead of an equal new one per request, which the lab's
+ * trace encoder compares with the previous event's text at one pointer compare, not a full one.
+ */
+const built = new WeakMap<KongMatcher, Map<KongMatcher | null, Map<string | undefined, string[]>>>();
+
 /** "route orders-route: path prefix /api/v1/orders matched (longest of 2 candidates)". */
 export function winReason(hits: readonly Hit[]): string {
   const [win] = hits;
   if (!win) return '';
+  const candidates = hits.length === 1 ? 1 : new Set(hits.map((h) => h.matcher.route.id)).size;
+  const runnerUp = hits.length === 1 ? undefined : hits.find((h) => h.matcher.route.id !== win.matcher.route.id);
+  let byRunnerUp = built.get(win.matcher);
+  if (byRunnerUp === undefined) built.set(win.matcher, (byRunnerUp = new Map()));
+  const against = runnerUp?.matcher ?? null;
+  let byRule = byRunnerUp.get(against);
+  if (byRule === undefined) byRunnerUp.set(against, (byRule = new Map()));
+  let byCount = byRule.get(win.matchedBy);
+  if (byCount === undefined) byRule.set(win.matchedBy, (byCount = []));
+  // Without a runner-up the count does not appear in the sentence: one slot for all.
+  const slot = runnerUp ? candidates : 0;
+  return (byCount[slot] ??= buildWinReason(win, runnerUp, candidates));
+}
+
+function buildWinReason(win: Hit, runnerUp: Hit | undefined, candidates: number): string {
   const what = describeMatch(win);
-  const candidates = new Set(hits.map((h) => h.matcher.route.id)).size;
-  const runnerUp = hits.find((h) => h.matcher.route.id !== win.matcher.route.id);
   if (!runnerUp) return `route ${win.matcher.route.name}: ${what} (the only route that matched)`;
   return `route ${win.matcher.route.name}: ${what} (${whyBetter(win.matcher, runnerUp.matcher, candidates)})`;
 }
