@@ -194,7 +194,8 @@ describe.skipIf(!chromiumPath)(title, () => {
     const page = await openPage(browser);
     await page.goto(`${labUrl}?mode=exercises&exercise=01-read-a-config`);
     const input = page.getByTestId('answer-upstream-path');
-    await input.fill('123');
+    // A wrong path: the client's whole path, where strip_path leaves the backend /123.
+    await input.fill('/api/v1/orders/123');
     await page.getByTestId('exercise-check').click();
     const verdict = page.getByTestId('verdict-upstream-path');
     await verdict.waitFor({ timeout: 60_000 });
@@ -202,7 +203,7 @@ describe.skipIf(!chromiumPath)(title, () => {
     await expect(page.getByTestId('stale-upstream-path').count()).resolves.toBe(0);
     // "✗ Not quite" stayed beside the corrected "/123" as if it were about it.
     await input.fill('/123');
-    await expect(page.getByTestId('stale-upstream-path').textContent()).resolves.toBe('This verdict is for your earlier answer 123: press Check to grade the new one.');
+    await expect(page.getByTestId('stale-upstream-path').textContent()).resolves.toBe('This verdict is for your earlier answer /api/v1/orders/123: press Check to grade the new one.');
     // Framed, not faded: a faded verdict failed axe's contrast check.
     expect(await seriousViolations(page)).toEqual([]);
     await page.getByTestId('exercise-check').click();
