@@ -68,6 +68,16 @@ describe('access log lines', () => {
     ]);
   });
 
+  it("logs each request's uri as the cut and redaction give it, past its memory of URLs and back", () => {
+    const b = new AccessLogBuilder(0);
+    const urls = Array.from({ length: 2600 }, (_, i) => `http://h:1/p${i % 1500}/./x?apikey=s${i}&n=${i % 3}`);
+    urls.forEach((url, i) => {
+      b.add({ type: 'request.start', t: i, req: `r${i}`, client: 'c', replica: 'gw-0', method: 'GET', url, peerIp: 'c' } as unknown as TraceEvent);
+      const r = b.add({ type: 'request.end', t: i, req: `r${i}`, client: 'c', replica: 'gw-0', status: 200, source: 'gateway', route: null, service: null, ms: 0, gatewayMs: 0, upstreamMs: null } as unknown as TraceEvent);
+      expect(r?.uri).toBe(`/p${i % 1500}/x?apikey=[redacted]&n=${i % 3}`);
+    });
+  });
+
   it('timeLocal gives the right second even when called back and forth (its one-entry cache)', () => {
     const times = [0, Date.UTC(2024, 1, 29, 23, 59, 59, 999), Date.UTC(2024, 1, 29, 23, 59, 59, 1), Date.UTC(2024, 2, 1), -1, Date.UTC(1999, 11, 31)];
     expect(times.map(timeLocal)).toEqual(['01/Jan/1970:00:00:00 +0000', '29/Feb/2024:23:59:59 +0000', '29/Feb/2024:23:59:59 +0000', '01/Mar/2024:00:00:00 +0000', '31/Dec/1969:23:59:59 +0000', '31/Dec/1999:00:00:00 +0000']);

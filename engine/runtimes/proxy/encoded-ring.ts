@@ -12,10 +12,19 @@
  *
  * An event that fits a template of an earlier one (event-templates.ts: the same JSON but for `t`
  * and `req`) is not stringified at all: its batch keeps the template, `t` in a Float64Array and the
- * request id, and `recent` rebuilds its JSON from them. Only the others go through JSON.stringify.
+ * request id, and `recent` rebuilds its JSON from them. An event that fits a kind's holed template
+ * (the same JSON but for a few string and number leaves) is kept as the template and its hole values:
+ * numbers in a Float64Array, strings in one JSON array per batch. Only the others go through
+ * JSON.stringify as events.
+ *
+ * A slot's bytes are two JSON arrays on two lines: the stringified events, then the holed events'
+ * strings (JSON never holds a raw line break, so the first one ends the first array).
  */
 import type { TraceEvent } from '../../trace/events.ts';
-import { EventTemplates, type EventTemplate } from './event-templates.ts';
+import { EventTemplate, EventTemplates, type HoledTemplate } from './event-templates.ts';
+
+/** What a batch keeps per event: its exact template, its holed template (with its hole values kept apart), or null (stringified). */
+type Kept = EventTemplate | HoledTemplate | null;
 
 /**
  * Events per batch (8 requests' worth at `decisions`). Sealing a batch blocks the event loop for one
@@ -42,22 +51,27 @@ export class EncodedEventRing {
   /** `push` seals at once when this many events are pending (no quiet moment came). */
   private readonly hardLimit: number;
   /**
-   * Full batches. `slotBytes[i]` holds `slotUsed[i]` meaningful bytes: the JSON array, in UTF-8, of
-   * the batch's events that fit no template. Event k of the batch (k < `slotEvents[i]`) is the
-   * template `slotTemplates[i][k]` with time `slotTimes[i][k]` and id `slotReqs[i][k]`, or, where
-   * that template is null, the next event of the JSON array. The arrays are made once per slot and
-   * reused, so a batch allocates nothing that outlives it but its request ids.
+   * Full batches. `slotBytes[i]` holds `slotUsed[i]` meaningful bytes: in UTF-8, the JSON array of
+   * the batch's events that fit no template, a line break, and the JSON array of the string hole
+   * values of those that fit a holed one. Event k of the batch (k < `slotEvents[i]`) is the exact
+   * template `slotTemplates[i][k]` with time `slotTimes[i][k]` and id `slotReqs[i][k]`; where that is
+   * a holed template, the template with its next number holes from `slotNumbers[i]` and next strings
+   * from the second array; where it is null, the next event of the first array. The arrays are made
+   * once per slot and reused, so a batch allocates nothing that outlives it but its request ids.
    */
   private readonly slotBytes: Uint8Array[] = [];
   private readonly slotUsed: number[] = [];
   private readonly slotEvents: number[] = [];
-  private readonly slotTemplates: Array<Array<EventTemplate | null>> = [];
+  private readonly slotTemplates: Kept[][] = [];
   private readonly slotTimes: Float64Array[] = [];
   private readonly slotReqs: string[][] = [];
+  private readonly slotNumbers: Float64Array[] = [];
   private readonly templates = new EventTemplates();
-  /** While a batch is sealed: its events that fit no template, and each event's template (reused). */
+  /** While a batch is sealed (reused): its events that fit no template, the hole values of those that fit a holed one, each event's template. */
   private readonly misses: TraceEvent[] = [];
-  private chosen: Array<EventTemplate | null> = [];
+  private readonly holeStrings: string[] = [];
+  private holeNumbers = new Float64Array(256);
+  private chosen: Kept[] = [];
   private readonly slotCount: number;
   /** The slot the next full batch overwrites (the oldest once every slot is used). */
   private nextSlot = 0;
@@ -91,14 +105,24 @@ export class EncodedEventRing {
     for (let k = 0; k < used; k++) {
       const slot = (first + k) % used;
       const text = decoder.decode((this.slotBytes[slot] as Uint8Array).subarray(0, this.slotUsed[slot]));
-      const misses = JSON.parse(text) as TraceEvent[];
-      const templates = this.slotTemplates[slot] as Array<EventTemplate | null>;
+      const lineBreak = text.indexOf('\n');
+      const misses = JSON.parse(text.slice(0, lineBreak)) as TraceEvent[];
+      const strings = JSON.parse(text.slice(lineBreak + 1)) as string[];
+      const numbers = this.slotNumbers[slot] as Float64Array;
+      const templates = this.slotTemplates[slot] as Kept[];
       const times = this.slotTimes[slot] as Float64Array;
       const reqs = this.slotReqs[slot] as string[];
       let m = 0;
+      let n = 0;
+      let s = 0;
       for (let i = 0; i < (this.slotEvents[slot] as number); i++) {
         const template = templates[i];
-        out.push(template ? (JSON.parse(template.json(times[i] as number, reqs[i] as string)) as TraceEvent) : (misses[m++] as TraceEvent));
+        if (template instanceof EventTemplate) out.push(JSON.parse(template.json(times[i] as number, reqs[i] as string)) as TraceEvent);
+        else if (template) {
+          out.push(JSON.parse(template.json(numbers, n, strings, s)) as TraceEvent);
+          n += template.numberHoles;
+          s += template.holeCount - template.numberHoles;
+        } else out.push(misses[m++] as TraceEvent);
       }
     }
     // The pending batch goes through JSON too, so every event reads the same whenever it is asked for.
@@ -106,13 +130,21 @@ export class EncodedEventRing {
     return out.length > this.capacity ? out.slice(out.length - this.capacity) : out;
   }
 
+  private growHoleNumbers(need: number): void {
+    const grown = new Float64Array(Math.max(need, this.holeNumbers.length * 2));
+    grown.set(this.holeNumbers);
+    this.holeNumbers = grown;
+  }
+
   private seal(): void {
     const pending = this.pending;
     const count = pending.length;
     // Which events fit a template is decided first, into scratch arrays; the slot is written only
     // once JSON.stringify of the others has succeeded, so a throw leaves the ring as it was.
-    const chosen = this.chosen.length >= count ? this.chosen : (this.chosen = new Array<EventTemplate | null>(count).fill(null));
+    const chosen = this.chosen.length >= count ? this.chosen : (this.chosen = new Array<Kept>(count).fill(null));
     const misses = this.misses;
+    const strings = this.holeStrings;
+    let numberCount = 0;
     let text: string;
     try {
       for (let i = 0; i < count; i++) {
@@ -120,10 +152,15 @@ export class EncodedEventRing {
         const template = this.templates.find(event as unknown as Record<string, unknown>) ?? null;
         chosen[i] = template;
         if (!template) misses.push(event);
+        else if (!(template instanceof EventTemplate)) {
+          if (numberCount + template.numberHoles > this.holeNumbers.length) this.growHoleNumbers(numberCount + template.numberHoles);
+          numberCount = template.collect(event as unknown as Record<string, unknown>, this.holeNumbers, numberCount, strings);
+        }
       }
-      text = JSON.stringify(misses);
+      text = `${JSON.stringify(misses)}\n${JSON.stringify(strings)}`;
     } finally {
       misses.length = 0;
+      strings.length = 0;
     }
     this.pending = [];
     const slot = this.nextSlot;
@@ -132,14 +169,14 @@ export class EncodedEventRing {
     let reqs = this.slotReqs[slot];
     if (!templates || !times || !reqs || times.length < count) {
       const room = Math.max(count, this.hardLimit);
-      templates = this.slotTemplates[slot] = new Array<EventTemplate | null>(room).fill(null);
+      templates = this.slotTemplates[slot] = new Array<Kept>(room).fill(null);
       times = this.slotTimes[slot] = new Float64Array(room);
       reqs = this.slotReqs[slot] = new Array<string>(room).fill('');
     }
     for (let i = 0; i < count; i++) {
-      const template = chosen[i] as EventTemplate | null;
+      const template = chosen[i] as Kept;
       templates[i] = template;
-      if (template) {
+      if (template instanceof EventTemplate) {
         const event = pending[i] as TraceEvent & { req: string };
         times[i] = event.t;
         reqs[i] = event.req;
@@ -147,6 +184,9 @@ export class EncodedEventRing {
       chosen[i] = null;
     }
     this.slotEvents[slot] = count;
+    let numbers = this.slotNumbers[slot];
+    if (!numbers || numbers.length < numberCount) numbers = this.slotNumbers[slot] = new Float64Array(Math.max(numberCount, 64));
+    numbers.set(this.holeNumbers.subarray(0, numberCount));
     let bytes = this.slotBytes[slot];
     let result = bytes ? encoder.encodeInto(text, bytes) : undefined;
     if (!bytes || !result || result.read < text.length) {

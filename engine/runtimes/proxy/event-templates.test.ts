@@ -2,7 +2,12 @@ import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import type { TraceEvent } from '../../trace/events.ts';
 import { EncodedEventRing } from './encoded-ring.ts';
-import { EventTemplates, makeTemplate } from './event-templates.ts';
+import { EventTemplate, EventTemplates, makeTemplate, type HoledTemplate } from './event-templates.ts';
+
+/** What the ring would keep for an event that fits `template`: an exact one's JSON from t and req, a holed one's print. */
+function printedBy(template: EventTemplate | HoledTemplate, e: Record<string, unknown>): string {
+  return template instanceof EventTemplate ? template.json(e.t as number, e.req as string) : template.render(e);
+}
 
 const seed = Number(process.env.FC_SEED ?? Date.now() % 2 ** 31);
 console.log(`[fast-check] event-templates seed=${seed} (replay: FC_SEED=${seed})`);
@@ -69,7 +74,7 @@ describe('event templates', () => {
           const template = templates.find(e);
           if (!template) return;
           fitsInAll++;
-          expect(template.json(e.t as number, e.req as string)).toBe(JSON.stringify(e));
+          expect(printedBy(template, e)).toBe(JSON.stringify(e));
         });
       }),
       { seed, numRuns: 300 },
@@ -78,21 +83,50 @@ describe('event templates', () => {
     expect(fitsInAll).toBeGreaterThan(1000);
   });
 
-  it('learns the repeating events of a proxied request and seldom tries again for a kind that varies every time', () => {
+  it('learns the repeating events of a proxied request, and a holed template for a kind whose counts vary every time', () => {
     const templates = new EventTemplates();
     let fit = 0;
-    let made = 0;
+    let holed = 0;
+    let none = 0;
     for (let i = 0; i < 100; i++) {
       const req = `req-${i}`;
       const same = { type: 'plugin.decision', t: i, req, plugin: 'router', phase: 'access', verdict: 'next', reason: 'route r: matched', data: { route: 'r', service: 's' } };
       const varying = { type: 'plugin.decision', t: i, req, plugin: 'rate-limit', phase: 'access', verdict: 'next', reason: `${i} used`, data: { usage: i } };
-      if (templates.find(same)) fit++;
-      if (templates.find(varying)) made++;
+      if (templates.find(same) instanceof EventTemplate) fit++;
+      const found = templates.find(varying);
+      if (found === undefined) none++;
+      else if (!(found instanceof EventTemplate)) {
+        holed++;
+        expect(found.render(varying)).toBe(JSON.stringify(varying));
+      }
     }
     expect(fit).toBe(100);
-    // A kind that never repeats makes templates ever more rarely, and after 32 misses in a row it is
-    // tried only every 16th event: 5 templates in 100 events.
-    expect(made).toBe(5);
+    // The first event makes an exact template, the second the holed one that fits all the rest.
+    expect(holed).toBe(99);
+    expect(none).toBe(0);
+  });
+
+  it('a kind that changes its keys every time is tried ever more rarely', () => {
+    const templates = new EventTemplates();
+    let found = 0;
+    for (let i = 0; i < 100; i++) if (templates.find({ type: 'x', t: i, req: 'r', [`k${i}`]: 1 })) found++;
+    // Exact templates after 1, 2, 4, … misses, and after 32 misses in a row only every 16th event is tried.
+    expect(found).toBe(5);
+  });
+
+  it('a holed template prints exactly what JSON.stringify prints, whatever fills its holes', () => {
+    const filler = fc.oneof(fc.string(), fc.string({ unit: 'binary' }), fc.double({ noNaN: true, noDefaultInfinity: true }), fc.integer(), fc.constantFrom<unknown>(-0, 1e21, 5e-7, '\u2028', '\ud800', '"\\', NaN, Infinity, null, undefined, true, [1], { a: 1 }));
+    fc.assert(
+      fc.property(fc.array(fc.tuple(filler, filler, filler), { minLength: 2, maxLength: 40 }), (fills) => {
+        const templates = new EventTemplates();
+        fills.forEach(([a, b, c], i) => {
+          const e = { type: 'plugin.decision', t: i * 0.5, req: `req-${i}"`, plugin: 'rate-limit', phase: 'access', reason: a, data: { usage: b, list: [c, 'k'], nested: { x: c, y: undefined } } };
+          const template = templates.find(e);
+          if (template) expect(printedBy(template, e)).toBe(JSON.stringify(e));
+        });
+      }),
+      { seed, numRuns: 300 },
+    );
   });
 
   it('makes no template of what the walk cannot vouch for', () => {

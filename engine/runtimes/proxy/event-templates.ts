@@ -27,6 +27,21 @@ class ArrayShape {
   constructor(readonly items: unknown[]) {}
 }
 
+/**
+ * A leaf of a holed template that differs from event to event: any string, or any finite number
+ * (both print the same way whatever their value's history: JSON.stringify of a string, String of a
+ * finite number, which is what JSON.stringify prints for one, −0 as 0 included).
+ */
+class Hole {
+  constructor(readonly kind: 'string' | 'number') {}
+}
+const STRING_HOLE = new Hole('string');
+const NUMBER_HOLE = new Hole('number');
+
+function fillsHole(value: unknown, hole: Hole): boolean {
+  return hole === STRING_HOLE ? typeof value === 'string' : typeof value === 'number' && Number.isFinite(value);
+}
+
 /** Deeper than this, no template is made (the events here are two or three levels deep). */
 const MAX_DEPTH = 8;
 
@@ -75,6 +90,7 @@ function snapshot(value: unknown, depth: number): unknown {
 /** Whether `value` prints as the JSON of the value `shape` was taken from. */
 function matches(value: unknown, shape: unknown): boolean {
   if (value === shape) return true;
+  if (shape instanceof Hole) return fillsHole(value, shape);
   if (typeof value !== 'object' || value === null) return false;
   if (shape instanceof ObjectShape) {
     if (Array.isArray(value) || Object.getPrototypeOf(value) !== Object.prototype) return false;
@@ -104,7 +120,7 @@ function matches(value: unknown, shape: unknown): boolean {
  */
 export class EventTemplate {
   constructor(
-    private readonly shape: ObjectShape,
+    readonly shape: ObjectShape,
     readonly head: string,
     readonly tail: string,
   ) {}
@@ -151,6 +167,194 @@ export function makeTemplate(event: Record<string, unknown>): EventTemplate | un
   return new EventTemplate(shape, head, json.slice(prefix.length));
 }
 
+/** More varying leaves than this (besides `t` and `req`) and a kind is left to JSON.stringify. */
+const MAX_HOLES = 8;
+
+/**
+ * A template whose varying leaves are holes: the rate limit's access decision (its reason and data
+ * carry the counts), `request.end` and `upstream.response` (their durations). The ring keeps an event
+ * that fits as its hole values, numbers in a Float64Array and strings in one JSON array per batch, and
+ * prints it from them when `/trace` asks: the numbers, `t` among them, are never turned into text
+ * while serving, and the strings are stringified together, one call per batch instead of one
+ * JSON.stringify of each whole event.
+ */
+export class HoledTemplate {
+  /** How many holes it has, and how many of them take a number (the rest take a string). */
+  readonly holeCount: number;
+  readonly numberHoles: number;
+
+  constructor(
+    readonly shape: ObjectShape,
+    /** The JSON around the holes: `pieces[k]` comes before hole k, the last one after every hole. */
+    private readonly pieces: string[],
+    /** Where each hole's value is in an event, key by key (or index in an array), in print order. */
+    private readonly paths: Array<Array<string | number>>,
+    private readonly holes: Hole[],
+  ) {
+    this.holeCount = holes.length;
+    this.numberHoles = holes.filter((h) => h === NUMBER_HOLE).length;
+  }
+
+  /** Whether `event` prints as this template with its own hole values. */
+  fits(event: Record<string, unknown>): boolean {
+    return matches(event, this.shape);
+  }
+
+  /** Appends the hole values of an event that fits: numbers to `numbers` from `at`, strings to `strings`; returns the next `at`. */
+  collect(event: Record<string, unknown>, numbers: Float64Array, at: number, strings: string[]): number {
+    const paths = this.paths;
+    const holes = this.holes;
+    for (let k = 0; k < paths.length; k++) {
+      const path = paths[k] as Array<string | number>;
+      let v: unknown = event;
+      for (let i = 0; i < path.length; i++) v = (v as Record<string | number, unknown>)[path[i] as string | number];
+      if (holes[k] === NUMBER_HOLE) numbers[at++] = v as number;
+      else strings.push(v as string);
+    }
+    return at;
+  }
+
+  /**
+   * The event's JSON from its hole values: numbers from `numbers[at]` on, strings from `strings[from]`
+   * on, in the order `collect` gave them.
+   */
+  json(numbers: ArrayLike<number>, at: number, strings: readonly string[], from: number): string {
+    const pieces = this.pieces;
+    const holes = this.holes;
+    let out = pieces[0] as string;
+    for (let k = 0; k < holes.length; k++) {
+      // String of a finite number is what JSON.stringify prints for it (−0 as 0 included).
+      out += holes[k] === NUMBER_HOLE ? String(numbers[at++] as number) : JSON.stringify(strings[from++] as string);
+      out += pieces[k + 1] as string;
+    }
+    return out;
+  }
+
+  /** JSON.stringify(event) of an event that fits, through `collect` and `json`. */
+  render(event: Record<string, unknown>): string {
+    const numbers = new Float64Array(this.numberHoles);
+    const strings: string[] = [];
+    this.collect(event, numbers, 0, strings);
+    return this.json(numbers, 0, strings, 0);
+  }
+}
+
+/**
+ * `base` with every leaf where `value` differs made a hole, when both leaves are strings or both
+ * finite numbers and everything else (keys, their order, array lengths, leaves elsewhere) is the same;
+ * NOT_SNAPPABLE otherwise. `holes` counts the holes made or kept.
+ */
+function generalize(base: unknown, value: unknown, depth: number, holes: { n: number }): unknown {
+  if (base instanceof Hole) {
+    if (!fillsHole(value, base)) return NOT_SNAPPABLE;
+    holes.n++;
+    return base;
+  }
+  if (base instanceof ObjectShape) {
+    if (typeof value !== 'object' || value === null || Array.isArray(value) || Object.getPrototypeOf(value) !== Object.prototype || depth >= MAX_DEPTH) return NOT_SNAPPABLE;
+    const record = value as Record<string, unknown>;
+    const values: unknown[] = [];
+    let i = 0;
+    for (const key in record) {
+      if (i >= base.keys.length || key !== base.keys[i]) return NOT_SNAPPABLE;
+      const s = generalize(base.values[i], record[key], depth + 1, holes);
+      if (s === NOT_SNAPPABLE) return NOT_SNAPPABLE;
+      values.push(s);
+      i++;
+    }
+    return i === base.keys.length ? new ObjectShape(base.keys, values) : NOT_SNAPPABLE;
+  }
+  if (base instanceof ArrayShape) {
+    if (!Array.isArray(value) || Object.getPrototypeOf(value) !== Array.prototype || value.length !== base.items.length || depth >= MAX_DEPTH) return NOT_SNAPPABLE;
+    const items = new Array<unknown>(value.length);
+    for (let i = 0; i < value.length; i++) {
+      const s = generalize(base.items[i], value[i], depth + 1, holes);
+      if (s === NOT_SNAPPABLE) return NOT_SNAPPABLE;
+      items[i] = s;
+    }
+    return new ArrayShape(items);
+  }
+  if (value === base) return base;
+  if (typeof base === 'string' && typeof value === 'string') {
+    holes.n++;
+    return STRING_HOLE;
+  }
+  if (typeof base === 'number' && typeof value === 'number' && Number.isFinite(base) && Number.isFinite(value)) {
+    holes.n++;
+    return NUMBER_HOLE;
+  }
+  return NOT_SNAPPABLE;
+}
+
+/** Writes a shape's JSON as JSON.stringify would, cut at each hole (see HoledTemplate). */
+class PieceWriter {
+  pieces: string[] = [];
+  paths: Array<Array<string | number>> = [];
+  holes: Hole[] = [];
+  private current = '';
+  private readonly path: Array<string | number> = [];
+
+  write(shape: unknown): void {
+    if (shape instanceof Hole) {
+      this.pieces.push(this.current);
+      this.current = '';
+      this.paths.push([...this.path]);
+      this.holes.push(shape);
+    } else if (shape instanceof ObjectShape) {
+      this.current += '{';
+      let first = true;
+      for (let i = 0; i < shape.keys.length; i++) {
+        const v = shape.values[i];
+        // JSON.stringify leaves out a key whose value is undefined (a hole never is).
+        if (v === undefined) continue;
+        if (!first) this.current += ',';
+        first = false;
+        const key = shape.keys[i] as string;
+        this.current += `${JSON.stringify(key)}:`;
+        this.path.push(key);
+        this.write(v);
+        this.path.pop();
+      }
+      this.current += '}';
+    } else if (shape instanceof ArrayShape) {
+      this.current += '[';
+      for (let i = 0; i < shape.items.length; i++) {
+        if (i > 0) this.current += ',';
+        this.path.push(i);
+        // In an array JSON.stringify prints undefined as null.
+        this.write(shape.items[i] === undefined ? null : shape.items[i]);
+        this.path.pop();
+      }
+      this.current += ']';
+    } else {
+      this.current += JSON.stringify(shape);
+    }
+  }
+
+  end(): string[] {
+    this.pieces.push(this.current);
+    return this.pieces;
+  }
+}
+
+/**
+ * A holed template for `event` from the shape of a template of its kind, or undefined when they
+ * differ in more than string and number leaves or in more than MAX_HOLES of them.
+ */
+function makeHoledTemplate(baseShape: ObjectShape, event: Record<string, unknown>): HoledTemplate | undefined {
+  if (!hasTemplateHoles(event)) return undefined;
+  const holes = { n: 0 };
+  // t and req are holes from the start: they differ in nearly every event.
+  const start = new ObjectShape(baseShape.keys, baseShape.values.map((v, i) => (i === 1 ? NUMBER_HOLE : i === 2 ? STRING_HOLE : v)));
+  const shape = generalize(start, event, 0, holes);
+  if (!(shape instanceof ObjectShape) || holes.n - 2 > MAX_HOLES) return undefined;
+  const writer = new PieceWriter();
+  writer.write(shape);
+  const template = new HoledTemplate(shape, writer.end(), writer.paths, writer.holes);
+  // A self-check that costs one render per template made: the writer must agree with JSON.stringify.
+  return template.render(event) === JSON.stringify(event) ? template : undefined;
+}
+
 /** Templates kept per kind of event (its type, plugin and phase): a balancer alternating targets needs several. */
 const PER_KIND = 4;
 /** After this many misses in a row a kind is tried only every SPARSE_EVERY events (it varies every time). */
@@ -159,12 +363,20 @@ const SPARSE_EVERY = 16;
 /** A kind whose templates keep missing makes new ones ever more rarely: after 1, 2, 4, … misses, at most this many. */
 const MAX_BACKOFF = 1024;
 
-/** The templates of one kind of event, most recently useful first. */
+/**
+ * After this many events in a row that only the holed template fitted, a kind's exact templates are
+ * dropped: the kind varies (a rate limit's counts), and each of them would fail a walk per event.
+ */
+const DROP_EXACT_AFTER = 64;
+
+/** The templates of one kind of event, most recently useful first, and its holed template. */
 class Kind {
   templates: EventTemplate[] = [];
+  holed: HoledTemplate | undefined = undefined;
   missStreak = 0;
   sinceMade = 1;
   backoff = 1;
+  holedStreak = 0;
 }
 
 /**
@@ -175,8 +387,12 @@ class Kind {
 export class EventTemplates {
   private readonly kinds = new Map<string, Map<string | undefined, Map<string | undefined, Kind>>>();
 
-  /** The template `event` fits (perhaps one made from it just now), or undefined: then it is encoded with JSON.stringify. */
-  find(event: Record<string, unknown>): EventTemplate | undefined {
+  /**
+   * The template `event` fits (perhaps one made from it just now), or undefined: then it is encoded
+   * with JSON.stringify. Exact templates are tried first (they cost nothing to print), then the kind's
+   * holed template (printed per event, still far cheaper than JSON.stringify of the event).
+   */
+  find(event: Record<string, unknown>): EventTemplate | HoledTemplate | undefined {
     if (!hasTemplateHoles(event)) return undefined;
     // Only strings key a kind: names from the config and the code, a bounded set.
     const plugin = typeof event.plugin === 'string' ? event.plugin : undefined;
@@ -193,7 +409,14 @@ export class EventTemplates {
       }
       kind.missStreak = 0;
       kind.backoff = 1;
+      kind.holedStreak = 0;
       return template;
+    }
+    const holed = kind.holed;
+    if (holed !== undefined && holed.fits(event)) {
+      kind.missStreak = 0;
+      if (++kind.holedStreak >= DROP_EXACT_AFTER && templates.length > 0) templates.length = 0;
+      return holed;
     }
     kind.missStreak++;
     if (kind.sinceMade++ >= kind.backoff) {
@@ -206,8 +429,16 @@ export class EventTemplates {
         // Made from this very event, so it prints it exactly: no second JSON.stringify for it.
         return made;
       }
+      return undefined;
     }
-    return undefined;
+    // Between exact templates: widen the holed one (or the latest exact one) by this event's leaves.
+    const base = holed?.shape ?? templates[0]?.shape;
+    if (base === undefined) return undefined;
+    const widened = makeHoledTemplate(base, event);
+    if (widened === undefined) return undefined;
+    kind.holed = widened;
+    kind.missStreak = 0;
+    return widened;
   }
 
   private kindOf(type: string, plugin: string | undefined, phase: string | undefined): Kind {

@@ -18,10 +18,13 @@
  * `--prof=DIR` starts each gatelab (and each `--peers` peer) under `node --cpu-prof` (written to DIR
  * when it stops; read it with profile-top.ts). A root is a checkout with its own node_modules (its
  * serve bundle is cached there), e.g. a `git worktree add --detach` copy whose node_modules holds
- * links to the main one's packages.
+ * links to the main one's packages. Not a link of the whole node_modules: serve's bundle cache
+ * (node_modules/.cache/gatelab, one manifest) would then be shared, and each root would start whichever
+ * tree's bundle was built last; the roots are checked for that before anything starts.
  */
-import { basename } from 'node:path';
+import { basename, join, resolve } from 'node:path';
 import { loadavg } from 'node:os';
+import { mkdirSync, realpathSync } from 'node:fs';
 import { ALL_BENCH_PLUGINS, kongBenchConfig, type BenchPlugin } from './peers/kong-config.ts';
 import { startGatelab, startNodePeer, startUpstream } from './peers.ts';
 import { freePort, type RunningPeer } from './process-tools.ts';
@@ -46,7 +49,26 @@ const withBare = !args.includes('--no-bare');
 const pluginsText = text('plugins');
 const plugins = pluginsText === undefined ? ALL_BENCH_PLUGINS : (pluginsText.split(',').filter((p) => p !== '') as BenchPlugin[]);
 
+/**
+ * Refuses two different roots whose serve bundle caches are one directory (a symlinked node_modules):
+ * a bundle counts as fresh when the starting root's sources are older than it, so each root could run
+ * another's code and the comparison would measure nothing.
+ */
+function checkOwnBundleCaches(rootSpecs: string[]): void {
+  const cacheOf = new Map<string, string>();
+  for (const spec of rootSpecs) {
+    const root = resolve(spec.split('@')[0] ?? '');
+    const cache = join(root, 'node_modules', '.cache', 'gatelab');
+    mkdirSync(cache, { recursive: true });
+    const real = realpathSync(cache);
+    const other = [...cacheOf].find(([r, c]) => c === real && r !== root);
+    if (other) throw new Error(`GL_E_BENCH_ARGS: ${root} and ${other[0]} share one serve bundle cache (${real}): give each checkout its own node_modules directory of links (mkdir R/node_modules; ln -s MAIN/node_modules/* MAIN/node_modules/.bin R/node_modules/)`);
+    cacheOf.set(root, real);
+  }
+}
+
 async function main(): Promise<void> {
+  checkOwnBundleCaches(roots);
   const started: RunningPeer[] = [];
   const load = [loadavg()[0] as number];
   try {
