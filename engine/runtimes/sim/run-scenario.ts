@@ -34,6 +34,15 @@ export interface RunOptions {
    * events kept (the default); ignored with keepEvents false.
    */
   onEvents?: (events: readonly TraceEvent[]) => void;
+  /**
+   * With `onEvents` (and keepEvents not false): hand the trace over without keeping it, for a caller
+   * that keeps its own form of it (the lab's worker). The slices are the same and the hash is
+   * unchanged; `events` is then [] and `clients` is summarised from the streamed request.end events
+   * (the same summary). A variant that has expectations keeps its events anyway, since they are
+   * measured over the whole trace, and returns exactly what it would without this option.
+   * No effect without `onEvents`.
+   */
+  streamOnly?: boolean;
   /** Events per streamed slice (default 20,000). */
   streamEvery?: number;
   /**
@@ -74,11 +83,17 @@ export async function runVariant(base: Scenario, variant: string, opts: RunOptio
   diagnostics.push(...first.diagnostics);
   let initial: GatewayIR | undefined = first.ir;
   const listener = opts.keepEvents === false ? undefined : opts.onEvents;
+  // Expectations are measured over the whole trace, so a variant with any (evaluateExpectations'
+  // filter) keeps its events even with streamOnly.
+  const dropStreamed = listener !== undefined && opts.streamOnly === true && !scenario.expect.some((e) => !e.variants || e.variants.includes(variant));
+  // Without kept events the client summary reads these (summarizeClients looks at nothing else).
+  const ends: TraceEvent[] = [];
   let streamed = 0;
   const stream = listener && {
     every: Math.max(1, opts.streamEvery ?? DEFAULT_STREAM_EVERY),
     onEvents: (events: readonly TraceEvent[]) => {
       streamed += events.length;
+      if (dropStreamed) for (const e of events) if (e.type === 'request.end') ends.push(e);
       listener(events);
     },
   };
@@ -90,6 +105,7 @@ export async function runVariant(base: Scenario, variant: string, opts: RunOptio
       keepEvents: opts.keepEvents ?? true,
       ...(opts.hash === false ? { hash: false } : {}),
       ...(stream ? { stream } : {}),
+      ...(dropStreamed ? { streamOnly: true } : {}),
       adapt: (spec) => {
         if (spec === scenario.gateway && initial) {
           const ir = initial;
@@ -100,6 +116,11 @@ export async function runVariant(base: Scenario, variant: string, opts: RunOptio
       },
     });
     // The sink hands over slices while the clock moves; what the last instants kept is sent here.
+    if (dropStreamed && stream) {
+      // The sink kept only the tail it had not handed over. No expectation applies to this variant.
+      if (result.events.length > 0) stream.onEvents(result.events);
+      return { name: variant, diagnostics, traceHash: result.traceHash, requests: result.requests, events: [], clients: summarizeClients(ends), expectations: [] };
+    }
     if (stream && streamed < result.events.length) stream.onEvents(result.events.slice(streamed));
     const expectations = opts.keepEvents === false ? [] : evaluateExpectations(scenario.expect, result.events, variant, scenario);
     return {

@@ -17,8 +17,13 @@ export interface SimOptions {
   keepEvents?: boolean;
   /** false: no trace hash (the result's `traceHash` is ''); see RunOptions.hash. */
   hash?: boolean;
-  /** Hands kept events to a listener while the run goes (implies keepEvents); the trace is unchanged. */
+  /** Hands the events to a listener while the run goes (implies keepEvents, see streamOnly); the trace is unchanged. */
   stream?: TraceStream;
+  /**
+   * With `stream`: keep none of the streamed events, so `events` is only the tail the sink had not
+   * handed over when the run ended (the caller hands it over itself). The hash is unchanged.
+   */
+  streamOnly?: boolean;
   /**
    * `gatelab explain --scenario` only (explain-probe.ts): the request explain follows (a client's
    * own, or the probe client's); the run stops once that request has ended.

@@ -44,7 +44,7 @@ export async function simulate(scenario: Scenario, opts: SimOptions): Promise<Si
   const root = rootRng(seed);
   const queue = new EventQueue();
   const hashing = opts.hash !== false;
-  const sink = opts.stream ? new StreamingSink(opts.level, opts.stream, hashing) : new HashingSink(opts.level, opts.keepEvents ?? true, hashing);
+  const sink = opts.stream ? new StreamingSink(opts.level, opts.stream, hashing, opts.streamOnly !== true) : new HashingSink(opts.level, opts.keepEvents ?? true, hashing);
   const store = new ModeledStore();
   const start = scenario.start;
   const now = (): number => start + queue.now;

@@ -88,3 +88,56 @@ describe('runVariant with an onEvents listener', () => {
     expect(run.traceHash).toBe((await withoutStream(file, 'base', 'full')).traceHash);
   });
 });
+
+describe('runVariant with streamOnly', () => {
+  // Every scenario here has expectations, which keep the events: their base without them takes the
+  // path that keeps nothing. (A variant is patched from the file as written, expectations and all.)
+  const bare = (file: string): Scenario => ({ ...scenario(file), expect: [] });
+
+  it('hands over exactly the trace a keeping run returns, keeps none of it, and summarises the same clients', async () => {
+    const seed = process.env.FC_SEED ? Number(process.env.FC_SEED) : Math.floor(Math.random() * 0x7fffffff);
+    console.log(`[fast-check] streamOnly runVariant seed=${seed} (replay: FC_SEED=${seed})`);
+    const arb = fc.record({ file: fc.constantFrom(...FILES), level: fc.constantFrom('full' as const, 'decisions' as const), every: fc.integer({ min: 1, max: 3000 }) });
+    await fc.assert(
+      fc.asyncProperty(arb, async ({ file, level, every }) => {
+        const base = await runVariant(bare(file), 'base', { level });
+        expect(JSON.stringify(base.events)).toBe(JSON.stringify((await withoutStream(file, 'base', level)).events));
+        const json: string[] = [];
+        const handed: TraceEvent[] = [];
+        const run = await runVariant(bare(file), 'base', {
+          level,
+          streamEvery: every,
+          streamOnly: true,
+          onEvents: (events) => {
+            json.push(JSON.stringify(events).slice(1, -1));
+            for (const e of events) handed.push(e);
+          },
+        });
+        expect(run.events).toEqual([]);
+        expect(run.expectations).toEqual([]);
+        expect(run.traceHash).toBe(base.traceHash);
+        expect(run.requests).toBe(base.requests);
+        expect(run.clients).toEqual(base.clients);
+        expect(run.diagnostics).toEqual(base.diagnostics);
+        // The same events in the same order, unchanged after they were handed over.
+        expect(`[${json.filter((j) => j).join(',')}]`).toBe(JSON.stringify(base.events));
+        expect(JSON.stringify(handed)).toBe(JSON.stringify(base.events));
+      }),
+      { seed, numRuns: 15 },
+    );
+  }, 120_000);
+
+  it('still keeps the events, and measures the expectations, of a variant that has expectations', async () => {
+    for (const file of FILES) {
+      const base = await withoutStream(file, 'base', 'full');
+      expect(base.expectations.length).toBeGreaterThan(0);
+      const handed: TraceEvent[] = [];
+      const run = await runVariant(scenario(file), 'base', { level: 'full', streamEvery: 500, streamOnly: true, onEvents: (events) => handed.push(...events) });
+      expect(run.expectations).toEqual(base.expectations);
+      expect(run.clients).toEqual(base.clients);
+      expect(run.traceHash).toBe(base.traceHash);
+      expect(JSON.stringify(run.events)).toBe(JSON.stringify(base.events));
+      expect(handed).toEqual(run.events);
+    }
+  });
+});

@@ -9,8 +9,8 @@ import { applyVariant, loadScenarioText } from '../../../engine/scenario/load.ts
 import { runVariant } from '../../../engine/runtimes/sim/run-scenario.ts';
 import type { Scenario } from '../../../engine/scenario/types.ts';
 import type { TraceEvent } from '../../../engine/trace/events.ts';
-import { traceHash } from '../../../engine/trace/hash.ts';
 import { internalError, type Diagnostic, type FileOverrides, type FromWorker, type RunRequest, type ScenarioInfo } from './protocol.ts';
+import { KeptBatches } from './kept-batches.ts';
 import { TraceEncoder, transferables } from './trace-codec.ts';
 
 /** Sends a message to the page; `transfer` lists buffers that move instead of being copied. */
@@ -159,32 +159,40 @@ export async function runSession(req: RunRequest, bundled: ReadonlyMap<string, s
     // complete instant) is encoded and posted at once, so the page can play the start of a long
     // run while the rest is simulated. postMessage from this busy thread still reaches the page.
     const encoder = new TraceEncoder();
+    // The worker's copy of what it posted, hashed after `done` (kept-batches.ts): the engine keeps no
+    // event, so none lives longer than the slice it came in.
+    const kept = new KeptBatches();
     const batch = Math.max(1, req.batchSize ?? DEFAULT_BATCH);
     let sent = 0;
     let streamMs = 0;
-    let waiting: TraceEvent[] = [];
+    let lastT = 0;
     const send = (): void => {
       const s0 = clock();
-      const events = waiting;
-      waiting = [];
-      const encoded = encoder.encode(events);
-      post({ type: 'trace-batch', runId, from: sent, count: events.length, encoded }, transferables(encoded));
-      sent += events.length;
-      post({ type: 'progress', runId, phase: 'simulate', done: Math.min(total, events[events.length - 1]?.t ?? 0), total });
+      const count = encoder.pending;
+      const encoded = kept.keep(encoder.take());
+      post({ type: 'trace-batch', runId, from: sent, count, encoded }, transferables(encoded));
+      sent += count;
+      post({ type: 'progress', runId, phase: 'simulate', done: Math.min(total, lastT), total });
       streamMs += clock() - s0;
     };
-    // The engine hands over small slices; the first goes out at once (the page can show the run's
-    // start after a few thousand events), the rest in batches of `batch`.
+    // Each slice the engine hands over is encoded at once and its events let go: held until a batch
+    // of 20,000 was full they outlived the young generation, and a run cost more CPU than one whose
+    // engine kept every event (docs/benchmarks.md, the lab's thirteenth pass). The first slice goes
+    // out at once (the page shows the run's start after a few thousand events), the rest in batches
+    // of `batch` events.
     const onEvents = (events: readonly TraceEvent[]): void => {
-      for (const e of events) waiting.push(e);
-      if (sent === 0 || waiting.length >= batch) send();
+      const s0 = clock();
+      encoder.add(events);
+      lastT = events[events.length - 1]?.t ?? lastT;
+      streamMs += clock() - s0;
+      if (sent === 0 || encoder.pending >= batch) send();
     };
     const streamEvery = Math.min(batch, FIRST_SLICE);
-    // No hash while the engine runs: the run is delivered first and hashed from its kept events
-    // after `done` (the same digest: test/scenarios/hash-after-run.test.ts). The hash was about half
-    // of a big run's worker time (docs/benchmarks.md, the lab's eleventh pass).
-    const run = await runVariant(loaded.scenario, req.variant, { level: req.level, ...(req.seed !== undefined ? { seed: req.seed } : {}), onEvents, streamEvery, hash: false });
-    if (waiting.length > 0) send();
+    // No hash while the engine runs, and no events kept by it (`streamOnly`: handed over and
+    // dropped, unless the variant has expectations to measure): the run is delivered first and hashed
+    // from the worker's copies of its batches after `done` (the same digest: kept-batches.ts).
+    const run = await runVariant(loaded.scenario, req.variant, { level: req.level, ...(req.seed !== undefined ? { seed: req.seed } : {}), onEvents, streamEvery, hash: false, streamOnly: true });
+    if (encoder.pending > 0) send();
     if (run.diagnostics.some((d) => d.severity === 'error')) {
       post({ type: 'error', runId, diagnostics: run.diagnostics });
       return;
@@ -206,7 +214,7 @@ export async function runSession(req: RunRequest, bundled: ReadonlyMap<string, s
     // which it did not while the same task went on hashing for seconds.
     await nextTask();
     const h0 = clock();
-    const digest = traceHash(run.events);
+    const digest = kept.hash();
     post({ type: 'hash', runId, traceHash: digest, hashMs: clock() - h0 });
   } catch (e) {
     const message = e instanceof Error ? `${e.message}` : String(e);

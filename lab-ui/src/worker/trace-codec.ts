@@ -155,16 +155,58 @@ export class TraceEncoder {
   /** `compile: false` keeps the generic walk (tests compare the two). */
   constructor(private readonly options: { compile?: boolean } = {}) {}
 
+  /** Shapes sent before the batch being built; -1: no batch open. */
+  private shapesBefore = -1;
+  /** The open batch's shape ids (grown as needed) and how many there are. */
+  private ids = new Uint32Array(1 << 12);
+  private count = 0;
+
   encode(events: readonly object[]): EncodedBatch {
-    const shapesBefore = this.sent.length;
-    this.strings.fresh = [];
-    const shapeIds = new Uint32Array(events.length);
-    // The columns fill a scratch pair kept across batches (grown as needed) and leave as exact-size
-    // copies: a fresh pair per batch, grown by doubling and then copied, allocated ≈ 3 × the bytes
-    // sent, and each batch's buffers count as external memory towards the worker's next full GC.
+    this.add(events);
+    return this.take();
+  }
+
+  /** Events in the batch being built. */
+  get pending(): number {
+    return this.shapesBefore < 0 ? 0 : this.count;
+  }
+
+  /**
+   * Encodes `events` into the batch being built (opening one if none is), so a caller can let the
+   * events go at once and send the batch later (`take`).
+   */
+  add(events: readonly object[]): void {
+    if (this.shapesBefore < 0) {
+      this.shapesBefore = this.sent.length;
+      this.strings.fresh = [];
+      this.scratch.ni = 0;
+      this.scratch.si = 0;
+      this.count = 0;
+    }
+    if (this.count + events.length > this.ids.length) {
+      const next = new Uint32Array(Math.max(this.ids.length * 2, this.count + events.length));
+      next.set(this.ids.subarray(0, this.count));
+      this.ids = next;
+    }
+    this.encodeInto(events, this.ids, this.count);
+    this.count += events.length;
+  }
+
+  /**
+   * The batch built since the last take. Its columns were written into a scratch pair kept across
+   * batches (grown as needed) and leave as exact-size copies: a fresh pair per batch, grown by
+   * doubling and then copied, allocated ≈ 3 × the bytes sent, all external memory.
+   */
+  take(): EncodedBatch {
+    if (this.shapesBefore < 0) this.add([]);
     const to = this.scratch;
-    to.ni = 0;
-    to.si = 0;
+    const out = { shapes: this.sent.slice(this.shapesBefore), strings: this.strings.fresh, shapeIds: this.ids.slice(0, this.count), nums: to.nums.slice(0, to.ni), strIds: to.strIds.slice(0, to.si) };
+    this.shapesBefore = -1;
+    return out;
+  }
+
+  private encodeInto(events: readonly object[], shapeIds: Uint32Array, first: number): void {
+    const to = this.scratch;
     const { shapes, successor } = this;
     let previous = this.previous;
     for (let e = 0; e < events.length; e++) {
@@ -181,10 +223,9 @@ export class TraceEncoder {
       }
       if (id < 0) id = this.encodeByType(ev, to, guess);
       if (previous >= 0) successor[previous] = id;
-      shapeIds[e] = previous = id;
+      shapeIds[first + e] = previous = id;
     }
     this.previous = previous;
-    return { shapes: this.sent.slice(shapesBefore), strings: this.strings.fresh, shapeIds, nums: to.nums.slice(0, to.ni), strIds: to.strIds.slice(0, to.si) };
   }
 
   /** The event's shape among those seen for its type (`tried` already failed), or a new one. */
