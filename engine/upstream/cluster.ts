@@ -117,6 +117,22 @@ export class UpstreamCluster {
 
   private readonly sendingPrefixes: Array<string | undefined> = [];
 
+  /**
+   * The balancer's whole reason, `[try N: ]<prefix><method> <path> — <why>`, as last built for this
+   * cluster. Requests in a row to one path picked the same way get the same string object, not an
+   * equal new one: the lab's trace encoder compares each text with the one before it at its place,
+   * and identical objects compare at once.
+   */
+  sendingSentence(tries: number, i: number, method: string, path: string, why: string): string {
+    const last = this.lastSentence;
+    if (last !== undefined && last.i === i && last.tries === tries && last.why === why && last.path === path && last.method === method) return last.text;
+    const text = `${tries > 1 ? `try ${tries}: ` : ''}${this.sendingPrefix(i)}${method} ${path} — ${why}`;
+    this.lastSentence = { tries, i, method, path, why, text };
+    return text;
+  }
+
+  private lastSentence: { tries: number; i: number; method: string; path: string; why: string; text: string } | undefined;
+
   started(i: number): void {
     this.balancer.started(i);
   }

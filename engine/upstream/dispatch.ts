@@ -185,7 +185,7 @@ class DispatchRun implements PickRequest, RerunListener {
     if (host.sink.wants('plugin.decision')) {
       this.chain.decided(BALANCER, {
         kind: 'next',
-        reason: `${tries > 1 ? `try ${tries}: ` : ''}${this.sendingPrefix(index, target)}${ctx.upstream.method} ${ctx.upstream.path} — ${picked.reason}`,
+        reason: this.sendingReason(tries, index, target, picked.reason),
         data: { service: service.name, target: this.targetKey(index, target), try: tries },
       });
     }
@@ -197,8 +197,11 @@ class DispatchRun implements PickRequest, RerunListener {
     return this.cluster.service === this.service ? (this.cluster.keys[index] as string) : `${target.host}:${target.port}`;
   }
 
-  private sendingPrefix(index: number, target: TargetIR): string {
-    return this.cluster.service === this.service ? this.cluster.sendingPrefix(index) : `sending to ${this.service.name} at ${target.host}:${target.port} as `;
+  /** The balancer's decision sentence; the cluster's own (reused while it repeats) when it describes this service. */
+  private sendingReason(tries: number, index: number, target: TargetIR, why: string): string {
+    const { method, path } = this.ctx.upstream;
+    if (this.cluster.service === this.service) return this.cluster.sendingSentence(tries, index, method, path, why);
+    return `${tries > 1 ? `try ${tries}: ` : ''}sending to ${this.service.name} at ${target.host}:${target.port} as ${method} ${path} — ${why}`;
   }
 
   private send(index: number, sentAt: number): void {
