@@ -21,7 +21,8 @@
  * strings (JSON never holds a raw line break, so the first one ends the first array).
  */
 import type { TraceEvent } from '../../trace/events.ts';
-import { EventTemplate, EventTemplates, type HoledTemplate } from './event-templates.ts';
+import { EventTemplate, EventTemplates } from './event-templates.ts';
+import type { HoledTemplate } from './event-templates-holed.ts';
 
 /** What a batch keeps per event: its exact template, its holed template (with its hole values kept apart), or null (stringified). */
 type Kept = EventTemplate | HoledTemplate | null;

@@ -2,7 +2,8 @@ import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import type { TraceEvent } from '../../trace/events.ts';
 import { EncodedEventRing } from './encoded-ring.ts';
-import { EventTemplate, EventTemplates, makeTemplate, type HoledTemplate } from './event-templates.ts';
+import type { HoledTemplate } from './event-templates-holed.ts';
+import { EventTemplate, EventTemplates, makeTemplate } from './event-templates.ts';
 
 /** What the ring would keep for an event that fits `template`: an exact one's JSON from t and req, a holed one's print. */
 function printedBy(template: EventTemplate | HoledTemplate, e: Record<string, unknown>): string {
