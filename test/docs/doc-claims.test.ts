@@ -12,6 +12,7 @@ import type { Diagnostic } from '../../engine/core/errors.ts';
 import { adaptIstio } from '../../engine/config/istio/index.ts';
 import { balancerOf } from '../../engine/config/istio/to-policy.ts';
 import { loadGateway, type LoadedGateway } from '../../engine/config/load-gateway.ts';
+import { TRANSLATE_TARGETS, translate } from '../../engine/config/translate/index.ts';
 import { parseYaml } from '../../engine/config/yaml-source.ts';
 import { VENDOR_PLUGIN_NAMES } from '../../engine/plugins/index.ts';
 import { TRAEFIK_CB_MACHINE } from '../../engine/plugins/traefik-circuit-breaker/plugin.ts';
@@ -227,5 +228,31 @@ plugins: [{ name: ${name} }]
     const g = load(readFileSync(resolve(ROOT, file), 'utf8'), file);
     expect(codes(g.diagnostics)).toEqual(['warning GL_W_DEPRECATED']);
     expect(g.ir?.plugins.map((p) => p.plugin).sort()).toEqual(['correlation-id', 'jwt', 'rate-limit']);
+  });
+});
+
+const INGRESS = `apiVersion: networking.k8s.io/v1
+kind: Ingress
+metadata: { name: shop, namespace: default }
+spec:
+  ingressClassName: nginx
+  rules:
+    - host: shop.example.com
+      http:
+        paths:
+          - { path: /, pathType: Prefix, backend: { service: { name: web, port: { number: 80 } } } }
+`;
+
+describe('docs/cli.md: translating from ingress-nginx', () => {
+  it('every target gets an empty translation (no routes, so no services either) and one "not supported yet" line', () => {
+    const g = load(INGRESS);
+    expect(g.dialect).toBe('ingress-nginx');
+    // The IR itself has the service: only the translation leaves it out.
+    expect(g.ir?.services.map((s) => s.name)).toEqual(['web']);
+    for (const target of TRANSLATE_TARGETS) {
+      const t = translate(g.ir!, target);
+      expect(t.dropped.map((d) => d.message), target).toEqual(['translating from ingress-nginx is not supported yet: its routes are not read, so the output has no routes and no services']);
+      expect(t.text, target).not.toMatch(/\bweb\b/);
+    }
   });
 });

@@ -126,7 +126,8 @@ export function modelFromIr(ir: GatewayIR): PModel {
       fromGatewayApi(ir, model);
       break;
     default:
-      model.dropped.push({ message: `translating from ${ir.dialect} is not supported yet: only its services are carried over` });
+      // Every target writes only the services its routes use, so with no routes nothing is written.
+      model.dropped.push({ message: `translating from ${ir.dialect} is not supported yet: its routes are not read, so the output has no routes and no services` });
   }
   // Traefik's router names end in a hash of the rule; the translation names routes after their
   // IngressRoute (numbered when one has several).
