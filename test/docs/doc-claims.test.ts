@@ -19,6 +19,7 @@ import { TRAEFIK_CB_MACHINE } from '../../engine/plugins/traefik-circuit-breaker
 import { explainRequest } from '../../engine/runtimes/sim/explain.ts';
 import { traefikRateLimit } from '../support/traefik-rate-limit.ts';
 import { createBalancer } from '../../engine/upstream/balancer/index.ts';
+import { ENVOY_OUTLIER_DEFAULTS, createOutlierDetector } from '../../engine/upstream/outlier/index.ts';
 
 const ROOT = resolve(import.meta.dirname, '../..');
 const seed = Number(process.env['FC_SEED'] ?? 0xd0c5);
@@ -254,5 +255,79 @@ describe('docs/cli.md: translating from ingress-nginx', () => {
       expect(t.dropped.map((d) => d.message), target).toEqual(['translating from ingress-nginx is not supported yet: its routes are not read, so the output has no routes and no services']);
       expect(t.text, target).not.toMatch(/\bweb\b/);
     }
+  });
+});
+
+describe('docs/dialects/gateway-api.md: Envoy Gateway normalises the path it routes on and sends', () => {
+  const GW = `apiVersion: gateway.networking.k8s.io/v1
+kind: Gateway
+metadata: { name: gw }
+spec: { gatewayClassName: eg, listeners: [{ name: http, port: 80, protocol: HTTP }] }
+---
+apiVersion: gateway.networking.k8s.io/v1
+kind: HTTPRoute
+metadata: { name: r }
+spec:
+  parentRefs: [{ name: gw }]
+  rules: [{ matches: [{ path: { type: PathPrefix, value: /api } }], backendRefs: [{ name: svc, port: 80 }] }]
+`;
+  const request = (url: string) => ({
+    method: 'GET', url, headers: [] as Array<[string, string]>, clientIp: '198.51.100.10', now: Date.UTC(2026, 0, 1), seed: 1, repeat: 0, upstreamStatus: 200, upstreamHeaders: [] as Array<[string, string]>,
+  });
+
+  it.each([
+    ['http://a.example/x/../api//a?q=1', '/api/a?q=1'],
+    ['http://a.example/%61pi/b', '/api/b'],
+  ])('%s is routed as, and sent upstream as, %s (normalize_path, merge_slashes)', async (url, upstreamPath) => {
+    const g = load(GW);
+    expect(codes(g.diagnostics)).toEqual([]);
+    const r = await explainRequest(g.ir!, request(url));
+    expect(r.status).toBe(200);
+    expect(r.upstream?.path).toBe(upstreamPath);
+  });
+
+  it('an encoded slash is answered 400 before routing, with its code in the reason', async () => {
+    const g = load(GW);
+    const r = await explainRequest(g.ir!, request('http://a.example/api/%2Fa'));
+    expect(r.status).toBe(400);
+    expect(r.upstream).toBeNull();
+    expect(JSON.stringify(r)).toContain('GL_E_PATH_ENCODED_SLASH');
+  });
+});
+
+describe('docs/upstream/outlier-detection.md: the return sweep, the multiplier and ejected hosts (semantics §9)', () => {
+  // Lesson snippet 09 as istiod hands it to Envoy: 5 × 5xx, sweeps every 30 s, 30 s base, at most 50 %.
+  const SNIPPET_09 = { ...ENVOY_OUTLIER_DEFAULTS, intervalMs: 30_000, maxEjectionPercent: 50, enforcingSuccessRate: 0, healthyPanicThreshold: 0 };
+  const never = (): number => 0.5;
+  // 500 is a 5xx but not a gateway error, so only consecutive_5xx counts it.
+  const fiveErrors = (d: ReturnType<typeof createOutlierDetector>, at: number) =>
+    [0, 1, 2, 3, 4].flatMap((k) => d.record(0, { status: 500 }, at + k, never));
+
+  it('out for 30 to 60 s the first time; a second ejection soon after is 60 s long, so out for 60 to 90 s', () => {
+    const d = createOutlierDetector(SNIPPET_09, 2, 0);
+    const first = fiveErrors(d, 1_000).find((e) => e.kind === 'eject');
+    expect(first).toMatchObject({ kind: 'eject', at: 1_004, ejectionMs: 30_000 });
+    expect(d.advance(59_999)).toEqual([]);
+    expect(d.advance(60_000).map((e) => e.kind)).toEqual(['uneject']);
+    const second = fiveErrors(d, 61_000).find((e) => e.kind === 'eject');
+    expect(second).toMatchObject({ kind: 'eject', at: 61_004, ejectionMs: 60_000, timesEjected: 2 });
+    expect(d.advance(149_999).some((e) => e.kind === 'uneject')).toBe(false);
+    expect(d.advance(150_000).map((e) => e.kind)).toEqual(['uneject']);
+  });
+
+  it('a host already out is not judged again: its errors (panic traffic) fire nothing and its counter is left alone', () => {
+    const d = createOutlierDetector({ ...SNIPPET_09, healthyPanicThreshold: 100 }, 2, 0);
+    expect(fiveErrors(d, 1_000).map((e) => e.kind)).toEqual(['eject']);
+    expect(d.panic()).toBe(true);
+    // The ejection reset the counter; five more reach the threshold again, fire nothing, and stay counted.
+    expect(fiveErrors(d, 2_000)).toEqual([]);
+    expect(d.snapshot().hosts[0]?.consecutive5xx).toBe(5);
+  });
+
+  it('always_eject_one_host lets one ejection through a percentage that forbids it, only while none is out', () => {
+    const d = createOutlierDetector({ ...SNIPPET_09, maxEjectionPercent: 10, alwaysEjectOneHost: true }, 3, 0);
+    expect(fiveErrors(d, 1_000).map((e) => e.kind)).toEqual(['eject']);
+    const second = [0, 1, 2, 3, 4].flatMap((k) => d.record(1, { status: 500 }, 2_000 + k, never));
+    expect(second.map((e) => e.kind)).toEqual(['overflow']);
   });
 });
