@@ -4,6 +4,7 @@
  * adapters plug in without touching callers. Unknown or mixed content gives undefined, and the caller
  * reports GL_E_CONFIG_FORMAT with the file's location.
  */
+import type { GatewaySpec } from '../scenario/types.ts';
 import type { Dialect } from './ir.ts';
 import { SourceMap } from './yaml-source.ts';
 
@@ -25,6 +26,15 @@ const KIND_DIALECTS: ReadonlyArray<{ group: RegExp; kinds: readonly string[]; di
     dialect: 'traefik',
   },
 ];
+
+/**
+ * The dialect a gateway spec is in: its `format` when given, else what its documents and overlays look
+ * like. loadGateway picks the adapter by this, and the scenario loader notes it so the lab's worker can
+ * fetch that adapter first (adapter-registry.ts): one function, so the two cannot disagree.
+ */
+export function gatewayDialect(spec: GatewaySpec): Dialect | undefined {
+  return spec.format ?? detectDialect([...spec.sources, ...spec.overlays].flatMap((s) => s.docs.map((d) => d.value)));
+}
 
 /** Takes parsed documents (`{ value, map }`) or their plain values; both forms are in use. */
 export function detectDialect(docs: ReadonlyArray<unknown>): Dialect | undefined {

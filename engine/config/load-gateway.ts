@@ -1,18 +1,18 @@
 /**
- * From a scenario's gateway spec (inline config, files, overlays) to the IR: detect the dialect, merge
- * overlays, run the dialect's adapter. Every problem comes back as a diagnostic with file:line:column.
+ * From a scenario's gateway spec (inline config, files, overlays) to the IR: detect the dialect, then run
+ * its adapter (adapters/<dialect>.ts, which also merges the overlays the dialect's way) from the adapter
+ * registry. Every problem comes back as a diagnostic with file:line:column.
  */
 import type { Diagnostic } from '../core/errors.ts';
 import type { ConfigSource, GatewaySpec } from '../scenario/types.ts';
 import type { Dialect, GatewayIR } from './ir.ts';
-import type { SourceMap } from './yaml-source.ts';
-import { detectDialect } from './detect.ts';
-import { mergeOverlays } from './overlay.ts';
-import { adaptKong } from './kong/index.ts';
-import { adaptGatewayApi, layDocuments } from './gateway-api/index.ts';
-import { adaptNativeIr } from './native/adapt.ts';
-import { adaptIngressNginx } from './ingress-nginx/index.ts';
-import { adaptTraefik } from './traefik/index.ts';
+import type { MappedValue } from './overlay.ts';
+import { gatewayDialect } from './detect.ts';
+import { ADAPTED_DIALECTS, GATEWAY_ADAPTERS, type AdapterRegistry } from './adapter-registry.ts';
+// Every adapter, up front; the lab's worker is built with adapters-on-demand.ts here instead.
+import { BUNDLED_ADAPTERS } from './adapters-bundled.ts';
+
+GATEWAY_ADAPTERS.register(BUNDLED_ADAPTERS);
 
 export interface LoadedGateway {
   ir?: GatewayIR;
@@ -20,13 +20,16 @@ export interface LoadedGateway {
   diagnostics: Diagnostic[];
 }
 
-type Doc = { value: unknown; map: SourceMap };
-
-function docsOf(sources: readonly ConfigSource[]): Doc[] {
+function docsOf(sources: readonly ConfigSource[]): MappedValue[] {
   return sources.flatMap((s) => s.docs);
 }
 
 export function loadGateway(spec: GatewaySpec): LoadedGateway {
+  return loadGatewayWith(GATEWAY_ADAPTERS, spec);
+}
+
+/** loadGateway with the adapters of `registry` (a test gives one that starts empty). */
+export function loadGatewayWith(registry: AdapterRegistry, spec: GatewaySpec): LoadedGateway {
   const docs = docsOf(spec.sources);
   const overlays = docsOf(spec.overlays);
   const first = spec.sources[0];
@@ -43,7 +46,7 @@ export function loadGateway(spec: GatewaySpec): LoadedGateway {
       ],
     };
   }
-  const dialect = spec.format ?? detectDialect([...docs, ...overlays].map((d) => d.value));
+  const dialect = gatewayDialect(spec);
   if (!dialect) {
     return {
       diagnostics: [
@@ -57,40 +60,33 @@ export function loadGateway(spec: GatewaySpec): LoadedGateway {
       ],
     };
   }
-  switch (dialect) {
-    case 'kong': {
-      // A Kong declarative config is one document: later files and overlays merge onto the first.
-      const [base, ...rest] = docs as [Doc, ...Doc[]];
-      const merged = mergeOverlays(base, [...rest, ...overlays]);
-      return { dialect, ...adaptKong([merged]) };
-    }
-    case 'gateway-api':
-      // Kubernetes objects are many documents: an overlay patches the object it names, or adds one.
-      return { dialect, ...adaptGatewayApi(layDocuments(docs, overlays)) };
-    case 'ingress-nginx':
-      // Kubernetes objects, overlaid the same way as Gateway API's; a repeated namespace/name in the
-      // files replaces the earlier object, as kubectl apply would (ingress-nginx/adapt.ts).
-      return { dialect, ...adaptIngressNginx(layDocuments(docs, overlays)) };
-    case 'traefik':
-      // Kubernetes objects again: an overlay patches the object it names (group, kind, namespace,
-      // name) or is added; a `_gatelab` overlay document carries Traefik's install configuration.
-      return { dialect, ...adaptTraefik(layDocuments(docs, overlays)) };
-    case 'ir': {
-      const [base, ...rest] = docs as [Doc, ...Doc[]];
-      return { dialect, ...adaptNativeIr(mergeOverlays(base, [...rest, ...overlays])) };
-    }
-    default:
-      return {
-        dialect,
-        diagnostics: [
-          {
-            severity: 'error',
-            code: 'GL_E_CONFIG_FORMAT',
-            message: `the ${dialect} dialect is recognised but gatelab cannot run it yet`,
-            hint: 'use a Kong declarative config or the native IR form for now',
-            loc: docs[0]?.map.locate([]),
-          },
-        ],
-      };
+  const adapt = registry.get(dialect);
+  if (adapt) return { dialect, ...adapt(docs, overlays) };
+  if ((ADAPTED_DIALECTS as readonly string[]).includes(dialect)) {
+    // Only the lab's worker loads adapters on demand; it prepares them before loading (engine-worker.ts).
+    return {
+      dialect,
+      diagnostics: [
+        {
+          severity: 'error',
+          code: 'GL_E_CONFIG_FORMAT',
+          message: `the ${dialect} adapter is not loaded here yet (a gatelab bug, please report it)`,
+          hint: 'prepare the adapter before loading the scenario: GATEWAY_ADAPTERS.prepare (engine/config/adapter-registry.ts)',
+          loc: docs[0]?.map.locate([]),
+        },
+      ],
+    };
   }
+  return {
+    dialect,
+    diagnostics: [
+      {
+        severity: 'error',
+        code: 'GL_E_CONFIG_FORMAT',
+        message: `the ${dialect} dialect is recognised but gatelab cannot run it yet`,
+        hint: 'use a Kong declarative config or the native IR form for now',
+        loc: docs[0]?.map.locate([]),
+      },
+    ],
+  };
 }

@@ -6,6 +6,8 @@
  */
 import { hasErrors, type Diagnostic } from '../core/errors.ts';
 import { parseYaml } from '../config/yaml-source.ts';
+import { GATEWAY_ADAPTERS } from '../config/adapter-registry.ts';
+import { gatewayDialect } from '../config/detect.ts';
 import type { Scenario, VariantSpec } from './types.ts';
 import { cachingReader, type ReadFile, type SafeReader } from './convert-context.ts';
 import { convertScenario } from './convert.ts';
@@ -150,6 +152,7 @@ function build(patched: ParsedSource, source: ParsedSource, variant: string, fil
     const { scenario, diagnostics } = convertScenario({ value: patched.value, map: patched.map, file, read, variant });
     const sorted = sortDiagnostics(diagnostics, file);
     if (hasErrors(sorted)) return { diagnostics: sorted };
+    noteDialects(scenario);
     return { scenario: { ...scenario, variant, source }, diagnostics: sorted };
   } catch (e) {
     // A schema-valid file should always convert; if it does not, that is a gatelab bug, reported
@@ -166,6 +169,18 @@ function build(patched: ParsedSource, source: ParsedSource, variant: string, fil
       ],
     };
   }
+}
+
+/**
+ * The prepare hook of the lab's worker, which fetches gateway adapters on demand (config/adapter-
+ * registry.ts): every scenario and variant built here notes the dialects of its gateway configs, so the
+ * worker, whose file discovery loads the scenario before anything runs, can fetch those adapters before
+ * the synchronous engine asks for them. Where every adapter is bundled (Node) this returns at once.
+ */
+function noteDialects(scenario: Scenario): void {
+  if (GATEWAY_ADAPTERS.complete) return;
+  GATEWAY_ADAPTERS.note(gatewayDialect(scenario.gateway));
+  for (const e of scenario.events) if ('gateway' in e && e.gateway) GATEWAY_ADAPTERS.note(gatewayDialect(e.gateway));
 }
 
 /** Document order within the scenario file first, then other files (config files) in their order. */

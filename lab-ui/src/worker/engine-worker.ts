@@ -7,6 +7,7 @@ import { internalError, type ToWorker } from './protocol.ts';
 import { BUNDLED_FILES, fetchScenarioFiles, prepareFiles, shippedCatalog, shippedPaths } from './scenario-files.ts';
 import { describeText, readFiles, runSession, withOverrides, type Post } from './run-session.ts';
 import { prepareTraceHash } from '../../../engine/trace/hash.ts';
+import { GATEWAY_ADAPTERS } from '../../../engine/config/adapter-registry.ts';
 
 const scope = self as unknown as DedicatedWorkerGlobalScope;
 const post: Post = (message, transfer) => scope.postMessage(message, transfer ?? []);
@@ -21,6 +22,10 @@ scope.onmessage = async (event: MessageEvent<ToWorker>) => {
   const hashReady = msg.type === 'run' ? prepareTraceHash() : undefined;
   // Scenario texts are fetched on demand (scenario-files.ts): first fetch what this message reads.
   if (!(await prepareFiles(msg).then(() => true, failed(msg.runId, 'the scenario files could not be fetched')))) return;
+  // Gateway adapters come per dialect (engine/config/adapter-registry.ts): loading the scenario above noted
+  // the ones it needs. Exercises and the adversary load scenarios of their own, so they get every one.
+  const adapters = msg.type === 'exercise' || msg.type === 'attack' ? 'all' : 'noted';
+  if (!(await GATEWAY_ADAPTERS.prepare(adapters).then(() => true, failed(msg.runId, 'the gateway adapters could not be fetched')))) return;
   await hashReady;
   if (msg.type === 'catalog') void shippedCatalog().then((scenarios) => post({ type: 'catalog', runId: msg.runId, scenarios }), failed(msg.runId, 'the catalog could not be loaded'));
   else if (msg.type === 'describe') {
