@@ -49,6 +49,14 @@ export interface HandledRequest {
   upstreamMs: number | null;
 }
 
+/**
+ * Who hears that a request was handled, as a method call: a host that has an object per request
+ * already (the simulation's client try) passes it instead of a closure made for the request.
+ */
+export interface HandledListener {
+  requestHandled(result: HandledRequest): void;
+}
+
 /** One remembered forRoute answer and the (route, service, consumer) it is for. */
 class StagesSlot {
   route: object | undefined = undefined;
@@ -112,7 +120,7 @@ export class Gateway {
     return out;
   }
 
-  handle(request: IncomingRequest, host: PipelineHost, done: (result: HandledRequest) => void): void {
+  handle(request: IncomingRequest, host: PipelineHost, done: ((result: HandledRequest) => void) | HandledListener): void {
     new RequestRun(this, request, host, done).start();
   }
 

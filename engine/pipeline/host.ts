@@ -60,6 +60,11 @@ export interface DetachedCall {
   main: UpstreamRequest;
 }
 
+/** Hears an effect's answer as a method call (`PipelineHost.performFor`). */
+export interface EffectListener {
+  effectAnswered(result: EffectResult): void;
+}
+
 export interface PipelineHost extends PluginHost {
   readonly sink: TraceSink;
   /**
@@ -71,6 +76,12 @@ export interface PipelineHost extends PluginHost {
   traceTime(): number;
   /** Performs an effect and answers later through `done` (never synchronously). */
   perform(effect: Effect, requestId: string, plugin: string, done: (result: EffectResult) => void): void;
+  /**
+   * Like `perform`, answering `listener.effectAnswered`: a request's run passes itself rather than a
+   * closure made for it, which would wait with the request through every CPU backlog (simulation).
+   * Optional: without it the run makes that closure once and calls `perform`.
+   */
+  performFor?(effect: Effect, requestId: string, plugin: string, listener: EffectListener): void;
   /** Sends the request upstream and answers through `done` once the response is complete. */
   callUpstream(call: UpstreamCall, done: (answer: UpstreamAnswer) => void): void;
   /**

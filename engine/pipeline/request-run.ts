@@ -13,9 +13,9 @@ import type { ChainHost, ChainListener, ChainStage, ReplyVerdict } from './chain
 import { ChainRun } from './chain.ts';
 import { drawBytes } from './draw-bytes.ts';
 import type { DialectBehaviour } from './dialect.ts';
-import type { Gateway, HandledRequest } from './gateway.ts';
+import type { Gateway, HandledListener, HandledRequest } from './gateway.ts';
 import { HeaderMap } from './headers.ts';
-import type { PipelineHost, UpstreamAnswer } from './host.ts';
+import type { EffectListener, PipelineHost, UpstreamAnswer } from './host.ts';
 import { runAccessPhase } from './plugin-resolution.ts';
 import { RetryRerun, type SegmentsEnd } from './retry-rerun.ts';
 import { confineConnectionTokens, refuseHeaders, refusalVerdict, REQUEST_GUARD_STAGE } from './request-guard.ts';
@@ -30,11 +30,18 @@ const BALANCER_STAGE: ChainStage = { plugin: 'balancer', phase: 'access', run: (
 
 const NO_STAGES: readonly ChainStage[] = [];
 
+/**
+ * The effect callback this run hands its chains: never called, it marks an effect whose answer goes
+ * to the run's own `effectAnswered` (`perform` sees it and asks the host to answer the run itself).
+ */
+function answersToRun(): void {
+  throw new Error('answersToRun is a marker: RequestRun.perform routes its effects to effectAnswered');
+}
 
 /** Which chain of the request is running: one runs at a time, so `chainDone` knows what comes next. */
 type Step = 'rewrite' | 'access' | 'response' | 'retry-segments';
 
-export class RequestRun implements ChainHost, ChainListener, DispatchListener, DispatchEnv {
+export class RequestRun implements ChainHost, ChainListener, DispatchListener, DispatchEnv, EffectListener {
   readonly replica: string;
   readonly chain: ChainHost = this;
   readonly dialect: DialectBehaviour;
@@ -51,10 +58,10 @@ export class RequestRun implements ChainHost, ChainListener, DispatchListener, D
   /** True while the compute effect (capacity model) is in flight: its answer starts the access phase. */
   private computing = false;
   /**
-   * The one callback this request's effects answer through: the compute effect's and the main chain's
-   * (only one of them is in flight at a time), so a request makes one closure for both.
+   * The compute effect and the main chain's effects (one in flight at a time) answer `effectAnswered`:
+   * through the host's `performFor` with this object, or else through this closure, made on first use.
    */
-  private readonly effectDone: (result: EffectResult) => void;
+  private effectCallback: ((result: EffectResult) => void) | undefined = undefined;
   /** Copies (mirrors) the access phase asked for, sent when the request goes upstream; none for most requests. */
   private copies: Array<{ effect: RequestCopy; plugin: string }> | undefined;
   /** The request as the filters left it, kept for its copies while the upstream stage runs. */
@@ -71,7 +78,7 @@ export class RequestRun implements ChainHost, ChainListener, DispatchListener, D
     private readonly gateway: Gateway,
     private readonly request: IncomingRequest,
     readonly host: PipelineHost,
-    private readonly done: (result: HandledRequest) => void,
+    private readonly done: ((result: HandledRequest) => void) | HandledListener,
   ) {
     this.replica = host.replica;
     this.dialect = gateway.dialect;
@@ -79,8 +86,7 @@ export class RequestRun implements ChainHost, ChainListener, DispatchListener, D
     // Header rules both hosts apply before any vendor logic; confining first so ctx sees the result.
     confineConnectionTokens(request.headers);
     this.ctx = initialContext(request);
-    this.effectDone = (result) => this.effectAnswered(result);
-    this.chains = new ChainRun(this.ctx, this, this, this.effectDone);
+    this.chains = new ChainRun(this.ctx, this, this, answersToRun);
   }
 
   start(): void {
@@ -113,10 +119,18 @@ export class RequestRun implements ChainHost, ChainListener, DispatchListener, D
     // With a capacity model the request's CPU work runs on the replica's CPU first (Effect 'compute').
     if (!this.host.wantsCompute) return this.access();
     this.computing = true;
-    this.host.perform(this.gateway.computeEffectFor(ctx), this.requestId, 'gateway', this.effectDone);
+    this.performOwn(this.gateway.computeEffectFor(ctx), 'gateway');
   }
 
-  private effectAnswered(result: EffectResult): void {
+  /** Performs an effect whose answer comes back to `effectAnswered`. */
+  private performOwn(effect: Effect, plugin: string): void {
+    const host = this.host;
+    if (host.performFor !== undefined) host.performFor(effect, this.requestId, plugin, this);
+    else host.perform(effect, this.requestId, plugin, (this.effectCallback ??= (result) => this.effectAnswered(result)));
+  }
+
+  /** EffectListener: the compute effect's answer starts the access phase; any other resumes the main chain. */
+  effectAnswered(result: EffectResult): void {
     if (!this.computing) return this.chains.resumeAfter(result);
     this.computing = false;
     this.access();
@@ -225,7 +239,10 @@ export class RequestRun implements ChainHost, ChainListener, DispatchListener, D
     const upstreamMs = this.upstreamMs;
     this.dialect.decorateResponse(ctx, { upstreamMs, gatewayMs: this.host.now() - this.startedAt - (upstreamMs ?? 0) });
     for (const p of this.gateway.stagesFor(ctx).plugins) p.hooks.log?.(ctx, this);
-    this.done({ ctx, response: ctx.response as GatewayResponse, upstreamMs });
+    const result: HandledRequest = { ctx, response: ctx.response as GatewayResponse, upstreamMs };
+    const done = this.done;
+    if (typeof done === 'function') done(result);
+    else done.requestHandled(result);
   }
 
   // ChainHost: what the plugins and the upstream stage see of the host, tagged with this request.
@@ -288,6 +305,7 @@ export class RequestRun implements ChainHost, ChainListener, DispatchListener, D
   }
 
   perform(effect: Effect, stage: ChainStage, done: (result: EffectResult) => void): void {
+    if (done === answersToRun) return this.performOwn(effect, stage.plugin);
     this.host.perform(effect, this.requestId, stage.plugin, done);
   }
 

@@ -7,7 +7,7 @@
  */
 import { EventQueue, PRIORITY } from '../../core/event-queue.ts';
 import { keyedDraw, type Rng } from '../../core/rng.ts';
-import type { HandledRequest } from '../../pipeline/gateway.ts';
+import type { HandledListener, HandledRequest } from '../../pipeline/gateway.ts';
 import type { PipelineHost } from '../../pipeline/host.ts';
 import type { IncomingRequest } from '../../pipeline/types.ts';
 import type { ClientSpec, Scenario } from '../../scenario/types.ts';
@@ -50,16 +50,19 @@ interface FrontReply {
   source: 'front' | 'gateway';
 }
 
-export class ClientTry implements FrontCall {
+export class ClientTry implements FrontCall, HandledListener {
   readonly requestId: string;
   /** The replica the front balancer picked ('' until then). */
   replica = '';
   /** FrontCall: the capacity model's flag (declared here so every try has the same shape). */
   frontAnswered = false;
+  /** FrontCall: the model's handle of the front timeout (declared here for the same reason). */
+  frontTimeout = -1;
   /**
-   * Dropped once the replica has answered, like `handled` once the client has it: the front's and the
-   * client's timeout events hold this try for seconds after it ended, and through these two fields
-   * they held the whole request (context, headers, response), which the scavenger then copied and promoted.
+   * Dropped once the replica has answered, like `handled` once the client has it: the client's timeout
+   * event (and, before the capacity model cancelled it on the answer, the front's) holds this try for
+   * seconds after it ended, and through these two fields it held the whole request (context, headers,
+   * response), which the scavenger then copied and promoted.
    */
   private request: IncomingRequest | undefined;
   private readonly sentAt: number;
@@ -150,14 +153,21 @@ export class ClientTry implements FrontCall {
       sink.emit(event);
     }
     this.receivedAt = queue.now;
-    if (!capacity) return replica.gateway.handle(request, host, (handled) => this.answer(handled));
+    if (!capacity) return replica.gateway.handle(request, host, this);
     capacity.enter(this);
   }
 
   /** FrontCall: the replica runs the pipeline (the capacity model admitted the request). */
-  run(done: (handled: HandledRequest) => void): void {
+  run(): void {
     const replica = this.picked as Replica;
-    replica.gateway.handle(this.request as IncomingRequest, this.env.hostFor(replica), done);
+    replica.gateway.handle(this.request as IncomingRequest, this.env.hostFor(replica), this);
+  }
+
+  /** HandledListener: the replica has the response, which goes through the capacity model when there is one. */
+  requestHandled(handled: HandledRequest): void {
+    const capacity = this.env.capacity;
+    if (capacity) capacity.replicaDone(this, handled);
+    else this.answer(handled);
   }
 
   /** FrontCall: the replica has the response; it travels back to the client. */

@@ -6,7 +6,7 @@
 import { EventQueue, PRIORITY } from '../../core/event-queue.ts';
 import { keyedBytes, keyedDraw } from '../../core/rng.ts';
 import { Gateway } from '../../pipeline/gateway.ts';
-import type { PipelineHost, UpstreamAnswer, UpstreamCall } from '../../pipeline/host.ts';
+import type { EffectListener, PipelineHost, UpstreamAnswer, UpstreamCall } from '../../pipeline/host.ts';
 import type { Effect, EffectResult } from '../../pipeline/types.ts';
 import type { GatewaySpec, Scenario } from '../../scenario/types.ts';
 import { formatIsoInstant } from '../../core/calendar.ts';
@@ -112,13 +112,14 @@ export async function simulate(scenario: Scenario, opts: SimOptions): Promise<Si
     perform: (effect, requestId, plugin, done) => performEffect(effect, requestId, plugin, done, replica.name, life),
     callUpstream: (call, done) => callUpstream(call, done, life),
     sendDetached: (copy) => sendCopy(copy, replica.name, life),
-    ...(capacity?.modelsCpu ? { wantsCompute: true } : {}),
+    // Where the effect's object holds its answer (modelled CPU), it answers the request's run directly.
+    ...(capacity?.modelsCpu ? { wantsCompute: true, performFor: (effect: Effect, requestId: string, plugin: string, listener: EffectListener) => performEffect(effect, requestId, plugin, listener, replica.name, life) } : {}),
   });
 
   // A run's sink keeps the same event types throughout: asked once, not per effect.
   const tracesEffectStart = sink.wants('effect.start');
   const tracesEffectEnd = sink.wants('effect.end');
-  const performEffect = (effect: Effect, requestId: string, plugin: string, done: (r: EffectResult) => void, replica: string, life: ReplicaLife | undefined): void => {
+  const performEffect = (effect: Effect, requestId: string, plugin: string, done: EffectDone, replica: string, life: ReplicaLife | undefined): void => {
     if (tracesEffectStart) {
       sink.emit({ type: 'effect.start', t: queue.now, req: requestId, plugin, effect: describeEffect(effect) });
     }
@@ -137,7 +138,7 @@ export async function simulate(scenario: Scenario, opts: SimOptions): Promise<Si
       capacity.submit(replica, cpuUs, inFlight, record);
       return;
     }
-    answerEffect(effect, requestId, finish);
+    answerEffect(effect, requestId, typeof finish === 'function' ? finish : (r) => finish.effectAnswered(r));
   };
 
   const traceNow = (): number => queue.now;
@@ -303,6 +304,9 @@ function isoOf(scenario: Scenario): string {
 
 type EffectAnswerer = (effect: Effect, requestId: string, finish: EffectFinish) => void;
 
+/** Who reads an effect's answer: the pipeline's callback, or a request's run itself (`performFor`). */
+type EffectDone = ((r: EffectResult) => void) | EffectListener;
+
 /**
  * An effect of a request on a replica that an OOM kill can end: the capacity model's queue event
  * carries this one object while its CPU work waits (no closure, no second job record per effect),
@@ -318,7 +322,7 @@ class EffectInFlight implements CpuJob, HeldAnswer {
     private readonly effect: Effect,
     readonly requestId: string,
     readonly life: ReplicaLife,
-    private readonly finish: (r: EffectResult) => void,
+    private readonly finish: EffectDone,
     /** Level full: the effect's record, told if an OOM kill ends the effect while its answer is on its way. */
     readonly record: RecordedEffect | undefined,
     private readonly awaiting: AwaitingAnswers | undefined,
@@ -333,7 +337,9 @@ class EffectInFlight implements CpuJob, HeldAnswer {
   deliver(): void {
     this.awaiting?.remove(this);
     if ((this.queuedBy as CapacityModel).died(this.life, this.requestId)) return;
-    this.finish(this.answer as EffectResult);
+    const finish = this.finish;
+    if (typeof finish === 'function') finish(this.answer as EffectResult);
+    else finish.effectAnswered(this.answer as EffectResult);
   }
 }
 

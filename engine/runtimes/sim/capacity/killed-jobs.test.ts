@@ -10,7 +10,7 @@ import { EventQueue, PRIORITY } from '../../../core/event-queue.ts';
 import { TraceCollector } from '../../../trace/sink.ts';
 import type { HandledRequest } from '../../../pipeline/gateway.ts';
 import type { CapacitySpec } from '../../../scenario/types.ts';
-import { CapacityModel, type CpuJob, type ReplicaLife } from './model.ts';
+import { CapacityModel, type CpuJob, type FrontCall, type ReplicaLife } from './model.ts';
 
 const MI = 1024 * 1024;
 const SPEC: CapacitySpec = { cpuMillicores: 250, baseMemoryBytes: 100 * MI, memoryPerRequestBytes: MI, restartAfterOomMs: 40 };
@@ -57,16 +57,16 @@ describe('CapacityModel CPU jobs and OOM kills', () => {
           const id = `r${i}`;
           at += q.gapMs;
           queue.schedule(at, PRIORITY.arrival, () => {
-            model.enter({
+            const call: FrontCall = {
               requestId: id,
               replica: 'gw-0',
-              run: (done) => {
+              run: () => {
                 // The life the request runs in, taken as it starts (as the host's is).
                 const life = withLife ? model.life('gw-0') : undefined;
                 // Each request runs its CPU jobs one after another, with an I/O wait between them.
                 const next = (k: number): void => {
                   const spec = q.jobs[k];
-                  if (!spec) return done({ response: { status: 200 } } as HandledRequest);
+                  if (!spec) return model.replicaDone(call, { response: { status: 200 } } as HandledRequest);
                   const job = new RecordingJob(id, life, dead, () => queue.schedule(queue.now + spec.waitMs, PRIORITY.effect, () => next(k + 1), undefined));
                   if (dead.has(id)) refused.push(job);
                   jobs.push(job);
@@ -78,7 +78,8 @@ describe('CapacityModel CPU jobs and OOM kills', () => {
               fail: (_status, _source, reason) => {
                 if (reason.includes('OOM-killed')) dead.add(id);
               },
-            });
+            };
+            model.enter(call);
           }, undefined);
         });
         while (queue.step()) { /* run to the end */ }

@@ -8,7 +8,7 @@ import { EventQueue, PRIORITY } from '../../../core/event-queue.ts';
 import { TraceCollector } from '../../../trace/sink.ts';
 import type { HandledRequest } from '../../../pipeline/gateway.ts';
 import type { CapacitySpec } from '../../../scenario/types.ts';
-import { CapacityModel } from './model.ts';
+import { CapacityModel, type FrontCall } from './model.ts';
 
 const MI = 1024 * 1024;
 const SPEC: CapacitySpec = { cpuMillicores: 250, baseMemoryBytes: 100 * MI, memoryPerRequestBytes: MI, restartAfterOomMs: 1000 };
@@ -28,17 +28,18 @@ function rig(spec: Partial<CapacitySpec> | undefined, frontTimeoutMs?: number) {
   /** A request arriving at `at` whose pipeline takes `holdMs` (CPU work of cpuUs first, if any). */
   const send = (id: string, at: number, holdMs: number, cpuUs = 0): void => {
     queue.schedule(at, PRIORITY.arrival, () => {
-      model.enter({
+      const call: FrontCall = {
         requestId: id,
         replica: 'gw-0',
-        run: (done) => {
-          const after = (): void => queue.schedule(queue.now + holdMs, PRIORITY.effect, () => done({ response: { status: 200 } } as HandledRequest), undefined);
+        run: () => {
+          const after = (): void => queue.schedule(queue.now + holdMs, PRIORITY.effect, () => model.replicaDone(call, { response: { status: 200 } } as HandledRequest), undefined);
           if (cpuUs > 0) model.compute('gw-0', id, cpuUs, after);
           else after();
         },
         answer: (h) => outcomes.push({ id, at: queue.now, status: h.response.status, source: 'replica' }),
         fail: (status, source) => outcomes.push({ id, at: queue.now, status, source }),
-      });
+      };
+      model.enter(call);
     }, undefined);
   };
   const drain = (): void => {

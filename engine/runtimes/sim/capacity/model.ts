@@ -13,7 +13,7 @@
  * watcher how long a job waits for the CPU and runs, and whether an OOM kill cut it short (the
  * effect.end fields cpuWaitMs, cpuMs, oomKilled).
  */
-import { PRIORITY, type EventQueue } from '../../../core/event-queue.ts';
+import { PRIORITY, type EventLane, type EventQueue } from '../../../core/event-queue.ts';
 import type { HandledRequest } from '../../../pipeline/gateway.ts';
 import type { CapacitySpec } from '../../../scenario/types.ts';
 import type { TraceSink } from '../../../trace/sink.ts';
@@ -25,8 +25,11 @@ import { WatchedCpuJobs, type CpuWatcher } from './cpu-watch.ts';
 export interface FrontCall {
   requestId: string;
   replica: string;
-  /** Starts the pipeline; `done` once the replica has the response ready to send. */
-  run(done: (handled: HandledRequest) => void): void;
+  /**
+   * Starts the pipeline; once the replica has the response ready to send, the call hands it to
+   * `CapacityModel.replicaDone` (a method call: no closure per request waits with it for the CPU).
+   */
+  run(): void;
   /** Relays the replica's response to the client. */
   answer(handled: HandledRequest): void;
   /** The front balancer (or the replica, without running the pipeline) answers on its own. */
@@ -37,6 +40,11 @@ export interface FrontCall {
    * object less per request for the garbage collector to copy while the request waits).
    */
   frontAnswered?: boolean;
+  /**
+   * Written by the model only: the front timeout's handle in its lane, cancelled once the call has
+   * its answer, so the timeout stops holding the call (and what it references) for the rest of its 5 s.
+   */
+  frontTimeout?: number;
 }
 
 interface ReplicaState {
@@ -49,6 +57,11 @@ interface ReplicaState {
   downUntil: number;
   /** CPU jobs whose wait the trace records (level full only). */
   watched: WatchedCpuJobs | undefined;
+  /**
+   * The ends of this life's CPU jobs: its CPU is one FIFO server, so they are scheduled in the order
+   * they fire, and wait in a lane of the event queue instead of its heap (core/event-queue.ts).
+   */
+  cpuDone: EventLane;
 }
 
 /**
@@ -127,9 +140,12 @@ export class CapacityModel {
   };
   /** Only when the trace keeps `slot.wait` (full): below it nothing about waits is kept. */
   private readonly waits: SlotWaits<FrontCall> | undefined;
+  /** Front timeouts all wait the same time from their call's entry, so they come in firing order: a lane. */
+  private readonly timeouts: EventLane;
 
   constructor(private readonly o: CapacityModelOptions) {
     if (o.sink.wants('slot.wait')) this.waits = new SlotWaits(o.sink, () => o.queue.now);
+    this.timeouts = o.queue.lane();
   }
 
   /** Whether requests should run their CPU work through `compute` (only with a capacity spec). */
@@ -145,7 +161,7 @@ export class CapacityModel {
   enter(call: FrontCall): void {
     call.frontAnswered = false;
     const timeout = this.o.frontTimeoutMs;
-    if (timeout !== undefined) this.o.queue.schedule(this.o.queue.now + timeout, PRIORITY.effect, this.frontTimedOut, call);
+    call.frontTimeout = timeout !== undefined ? this.timeouts.schedule(this.o.queue.now + timeout, PRIORITY.effect, this.frontTimedOut, call) : -1;
     const st = this.state(call.replica);
     const admission = st.load.slots.arrive(call);
     if (admission === 'refused') {
@@ -183,7 +199,7 @@ export class CapacityModel {
     st.load.changed();
     // A job object and a module handler instead of a closure per effect (the war story runs several per request).
     const job: ComputeJob<A> = { model: this, life, requestId, done, arg: arg as A };
-    this.o.queue.schedule(at, PRIORITY.effect, computeFinished, job as ComputeJob<unknown>);
+    st.cpuDone.schedule(at, PRIORITY.effect, computeFinished, job as ComputeJob<unknown>);
   }
 
   /**
@@ -198,7 +214,7 @@ export class CapacityModel {
     const at = st.load.cpu.submit(now, cpuUs);
     st.load.changed();
     job.queuedBy = this;
-    this.o.queue.schedule(at, PRIORITY.effect, cpuJobFinished, job);
+    st.cpuDone.schedule(at, PRIORITY.effect, cpuJobFinished, job);
     if (watcher) (st.watched ??= new WatchedCpuJobs(replica)).add(now, job.requestId, watcher, at, Math.max(0, cpuUs) / 1000 / st.load.cpu.cores);
   }
 
@@ -223,27 +239,39 @@ export class CapacityModel {
 
   private start(st: ReplicaState, call: FrontCall): void {
     st.running.add(call);
-    call.run((handled) => {
-      if (!st.running.delete(call)) return; // killed meanwhile
-      this.respondReplica(call, handled);
-      const next = st.load.slots.release();
-      st.load.changed();
-      if (!next) return;
-      this.waits?.ended(next, 'slot');
-      this.start(st, next);
-    });
+    call.run();
+  }
+
+  /** The replica has `call`'s response ready (the end of `FrontCall.run`): it goes out, and the slot to the next in line. */
+  replicaDone(call: FrontCall, handled: HandledRequest): void {
+    // The state the call started in, unless an OOM kill replaced it: the new one never held the call,
+    // as the old one does not any more (the kill cleared it), so a killed request's answer stops here.
+    const st = this.state(call.replica);
+    if (!st.running.delete(call)) return;
+    this.respondReplica(call, handled);
+    const next = st.load.slots.release();
+    st.load.changed();
+    if (!next) return;
+    this.waits?.ended(next, 'slot');
+    this.start(st, next);
   }
 
   private respondReplica(call: FrontCall, handled: HandledRequest): void {
     if (call.frontAnswered) return;
-    call.frontAnswered = true;
+    this.answered(call);
     call.answer(handled);
   }
 
   private respondFront(call: FrontCall, status: number, source: 'front' | 'gateway', reason: string): void {
     if (call.frontAnswered) return;
-    call.frontAnswered = true;
+    this.answered(call);
     call.fail(status, source, reason);
+  }
+
+  /** The call has its answer: its front timeout would do nothing now, so it lets the call go. */
+  private answered(call: FrontCall): void {
+    call.frontAnswered = true;
+    this.timeouts.cancel(call.frontTimeout ?? -1);
   }
 
   private oomKill(replica: string, st: ReplicaState, last: FrontCall): void {
@@ -258,7 +286,7 @@ export class CapacityModel {
     st.running.clear();
     const now = this.o.queue.now;
     const restartMs = spec.restartAfterOomMs;
-    this.replicas.set(replica, { life: new ReplicaLife(), load: new ReplicaLoad(replica, spec, this.o.queue, this.o.sink), running: new Set(), downUntil: now + restartMs, watched: undefined });
+    this.replicas.set(replica, this.fresh(replica, now + restartMs));
     this.transition(replica, 'running', 'oom-killed', `${held} requests held ${Math.round((spec.baseMemoryBytes + held * spec.memoryPerRequestBytes) / 1048576)} MiB, over the ${Math.round((spec.memoryBytes ?? 0) / 1048576)} MiB limit: OOMKilled, back in ${restartMs} ms`);
     const ids = new Set<string>();
     for (const v of victims) ids.add(v.requestId);
@@ -287,7 +315,12 @@ export class CapacityModel {
 
   private state(replica: string): ReplicaState {
     let st = this.replicas.get(replica);
-    if (!st) this.replicas.set(replica, (st = { life: new ReplicaLife(), load: new ReplicaLoad(replica, this.o.spec, this.o.queue, this.o.sink), running: new Set(), downUntil: -Infinity, watched: undefined }));
+    if (!st) this.replicas.set(replica, (st = this.fresh(replica, -Infinity)));
     return st;
+  }
+
+  /** A replica's state at its start, or its restart after an OOM kill (down until `downUntil`). */
+  private fresh(replica: string, downUntil: number): ReplicaState {
+    return { life: new ReplicaLife(), load: new ReplicaLoad(replica, this.o.spec, this.o.queue, this.o.sink), running: new Set(), downUntil, watched: undefined, cpuDone: this.o.queue.lane() };
   }
 }

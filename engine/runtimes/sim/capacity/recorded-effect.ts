@@ -4,6 +4,7 @@
  * The rest of the effect's time, from effect.start to effect.end, is its I/O. Made only at `full`:
  * below it the simulation hands the effect's answer straight to the pipeline and records nothing.
  */
+import type { EffectListener } from '../../../pipeline/host.ts';
 import type { EffectResult } from '../../../pipeline/types.ts';
 import type { EffectEndEvent } from '../../../trace/events.ts';
 import type { TraceSink } from '../../../trace/sink.ts';
@@ -20,7 +21,8 @@ export class RecordedEffect implements CpuWatcher {
     private readonly now: () => number,
     private readonly requestId: string,
     private readonly plugin: string,
-    private readonly done: (r: EffectResult) => void,
+    /** Who reads the answer: the pipeline's callback, or a request's run (PipelineHost.performFor). */
+    private readonly done: ((r: EffectResult) => void) | EffectListener,
   ) {}
 
   /**
@@ -78,7 +80,9 @@ export class RecordedEffect implements CpuWatcher {
       event.cpuMs = round3(this.cpuMs);
     }
     this.sink.emit(event);
-    this.done(result);
+    const done = this.done;
+    if (typeof done === 'function') done(result);
+    else done.effectAnswered(result);
   };
 }
 

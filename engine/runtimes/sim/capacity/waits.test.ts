@@ -9,7 +9,7 @@ import { TraceCollector } from '../../../trace/sink.ts';
 import type { HandledRequest } from '../../../pipeline/gateway.ts';
 import type { CapacitySpec } from '../../../scenario/types.ts';
 import type { EffectEndEvent, SlotWaitEvent, TraceLevel } from '../../../trace/events.ts';
-import { CapacityModel, type CpuJob, type ReplicaLife } from './model.ts';
+import { CapacityModel, type CpuJob, type FrontCall, type ReplicaLife } from './model.ts';
 import { RecordedEffect } from './recorded-effect.ts';
 import { requestWaits } from './wait-story.ts';
 
@@ -35,12 +35,12 @@ function rig(spec: Partial<CapacitySpec>, level: TraceLevel = 'full') {
   const send = (id: string, at: number, holdMs: number, cpuUs = 0): void => {
     queue.schedule(at, PRIORITY.arrival, () => {
       arrived[id] = queue.now;
-      model.enter({
+      const call: FrontCall = {
         requestId: id,
         replica: 'gw-0',
-        run: (done) => {
+        run: () => {
           started[id] = queue.now;
-          const hold = (): void => queue.schedule(queue.now + holdMs, PRIORITY.effect, () => done({ response: { status: 200 } } as HandledRequest), undefined);
+          const hold = (): void => queue.schedule(queue.now + holdMs, PRIORITY.effect, () => model.replicaDone(call, { response: { status: 200 } } as HandledRequest), undefined);
           if (cpuUs === 0) return hold();
           sink.emit({ type: 'effect.start', t: queue.now, req: id, plugin: 'gateway', effect: `gateway work: ${cpuUs} µs CPU` });
           const record = sink.wants('effect.end') ? new RecordedEffect(sink, () => queue.now, id, 'gateway', () => hold()) : undefined;
@@ -48,7 +48,8 @@ function rig(spec: Partial<CapacitySpec>, level: TraceLevel = 'full') {
         },
         answer: () => undefined,
         fail: () => undefined,
-      });
+      };
+      model.enter(call);
     }, undefined);
   };
   const drain = (): void => {
