@@ -30,16 +30,20 @@ function buildModule(root: string): string {
 export function labCatalogPlugin(root: string): Plugin {
   const scenariosDir = join(root, 'scenarios');
   let cached: string | undefined;
+  // The dev server watches scenarios/ itself (configureServer below). There, a watch file added in
+  // `load` becomes an import of the module, and a directory cannot be resolved as one.
+  let serving = false;
   return {
     name: 'gatelab-catalog',
     resolveId: (id) => (id === CATALOG_MODULE ? RESOLVED : undefined),
     load(id) {
       if (id !== RESOLVED) return undefined;
-      this.addWatchFile(scenariosDir);
+      if (!serving) this.addWatchFile(scenariosDir);
       cached ??= buildModule(root);
       return cached;
     },
     configureServer(server) {
+      serving = true;
       server.watcher.add(scenariosDir);
       server.watcher.on('all', (_event, path) => {
         if (!path.startsWith(scenariosDir) || !SHIPPED.test(path)) return;
