@@ -6,7 +6,9 @@
  * thread's CPU time around each part (CDP `Performance.getMetrics`' ThreadTime: the time the thread
  * ran, so the machine's load counts less than in wall time). Prints one JSON line per measurement:
  * the first round (code cold, as in a run's worker) and the median of the others.
- *   npx tsx test/bench/lab-codec-browser.ts [requests] [rounds] [pairs] [--warm] [codec.ts ...]
+ *   npx tsx test/bench/lab-codec-browser.ts [requests] [rounds] [pairs] [--warm] [--war-story] [codec.ts ...]
+ * `--war-story` measures the Kong war story's overload stretched to N requests (bench-war-story.ts)
+ * instead of the generated rate-limit load.
  * With no codec paths it measures this tree's lab-ui/src/worker/trace-codec.ts; with several it
  * alternates them A B A B … `pairs` times. `--warm` first runs each copy over a trace of another
  * seed, so the first round shows the cost of new strings without the code's warm-up.
@@ -17,14 +19,17 @@ import { build } from 'esbuild';
 import type { CDPSession } from 'playwright-core';
 import { findChromium } from '../browser/global-setup.ts';
 import { launch } from '../browser/harness.ts';
+import { warStoryText } from '../browser/bench-war-story.ts';
 
 const argv = process.argv.slice(2);
 const warm = argv.includes('--warm');
-const [reqArg, roundArg, pairArg, ...codecArgs] = argv.filter((a) => a !== '--warm');
+const warStory = argv.includes('--war-story');
+const [reqArg, roundArg, pairArg, ...codecArgs] = argv.filter((a) => a !== '--warm' && a !== '--war-story');
 const requests = Number(reqArg ?? 100_000);
 const rounds = Math.min(10, Math.max(1, Number(roundArg ?? 3)));
 const pairs = Math.min(10, Math.max(1, Number(pairArg ?? 1)));
 const codecs = codecArgs.length > 0 ? codecArgs.map((p) => resolve(p)) : [resolve('lab-ui/src/worker/trace-codec.ts')];
+const yaml = warStory ? warStoryText(requests).text : '';
 const chromiumPath = findChromium();
 if (!chromiumPath) throw new Error('no chromium on PATH');
 
@@ -71,7 +76,7 @@ try {
         await page.goto(`http://127.0.0.1:${port}/`);
         const cdp = await page.context().newCDPSession(page);
         await cdp.send('Performance.enable');
-        const prepared = (await page.evaluate(`import('/bench.js').then((m) => (globalThis.bench = m).prepare(${requests}, ${warm}))`)) as { events: number; simulateMs: number };
+        const prepared = (await page.evaluate(`import('/bench.js').then((m) => (globalThis.bench = m).prepare(${requests}, ${warm}, ${JSON.stringify(yaml)}))`)) as { events: number; simulateMs: number };
         const cpu: Array<Record<Part, number>> = [];
         for (let r = 0; r < rounds; r++) {
           const got = {} as Record<Part, number>;

@@ -37,8 +37,9 @@ function cut(events: readonly object[]): Array<readonly object[]> {
  * Simulates the trace to measure. `warm`: first encode and decode a trace of another seed (the same
  * shapes, other strings), so the first round shows what is left once the code is warm.
  */
-export async function prepare(requests: number, warm: boolean): Promise<{ events: number; simulateMs: number }> {
-  const loaded = loadScenarioText(scenarioText(requests), 'bench-large.yaml', () => {
+export async function prepare(requests: number, warm: boolean, yaml = ''): Promise<{ events: number; simulateMs: number }> {
+  // `yaml`: another scenario's text (the driver's --war-story); else the generated rate-limit load.
+  const loaded = loadScenarioText(yaml || scenarioText(requests), 'bench-large.yaml', () => {
     throw new Error('the bench scenario reads no other file');
   });
   if (!loaded.scenario) throw new Error(JSON.stringify(loaded.diagnostics));

@@ -8,18 +8,24 @@
  * and it prints one JSON line of numbers. With GATELAB_BENCH_PROFILE=<dir> it also writes CPU
  * profiles there: page-load, worker-N (the run's worker: simulate + stream) and page-scrub, and
  * gives the main thread's CPU per scrub step from a Chrome trace. With GATELAB_BENCH_CPU=1 a Chrome
- * trace of the run, stopped at `done`, gives the run's worker thread's CPU time to finish
- * (`workerCpuMs`: load, simulate, encode and post, without the hash that follows).
+ * trace of the run, stopped once the hash has landed, gives the run's worker thread's CPU time to
+ * finish (`workerCpuMs`: load, simulate, encode and post) and, apart, the hash after `done`
+ * (`workerHashCpuMs`); the scrubs then start after the hash.
  *   npx tsx test/browser/bench-large.ts --scenario scenarios/capacity/kong-bottleneck.yaml
  * opens a bundled scenario as it is, every variant side by side (bench-variants.ts), instead;
  * `--variants base,overload` opens only those.
+ *   npx tsx test/browser/bench-large.ts --war-story [requests]
+ * opens the Kong war story's `overload` stretched to ≈ N requests (300k by default) the same way as
+ * the generated load, and reports the same fields (bench-war-story.ts says what differs from the
+ * bundled file).
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import type { Page } from 'playwright-core';
-import { cpuPerFrame, holdWorkerTermination, mainThreadTotals, profilePage, profileWorkers, releaseWorkers, startTrace, threadCpuMs, traceDuring, type WorkerProfiler } from './bench-profile.ts';
+import { cpuPerFrame, holdWorkerTermination, mainThreadTotals, profilePage, profileWorkers, releaseWorkers, runAndHashCpuMs, startTrace, traceDuring, type WorkerProfiler } from './bench-profile.ts';
 import { findChromium } from './global-setup.ts';
 import { launch, traceHashOf } from './harness.ts';
 import { scenarioText } from './bench-scenario.ts';
+import { warStoryText } from './bench-war-story.ts';
 import { serveLab } from './serve-lab.ts';
 import { SCRUB_STEPS, spread, type ScrubSteps } from './bench-scrub.ts';
 import { measureVariants } from './bench-variants.ts';
@@ -28,13 +34,16 @@ const scenarioAt = process.argv.indexOf('--scenario');
 const scenarioFile = scenarioAt >= 0 ? process.argv[scenarioAt + 1] : undefined;
 const variantsAt = process.argv.indexOf('--variants');
 const onlyVariants = variantsAt >= 0 ? (process.argv[variantsAt + 1] ?? '').split(',') : undefined;
-const requests = Number((scenarioFile ? undefined : process.argv[2]) ?? 300_000);
+const warStoryAt = process.argv.indexOf('--war-story');
+const warStory = warStoryAt >= 0;
+const countArg = warStory ? process.argv[warStoryAt + 1] : process.argv[2];
+const requests = Number((scenarioFile || !countArg || !/^\d+$/.test(countArg) ? undefined : countArg) ?? 300_000);
 
 const chromiumPath = findChromium();
 if (!chromiumPath) throw new Error('no chromium on PATH: apt-get install chromium');
 mkdirSync('test/artifacts', { recursive: true });
-const file = 'test/artifacts/bench-large.yaml';
-if (!scenarioFile) writeFileSync(file, scenarioText(requests));
+const file = warStory ? 'test/artifacts/bench-war-story.yaml' : 'test/artifacts/bench-large.yaml';
+if (!scenarioFile) writeFileSync(file, warStory ? warStoryText(requests).text : scenarioText(requests));
 
 const profileDir = process.env.GATELAB_BENCH_PROFILE;
 if (profileDir) mkdirSync(profileDir, { recursive: true });
@@ -105,13 +114,15 @@ async function measureLarge(page: Page, url: string): Promise<void> {
   const simulateMs = Number(await info.getAttribute('data-simulate-ms'));
   const wallMs = Number(await info.getAttribute('data-wall-ms'));
   const streamMs = Number(await info.getAttribute('data-stream-ms'));
-  // Thread time of the run's worker up to `done`: its run is one task (load, simulate, stream) that
-  // ends with `done` (the hash follows as a task of its own), so a trace stopped here holds all of
-  // it. The run's worker is the busiest worker thread; the others (the scenario's describe) are ms.
-  const workerThreads = stopRunTrace ? threadCpuMs(await stopRunTrace(), 'DedicatedWorker thread') : [];
-  const workerCpuMs = workerThreads.length > 0 ? Math.max(...workerThreads) : null;
   // The worker hashes the trace after `done`, while the page is already playable: when it lands.
   const hashed = traceHashOf(page, 'base', 30 * 60_000).then(() => Date.now() - t0);
+  // Thread time of the run's worker: its run is one task (load, simulate, stream) that ends with
+  // `done`, and the hash follows as a task of its own. The trace runs until the hash has landed
+  // (before the scrubs, which then do not overlap the hash in this mode), and the two are told
+  // apart by their tasks (`runAndHashCpuMs`). The run's worker is the busiest worker thread; the
+  // others (the scenario's describe) are ms.
+  if (stopRunTrace) await hashed;
+  const workerCpu = stopRunTrace ? runAndHashCpuMs(await stopRunTrace(), 'DedicatedWorker thread') : null;
   const profiles: string[] = [];
   if (profileDir && stopLoadProfile && workers) {
     await stopLoadProfile(`${profileDir}/page-load.cpuprofile`);
@@ -139,10 +150,11 @@ async function measureLarge(page: Page, url: string): Promise<void> {
   await page.screenshot({ path: 'test/artifacts/bench-large.png' });
   console.log(
     JSON.stringify({
+      load: warStory ? 'war-story overload' : 'generated rate-limit',
       requests: await info.textContent().then((t) => t?.split(' requests')[0]?.trim()),
       // The worker's time to finish is both: it encodes and posts each batch between engine slices.
       workerToFinishMs: Math.round(simulateMs + streamMs),
-      ...(workerCpuMs ? { workerCpuMs } : {}),
+      ...(workerCpu ? { workerCpuMs: workerCpu.run, workerHashCpuMs: workerCpu.hash } : {}),
       workerSimulateMs: simulateMs,
       workerStreamMs: streamMs,
       pageToTraceMs: wallMs,
@@ -152,6 +164,8 @@ async function measureLarge(page: Page, url: string): Promise<void> {
       openToReadyMs: openedMs,
       // The trace hash, computed by the worker from the kept events after `done` (not in workerToFinishMs).
       workerHashAfterDoneMs: hashMs,
+      // The same seen from the page: from the run's end on screen (`done`) to its hash on screen.
+      doneToHashMs: openToHashMs - openedMs,
       openToHashMs,
       // Frame intervals: bounded below by the display's 16.7 ms; a frame missed shows as 33.3.
       scrubFrameMs: spread(opened.intervals),

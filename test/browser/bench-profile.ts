@@ -163,6 +163,32 @@ export function threadCpuMs(events: readonly TraceEventRecord[], threadName: str
 }
 
 /**
+ * The run's worker thread time split at the trace hash, from a trace that ran until the hash landed:
+ * the busiest thread named `threadName`, its two largest top-level tasks being the run (load,
+ * simulate, stream, ending with `done`) and, later, the hash after `done` (its own task,
+ * run-session.ts). `run` is every task of that thread before the hash task, `hash` the rest.
+ */
+export function runAndHashCpuMs(events: readonly TraceEventRecord[], threadName: string): { run: number; hash: number } | null {
+  const threads = new Set(events.filter((e) => e.ph === 'M' && e.name === 'thread_name' && e.args?.name === threadName).map((e) => `${e.pid}:${e.tid}`));
+  const tasks = new Map<string, Array<{ ts: number; ms: number }>>();
+  for (const e of events) {
+    const key = `${e.pid}:${e.tid}`;
+    if (e.ph !== 'X' || e.name !== 'RunTask' || e.tdur === undefined || !threads.has(key)) continue;
+    const list = tasks.get(key) ?? [];
+    list.push({ ts: e.ts ?? 0, ms: e.tdur / 1000 });
+    tasks.set(key, list);
+  }
+  const total = (list: Array<{ ms: number }>): number => list.reduce((s, t) => s + t.ms, 0);
+  const busiest = [...tasks.values()].sort((a, b) => total(b) - total(a))[0];
+  if (!busiest || busiest.length < 2) return null;
+  const [first, second] = [...busiest].sort((a, b) => b.ms - a.ms);
+  const hashTs = Math.max(first?.ts ?? 0, second?.ts ?? 0);
+  const run = busiest.filter((t) => t.ts < hashTs);
+  const hash = busiest.filter((t) => t.ts >= hashTs);
+  return { run: Math.round(total(run)), hash: Math.round(total(hash)) };
+}
+
+/**
  * Total milliseconds per event name on the renderer's main thread, largest first. `cpu` sums the
  * thread's CPU time (`tdur`) instead of wall time, which on a loaded machine also counts the time
  * the thread waited for a core.

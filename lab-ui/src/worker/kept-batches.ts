@@ -3,12 +3,15 @@
  * `done`. The engine can then hand events over and drop them: 2.4M event objects held to the end of
  * a 300k-request run cost the worker ≈ 1 s of garbage collection (docs/benchmarks.md, the lab's
  * eleventh pass), while the encoded columns are a few flat buffers the collector never walks.
- * Decoding gives events equal to the engine's, keys in order (trace-codec.test.ts), so their JSON
- * lines and the digest are the same (test/scenarios/hash-after-run.test.ts, the browser tests).
+ * The hash reads the JSON lines' bytes straight from the columns (trace-jsonl.ts: the same bytes as
+ * `JSON.stringify(event) + '\n'`, so the same digest as the CLI's); where code generation is
+ * refused it decodes the events and hashes them as the engine does.
  */
 import { TraceHasher } from '../../../engine/trace/hash.ts';
+import { createByteHash } from '../../../engine/trace/sha256-backends.ts';
 import type { TraceEvent } from '../../../engine/trace/events.ts';
 import { TraceDecoder, type EncodedBatch } from './trace-codec.ts';
+import { JsonlColumns } from './trace-jsonl.ts';
 
 export class KeptBatches {
   private batches: Array<EncodedBatch | undefined> = [];
@@ -23,17 +26,30 @@ export class KeptBatches {
     return batch;
   }
 
-  /** The trace hash of everything kept, decoding batch by batch and letting each go once hashed. */
+  /** The trace hash of everything kept, batch by batch, letting each go once hashed. */
   hash(): string {
-    const decoder = new TraceDecoder();
-    const hasher = new TraceHasher();
     const batches = this.batches;
     this.batches = [];
+    const sha = createByteHash();
+    const lines = new JsonlColumns((bytes) => sha.update(bytes));
+    if (!batches.every((b) => lines.prepare(b as EncodedBatch))) return decodedHash(batches);
     for (let i = 0; i < batches.length; i++) {
-      const events = decoder.decode<TraceEvent>(batches[i] as EncodedBatch);
+      lines.write(batches[i] as EncodedBatch);
       batches[i] = undefined;
-      for (const e of events) hasher.add(e);
     }
-    return hasher.digest();
+    lines.end();
+    return sha.hex();
   }
+}
+
+/** The hash through decoded events, for where the JSON-lines writers cannot be generated. */
+function decodedHash(batches: Array<EncodedBatch | undefined>): string {
+  const decoder = new TraceDecoder();
+  const hasher = new TraceHasher();
+  for (let i = 0; i < batches.length; i++) {
+    const events = decoder.decode<TraceEvent>(batches[i] as EncodedBatch);
+    batches[i] = undefined;
+    for (const e of events) hasher.add(e);
+  }
+  return hasher.digest();
 }

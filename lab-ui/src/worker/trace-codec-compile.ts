@@ -25,6 +25,10 @@ export type CompiledDecoder = (nums: Float64Array, strIds: Uint32Array, strings:
 
 /** A run's string ids, shared by every shape's encoder; `fresh` gathers the strings new to a batch. */
 export class StringTable {
+  /**
+   * The texts looked up so far and their ids. The encoder empties it between batches once it holds
+   * `TABLE_LIMIT` texts (trace-codec.ts, `take`).
+   */
   readonly ids = new Map<string, number>();
   fresh: string[] = [];
   /** The next id: a long string sent without a lookup takes one too, so it is not `ids.size`. */

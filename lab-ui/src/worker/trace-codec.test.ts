@@ -93,6 +93,29 @@ describe('the trace wire codec', () => {
     );
   });
 
+  it('round-trips when the string table is emptied between batches, and then sends a text again', () => {
+    fc.assert(
+      fc.property(fc.array(event, { maxLength: 40 }), fc.integer({ min: 1, max: 6 }), fc.integer({ min: 0, max: 6 }), fc.boolean(), (events, size, tableLimit, compile) => {
+        const enc = new TraceEncoder({ compile, tableLimit });
+        const dec = new TraceDecoder();
+        const out: unknown[] = [];
+        for (let i = 0; i < events.length; i += size) {
+          const batch = enc.encode(events.slice(i, i + size));
+          out.push(...dec.decode(structuredClone(batch, { transfer: transferables(batch) })));
+        }
+        expectSame(out, events);
+      }),
+      { seed, numRuns: 300 },
+    );
+    // The same text in two batches: sent once with room, twice once the table was emptied between them.
+    const twice = (tableLimit: number): string[] => {
+      const enc = new TraceEncoder({ tableLimit });
+      return [...enc.encode([{ type: 'x', v: 'a' }, { type: 'x', v: 'b' }]).strings, ...enc.encode([{ type: 'x', v: 'a' }]).strings];
+    };
+    expect(twice(100)).toEqual(['x', 'a', 'b']);
+    expect(twice(1)).toEqual(['x', 'a', 'b', 'a']);
+  });
+
   it('refuses a value JSON could not carry', () => {
     expect(() => new TraceEncoder().encode([{ type: 'x', t: 0, f: () => 1 }])).toThrow(/function/);
     expect(() => new TraceEncoder({ compile: false }).encode([{ type: 'x', t: 0, f: () => 1 }])).toThrow(/function/);

@@ -130,6 +130,16 @@ function interpretedEncoder(shape: ShapeNode, table: StringTable): CompiledEncod
   };
 }
 
+/**
+ * Texts the string table holds before the encoder empties it (at the end of a batch). A long run
+ * sends hundreds of thousands of distinct texts (the war story at 300k requests: ≈ 720k, request ids,
+ * UUIDs, counters); a Map of all of them is a large hash table whose lookups miss the CPU's caches,
+ * and it keeps every one of those strings alive for the collector to mark again and again. After
+ * emptying, a text seen before gets a new id and is sent again: ids only grow, an old id still
+ * names its text in the decoder's table, and a text sent twice decodes to equal strings.
+ */
+export const TABLE_LIMIT = 1 << 16;
+
 /** A shape as the encoder holds it: its encoder and how many slots an event of it fills. */
 interface EncoderShape {
   encode: CompiledEncoder;
@@ -152,8 +162,8 @@ export class TraceEncoder {
   /** Where every batch is written before its columns are copied out (`reserve` grows it). */
   private readonly scratch: EncodeTarget = { nums: new Float64Array(1 << 12), strIds: new Uint32Array(1 << 13), ni: 0, si: 0 };
 
-  /** `compile: false` keeps the generic walk (tests compare the two). */
-  constructor(private readonly options: { compile?: boolean } = {}) {}
+  /** `compile: false` keeps the generic walk (tests compare the two); `tableLimit`: see TABLE_LIMIT. */
+  constructor(private readonly options: { compile?: boolean; tableLimit?: number } = {}) {}
 
   /** Shapes sent before the batch being built; -1: no batch open. */
   private shapesBefore = -1;
@@ -202,6 +212,7 @@ export class TraceEncoder {
     const to = this.scratch;
     const out = { shapes: this.sent.slice(this.shapesBefore), strings: this.strings.fresh, shapeIds: this.ids.slice(0, this.count), nums: to.nums.slice(0, to.ni), strIds: to.strIds.slice(0, to.si) };
     this.shapesBefore = -1;
+    if (this.strings.ids.size > (this.options.tableLimit ?? TABLE_LIMIT)) this.strings.ids.clear();
     return out;
   }
 
