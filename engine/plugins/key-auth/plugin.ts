@@ -3,7 +3,7 @@
  * consumers' key-auth credentials (constant-time comparisons), attaches the consumer, and optionally
  * hides the key from the backend. Failures are Kong's 401s with `WWW-Authenticate: Key`.
  */
-import { next, wait, type PluginDefinition, type PluginEnv, type PluginHooks, type RequestContext, type Verdict } from '../../pipeline/types.ts';
+import { next, wait, type DecisionData, type PluginDefinition, type PluginEnv, type PluginHooks, type RequestContext, type Verdict } from '../../pipeline/types.ts';
 import { authenticate, consumerName, fallBackToAnonymous, kongAuthFailure } from '../kit/kong-auth.ts';
 import { CredentialTable, type CredentialEntry } from '../kit/credential-table.ts';
 import { parseKeyAuthConfig, type KeyAuthConfig } from './config.ts';
@@ -50,14 +50,16 @@ export function createKeyAuthHooks(config: KeyAuthConfig, env: PluginEnv): Plugi
         return fail(ctx, 'Unauthorized', `key ${maskKey(located.key)} from ${located.source} ${located.name} matches no consumer's key-auth credential`);
       }
       authenticate(ctx, hit.consumer, hit.identity);
+      // With the key kept and exactly the stored one, the sentence and the facts are the same for
+      // every request of this credential, source and name: remembered, they are one string and one
+      // frozen object shared by every decision instead of a rope of seven pieces and an object per
+      // request (and the /trace ring matches the very object at once, event-shapes.ts).
+      if (!config.hide_credentials && located.key === hit.stored) {
+        const same = accepted.outcome(hit, located.source, located.name);
+        return next(same.reason, same.data);
+      }
       const name = consumerName(hit.consumer);
-      // With the key kept and exactly the stored one, the sentence is the same for every request of
-      // this credential, source and name: remembered, it is one string shared by every decision
-      // instead of a rope of seven pieces per request that the live trace keeps.
-      const reason =
-        !config.hide_credentials && located.key === hit.stored
-          ? accepted.reason(hit, located.source, located.name)
-          : acceptedReason(located.key, located.source, located.name, name, config.hide_credentials, removed);
+      const reason = acceptedReason(located.key, located.source, located.name, name, config.hide_credentials, removed);
       return next(reason, {
         consumer: name,
         credential: hit.credential.id,
@@ -92,21 +94,32 @@ function acceptedReason(key: string, source: KeySource, keyName: string, consume
   return `key ${maskKey(key)} from ${source} ${keyName} is consumer ${consumer}'s credential${tail}`;
 }
 
-/** acceptedReason with hide_credentials off, per (credential, source, key name): bounded by the config. */
-class AcceptedReasons {
-  private readonly byEntry = new Map<CredentialEntry, Map<string, Partial<Record<KeySource, string>>>>();
+/** An accepted key's decision with hide_credentials off: its sentence and its (frozen) facts. */
+interface AcceptedOutcome {
+  readonly reason: string;
+  readonly data: DecisionData;
+}
 
-  reason(entry: CredentialEntry, source: KeySource, keyName: string): string {
+/** acceptedReason and the decision's data with hide_credentials off, per (credential, source, key name): bounded by the config. */
+class AcceptedReasons {
+  private readonly byEntry = new Map<CredentialEntry, Map<string, Partial<Record<KeySource, AcceptedOutcome>>>>();
+
+  outcome(entry: CredentialEntry, source: KeySource, keyName: string): AcceptedOutcome {
     let byName = this.byEntry.get(entry);
     if (!byName) this.byEntry.set(entry, (byName = new Map()));
     let bySource = byName.get(keyName);
     if (!bySource) byName.set(keyName, (bySource = {}));
-    let text = bySource[source];
-    if (text === undefined) {
-      text = acceptedReason(entry.stored, source, keyName, consumerName(entry.consumer), false, NOTHING_REMOVED);
-      bySource[source] = text;
+    let known = bySource[source];
+    if (known === undefined) {
+      const name = consumerName(entry.consumer);
+      known = {
+        reason: acceptedReason(entry.stored, source, keyName, name, false, NOTHING_REMOVED),
+        // The same fields, in the same order, as the per-request object below.
+        data: Object.freeze({ consumer: name, credential: entry.credential.id, source, name: keyName, hidden: false, removed: NOTHING_REMOVED.join(', ') }),
+      };
+      bySource[source] = known;
     }
-    return text;
+    return known;
   }
 }
 

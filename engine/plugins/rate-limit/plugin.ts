@@ -54,6 +54,12 @@ export function createKongHooks(config: KongRateLimitingConfig, env: PluginEnv):
   const realtime = new RealtimeRequests(config, limits, scope);
   // Keyed by replica as well, so per-replica counting holds even if a host shares one instance.
   const replicas = new Map<string, ReplicaCounters>();
+  // The local policy's clause names the replica: one string per replica, not a template per request.
+  let localNote = { replica: '', note: '' };
+  const localNoteOf = (replica: string): string => {
+    if (localNote.replica !== replica || localNote.note === '') localNote = { replica, note: `local policy: counters of replica ${replica} only` };
+    return localNote.note;
+  };
   const countersOf = (replica: string): ReplicaCounters => {
     let c = replicas.get(replica);
     if (!c) {
@@ -72,7 +78,7 @@ export function createKongHooks(config: KongRateLimitingConfig, env: PluginEnv):
       const counters = countersOf(host.replica);
       if (config.policy === 'local') {
         const decision = counters.local.check(limits, id.value, nowMs);
-        return verdictFor(ctx, config, id, decision, `local policy: counters of replica ${host.replica} only`);
+        return verdictFor(ctx, config, id, decision, localNoteOf(host.replica));
       }
       if (config.policy === 'redis' && config.sync_rate !== SYNC_RATE_REALTIME) return counters.synced.access(ctx, id, nowMs);
       return redisRealtimeAccess(ctx, config, id, nowMs, counters.seen, realtime);

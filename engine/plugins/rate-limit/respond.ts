@@ -46,7 +46,15 @@ export function addHeaderLines(ctx: RequestContext): Verdict {
   // kong.response.set_headers replaces a same-named header the upstream may have sent.
   for (let i = 0; i < lines.length; i += 2) ctx.response.headers.set(lines[i] as string, lines[i + 1] as string);
   const count = lines.length / 2;
-  return next(addedReason(count), { headers: count });
+  return next(addedReason(count), addedData(count));
+}
+
+/** `{ headers: N }`, one frozen object per N like the reason (never changed; the /trace ring matches it at once). */
+const ADDED_DATA: DecisionData[] = [];
+
+function addedData(count: number): DecisionData {
+  if (count >= ADDED_REASONS_MAX) return { headers: count };
+  return (ADDED_DATA[count] ??= Object.freeze({ headers: count }));
 }
 
 /**
@@ -101,6 +109,48 @@ function decisionData(row: KongPeriodUsage, id: Identifier, config: KongRateLimi
 }
 
 /**
+ * The words of an admitted request's sentence around its two counts, remembered while they repeat:
+ * "<label>: <usage + 1>" + middle + "<remaining>" + suffix, with middle " of <limit> used by <who> with
+ * this request, " and suffix " remaining[, the tightest of N limits][ (<note>)]". Every request of
+ * one client under one config has the same ones, so a request builds two numbers into one sentence
+ * instead of the identifier's description, the note's clause and a dozen pieces.
+ */
+interface AdmittedParts {
+  limit: number;
+  value: string;
+  kind: string;
+  fellBack: boolean;
+  limitBy: string;
+  periods: number;
+  note: string | undefined;
+  middle: string;
+  suffix: string;
+}
+
+let lastAdmitted: AdmittedParts | undefined;
+
+function admittedParts(limit: number, id: Identifier, limitBy: string, periods: number, note: string | undefined): AdmittedParts {
+  const last = lastAdmitted;
+  if (
+    last !== undefined &&
+    last.limit === limit &&
+    last.value === id.value &&
+    last.kind === id.kind &&
+    last.fellBack === id.fellBack &&
+    last.limitBy === limitBy &&
+    last.periods === periods &&
+    last.note === note
+  ) {
+    return last;
+  }
+  const who = describeIdentifier(id, limitBy);
+  const several = periods > 1 ? `, the tightest of ${periods} limits` : '';
+  const tail = note ? ` (${note})` : '';
+  lastAdmitted = { limit, value: id.value, kind: id.kind, fellBack: id.fellBack, limitBy, periods, note, middle: ` of ${limit} used by ${who} with this request, `, suffix: ` remaining${several}${tail}` };
+  return lastAdmitted;
+}
+
+/**
  * Compact JSON with message and request id: rate-limiting-advanced's rejection (Enterprise, closed
  * source, so its exact bytes are unconfirmed). OSS Kong's bodies come from kong-error-response.ts.
  */
@@ -119,15 +169,15 @@ export function verdictFor(
   d: KongFixedWindowDecision,
   note?: string,
 ): Verdict {
-  const who = describeIdentifier(id, config.limit_by);
-  const tail = note ? ` (${note})` : '';
-  const several = d.periods.length > 1 ? `, the tightest of ${d.periods.length} limits` : '';
   if (d.allowed) {
     const m = d.mostRestrictive;
     ctx.vars[PLUGIN_ID] = { lines: config.hide_client_headers ? NO_LINES : kongRateLimitHeaderLines(d) } satisfies RateLimitVars;
-    const reason = `${labelOf(m)}: ${m.usage + 1} of ${m.limit} used by ${who} with this request, ${m.shownRemaining} remaining${several}${tail}`;
+    const parts = admittedParts(m.limit, id, config.limit_by, d.periods.length, note);
+    const reason = `${labelOf(m)}: ${m.usage + 1}${parts.middle}${m.shownRemaining}${parts.suffix}`;
     return next(reason, decisionData(m, id, config, m.shownRemaining));
   }
+  const who = describeIdentifier(id, config.limit_by);
+  const tail = note ? ` (${note})` : '';
   const stop = d.periods.find((r) => r.period === d.stop) as KongPeriodUsage;
   ctx.vars[PLUGIN_ID] = { lines: NO_LINES, note: 'the rejection already carries the rate-limit headers' } satisfies RateLimitVars;
   const headers = config.hide_client_headers ? [] : kongRateLimitHeaders(d);

@@ -88,8 +88,9 @@ export function createRequestTransformerHooks(config: RequestTransformerConfig):
       } else ctx.upstream.path = rejoinedQuery(ctx.upstream.path);
       if (log.length === 0) return next('nothing configured to change', NOTHING_CHANGED);
       // The same log lines as the last request's give the same sentence and facts: reuse them (the
-      // data is never changed after it is returned). Compared line by line, as a line may hold "; ".
-      if (!sameLines(log, last.log)) last = { log, reason: `access phase, priority 801: ${log.join('; ')}`, data: summarize(log) };
+      // data is never changed after it is returned; frozen, so the /trace ring can match the very
+      // object at once, event-shapes.ts). Compared line by line, as a line may hold "; ".
+      if (!sameLines(log, last.log)) last = { log, reason: `access phase, priority 801: ${log.join('; ')}`, data: Object.freeze(summarize(log)) };
       return next(last.reason, last.data);
     },
   };
@@ -115,7 +116,7 @@ function summarize(log: readonly string[]): DecisionData {
 }
 
 /** The data of a request nothing was configured to change; shared, never changed. */
-const NOTHING_CHANGED: DecisionData = { changes: 0, removed: '', added: '' };
+const NOTHING_CHANGED: DecisionData = Object.freeze({ changes: 0, removed: '', added: '' });
 
 export const requestTransformerPlugin: PluginDefinition<RequestTransformerConfig> = {
   id: 'request-transformer',

@@ -88,6 +88,8 @@ function generalize(base: unknown, value: unknown, depth: number, holes: { n: nu
     return base;
   }
   if (base instanceof ObjectShape) {
+    // The very object a sealed snapshot was taken from (event-shapes.ts): nothing in it varies.
+    if (base.origin !== undefined && value === base.origin) return base;
     if (typeof value !== 'object' || value === null || Array.isArray(value) || Object.getPrototypeOf(value) !== Object.prototype || depth >= MAX_DEPTH) return NOT_SNAPPABLE;
     const record = value as Record<string, unknown>;
     const values: unknown[] = [];

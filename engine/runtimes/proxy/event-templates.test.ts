@@ -4,6 +4,7 @@ import type { TraceEvent } from '../../trace/events.ts';
 import { EncodedEventRing } from './encoded-ring.ts';
 import type { HoledTemplate } from './event-templates-holed.ts';
 import { EventTemplate, EventTemplates, makeTemplate } from './event-templates.ts';
+import { ObjectShape, snapshot } from './event-shapes.ts';
 
 /** What the ring would keep for an event that fits `template`: an exact one's JSON from t and req, a holed one's print. */
 function printedBy(template: EventTemplate | HoledTemplate, e: Record<string, unknown>): string {
@@ -34,7 +35,16 @@ const value: fc.Arbitrary<unknown> = fc.letrec((tie) => ({
 const nearMiss = fc.constantFrom<unknown>(
   'access', 'x', 1, 2, NaN, -0, 0, undefined, null, '1', true,
   [1], [1, 2], [2, 1], [undefined], [null], { a: 1 }, { a: 2 }, { b: 1 }, { a: 1, b: 1 }, { b: 1, a: 1 }, { a: undefined }, {}, { a: { b: 1 } }, { a: { b: 2 } }, { a: { b: 1, c: 1 } },
+  // Frozen objects are matched by identity (event-shapes.ts origin): shared ones, nested ones, and a
+  // frozen one with a mutable object inside (which gets no origin).
+  Object.freeze({ a: 1 }), Object.freeze({ a: Object.freeze({ b: 1 }) }), Object.freeze({ a: { b: 1 } }), Object.freeze([1]),
 );
+
+/** A frozen object whose enumerable getter counts its reads: JSON.stringify prints a new number each time. */
+function frozenWithGetter(): object {
+  let reads = 0;
+  return Object.freeze(Object.defineProperty({ a: 1 }, 'n', { get: () => reads++, enumerable: true }));
+}
 
 /** A kind of event: its type and plugin, and the keys after them (in either order). */
 const kind = fc.record({
@@ -128,6 +138,27 @@ describe('event templates', () => {
       }),
       { seed, numRuns: 300 },
     );
+  });
+
+  it('matches a frozen data object by identity, and nothing that could print otherwise', () => {
+    const shapeOf = (v: unknown): ObjectShape => snapshot(v, 0) as ObjectShape;
+    const data = Object.freeze({ consumer: 'c', hidden: false, inner: Object.freeze({ n: 1 }) });
+    expect(shapeOf(data).origin).toBe(data);
+    // Not vouched for by identity: not frozen, a mutable object inside, an accessor (it may answer anew).
+    expect(shapeOf({ a: 1 }).origin).toBeUndefined();
+    expect(shapeOf(Object.freeze({ inner: { n: 1 } })).origin).toBeUndefined();
+    expect(shapeOf(frozenWithGetter()).origin).toBeUndefined();
+    const templates = new EventTemplates();
+    const event = (i: number, d: unknown): Record<string, unknown> => ({ type: 'plugin.decision', t: i, req: `req-${i}`, plugin: 'key-auth', phase: 'access', data: d });
+    for (let i = 0; i < 5; i++) expect(templates.find(event(i, data))).toBeInstanceOf(EventTemplate);
+    // A frozen object around a mutable one, changed inside between two events: printed as it is now.
+    const inner = { n: 1 };
+    const outer = Object.freeze({ inner });
+    for (let i = 10; i < 14; i++) {
+      inner.n = i;
+      const found = templates.find(event(i, outer));
+      if (found) expect(printedBy(found, event(i, outer))).toBe(JSON.stringify(event(i, outer)));
+    }
   });
 
   it('makes no template of what the walk cannot vouch for', () => {

@@ -41,9 +41,12 @@ export class EventTemplate {
     let i = 0;
     for (const key in event) {
       if (i >= keys.length || key !== keys[i]) return false;
-      // t and req (positions 1 and 2) are the holes; their kinds are checked by the caller.
-      if (i > 2 && !matches(event[key], values[i])) return false;
-      else if (i === 0 && event[key] !== values[0]) return false;
+      // t and req (positions 1 and 2) are the holes; their kinds are checked by the caller. Most
+      // leaves are the very same string as the template's, so `!==` first spares the call.
+      if (i > 2) {
+        const v = event[key];
+        if (v !== values[i] && !matches(v, values[i])) return false;
+      } else if (i === 0 && event[key] !== values[0]) return false;
       i++;
     }
     return i === keys.length;
@@ -79,6 +82,18 @@ const DROP_EXACT_AFTER = 64;
 
 /** The templates of one kind of event, most recently useful first, and its holed template. */
 class Kind {
+  constructor(
+    readonly type: string,
+    readonly plugin: string | undefined,
+    readonly phase: string | undefined,
+  ) {}
+
+  /**
+   * The kind of the event that came after one of this kind last time. A proxy's events come in the
+   * same few runs (request.start, router, key-auth, …), so checking this guess is three string
+   * compares where the lookup is three Map gets.
+   */
+  next: Kind | undefined = undefined;
   templates: EventTemplate[] = [];
   holed: HoledTemplate | undefined = undefined;
   missStreak = 0;
@@ -94,6 +109,8 @@ class Kind {
  */
 export class EventTemplates {
   private readonly kinds = new Map<string, Map<string | undefined, Map<string | undefined, Kind>>>();
+  /** The kind of the last event asked about (its `next` is the guess for the following one). */
+  private last: Kind | undefined = undefined;
 
   /**
    * The template `event` fits (perhaps one made from it just now), or undefined: then it is encoded
@@ -105,7 +122,16 @@ export class EventTemplates {
     // Only strings key a kind: names from the config and the code, a bounded set.
     const plugin = typeof event.plugin === 'string' ? event.plugin : undefined;
     const phase = typeof event.phase === 'string' ? event.phase : undefined;
-    const kind = this.kindOf(event.type as string, plugin, phase);
+    const type = event.type as string;
+    const last = this.last;
+    const guess = last?.next;
+    let kind: Kind;
+    if (guess !== undefined && guess.type === type && guess.plugin === plugin && guess.phase === phase) kind = guess;
+    else {
+      kind = this.kindOf(type, plugin, phase);
+      if (last !== undefined) last.next = kind;
+    }
+    this.last = kind;
     if (kind.missStreak >= MISS_STREAK && kind.missStreak++ % SPARSE_EVERY !== 0) return undefined;
     const templates = kind.templates;
     for (let i = 0; i < templates.length; i++) {
@@ -155,7 +181,7 @@ export class EventTemplates {
     let byPhase = byPlugin.get(plugin);
     if (!byPhase) byPlugin.set(plugin, (byPhase = new Map()));
     let kind = byPhase.get(phase);
-    if (!kind) byPhase.set(phase, (kind = new Kind()));
+    if (!kind) byPhase.set(phase, (kind = new Kind(type, plugin, phase)));
     return kind;
   }
 }

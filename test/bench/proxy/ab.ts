@@ -6,8 +6,14 @@
  * the ratio moves less with the machine's load than the absolute figure.
  *
  *   npx tsx test/bench/proxy/ab.ts --roots=/tmp/base,/work/main [--rounds 8] [--seconds 5]
- *        [--workers 2] [--prof=DIR] [--no-bare] [--plugins=key-auth,rate-limiting]
+ *        [--restarts 1] [--workers 2] [--prof=DIR] [--no-bare] [--plugins=key-auth,rate-limiting]
  *        [--peers=bare:agent,bare:lean]
+ *
+ * `--restarts N` splits the rounds into N blocks and starts every side afresh (and in a rotated order)
+ * for each block. Two processes of the same tree can differ by 4–7 µs per request for their whole
+ * life on this machine (an A/A control, session 13's serve pass), so with one start per side a
+ * difference that size is a property of the two processes, not of the code; over several starts it
+ * averages out.
  *
  * `--peers` adds Node peers as sides after the roots (peers.ts startNodePeer: `bare:MODE` is a bare
  * proxy with another upstream client, peers/bare-client.ts); with no roots only peers are compared.
@@ -42,6 +48,7 @@ const roots = (text('roots') ?? '').split(/,(?=\/)/).filter((r) => r !== '');
 const peerKinds = (text('peers') ?? '').split(',').filter((p) => p !== '');
 if (roots.length + peerKinds.length === 0) throw new Error('GL_E_BENCH_ARGS: --roots=A,B names the checkouts to compare (or --peers=K1,K2 the Node peers)');
 const rounds = Math.min(40, Number(text('rounds') ?? 8));
+const restarts = Math.max(1, Math.min(rounds, Number(text('restarts') ?? 1)));
 const seconds = Math.min(10, Number(text('seconds') ?? 5));
 const workers = text('workers') === undefined ? undefined : Number(text('workers'));
 const prof = text('prof');
@@ -67,15 +74,12 @@ function checkOwnBundleCaches(rootSpecs: string[]): void {
   }
 }
 
-async function main(): Promise<void> {
-  checkOwnBundleCaches(roots);
-  const started: RunningPeer[] = [];
-  const load = [loadavg()[0] as number];
-  try {
-    const upstream = await startUpstream(await freePort());
-    started.push(upstream);
-    const sides: RunningPeer[] = [];
-    for (const [i, spec] of roots.entries()) {
+/** Starts every side (gatelab roots, Node peers, the bare proxy), in `rotate`d order; the list keeps the sides' own order. */
+async function startSides(upstreamPort: number, block: number, started: RunningPeer[]): Promise<RunningPeer[]> {
+  const makers: Array<() => Promise<RunningPeer>> = [];
+  const profName = (base: string): string => (restarts > 1 ? `${base}-b${block}` : base);
+  for (const [i, spec] of roots.entries()) {
+    makers.push(async () => {
       const [root = '', ...extras] = spec.split('@');
       const env: Record<string, string> = {};
       const extraArgs: string[] = [];
@@ -85,60 +89,88 @@ async function main(): Promise<void> {
         else extraArgs.push(...extra.split(' ').filter((w) => w !== ''));
       }
       const name = `${i}:${basename(root)}${extras.length ? `@${extras.join('@')}` : ''}`;
-      const peer = await startGatelab({
+      return startGatelab({
         port: await freePort(),
         adminPort: await freePort(),
-        upstreamPort: upstream.port,
-        config: kongBenchConfig(upstream.port, plugins),
+        upstreamPort,
+        config: kongBenchConfig(upstreamPort, plugins),
         name,
         root,
         env,
         extraArgs,
         ...(workers ? { workers } : {}),
-        ...(prof ? { nodeArgs: ['--cpu-prof', `--cpu-prof-dir=${prof}`, `--cpu-prof-name=${basename(root)}-${i}.cpuprofile`] } : {}),
+        ...(prof ? { nodeArgs: ['--cpu-prof', `--cpu-prof-dir=${prof}`, `--cpu-prof-name=${profName(`${basename(root)}-${i}`)}.cpuprofile`] } : {}),
       });
-      started.push(peer);
-      sides.push(peer);
-    }
-    for (const [i, kind] of peerKinds.entries()) {
-      // A directory per peer and V8's own file names: tsx's loader thread writes a profile too, and
-      // with one name it would overwrite the main thread's (the largest file in the directory).
-      const profDir = `${prof}/${kind.replace(/[^a-z0-9-]/gi, '_')}-${i}`;
-      const peer = await startNodePeer(kind, await freePort(), upstream.port, prof ? ['--cpu-prof', `--cpu-prof-dir=${profDir}`] : []);
-      started.push(peer);
-      sides.push(peer);
-    }
-    if (withBare) {
-      const bare = await startNodePeer('undici-bare', await freePort(), upstream.port);
-      started.push(bare);
-      sides.push(bare);
-    }
-    // Two warm-ups each: JIT, upstream connections, the trace ring filled.
-    for (let w = 0; w < 2; w++) for (const s of sides) await cpuPerRequest(s, 5);
-    const thisRound: number[] = [];
-    const { us, rps } = await interleavedRounds(sides, rounds, seconds, {
-      measured: (_round, i, r) => (thisRound[i] = r.us),
-      round: (round) => {
-        load.push(loadavg()[0] as number);
-        console.log(`round ${round + 1}/${rounds}: ${sides.map((s, i) => `${s.name} ${thisRound[i]?.toFixed(1)}`).join(', ')} CPU µs/req`);
-      },
     });
-    const bareUs = withBare ? (us[sides.length - 1] as number[]) : undefined;
+  }
+  for (const [i, kind] of peerKinds.entries()) {
+    // A directory per peer and V8's own file names: tsx's loader thread writes a profile too, and
+    // with one name it would overwrite the main thread's (the largest file in the directory).
+    const profDir = `${prof}/${profName(`${kind.replace(/[^a-z0-9-]/gi, '_')}-${i}`)}`;
+    makers.push(async () => startNodePeer(kind, await freePort(), upstreamPort, prof ? ['--cpu-prof', `--cpu-prof-dir=${profDir}`] : []));
+  }
+  if (withBare) makers.push(async () => startNodePeer('undici-bare', await freePort(), upstreamPort));
+  const sides = new Array<RunningPeer>(makers.length);
+  for (let k = 0; k < makers.length; k++) {
+    const at = (k + block) % makers.length;
+    const peer = await (makers[at] as () => Promise<RunningPeer>)();
+    started.push(peer);
+    sides[at] = peer;
+  }
+  return sides;
+}
+
+async function main(): Promise<void> {
+  checkOwnBundleCaches(roots);
+  const started: RunningPeer[] = [];
+  const load = [loadavg()[0] as number];
+  try {
+    const upstream = await startUpstream(await freePort());
+    started.push(upstream);
+    const us: number[][] = [];
+    const rps: number[][] = [];
+    let names: string[] = [];
+    let done = 0;
+    for (let block = 0; block < restarts; block++) {
+      const blockRounds = Math.floor((rounds * (block + 1)) / restarts) - Math.floor((rounds * block) / restarts);
+      const sides = await startSides(upstream.port, block, started);
+      names = sides.map((s) => s.name);
+      // Two warm-ups each: JIT, upstream connections, the trace ring filled.
+      for (let w = 0; w < 2; w++) for (const s of sides) await cpuPerRequest(s, 5);
+      const thisRound: number[] = [];
+      const measured = await interleavedRounds(sides, blockRounds, seconds, {
+        measured: (_round, i, r) => (thisRound[i] = r.us),
+        round: () => {
+          load.push(loadavg()[0] as number);
+          console.log(`round ${++done}/${rounds}${restarts > 1 ? ` (start ${block + 1}/${restarts})` : ''}: ${sides.map((s, i) => `${s.name} ${thisRound[i]?.toFixed(1)}`).join(', ')} CPU µs/req`);
+        },
+      });
+      sides.forEach((_, i) => {
+        (us[i] ??= []).push(...(measured.us[i] as number[]));
+        (rps[i] ??= []).push(...(measured.rps[i] as number[]));
+      });
+      // Stopped before the next block starts its own processes (the upstream stays).
+      for (const p of [...sides].reverse()) {
+        await p.stop();
+        started.splice(started.indexOf(p), 1);
+      }
+    }
+    const bareUs = withBare ? (us[names.length - 1] as number[]) : undefined;
     const first = us[0] as number[];
     printTable(
-      `A/B: wrk -t1 -c50, ${rounds} × ${seconds} s interleaved, ${roots.length === 0 ? 'Node peers only' : plugins.length ? plugins.join(' + ') : 'no plugins'}${workers ? `, --workers ${workers}` : ''}; load average ${Math.min(...load).toFixed(1)}–${Math.max(...load).toFixed(1)}`,
+      `A/B: wrk -t1 -c50, ${rounds} × ${seconds} s interleaved${restarts > 1 ? `, every side started ${restarts} times` : ''}, ${roots.length === 0 ? 'Node peers only' : plugins.length ? plugins.join(' + ') : 'no plugins'}${workers ? `, --workers ${workers}` : ''}; load average ${Math.min(...load).toFixed(1)}–${Math.max(...load).toFixed(1)}`,
       ['side', 'req/s', 'CPU µs/req', '÷ side 0 (median of rounds)', '− side 0 µs (median of rounds)', 'lower than side 0 in', 'req/s ÷ bare', 'per round µs/req'],
-      sides.map((s, i) => {
+      names.map((name, i) => {
         const mine = us[i] as number[];
         const lower = mine.filter((v, r) => v < (first[r] as number)).length;
         return [
-          s.name,
+          name,
           median(rps[i] as number[]).toFixed(0),
           median(mine).toFixed(1),
           `${median(mine.map((v, r) => v / (first[r] as number))).toFixed(3)}×`,
           i === 0 ? '—' : median(mine.map((v, r) => v - (first[r] as number))).toFixed(1),
           i === 0 ? '—' : `${lower}/${rounds}`,
-          bareUs ? `${median((rps[i] as number[]).map((v, r) => v / ((rps[sides.length - 1] as number[])[r] as number))).toFixed(2)}×` : '—',
+          bareUs ? `${median((rps[i] as number[]).map((v, r) => v / ((rps[names.length - 1] as number[])[r] as number))).toFixed(2)}×` : '—',
           mine.map((v) => v.toFixed(0)).join(' '),
         ];
       }),
