@@ -13,12 +13,11 @@
  * alternates them A B A B … `pairs` times. `--warm` first runs each copy over a trace of another
  * seed, so the first round shows the cost of new strings without the code's warm-up.
  */
-import { createServer } from 'node:http';
 import { resolve } from 'node:path';
 import { build } from 'esbuild';
-import type { CDPSession } from 'playwright-core';
 import { findChromium } from '../browser/global-setup.ts';
 import { launch } from '../browser/harness.ts';
+import { median, serveBenchPage, threadTime } from './chromium-page-bench.ts';
 import { warStoryText } from '../browser/bench-war-story.ts';
 
 const argv = process.argv.slice(2);
@@ -48,32 +47,18 @@ async function bundle(codecPath: string): Promise<string> {
 }
 
 const scripts = await Promise.all(codecs.map(bundle));
-let current = '';
-const server = createServer((req, res) => {
-  if (req.url === '/bench.js') res.writeHead(200, { 'content-type': 'text/javascript' }).end(current);
-  else res.writeHead(200, { 'content-type': 'text/html' }).end('<!doctype html><title>codec bench</title>');
-});
-await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-const address = server.address();
-const port = typeof address === 'object' && address ? address.port : 0;
-
-/** The main thread's CPU seconds so far. */
-async function threadTime(cdp: CDPSession): Promise<number> {
-  const { metrics } = await cdp.send('Performance.getMetrics');
-  return metrics.find((m) => m.name === 'ThreadTime')?.value ?? Number.NaN;
-}
+const benchPage = await serveBenchPage('codec bench');
 
 const PARTS = ['encode', 'clone', 'decode'] as const;
 type Part = (typeof PARTS)[number];
-const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? 0;
 try {
   for (let p = 0; p < pairs; p++) {
     for (let k = 0; k < codecs.length; k++) {
-      current = scripts[k] ?? '';
+      benchPage.setScript(scripts[k] ?? '');
       const browser = await launch(chromiumPath);
       try {
         const page = await browser.newPage();
-        await page.goto(`http://127.0.0.1:${port}/`);
+        await page.goto(benchPage.url);
         const cdp = await page.context().newCDPSession(page);
         await cdp.send('Performance.enable');
         const prepared = (await page.evaluate(`import('/bench.js').then((m) => (globalThis.bench = m).prepare(${requests}, ${warm}, ${JSON.stringify(yaml)}))`)) as { events: number; simulateMs: number };
@@ -103,5 +88,5 @@ try {
     }
   }
 } finally {
-  server.close();
+  benchPage.close();
 }

@@ -10,12 +10,12 @@
  *   npx tsx test/bench/lab-codec-hash-browser.ts [requests] [rounds] [pairs] [--war-story] [--parts] [kept-batches.ts ...]
  */
 import { writeFileSync } from 'node:fs';
-import { createServer } from 'node:http';
 import { resolve } from 'node:path';
 import { build, type Plugin } from 'esbuild';
 import type { CDPSession } from 'playwright-core';
 import { findChromium } from '../browser/global-setup.ts';
 import { launch } from '../browser/harness.ts';
+import { median, serveBenchPage, threadTime } from './chromium-page-bench.ts';
 import { warStoryText } from '../browser/bench-war-story.ts';
 
 const argv = process.argv.slice(2);
@@ -63,19 +63,7 @@ async function bundle(path: string): Promise<string> {
 }
 
 const scripts = await Promise.all(copies.map(bundle));
-let current = '';
-const server = createServer((req, res) => {
-  if (req.url === '/bench.js') res.writeHead(200, { 'content-type': 'text/javascript' }).end(current);
-  else res.writeHead(200, { 'content-type': 'text/html' }).end('<!doctype html><title>hash bench</title>');
-});
-await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-const address = server.address();
-const port = typeof address === 'object' && address ? address.port : 0;
-
-async function threadTime(cdp: CDPSession): Promise<number> {
-  const { metrics } = await cdp.send('Performance.getMetrics');
-  return metrics.find((m) => m.name === 'ThreadTime')?.value ?? Number.NaN;
-}
+const benchPage = await serveBenchPage('hash bench');
 
 async function timed(cdp: CDPSession, run: () => Promise<unknown>): Promise<number> {
   const before = await threadTime(cdp);
@@ -83,15 +71,14 @@ async function timed(cdp: CDPSession, run: () => Promise<unknown>): Promise<numb
   return Math.round(((await threadTime(cdp)) - before) * 1000);
 }
 
-const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? 0;
 try {
   for (let p = 0; p < pairs; p++) {
     for (let k = 0; k < copies.length; k++) {
-      current = scripts[k] ?? '';
+      benchPage.setScript(scripts[k] ?? '');
       const browser = await launch(chromiumPath);
       try {
         const page = await browser.newPage();
-        await page.goto(`http://127.0.0.1:${port}/`);
+        await page.goto(benchPage.url);
         const cdp = await page.context().newCDPSession(page);
         await cdp.send('Performance.enable');
         const prepared = (await page.evaluate(`import('/bench.js').then((m) => (globalThis.bench = m).prepare(${requests}, ${JSON.stringify(load)}, ${JSON.stringify(yaml)}))`)) as { events: number; digest: string };
@@ -130,5 +117,5 @@ try {
     }
   }
 } finally {
-  server.close();
+  benchPage.close();
 }

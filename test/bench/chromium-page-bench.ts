@@ -1,0 +1,35 @@
+/**
+ * What the in-Chromium micro-benchmarks (lab-codec-browser.ts, lab-codec-hash-browser.ts) share: a
+ * local page that serves whichever bundled script is current as /bench.js, the main thread's CPU
+ * time through the DevTools protocol, and a median.
+ */
+import { createServer, type Server } from 'node:http';
+import type { CDPSession } from 'playwright-core';
+
+export interface BenchPage {
+  /** The page's address on 127.0.0.1. */
+  url: string;
+  /** The script the next page load gets as /bench.js. */
+  setScript(text: string): void;
+  close(): void;
+}
+
+export async function serveBenchPage(title: string): Promise<BenchPage> {
+  let current = '';
+  const server: Server = createServer((req, res) => {
+    if (req.url === '/bench.js') res.writeHead(200, { 'content-type': 'text/javascript' }).end(current);
+    else res.writeHead(200, { 'content-type': 'text/html' }).end(`<!doctype html><title>${title}</title>`);
+  });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  const address = server.address();
+  const port = typeof address === 'object' && address ? address.port : 0;
+  return { url: `http://127.0.0.1:${port}/`, setScript: (text) => (current = text), close: () => server.close() };
+}
+
+/** The main thread's CPU seconds so far (`Performance.enable` must have been sent). */
+export async function threadTime(cdp: CDPSession): Promise<number> {
+  const { metrics } = await cdp.send('Performance.getMetrics');
+  return metrics.find((m) => m.name === 'ThreadTime')?.value ?? Number.NaN;
+}
+
+export const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? 0;
