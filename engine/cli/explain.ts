@@ -90,7 +90,10 @@ async function explain({ values }: CommandArgs<typeof EXPLAIN.options>): Promise
     if (values[name] !== undefined) throw new UsageError(`--${name} works only with --scenario FILE; without it the request meets a fresh gateway built from --config`);
   }
   const configs = values.config;
-  if (configs.length === 0) throw missingOption('explain', 'config', EXPLAIN.options.config);
+  // Neither form chosen: name both, since a scenario user told only "--config" goes the wrong way.
+  if (configs.length === 0) {
+    throw new UsageError('explain needs --config FILE (one request through a fresh gateway) or --scenario FILE (a request at an instant of a run)');
+  }
   const requestLine = values.request;
   if (!requestLine) throw missingOption('explain', 'request', EXPLAIN.options.request);
   const m = /^\s*([A-Za-z]+)\s+(\S+)\s*$/.exec(requestLine);

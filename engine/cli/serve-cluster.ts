@@ -9,6 +9,7 @@
 import cluster, { type Worker } from 'node:cluster';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { signalHint } from './serve-signals.ts';
 
 const ADMIN_PATHS = '/healthz /readyz';
 
@@ -73,7 +74,7 @@ export async function runClusterPrimary(opts: ClusterOptions): Promise<number> {
   started = true;
   const admin = await startPrimaryAdmin(opts.admin, () => !stopping && listening.size === opts.workers, () => alive.size > 0);
   console.error(
-    `gatelab serve: proxy on ${opts.scheme}://${first.address}:${first.port} (${opts.workers} workers), admin on http://${(admin.address() as AddressInfo).address}:${(admin.address() as AddressInfo).port}`,
+    `gatelab serve: proxy on ${opts.scheme}://${first.address}:${first.port} (${opts.workers} workers), admin on http://${(admin.address() as AddressInfo).address}:${(admin.address() as AddressInfo).port}, ${signalHint()}`,
   );
   process.on('SIGHUP', () => {
     for (const w of alive.values()) w.process.kill('SIGHUP');

@@ -14,6 +14,7 @@ import { LineBatcher } from './line-batcher.ts';
 import { isClusterWorker, leaveCluster, runClusterPrimary } from './serve-cluster.ts';
 import { BENCH_PROBE_ENV, startBenchProbe } from './serve-bench-probe.ts';
 import { KEEP_PRETENURING_ENV, tuneGcForServing } from './serve-gc.ts';
+import { signalHint } from './serve-signals.ts';
 
 export const SERVE_HELP = `Usage: gatelab serve --config FILE… [options]
 
@@ -122,7 +123,11 @@ async function serve({ values }: CommandArgs<typeof SERVE.options>): Promise<num
   // A cluster worker has no admin listener of its own: the primary owns that port.
   const adminServer = worker ? undefined : await startAdmin(proxy, admin.host, admin.port, { metrics: !ablate.has('no-metrics') });
   if (adminServer) {
-    console.error(`gatelab serve: proxy on ${certFile ? 'https' : 'http'}://${address.address}:${address.port}, admin on http://${adminServer.address.address}:${adminServer.address.port}`);
+    // The pid is the process to signal: under `npx`, the PID a user sees is npm's, which ends on SIGHUP
+    // or SIGTERM without passing them on, leaving this proxy running (docs/cli.md, serve).
+    console.error(
+      `gatelab serve: proxy on ${certFile ? 'https' : 'http'}://${address.address}:${address.port}, admin on http://${adminServer.address.address}:${adminServer.address.port}, ${signalHint()}`,
+    );
   }
   probeHeapOnSignal();
 

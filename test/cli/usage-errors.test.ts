@@ -20,6 +20,8 @@ const cases: Array<[string, string[], string]> = [
   ['explain', ['explain', '--config', KONG, ...REQUEST, '--upstream-status', '42'], "--upstream-status takes a whole number from 100 to 599, not '42'"],
   ['explain', ['explain', '--scenario', GOOD, '--at', '1s', '--variant', 'nope'], `no variant 'nope' in ${GOOD}; it has: base`],
   ['explain', ['explain', '--config', KONG, '-H'], '-H needs a value ("Name: value")'],
+  // Bare `explain` names both forms: a scenario user told only "--config" would go the wrong way.
+  ['explain', ['explain'], 'explain needs --config FILE (one request through a fresh gateway) or --scenario FILE (a request at an instant of a run)'],
   ['translate', ['translate', KONG, '--to', 'nginx'], "--to must be ir, gateway-api, kong or traefik, not 'nginx'"],
   ['translate', ['translate', KONG, '--to', 'ir', '--format', 'bogus'], "--format must be kong, gateway-api, ingress-nginx, traefik or ir, not 'bogus'"],
   ['translate', ['translate', '--to', 'ir'], 'translate needs at least one config file'],
