@@ -4,7 +4,7 @@
  * the figure to read; absolute speeds move with the neighbours' load. docs/benchmarks.md explains
  * each table.
  *
- *   npm run bench                      all five benches
+ *   npm run bench                      all six benches
  *   npm run bench -- --quick           a smaller, faster pass (smoke test)
  *   npm run bench -- --only=events     one of events | decisions | memory | sim | war-story | hash
  */
@@ -14,12 +14,19 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { makeSchedule, timeDecisions } from './decisions.ts';
 import { LAMBDA, MU, mmcMeanInSystem, runEngine, runRaw, SERVERS, type Mm4Options, type Mm4Result } from './mm4.ts';
+import { sectionChoice } from './bench-args.ts';
 import { median, millions, printTable, ratio } from './table.ts';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const args = process.argv.slice(2);
+const BENCHES = ['events', 'decisions', 'memory', 'sim', 'war-story', 'hash'];
 const quick = args.includes('--quick');
-const only = args.find((a) => a.startsWith('--only='))?.slice('--only='.length);
+const USAGE = `
+npm run bench                      all six benches
+npm run bench -- --quick           a smaller, faster pass (smoke test)
+npm run bench -- --only=NAME       one of ${BENCHES.join(' | ')}
+`;
+const only = sectionChoice(args, USAGE, BENCHES);
 const wants = (name: string): boolean => only === undefined || only === name;
 
 const SIZES = quick

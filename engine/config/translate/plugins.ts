@@ -59,8 +59,15 @@ function nameValues(list: unknown): Array<[string, string]> {
   return Array.isArray(list) ? list.filter(isObj).map((nv) => [String(nv['name']), String(nv['value'])] as [string, string]) : [];
 }
 
+/** How a dropped-line message names a plugin: its vendor name, with gatelab's id when that adds something. */
+export function pluginLabel(p: Pick<PluginInstanceIR, 'vendorName' | 'plugin'>): string {
+  // Kong's names are the ids themselves ("jwt"), and Traefik's already end in "(<kind>)".
+  if (p.vendorName === p.plugin || p.vendorName.endsWith(`(${p.plugin})`)) return p.vendorName;
+  return `${p.vendorName} (${p.plugin})`;
+}
+
 export function applyPlugin(route: PRoute, p: PluginInstanceIR, drop: (m: string) => void, matchedPrefix?: string): void {
-  const what = `${p.vendorName} (${p.plugin})`;
+  const what = pluginLabel(p);
   switch (p.plugin) {
     case 'path-rewrite': {
       const c = p.config as PathRewriteConfig;

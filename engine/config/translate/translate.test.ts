@@ -12,6 +12,7 @@ import { adaptNativeIr } from '../native/adapt.ts';
 import { parseYaml } from '../yaml-source.ts';
 import { NOW } from '../traefik/test-kit.ts';
 import { translate, type TranslateTarget } from './index.ts';
+import { pluginLabel } from './plugins.ts';
 
 function load(yaml: string, format?: Dialect, file = 'in.yaml'): GatewayIR {
   const parsed = parseYaml(yaml, file);
@@ -225,5 +226,15 @@ services:
 `);
     expect(translate(simple, 'traefik').dropped).toEqual([]);
     expect(translate(simple, 'kong').dropped).toEqual([]);
+  });
+});
+
+describe('dropped lines name a plugin once', () => {
+  it('uses the vendor name alone when it already says what the plugin is', () => {
+    expect(pluginLabel({ vendorName: 'jwt', plugin: 'jwt' })).toBe('jwt');
+    expect(pluginLabel({ vendorName: 'shop-retry-3@kubernetescrd (retry)', plugin: 'retry' })).toBe('shop-retry-3@kubernetescrd (retry)');
+  });
+  it("adds gatelab's id when the vendor's name differs from it", () => {
+    expect(pluginLabel({ vendorName: 'strict-limit', plugin: 'rate-limit' })).toBe('strict-limit (rate-limit)');
   });
 });

@@ -19,14 +19,25 @@ import { bytesPerKey } from './memory-keys.ts';
 import { heapPerConnection } from './memory-conns.ts';
 import { startGatelab, startNginxPeer, startNodePeer, startUpstream } from './peers.ts';
 import { checkPeer } from './check-peer.ts';
+import { sectionChoice } from '../bench-args.ts';
 import { freePort, type RunningPeer } from './process-tools.ts';
 import { printThroughput } from './report.ts';
 import { soak } from './soak.ts';
 import { throughput } from './throughput.ts';
 
 const args = process.argv.slice(2);
+const SECTIONS = ['throughput', 'latency', 'keys', 'conns', 'soak', 'ablation'];
+const USAGE = `
+npm run bench:proxy                          throughput, latency, keys, conns (needs wrk and nginx)
+npm run bench:proxy -- --quick               shorter rounds, fewer keys and connections
+npm run bench:proxy -- --only=NAME           one of ${SECTIONS.join(' | ')}
+npm run bench:proxy -- --only=soak --minutes 10 [--connections 20]
+npm run bench:proxy -- --only=ablation [--quick]
+npm run bench:proxy -- --only=latency [--rates=1000,250] [--rounds 3] [--seconds 10] [--probe]
+                  [--compare-v8-pretenuring] [--nice=-10] [--serve-args="--trace-ring 0"] [--with-bare]
+`;
 const quick = args.includes('--quick');
-const only = args.find((a) => a.startsWith('--only='))?.slice('--only='.length);
+const only = sectionChoice(args, USAGE, SECTIONS);
 const numberArg = (name: string, fallback: number): number => {
   const at = args.findIndex((a) => a === `--${name}` || a.startsWith(`--${name}=`));
   if (at < 0) return fallback;
@@ -56,8 +67,6 @@ const serveArgs = (): { serveArgs?: string[] } => {
   const text = args.find((a) => a.startsWith('--serve-args='))?.slice('--serve-args='.length);
   return text ? { serveArgs: text.split(' ').filter((w) => w !== '') } : {};
 };
-const SECTIONS = ['throughput', 'latency', 'keys', 'conns', 'soak', 'ablation'];
-if (only !== undefined && !SECTIONS.includes(only)) throw new Error(`GL_E_BENCH_ARGS: --only takes one of ${SECTIONS.join(' | ')}, not '${only}'`);
 const wants = (name: string): boolean => (only === undefined ? name !== 'soak' && name !== 'ablation' : only === name);
 
 async function benchThroughput(): Promise<void> {
