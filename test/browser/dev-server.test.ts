@@ -25,13 +25,15 @@ async function freePort(): Promise<number> {
 async function startDevServer(port: number): Promise<{ child: ChildProcess; url: string }> {
   const child = spawn(process.execPath, ['node_modules/vite/bin/vite.js', '--config', 'lab-ui/vite.config.ts', '--port', String(port), '--strictPort'], {
     stdio: ['ignore', 'pipe', 'pipe'],
+    // Under CI=true Vite colours its output even into a pipe, which splits the address with escapes.
+    env: { ...process.env, NO_COLOR: '1' },
   });
   let output = '';
   return new Promise((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`vite dev did not start in 60 s:\n${output}`)), 60_000);
     const onData = (chunk: Buffer): void => {
       output += chunk.toString();
-      if (output.includes(`127.0.0.1:${port}`)) {
+      if (output.replace(/\x1b\[[0-9;]*m/g, '').includes(`127.0.0.1:${port}`)) {
         clearTimeout(timer);
         resolve({ child, url: `http://127.0.0.1:${port}/` });
       }
