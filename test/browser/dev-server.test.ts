@@ -30,7 +30,11 @@ async function startDevServer(port: number): Promise<{ child: ChildProcess; url:
   });
   let output = '';
   return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`vite dev did not start in 60 s:\n${output}`)), 60_000);
+    // A server that never reports its address is stopped here: afterAll only knows a started one.
+    const timer = setTimeout(() => {
+      child.kill();
+      reject(new Error(`vite dev did not start in 60 s:\n${output}`));
+    }, 60_000);
     const onData = (chunk: Buffer): void => {
       output += chunk.toString();
       if (output.replace(/\x1b\[[0-9;]*m/g, '').includes(`127.0.0.1:${port}`)) {
