@@ -109,8 +109,10 @@ async function serve({ values }: CommandArgs<typeof SERVE.options>): Promise<num
   const format = logFormat === 'json' ? formatAccessJson : formatUpstreamInfo;
   const accessLog = new LineBatcher((text) => process.stdout.write(text));
   if (!ablate.has('no-access-log')) {
-    proxy.sink.subscribe((e) => {
-      const record: AccessRecord | undefined = builder.add(e);
+    // `wire`: what the proxy's sockets know and the trace does not carry at this level (the Referer,
+    // the User-Agent, the body bytes sent), handed beside the event so trace hashes stay as they are.
+    proxy.sink.subscribe((e, wire) => {
+      const record: AccessRecord | undefined = builder.add(e, wire);
       if (record) accessLog.line(format(record));
     });
   }

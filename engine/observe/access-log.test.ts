@@ -3,7 +3,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { TraceEvent } from '../trace/events.ts';
-import { AccessLogBuilder, formatAccessJson, formatUpstreamInfo, pathAndQuery, timeLocal } from './access-log.ts';
+import { AccessLogBuilder, escapeLogValue, formatAccessJson, formatUpstreamInfo, pathAndQuery, timeLocal } from './access-log.ts';
 
 // Engine code takes no randomness from the machine: the seed is fixed unless FC_SEED names another.
 const seed = Number(process.env['FC_SEED'] ?? 20_261_126);
@@ -121,5 +121,41 @@ describe('AccessLogBuilder with requests in flight together', () => {
       }),
       { seed, numRuns: 500 },
     );
+  });
+});
+
+describe("the proxy's wire facts (semantics §11: $body_bytes_sent, $http_referer, $http_user_agent)", () => {
+  const start = { type: 'request.start', t: 0, req: 'req-1', client: 'c', replica: 'gw-0', method: 'GET', url: 'http://h/x', peerIp: 'c' } as unknown as TraceEvent;
+  const end = { type: 'request.end', t: 2, req: 'req-1', client: 'c', replica: 'gw-0', status: 200, source: 'upstream', route: null, service: null, ms: 2, gatewayMs: 0, upstreamMs: 1 } as unknown as TraceEvent;
+
+  it('takes the Referer, User-Agent and body bytes from the facts handed beside a decisions-level trace', () => {
+    const b = new AccessLogBuilder(0);
+    const wire = { referer: 'https://r.example/p', userAgent: 'curl/8.5.0', bodyBytesSent: 0 };
+    b.add(start, wire);
+    // The proxy reuses one facts object: what request.start read must not change with it.
+    wire.referer = 'changed';
+    const r = b.add(end, { ...wire, bodyBytesSent: 1234 }) as NonNullable<ReturnType<AccessLogBuilder['add']>>;
+    expect(formatUpstreamInfo(r)).toBe('c - - [01/Jan/1970:00:00:00 +0000] "GET /x HTTP/1.1" 200 1234 "https://r.example/p" "curl/8.5.0" 0 0.002 [] [] - - - - req-1');
+    expect(JSON.parse(formatAccessJson(r))).toMatchObject({ body_bytes_sent: 1234, http_referer: 'https://r.example/p', http_user_agent: 'curl/8.5.0' });
+  });
+
+  it('without facts reads a full trace as before (the simulation, the lab), hiding API keys in the Referer', () => {
+    const b = new AccessLogBuilder(0);
+    b.add({ ...start, headers: { referer: 'https://r.example/?apikey=s3cret&a=1', 'user-agent': ['first/1', 'second/2'] } } as unknown as TraceEvent);
+    const r = b.add({ ...end, body: 'héllo' } as unknown as TraceEvent);
+    expect(r).toMatchObject({ referer: 'https://r.example/?apikey=[redacted]&a=1', userAgent: 'first/1', bodyBytesSent: 6 });
+  });
+
+  it('escapes a client value as nginx escape=default does: ", \\, control bytes and bytes ≥ 0x7f as \\xHH', () => {
+    expect(escapeLogValue('Mozilla/5.0 (X11)')).toBe('Mozilla/5.0 (X11)');
+    expect(escapeLogValue('a"b\\c\td\x7f\u00e9')).toBe('a\\x22b\\x5Cc\\x09d\\x7F\\xE9');
+    expect(escapeLogValue('\u20ac')).toBe('\\xE2\\x82\\xAC');
+    expect(escapeLogValue('')).toBe('-');
+    expect(escapeLogValue(null)).toBe('-');
+    // A quote cannot end the field early and forge the fields after it.
+    const b = new AccessLogBuilder(0);
+    b.add(start, { referer: null, userAgent: 'x" 999 "forged', bodyBytesSent: 0 });
+    const line = formatUpstreamInfo(b.add(end, { referer: null, userAgent: null, bodyBytesSent: 5 }) as NonNullable<ReturnType<AccessLogBuilder['add']>>);
+    expect(line).toContain('" 200 5 "-" "x\\x22 999 \\x22forged" 0 ');
   });
 });

@@ -1,6 +1,6 @@
 /**
- * Access log lines derived from the trace, the same for both hosts: ingress-nginx's default
- * `upstreaminfo` format (semantics §11) and a JSON form with the same fields.
+ * Access log lines derived from the trace (plus, in `gatelab serve`, the socket's WireFacts below):
+ * ingress-nginx's default `upstreaminfo` format (semantics §11) and a JSON form with the same fields.
  *
  *   $remote_addr - $remote_user [$time_local] "$request" $status $body_bytes_sent "$http_referer"
  *   "$http_user_agent" $request_length $request_time [$proxy_upstream_name]
@@ -13,6 +13,20 @@
 import { civilFromDays } from '../core/calendar.ts';
 import type { HeaderRecord, TraceEvent } from '../trace/events.ts';
 import { DEFAULT_SECRET_NAMES, redactHeaderRecord, redactQuery, type SecretNames } from './redact.ts';
+
+/**
+ * What only the proxy's sockets know about a request, handed to the builder beside its trace event,
+ * never inside it: at `decisions` level the trace carries no headers and no body, and adding these to
+ * the events would change every trace hash and the two hosts' shared trace. The proxy fills it before
+ * it emits request.start (referer, userAgent: first values as received, already redacted) and
+ * request.end (bodyBytesSent: response body bytes written to the client, nginx's $body_bytes_sent).
+ * The proxy reuses one object for every request: a listener copies what it needs during the call.
+ */
+export interface WireFacts {
+  referer: string | null;
+  userAgent: string | null;
+  bodyBytesSent: number;
+}
 
 export interface AccessRecord {
   remoteAddr: string;
@@ -88,7 +102,11 @@ export class AccessLogBuilder {
     private readonly secrets: SecretNames = DEFAULT_SECRET_NAMES,
   ) {}
 
-  add(event: TraceEvent): AccessRecord | undefined {
+  /**
+   * `wire`: the proxy's facts for this event (WireFacts); without them the headers and body come from
+   * the trace itself, which carries them at level `full` (the simulation, the lab).
+   */
+  add(event: TraceEvent, wire?: WireFacts): AccessRecord | undefined {
     switch (event.type) {
       case 'request.start': {
         const h = event.headers;
@@ -97,8 +115,8 @@ export class AccessLogBuilder {
           this.startEpochMs + event.t,
           event.method,
           this.uriOf(event.url),
-          h ? first(h.referer) : null,
-          h ? first(h['user-agent']) : null,
+          wire ? wire.referer : h ? this.refererOf(first(h.referer)) : null,
+          wire ? wire.userAgent : h ? first(h['user-agent']) : null,
           event.req,
         );
         this.open.set(event.req, record);
@@ -136,13 +154,18 @@ export class AccessLogBuilder {
         if (!r) return undefined;
         this.open.delete(event.req);
         r.status = event.status;
-        r.bodyBytesSent = event.body !== undefined ? utf8Length(event.body) : null;
+        r.bodyBytesSent = wire ? wire.bodyBytesSent : event.body !== undefined ? utf8Length(event.body) : null;
         r.requestTime = event.ms / 1000;
         return r;
       }
       default:
         return undefined;
     }
+  }
+
+  /** A Referer is a URL a client may have put an API key in: its secret parameters are hidden like the uri's. */
+  private refererOf(referer: string | null): string | null {
+    return referer === null ? null : redactQuery(referer, this.secrets);
   }
 
   private uriOf(url: string): string {
@@ -159,6 +182,29 @@ export class AccessLogBuilder {
 /** nginx prints `-` for an empty value. */
 function dash(v: string | number | null | undefined): string {
   return v === null || v === undefined || v === '' ? '-' : String(v);
+}
+
+/** What nginx's default log escaping rewrites: `"`, `\\`, control bytes and bytes from 0x7f up. */
+const NEEDS_ESCAPE = /["\\\x00-\x1f\x7f-\uffff]/;
+const HEX = '0123456789ABCDEF';
+
+/**
+ * A client-sent value in a quoted field as nginx writes it (log_format escape=default): each byte
+ * above is printed as `\xHH`, so a `"` in a User-Agent cannot end its field and forge the rest of
+ * the line. The proxy's header values are bytes read as Latin-1; a character above 0xff (a value from
+ * a scenario file) is escaped as its UTF-8 bytes. Then `-` when empty, like dash.
+ */
+export function escapeLogValue(v: string | null): string {
+  if (v === null || v === '') return '-';
+  if (!NEEDS_ESCAPE.test(v)) return v;
+  let out = '';
+  for (const ch of v) {
+    const code = ch.codePointAt(0) as number;
+    if (code < 0x20 || code === 0x22 || code === 0x5c || (code >= 0x7f && code <= 0xff)) out += `\\x${HEX[code >> 4]}${HEX[code & 15]}`;
+    else if (code > 0xff) for (const byte of new TextEncoder().encode(ch)) out += `\\x${HEX[byte >> 4]}${HEX[byte & 15]}`;
+    else out += ch;
+  }
+  return out;
 }
 
 /** A per-try list (`a:1, b:2`), `-` when there was no try. */
@@ -178,7 +224,7 @@ function secondsList(xs: readonly number[]): string {
 export function formatUpstreamInfo(r: AccessRecord): string {
   return (
     `${r.remoteAddr} - - [${timeLocal(r.time)}] "${r.method} ${r.uri} ${r.protocol}" ${r.status} ${dash(r.bodyBytesSent ?? 0)} ` +
-    `"${dash(r.referer)}" "${dash(r.userAgent)}" ${dash(r.requestLength ?? 0)} ${r.requestTime.toFixed(3)} [${r.upstreamName ?? ''}] [] ` +
+    `"${escapeLogValue(r.referer)}" "${escapeLogValue(r.userAgent)}" ${dash(r.requestLength ?? 0)} ${r.requestTime.toFixed(3)} [${r.upstreamName ?? ''}] [] ` +
     `${list(r.upstreamAddr)} ${dash(r.upstreamResponseLength ?? (r.upstreamAddr.length ? 0 : null))} ${secondsList(r.upstreamResponseTime)} ` +
     `${list(r.upstreamStatus)} ${r.requestId}`
   );

@@ -11,6 +11,7 @@
 import type { IncomingMessage, Server, ServerOptions, ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
 import type { LiveSink } from './live-sink.ts';
+import type { WireFacts } from '../../observe/access-log.ts';
 import { normalizePeer } from './peer.ts';
 import { poison, type ProxyLimits, type WireRefusal } from './wire-guard.ts';
 
@@ -33,6 +34,8 @@ export interface RefusalTrace {
   sink: LiveSink;
   replica: string;
   traceTime: () => number;
+  /** A request header as the access log may print it (redacted); the log gets no headers without it. */
+  loggable?: (name: string, value: string | undefined) => string | null;
 }
 
 const STATUS_TEXT: Record<number, string> = {
@@ -47,10 +50,11 @@ function refusalBody(refusal: WireRefusal, requestId: string): string {
   return `${JSON.stringify({ message: refusal.reason, code: refusal.code, request_id: requestId })}\n`;
 }
 
-function traceRefusal(trace: RefusalTrace, requestId: string, peer: string, method: string, url: string, refusal: WireRefusal): void {
+/** `wire`: the refused request's Referer, User-Agent and the refusal body's length, for the access log. */
+function traceRefusal(trace: RefusalTrace, requestId: string, peer: string, method: string, url: string, refusal: WireRefusal, wire: WireFacts): void {
   const { sink, replica } = trace;
   const t = trace.traceTime();
-  sink.emit({ type: 'request.start', t, req: requestId, client: peer, replica, method, url, peerIp: peer });
+  sink.emit({ type: 'request.start', t, req: requestId, client: peer, replica, method, url, peerIp: peer }, wire);
   sink.emit({
     type: 'plugin.decision',
     t,
@@ -61,7 +65,7 @@ function traceRefusal(trace: RefusalTrace, requestId: string, peer: string, meth
     status: refusal.status,
     reason: `${refusal.code}: ${refusal.reason}`,
   });
-  sink.emit({ type: 'request.end', t, req: requestId, client: peer, replica, status: refusal.status, source: 'gateway', route: null, service: null, ms: 0, gatewayMs: 0, upstreamMs: null });
+  sink.emit({ type: 'request.end', t, req: requestId, client: peer, replica, status: refusal.status, source: 'gateway', route: null, service: null, ms: 0, gatewayMs: 0, upstreamMs: null }, wire);
 }
 
 /** Answers a request the wire guard refused, traces it and closes the connection after the answer. */
@@ -69,8 +73,14 @@ export function refuseRequest(req: IncomingMessage, res: ServerResponse, refusal
   poison(req.socket);
   const peer = normalizePeer(req.socket.remoteAddress ?? '');
   const url = `${req.headers.host ? `http://${req.headers.host}` : 'http://-'}${(req.url ?? '').startsWith('/') ? req.url : '/'}`;
-  traceRefusal(trace, requestId, peer, req.method ?? '-', url, refusal);
   const body = refusalBody(refusal, requestId);
+  const loggable = trace.loggable;
+  const wire: WireFacts = {
+    referer: loggable ? loggable('referer', req.headers.referer) : null,
+    userAgent: loggable ? loggable('user-agent', req.headers['user-agent']) : null,
+    bodyBytesSent: req.method === 'HEAD' ? 0 : Buffer.byteLength(body),
+  };
+  traceRefusal(trace, requestId, peer, req.method ?? '-', url, refusal, wire);
   res.writeHead(refusal.status, { 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(body), connection: 'close' });
   res.end(body, () => req.socket.destroy());
 }
@@ -103,8 +113,9 @@ export function handleClientErrors(server: Server, trace: RefusalTrace): void {
     }
     const requestId = `conn-${++refusedConnections}`;
     const peer = normalizePeer(socket.remoteAddress ?? '');
-    traceRefusal(trace, requestId, peer, '-', 'http://-/', refusal);
     const body = refusalBody(refusal, requestId);
+    // Nothing of the request could be read, so no header of it is logged; the body is what was sent.
+    traceRefusal(trace, requestId, peer, '-', 'http://-/', refusal, { referer: null, userAgent: null, bodyBytesSent: Buffer.byteLength(body) });
     const head = `HTTP/1.1 ${refusal.status} ${STATUS_TEXT[refusal.status] ?? 'Error'}\r\ncontent-type: application/json; charset=utf-8\r\ncontent-length: ${Buffer.byteLength(body)}\r\nconnection: close\r\n\r\n`;
     socket.end(`${head}${body}`, () => socket.destroy());
   });

@@ -113,4 +113,17 @@ describe('LiveSink ring', () => {
     expect(seen).toEqual([0, 1, 2, 3, 4, 5, 6]);
     expect(sink.recent().map((e) => e.t)).toEqual([4, 5, 6]);
   });
+
+  it("hands the proxy's wire facts to subscribers beside the event, never into it, the ring or /trace", () => {
+    const sink = new LiveSink('decisions', 10);
+    const seen: Array<[TraceEvent, unknown]> = [];
+    sink.subscribe((e, wire) => seen.push([e, wire ? { ...wire } : wire]));
+    const wire = { referer: 'https://r.example/', userAgent: 'ua/1', bodyBytesSent: 42 };
+    sink.emit(endEvent(1), wire);
+    sink.emit(endEvent(2));
+    expect(seen.map(([, w]) => w)).toEqual([wire, undefined]);
+    // The event keeps its own fields only: trace hashes and the live stream do not see the facts.
+    expect(Object.keys(seen[0]?.[0] ?? {})).toEqual(Object.keys(endEvent(1)));
+    expect(JSON.stringify(sink.recent())).not.toMatch(/r\.example|ua\/1|42/);
+  });
 });

@@ -4,15 +4,22 @@
  */
 import { TRACE_EVENT_TYPES, LEVEL_RANK, type TraceEvent, type TraceEventType, type TraceLevel } from '../../trace/events.ts';
 import type { TraceSink } from '../../trace/sink.ts';
+import type { WireFacts } from '../../observe/access-log.ts';
 import { EncodedEventRing } from './encoded-ring.ts';
 
 /** How many events `/trace` replays to a client that attaches late, unless `serve --trace-ring` says otherwise. */
 export const DEFAULT_RING_SIZE = 10_000;
 
+/**
+ * A subscriber: the event, and for request.start and request.end the proxy's WireFacts (what the
+ * access log needs from the socket), which stay out of the event, the ring and `/trace`.
+ */
+export type LiveListener = (e: TraceEvent, wire?: WireFacts) => void;
+
 export class LiveSink implements TraceSink {
-  private readonly subscribers = new Set<(e: TraceEvent) => void>();
+  private readonly subscribers = new Set<LiveListener>();
   /** The subscribers as an array, rebuilt when they change: emit runs ≈ 8 times per request. */
-  private listeners: Array<(e: TraceEvent) => void> = [];
+  private listeners: LiveListener[] = [];
   // Kept as JSON bytes, not objects (encoded-ring.ts): 10,000 live events made every scavenge copy and
   // promote them (under wrk, ≈ 1.5 KB promoted per request with objects, ≈ 0.6 KB with bytes).
   private readonly ring: EncodedEventRing;
@@ -32,18 +39,18 @@ export class LiveSink implements TraceSink {
     return this.kept[type] === true;
   }
 
-  emit(event: TraceEvent): void {
+  emit(event: TraceEvent, wire?: WireFacts): void {
     if (!this.kept[event.type]) return;
     if (this.redact) event = this.redact(event);
     this.ring.push(event);
     const listeners = this.listeners;
-    for (let i = 0; i < listeners.length; i++) (listeners[i] as (e: TraceEvent) => void)(event);
+    for (let i = 0; i < listeners.length; i++) (listeners[i] as LiveListener)(event, wire);
     // A request's end comes after its answer was written: encoding the batch here (≈ 0.15 ms every
     // eight requests) keeps it off the path between a request's arrival and its answer.
     if (event.type === 'request.end') this.ring.sealIfFull();
   }
 
-  subscribe(fn: (e: TraceEvent) => void): () => void {
+  subscribe(fn: LiveListener): () => void {
     this.subscribers.add(fn);
     this.listeners = [...this.subscribers];
     return () => {

@@ -18,9 +18,10 @@ import { createUpstreamClient, type UpstreamClient } from './upstream-client.ts'
 import { normalizePeer } from './peer.ts';
 import { checkWire, DEFAULT_LIMITS, isPoisoned, type ProxyLimits } from './wire-guard.ts';
 import { handleClientErrors, listenerOptions, refuseRequest } from './client-error-guard.ts';
-import { redactTraceEvent, secretNamesOf } from '../../observe/redact.ts';
+import { DEFAULT_SECRET_NAMES, REDACTED, redactQuery, redactTraceEvent, secretNamesOf, type SecretNames } from '../../observe/redact.ts';
+import type { WireFacts } from '../../observe/access-log.ts';
 import { ProxyPipelineHost, type ProxyClock } from './proxy-host.ts';
-import { sendGatewayBody, writeGatewayHead } from './response-writer.ts';
+import { bodyBytesSent, sendGatewayBody, writeGatewayHead } from './response-writer.ts';
 
 /** The header verify's driver uses to open keep-alive connections before a run. */
 export const WARMUP_HEADER = 'x-gatelab-warmup';
@@ -64,6 +65,14 @@ export class ProxyServer {
   private draining = false;
   private idleWaiters: Array<() => void> = [];
   private stopProbes: () => void = () => undefined;
+  /** The config's secret names, for the Referer and User-Agent handed to the access log (hideSecrets). */
+  private secrets: SecretNames = DEFAULT_SECRET_NAMES;
+  /**
+   * The access log's facts from the socket (observe/access-log.ts WireFacts), handed to the sink's
+   * listeners beside request.start and request.end. One object, refilled before each of those two
+   * emits: listeners run synchronously and copy what they need.
+   */
+  private readonly facts: WireFacts = { referer: null, userAgent: null, bodyBytesSent: 0 };
 
   constructor(private readonly opts: ProxyOptions) {
     this.sink = new LiveSink(opts.level ?? 'decisions', opts.traceRing);
@@ -153,6 +162,7 @@ export class ProxyServer {
   /** Logs and the live stream never show credentials, including the API-key names this config reads. */
   private hideSecrets(ir: GatewayIR): void {
     const names = secretNamesOf(ir);
+    this.secrets = names;
     this.sink.redact = (e) => redactTraceEvent(e, names);
   }
 
@@ -175,7 +185,12 @@ export class ProxyServer {
     if (isPoisoned(req.socket)) return void req.socket.destroy();
     const wire = checkWire(req, this.wireLimits);
     if (!wire.ok) {
-      refuseRequest(req, res, wire.refusal, `req-${++this.counter}`, { sink: this.sink, replica: this.gateway.replica, traceTime: () => this.traceTime() });
+      refuseRequest(req, res, wire.refusal, `req-${++this.counter}`, {
+        sink: this.sink,
+        replica: this.gateway.replica,
+        traceTime: () => this.traceTime(),
+        loggable: (name, value) => this.loggable(name, value),
+      });
       return;
     }
     req.url = wire.url;
@@ -197,7 +212,10 @@ export class ProxyServer {
       };
       // Assigned last (the same key order): spreading `{}` in built and copied an object per request.
       if (this.sink.level === 'full') start.headers = request.headers.toJSON();
-      this.sink.emit(start);
+      const facts = this.facts;
+      facts.referer = this.loggable('referer', request.headers.get('referer'));
+      facts.userAgent = this.loggable('user-agent', request.headers.get('user-agent'));
+      this.sink.emit(start, facts);
     }
     // `on`, not `once`: each response emits these once, and `once` builds a wrapper and a bound
     // function per listener. Inline arrows, not named closures: under tsx every named function
@@ -225,10 +243,22 @@ export class ProxyServer {
         };
         // Assigned, not spread from a conditional object: the spread built and copied one per request.
         if (this.sink.level === 'full') end.headers = response.headers.toJSON();
-        this.sink.emit(end);
+        this.facts.bodyBytesSent = bodyBytesSent(request.method, res, response);
+        this.sink.emit(end, this.facts);
       });
       sendGatewayBody(res, response);
     });
+  }
+
+  /**
+   * A header value as the access log may print it: hidden when the config names the header a secret
+   * (key-auth's key_names), and a Referer's secret query parameters hidden like the request's own.
+   * The sink's redaction never sees these values, so it is done here.
+   */
+  private loggable(name: string, value: string | undefined): string | null {
+    if (value === undefined) return null;
+    if (this.secrets.headers.has(name)) return REDACTED;
+    return name === 'referer' ? redactQuery(value, this.secrets) : value;
   }
 
   /** The last request's URL and its parts: a proxy sees the same few URLs again and again. */

@@ -71,6 +71,9 @@ export function writeGatewayHead(res: ServerResponse, response: GatewayResponse)
   }
 }
 
+/** Bytes of any other piped stream (not UpstreamBody), counted as they pass: a rare path, so a map. */
+const pipedBytes = new WeakMap<ServerResponse, number>();
+
 /** Sends the body: the upstream's body written through unbuffered (upstream-body.ts), or the gateway's own. */
 export function sendGatewayBody(res: ServerResponse, response: GatewayResponse): void {
   const stream = response.stream;
@@ -80,8 +83,26 @@ export function sendGatewayBody(res: ServerResponse, response: GatewayResponse):
     // Any other stream a host might hand over: piped, and a broken one cuts the answer.
     const readable = stream as NodeJS.ReadableStream;
     readable.on('error', () => res.destroy());
+    pipedBytes.set(res, 0);
+    readable.on('data', (chunk: string | Buffer) => pipedBytes.set(res, (pipedBytes.get(res) ?? 0) + Buffer.byteLength(chunk)));
     readable.pipe(res);
   } else {
     res.end(response.body ?? '');
   }
+}
+
+/**
+ * nginx's $body_bytes_sent for a response that has finished: the body bytes written to the client,
+ * without the status line, headers or chunked framing. A HEAD answer, a 204, a 304 and a 1xx carry no
+ * body (Node drops what is written to them, as nginx does), so they count 0 whatever the upstream's
+ * Content-Length said. Called only after 'finish', when every byte handed over was written.
+ */
+export function bodyBytesSent(method: string, res: ServerResponse, response: GatewayResponse): number {
+  const status = res.statusCode;
+  if (method === 'HEAD' || status === 204 || status === 304 || status < 200) return 0;
+  const stream = response.stream;
+  if (stream instanceof UpstreamBody) return stream.bytesReceived;
+  if (stream) return pipedBytes.get(res) ?? 0;
+  const body = response.body;
+  return body ? Buffer.byteLength(body) : 0;
 }

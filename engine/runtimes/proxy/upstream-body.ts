@@ -40,6 +40,15 @@ export class UpstreamBody {
     private readonly abortUpstream: (reason?: Error) => void,
   ) {}
 
+  /**
+   * Body bytes that arrived from the upstream. Once the client's response has finished, every one of
+   * them was written to it (a body cut short destroys the response instead), so this is its
+   * $body_bytes_sent: the body as sent, without chunk framing or the header.
+   */
+  get bytesReceived(): number {
+    return this.bytes;
+  }
+
   /** A chunk from undici; false asks undici to stop reading the socket until `resumeUpstream`. */
   accept(chunk: Buffer): boolean {
     this.bytes += chunk.length;
