@@ -77,24 +77,29 @@ export class UpstreamCluster {
 
   /**
    * Picks a host among those the health rules allow, avoiding hosts this request already tried when
-   * another one exists. Index -1 when no host is eligible, with the reason.
+   * another one exists. Index -1 when no host is eligible, with the reason. In Envoy's panic mode
+   * (semantics §9) the health rules are ignored and every host is eligible.
    */
   select(req: PickRequest, tried: ReadonlySet<number>, avoidTried: boolean): Selection {
     const n = this.targets.length;
     if (n === 0) return { index: -1, reason: `service ${this.service.name} has no target with weight above 0` };
     // The common case — no health rules, a first try — is the balancer's own pick, no object of ours.
     if (!this.outlier && !this.passive && !this.active && tried.size === 0) return this.balancer.pick(this.allHosts, req);
+    // Envoy's threshold counts every host its health flags take out (ejected or failing active
+    // checks), and a panicking balancer picks among all hosts. Passive checks have no Envoy
+    // counterpart besides outlier detection; gatelab treats a host they took out like an ejected one.
+    const panic = this.outlier?.panic((i) => this.failingChecks(i, req.now) !== undefined) ?? false;
     const out: string[] = [];
-    const healthy: number[] = [];
-    const panic = this.outlier?.panic() ?? false;
-    for (let i = 0; i < n; i++) {
-      if (!panic && this.outlier?.isEjected(i)) out.push(`${this.keys[i]} ejected`);
-      else if (this.passive && !this.passive.isHealthy(i, req.now)) out.push(`${this.keys[i]} marked down by passive checks`);
-      else if (this.active && !this.active.isHealthy(i)) out.push(`${this.keys[i]} failing active health checks`);
-      else healthy.push(i);
-    }
-    if (healthy.length === 0) {
-      return { index: -1, reason: `no healthy host for ${this.service.name}: ${out.join('; ')}` };
+    let healthy: readonly number[] = this.allHosts;
+    if (!panic) {
+      const allowed: number[] = [];
+      for (let i = 0; i < n; i++) {
+        const why = this.outlier?.isEjected(i) ? 'ejected' : this.failingChecks(i, req.now);
+        if (why !== undefined) out.push(`${this.keys[i]} ${why}`);
+        else allowed.push(i);
+      }
+      if (allowed.length === 0) return { index: -1, reason: `no healthy host for ${this.service.name}: ${out.join('; ')}` };
+      healthy = allowed;
     }
     const fresh = avoidTried ? healthy.filter((i) => !tried.has(i)) : healthy;
     const eligible = fresh.length > 0 ? fresh : healthy;
@@ -102,11 +107,30 @@ export class UpstreamCluster {
     // nginx stamps the pick time: a recovering peer gets one trial request, not a flood.
     this.passive?.picked(pick.index, req.now);
     const notes = [
-      panic ? `panic mode: fewer than ${this.policy.outlierDetection?.healthyPanicThreshold} % of hosts healthy, so ejected hosts get traffic too` : '',
+      panic ? this.panicNote() : '',
       out.length > 0 ? `skipped ${out.join(', ')}` : '',
       avoidTried && tried.size > 0 && fresh.length > 0 ? `not retrying on a host already tried` : '',
     ].filter(Boolean);
     return notes.length > 0 ? { index: pick.index, reason: `${pick.reason} (${notes.join('; ')})` } : pick;
+  }
+
+  /** Why passive or active checks keep host i out at `now`, or undefined when they let it in. */
+  private failingChecks(i: number, now: number): string | undefined {
+    if (this.passive && !this.passive.isHealthy(i, now)) return 'marked down by passive checks';
+    if (this.active && !this.active.isHealthy(i)) return 'failing active health checks';
+    return undefined;
+  }
+
+  /**
+   * The note on a pick made in panic. A cluster with outlier detection only keeps its old sentence
+   * (ejection is then the only way to be unhealthy); with health checks too it names what is ignored.
+   */
+  private panicNote(): string {
+    const threshold = `fewer than ${this.policy.outlierDetection?.healthyPanicThreshold} % of hosts healthy`;
+    if (!this.passive && !this.active) return `panic mode: ${threshold}, so ejected hosts get traffic too`;
+    const kinds = ['ejected', ...(this.passive ? ['marked down by passive checks'] : []), ...(this.active ? ['failing active health checks'] : [])];
+    const list = kinds.length === 2 ? kinds.join(' or ') : `${kinds.slice(0, -1).join(', ')} or ${kinds.at(-1)}`;
+    return `panic mode: ${threshold} (a host ${list} counts as unhealthy), so the balancer ignores health and every host gets traffic`;
   }
 
   /** `sending to <service> at <host:port> as `: the fixed start of the balancer's reason for host i. */

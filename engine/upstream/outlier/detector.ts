@@ -233,9 +233,12 @@ export function createOutlierDetector(
     },
     isEjected: (i) => host(i).ejectedAt !== null,
     ejectedCount,
-    panic(): boolean {
-      if (n === 0) return false;
-      return (100 * (n - ejectedCount())) / n < policy.healthyPanicThreshold;
+    panic(alsoUnhealthy?: (i: number) => boolean): boolean {
+      // Threshold 0 (Istio's default minHealthPercent) never panics, not even with no host healthy.
+      if (n === 0 || policy.healthyPanicThreshold <= 0) return false;
+      let unhealthy = 0;
+      for (let i = 0; i < n; i++) if (host(i).ejectedAt !== null || alsoUnhealthy?.(i) === true) unhealthy += 1;
+      return (100 * (n - unhealthy)) / n < policy.healthyPanicThreshold;
     },
     snapshot() {
       return {

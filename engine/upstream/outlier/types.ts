@@ -40,7 +40,11 @@ export interface OutlierDetector {
   record(i: number, outcome: HostResult, now: number, draw: () => number): OutlierEvent[];
   isEjected(i: number): boolean;
   ejectedCount(): number;
-  /** Envoy panic: fewer than healthyPanicThreshold % of hosts healthy → the balancer ignores ejection. */
-  panic(): boolean;
+  /**
+   * Envoy panic: fewer than healthyPanicThreshold % of hosts healthy → the balancer ignores health.
+   * A host counts as unhealthy when it is ejected or `alsoUnhealthy(i)` says so: Envoy's threshold
+   * looks at every health flag (active checks too), not at ejection alone.
+   */
+  panic(alsoUnhealthy?: (i: number) => boolean): boolean;
   snapshot(): { ejected: number[]; hosts: OutlierHostSnapshot[]; nextSweepAt: number };
 }
