@@ -1,9 +1,11 @@
 /**
- * What the in-Chromium micro-benchmarks (lab-codec-browser.ts, lab-codec-hash-browser.ts) share: a
+ * What the in-Chromium micro-benchmarks (lab-codec-browser.ts, lab-codec-hash-browser.ts) share: the
+ * page script bundled with one copy of the module under test, a
  * local page that serves whichever bundled script is current as /bench.js, the main thread's CPU
  * time through the DevTools protocol, and a median.
  */
 import { createServer, type Server } from 'node:http';
+import { build, type Plugin } from 'esbuild';
 import type { CDPSession } from 'playwright-core';
 
 export interface BenchPage {
@@ -33,3 +35,9 @@ export async function threadTime(cdp: CDPSession): Promise<number> {
 }
 
 export const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? 0;
+
+/** The page script: `entry` bundled for the browser with `alias` pointing the module under test at one copy. */
+export async function bundlePage(entry: string, alias: Record<string, string>, plugins: Plugin[] = []): Promise<string> {
+  const out = await build({ plugins, entryPoints: [entry], bundle: true, write: false, format: 'esm', platform: 'browser', target: 'es2022', alias, logLevel: 'error' });
+  return out.outputFiles[0]?.text ?? '';
+}

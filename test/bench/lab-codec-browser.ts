@@ -14,10 +14,9 @@
  * seed, so the first round shows the cost of new strings without the code's warm-up.
  */
 import { resolve } from 'node:path';
-import { build } from 'esbuild';
 import { findChromium } from '../browser/global-setup.ts';
 import { launch } from '../browser/harness.ts';
-import { median, serveBenchPage, threadTime } from './chromium-page-bench.ts';
+import { bundlePage, median, serveBenchPage, threadTime } from './chromium-page-bench.ts';
 import { warStoryText } from '../browser/bench-war-story.ts';
 
 const argv = process.argv.slice(2);
@@ -32,19 +31,7 @@ const yaml = warStory ? warStoryText(requests).text : '';
 const chromiumPath = findChromium();
 if (!chromiumPath) throw new Error('no chromium on PATH');
 
-async function bundle(codecPath: string): Promise<string> {
-  const out = await build({
-    entryPoints: [resolve(import.meta.dirname, 'lab-codec-page.ts')],
-    bundle: true,
-    write: false,
-    format: 'esm',
-    platform: 'browser',
-    target: 'es2022',
-    alias: { 'trace-codec-under-test': codecPath },
-    logLevel: 'error',
-  });
-  return out.outputFiles[0]?.text ?? '';
-}
+const bundle = (codecPath: string): Promise<string> => bundlePage(resolve(import.meta.dirname, 'lab-codec-page.ts'), { 'trace-codec-under-test': codecPath });
 
 const scripts = await Promise.all(codecs.map(bundle));
 const benchPage = await serveBenchPage('codec bench');

@@ -11,11 +11,11 @@
  */
 import { writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { build, type Plugin } from 'esbuild';
+import type { Plugin } from 'esbuild';
 import type { CDPSession } from 'playwright-core';
 import { findChromium } from '../browser/global-setup.ts';
 import { launch } from '../browser/harness.ts';
-import { median, serveBenchPage, threadTime } from './chromium-page-bench.ts';
+import { bundlePage, median, serveBenchPage, threadTime } from './chromium-page-bench.ts';
 import { warStoryText } from '../browser/bench-war-story.ts';
 
 const argv = process.argv.slice(2);
@@ -47,20 +47,7 @@ const sameEngine: Plugin = {
   },
 };
 
-async function bundle(path: string): Promise<string> {
-  const out = await build({
-    plugins: [sameEngine],
-    entryPoints: [resolve(import.meta.dirname, 'lab-codec-hash-page.ts')],
-    bundle: true,
-    write: false,
-    format: 'esm',
-    platform: 'browser',
-    target: 'es2022',
-    alias: { 'kept-batches-under-test': path },
-    logLevel: 'error',
-  });
-  return out.outputFiles[0]?.text ?? '';
-}
+const bundle = (path: string): Promise<string> => bundlePage(resolve(import.meta.dirname, 'lab-codec-hash-page.ts'), { 'kept-batches-under-test': path }, [sameEngine]);
 
 const scripts = await Promise.all(copies.map(bundle));
 const benchPage = await serveBenchPage('hash bench');
