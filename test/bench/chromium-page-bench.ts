@@ -6,7 +6,8 @@
  */
 import { createServer, type Server } from 'node:http';
 import { build, type Plugin } from 'esbuild';
-import type { CDPSession } from 'playwright-core';
+import type { Browser, CDPSession, Page } from 'playwright-core';
+import { launch } from '../browser/harness.ts';
 
 export interface BenchPage {
   /** The page's address on 127.0.0.1. */
@@ -40,4 +41,22 @@ export const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Ma
 export async function bundlePage(entry: string, alias: Record<string, string>, plugins: Plugin[] = []): Promise<string> {
   const out = await build({ plugins, entryPoints: [entry], bundle: true, write: false, format: 'esm', platform: 'browser', target: 'es2022', alias, logLevel: 'error' });
   return out.outputFiles[0]?.text ?? '';
+}
+
+/** Main-thread CPU milliseconds that `run` took (`Performance.enable` must have been sent). */
+export async function cpuMsOf(cdp: CDPSession, run: () => Promise<unknown>): Promise<number> {
+  const before = await threadTime(cdp);
+  await run();
+  return Math.round(((await threadTime(cdp)) - before) * 1000);
+}
+
+/** A fresh headless Chromium on the bench page with `script` as /bench.js, its CPU metrics on. */
+export async function openBenchPage(chromiumPath: string, benchPage: BenchPage, script: string): Promise<{ browser: Browser; page: Page; cdp: CDPSession }> {
+  benchPage.setScript(script);
+  const browser = await launch(chromiumPath);
+  const page = await browser.newPage();
+  await page.goto(benchPage.url);
+  const cdp = await page.context().newCDPSession(page);
+  await cdp.send('Performance.enable');
+  return { browser, page, cdp };
 }

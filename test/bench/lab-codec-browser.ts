@@ -15,8 +15,7 @@
  */
 import { resolve } from 'node:path';
 import { findChromium } from '../browser/global-setup.ts';
-import { launch } from '../browser/harness.ts';
-import { bundlePage, median, serveBenchPage, threadTime } from './chromium-page-bench.ts';
+import { bundlePage, cpuMsOf, median, openBenchPage, serveBenchPage } from './chromium-page-bench.ts';
 import { warStoryText } from '../browser/bench-war-story.ts';
 
 const argv = process.argv.slice(2);
@@ -41,21 +40,14 @@ type Part = (typeof PARTS)[number];
 try {
   for (let p = 0; p < pairs; p++) {
     for (let k = 0; k < codecs.length; k++) {
-      benchPage.setScript(scripts[k] ?? '');
-      const browser = await launch(chromiumPath);
+      const { browser, page, cdp } = await openBenchPage(chromiumPath, benchPage, scripts[k] ?? '');
       try {
-        const page = await browser.newPage();
-        await page.goto(benchPage.url);
-        const cdp = await page.context().newCDPSession(page);
-        await cdp.send('Performance.enable');
         const prepared = (await page.evaluate(`import('/bench.js').then((m) => (globalThis.bench = m).prepare(${requests}, ${warm}, ${JSON.stringify(yaml)}))`)) as { events: number; simulateMs: number };
         const cpu: Array<Record<Part, number>> = [];
         for (let r = 0; r < rounds; r++) {
           const got = {} as Record<Part, number>;
           for (const part of PARTS) {
-            const before = await threadTime(cdp);
-            await page.evaluate(`globalThis.bench.${part}All()`);
-            got[part] = Math.round(((await threadTime(cdp)) - before) * 1000);
+            got[part] = await cpuMsOf(cdp, () => page.evaluate(`globalThis.bench.${part}All()`));
           }
           cpu.push(got);
         }

@@ -12,10 +12,8 @@
 import { writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { Plugin } from 'esbuild';
-import type { CDPSession } from 'playwright-core';
 import { findChromium } from '../browser/global-setup.ts';
-import { launch } from '../browser/harness.ts';
-import { bundlePage, median, serveBenchPage, threadTime } from './chromium-page-bench.ts';
+import { bundlePage, cpuMsOf, median, openBenchPage, serveBenchPage } from './chromium-page-bench.ts';
 import { warStoryText } from '../browser/bench-war-story.ts';
 
 const argv = process.argv.slice(2);
@@ -52,22 +50,11 @@ const bundle = (path: string): Promise<string> => bundlePage(resolve(import.meta
 const scripts = await Promise.all(copies.map(bundle));
 const benchPage = await serveBenchPage('hash bench');
 
-async function timed(cdp: CDPSession, run: () => Promise<unknown>): Promise<number> {
-  const before = await threadTime(cdp);
-  await run();
-  return Math.round(((await threadTime(cdp)) - before) * 1000);
-}
-
 try {
   for (let p = 0; p < pairs; p++) {
     for (let k = 0; k < copies.length; k++) {
-      benchPage.setScript(scripts[k] ?? '');
-      const browser = await launch(chromiumPath);
+      const { browser, page, cdp } = await openBenchPage(chromiumPath, benchPage, scripts[k] ?? '');
       try {
-        const page = await browser.newPage();
-        await page.goto(benchPage.url);
-        const cdp = await page.context().newCDPSession(page);
-        await cdp.send('Performance.enable');
         const prepared = (await page.evaluate(`import('/bench.js').then((m) => (globalThis.bench = m).prepare(${requests}, ${JSON.stringify(load)}, ${JSON.stringify(yaml)}))`)) as { events: number; digest: string };
         const profile = process.env.GATELAB_HASH_PROFILE;
         if (profile) {
@@ -79,11 +66,11 @@ try {
         const pieces: Record<string, number[]> = { decode: [], decodeJson: [], sha: [] };
         for (let r = 0; r < rounds; r++) {
           await page.evaluate('globalThis.bench.arm()');
-          hashMs.push(await timed(cdp, () => page.evaluate('globalThis.bench.hash()')));
+          hashMs.push(await cpuMsOf(cdp, () => page.evaluate('globalThis.bench.hash()')));
           if (parts) {
-            pieces.decode?.push(await timed(cdp, () => page.evaluate('globalThis.bench.decodeOnly()')));
-            pieces.decodeJson?.push(await timed(cdp, () => page.evaluate('globalThis.bench.decodeAndJsonOnly()')));
-            pieces.sha?.push(await timed(cdp, () => page.evaluate('globalThis.bench.shaOnly()')));
+            pieces.decode?.push(await cpuMsOf(cdp, () => page.evaluate('globalThis.bench.decodeOnly()')));
+            pieces.decodeJson?.push(await cpuMsOf(cdp, () => page.evaluate('globalThis.bench.decodeAndJsonOnly()')));
+            pieces.sha?.push(await cpuMsOf(cdp, () => page.evaluate('globalThis.bench.shaOnly()')));
           }
         }
         if (profile) writeFileSync(`${profile}-${p}-${k}.cpuprofile`, JSON.stringify((await cdp.send('Profiler.stop')).profile));
