@@ -125,58 +125,69 @@ export function slotsOf(s: ShapeNode): { nums: number; strs: number } {
 
 const lit = (key: string): string => JSON.stringify(key);
 
-/** The encoder's source: one check-and-write block per value, nested values inline. */
+/**
+ * The encoder's source: every check first, then every write. A trace's events of one type come in
+ * several shapes (the war story's `plugin.decision` in 11, told apart only by their `data`), so the
+ * shape tried first often fails late. Checking the whole shape before writing means a failed try
+ * costs loads and `typeof`s only: no string lookups thrown away, and no place's last string
+ * overwritten by another shape's event (which made the next fitting event miss it and look up
+ * again).
+ */
 function encoderSource(root: ShapeNode): { body: string; keyLists: string[][]; lastCount: number } {
   const keyLists: string[][] = [];
   let lastCount = 0;
   let vars = 0;
-  const lines: string[] = [];
+  const checks: string[] = [];
+  const writes: string[] = [];
   const emit = (s: ShapeNode, x: string): void => {
     switch (s.k) {
       case 'n':
-        lines.push(`if (typeof ${x} !== 'number') return false; N[ni++] = ${x};`);
+        checks.push(`if (typeof ${x} !== 'number') return false;`);
+        writes.push(`N[ni++] = ${x};`);
         return;
       case 'b':
-        lines.push(`if (typeof ${x} !== 'boolean') return false; N[ni++] = ${x} ? 1 : 0;`);
+        checks.push(`if (typeof ${x} !== 'boolean') return false;`);
+        writes.push(`N[ni++] = ${x} ? 1 : 0;`);
         return;
       case 's': {
+        checks.push(`if (typeof ${x} !== 'string') return false;`);
         // Most strings repeat the previous event's at the same place: skip the table lookup then.
         const l = lastCount++;
-        lines.push(`if (typeof ${x} !== 'string') return false;`, `if (${x} === L${l}) S[si++] = I${l}; else { L${l} = ${x}; I${l} = intern(table, ${x}, Q${l}); S[si++] = I${l}; }`);
+        writes.push(`if (${x} === L${l}) S[si++] = I${l}; else { L${l} = ${x}; I${l} = intern(table, ${x}, Q${l}); S[si++] = I${l}; }`);
         return;
       }
       case 'z':
-        lines.push(`if (${x} !== null) return false;`);
+        checks.push(`if (${x} !== null) return false;`);
         return;
       case 'u':
-        lines.push(`if (${x} !== undefined) return false;`);
+        checks.push(`if (${x} !== undefined) return false;`);
         return;
       case 'o': {
         const k = keyLists.push(s.keys) - 1;
         // Same keys in the same order, none extra: a for-in over the object's own enum cache.
-        lines.push(
+        checks.push(
           `if (typeof ${x} !== 'object' || ${x} === null || Array.isArray(${x})) return false;`,
           `n = 0; for (const key in ${x}) { if (key !== K${k}[n]) return false; n++; } if (n !== ${s.keys.length}) return false;`,
         );
         s.keys.forEach((key, i) => {
           const y = `x${vars++}`;
-          lines.push(`const ${y} = ${x}[${lit(key)}];`);
+          checks.push(`const ${y} = ${x}[${lit(key)}];`);
           emit(s.children[i] as ShapeNode, y);
         });
         return;
       }
       case 'a': {
-        lines.push(`if (!Array.isArray(${x}) || ${x}.length !== ${s.children.length}) return false;`);
+        checks.push(`if (!Array.isArray(${x}) || ${x}.length !== ${s.children.length}) return false;`);
         s.children.forEach((c, i) => {
           const y = `x${vars++}`;
-          lines.push(`const ${y} = ${x}[${i}];`);
+          checks.push(`const ${y} = ${x}[${i}];`);
           emit(c, y);
         });
       }
     }
   };
   emit(root, 'v');
-  return { body: lines.join('\n'), keyLists, lastCount };
+  return { body: [...checks, ...writes].join('\n'), keyLists, lastCount };
 }
 
 /** A generated encoder for one shape, writing string ids from `table`. */

@@ -75,58 +75,76 @@ function reserve(to: EncodeTarget, nums: number, strs: number): void {
   }
 }
 
+/** Whether `v` has exactly the layout `s` describes (kinds, keys and their order, array lengths). */
+function fits(s: ShapeNode, v: unknown): boolean {
+  switch (s.k) {
+    case 'n':
+      return typeof v === 'number';
+    case 'b':
+      return typeof v === 'boolean';
+    case 's':
+      return typeof v === 'string';
+    case 'z':
+      return v === null;
+    case 'u':
+      return v === undefined;
+    case 'o': {
+      if (typeof v !== 'object' || v === null || Array.isArray(v)) return false;
+      const keys = s.keys;
+      let n = 0;
+      for (const key in v) {
+        if (keys[n] !== key || !fits(s.children[n] as ShapeNode, (v as Record<string, unknown>)[key])) return false;
+        n++;
+      }
+      return n === keys.length;
+    }
+    case 'a': {
+      if (!Array.isArray(v) || v.length !== s.children.length) return false;
+      for (let i = 0; i < v.length; i++) if (!fits(s.children[i] as ShapeNode, v[i])) return false;
+      return true;
+    }
+  }
+}
+
 /**
- * The generic walk, for when code generation is refused: checks the shape and writes the values in
- * one pass into columns with room reserved, and on a mismatch leaves the fill counts as they were.
+ * The generic walk, for when code generation is refused. Like the generated encoders it checks the
+ * whole shape before writing anything, so a shape that does not fit looks up no string and leaves
+ * every place's last string as it was: both encoders then write the same columns.
  */
 function interpretedEncoder(shape: ShapeNode, table: StringTable): CompiledEncoder {
-  const write = (s: ShapeNode, v: unknown, to: EncodeTarget): boolean => {
+  const write = (s: ShapeNode, v: unknown, to: EncodeTarget): void => {
     switch (s.k) {
       case 'n':
-        if (typeof v !== 'number') return false;
-        to.nums[to.ni++] = v;
-        return true;
+        to.nums[to.ni++] = v as number;
+        return;
       case 'b':
-        if (typeof v !== 'boolean') return false;
         to.nums[to.ni++] = v ? 1 : 0;
-        return true;
+        return;
       case 's': {
-        if (typeof v !== 'string') return false;
         // Same string as last time here: skip the table lookup.
         if (v !== s.last) {
-          s.last = v;
-          s.lastId = internAt(table, v, (s.stats ??= newPlaceStats()));
+          s.last = v as string;
+          s.lastId = internAt(table, v as string, (s.stats ??= newPlaceStats()));
         }
         to.strIds[to.si++] = s.lastId as number;
-        return true;
+        return;
       }
-      case 'z':
-        return v === null;
-      case 'u':
-        return v === undefined;
       case 'o': {
-        if (typeof v !== 'object' || v === null || Array.isArray(v)) return false;
         const keys = s.keys;
-        let n = 0;
-        for (const key in v) {
-          if (keys[n] !== key || !write(s.children[n] as ShapeNode, (v as Record<string, unknown>)[key], to)) return false;
-          n++;
-        }
-        return n === keys.length;
+        for (let i = 0; i < keys.length; i++) write(s.children[i] as ShapeNode, (v as Record<string, unknown>)[keys[i] as string], to);
+        return;
       }
-      case 'a': {
-        if (!Array.isArray(v) || v.length !== s.children.length) return false;
-        for (let i = 0; i < v.length; i++) if (!write(s.children[i] as ShapeNode, v[i], to)) return false;
-        return true;
-      }
+      case 'a':
+        for (let i = 0; i < s.children.length; i++) write(s.children[i] as ShapeNode, (v as unknown[])[i], to);
+        return;
+      default:
+        return;
     }
   };
   return (v, to) => {
-    const { ni, si } = to;
-    if (write(shape, v, to)) return true;
-    to.ni = ni;
-    to.si = si;
-    return false;
+    if (!fits(shape, v)) return false;
+    write(shape, v, to);
+    return true;
   };
 }
 

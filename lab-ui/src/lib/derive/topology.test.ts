@@ -1,7 +1,7 @@
 // @vitest-environment node
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { jitter, keypoints, topologyLayout, type TopoLayout } from './topology.ts';
+import { dotsAt, jitter, keypoints, topologyLayout, type Keypoint, type TopoLayout } from './topology.ts';
 import { buildTraceIndex, type RequestRow } from './trace-index.ts';
 import { syntheticTrace } from './testing/synthetic.ts';
 
@@ -53,6 +53,24 @@ describe('keypoints', () => {
           }
           expect(got[0]).toMatchObject(placeBefore(layout, layout.byId.has(`client:${row.client}`) ? `client:${row.client}` : layout.firstClient, row, lane) ?? {});
         }
+      }),
+      { seed, numRuns: 100 },
+    );
+  });
+});
+
+describe('dotsAt with the keypoint cache', () => {
+  it('draws the same dots as with no cache, over any sequence of cursor times', () => {
+    const index = buildTraceIndex(syntheticTrace(
+      Array.from({ length: 60 }, (_, i) => ({ id: `c${i % 3}-${i}`, client: `c${i % 3}`, replica: `gw-${i % 2}`, at: i * 37, ...(i % 5 === 0 ? { reject: rl } : { upstreamMs: 20 + (i % 7) * 30 }) })),
+    ));
+    const layout = topologyLayout(index);
+    fc.assert(
+      fc.property(fc.array(fc.integer({ min: -100, max: 2600 }), { minLength: 1, maxLength: 30 }), fc.integer({ min: 1, max: 12 }), (times, maxDots) => {
+        // Keypoints cached at one cursor and reused at the next must place every dot as fresh ones do.
+        const cache = new Map<string, Keypoint[]>();
+        const opts = { lingerMs: 400, hopMs: 60, maxDots, selected: null };
+        for (const t of times) expect(dotsAt(index, layout, t, opts, cache)).toEqual(dotsAt(index, layout, t, opts));
       }),
       { seed, numRuns: 100 },
     );

@@ -112,6 +112,16 @@ export interface Keypoint {
   y: number;
 }
 
+/** Where a dot with jitter (jx, jy) sits inside node `n`; stage columns have one lane per replica. */
+function spot(layout: TopoLayout, n: TopoNode, jx: number, jy: number, lane: number): { x: number; y: number } {
+  if (n.kind === 'stage') {
+    // One horizontal lane per replica inside a stage column, so replicas stay apart.
+    const laneH = (n.h - 16) / layout.lanes;
+    return { x: n.x + 8 + jx * (n.w - 16), y: n.y + 8 + laneH * lane + jy * laneH };
+  }
+  return { x: n.x + 10 + jx * (n.w - 20), y: n.y + 6 + jy * (n.h - 12) };
+}
+
 /**
  * Where one dot sits inside a node: its jitter is hashed once per dot (a request's id, or a copy's
  * own key), not per keypoint.
@@ -121,18 +131,43 @@ export function placer(layout: TopoLayout, dotId: string, lane: number): (id: st
   const jy = jitter(dotId, 2);
   return (id) => {
     const n = layout.byId.get(id);
-    if (!n) return null;
-    if (n.kind === 'stage') {
-      // One horizontal lane per replica inside a stage column, so replicas stay apart.
-      const laneH = (n.h - 16) / layout.lanes;
-      return { x: n.x + 8 + jx * (n.w - 16), y: n.y + 8 + laneH * lane + jy * laneH };
-    }
-    return { x: n.x + 10 + jx * (n.w - 20), y: n.y + 6 + jy * (n.h - 12) };
+    return n ? spot(layout, n, jx, jy, lane) : null;
   };
 }
 
 function nodeOr(layout: TopoLayout, id: string, fallback: string): string {
   return layout.byId.has(id) ? id : fallback;
+}
+
+/**
+ * The nodes events name by a plugin or a service, per layout, so placing a request does not build
+ * and hash an id string (`stage:rate-limit`) per event: a scrub places hundreds of new requests per
+ * step, ten-odd events each.
+ */
+interface NamedNodes {
+  stage: Map<string, TopoNode | undefined>;
+  backend: Map<string, TopoNode | undefined>;
+}
+const namedNodes = new WeakMap<TopoLayout, NamedNodes>();
+
+function named(layout: TopoLayout): NamedNodes {
+  let m = namedNodes.get(layout);
+  if (!m) namedNodes.set(layout, (m = { stage: new Map(), backend: new Map() }));
+  return m;
+}
+
+function stageNode(layout: TopoLayout, m: NamedNodes, plugin: string): TopoNode | undefined {
+  if (m.stage.has(plugin)) return m.stage.get(plugin);
+  const n = layout.byId.get(`stage:${plugin}`);
+  m.stage.set(plugin, n);
+  return n;
+}
+
+function backendNode(layout: TopoLayout, m: NamedNodes, service: string): TopoNode | undefined {
+  if (m.backend.has(service)) return m.backend.get(service);
+  const n = layout.byId.get(nodeOr(layout, `backend:${service}`, layout.firstBackend));
+  m.backend.set(service, n);
+  return n;
 }
 
 /**
@@ -143,22 +178,28 @@ function nodeOr(layout: TopoLayout, id: string, fallback: string): string {
 export function keypoints(index: TraceIndex, layout: TopoLayout, row: RequestRow): Keypoint[] {
   const out: Keypoint[] = [];
   const lane = Math.max(0, index.replicas.indexOf(row.replica));
-  const clientId = nodeOr(layout, `client:${row.client}`, layout.firstClient);
-  const place = placer(layout, row.id, lane);
-  const push = (t: number, id: string): void => {
-    const p = place(id);
-    if (p) out.push({ t, x: p.x, y: p.y });
+  const client = layout.byId.get(nodeOr(layout, `client:${row.client}`, layout.firstClient));
+  const m = named(layout);
+  const jx = jitter(row.id, 1);
+  const jy = jitter(row.id, 2);
+  // The same arithmetic as `spot`, written into the keypoint itself: one object per keypoint.
+  const push = (t: number, n: TopoNode | undefined): void => {
+    if (!n) return;
+    if (n.kind === 'stage') {
+      const laneH = (n.h - 16) / layout.lanes;
+      out.push({ t, x: n.x + 8 + jx * (n.w - 16), y: n.y + 8 + laneH * lane + jy * laneH });
+    } else out.push({ t, x: n.x + 10 + jx * (n.w - 20), y: n.y + 6 + jy * (n.h - 12) });
   };
   for (const i of row.events) {
     // A run still streaming: the row may list events the index does not hold yet.
     if (i >= index.events.length) break;
     const e = index.events[i] as TraceEvent;
     if (e.type === 'request.start') {
-      push(e.t, clientId);
-      push(e.t, nodeOr(layout, `replica:${row.replica}`, 'front'));
-    } else if (e.type === 'plugin.decision' && !RESPONSE_PHASES.has(e.phase)) push(e.t, `stage:${e.plugin}`);
-    else if (e.type === 'upstream.send') push(e.t, nodeOr(layout, `backend:${e.service}`, layout.firstBackend));
-    else if (e.type === 'request.end') push(e.t, clientId);
+      push(e.t, client);
+      push(e.t, layout.byId.get(nodeOr(layout, `replica:${row.replica}`, 'front')));
+    } else if (e.type === 'plugin.decision' && !RESPONSE_PHASES.has(e.phase)) push(e.t, stageNode(layout, m, e.plugin));
+    else if (e.type === 'upstream.send') push(e.t, backendNode(layout, m, e.service));
+    else if (e.type === 'request.end') push(e.t, client);
   }
   return out;
 }
