@@ -9,7 +9,7 @@ import type { HeaderMap } from './headers.ts';
 import type { ChainHost, ChainStage, ReplyVerdict } from './chain.ts';
 import { applicablePlugins, globalPlugins, hasConsumerScopedPlugins, type runAccessPhase } from './plugin-resolution.ts';
 import type { PipelineHost } from './host.ts';
-import type { Effect, GatewayResponse, IncomingRequest, PluginHooks, RequestContext } from './types.ts';
+import type { Effect, GatewayResponse, IncomingRequest, PluginHooks, RequestContext, Verdict } from './types.ts';
 import { scopeLabel } from './scope-label.ts';
 import { createDialect, type DialectBehaviour } from './dialect.ts';
 import { UpstreamCluster } from '../upstream/cluster.ts';
@@ -181,11 +181,7 @@ export class Gateway {
     if ('route' in outcome) {
       ctx.match = outcome;
       this.dialect.afterRoute(ctx);
-      host.decided(stage, {
-        kind: 'next',
-        reason: outcome.reason,
-        data: { route: outcome.route.name, service: outcome.service?.name ?? null },
-      });
+      host.decided(stage, this.routedVerdict(outcome.route, outcome.service, outcome.reason));
       return undefined;
     }
     const verdict: ReplyVerdict = {
@@ -198,6 +194,21 @@ export class Gateway {
     host.decided(stage, verdict);
     return gatewayResponse(verdict);
   }
+
+  /**
+   * The router's decision for a match, the same object while requests keep matching one route the same
+   * way (its sentence is the router's own, shared): no verdict and data object per request. Frozen, as
+   * a decision's data is never changed once handed over (the proxy's /trace ring matches it by identity).
+   */
+  private routedVerdict(route: { readonly name: string }, service: { readonly name: string } | undefined, reason: string): Verdict {
+    const last = this.lastRouted;
+    if (last !== undefined && last.route === route && last.service === service && last.verdict.reason === reason) return last.verdict;
+    const verdict: Verdict = { kind: 'next', reason, data: Object.freeze({ route: route.name, service: service?.name ?? null }) };
+    this.lastRouted = { route, service, verdict };
+    return verdict;
+  }
+
+  private lastRouted: { route: object; service: object | undefined; verdict: Verdict } | undefined;
 
   private forRoute(ctx: RequestContext): RouteStages {
     const match = ctx.match;

@@ -102,66 +102,98 @@ export function createKongRouter(ir: GatewayIR): KongRouter {
     return reason;
   };
 
-  return {
-    matchers,
-    match(req) {
-      const q = req.path.indexOf('?');
-      const rawPath = q >= 0 ? req.path.slice(0, q) : req.path;
-      const query = req.query ?? (q >= 0 ? req.path.slice(q + 1) : '');
-      const facts: RequestFacts = {
-        method: req.method,
-        host: hostWithoutPort(req.host),
-        port: req.port,
-        path: normalizeKongPath(rawPath) || '/',
-        headers: req.headers,
-      };
-      // A one-element list for the first hit, grown only by a second: push on an empty array reserved
-      // seventeen slots (≈ 150 bytes) per request, and most requests match one route.
-      let hits: Hit[] = NO_HITS;
-      for (const matcher of matchers) {
-        const result = testMatcher(matcher, facts);
-        if (!result.ok) continue;
-        const hit: Hit = { matcher, matchedPath: result.matchedPath, matchedBy: result.matchedBy };
-        if (hits === NO_HITS) hits = [hit];
-        else hits.push(hit);
-      }
-      const win = hits[0];
-      if (!win) {
-        // Only a miss needs every matcher's failures: tested again here (pure) rather than kept per request.
-        const tried = matchers.map((matcher) => ({ matcher, result: testMatcher(matcher, facts) }));
-        return {
-          status: notFound.status,
-          message: notFoundMessage,
-          body: notFound.body,
-          reason: missReason(facts, req.method, tried),
-          headers: [['Content-Type', 'application/json; charset=utf-8']],
-        };
-      }
-      const route = win.matcher.route;
-      const reason = hits.length === 1 ? soleWinReason(win) : winReason(hits);
-      const https = httpsOnlyReply(route, req, rawPath, query, reason);
-      if (https) return https;
-      const service = win.matcher.service;
-      const match: KongRouteMatch = {
-        route,
-        service,
-        reason,
-        normalizedPath: facts.path,
-        upstreamPath: kongUpstreamPath({
-          stripPath: route.stripPath,
-          // traditional_compatible always applies v0, whatever the route says (semantics §6).
-          pathHandling: 'v0',
-          servicePath: service?.path,
-          matchedPrefix: win.matchedPath,
-          requestPath: facts.path,
-          query,
-        }),
-        candidates: hits.length === 1 ? 1 : new Set(hits.map((h) => h.matcher.route.id)).size,
-      };
-      if (win.matchedPath !== undefined) match.matchedPrefix = win.matchedPath;
-      return match;
-    },
+  // Without header conditions a match depends only on the fields `sameInputs` compares, so requests in
+  // a row to one URL (a load test, a scenario's client) get the last match back: no facts, hits,
+  // upstream path and match object per request. Frozen: nothing changes a match once made.
+  const readsHeaders = matchers.some((m) => m.headers.length > 0);
+  let last: { req: MatchInputs; match: KongRouteMatch } | undefined;
+
+  const match = (req: KongMatchRequest): KongRouteMatch | KongRouterReply => {
+    if (last !== undefined && sameInputs(last.req, req)) return last.match;
+    const outcome = matchAfresh(req);
+    if (!readsHeaders && 'route' in outcome) {
+      const { method, scheme, host, port, path, query, forwardedProto, forwardedHost } = req;
+      last = { req: { method, scheme, host, port, path, query, forwardedProto, forwardedHost }, match: Object.freeze(outcome) };
+    }
+    return outcome;
   };
+
+  const matchAfresh = (req: KongMatchRequest): KongRouteMatch | KongRouterReply => {
+    const q = req.path.indexOf('?');
+    const rawPath = q >= 0 ? req.path.slice(0, q) : req.path;
+    const query = req.query ?? (q >= 0 ? req.path.slice(q + 1) : '');
+    const facts: RequestFacts = {
+      method: req.method,
+      host: hostWithoutPort(req.host),
+      port: req.port,
+      path: normalizeKongPath(rawPath) || '/',
+      headers: req.headers,
+    };
+    // A one-element list for the first hit, grown only by a second: push on an empty array reserved
+    // seventeen slots (≈ 150 bytes) per request, and most requests match one route.
+    let hits: Hit[] = NO_HITS;
+    for (const matcher of matchers) {
+      const result = testMatcher(matcher, facts);
+      if (!result.ok) continue;
+      const hit: Hit = { matcher, matchedPath: result.matchedPath, matchedBy: result.matchedBy };
+      if (hits === NO_HITS) hits = [hit];
+      else hits.push(hit);
+    }
+    const win = hits[0];
+    if (!win) {
+      // Only a miss needs every matcher's failures: tested again here (pure) rather than kept per request.
+      const tried = matchers.map((matcher) => ({ matcher, result: testMatcher(matcher, facts) }));
+      return {
+        status: notFound.status,
+        message: notFoundMessage,
+        body: notFound.body,
+        reason: missReason(facts, req.method, tried),
+        headers: [['Content-Type', 'application/json; charset=utf-8']],
+      };
+    }
+    const route = win.matcher.route;
+    const reason = hits.length === 1 ? soleWinReason(win) : winReason(hits);
+    const https = httpsOnlyReply(route, req, rawPath, query, reason);
+    if (https) return https;
+    const service = win.matcher.service;
+    const match: KongRouteMatch = {
+      route,
+      service,
+      reason,
+      normalizedPath: facts.path,
+      upstreamPath: kongUpstreamPath({
+        stripPath: route.stripPath,
+        // traditional_compatible always applies v0, whatever the route says (semantics §6).
+        pathHandling: 'v0',
+        servicePath: service?.path,
+        matchedPrefix: win.matchedPath,
+        requestPath: facts.path,
+        query,
+      }),
+      candidates: hits.length === 1 ? 1 : new Set(hits.map((h) => h.matcher.route.id)).size,
+    };
+    if (win.matchedPath !== undefined) match.matchedPrefix = win.matchedPath;
+    return match;
+  };
+
+  return { matchers, match };
+}
+
+/** What a header-free match reads of a request (the last request's, kept without its headers). */
+type MatchInputs = Omit<KongMatchRequest, 'headers'>;
+
+/** Whether two requests agree on everything a header-free match reads. */
+function sameInputs(a: MatchInputs, b: KongMatchRequest): boolean {
+  return (
+    a.path === b.path &&
+    a.host === b.host &&
+    a.method === b.method &&
+    a.port === b.port &&
+    a.query === b.query &&
+    a.scheme === b.scheme &&
+    a.forwardedProto === b.forwardedProto &&
+    a.forwardedHost === b.forwardedHost
+  );
 }
 
 /**

@@ -6,6 +6,13 @@ import { LEVEL_RANK, TRACE_EVENT_TYPES, type TraceEvent, type TraceEventType, ty
 
 export interface TraceSink {
   readonly level: TraceLevel;
+  /**
+   * false: the sink is done with an event once `emit` returns (it hashes or counts it and keeps no
+   * reference to it or to anything it returned), so a host may hand it one object again and again,
+   * refilled. Absent or true: every event must be a fresh object that nobody changes afterwards.
+   */
+  readonly retainsEvents?: boolean;
+  /** The answer for a type is fixed for the sink's life: hosts may ask once and remember it. */
   wants(type: TraceEventType): boolean;
   emit(event: TraceEvent): void;
 }

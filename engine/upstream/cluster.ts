@@ -4,7 +4,7 @@
  * nothing here is shared between replicas). Time-based state is advanced from `now` when touched.
  */
 import type { ServiceIR, TargetIR } from '../config/ir.ts';
-import type { MachineTransition } from '../pipeline/types.ts';
+import type { DecisionData, MachineTransition } from '../pipeline/types.ts';
 import { createBalancer, type Balancer, type PickRequest } from './balancer/index.ts';
 import { createOutlierDetector, type OutlierDetector, type OutlierEvent } from './outlier/index.ts';
 import { createActiveHealth, createPassiveHealth, type ActiveHealth, type PassiveHealth } from './health/index.ts';
@@ -156,6 +156,18 @@ export class UpstreamCluster {
   }
 
   private lastSentence: { tries: number; i: number; method: string; path: string; why: string; text: string } | undefined;
+
+  /**
+   * The balancer decision's data for a first try on host i, `{ service, target, try: 1 }`: one frozen
+   * object per host, not one per request (nothing changes a decision's data once it is handed over,
+   * and the proxy's /trace ring matches a frozen data object by identity). Later tries are built fresh.
+   */
+  sendingData(tries: number, i: number): DecisionData {
+    if (tries !== 1) return { service: this.service.name, target: this.keys[i], try: tries };
+    return (this.firstTryData[i] ??= Object.freeze({ service: this.service.name, target: this.keys[i], try: 1 }));
+  }
+
+  private readonly firstTryData: Array<DecisionData | undefined> = [];
 
   started(i: number): void {
     this.balancer.started(i);

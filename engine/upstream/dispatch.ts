@@ -6,7 +6,7 @@
 import type { ServiceIR, TargetIR } from '../config/ir.ts';
 import type { ChainHost, ReplyVerdict } from '../pipeline/chain.ts';
 import type { PipelineHost, UpstreamAnswer, UpstreamCall } from '../pipeline/host.ts';
-import type { RequestContext, UpstreamRequest } from '../pipeline/types.ts';
+import type { MachineTransition, RequestContext, UpstreamRequest } from '../pipeline/types.ts';
 import type { ClusterNews, HostOutcome, UpstreamCluster } from './cluster.ts';
 import { decideRetry, describeOutcome, type TryOutcome } from './retry.ts';
 import { hashKeyOf } from './hash-key.ts';
@@ -143,12 +143,16 @@ class DispatchRun implements PickRequest, RerunListener {
   }
 
   private note(news: ClusterNews): void {
-    for (const c of news.changes) {
+    // Index loops: most news is the shared frozen NO_NEWS, and for…of over its frozen arrays made an
+    // iterator per call (two calls per try, ≈ 47 B per request).
+    const { changes, notes } = news;
+    for (let i = 0; i < changes.length; i++) {
+      const c = changes[i] as MachineTransition;
       this.env.transition(c);
       // An ejection this request caused is part of its story too.
       if (c.to === 'ejected' && c.at === this.host.now()) this.chain.decided(OUTLIER, { kind: 'next', reason: c.reason });
     }
-    for (const n of news.notes) this.chain.decided(OUTLIER, { kind: 'next', reason: n });
+    for (let i = 0; i < notes.length; i++) this.chain.decided(OUTLIER, { kind: 'next', reason: notes[i] as string });
   }
 
   /** The outlier detector's enforcement draw for the try that just ended. */
@@ -186,7 +190,7 @@ class DispatchRun implements PickRequest, RerunListener {
       this.chain.decided(BALANCER, {
         kind: 'next',
         reason: this.sendingReason(tries, index, target, picked.reason),
-        data: { service: service.name, target: this.targetKey(index, target), try: tries },
+        data: this.cluster.service === service ? this.cluster.sendingData(tries, index) : { service: service.name, target: this.targetKey(index, target), try: tries },
       });
     }
     this.send(index, now);

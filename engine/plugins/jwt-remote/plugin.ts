@@ -16,6 +16,7 @@ import { parseJwtRemoteConfig, type JwtRemoteConfig } from './config.ts';
 import { audiencesOf, ENVOY_STATUS, parseEnvoyJwt, timeStatus, type EnvoyJwt, type EnvoyStatus } from './envoy-jwt.ts';
 import { candidateKeys, JwksCache, parseJwks, type ParsedJwks } from './jwks.ts';
 import { BoundedMemo } from '../kit/bounded-memo.ts';
+import type { HeaderMap } from '../../pipeline/headers.ts';
 
 /** Between the Kong auth plugins and forward-auth; the native form orders by priority. */
 export const JWT_REMOTE_PRIORITY = 1450;
@@ -105,6 +106,8 @@ export function createJwtRemoteHooks(config: JwtRemoteConfig): PluginHooks {
     timeoutMs: config.remote_jwks.timeout_ms,
   };
   const lastHeaderTokens: LastHeaderTokens = [];
+  // The same for every fetch of this config: one string, so `succeed` finds its last sentence by identity.
+  const fetchedNote = `JWKS fetched, cached for ${config.remote_jwks.cache_duration_ms / 1000} s`;
   const fetchReasons = new Map<string, string>();
   const fetchReason = (replica: string): string => {
     let reason = fetchReasons.get(replica);
@@ -131,15 +134,7 @@ export function createJwtRemoteHooks(config: JwtRemoteConfig): PluginHooks {
     const h = ctx.upstream.headers;
     if (!config.forward && found.header) h.delete(found.header);
     if (config.forward_payload_header) h.set(config.forward_payload_header, base64url(JSON.stringify(jwt.claims)));
-    const copied: string[] = [];
-    for (const c of config.claim_to_headers) {
-      const v = jwt.claims[c.claim_name];
-      if (typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean') {
-        h.set(c.header_name, String(v));
-        copied.push(`${c.claim_name}→${c.header_name}`);
-      }
-    }
-    const claims = copied.length > 0 ? `; claims copied ${copied.join(', ')}` : '';
+    const claims = config.claim_to_headers.length > 0 ? copyClaims(h, jwt, config.claim_to_headers) : '';
     // Every request with this token says the same while these inputs are the same: reuse the sentence
     // and the facts (the data is never changed after it is returned).
     const last = read.success;
@@ -224,7 +219,7 @@ export function createJwtRemoteHooks(config: JwtRemoteConfig): PluginHooks {
         const jwks = result.body === undefined ? parseJwks(undefined) : jwksBodies.get(result.body, parseJwks);
         if (!jwks.ok) return fail(ctx, 'JwksFetchFail', `${uri}: ${jwks.why}`);
         cache.store(host.replica, jwks.keys, host.now());
-        return verifyWith(ctx, read, jwt, found, jwks.keys, `JWKS fetched, cached for ${config.remote_jwks.cache_duration_ms / 1000} s`);
+        return verifyWith(ctx, read, jwt, found, jwks.keys, fetchedNote);
       });
     },
 
@@ -232,6 +227,19 @@ export function createJwtRemoteHooks(config: JwtRemoteConfig): PluginHooks {
       return cache.snapshot(host.replica, host.now());
     },
   };
+}
+
+/** Sets each configured claim's header; the reason's clause naming the claims copied ('' for none). */
+function copyClaims(h: HeaderMap, jwt: EnvoyJwt, rules: JwtRemoteConfig['claim_to_headers']): string {
+  const copied: string[] = [];
+  for (const c of rules) {
+    const v = jwt.claims[c.claim_name];
+    if (typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean') {
+      h.set(c.header_name, String(v));
+      copied.push(`${c.claim_name}→${c.header_name}`);
+    }
+  }
+  return copied.length > 0 ? `; claims copied ${copied.join(', ')}` : '';
 }
 
 /** gatelab's own rejection where Envoy has no rule: 401, the body naming the reason. */

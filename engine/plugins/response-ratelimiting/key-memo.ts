@@ -25,6 +25,9 @@ export interface UsageRead {
   effect: Extract<Effect, { type: 'store' }>;
   /** The reason, without the identifier's kind and value (they follow it). */
   reasonHead: string;
+  /** The whole reason as last built, for the identifier of kind `reasonKind` (the value is the read's own). */
+  reason?: string;
+  reasonKind?: string;
   data: DecisionData;
   /** What `remember` records under. */
   ref: CounterRef;
@@ -94,7 +97,10 @@ export class KeyMemo {
       slot,
       effect: { type: 'store', ops: [{ op: 'get', key: slot.key }] },
       reasonHead: `GET ${slot.name} ${slot.period} counter from ${this.storeName} (round trip ${i + 1} of ${slots.length}) for `,
-      data: { policy: this.config.policy, key: slot.key },
+      reason: undefined,
+      reasonKind: undefined,
+      // Frozen: the same object goes into every decision of this read (the proxy's ring matches it by identity).
+      data: Object.freeze({ policy: this.config.policy, key: slot.key }),
       ref: { identifier, name: slot.name, period: slot.period, key: slot.key, windowStartMs: slot.windowStartMs },
     }));
     return { slots, reads, increments: new Map() };

@@ -49,7 +49,12 @@ function readStep(chain: ReadChain, i: number): Verdict {
   }
   const read = reads[i] as UsageRead;
   const id = chain.vars.identifier;
-  return wait(read.effect, `${read.reasonHead}${id.kind} ${id.value}`, (result) => afterRead(chain, i, result), read.data);
+  // The read belongs to one identifier value: its sentence is built once per kind, not once per request.
+  if (read.reasonKind !== id.kind) {
+    read.reason = `${read.reasonHead}${id.kind} ${id.value}`;
+    read.reasonKind = id.kind;
+  }
+  return wait(read.effect, read.reason as string, (result) => afterRead(chain, i, result), read.data);
 }
 
 function afterRead(chain: ReadChain, i: number, result: EffectResult): Verdict {

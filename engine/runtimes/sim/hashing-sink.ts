@@ -17,6 +17,9 @@ export class HashingSink implements TraceSink {
     this.filter = new TraceCollector(level);
   }
 
+  /** Without `keep` an event is hashed (or not) and dropped inside emit: hosts may refill one object (trace/sink.ts). */
+  get retainsEvents(): boolean { return this.keep; }
+
   wants(type: TraceEvent['type']): boolean {
     return this.filter.wants(type);
   }
