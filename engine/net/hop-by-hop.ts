@@ -18,6 +18,9 @@ export const HOP_BY_HOP_ALWAYS: readonly string[] = [
   'trailer',
 ];
 
+/** HOP_BY_HOP_ALWAYS as a set, for walks that drop those lines as they go (the proxy's upstream answers). */
+export const HOP_BY_HOP_ALWAYS_SET: ReadonlySet<string> = new Set(HOP_BY_HOP_ALWAYS);
+
 /** Each HOP_BY_HOP_ALWAYS name's bit in stripHopByHop's presence mask. */
 const HOP_BY_HOP_ALWAYS_BIT: ReadonlyMap<string, number> = new Map(HOP_BY_HOP_ALWAYS.map((name, k) => [name, 1 << k]));
 const CONNECTION_BIT = HOP_BY_HOP_ALWAYS_BIT.get('connection') as number;

@@ -3,7 +3,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { TraceEvent } from '../trace/events.ts';
-import { AccessLogBuilder, escapeLogValue, formatAccessJson, formatUpstreamInfo, pathAndQuery, timeLocal } from './access-log.ts';
+import { AccessLogBuilder, escapeLogValue, formatAccessJson, formatUpstreamInfo, pathAndQuery, timeLocal, type AccessRecord } from './access-log.ts';
 
 // Engine code takes no randomness from the machine: the seed is fixed unless FC_SEED names another.
 const seed = Number(process.env['FC_SEED'] ?? 20_261_126);
@@ -157,5 +157,62 @@ describe("the proxy's wire facts (semantics §11: $body_bytes_sent, $http_refere
     b.add(start, { referer: null, userAgent: 'x" 999 "forged', bodyBytesSent: 0 });
     const line = formatUpstreamInfo(b.add(end, { referer: null, userAgent: null, bodyBytesSent: 5 }) as NonNullable<ReturnType<AccessLogBuilder['add']>>);
     expect(line).toContain('" 200 5 "-" "x\\x22 999 \\x22forged" 0 ');
+  });
+});
+
+describe('formatUpstreamInfo with its remembered pieces', () => {
+  /** The line as one template, as it was built before the pieces were remembered. */
+  function reference(r: AccessRecord): string {
+    const dash = (v: string | number | null | undefined): string => (v === null || v === undefined || v === '' ? '-' : String(v));
+    const list = (xs: ReadonlyArray<string | number>): string => (xs.length === 0 ? '-' : xs.join(', '));
+    const secondsList = (xs: readonly number[]): string => (xs.length === 0 ? '-' : xs.map((x) => x.toFixed(3)).join(', '));
+    return (
+      `${r.remoteAddr} - - [${timeLocal(r.time)}] "${r.method} ${r.uri} ${r.protocol}" ${r.status} ${dash(r.bodyBytesSent ?? 0)} ` +
+      `"${escapeLogValue(r.referer)}" "${escapeLogValue(r.userAgent)}" ${dash(r.requestLength ?? 0)} ${r.requestTime.toFixed(3)} [${r.upstreamName ?? ''}] [] ` +
+      `${list(r.upstreamAddr)} ${dash(r.upstreamResponseLength ?? (r.upstreamAddr.length ? 0 : null))} ${secondsList(r.upstreamResponseTime)} ` +
+      `${list(r.upstreamStatus)} ${r.requestId}`
+    );
+  }
+
+  // Few values per field, so consecutive records often repeat some fields and not others.
+  const record: fc.Arbitrary<AccessRecord> = fc.record({
+    remoteAddr: fc.constantFrom('127.0.0.1', '10.0.0.2', '::1', ''),
+    time: fc.constantFrom(0, 999, 1000, 1_711_203_751_000, 1_711_203_751_500, 1_711_203_752_000),
+    method: fc.constantFrom('GET', 'POST', 'HEAD'),
+    uri: fc.constantFrom('/bench', '/bench?x=1', '/a"b', '/', ''),
+    protocol: fc.constantFrom('HTTP/1.1', 'HTTP/1.0'),
+    status: fc.constantFrom(200, 401, 429, 502, Number.NaN),
+    bodyBytesSent: fc.constantFrom(null, 0, 3, 41),
+    referer: fc.constantFrom(null, '', 'https://r.example/p', 'x"y'),
+    userAgent: fc.constantFrom(null, 'wrk', 'curl/8.5.0', 'caf\u00e9', '\u20ac'),
+    requestLength: fc.constantFrom(null, 0, 120),
+    requestTime: fc.constantFrom(0, 0.0015, 0.002, 1.23456, 12),
+    upstreamName: fc.constantFrom(null, '', 'bench-svc', 'other'),
+    upstreamAddr: fc.constantFrom([], ['127.0.0.1:9000'], ['127.0.0.1:9001'], [''], ['10.0.0.1:8080', '10.0.0.2:8080']),
+    upstreamResponseLength: fc.constantFrom(null, 0, 3),
+    upstreamResponseTime: fc.constantFrom([], [0.001], [0.0015], [0.001, 0.002]),
+    upstreamStatus: fc.constantFrom([], [200], [502, 200]),
+    requestId: fc.constantFrom('req-1', 'req-2', 'abc'),
+  });
+
+  const keys = Object.keys(fc.sample(record, 1)[0] as AccessRecord) as Array<keyof AccessRecord>;
+
+  it('prints every line of a sequence exactly as the one template did', () => {
+    // Each record after the first is the one before with one or two fields taken from a fresh one,
+    // so the remembered pieces are hit, and missed by one field at a time.
+    const step = fc.tuple(record, fc.array(fc.constantFrom(...keys), { minLength: 1, maxLength: 2 }));
+    fc.assert(
+      fc.property(record, fc.array(step, { maxLength: 30 }), (first, steps) => {
+        let r = first;
+        expect(formatUpstreamInfo(r)).toBe(reference(r));
+        for (const [fresh, changed] of steps) {
+          const next: Record<string, unknown> = { ...r };
+          for (const k of changed) next[k] = fresh[k];
+          r = next as unknown as AccessRecord;
+          expect(formatUpstreamInfo(r)).toBe(reference(r));
+        }
+      }),
+      { seed, numRuns: 1000 },
+    );
   });
 });

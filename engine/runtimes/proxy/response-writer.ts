@@ -71,6 +71,21 @@ export function writeGatewayHead(res: ServerResponse, response: GatewayResponse)
   }
 }
 
+/**
+ * The Content-Length the head was written with (writeGatewayHead's one-writeHead path), or -1 when
+ * the head is not written yet (Node still picks the framing) or the value is not one plain number.
+ */
+function declaredLength(res: ServerResponse, response: GatewayResponse): number {
+  if (!res.headersSent) return -1;
+  const value = response.headers.get('content-length');
+  if (value === undefined || value.length === 0 || value.length > 15) return -1;
+  for (let i = 0; i < value.length; i++) {
+    const c = value.charCodeAt(i);
+    if (c < 48 || c > 57) return -1;
+  }
+  return Number(value);
+}
+
 /** Bytes of any other piped stream (not UpstreamBody), counted as they pass: a rare path, so a map. */
 const pipedBytes = new WeakMap<ServerResponse, number>();
 
@@ -78,7 +93,7 @@ const pipedBytes = new WeakMap<ServerResponse, number>();
 export function sendGatewayBody(res: ServerResponse, response: GatewayResponse): void {
   const stream = response.stream;
   if (stream instanceof UpstreamBody) {
-    stream.sendTo(res);
+    stream.sendTo(res, declaredLength(res, response));
   } else if (stream) {
     // Any other stream a host might hand over: piped, and a broken one cuts the answer.
     const readable = stream as NodeJS.ReadableStream;

@@ -13,6 +13,12 @@ import type { ServerResponse } from 'node:http';
 const DISCARD_LIMIT_BYTES = 128 * 1024;
 /** Bytes held before a consumer is attached; then the upstream is paused. */
 const HOLD_BYTES = 64 * 1024;
+/**
+ * A whole body up to this size, arriving as one chunk behind a head already set by `writeHead`, goes
+ * out with the head as one Latin-1 string (`sendTo`'s `wholeLength`). Larger bodies stay Buffers:
+ * copying them into a string would cost more than the write it saves.
+ */
+export const ONE_WRITE_MAX_BYTES = 4096;
 
 type Collector = (err: Error | undefined, body: Buffer) => void;
 
@@ -34,6 +40,14 @@ export class UpstreamBody {
   private paused = false;
   private waitingForDrain = false;
   private watchingClose = false;
+  /**
+   * The body's length when the response's head is already set (writeHead) and says Content-Length
+   * of at most ONE_WRITE_MAX_BYTES; otherwise -1. A first chunk of exactly that length is the whole
+   * body, and is ended with the head in one string (see `endWhole`).
+   */
+  private wholeLength = -1;
+  /** The response was ended by `endWhole`: undici's end of the body then has nothing left to do. */
+  private endedWhole = false;
 
   constructor(
     private readonly resumeUpstream: () => void,
@@ -56,9 +70,14 @@ export class UpstreamBody {
     switch (this.mode) {
       case 'client': {
         const res = this.res as ServerResponse;
-        if (res.destroyed) {
+        // More than the length the head declared (a plugin changed it): nobody may write past the end.
+        if (res.destroyed || this.endedWhole) {
           this.abandon();
           return false;
+        }
+        if (this.bytes === this.wholeLength && chunk.length === this.bytes) {
+          this.endWhole(res, chunk);
+          return true;
         }
         open = res.write(chunk);
         if (!open) this.waitForDrain(res);
@@ -87,7 +106,7 @@ export class UpstreamBody {
     this.complete = true;
     if (this.mode === 'client') {
       const res = this.res as ServerResponse;
-      if (!res.destroyed) res.end();
+      if (!res.destroyed && !this.endedWhole) res.end();
     } else if (this.mode === 'collect') {
       this.deliver(this.collector as Collector);
     }
@@ -106,10 +125,14 @@ export class UpstreamBody {
    * Writes the body to the client's response (status and headers already set) and ends it. A
    * client gone mid-body aborts the upstream at its next chunk (or at once while paused for it); an
    * upstream that fails destroys the client's response, as piping a failed stream did.
+   *
+   * `wholeLength`: the Content-Length the head was written with by `writeHead`, when there was one
+   * (else -1); a body that arrives whole in one chunk of that length is sent with the head in one write.
    */
-  sendTo(res: ServerResponse): void {
+  sendTo(res: ServerResponse, wholeLength = -1): void {
     this.claim('client');
     this.res = res;
+    this.wholeLength = wholeLength >= 0 && wholeLength <= ONE_WRITE_MAX_BYTES && res.headersSent ? wholeLength : -1;
     if (this.failure || this.abandoned) {
       res.destroy();
       return;
@@ -120,6 +143,10 @@ export class UpstreamBody {
       return;
     }
     const held = this.takeHeld();
+    if (this.complete && held.length === 1 && this.wholeLength === this.bytes && (held[0] as Buffer).length === this.bytes) {
+      this.endWhole(res, held[0] as Buffer);
+      return;
+    }
     let open = true;
     for (const chunk of held) open = res.write(chunk) && open;
     if (this.complete) {
@@ -128,6 +155,17 @@ export class UpstreamBody {
     }
     if (!open) this.waitForDrain(res);
     else this.resume();
+  }
+
+  /**
+   * Ends the response with the whole body, read as Latin-1 (each byte one character, so the bytes
+   * written are the bytes received). Node sends a string written before its head left together with
+   * the head in one string (OutgoingMessage._send); a Buffer goes out as a second chunk of a writev,
+   * with a `write` and an `end` each doing their own corking. Same bytes on the wire either way.
+   */
+  private endWhole(res: ServerResponse, chunk: Buffer): void {
+    this.endedWhole = true;
+    res.end(chunk.toString('latin1'), 'latin1');
   }
 
   /** Reads the whole body into one buffer (a response plugin reads it); `err` when it broke. */

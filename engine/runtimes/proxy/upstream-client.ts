@@ -91,6 +91,9 @@ function originOf(scheme: string, host: string, port: number): string {
   return lastOrigin.origin;
 }
 
+/** What `abort` is until undici hands over its own: one function for every handler, not one each. */
+const NOT_CONNECTED = (): void => undefined;
+
 /**
  * One upstream exchange through undici's `dispatch` (its own handler interface): the answer goes to
  * `done` as soon as the status and headers are in, the body follows as an UpstreamBody. Against
@@ -98,7 +101,7 @@ function originOf(scheme: string, host: string, port: number): string {
  * object per request.
  */
 class UpstreamHandler implements Dispatcher.DispatchHandler {
-  private abort: (reason?: Error) => void = () => undefined;
+  private abort: (reason?: Error) => void = NOT_CONNECTED;
   private body?: UpstreamBody;
   private answered = false;
   /** Until dispatch() returned an error is reported a microtask later, as a promise would have. */

@@ -33,6 +33,22 @@ describe('responseHeaders', () => {
     );
   });
 
+  it('reads each value afresh when its bytes differ from the last one of its name (the remembered values)', () => {
+    const answer = (date: string, server: string): Array<[string, string]> => [['Server', server], ['Date', date], ['Content-Length', '3']];
+    expect(responseHeaders(toRaw(answer('Fri, 27 Nov 2026 22:10:00 GMT', 'caf\u00e9'))).list()[1]).toEqual(['date', 'Fri, 27 Nov 2026 22:10:00 GMT']);
+    // Same length, one byte different; then the same bytes again; then a byte above 0x7f.
+    expect(responseHeaders(toRaw(answer('Fri, 27 Nov 2026 22:10:01 GMT', 'cafe'))).list()).toEqual([
+      ['server', 'cafe'],
+      ['date', 'Fri, 27 Nov 2026 22:10:01 GMT'],
+      ['content-length', '3'],
+    ]);
+    expect(responseHeaders(toRaw(answer('Fri, 27 Nov 2026 22:10:01 GMT', 'caf\u00e9'))).valueAt(0)).toBe('caf\u00e9');
+    expect(responseHeaders(toRaw(answer('', 'x'.repeat(100)))).list().slice(0, 2)).toEqual([
+      ['server', 'x'.repeat(100)],
+      ['date', ''],
+    ]);
+  });
+
   it('pins: a typical answer, a repeated header grouped at its first line, a numeric name first', () => {
     expect(responseHeaders(toRaw([['Server', 'nginx'], ['Content-Length', '3'], ['Connection', 'keep-alive'], ['X-Saw-Bench', '1']])).list()).toEqual([
       ['server', 'nginx'],
