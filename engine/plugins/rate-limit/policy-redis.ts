@@ -15,7 +15,8 @@ import type { KongRateLimitingConfig } from './config.ts';
 import type { Identifier } from './identifier.ts';
 import {
   configuredPeriods,
-  decideKongPeriods,
+  decideKongPeriodsInto,
+  newKongDecision,
   kongCounterKey,
   kongWindowStart,
   KONG_PERIOD_SECONDS,
@@ -89,6 +90,14 @@ export class SeenCounters {
   }
 }
 
+/**
+ * One realtime decision at a time (the chain resumes synchronously): its usage list and decision are
+ * refilled per request. verdictFor and seen.record read them at once and copy what they keep (numbers
+ * into strings, headers, counters); nothing holds either past the answer's callback.
+ */
+const SCRATCH_USED: number[] = [];
+const SCRATCH_DECISION = newKongDecision();
+
 /** The access hook for realtime Redis and cluster: one store round trip, then decide from the values. */
 export function redisRealtimeAccess(
   ctx: RequestContext,
@@ -110,9 +119,10 @@ export function redisRealtimeAccess(
       if (!values) return storeFailure(ctx, config, `expected ${keys.length} counter values from the store`);
       // Redis's script returns INCR − 1, the usage before this request; cluster's read is that usage
       // already. The keys are the configured periods in order, as the array form of the decision takes them.
-      const used: number[] = [];
-      for (let i = 0; i < keys.length; i++) used.push(cluster ? (values[i] as number) : (values[i] as number) - 1);
-      const decision = decideKongPeriods(requests.periods, requests.limitValues, used, nowMs);
+      const used = SCRATCH_USED;
+      for (let i = 0; i < keys.length; i++) used[i] = cluster ? (values[i] as number) : (values[i] as number) - 1;
+      while (used.length > keys.length) used.pop();
+      const decision = decideKongPeriodsInto(SCRATCH_DECISION, requests.periods, requests.limitValues, used, nowMs);
       if (!cluster) {
         seen.record(id.value, keys, values, nowMs);
         return verdictFor(ctx, config, id, decision, 'shared counters, incremented even when rejected');

@@ -45,7 +45,7 @@ export function readUsageFromStore(
 function readStep(chain: ReadChain, i: number): Verdict {
   const { reads, slots } = chain.keys;
   if (i === reads.length) {
-    return accessVerdict(chain.ctx, chain.config, chain.vars, usageRows(slots, chain.values), `${reads.length} GET round trip${reads.length === 1 ? '' : 's'} to ${storeName(chain.config)}`);
+    return accessVerdict(chain.ctx, chain.config, chain.vars, usageRows(slots, chain.values), readsNote(reads.length, chain.config));
   }
   const read = reads[i] as UsageRead;
   const id = chain.vars.identifier;
@@ -64,6 +64,16 @@ function afterRead(chain: ReadChain, i: number, result: EffectResult): Verdict {
   chain.seen.remember((chain.keys.reads[i] as UsageRead).ref, usage, chain.nowMs);
   chain.values.push(usage);
   return readStep(chain, i + 1);
+}
+
+/** "1 GET round trip to Redis": one string per (count, store) for the process, not one per request. */
+const READS_NOTES = new Map<string, string[]>();
+
+function readsNote(count: number, config: ResponseRateLimitingConfig): string {
+  const store = storeName(config);
+  let byCount = READS_NOTES.get(store);
+  if (byCount === undefined) READS_NOTES.set(store, (byCount = []));
+  return (byCount[count] ??= `${count} GET round trip${count === 1 ? '' : 's'} to ${store}`);
 }
 
 /**

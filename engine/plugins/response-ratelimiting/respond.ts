@@ -78,7 +78,12 @@ export function accessVerdict(ctx: RequestContext, config: ResponseRateLimitingC
   }
   vars.rows = rows;
   for (const [name, value] of d.upstreamHeaders) ctx.upstream.headers.set(name, value);
-  const told = d.upstreamHeaders.map(([n, v]) => `${n}: ${v}`).join(', ');
+  // "name: value, name: value" in one pass: map + join made an array and a string per header per request.
+  let told = '';
+  for (let i = 0; i < d.upstreamHeaders.length; i++) {
+    const [n, v] = d.upstreamHeaders[i] as [string, string];
+    told += i === 0 ? `${n}: ${v}` : `, ${n}: ${v}`;
+  }
   return next(`usage for ${who}: ${describeUsage(rows)} (${note}); forwarded, the upstream is told ${told}`, usageData(rows, vars.identifier, config));
 }
 

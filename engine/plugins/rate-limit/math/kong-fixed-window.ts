@@ -87,9 +87,31 @@ export function decideKongFixedWindow(
  * parallel arrays: a caller that knows its periods once per config skips the record lookups per period.
  */
 export function decideKongPeriods(periods: readonly KongPeriod[], limits: readonly number[], used: readonly number[], nowMs: number): KongFixedWindowDecision {
-  const timestampMs = kongTimestamp(nowMs);
-  // One pass builds the rows and finds the stop; no intermediate arrays or callbacks per decision.
-  const rows: KongPeriodUsage[] = [];
+  return decideKongPeriodsInto(newKongDecision(), periods, limits, used, nowMs);
+}
+
+/** An empty decision for decideKongPeriodsInto to fill (the key order of every decision and row). */
+export function newKongDecision(): KongFixedWindowDecision {
+  const mostRestrictive = { period: 'second' as KongPeriod, limit: 0, usage: 0, remaining: 0, shownRemaining: 0, windowStartMs: 0, windowEndMs: 0, resetSeconds: 0 };
+  return { allowed: true, timestampMs: 0, stop: undefined, periods: [], mostRestrictive };
+}
+
+/**
+ * decideKongPeriods written into `d`, its rows and its `mostRestrictive` refilled in place. For a
+ * caller that reads the decision at once and keeps nothing of it (realtime Redis turns it into a
+ * verdict, copying every number it shows): one decision object for the process instead of the rows,
+ * the most restrictive copy and the decision per request. The result is `d`, equal field by field to
+ * decideKongPeriods' fresh one (fast-check, kong-fixed-window-into.property.test.ts).
+ */
+export function decideKongPeriodsInto(
+  d: KongFixedWindowDecision,
+  periods: readonly KongPeriod[],
+  limits: readonly number[],
+  used: readonly number[],
+  nowMs: number,
+): KongFixedWindowDecision {
+  if (periods.length === 0) throw new Error('Kong rate-limiting needs at least one period');
+  const rows = d.periods;
   // Kong remembers the last exhausted period it iterated; which one does not change any header
   // (all exhausted periods show 0), so gatelab names the largest, the one Retry-After speaks of.
   let stop: KongPeriod | undefined;
@@ -99,11 +121,23 @@ export function decideKongPeriods(periods: readonly KongPeriod[], limits: readon
     const usage = used[i] ?? 0;
     // Bounds from the per-second memo: the same numbers as kongWindowStart / kongWindowEnd.
     const windowStartMs = kongWindows.windowStart(period, nowMs);
+    const windowEndMs = kongWindows.windowEnd(period, nowMs);
     const remaining = limit - usage;
     if (remaining <= 0) stop = period;
-    rows.push({ period, limit, usage, remaining, shownRemaining: 0, windowStartMs, windowEndMs: kongWindows.windowEnd(period, nowMs) });
+    const row = rows[i];
+    if (row === undefined) rows.push({ period, limit, usage, remaining, shownRemaining: 0, windowStartMs, windowEndMs });
+    else {
+      row.period = period;
+      row.limit = limit;
+      row.usage = usage;
+      row.remaining = remaining;
+      row.shownRemaining = 0;
+      row.windowStartMs = windowStartMs;
+      row.windowEndMs = windowEndMs;
+    }
   }
-  if (rows.length === 0) throw new Error('Kong rate-limiting needs at least one period');
+  // pop, not `length =` (V8's slow length setter); a reused decision keeps one config's periods anyway.
+  while (rows.length > periods.length) rows.pop();
   let best = rows[0] as KongPeriodUsage;
   for (const r of rows) {
     const own = stop === undefined || stop === r.period ? 1 : 0;
@@ -111,18 +145,20 @@ export function decideKongPeriods(periods: readonly KongPeriod[], limits: readon
     const wider = KONG_PERIOD_SECONDS[r.period] > KONG_PERIOD_SECONDS[best.period];
     if (r.shownRemaining < best.shownRemaining || (r.shownRemaining === best.shownRemaining && wider)) best = r;
   }
-  // Written out rather than spread (`{ ...best, resetSeconds }` took a slow object-clone path); same key order.
-  const mostRestrictive = {
-    period: best.period,
-    limit: best.limit,
-    usage: best.usage,
-    remaining: best.remaining,
-    shownRemaining: best.shownRemaining,
-    windowStartMs: best.windowStartMs,
-    windowEndMs: best.windowEndMs,
-    resetSeconds: kongWindows.resetSeconds(best.period, nowMs),
-  };
-  return { allowed: stop === undefined, timestampMs, stop, periods: rows, mostRestrictive };
+  // Written field by field (a spread took a slow object-clone path); the same key order as a row.
+  const m = d.mostRestrictive;
+  m.period = best.period;
+  m.limit = best.limit;
+  m.usage = best.usage;
+  m.remaining = best.remaining;
+  m.shownRemaining = best.shownRemaining;
+  m.windowStartMs = best.windowStartMs;
+  m.windowEndMs = best.windowEndMs;
+  m.resetSeconds = kongWindows.resetSeconds(best.period, nowMs);
+  d.allowed = stop === undefined;
+  d.timestampMs = kongTimestamp(nowMs);
+  d.stop = stop;
+  return d;
 }
 
 const HEADER_SUFFIX: Record<KongPeriod, string> = {
