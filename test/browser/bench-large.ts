@@ -29,6 +29,7 @@ import { warStoryText } from './bench-war-story.ts';
 import { serveLab } from './serve-lab.ts';
 import { SCRUB_STEPS, spread, type ScrubSteps } from './bench-scrub.ts';
 import { measureVariants } from './bench-variants.ts';
+import { showPanel } from './bench-page.ts';
 
 const scenarioAt = process.argv.indexOf('--scenario');
 const scenarioFile = scenarioAt >= 0 ? process.argv[scenarioAt + 1] : undefined;
@@ -74,18 +75,6 @@ try {
 } finally {
   await browser.close();
   await server.close();
-}
-
-/** Closes the editor and scrolls the run's panel to the top, so its views are on screen. */
-async function showPanel(page: Page): Promise<void> {
-  await page.getByTestId('editor-close').click();
-  // The player bar sticks to the top: scroll the panel's top to just under it, counters in view.
-  await page.getByTestId('panel-base').evaluate((el) => {
-    el.scrollIntoView({ block: 'start' });
-    window.scrollBy(0, -(document.querySelector('.player')?.getBoundingClientRect().height ?? 0));
-  });
-  // Let the on-screen observers fire and the first full paint land before timing anything.
-  await page.evaluate('new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r)))');
 }
 
 /** The generated N-request run opened from a file: worker time, first playable, scrub frames. */

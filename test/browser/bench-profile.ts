@@ -110,7 +110,7 @@ export async function releaseWorkers(page: Page): Promise<void> {
   await page.evaluate('window.__releaseWorkers?.()');
 }
 
-interface TraceEventRecord {
+export interface TraceEventRecord {
   name: string;
   ph: string;
   ts?: number;

@@ -16,6 +16,7 @@ import { findChromium } from './global-setup.ts';
 import { launch } from './harness.ts';
 import { scenarioText } from './bench-scenario.ts';
 import { serveLab } from './serve-lab.ts';
+import { openRunFromFile } from './bench-page.ts';
 import { SCRUB } from './bench-scrub.ts';
 
 const args = process.argv.slice(2);
@@ -42,10 +43,7 @@ writeFileSync(file, scenarioText(requests));
 const { server, url } = await serveLab();
 const browser = await launch(chromiumPath);
 try {
-  const page = await browser.newPage({ viewport: { width: 1440, height: 1000 } });
-  await page.goto(url);
-  await page.getByTestId('open-file').setInputFiles(file);
-  await page.getByTestId('run-info-base').waitFor({ timeout: 30 * 60_000 });
+  const page = await openRunFromFile(browser, url, file);
   if (onPanel) {
     await page.getByRole('button', { name: 'Close editor' }).click().catch(() => {});
     await page.getByTestId('panel-base').evaluate((el) => el.scrollIntoView({ block: 'start' }));

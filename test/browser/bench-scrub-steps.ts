@@ -11,23 +11,15 @@
  * breakdown only.
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
-import type { Page } from 'playwright-core';
 import { findChromium } from './global-setup.ts';
 import { launch, traceHashOf } from './harness.ts';
 import { scenarioText } from './bench-scenario.ts';
 import { warStoryText } from './bench-war-story.ts';
 import { serveLab } from './serve-lab.ts';
 import { SCRUB_STEPS } from './bench-scrub.ts';
+import { openRunFromFile, showPanel } from './bench-page.ts';
+import type { TraceEventRecord } from './bench-profile.ts';
 
-interface TraceEvent {
-  name: string;
-  ph: string;
-  ts?: number;
-  dur?: number;
-  tdur?: number;
-  tid: number;
-  pid: number;
-}
 interface ProfileNode {
   id: number;
   callFrame: { functionName: string; url: string; lineNumber: number };
@@ -53,32 +45,20 @@ writeFileSync(file, warStory ? warStoryText(requests).text : scenarioText(reques
 /** Names whose time is reported per step (nested in RunTask; their children are not added again). */
 const PARTS = ['FireAnimationFrame', 'FunctionCall', 'RunMicrotasks', 'EventDispatch', 'TimerFire', 'UpdateLayoutTree', 'Layout', 'PrePaint', 'Paint', 'Layerize', 'Commit', 'MinorGC', 'MajorGC', 'V8.GC_MC_BACKGROUND_MARKING'];
 
-async function showPanel(page: Page): Promise<void> {
-  await page.getByTestId('editor-close').click();
-  await page.getByTestId('panel-base').evaluate((el) => {
-    el.scrollIntoView({ block: 'start' });
-    window.scrollBy(0, -(document.querySelector('.player')?.getBoundingClientRect().height ?? 0));
-  });
-  await page.evaluate('new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r)))');
-}
-
 const r1 = (x: number): number => Math.round(x * 10) / 10;
 
 const { server, url } = await serveLab({ minify: false });
 const browser = await launch(chromiumPath);
 try {
-  const page = await browser.newPage({ viewport: { width: 1440, height: 1000 } });
-  await page.goto(url);
-  await page.getByTestId('open-file').setInputFiles(file);
-  await page.getByTestId('run-info-base').waitFor({ timeout: 30 * 60_000 });
+  const page = await openRunFromFile(browser, url, file);
   await traceHashOf(page, 'base', 30 * 60_000);
   await showPanel(page);
   const cdp = await page.context().newCDPSession(page);
   await cdp.send('Profiler.enable');
   await cdp.send('Profiler.setSamplingInterval', { interval: 100 });
   for (let r = 0; r < rounds; r++) {
-    const events: TraceEvent[] = [];
-    const collect = (e: { value: object[] }): void => void events.push(...(e.value as TraceEvent[]));
+    const events: TraceEventRecord[] = [];
+    const collect = (e: { value: object[] }): void => void events.push(...(e.value as TraceEventRecord[]));
     cdp.on('Tracing.dataCollected', collect);
     const finished = new Promise<void>((resolve) => cdp.once('Tracing.tracingComplete', () => resolve()));
     await cdp.send('Tracing.start', { categories: 'devtools.timeline,v8,disabled-by-default-devtools.timeline', transferMode: 'ReportEvents' });
