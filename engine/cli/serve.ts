@@ -1,7 +1,8 @@
 /** `gatelab serve`: the pipeline as a real reverse proxy on sockets. */
 import { readFileSync, watch } from 'node:fs';
 import { hasErrors } from '../core/errors.ts';
-import { AccessLogBuilder, formatAccessJson, formatUpstreamInfo, type AccessRecord } from '../observe/access-log.ts';
+import { AccessLogBuilder, type AccessRecord } from '../observe/access-log.ts';
+import { formatAccessJson, formatUpstreamInfo } from '../observe/access-log-format.ts';
 import { ProxyServer } from '../runtimes/proxy/proxy-server.ts';
 import { DEFAULT_RING_SIZE } from '../runtimes/proxy/live-sink.ts';
 import { startAdmin } from '../runtimes/proxy/admin-server.ts';

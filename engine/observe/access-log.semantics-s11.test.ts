@@ -6,7 +6,8 @@
  */
 import { describe, expect, it } from 'vitest';
 import type { TraceEvent } from '../trace/events.ts';
-import { AccessLogBuilder, formatUpstreamInfo, type AccessRecord } from './access-log.ts';
+import { AccessLogBuilder, type AccessRecord } from './access-log.ts';
+import { formatUpstreamInfo } from './access-log-format.ts';
 
 const EPOCH = Date.UTC(2026, 0, 2, 3, 4, 5);
 

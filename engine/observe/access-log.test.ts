@@ -3,7 +3,8 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { TraceEvent } from '../trace/events.ts';
-import { AccessLogBuilder, escapeLogValue, formatAccessJson, formatUpstreamInfo, pathAndQuery, timeLocal, type AccessRecord } from './access-log.ts';
+import { AccessLogBuilder, pathAndQuery, type AccessRecord } from './access-log.ts';
+import { escapeLogValue, formatAccessJson, formatUpstreamInfo, timeLocal } from './access-log-format.ts';
 
 // Engine code takes no randomness from the machine: the seed is fixed unless FC_SEED names another.
 const seed = Number(process.env['FC_SEED'] ?? 20_261_126);

@@ -2,7 +2,8 @@
  * The access log and Prometheus metrics at the cursor, built by the engine's own observers
  * (engine/observe) from the trace, so the lab shows exactly what the CLI and the proxy will write.
  */
-import { AccessLogBuilder, formatAccessJson, formatUpstreamInfo, type AccessRecord } from '../../../../engine/observe/access-log.ts';
+import { AccessLogBuilder, type AccessRecord } from '../../../../engine/observe/access-log.ts';
+import { formatAccessJson, formatUpstreamInfo } from '../../../../engine/observe/access-log-format.ts';
 import { MetricsRegistry } from '../../../../engine/observe/metrics.ts';
 import type { TraceEvent } from '../../../../engine/trace/events.ts';
 import { upperBound } from './search.ts';
