@@ -2,11 +2,15 @@
 // bytes on the wire as setting headers one by one, keep Node's framing choice when there is no
 // Content-Length, and turn a header Node refuses into a 502 without taking the listener down.
 import { createServer, type ServerResponse } from 'node:http';
-import { connect, type AddressInfo } from 'node:net';
+import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { HeaderMap } from '../../pipeline/headers.ts';
 import type { GatewayResponse } from '../../pipeline/types.ts';
 import { sendGatewayBody, writeGatewayHead } from './response-writer.ts';
+import { rawGet as rawGetAt } from '../../../test/support/raw-get.ts';
+
+/** The raw answer as text (Latin-1: one character per byte). */
+const rawGet = async (path: string): Promise<string> => (await rawGetAt(port, path)).toString('latin1');
 
 /** The way headers were written before the fast path: one setHeader per name, sent with the body. */
 function writeOneByOne(res: ServerResponse, response: GatewayResponse): void {
@@ -48,17 +52,6 @@ beforeAll(async () => {
   port = (server.address() as AddressInfo).port;
 });
 afterAll(() => new Promise<void>((resolve) => server.close(() => resolve())));
-
-/** One request on a fresh connection; the raw answer with the Date line taken out. */
-function rawGet(path: string): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const socket = connect(port, '127.0.0.1', () => socket.write(`GET ${path} HTTP/1.1\r\nHost: t\r\nConnection: close\r\n\r\n`));
-    let out = '';
-    socket.on('data', (d: Buffer) => (out += d.toString('latin1')));
-    socket.on('end', () => resolve(out.replace(/^Date: .*\r\n/m, '')));
-    socket.on('error', reject);
-  });
-}
 
 describe('writeGatewayHead + sendGatewayBody', () => {
   it('with Content-Length, writes the same bytes as one setHeader per header', async () => {

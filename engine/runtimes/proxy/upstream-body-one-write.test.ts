@@ -3,13 +3,16 @@
 // bytes of the path that writes the Buffer and ends after it (any byte value, any length around the
 // cap, the chunk arriving before or after the body is attached, a declared length that does not match).
 import { createServer, type ServerResponse } from 'node:http';
-import { connect, type AddressInfo } from 'node:net';
+import type { AddressInfo } from 'node:net';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { HeaderMap } from '../../pipeline/headers.ts';
 import type { GatewayResponse } from '../../pipeline/types.ts';
 import { sendGatewayBody, writeGatewayHead } from './response-writer.ts';
 import { ONE_WRITE_MAX_BYTES, UpstreamBody } from './upstream-body.ts';
+import { rawGet as rawGetAt } from '../../../test/support/raw-get.ts';
+
+const rawGet = (path: string): Promise<Buffer> => rawGetAt(port, path);
 
 const seed = Number(process.env['FC_SEED'] ?? 20_261_127);
 console.log(`[fast-check] upstream-body one-write seed=${seed} (replay: FC_SEED=${seed})`);
@@ -58,17 +61,6 @@ beforeAll(async () => {
   port = (server.address() as AddressInfo).port;
 });
 afterAll(() => new Promise<void>((resolve) => server.close(() => resolve())));
-
-/** One request on a fresh connection; the raw answer's bytes with the Date line taken out. */
-function rawGet(path: string): Promise<Buffer> {
-  return new Promise((resolve, reject) => {
-    const socket = connect(port, '127.0.0.1', () => socket.write(`GET ${path} HTTP/1.1\r\nHost: t\r\nConnection: close\r\n\r\n`));
-    const chunks: Buffer[] = [];
-    socket.on('data', (d: Buffer) => chunks.push(d));
-    socket.on('end', () => resolve(Buffer.from(Buffer.concat(chunks).toString('latin1').replace(/^Date: .*\r\n/m, ''), 'latin1')));
-    socket.on('error', reject);
-  });
-}
 
 const caseArb: fc.Arbitrary<Case> = fc
   .tuple(
