@@ -10,6 +10,9 @@ export interface TraceSink {
    * false: the sink is done with an event once `emit` returns (it hashes or counts it and keeps no
    * reference to it or to anything it returned), so a host may hand it one object again and again,
    * refilled. Absent or true: every event must be a fresh object that nobody changes afterwards.
+   * Hosts refill only `plugin.decision` today (engine/pipeline/request-run.ts): a listener behind
+   * such a sink may keep an event of another type (a `request.end` for the client summary) only
+   * because of that.
    */
   readonly retainsEvents?: boolean;
   /** The answer for a type is fixed for the sink's life: hosts may ask once and remember it. */

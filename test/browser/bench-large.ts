@@ -10,7 +10,10 @@
  * gives the main thread's CPU per scrub step from a Chrome trace. With GATELAB_BENCH_CPU=1 a Chrome
  * trace of the run, stopped once the hash has landed, gives the run's worker thread's CPU time to
  * finish (`workerCpuMs`: load, simulate, encode and post) and, apart, the hash after `done`
- * (`workerHashCpuMs`); the scrubs then start after the hash.
+ * (`workerHashCpuMs`); the scrubs then start after the hash. It also gives the collector's pauses on
+ * the run's thread (`workerRunGcMs`) and what the page's main thread and V8's helper threads ran
+ * meanwhile (`besideRunCpuMs`): on 2 cores the worker waits for a core while they run.
+ * GATELAB_BENCH_TRACE_DUMP=<file> (with GATELAB_BENCH_CPU) writes that Chrome trace as JSON.
  *   npx tsx test/browser/bench-large.ts --scenario scenarios/capacity/kong-bottleneck.yaml
  * opens a bundled scenario as it is, every variant side by side (bench-variants.ts), instead;
  * `--variants base,overload` opens only those.
@@ -111,7 +114,9 @@ async function measureLarge(page: Page, url: string): Promise<void> {
   // apart by their tasks (`runAndHashCpuMs`). The run's worker is the busiest worker thread; the
   // others (the scenario's describe) are ms.
   if (stopRunTrace) await hashed;
-  const workerCpu = stopRunTrace ? runAndHashCpuMs(await stopRunTrace(), 'DedicatedWorker thread') : null;
+  const runTrace = stopRunTrace ? await stopRunTrace() : null;
+  if (runTrace && process.env.GATELAB_BENCH_TRACE_DUMP) writeFileSync(process.env.GATELAB_BENCH_TRACE_DUMP, JSON.stringify(runTrace));
+  const workerCpu = runTrace ? runAndHashCpuMs(runTrace, 'DedicatedWorker thread') : null;
   const profiles: string[] = [];
   if (profileDir && stopLoadProfile && workers) {
     await stopLoadProfile(`${profileDir}/page-load.cpuprofile`);
@@ -143,7 +148,7 @@ async function measureLarge(page: Page, url: string): Promise<void> {
       requests: await info.textContent().then((t) => t?.split(' requests')[0]?.trim()),
       // The worker's time to finish is both: it encodes and posts each batch between engine slices.
       workerToFinishMs: Math.round(simulateMs + streamMs),
-      ...(workerCpu ? { workerCpuMs: workerCpu.run, workerHashCpuMs: workerCpu.hash } : {}),
+      ...(workerCpu ? { workerCpuMs: workerCpu.run, workerHashCpuMs: workerCpu.hash, workerRunGcMs: workerCpu.runGc, besideRunCpuMs: workerCpu.beside } : {}),
       workerSimulateMs: simulateMs,
       workerStreamMs: streamMs,
       pageToTraceMs: wallMs,

@@ -168,7 +168,44 @@ export function threadCpuMs(events: readonly TraceEventRecord[], threadName: str
  * simulate, stream, ending with `done`) and, later, the hash after `done` (its own task,
  * run-session.ts). `run` is every task of that thread before the hash task, `hash` the rest.
  */
-export function runAndHashCpuMs(events: readonly TraceEventRecord[], threadName: string): { run: number; hash: number } | null {
+export interface RunCpu {
+  run: number;
+  hash: number;
+  /** The collector's pauses on the run's thread before the hash (thread time, inside `run`). */
+  runGc: { minor: number; major: number };
+  /**
+   * What else the page's process ran while the run's task ran, in thread time: the page's main thread
+   * (decoding and indexing batches, drawing) and V8's helper threads (parallel scavenges, concurrent
+   * marking and sweeping, of every isolate). On 2 cores the run's worker waits for a core while
+   * these run, which is why its wall time exceeds its CPU (docs/benchmarks.md, the lab's eighteenth pass).
+   */
+  beside: { page: number; helpers: number };
+}
+
+/** Thread time of each thread's outermost complete events that start inside [from, to). */
+function outerCpuMs(events: readonly TraceEventRecord[], keys: ReadonlySet<string>, from: number, to: number): number {
+  const byThread = new Map<string, TraceEventRecord[]>();
+  for (const e of events) {
+    const key = `${e.pid}:${e.tid}`;
+    if (e.ph !== 'X' || e.tdur === undefined || !keys.has(key) || (e.ts ?? 0) < from || (e.ts ?? 0) >= to) continue;
+    const list = byThread.get(key) ?? [];
+    list.push(e);
+    byThread.set(key, list);
+  }
+  let us = 0;
+  for (const list of byThread.values()) {
+    list.sort((a, b) => (a.ts ?? 0) - (b.ts ?? 0) || (b.dur ?? 0) - (a.dur ?? 0));
+    let end = -1;
+    for (const e of list) {
+      if ((e.ts ?? 0) < end) continue;
+      us += e.tdur ?? 0;
+      end = (e.ts ?? 0) + (e.dur ?? 0);
+    }
+  }
+  return Math.round(us / 1000);
+}
+
+export function runAndHashCpuMs(events: readonly TraceEventRecord[], threadName: string): RunCpu | null {
   const threads = new Set(events.filter((e) => e.ph === 'M' && e.name === 'thread_name' && e.args?.name === threadName).map((e) => `${e.pid}:${e.tid}`));
   const tasks = new Map<string, Array<{ ts: number; ms: number }>>();
   for (const e of events) {
@@ -185,7 +222,17 @@ export function runAndHashCpuMs(events: readonly TraceEventRecord[], threadName:
   const hashTs = Math.max(first?.ts ?? 0, second?.ts ?? 0);
   const run = busiest.filter((t) => t.ts < hashTs);
   const hash = busiest.filter((t) => t.ts >= hashTs);
-  return { run: Math.round(total(run)), hash: Math.round(total(hash)) };
+  // The collector's share of the run: its pauses on that thread before the hash (thread time).
+  const key = [...tasks].find(([, list]) => list === busiest)?.[0];
+  const gcMs = (name: string): number => Math.round(events.filter((e) => e.ph === 'X' && e.name === name && `${e.pid}:${e.tid}` === key && (e.ts ?? 0) < hashTs).reduce((s, e) => s + (e.tdur ?? 0) / 1000, 0));
+  // The run's own task (the longest before the hash) and the same process's other threads meanwhile.
+  const runTask = events.filter((e) => e.ph === 'X' && e.name === 'RunTask' && `${e.pid}:${e.tid}` === key && (e.ts ?? 0) < hashTs).sort((a, b) => (b.dur ?? 0) - (a.dur ?? 0))[0];
+  const from = runTask?.ts ?? 0;
+  const to = from + (runTask?.dur ?? 0);
+  const pid = key?.split(':')[0];
+  const named = (name: string): Set<string> => new Set(events.filter((e) => e.ph === 'M' && e.name === 'thread_name' && e.args?.name === name && String(e.pid) === pid).map((e) => `${e.pid}:${e.tid}`));
+  const beside = { page: outerCpuMs(events, named('CrRendererMain'), from, to), helpers: outerCpuMs(events, named('ThreadPoolForegroundWorker'), from, to) };
+  return { run: Math.round(total(run)), hash: Math.round(total(hash)), runGc: { minor: gcMs('MinorGC'), major: gcMs('MajorGC') }, beside };
 }
 
 /**

@@ -12,7 +12,7 @@ export class HashingSink implements TraceSink {
     readonly level: TraceLevel,
     private readonly keep: boolean,
     /** false: the events are not hashed here (the caller hashes the kept ones later, or never). */
-    private readonly hashing = true,
+    protected readonly hashing = true,
   ) {
     this.filter = new TraceCollector(level);
   }

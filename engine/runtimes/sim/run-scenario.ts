@@ -43,6 +43,14 @@ export interface RunOptions {
    * No effect without `onEvents`.
    */
   streamOnly?: boolean;
+  /**
+   * Instead of `onEvents`: each event as the engine emits it, for a listener that is done with the
+   * event when it returns (the lab's worker encodes it there). Implies streamOnly, and more: the
+   * engine may hand the listener one object refilled (trace/sink.ts, `retainsEvents`), so no event
+   * outlives its call. A variant with expectations keeps its events (fresh objects, as with
+   * `onEvents`) and hands each over from its slices.
+   */
+  onEvent?: (event: TraceEvent) => void;
   /** Events per streamed slice (default 20,000). */
   streamEvery?: number;
   /**
@@ -82,10 +90,11 @@ export async function runVariant(base: Scenario, variant: string, opts: RunOptio
   if (!first.ir || hasErrors(first.diagnostics)) return { name: variant, diagnostics: [...diagnostics, ...first.diagnostics], ...empty };
   diagnostics.push(...first.diagnostics);
   let initial: GatewayIR | undefined = first.ir;
-  const listener = opts.keepEvents === false ? undefined : opts.onEvents;
+  const each = opts.keepEvents === false ? undefined : opts.onEvent;
+  const listener = opts.keepEvents === false ? undefined : (opts.onEvents ?? (each && ((events: readonly TraceEvent[]) => { for (const e of events) each(e); })));
   // Expectations are measured over the whole trace, so a variant with any (evaluateExpectations'
   // filter) keeps its events even with streamOnly.
-  const dropStreamed = listener !== undefined && opts.streamOnly === true && !scenario.expect.some((e) => !e.variants || e.variants.includes(variant));
+  const dropStreamed = listener !== undefined && (opts.streamOnly === true || each !== undefined) && !scenario.expect.some((e) => !e.variants || e.variants.includes(variant));
   // Without kept events the client summary reads these (summarizeClients looks at nothing else).
   const ends: TraceEvent[] = [];
   let streamed = 0;
@@ -96,6 +105,8 @@ export async function runVariant(base: Scenario, variant: string, opts: RunOptio
       if (dropStreamed) for (const e of events) if (e.type === 'request.end') ends.push(e);
       listener(events);
     },
+    // Nothing kept: each event straight from the sink. A request.end is never refilled (only decisions are).
+    ...(each && dropStreamed ? { onEvent: (e: TraceEvent) => { if (e.type === 'request.end') ends.push(e); each(e); } } : {}),
   };
   try {
     const result = await simulate(scenario, {

@@ -4,7 +4,12 @@ import fc from 'fast-check';
 import { loadScenarioText } from '../../scenario/load.ts';
 import type { Scenario } from '../../scenario/types.ts';
 import type { TraceEvent } from '../../trace/events.ts';
+import { loadGateway } from '../../config/load-gateway.ts';
+import type { GatewayIR } from '../../config/ir.ts';
+import type { GatewaySpec } from '../../scenario/types.ts';
 import { runVariant, type VariantRun } from './run-scenario.ts';
+import { simulate } from './simulate.ts';
+import { StreamingSink } from './streaming-sink.ts';
 
 // Scenarios that exercise the sink's callers in different ways: async effects (JWT), config
 // reloads mid-run, pods and capacity, a breaker, a plain burst.
@@ -139,5 +144,54 @@ describe('runVariant with streamOnly', () => {
       expect(JSON.stringify(run.events)).toBe(JSON.stringify(base.events));
       expect(handed).toEqual(run.events);
     }
+  });
+});
+
+describe('StreamingSink with a listener per event', () => {
+  const bare = (file: string): Scenario => ({ ...scenario(file), expect: [] });
+  const adapt = (spec: GatewaySpec): GatewayIR => {
+    const ir = loadGateway(spec).ir;
+    if (!ir) throw new Error('the gateway config did not load');
+    return ir;
+  };
+
+  it('hands each event over inside emit, keeps none, and lets the hosts refill the decision event', async () => {
+    for (const file of FILES) {
+      for (const level of ['full', 'decisions'] as const) {
+        const base = await runVariant(bare(file), 'base', { level });
+        const lines: string[] = [];
+        const decisions = new Set<object>();
+        const result = await simulate(bare(file), {
+          variant: 'base',
+          level,
+          adapt,
+          streamOnly: true,
+          stream: {
+            every: 1,
+            onEvents: () => {
+              throw new Error('slices are not used when each event is handed over');
+            },
+            onEvent: (e) => {
+              // Serialised now: a refilled event is changed after this call returns.
+              lines.push(JSON.stringify(e));
+              if (e.type === 'plugin.decision') decisions.add(e);
+            },
+          },
+        });
+        expect(result.events).toEqual([]);
+        expect(result.traceHash).toBe(base.traceHash);
+        expect(result.requests).toBe(base.requests);
+        expect(lines).toEqual(base.events.map((e) => JSON.stringify(e)));
+        // The pipeline heard `retainsEvents: false`: every decision came in one object, refilled.
+        if (base.events.some((e) => e.type === 'plugin.decision')) expect(decisions.size).toBe(1);
+      }
+    }
+  });
+
+  it('tells the hosts it keeps no event only when each goes straight to the listener', () => {
+    const stream = { every: 1, onEvents: () => {} };
+    expect(new StreamingSink('full', { ...stream, onEvent: () => {} }, true, false).retainsEvents).toBe(false);
+    expect(new StreamingSink('full', { ...stream, onEvent: () => {} }, true, true).retainsEvents).toBe(true);
+    expect(new StreamingSink('full', stream, true, false).retainsEvents).toBe(true);
   });
 });

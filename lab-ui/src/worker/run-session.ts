@@ -155,17 +155,18 @@ export async function runSession(req: RunRequest, bundled: ReadonlyMap<string, s
     }
     const total = loaded.scenario.durationMs;
     post({ type: 'progress', runId, phase: 'simulate', done: 0, total });
-    // The trace streams while the engine runs: each slice the engine hands over (ending on a
-    // complete instant) is encoded and posted at once, so the page can play the start of a long
+    // The trace streams while the engine runs: each event is encoded as the engine emits it and
+    // posted in batches that end on complete instants, so the page can play the start of a long
     // run while the rest is simulated. postMessage from this busy thread still reaches the page.
     const encoder = new TraceEncoder();
-    // The worker's copy of what it posted, hashed after `done` (kept-batches.ts): the engine keeps no
-    // event, so none lives longer than the slice it came in.
+    // The worker's copy of what it posted, hashed after `done` (kept-batches.ts): nobody keeps an
+    // event, so none lives longer than the engine's call that emitted it.
     const kept = new KeptBatches();
     const batch = Math.max(1, req.batchSize ?? DEFAULT_BATCH);
     let sent = 0;
     let streamMs = 0;
-    let lastT = 0;
+    /** The time of the events last encoded: a batch is posted only when the clock moves past it. */
+    let lastT = Number.NaN;
     const send = (): void => {
       const s0 = clock();
       const count = encoder.pending;
@@ -175,23 +176,25 @@ export async function runSession(req: RunRequest, bundled: ReadonlyMap<string, s
       post({ type: 'progress', runId, phase: 'simulate', done: Math.min(total, lastT), total });
       streamMs += clock() - s0;
     };
-    // Each slice the engine hands over is encoded at once and its events let go: held until a batch
-    // of 20,000 was full they outlived the young generation, and a run cost more CPU than one whose
-    // engine kept every event (docs/benchmarks.md, the lab's thirteenth pass). The first slice goes
-    // out at once (the page shows the run's start after a few thousand events), the rest in batches
-    // of `batch` events.
-    const onEvents = (events: readonly TraceEvent[]): void => {
-      const s0 = clock();
-      encoder.add(events);
-      lastT = events[events.length - 1]?.t ?? lastT;
-      streamMs += clock() - s0;
-      if (sent === 0 || encoder.pending >= batch) send();
+    // Each event is encoded inside the engine's `emit` and let go there: none outlives the call that
+    // built it, so the engine may refill one object per decision (trace/sink.ts `retainsEvents`),
+    // and the young generation holds no trace at all (docs/benchmarks.md, the lab's eighteenth pass;
+    // slices held until a batch of 20,000 was full outlived it and cost more CPU than keeping every
+    // event, the thirteenth). A batch ends on a whole instant: the first once `FIRST_SLICE` events
+    // wait (the page shows the run's start after a few thousand), the rest every `batch`. Encoding
+    // now runs inside the engine's calls, so `streamMs` is the posting alone.
+    const first = Math.min(batch, FIRST_SLICE);
+    const onEvent = (event: TraceEvent): void => {
+      if (event.t !== lastT) {
+        if (encoder.pending >= (sent === 0 ? first : batch)) send();
+        lastT = event.t;
+      }
+      encoder.push(event);
     };
-    const streamEvery = Math.min(batch, FIRST_SLICE);
-    // No hash while the engine runs, and no events kept by it (`streamOnly`: handed over and
-    // dropped, unless the variant has expectations to measure): the run is delivered first and hashed
-    // from the worker's copies of its batches after `done` (the same digest: kept-batches.ts).
-    const run = await runVariant(loaded.scenario, req.variant, { level: req.level, ...(req.seed !== undefined ? { seed: req.seed } : {}), onEvents, streamEvery, hash: false, streamOnly: true });
+    // No hash while the engine runs, and no events kept by it (`onEvent`: handed over and dropped,
+    // unless the variant has expectations to measure): the run is delivered first and hashed from the
+    // worker's copies of its batches after `done` (the same digest: kept-batches.ts).
+    const run = await runVariant(loaded.scenario, req.variant, { level: req.level, ...(req.seed !== undefined ? { seed: req.seed } : {}), onEvent, streamEvery: first, hash: false });
     if (encoder.pending > 0) send();
     if (run.diagnostics.some((d) => d.severity === 'error')) {
       post({ type: 'error', runId, diagnostics: run.diagnostics });

@@ -199,3 +199,46 @@ describe('the trace wire codec with long texts', () => {
     );
   });
 });
+
+describe('the trace wire codec, one event at a time', () => {
+  const templates = [
+    (n: number, s: string) => ({ type: 'plugin.decision', t: n, req: s, plugin: 'p', verdict: 'next', status: undefined, data: undefined }),
+    (n: number, s: string) => ({ type: 'plugin.decision', t: n, req: s, plugin: 'p', verdict: 'reply', status: 429, data: { id: `${s}/${n}` } }),
+    (n: number, s: string) => ({ type: 'effect.start', t: n, req: s, plugin: 'q' }),
+    (n: number, s: string) => ({ type: 'request.end', t: n, req: s, status: n }),
+    (n: number, _s: string) => ({ type: 'run.end', t: n }),
+  ];
+  const picks = fc.array(fc.tuple(fc.nat({ max: templates.length - 1 }), fc.nat({ max: 1000 }), fc.constantFrom('c1-1', 'c1-2', 'c1-3', 'gw-0', '')), { maxLength: 80 });
+
+  it('writes with `push` what `add` writes, though the caller refills one object after each push', () => {
+    fc.assert(
+      fc.property(picks, fc.integer({ min: 1, max: 9 }), fc.integer({ min: 0, max: 6 }), fc.boolean(), (list, size, tableLimit, compile) => {
+        const events = list.map(([k, n, s]) => (templates[k] as (n: number, s: string) => object)(n, s));
+        const byAdd = new TraceEncoder({ compile, tableLimit });
+        const byPush = new TraceEncoder({ compile, tableLimit });
+        // One object per template, refilled for every event, as the engine's shared decision is.
+        const shared = templates.map(() => ({}) as Record<string, unknown>);
+        for (let i = 0; i < events.length; i += size) {
+          const slice = events.slice(i, i + size);
+          byAdd.add(slice);
+          for (let j = 0; j < slice.length; j++) {
+            const k = (list[i + j] as [number, number, string])[0];
+            const one = shared[k] as Record<string, unknown>;
+            for (const key of Object.keys(one)) delete one[key];
+            Object.assign(one, slice[j]);
+            byPush.push(one);
+            Object.assign(one, { t: -1, req: 'refilled' });
+          }
+          const a = byAdd.take();
+          const b = byPush.take();
+          expect(b.shapeIds).toEqual(a.shapeIds);
+          expect(b.nums).toEqual(a.nums);
+          expect(b.strIds).toEqual(a.strIds);
+          expect(b.strings).toEqual(a.strings);
+          expect(b.shapes).toEqual(a.shapes);
+        }
+      }),
+      { seed, numRuns: 200 },
+    );
+  });
+});

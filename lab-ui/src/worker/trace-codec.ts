@@ -204,6 +204,21 @@ export class TraceEncoder {
    * events go at once and send the batch later (`take`).
    */
   add(events: readonly object[]): void {
+    this.room(events.length);
+    for (let e = 0; e < events.length; e++) this.ids[this.count++] = this.encodeOne(events[e] as Record<string, unknown>);
+  }
+
+  /**
+   * Encodes one event into the batch being built, as `add([event])` does. The caller may change or
+   * reuse the object once this returns: nothing of it is kept but its strings.
+   */
+  push(event: object): void {
+    if (this.shapesBefore < 0 || this.count === this.ids.length) this.room(1);
+    this.ids[this.count++] = this.encodeOne(event as Record<string, unknown>);
+  }
+
+  /** Opens a batch if none is, and makes room for `more` shape ids in it. */
+  private room(more: number): void {
     if (this.shapesBefore < 0) {
       this.shapesBefore = this.sent.length;
       this.strings.fresh = [];
@@ -211,13 +226,11 @@ export class TraceEncoder {
       this.scratch.si = 0;
       this.count = 0;
     }
-    if (this.count + events.length > this.ids.length) {
-      const next = new Uint32Array(Math.max(this.ids.length * 2, this.count + events.length));
+    if (this.count + more > this.ids.length) {
+      const next = new Uint32Array(Math.max(this.ids.length * 2, this.count + more));
       next.set(this.ids.subarray(0, this.count));
       this.ids = next;
     }
-    this.encodeInto(events, this.ids, this.count);
-    this.count += events.length;
   }
 
   /**
@@ -234,27 +247,24 @@ export class TraceEncoder {
     return out;
   }
 
-  private encodeInto(events: readonly object[], shapeIds: Uint32Array, first: number): void {
+  /** Writes one event's values into the scratch columns and returns its shape id. */
+  private encodeOne(ev: Record<string, unknown>): number {
     const to = this.scratch;
-    const { shapes, successor } = this;
-    let previous = this.previous;
-    for (let e = 0; e < events.length; e++) {
-      const ev = events[e] as Record<string, unknown>;
-      // A trace repeats the same sequence of shapes per request: the shape that followed the
-      // previous event's shape last time fits about 86 % of events (the type's most recent shape
-      // only 55 %), which saves the type lookup and most failed tries.
-      const guess = previous < 0 ? -1 : (successor[previous] as number);
-      let id = -1;
-      if (guess >= 0) {
-        const shape = shapes[guess] as EncoderShape;
-        reserve(to, shape.nums, shape.strs);
-        if (shape.encode(ev, to)) id = guess;
-      }
-      if (id < 0) id = this.encodeByType(ev, to, guess);
-      if (previous >= 0) successor[previous] = id;
-      shapeIds[first + e] = previous = id;
+    const previous = this.previous;
+    // A trace repeats the same sequence of shapes per request: the shape that followed the
+    // previous event's shape last time fits about 86 % of events (the type's most recent shape
+    // only 55 %), which saves the type lookup and most failed tries.
+    const guess = previous < 0 ? -1 : (this.successor[previous] as number);
+    let id = -1;
+    if (guess >= 0) {
+      const shape = this.shapes[guess] as EncoderShape;
+      reserve(to, shape.nums, shape.strs);
+      if (shape.encode(ev, to)) id = guess;
     }
-    this.previous = previous;
+    if (id < 0) id = this.encodeByType(ev, to, guess);
+    if (previous >= 0) this.successor[previous] = id;
+    this.previous = id;
+    return id;
   }
 
   /** The event's shape among those seen for its type (`tried` already failed), or a new one. */
