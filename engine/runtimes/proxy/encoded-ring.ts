@@ -14,11 +14,15 @@
  * and `req`) is not stringified at all: its batch keeps the template, `t` in a Float64Array and the
  * request id, and `recent` rebuilds its JSON from them. An event that fits a kind's holed template
  * (the same JSON but for a few string and number leaves) is kept as the template and its hole values:
- * numbers in a Float64Array, strings in one JSON array per batch. Only the others go through
+ * numbers in a Float64Array, strings as code units per batch (below). Only the others go through
  * JSON.stringify as events.
  *
- * A slot's bytes are two JSON arrays on two lines: the stringified events, then the holed events'
- * strings (JSON never holds a raw line break, so the first one ends the first array).
+ * A slot keeps two byte buffers: the UTF-8 JSON array of the events stringified whole (none, most of
+ * the time), and the holed events' strings as their raw UTF-16 code units, back to back, with each
+ * string's length beside them. The strings were one JSON array per batch until session 15: a
+ * JSON.stringify, a concatenation and a UTF-16 to UTF-8 transcoding of ≈ 2,000 mostly two-byte
+ * characters per batch (the rate limit's reason carries an en dash), where a join and one copy of
+ * the code units keep the same strings; code units also keep a lone surrogate exactly, as JSON did.
  */
 import type { TraceEvent } from '../../trace/events.ts';
 import { EventTemplate, EventTemplates } from './event-templates.ts';
@@ -44,6 +48,10 @@ const GROWTH_SLACK = 1.25;
 
 const encoder = new TextEncoder();
 const decoder = new TextDecoder();
+/** A slot whose events all fitted a template has no JSON: it shares this empty buffer. */
+const EMPTY_BYTES = new Uint8Array(0);
+/** Two bytes per UTF-16 code unit in a slot's string buffer. */
+const UNIT_BYTES = 2;
 
 export class EncodedEventRing {
   /** Events of the batch being filled, still as objects. */
@@ -52,16 +60,21 @@ export class EncodedEventRing {
   /** `push` seals at once when this many events are pending (no quiet moment came). */
   private readonly hardLimit: number;
   /**
-   * Full batches. `slotBytes[i]` holds `slotUsed[i]` meaningful bytes: in UTF-8, the JSON array of
-   * the batch's events that fit no template, a line break, and the JSON array of the string hole
-   * values of those that fit a holed one. Event k of the batch (k < `slotEvents[i]`) is the exact
-   * template `slotTemplates[i][k]` with time `slotTimes[i][k]` and id `slotReqs[i][k]`; where that is
-   * a holed template, the template with its next number holes from `slotNumbers[i]` and next strings
-   * from the second array; where it is null, the next event of the first array. The arrays are made
-   * once per slot and reused, so a batch allocates nothing that outlives it but its request ids.
+   * Full batches. `slotBytes[i]` holds `slotUsed[i]` meaningful bytes: the UTF-8 JSON array of the
+   * batch's events that fit no template (0 bytes when every event fitted one). `slotUnits[i]` holds
+   * the string hole values of the events that fit a holed one as UTF-16LE code units, one after the
+   * other, `slotStringLengths[i][j]` code units for the j-th of `slotStrings[i]` strings. Event k of
+   * the batch (k < `slotEvents[i]`) is the exact template `slotTemplates[i][k]` with time
+   * `slotTimes[i][k]` and id `slotReqs[i][k]`; where that is a holed template, the template with its
+   * next number holes from `slotNumbers[i]` and next strings from `slotUnits[i]`; where it is null,
+   * the next event of the JSON array. The buffers are made once per slot and reused (grown when a
+   * batch needs more), so a batch allocates nothing that outlives it but its request ids.
    */
   private readonly slotBytes: Uint8Array[] = [];
   private readonly slotUsed: number[] = [];
+  private readonly slotUnits: Buffer[] = [];
+  private readonly slotStringLengths: Uint32Array[] = [];
+  private readonly slotStrings: number[] = [];
   private readonly slotEvents: number[] = [];
   private readonly slotTemplates: Kept[][] = [];
   private readonly slotTimes: Float64Array[] = [];
@@ -101,14 +114,13 @@ export class EncodedEventRing {
   /** The last `capacity` events (fewer until that many were pushed), oldest first, in their JSON form. */
   recent(): TraceEvent[] {
     const out: TraceEvent[] = [];
-    const used = this.slotBytes.length;
-    const first = used < this.slotCount ? 0 : this.nextSlot;
-    for (let k = 0; k < used; k++) {
-      const slot = (first + k) % used;
-      const text = decoder.decode((this.slotBytes[slot] as Uint8Array).subarray(0, this.slotUsed[slot]));
-      const lineBreak = text.indexOf('\n');
-      const misses = JSON.parse(text.slice(0, lineBreak)) as TraceEvent[];
-      const strings = JSON.parse(text.slice(lineBreak + 1)) as string[];
+    const filled = this.slotBytes.length;
+    const first = filled < this.slotCount ? 0 : this.nextSlot;
+    for (let k = 0; k < filled; k++) {
+      const slot = (first + k) % filled;
+      const used = this.slotUsed[slot] as number;
+      const misses = used === 0 ? [] : (JSON.parse(decoder.decode((this.slotBytes[slot] as Uint8Array).subarray(0, used))) as TraceEvent[]);
+      const strings = this.stringsOf(slot);
       const numbers = this.slotNumbers[slot] as Float64Array;
       const templates = this.slotTemplates[slot] as Kept[];
       const times = this.slotTimes[slot] as Float64Array;
@@ -131,6 +143,23 @@ export class EncodedEventRing {
     return out.length > this.capacity ? out.slice(out.length - this.capacity) : out;
   }
 
+  /** A slot's string hole values, in the order `collect` gave them. */
+  private stringsOf(slot: number): string[] {
+    const count = this.slotStrings[slot] as number;
+    const lengths = this.slotStringLengths[slot] as Uint32Array;
+    let units = 0;
+    for (let j = 0; j < count; j++) units += lengths[j] as number;
+    const all = (this.slotUnits[slot] as Buffer).toString('utf16le', 0, units * UNIT_BYTES);
+    const strings = new Array<string>(count);
+    let at = 0;
+    for (let j = 0; j < count; j++) {
+      const end = at + (lengths[j] as number);
+      strings[j] = all.slice(at, end);
+      at = end;
+    }
+    return strings;
+  }
+
   private growHoleNumbers(need: number): void {
     const grown = new Float64Array(Math.max(need, this.holeNumbers.length * 2));
     grown.set(this.holeNumbers);
@@ -146,7 +175,8 @@ export class EncodedEventRing {
     const misses = this.misses;
     const strings = this.holeStrings;
     let numberCount = 0;
-    let text: string;
+    let missText: string;
+    let joined: string;
     try {
       for (let i = 0; i < count; i++) {
         const event = pending[i] as TraceEvent;
@@ -158,10 +188,13 @@ export class EncodedEventRing {
           numberCount = template.collect(event as unknown as Record<string, unknown>, this.holeNumbers, numberCount, strings);
         }
       }
-      text = `${JSON.stringify(misses)}\n${JSON.stringify(strings)}`;
-    } finally {
+      missText = misses.length === 0 ? '' : JSON.stringify(misses);
+      // One flat string of every hole string, copied below as code units; the lengths split it again.
+      joined = strings.length === 0 ? '' : strings.length === 1 ? (strings[0] as string) : strings.join('');
+    } catch (e) {
       misses.length = 0;
       strings.length = 0;
+      throw e;
     }
     this.pending = [];
     const slot = this.nextSlot;
@@ -188,19 +221,39 @@ export class EncodedEventRing {
     let numbers = this.slotNumbers[slot];
     if (!numbers || numbers.length < numberCount) numbers = this.slotNumbers[slot] = new Float64Array(Math.max(numberCount, 64));
     numbers.set(this.holeNumbers.subarray(0, numberCount));
+    this.keepStrings(slot, strings, joined);
+    strings.length = 0;
+    misses.length = 0;
     let bytes = this.slotBytes[slot];
-    let result = bytes ? encoder.encodeInto(text, bytes) : undefined;
-    if (!bytes || !result || result.read < text.length) {
-      // Most event text is one byte per code unit in UTF-8; three bytes per unit always fit.
-      bytes = new Uint8Array(Math.ceil(text.length * GROWTH_SLACK));
-      result = encoder.encodeInto(text, bytes);
-      if (result.read < text.length) {
-        bytes = new Uint8Array(text.length * 3);
-        result = encoder.encodeInto(text, bytes);
+    let written = 0;
+    if (missText.length > 0) {
+      let result = bytes ? encoder.encodeInto(missText, bytes) : undefined;
+      if (!bytes || !result || result.read < missText.length) {
+        // Most event text is one byte per code unit in UTF-8; three bytes per unit always fit.
+        bytes = new Uint8Array(Math.ceil(missText.length * GROWTH_SLACK));
+        result = encoder.encodeInto(missText, bytes);
+        if (result.read < missText.length) {
+          bytes = new Uint8Array(missText.length * 3);
+          result = encoder.encodeInto(missText, bytes);
+        }
       }
+      written = result.written;
     }
-    this.slotBytes[slot] = bytes;
-    this.slotUsed[slot] = result.written;
+    this.slotBytes[slot] = bytes ?? EMPTY_BYTES;
+    this.slotUsed[slot] = written;
     this.nextSlot = (slot + 1) % this.slotCount;
+  }
+
+  /** Copies the batch's string hole values into the slot as code units, with their lengths. */
+  private keepStrings(slot: number, strings: readonly string[], joined: string): void {
+    let lengths = this.slotStringLengths[slot];
+    if (!lengths || lengths.length < strings.length) lengths = this.slotStringLengths[slot] = new Uint32Array(Math.max(64, Math.ceil(strings.length * GROWTH_SLACK)));
+    for (let j = 0; j < strings.length; j++) lengths[j] = (strings[j] as string).length;
+    this.slotStrings[slot] = strings.length;
+    let units = this.slotUnits[slot];
+    const need = joined.length * UNIT_BYTES;
+    if (!units || units.length < need) units = this.slotUnits[slot] = Buffer.allocUnsafe(Math.ceil(need * GROWTH_SLACK));
+    // UTF-16LE is the string's own code units: copied as they are, a lone surrogate included.
+    if (need > 0) units.write(joined, 0, need, 'utf16le');
   }
 }

@@ -10,10 +10,10 @@ const MAX_HOLES = 8;
 /**
  * A template whose varying leaves are holes: the rate limit's access decision (its reason and data
  * carry the counts), `request.end` and `upstream.response` (their durations). The ring keeps an event
- * that fits as its hole values, numbers in a Float64Array and strings in one JSON array per batch, and
- * prints it from them when `/trace` asks: the numbers, `t` among them, are never turned into text
- * while serving, and the strings are stringified together, one call per batch instead of one
- * JSON.stringify of each whole event.
+ * that fits as its hole values, numbers in a Float64Array and strings as their code units per batch
+ * (encoded-ring.ts), and prints it from them when `/trace` asks: the numbers, `t` among them, are
+ * never turned into text while serving, and the strings are copied together, once per batch, instead
+ * of one JSON.stringify of each whole event.
  */
 export class HoledTemplate {
   /** How many holes it has, and how many of them take a number (the rest take a string). */

@@ -206,4 +206,43 @@ describe('event templates', () => {
       { seed, numRuns: 150 },
     );
   });
+
+  it('guessing the next kind changes nothing when many kinds interleave (the guess is often wrong)', () => {
+    fc.assert(
+      fc.property(fc.integer({ min: 1, max: 120 }), fc.array(kind, { minLength: 3, maxLength: 6 }), fc.array(variant, { minLength: 1, maxLength: 4 }), fc.array(fc.tuple(fc.nat(), fc.nat(), fc.boolean()), { maxLength: 600 }), (capacity, kinds, variants, steps) => {
+        const ring = new EncodedEventRing(capacity);
+        const pushed: Record<string, unknown>[] = [];
+        for (const [k, v, quiet] of steps) {
+          const e = build(kinds[k % kinds.length] as Kind, variants[v % variants.length] as Variant);
+          e.t = pushed.length;
+          e.req = `req-${pushed.length >> 2}`;
+          pushed.push(e);
+          ring.push(e as unknown as TraceEvent);
+          if (quiet) ring.sealIfFull();
+        }
+        const want = pushed.slice(Math.max(0, pushed.length - capacity));
+        expect(ring.recent()).toStrictEqual(JSON.parse(JSON.stringify(want)));
+      }),
+      { seed, numRuns: 100 },
+    );
+  });
+
+  it('a guessed kind never lends its template to an event whose t or req cannot fill the holes', () => {
+    const templates = new EventTemplates();
+    const a = (t: unknown, req: unknown): Record<string, unknown> => ({ type: 'plugin.decision', t, req, plugin: 'router', phase: 'access' });
+    const b = (t: number): Record<string, unknown> => ({ type: 'upstream.send', t, req: `req-${t}`, path: '/' });
+    // Teach the run a, b, a, b… so that b's kind is the guess after every a.
+    for (let i = 0; i < 6; i++) {
+      expect(templates.find(a(i, `req-${i}`))).toBeDefined();
+      expect(templates.find(b(i))).toBeDefined();
+    }
+    expect(templates.find(a(7, 'req-7'))).toBeDefined();
+    expect(templates.find({ type: 'upstream.send', t: NaN, req: 'req-8', path: '/' })).toBeUndefined();
+    expect(templates.find(a(9, 'req-9'))).toBeDefined();
+    expect(templates.find({ type: 'upstream.send', t: 10, req: 10, path: '/' })).toBeUndefined();
+    expect(templates.find(a(11, 'req-11'))).toBeDefined();
+    const found = templates.find(b(12));
+    expect(found).toBeInstanceOf(EventTemplate);
+    expect(printedBy(found as EventTemplate, b(12))).toBe(JSON.stringify(b(12)));
+  });
 });

@@ -41,12 +41,18 @@ export class EventTemplate {
     let i = 0;
     for (const key in event) {
       if (i >= keys.length || key !== keys[i]) return false;
-      // t and req (positions 1 and 2) are the holes; their kinds are checked by the caller. Most
-      // leaves are the very same string as the template's, so `!==` first spares the call.
+      // Read in the walk (for-in's own fast path), not as event.t and event.req: the ring's events
+      // come in half a dozen shapes, and a named load that sees that many is a megamorphic lookup.
+      const v = event[key];
+      // Most leaves are the very same string as the template's, so `!==` first spares the call.
       if (i > 2) {
-        const v = event[key];
         if (v !== values[i] && !matches(v, values[i])) return false;
-      } else if (i === 0 && event[key] !== values[0]) return false;
+      } else if (i === 0) {
+        if (v !== values[0]) return false;
+      } else if (i === 1) {
+        // t and req (positions 1 and 2) are the holes: a finite number and a string.
+        if (typeof v !== 'number' || !Number.isFinite(v)) return false;
+      } else if (typeof v !== 'string') return false;
       i++;
     }
     return i === keys.length;
@@ -118,13 +124,26 @@ export class EventTemplates {
    * holed template (printed per event, still far cheaper than JSON.stringify of the event).
    */
   find(event: Record<string, unknown>): EventTemplate | HoledTemplate | undefined {
+    // The usual case first: the kind that followed the last one has a template this event fits. A
+    // template that fits vouches for the kind too (every template of a kind holds its type, and its
+    // plugin and phase when they are strings, as fixed leaves; a hole only ever takes what the kind's
+    // own events had there), so this returns what the full lookup below would, with the same
+    // bookkeeping, without reading type, plugin, phase, t and req by name (lookups that see every
+    // event shape). Its fits check t and req as the lookup's hasTemplateHoles does.
+    const last = this.last;
+    const guess = last?.next;
+    if (guess !== undefined && guess.missStreak < MISS_STREAK) {
+      const found = this.fitted(guess, event);
+      if (found !== undefined) {
+        this.last = guess;
+        return found;
+      }
+    }
     if (!hasTemplateHoles(event)) return undefined;
     // Only strings key a kind: names from the config and the code, a bounded set.
     const plugin = typeof event.plugin === 'string' ? event.plugin : undefined;
     const phase = typeof event.phase === 'string' ? event.phase : undefined;
     const type = event.type as string;
-    const last = this.last;
-    const guess = last?.next;
     let kind: Kind;
     if (guess !== undefined && guess.type === type && guess.plugin === plugin && guess.phase === phase) kind = guess;
     else {
@@ -133,25 +152,10 @@ export class EventTemplates {
     }
     this.last = kind;
     if (kind.missStreak >= MISS_STREAK && kind.missStreak++ % SPARSE_EVERY !== 0) return undefined;
+    const found = this.fitted(kind, event);
+    if (found !== undefined) return found;
     const templates = kind.templates;
-    for (let i = 0; i < templates.length; i++) {
-      const template = templates[i] as EventTemplate;
-      if (!template.fits(event)) continue;
-      if (i > 0) {
-        templates.splice(i, 1);
-        templates.unshift(template);
-      }
-      kind.missStreak = 0;
-      kind.backoff = 1;
-      kind.holedStreak = 0;
-      return template;
-    }
     const holed = kind.holed;
-    if (holed !== undefined && holed.fits(event)) {
-      kind.missStreak = 0;
-      if (++kind.holedStreak >= DROP_EXACT_AFTER && templates.length > 0) templates.length = 0;
-      return holed;
-    }
     kind.missStreak++;
     if (kind.sinceMade++ >= kind.backoff) {
       const made = makeTemplate(event);
@@ -173,6 +177,34 @@ export class EventTemplates {
     kind.holed = widened;
     kind.missStreak = 0;
     return widened;
+  }
+
+  /**
+   * The kind's exact template the event fits (moved to the front), else its holed one, else
+   * undefined; a fit resets the kind's miss counts. No side effect when nothing fits, so a failed
+   * guess in `find` leaves everything as the full lookup expects it.
+   */
+  private fitted(kind: Kind, event: Record<string, unknown>): EventTemplate | HoledTemplate | undefined {
+    const templates = kind.templates;
+    for (let i = 0; i < templates.length; i++) {
+      const template = templates[i] as EventTemplate;
+      if (!template.fits(event)) continue;
+      if (i > 0) {
+        templates.splice(i, 1);
+        templates.unshift(template);
+      }
+      kind.missStreak = 0;
+      kind.backoff = 1;
+      kind.holedStreak = 0;
+      return template;
+    }
+    const holed = kind.holed;
+    if (holed !== undefined && holed.fits(event)) {
+      kind.missStreak = 0;
+      if (++kind.holedStreak >= DROP_EXACT_AFTER && templates.length > 0) templates.length = 0;
+      return holed;
+    }
+    return undefined;
   }
 
   private kindOf(type: string, plugin: string | undefined, phase: string | undefined): Kind {
