@@ -187,13 +187,18 @@ describe('event templates', () => {
     expect(templates.find({ type: 'x', t: 2, req: 'r', nested: Object.create(null) as object })).toBeUndefined();
   });
 
-  it('the ring gives back templated and stringified events alike, in order, as their JSON', () => {
+  /**
+   * The ring's round trip over generated runs: what `recent` gives back equals the JSON of the last
+   * `capacity` events pushed. `kinds` bounds how many event kinds interleave (more: the guess of the
+   * next kind is more often wrong).
+   */
+  const roundTrip = (maxCapacity: number, kinds: { minLength: number; maxLength: number }, maxVariants: number, numRuns: number): void => {
     fc.assert(
-      fc.property(fc.integer({ min: 1, max: 200 }), fc.array(kind, { minLength: 1, maxLength: 2 }), fc.array(variant, { minLength: 1, maxLength: 5 }), fc.array(fc.tuple(fc.nat(), fc.nat(), fc.boolean()), { maxLength: 600 }), (capacity, kinds, variants, steps) => {
+      fc.property(fc.integer({ min: 1, max: maxCapacity }), fc.array(kind, kinds), fc.array(variant, { minLength: 1, maxLength: maxVariants }), fc.array(fc.tuple(fc.nat(), fc.nat(), fc.boolean()), { maxLength: 600 }), (capacity, ks, variants, steps) => {
         const ring = new EncodedEventRing(capacity);
         const pushed: Record<string, unknown>[] = [];
         for (const [k, v, quiet] of steps) {
-          const e = build(kinds[k % kinds.length] as Kind, variants[v % variants.length] as Variant);
+          const e = build(ks[k % ks.length] as Kind, variants[v % variants.length] as Variant);
           e.t = pushed.length;
           e.req = `req-${pushed.length >> 2}`;
           pushed.push(e);
@@ -203,28 +208,16 @@ describe('event templates', () => {
         const want = pushed.slice(Math.max(0, pushed.length - capacity));
         expect(ring.recent()).toStrictEqual(JSON.parse(JSON.stringify(want)));
       }),
-      { seed, numRuns: 150 },
+      { seed, numRuns },
     );
+  };
+
+  it('the ring gives back templated and stringified events alike, in order, as their JSON', () => {
+    roundTrip(200, { minLength: 1, maxLength: 2 }, 5, 150);
   });
 
   it('guessing the next kind changes nothing when many kinds interleave (the guess is often wrong)', () => {
-    fc.assert(
-      fc.property(fc.integer({ min: 1, max: 120 }), fc.array(kind, { minLength: 3, maxLength: 6 }), fc.array(variant, { minLength: 1, maxLength: 4 }), fc.array(fc.tuple(fc.nat(), fc.nat(), fc.boolean()), { maxLength: 600 }), (capacity, kinds, variants, steps) => {
-        const ring = new EncodedEventRing(capacity);
-        const pushed: Record<string, unknown>[] = [];
-        for (const [k, v, quiet] of steps) {
-          const e = build(kinds[k % kinds.length] as Kind, variants[v % variants.length] as Variant);
-          e.t = pushed.length;
-          e.req = `req-${pushed.length >> 2}`;
-          pushed.push(e);
-          ring.push(e as unknown as TraceEvent);
-          if (quiet) ring.sealIfFull();
-        }
-        const want = pushed.slice(Math.max(0, pushed.length - capacity));
-        expect(ring.recent()).toStrictEqual(JSON.parse(JSON.stringify(want)));
-      }),
-      { seed, numRuns: 100 },
-    );
+    roundTrip(120, { minLength: 3, maxLength: 6 }, 4, 100);
   });
 
   it('a guessed kind never lends its template to an event whose t or req cannot fill the holes', () => {
