@@ -12,6 +12,7 @@ import { KONG_RATE_LIMITING_DEFAULTS, kongLimits, parseKongRateLimitingConfig, S
 import { createAlgorithmHooks } from './flavours/index.ts';
 import { snapshotKey } from './key.ts';
 import { resolveIdentifier } from './identifier.ts';
+import { newKongDecision } from './math/kong-fixed-window.ts';
 import { LocalCounters, type CounterSnapshot } from './policy-local.ts';
 import { redisRealtimeAccess, SeenCounters, type CounterScope } from './policy-redis.ts';
 import { SyncedCounters } from './policy-redis-sync.ts';
@@ -45,6 +46,13 @@ function escapeKeys(snap: CounterSnapshot): Record<string, unknown> {
   return Object.fromEntries(Object.entries(snap).map(([id, counters]) => [snapshotKey(id), counters]));
 }
 
+/**
+ * The local policy's decision, refilled per request (as realtime Redis's in policy-redis.ts): the
+ * hook turns it into a verdict at once, and verdictFor copies every number it keeps into strings,
+ * headers and data, so nothing holds it past the call.
+ */
+const LOCAL_DECISION = newKongDecision();
+
 export function createKongHooks(config: KongRateLimitingConfig, env: PluginEnv): PluginHooks {
   const limits = kongLimits(config);
   // Counted once per config: Object.keys per request built an array only to read its length.
@@ -77,7 +85,7 @@ export function createKongHooks(config: KongRateLimitingConfig, env: PluginEnv):
       const id = resolveIdentifier(config, ctx);
       const counters = countersOf(host.replica);
       if (config.policy === 'local') {
-        const decision = counters.local.check(limits, id.value, nowMs);
+        const decision = counters.local.check(limits, id.value, nowMs, LOCAL_DECISION);
         return verdictFor(ctx, config, id, decision, localNoteOf(host.replica));
       }
       if (config.policy === 'redis' && config.sync_rate !== SYNC_RATE_REALTIME) return counters.synced.access(ctx, id, nowMs);

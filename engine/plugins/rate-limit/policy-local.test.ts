@@ -2,7 +2,7 @@
 // and snapshots exactly as the plain state-object store it replaced (semantics §1: Kong fixed windows).
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { kongFixedWindow, kongStateIsStale, type KongFixedWindowDecision, type KongLimits, type KongWindowState } from './math/kong-fixed-window.ts';
+import { kongFixedWindow, kongStateIsStale, newKongDecision, type KongFixedWindowDecision, type KongLimits, type KongWindowState } from './math/kong-fixed-window.ts';
 import { LocalCounters, snapshotStates, type CounterSnapshot } from './policy-local.ts';
 
 // Engine code takes no randomness from the machine: the seed is fixed unless FC_SEED names another.
@@ -83,6 +83,30 @@ describe('LocalCounters (columns) against the state-object store it replaced', (
           const id = `10.0.0.${s.client % 3}`;
           expect(JSON.stringify(columns.check(limits, id, now))).toBe(JSON.stringify(objects.check(limits, id, now)));
           expect(columns.size).toBe(objects.size);
+          expect(JSON.stringify(columns.snapshot(now))).toBe(JSON.stringify(objects.snapshot(now)));
+        }
+      }),
+      { seed, numRuns: 300 },
+    );
+  });
+
+  it('refilling one shared decision (`into`) gives the fresh decision each time, key order included', () => {
+    fc.assert(
+      fc.property(fc.constantFrom(...STARTS), fc.array(fc.tuple(step, fc.constantFrom(...LIMIT_SETS)), { minLength: 1, maxLength: 80 }), (start, steps) => {
+        const columns = new LocalCounters();
+        const objects = new ObjectCounters();
+        // One decision refilled across clients and limit sets (rows grow and shrink with the periods).
+        const shared = newKongDecision();
+        let now = start;
+        for (const [s, limits] of steps) {
+          now += s.advanceMs;
+          const id = `10.0.0.${s.client % 4}`;
+          const fresh = objects.check(limits, id, now);
+          const got = columns.check(limits, id, now, shared);
+          expect(got).toBe(shared);
+          expect(got).toStrictEqual(fresh);
+          // The rows become headers and sentences in the trace: the same keys in the same order.
+          expect(JSON.stringify(got)).toBe(JSON.stringify(fresh));
           expect(JSON.stringify(columns.snapshot(now))).toBe(JSON.stringify(objects.snapshot(now)));
         }
       }),

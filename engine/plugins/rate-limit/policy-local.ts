@@ -12,6 +12,7 @@
 import {
   configuredPeriods,
   decideKongPeriods,
+  decideKongPeriodsInto,
   kongCounterUsage,
   kongStateIsStale,
   KONG_PERIOD_SECONDS,
@@ -79,6 +80,8 @@ export class LocalCounters {
   private used = 0;
   private readonly freeSlots: number[] = [];
   private sweepAt = MIN_SWEEP_SIZE;
+  /** `check`'s usage per configured period, refilled per call. */
+  private readonly usedScratch: number[] = [];
 
   /** Per limits object: its periods in order, their limits and column indexes (one config, one object). */
   private shapeOf: { limits: KongLimits; periods: KongPeriod[]; limitValues: number[]; columns: number[] } | undefined;
@@ -88,13 +91,18 @@ export class LocalCounters {
    * directly: the same decision and counters as running `kongFixedWindow` on the slot's object form
    * (policy-local.test.ts checks it against that definition), without a state, usage and next-state
    * object per request.
+   *
+   * `into`: a decision to refill instead of a fresh one (decideKongPeriodsInto), for a caller that reads
+   * it at once and keeps nothing of it; the result is then `into`.
    */
-  check(limits: KongLimits, identifier: string, nowMs: number): KongFixedWindowDecision {
+  check(limits: KongLimits, identifier: string, nowMs: number, into?: KongFixedWindowDecision): KongFixedWindowDecision {
     const shape = this.shape(limits);
     const held = this.slotOf.get(identifier);
-    const used: number[] = [];
-    for (let i = 0; i < shape.periods.length; i++) used.push(held === undefined ? 0 : this.usageAt(held, shape.columns[i] as number, nowMs));
-    const decision = decideKongPeriods(shape.periods, shape.limitValues, used, nowMs);
+    // Refilled per call: read only until this method returns.
+    const used = this.usedScratch;
+    for (let i = 0; i < shape.periods.length; i++) used[i] = held === undefined ? 0 : this.usageAt(held, shape.columns[i] as number, nowMs);
+    while (used.length > shape.periods.length) used.pop();
+    const decision = into !== undefined ? decideKongPeriodsInto(into, shape.periods, shape.limitValues, used, nowMs) : decideKongPeriods(shape.periods, shape.limitValues, used, nowMs);
     if (decision.allowed) {
       const slot = held ?? this.claim(identifier);
       this.clearUnconfigured(slot, shape.columns);

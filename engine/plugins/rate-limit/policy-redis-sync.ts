@@ -16,7 +16,7 @@
 import { wait, type RequestContext, type StoreOp, type Verdict } from '../../pipeline/types.ts';
 import type { KongRateLimitingConfig } from './config.ts';
 import type { Identifier } from './identifier.ts';
-import { decideKongFixedWindow, kongWindowStart, KONG_PERIOD_SECONDS, type KongLimits, type KongPeriod } from './math/kong-fixed-window.ts';
+import { configuredPeriods, decideKongPeriodsInto, kongWindowStart, newKongDecision, KONG_PERIOD_SECONDS, type KongLimits, type KongPeriod } from './math/kong-fixed-window.ts';
 import type { CounterSnapshot } from './policy-local.ts';
 import { numericValues, periodKeys, type CounterScope, type PeriodKey } from './policy-redis.ts';
 import { storeFailure, verdictFor } from './respond.ts';
@@ -35,18 +35,31 @@ interface SyncEntry {
 
 const expiryOf = (k: PeriodKey): number => k.windowStartMs + KONG_PERIOD_SECONDS[k.period] * 1000;
 
+/**
+ * One synced decision at a time (decide runs to its verdict without waiting): its usage list and
+ * decision are refilled per request, and verdictFor copies what it keeps (policy-redis.ts does the same).
+ */
+const SCRATCH_USED: number[] = [];
+const SCRATCH_DECISION = newKongDecision();
+
 export class SyncedCounters {
   private readonly entries = new Map<string, SyncEntry>();
   /** When the pending sync falls due (undefined: nothing to flush). */
   private dueAtMs: number | undefined;
   private flushing = false;
   private pruneAt = 1024;
+  /** The configured periods, shortest first, and their limits: the order periodKeys gives the keys in. */
+  private readonly periods: readonly KongPeriod[];
+  private readonly limitValues: readonly number[];
 
   constructor(
     private readonly config: KongRateLimitingConfig,
     private readonly limits: KongLimits,
     private readonly scope: CounterScope,
-  ) {}
+  ) {
+    this.periods = configuredPeriods(limits);
+    this.limitValues = this.periods.map((p) => limits[p] as number);
+  }
 
   access(ctx: RequestContext, id: Identifier, nowMs: number): Verdict {
     const keys = periodKeys(this.limits, this.scope, id.value, nowMs);
@@ -127,12 +140,14 @@ export class SyncedCounters {
   }
 
   private decide(ctx: RequestContext, id: Identifier, keys: PeriodKey[], nowMs: number): Verdict {
-    const usage: Partial<Record<KongPeriod, number>> = {};
-    for (const k of keys) {
-      const e = this.entries.get(k.key);
-      usage[k.period] = e ? e.total + e.delta : 0;
+    // keys[i] is the counter of periods[i] (periodKeys walks configuredPeriods), as the array form takes them.
+    const used = SCRATCH_USED;
+    for (let i = 0; i < keys.length; i++) {
+      const e = this.entries.get((keys[i] as PeriodKey).key);
+      used[i] = e ? e.total + e.delta : 0;
     }
-    const decision = decideKongFixedWindow(this.limits, usage, nowMs);
+    while (used.length > keys.length) used.pop();
+    const decision = decideKongPeriodsInto(SCRATCH_DECISION, this.periods, this.limitValues, used, nowMs);
     if (decision.allowed) {
       for (const k of keys) {
         const e = this.entries.get(k.key);
