@@ -69,11 +69,19 @@ export class UpstreamCluster {
   advance(now: number): ClusterNews {
     if (!this.outlier) return NO_NEWS;
     const events = this.outlier.advance(now);
-    if (events.length === 0) return NO_NEWS;
-    const news: FreshNews = { changes: [], notes: [] };
+    const held = this.heldNotes;
+    if (events.length === 0 && held === undefined) return NO_NEWS;
+    const news: FreshNews = { changes: [], notes: held ?? [] };
+    this.heldNotes = undefined;
     for (const e of events) this.outlierNews(e, news);
     return news;
   }
+
+  /**
+   * Notes from sweeps a probe ran (a refused rate ejection): a probe has no request to hang a note
+   * on, so they wait for the next request's advance(), where they would have appeared anyway.
+   */
+  private heldNotes: string[] | undefined;
 
   /**
    * Picks a host among those the health rules allow, avoiding hosts this request already tried when
@@ -197,16 +205,28 @@ export class UpstreamCluster {
   /** An active probe's result (driven by the host on the probe schedule). */
   probed(i: number, ok: boolean, now: number): MachineTransition[] {
     const r = this.active?.recordProbe(i, ok, now);
-    if (!r?.changed) return [];
-    return [
-      {
+    const changes: MachineTransition[] = [];
+    if (r?.changed) {
+      changes.push({
         machine: 'active-health',
         subject: `${this.service.name} ${this.keys[i]}`,
         from: r.changed === 'healthy' ? 'unhealthy' : 'healthy',
         to: r.changed,
         reason: r.reason,
-      },
-    ];
+      });
+    }
+    // Envoy (semantics §9, successful_active_health_check_uneject_host): a passing check ends an
+    // outlier ejection, but only once active checks call the host healthy (no FAILED_ACTIVE_HC), so a
+    // host still short of its healthy threshold stays out.
+    if (ok && this.outlier && this.active?.isHealthy(i) === true) {
+      const events = this.outlier.activeCheckPassed(i, now);
+      if (events.length > 0) {
+        const news: FreshNews = { changes, notes: this.heldNotes ?? [] };
+        for (const e of events) this.outlierNews(e, news);
+        this.heldNotes = news.notes.length > 0 ? news.notes : undefined;
+      }
+    }
+    return changes;
   }
 
   snapshot(now: number): Record<string, unknown> {

@@ -55,6 +55,12 @@ export interface OutlierPolicyIR {
   splitExternalLocalOriginErrors: boolean;
   /** LB ignores health when fewer than this percent of hosts are healthy; 0 disables panic mode. */
   healthyPanicThreshold: number;
+  /**
+   * Envoy's successful_active_health_check_uneject_host (default true): with active health checks on
+   * the cluster too, a passing check on an ejected host that active checks call healthy ends its
+   * ejection at once instead of at a sweep. Inert without active checks.
+   */
+  successfulActiveHealthCheckUnejectHost: boolean;
 }
 
 /** Envoy cluster circuit breakers: concurrency limits, overflow answered locally with 503. */

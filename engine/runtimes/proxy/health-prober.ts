@@ -7,6 +7,7 @@ import type { Gateway } from '../../pipeline/gateway.ts';
 import { HeaderMap } from '../../pipeline/headers.ts';
 import type { PipelineHost } from '../../pipeline/host.ts';
 import { emitTransition } from '../../pipeline/transition.ts';
+import { probePassed } from '../../upstream/health/active.ts';
 import type { UpstreamClient } from './upstream-client.ts';
 
 export function startHealthProbes(gateway: Gateway, host: PipelineHost, upstream: UpstreamClient): () => void {
@@ -27,7 +28,8 @@ export function startHealthProbes(gateway: Gateway, host: PipelineHost, upstream
           },
           (answer) => {
             if (answer.ok) answer.discard?.();
-            const ok = answer.ok && spec.healthyStatuses.includes(answer.status);
+            // probePassed, as in the simulator: an empty list of healthy statuses means any 2xx or 3xx.
+            const ok = answer.ok && probePassed(spec, { status: answer.status });
             for (const change of cluster.probed(i, ok, host.now())) emitTransition(host, change);
           },
         );

@@ -13,6 +13,7 @@ import type { Scenario } from '../../scenario/types.ts';
 import { findBackend } from './backends.ts';
 import type { BackendModels } from './backend-model.ts';
 import { sampleLatency } from './latency.ts';
+import { probePassed } from '../../upstream/health/active.ts';
 
 export interface ProbeDeps {
   queue: EventQueue;
@@ -39,7 +40,8 @@ export function scheduleProbes(gateway: Gateway, host: PipelineHost, deps: Probe
         const slow = !down && sampleLatency(model.latency, models.stream(`${backend.name}/probe`)) > spec.timeoutMs;
         const errored = !down && model.errorRate > 0 && keyedDraw(seed, 'probe-error', `${key}@${t}`) < model.errorRate;
         const status = errored ? model.errorStatus : backend.status;
-        const ok = !down && !slow && spec.healthyStatuses.includes(status);
+        // probePassed, as in `gatelab serve`: an empty list of healthy statuses means any 2xx or 3xx.
+        const ok = !down && !slow && probePassed(spec, { status });
         for (const change of cluster.probed(i, ok, host.now())) emitTransition(host, change);
       });
       if (queue.now + spec.intervalMs <= scenario.durationMs) queue.schedule(queue.now + spec.intervalMs, PRIORITY.control, tick, undefined);

@@ -30,6 +30,9 @@ export function probePassed(spec: ActiveHealthIR, result: { status?: number; fai
   return spec.healthyStatuses.length > 0 ? spec.healthyStatuses.includes(result.status) : result.status >= 200 && result.status < 400;
 }
 
+/** "once" for a threshold of one, else "N times in a row". */
+const inARow = (n: number): string => (n === 1 ? 'once' : `${n} times in a row`);
+
 export function createActiveHealth(spec: ActiveHealthIR, hostCount: number, startAt: number, opts: ActiveHealthOptions = {}): ActiveHealth {
   const start = !opts.startUnhealthy;
   const hosts: Probed[] = Array.from({ length: Math.max(0, hostCount) }, () => ({ healthy: start, passesInARow: 0, failuresInARow: 0, probed: false }));
@@ -56,7 +59,7 @@ export function createActiveHealth(spec: ActiveHealthIR, hostCount: number, star
       return { reason: `probe of ${spec.path} on ${name(i)} passed (${h.passesInARow} of ${spec.healthyThreshold} in a row needed to mark it healthy)` };
     }
     h.healthy = true;
-    return { changed: 'healthy', reason: `probe of ${spec.path} on ${name(i)} passed ${h.passesInARow} times in a row (healthy threshold ${spec.healthyThreshold}): back in rotation` };
+    return { changed: 'healthy', reason: `probe of ${spec.path} on ${name(i)} passed ${inARow(h.passesInARow)} (healthy threshold ${spec.healthyThreshold}): back in rotation` };
   }
 
   function fail(i: number, h: Probed): HealthVerdict {
@@ -72,7 +75,7 @@ export function createActiveHealth(spec: ActiveHealthIR, hostCount: number, star
     h.healthy = false;
     return {
       changed: 'unhealthy',
-      reason: `probe of ${spec.path} on ${name(i)} failed ${h.failuresInARow} times in a row (unhealthy threshold ${spec.unhealthyThreshold}, probes every ${ms(spec.intervalMs)}): out of rotation`,
+      reason: `probe of ${spec.path} on ${name(i)} failed ${inARow(h.failuresInARow)} (unhealthy threshold ${spec.unhealthyThreshold}, probes every ${ms(spec.intervalMs)}): out of rotation`,
     };
   }
 

@@ -24,6 +24,7 @@ describe('outlier defaults', () => {
       failurePercentageRequestVolume: 50,
       splitExternalLocalOriginErrors: false,
       healthyPanicThreshold: 50,
+      successfulActiveHealthCheckUnejectHost: true,
     });
     expect(Object.isFrozen(ENVOY_OUTLIER_DEFAULTS)).toBe(true);
   });

@@ -31,6 +31,8 @@ export const ENVOY_OUTLIER_DEFAULTS: OutlierPolicyIR = Object.freeze({
   // A cluster setting (common_lb_config), not part of outlier_detection; kept here because it decides
   // whether ejection is obeyed at all.
   healthyPanicThreshold: 50,
+  // Only matters when the cluster also has active health checks (see the detector's activeCheckPassed).
+  successfulActiveHealthCheckUnejectHost: true,
 });
 
 /**
@@ -56,5 +58,8 @@ export function outlierFromIstio(istio: OutlierDetectionIR): OutlierPolicyIR {
     splitExternalLocalOriginErrors: istio.splitExternalLocalOriginErrors,
     // minHealthPercent; Istio's default 0 means "never panic", unlike Envoy's 50.
     healthyPanicThreshold: istio.healthyPanicThreshold,
+    // istiod never sets successful_active_health_check_uneject_host, so Envoy's true stays; a
+    // DestinationRule configures no active health checks either, so it never acts under Istio.
+    successfulActiveHealthCheckUnejectHost: true,
   };
 }

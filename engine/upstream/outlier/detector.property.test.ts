@@ -33,6 +33,7 @@ const policy: fc.Arbitrary<OutlierPolicyIR> = fc.record({
   failurePercentageRequestVolume: fc.integer({ min: 1, max: 20 }),
   splitExternalLocalOriginErrors: fc.boolean(),
   healthyPanicThreshold: fc.integer({ min: 0, max: 100 }),
+  successfulActiveHealthCheckUnejectHost: fc.boolean(),
 });
 
 const outcome: fc.Arbitrary<HostResult> = fc.oneof(

@@ -117,6 +117,7 @@ describe('outlier detector', () => {
         kind: 'uneject',
         host: 0,
         at: 40 * S,
+        by: 'sweep',
         reason:
           'ejection over: host 0 was ejected 39 s ago, at least its ejection time 30 s (base 30 s × 1, capped at 300 s), so it rejoins at this sweep with its consecutive-error counters back at 0',
       },

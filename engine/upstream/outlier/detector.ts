@@ -153,17 +153,26 @@ export function createOutlierDetector(
     return events;
   }
 
+  /**
+   * Envoy's unejectHost, whoever calls it (a sweep, or a passing active check): the consecutive
+   * counters restart from 0 so a few new errors cannot re-eject at once; the multiplier and the count
+   * of ejections stay, and the unejection instant starts the wait before the multiplier comes down.
+   */
+  function uneject(h: HostState, at: number): void {
+    h.ejectedAt = null;
+    h.lastUnejectAt = at;
+    h.consecutive5xx = 0;
+    h.consecutiveGatewayFailure = 0;
+  }
+
   /** Envoy's onIntervalTimer at instant `at`. */
   function sweep(at: number, draw: (() => number) | undefined): OutlierEvent[] {
     const events: OutlierEvent[] = [];
     for (let i = 0; i < n; i++) {
       const h = host(i);
       if (h.ejectedAt !== null && h.ejectionMs <= at - h.ejectedAt) {
-        events.push({ kind: 'uneject', host: i, at, reason: say.unejected(name(i), at - h.ejectedAt, h.ejectionMs, h.multiplier, policy) });
-        h.ejectedAt = null;
-        h.lastUnejectAt = at;
-        h.consecutive5xx = 0;
-        h.consecutiveGatewayFailure = 0;
+        events.push({ kind: 'uneject', host: i, at, by: 'sweep', reason: say.unejected(name(i), at - h.ejectedAt, h.ejectionMs, h.multiplier, policy) });
+        uneject(h, at);
       }
       h.previous = h.current;
       h.current = { total: 0, ok: 0 };
@@ -229,6 +238,18 @@ export function createOutlierDetector(
       }
       h.consecutive5xx += 1;
       if (h.consecutive5xx === policy.consecutive5xx) events.push(...consecutive(i, 'consecutive-5xx', now, draw));
+      return events;
+    },
+    activeCheckPassed(i: number, now: number): OutlierEvent[] {
+      const h = host(i);
+      // Nothing to do for a host in the pool, or when the knob is off (it then waits for its sweep).
+      if (!policy.successfulActiveHealthCheckUnejectHost || h.ejectedAt === null) return [];
+      const events = advance(now);
+      const ejectedAt = h.ejectedAt as number | null; // a due sweep may have returned it already
+      if (ejectedAt === null) return events;
+      const reason = say.unejectedByActiveCheck(name(i), now - ejectedAt, h.ejectionMs, returnSweep(ejectedAt, h.ejectionMs) - now, h.multiplier);
+      events.push({ kind: 'uneject', host: i, at: now, by: 'active-health-check', reason });
+      uneject(h, now);
       return events;
     },
     isEjected: (i) => host(i).ejectedAt !== null,

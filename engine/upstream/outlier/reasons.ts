@@ -89,3 +89,16 @@ export function unejected(host: string, sinceMs: number, ejectionMs: number, mul
     'so it rejoins at this sweep with its consecutive-error counters back at 0'
   );
 }
+
+/**
+ * An ejection ended early by a passing active health check (successful_active_health_check_uneject_host).
+ * Says what it skipped, and that the multiplier is not forgiven: a relapse is ejected for longer.
+ */
+export function unejectedByActiveCheck(host: string, sinceMs: number, ejectionMs: number, sweepInMs: number, multiplier: number): string {
+  return (
+    `an active health check on ${host} passed, so the host was unejected early: ${ms(sinceMs)} into its ${ms(ejectionMs)} ` +
+    `ejection, ${Number.isFinite(sweepInMs) ? `${ms(sweepInMs)} before the sweep that would have returned it` : 'with no sweep to return it (interval 0)'} ` +
+    '(successful_active_health_check_uneject_host, ' +
+    `true by default); its consecutive-error counters are back at 0, its ejection multiplier stays ${multiplier}`
+  );
+}

@@ -8,7 +8,8 @@ export type { OutlierRule } from './rules.ts';
 
 export type OutlierEvent =
   | { kind: 'eject'; host: number; at: number; rule: OutlierRule; ejectionMs: number; timesEjected: number; reason: string }
-  | { kind: 'uneject'; host: number; at: number; reason: string }
+  /** `by`: what ended the ejection — its time running out at a sweep, or a passing active health check. */
+  | { kind: 'uneject'; host: number; at: number; by: 'sweep' | 'active-health-check'; reason: string }
   /** Envoy's ejections_overflow: max_ejection_percent forbade the ejection. */
   | { kind: 'overflow'; host: number; at: number; rule: string; reason: string }
   /** The threshold was hit but the enforcing_* percentage said no (ejections_detected_* without enforced). */
@@ -38,6 +39,14 @@ export interface OutlierDetector {
    * [0,1) draw for enforcing_* percentages. Returns the events (an inline consecutive ejection).
    */
   record(i: number, outcome: HostResult, now: number, draw: () => number): OutlierEvent[];
+  /**
+   * An active health check on host i passed at `now` and active checks call the host healthy (Envoy's
+   * HostCheckCompleteCb with a Healthy result and no FAILED_ACTIVE_HC flag). With
+   * successfulActiveHealthCheckUnejectHost an ejected host is returned at once, before its ejection
+   * time is over. Runs the sweeps due by `now` first (only when the host is ejected), so a host whose
+   * time already ran out is returned by its sweep, not credited to the check. Returns the events.
+   */
+  activeCheckPassed(i: number, now: number): OutlierEvent[];
   isEjected(i: number): boolean;
   ejectedCount(): number;
   /**
