@@ -1,7 +1,7 @@
 /** `gatelab serve`: the pipeline as a real reverse proxy on sockets. */
 import { readFileSync, watch } from 'node:fs';
 import { hasErrors } from '../core/errors.ts';
-import { AccessLogBuilder, type AccessRecord } from '../observe/access-log.ts';
+import { ACCESS_LOG_EVENT_TYPES, AccessLogBuilder, type AccessRecord } from '../observe/access-log.ts';
 import { formatAccessJson, formatUpstreamInfo } from '../observe/access-log-format.ts';
 import { ProxyServer } from '../runtimes/proxy/proxy-server.ts';
 import { DEFAULT_RING_SIZE } from '../runtimes/proxy/live-sink.ts';
@@ -11,7 +11,7 @@ import { command, missingOption, options, UsageError, type CommandArgs } from '.
 import { EXIT, printDiagnostics } from './io.ts';
 import { loadConfigFiles } from './load.ts';
 import { oneByteStringsInPlace } from '../core/one-byte-strings.ts';
-import { LineBatcher } from './line-batcher.ts';
+import { LineBatcher, MAX_DELAY_MS, stdoutSink } from './line-batcher.ts';
 import { isClusterWorker, leaveCluster, runClusterPrimary } from './serve-cluster.ts';
 import { BENCH_PROBE_ENV, startBenchProbe } from './serve-bench-probe.ts';
 import { KEEP_PRETENURING_ENV, tuneGcForServing } from './serve-gc.ts';
@@ -108,14 +108,15 @@ async function serve({ values }: CommandArgs<typeof SERVE.options>): Promise<num
   if (probe) proxy.sink.subscribe((e) => probe.onEvent(e));
   const builder = new AccessLogBuilder(Date.now());
   const format = logFormat === 'json' ? formatAccessJson : formatUpstreamInfo;
-  const accessLog = new LineBatcher((text) => process.stdout.write(text));
+  const out = stdoutSink();
+  const accessLog = new LineBatcher(out.write, MAX_DELAY_MS, out.batchBytes);
   if (!ablate.has('no-access-log')) {
     // `wire`: what the proxy's sockets know and the trace does not carry at this level (the Referer,
     // the User-Agent, the body bytes sent), handed beside the event so trace hashes stay as they are.
     proxy.sink.subscribe((e, wire) => {
       const record: AccessRecord | undefined = builder.add(e, wire);
       if (record) accessLog.line(format(record));
-    });
+    }, ACCESS_LOG_EVENT_TYPES);
   }
   const address = await proxy.start().catch((e: unknown) => {
     // A cluster worker must leave the cluster to exit; a taken port is the user's to fix, not a bug.

@@ -10,7 +10,7 @@
  * The lesson's annotated example is shorter: it drops $request_length, the upstream name, address and
  * status, and shows the request id quoted; the real default has every field above, unquoted req_id.
  */
-import type { HeaderRecord, TraceEvent } from '../trace/events.ts';
+import type { HeaderRecord, TraceEvent, TraceEventType } from '../trace/events.ts';
 import { DEFAULT_SECRET_NAMES, redactHeaderRecord, redactQuery, type SecretNames } from './redact.ts';
 
 /**
@@ -84,6 +84,12 @@ class OpenRecord implements AccessRecord {
 
 /** Distinct request URLs whose logged uri a builder remembers (clients choose URLs: bounded). */
 const URI_MEMORY = 1024;
+
+/**
+ * The only event types AccessLogBuilder.add reads (the cases of its switch): a live host may send it
+ * just these (LiveSink.subscribe's `types`).
+ */
+export const ACCESS_LOG_EVENT_TYPES = ['request.start', 'upstream.send', 'upstream.response', 'request.end'] as const satisfies readonly TraceEventType[];
 
 /** Folds one request's trace events into access records, emitted at request.end. */
 export class AccessLogBuilder {

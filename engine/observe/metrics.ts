@@ -6,7 +6,7 @@
  * copies a mirror sent, per service and code, as Envoy counts shadows in the mirror cluster; and,
  * with a capacity model, each replica's load from its latest `replica.queue` sample and its OOM kills.
  */
-import type { CopyEndEvent, ReplicaQueueEvent, TraceEvent } from '../trace/events.ts';
+import type { CopyEndEvent, ReplicaQueueEvent, TraceEvent, TraceEventType } from '../trace/events.ts';
 
 /**
  * Kong's bucket bounds (semantics §11: kong_latency for the gateway's own time, the other for upstream
@@ -57,6 +57,12 @@ interface RequestSeries {
   upstream?: Histogram;
   request: Histogram;
 }
+
+/**
+ * The only event types MetricsRegistry.add reads (the branches at its top): a live host may send it
+ * just these (LiveSink.subscribe's `types`).
+ */
+export const METRICS_EVENT_TYPES = ['breaker.transition', 'plugin.decision', 'copy.end', 'replica.queue', 'request.end'] as const satisfies readonly TraceEventType[];
 
 export class MetricsRegistry {
   private readonly latency = new Map<string, Histogram>();

@@ -5,7 +5,7 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { ProxyServer } from './proxy-server.ts';
-import { MetricsRegistry } from '../../observe/metrics.ts';
+import { METRICS_EVENT_TYPES, MetricsRegistry } from '../../observe/metrics.ts';
 
 const CORS_PATHS = new Set(['/trace', '/config']);
 const CORS = { 'access-control-allow-origin': '*' };
@@ -13,7 +13,7 @@ const CORS = { 'access-control-allow-origin': '*' };
 /** `metrics: false` (the ablation bench only) leaves the registry unsubscribed, so /metrics stays empty. */
 export async function startAdmin(proxy: ProxyServer, host: string, port: number, opts: { metrics?: boolean } = {}): Promise<{ server: Server; address: AddressInfo }> {
   const metrics = new MetricsRegistry();
-  if (opts.metrics !== false) proxy.sink.subscribe((e) => metrics.add(e));
+  if (opts.metrics !== false) proxy.sink.subscribe((e) => metrics.add(e), METRICS_EVENT_TYPES);
   const server = createServer((req, res) => {
     const path = (req.url ?? '/').split('?')[0] ?? '/';
     // The lab is a static page on its own origin; it may read the read-only GET endpoints it attaches

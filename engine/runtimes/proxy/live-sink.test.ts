@@ -126,4 +126,39 @@ describe('LiveSink ring', () => {
     expect(Object.keys(seen[0]?.[0] ?? {})).toEqual(Object.keys(endEvent(1)));
     expect(JSON.stringify(sink.recent())).not.toMatch(/r\.example|ua\/1|42/);
   });
+
+  it('sends a subscriber that names its event types only those, in order, beside one that takes them all', () => {
+    const sink = new LiveSink('decisions', 10);
+    const all: string[] = [];
+    const some: string[] = [];
+    const startEvent = (i: number) => ({ type: 'request.start', t: i, req: `req-${i}`, client: 'c', replica: 'gw-0', method: 'GET', url: 'http://a/', peerIp: 'c' }) as unknown as TraceEvent;
+    const decision = (i: number) => ({ type: 'plugin.decision', t: i, req: `req-${i}`, plugin: 'key-auth', phase: 'access', verdict: 'next' }) as unknown as TraceEvent;
+    const unsubscribe = sink.subscribe((e) => some.push(`${e.type}@${e.t}`), ['request.start', 'request.end']);
+    sink.subscribe((e) => all.push(`${e.type}@${e.t}`));
+    for (let i = 0; i < 3; i++) {
+      sink.emit(startEvent(i));
+      sink.emit(decision(i));
+      sink.emit(endEvent(i));
+    }
+    expect(some).toEqual(['request.start@0', 'request.end@0', 'request.start@1', 'request.end@1', 'request.start@2', 'request.end@2']);
+    expect(all).toHaveLength(9);
+    // The ring keeps every event the level keeps, whoever listens.
+    expect(sink.recent().map((e) => e.type)).toEqual(all.map((a) => a.split('@')[0]));
+    expect(unsubscribe()).toBe(true);
+    sink.emit(startEvent(3));
+    expect(some).toHaveLength(6);
+    expect(all).toHaveLength(10);
+  });
+
+  it('routes by type without changing what the level keeps: a type above the level reaches no one', () => {
+    const sink = new LiveSink('summary', 10);
+    const seen: string[] = [];
+    sink.subscribe((e) => seen.push(e.type), ['plugin.decision', 'request.end']);
+    expect(sink.wants('plugin.decision')).toBe(false);
+    expect(sink.wants('request.end')).toBe(true);
+    sink.emit({ type: 'plugin.decision', t: 0, req: 'r', plugin: 'key-auth', phase: 'access', verdict: 'next' } as unknown as TraceEvent);
+    sink.emit(endEvent(1));
+    expect(seen).toEqual(['request.end']);
+  });
 });
+

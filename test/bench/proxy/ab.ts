@@ -7,7 +7,7 @@
  *
  *   npx tsx test/bench/proxy/ab.ts --roots=/tmp/base,/work/main [--rounds 8] [--seconds 5]
  *        [--restarts 1] [--workers 2] [--prof=DIR] [--no-bare] [--plugins=key-auth,rate-limiting]
- *        [--peers=bare:agent,bare:lean]
+ *        [--peers=bare:agent,bare:lean] [--stdout=null|pipe|file]
  *
  * `--restarts N` splits the rounds into N blocks and starts every side afresh (and in a rotated order)
  * for each block. Two processes of the same tree can differ by 4–7 µs per request for their whole
@@ -32,7 +32,7 @@ import { basename, join, resolve } from 'node:path';
 import { loadavg } from 'node:os';
 import { mkdirSync, realpathSync } from 'node:fs';
 import { ALL_BENCH_PLUGINS, kongBenchConfig, type BenchPlugin } from './peers/kong-config.ts';
-import { startGatelab, startNodePeer, startUpstream } from './peers.ts';
+import { startGatelab, startNodePeer, startUpstream, type StdoutTarget } from './peers.ts';
 import { freePort, type RunningPeer } from './process-tools.ts';
 import { median, printTable } from '../table.ts';
 import { cpuPerRequest, interleavedRounds } from './paired-rounds.ts';
@@ -55,6 +55,10 @@ const prof = text('prof');
 const withBare = !args.includes('--no-bare');
 const pluginsText = text('plugins');
 const plugins = pluginsText === undefined ? ALL_BENCH_PLUGINS : (pluginsText.split(',').filter((p) => p !== '') as BenchPlugin[]);
+
+/** Where each gatelab side's access log goes (peers.ts StdoutTarget); /dev/null by default. */
+const stdoutTarget = (text('stdout') ?? 'null') as StdoutTarget;
+if (!['null', 'pipe', 'file'].includes(stdoutTarget)) throw new Error(`GL_E_BENCH_ARGS: --stdout=null|pipe|file, not '${stdoutTarget}'`);
 
 /**
  * Refuses two different roots whose serve bundle caches are one directory (a symlinked node_modules):
@@ -98,6 +102,7 @@ async function startSides(upstreamPort: number, block: number, started: RunningP
         root,
         env,
         extraArgs,
+        stdout: stdoutTarget,
         ...(workers ? { workers } : {}),
         ...(prof ? { nodeArgs: ['--cpu-prof', `--cpu-prof-dir=${prof}`, `--cpu-prof-name=${profName(`${basename(root)}-${i}`)}.cpuprofile`] } : {}),
       });
@@ -158,7 +163,7 @@ async function main(): Promise<void> {
     const bareUs = withBare ? (us[names.length - 1] as number[]) : undefined;
     const first = us[0] as number[];
     printTable(
-      `A/B: wrk -t1 -c50, ${rounds} × ${seconds} s interleaved${restarts > 1 ? `, every side started ${restarts} times` : ''}, ${roots.length === 0 ? 'Node peers only' : plugins.length ? plugins.join(' + ') : 'no plugins'}${workers ? `, --workers ${workers}` : ''}; load average ${Math.min(...load).toFixed(1)}–${Math.max(...load).toFixed(1)}`,
+      `A/B: wrk -t1 -c50, ${rounds} × ${seconds} s interleaved${restarts > 1 ? `, every side started ${restarts} times` : ''}, ${roots.length === 0 ? 'Node peers only' : plugins.length ? plugins.join(' + ') : 'no plugins'}${workers ? `, --workers ${workers}` : ''}, access log to ${stdoutTarget === 'null' ? '/dev/null' : `a ${stdoutTarget}`}; load average ${Math.min(...load).toFixed(1)}–${Math.max(...load).toFixed(1)}`,
       ['side', 'req/s', 'CPU µs/req', '÷ side 0 (median of rounds)', '− side 0 µs (median of rounds)', 'lower than side 0 in', 'req/s ÷ bare', 'per round µs/req'],
       names.map((name, i) => {
         const mine = us[i] as number[];

@@ -83,10 +83,18 @@ interface SpawnedNode {
   stderr: () => string;
 }
 
-function spawnNode(args: string[], stdoutToNull: boolean, env: Record<string, string> = {}): SpawnedNode {
-  const out = stdoutToNull ? openSync('/dev/null', 'w') : 'ignore';
+/**
+ * Where a gatelab side's stdout (its access log) goes: /dev/null (the default: written, not read), a
+ * pipe the bench reads and drops (a container's or journald's log), or a file (`> access.log`).
+ */
+export type StdoutTarget = 'null' | 'pipe' | 'file';
+
+function spawnNode(args: string[], stdoutTo: StdoutTarget | 'ignore', env: Record<string, string> = {}, file?: string): SpawnedNode {
+  const out = stdoutTo === 'null' ? openSync('/dev/null', 'w') : stdoutTo === 'file' ? openSync(file as string, 'w') : stdoutTo === 'pipe' ? 'pipe' : 'ignore';
   const child = spawn(process.execPath, args, { cwd: ROOT, stdio: ['ignore', out, 'pipe'], env: { ...process.env, ...env } });
   if (typeof out === 'number') closeSync(out);
+  // Read and dropped as it comes, so the pipe never fills and blocks the proxy.
+  child.stdout?.resume();
   let err = '';
   child.stderr?.on('data', (d: Buffer) => {
     err += d.toString();
@@ -105,7 +113,7 @@ export async function startNodePeer(kind: string, port: number, upstreamPort: nu
       : kind.startsWith('bare:')
         ? [join(HERE, 'peers', 'bare-client.ts'), kind.slice('bare:'.length)]
         : [join(HERE, 'peers', 'node-peer.ts'), kind];
-  const { child, stderr } = spawnNode([...nodeArgs, '--import', 'tsx', ...script, String(port), String(upstreamPort)], false);
+  const { child, stderr } = spawnNode([...nodeArgs, '--import', 'tsx', ...script, String(port), String(upstreamPort)], 'ignore');
   await waitForHttp(port, '/', child, `${kind}: ${stderr()}`);
   return { name: kind, pid: child.pid as number, port, stop: () => stopPid(child) };
 }
@@ -128,7 +136,7 @@ const HEAP_MARKER = 'gatelab serve: heap ';
  * `root` runs the bin.mjs of another checkout (ab.ts compares two trees), `nodeArgs` go to node
  * before the script (e.g. `--cpu-prof`).
  */
-export async function startGatelab(opts: { port: number; adminPort: number; upstreamPort: number; workers?: number; exposeGc?: boolean; extraArgs?: string[]; config?: string; env?: Record<string, string>; name?: string; root?: string; nodeArgs?: string[] }): Promise<GatelabPeer> {
+export async function startGatelab(opts: { port: number; adminPort: number; upstreamPort: number; workers?: number; exposeGc?: boolean; extraArgs?: string[]; config?: string; env?: Record<string, string>; name?: string; root?: string; nodeArgs?: string[]; stdout?: StdoutTarget }): Promise<GatelabPeer> {
   const dir = mkdtempSync(join(tmpdir(), 'gatelab-bench-serve-'));
   const config = join(dir, 'kong.yaml');
   writeFileSync(config, opts.config ?? kongBenchConfig(opts.upstreamPort));
@@ -146,8 +154,8 @@ export async function startGatelab(opts: { port: number; adminPort: number; upst
     ...(opts.workers ? ['--workers', String(opts.workers)] : []),
     ...(opts.extraArgs ?? []),
   ];
-  // The access log (one line per request) goes to /dev/null: written, as in production, but not read.
-  const { child, stderr } = spawnNode(args, true, opts.env);
+  // The access log (one line per request) goes to /dev/null unless `stdout` says otherwise: written, as in production, but not read.
+  const { child, stderr } = spawnNode(args, opts.stdout ?? 'null', opts.env, join(dir, 'access.log'));
   const name = opts.name ?? (opts.workers ? `gatelab ×${opts.workers} workers` : 'gatelab');
   await waitForHttp(opts.adminPort, '/readyz', child, `${name}: ${stderr()}`);
   let probes = 0;
