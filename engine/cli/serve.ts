@@ -9,7 +9,7 @@ import { startAdmin } from '../runtimes/proxy/admin-server.ts';
 import { localStore, redisStore } from '../runtimes/proxy/stores.ts';
 import { command, missingOption, options, UsageError, type CommandArgs } from './args.ts';
 import { EXIT, printDiagnostics } from './io.ts';
-import { loadConfigFiles } from './load.ts';
+import { FORMAT_OPTION, loadConfigFiles } from './load.ts';
 import { oneByteStringsInPlace } from '../core/one-byte-strings.ts';
 import { LineBatcher, MAX_DELAY_MS, stdoutSink } from './line-batcher.ts';
 import { isClusterWorker, leaveCluster, runClusterPrimary } from './serve-cluster.ts';
@@ -23,6 +23,8 @@ Runs the gateway pipeline as a real reverse proxy. Access logs go to stdout, one
 
 Options:
   --config FILE            gateway config; repeat to merge overlays in order
+  --format F               kong | gateway-api | ingress-nginx | traefik | ir (default: detected;
+                           gatelab's native IR looks like Kong's services and routes, so it needs ir)
   --listen HOST:PORT       proxy listener (default 127.0.0.1:8000)
   --admin HOST:PORT        admin listener: /healthz /readyz /config /metrics /trace (default 127.0.0.1:8001)
   --tls-cert FILE          serve HTTPS with this certificate (with --tls-key; scripts/make-cert.sh makes one)
@@ -47,6 +49,7 @@ const SERVE = {
   positionals: 'none',
   options: options({
     config: { kind: 'texts', value: 'FILE' },
+    format: FORMAT_OPTION,
     listen: { kind: 'text', value: 'HOST:PORT', default: '127.0.0.1:8000', example: '127.0.0.1:8000' },
     admin: { kind: 'text', value: 'HOST:PORT', default: '127.0.0.1:8001', example: '127.0.0.1:8001' },
     'tls-cert': { kind: 'text', value: 'FILE' },
@@ -82,7 +85,7 @@ async function serve({ values }: CommandArgs<typeof SERVE.options>): Promise<num
   // One-byte copies of the config's strings: sliced from a file with one non-Latin-1 character, they
   // are two-byte, and so would be every trace event's JSON and log line built from them (core/one-byte-strings.ts).
   const load = () => {
-    const loaded = loadConfigFiles(configs);
+    const loaded = loadConfigFiles(configs, values.format);
     if (loaded.ir) oneByteStringsInPlace(loaded.ir);
     return loaded;
   };

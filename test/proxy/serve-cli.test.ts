@@ -110,4 +110,23 @@ describe('gatelab serve (a real process)', () => {
     expect(await serve.exited).toBe(0);
     expect(serve.stderr()).toContain('draining');
   });
+  it('serves a native IR config with --format ir (its services and routes alone would read as Kong)', async () => {
+    const upstream: EchoUpstream = await startEchoUpstream({ delayMs: 0 });
+    cleanup.push(() => upstream.close());
+    const dir = mkdtempSync(join(tmpdir(), 'gatelab-serve-ir-'));
+    const config = join(dir, 'native.yaml');
+    writeFileSync(
+      config,
+      `services:\n  - name: orders\n    protocol: http\n    targets: [{ target: "127.0.0.1:${upstream.port}" }]\nroutes:\n  - { name: orders, service: orders, paths: [/orders] }\n`,
+    );
+    const port = await freePort();
+    const admin = await freePort();
+    const serve: ServeProcess = await startServe(['--config', config, '--format', 'ir', '--listen', `127.0.0.1:${port}`, '--admin', `127.0.0.1:${admin}`]);
+    cleanup.push(() => serve.stop());
+    const r = await request(`http://127.0.0.1:${port}/orders/7`);
+    await r.body.dump();
+    expect(r.statusCode).toBe(200);
+    // Native routes follow Kong's rules, strip_path true by default: the matched prefix goes.
+    expect(upstream.received.map((x) => x.url)).toEqual(['/7']);
+  });
 });
