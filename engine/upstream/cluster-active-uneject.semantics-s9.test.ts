@@ -7,27 +7,14 @@
  * give a cluster both active checks and outlier detection.
  */
 import { describe, expect, it } from 'vitest';
-import type { ServiceIR } from '../config/ir.ts';
-import { adaptNativeIr } from '../config/native/adapt.ts';
-import { parseYaml } from '../config/yaml-source.ts';
 import { UpstreamCluster } from './cluster.ts';
-
-/** A native-IR service with two targets and the given `upstream:` body (one flow line). */
-function nativeService(upstream: string): ServiceIR {
-  const text = `services:\n  - name: orders\n    targets: [{target: "10.0.0.1:80"}, {target: "10.0.0.2:80"}]\n    upstream: ${upstream}\n`;
-  const { docs } = parseYaml(text, 'ir.yaml');
-  const out = adaptNativeIr(docs[0] as (typeof docs)[number]);
-  expect(out.diagnostics.filter((d) => d.severity === 'error')).toEqual([]);
-  const service = out.ir?.services[0];
-  if (!service) throw new Error('no service');
-  return service;
-}
+import { nativeService } from './native-service-kit.ts';
 
 const draw = (): number => 0.5;
 /** Ejection at the first 5xx; `outlier` adds fields (maxEjectionPercent 100 unless it names one). */
 const cluster = (outlier: string, active = 'interval: 5s, healthyThreshold: 1, unhealthyThreshold: 1'): UpstreamCluster => {
   const max = outlier.includes('maxEjectionPercent') ? '' : ', maxEjectionPercent: 100';
-  return new UpstreamCluster(nativeService(`{outlierDetection: {consecutive5xx: 1${max}${outlier}}, activeHealth: {${active}}}`), 0);
+  return new UpstreamCluster(nativeService(2, `{outlierDetection: {consecutive5xx: 1${max}${outlier}}, activeHealth: {${active}}}`), 0);
 };
 
 describe('semantics §9: a passing active check unejects an outlier-ejected host', () => {

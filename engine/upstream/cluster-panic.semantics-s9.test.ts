@@ -7,29 +7,16 @@
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import type { ServiceIR } from '../config/ir.ts';
 import { adaptIstio } from '../config/istio/index.ts';
 import { ok as kongIr, V } from '../config/kong/test-kit.ts';
-import { adaptNativeIr } from '../config/native/adapt.ts';
-import { parseYaml } from '../config/yaml-source.ts';
 import { UpstreamCluster } from './cluster.ts';
+import { nativeService } from './native-service-kit.ts';
+import { parseYaml } from '../config/yaml-source.ts';
 import { outlierFromIstio } from './outlier/index.ts';
 import type { UpstreamPolicyIR } from './policy.ts';
 
 const seed = process.env.FC_SEED ? Number(process.env.FC_SEED) : Math.floor(Math.random() * 0x7fffffff);
 console.log(`[fast-check] s9 panic seed=${seed} (replay: FC_SEED=${seed})`);
-
-/** A native-IR service with `hosts` targets and the given `upstream:` body (one flow line). */
-function nativeService(hosts: number, upstream: string): ServiceIR {
-  const targets = Array.from({ length: hosts }, (_, i) => `{target: "10.0.0.${i + 1}:80"}`).join(', ');
-  const text = `services:\n  - name: orders\n    targets: [${targets}]\n    upstream: ${upstream}\n`;
-  const { docs } = parseYaml(text, 'ir.yaml');
-  const out = adaptNativeIr(docs[0] as (typeof docs)[number]);
-  expect(out.diagnostics.filter((d) => d.severity === 'error')).toEqual([]);
-  const service = out.ir?.services[0];
-  if (!service) throw new Error('no service');
-  return service;
-}
 
 /** Outlier detection that ejects at the first 5xx, plus active checks that fail a host at one bad probe. */
 const BOTH = (threshold: number): string =>
