@@ -128,7 +128,7 @@ function benchSim(): void {
 }
 
 function benchWarStory(): void {
-  // Its own process, as for sim; the time limit bounds it (two runs of the stretched war story).
+  // Its own process, as for sim; the time limit bounds it (three runs of the stretched war story).
   const child = spawnSync(process.execPath, ['--import', 'tsx', join('test', 'bench', 'war-story.ts'), String(SIZES.warStory)], {
     cwd: ROOT,
     stdio: 'inherit',
