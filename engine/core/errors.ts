@@ -32,6 +32,7 @@ export const ERROR_CODES = {
   GL_W_SCENARIO_MODELINE: 'A scenario file without the schema modeline: editors do not validate it.',
   GL_W_ROUTE_NOT_SERVED: 'The gateway would log an error for this route and not serve it, keeping the others (Traefik).',
   GL_W_NOT_EXPRESSIBLE: 'A part of the config that the translation target cannot express; it was dropped.',
+  GL_W_GATELAB_ONLY: 'A mix of settings no real gateway has; gatelab runs it its own way, which the message says.',
 } as const;
 
 export type ErrorCode = keyof typeof ERROR_CODES;

@@ -129,3 +129,44 @@ describe('variant patches, end to end', () => {
     ]);
   });
 });
+
+/** A base with two captions; one variant tells its own story, the other keeps the base's. */
+const NARRATED = `${TEXT.replace(/variants:\n[\s\S]*$/, '')}narration:
+  - { at: 30s, text: base later }
+  - { at: 0s, text: base first }
+variants:
+  told-again:
+    patch:
+      narration:
+        - { at: 20s, text: variant later }
+        - { at: 5s, text: variant first }
+  untold:
+    patch:
+      duration: 2m
+`;
+
+describe('a variant narration (docs/scenario-format.md, Variants)', () => {
+  const loaded = loadScenarioText(NARRATED, 'dir/n.yaml', () => {
+    throw new Error('no file to read');
+  });
+
+  it('replaces the base captions whole, sorted by instant, and a variant without one keeps the base captions', () => {
+    expect(loaded.diagnostics).toEqual([]);
+    const s = loaded.scenario as Scenario;
+    expect(s.narration).toEqual([
+      { atMs: 0, text: 'base first' },
+      { atMs: 30_000, text: 'base later' },
+    ]);
+    expect(variant(s, 'told-again').narration).toEqual([
+      { atMs: 5_000, text: 'variant first' },
+      { atMs: 20_000, text: 'variant later' },
+    ]);
+    expect(variant(s, 'untold').narration).toEqual(s.narration);
+  });
+
+  it("reports a bad instant in a variant's narration at the patch line, with the variant's name", () => {
+    const broken = loadScenarioText(NARRATED.replace('at: 5s', 'at: soon'), 'dir/n.yaml', () => '');
+    expect(broken.scenario).toBeUndefined();
+    expect(broken.diagnostics.map((d) => [d.loc?.line, d.message.startsWith("variant 'told-again'")])).toEqual([[23, true]]);
+  });
+});

@@ -212,3 +212,27 @@ describe('native upstream: the mapping itself', () => {
     expect(adaptNativeIr(docs[0] as (typeof docs)[number]).ir?.services[0]).toMatchObject({ connectTimeoutMs: 2000, readTimeoutMs: 1500, writeTimeoutMs: 60000 });
   });
 });
+
+describe('native upstream: passive health beside outlier detection (gatelab only)', () => {
+  it('loads both, with a warning at passiveHealth that says what gatelab does and that no gateway has the mix', () => {
+    const out = load('passiveHealth: {kind: nginx, maxFails: 1}\noutlierDetection: {consecutive5xx: 2}');
+    expect(out.policy?.passiveHealth).toEqual({ kind: 'nginx', maxFails: 1, failTimeoutMs: 10000 });
+    expect(out.policy?.outlierDetection?.consecutive5xx).toBe(2);
+    expect(out.lines).toEqual([
+      "ir.yaml:5:7: warning GL_W_GATELAB_ONLY: services[0].upstream.passiveHealth (nginx's max_fails/fail_timeout) beside outlierDetection (Envoy's) is a mix no real gateway runs: " +
+        'Envoy has no passive check but outlier detection, and nginx has no outlier detection. gatelab judges every response by both: a host either one takes out is skipped, ' +
+        'and for healthyPanicThreshold a host the passive checks marked down counts as unhealthy, like an ejected one, and gets traffic again in panic ' +
+        '(keep outlierDetection to model Envoy, or passiveHealth to model nginx or Kong)',
+    ]);
+  });
+
+  it("names Kong's passive checks for kind kong, and says nothing for either one alone", () => {
+    const out = load('outlierDetection: {}\npassiveHealth: {kind: kong, httpFailures: 3}');
+    expect(out.diagnostics.map((d) => [d.loc?.line, d.loc?.col, d.code])).toEqual([[6, 7, 'GL_W_GATELAB_ONLY']]);
+    expect(out.lines[0]).toContain("passiveHealth (Kong's passive healthchecks) beside outlierDetection");
+    expect(out.lines[0]).toContain('and Kong has no outlier detection');
+    expect(load('passiveHealth: {kind: kong, httpFailures: 3}').lines).toEqual([]);
+    expect(load('outlierDetection: {}').lines).toEqual([]);
+    expect(load('passiveHealth: {kind: nginx}\nactiveHealth: {interval: 5s, healthyThreshold: 1, unhealthyThreshold: 1}').lines).toEqual([]);
+  });
+});

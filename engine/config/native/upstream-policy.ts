@@ -34,6 +34,7 @@ export function readUpstreamPolicy(c: NativeCtx, path: JsonPath, value: unknown,
   if (active) out.activeHealth = readActive(active);
   const outlier = s.section('outlierDetection', OUTLIER_KEYS);
   if (outlier) out.outlierDetection = readOutlier(outlier);
+  if (passive && out.outlierDetection) warnPassiveWithOutlier(c, s.at('passiveHealth'), passive);
   const pool = s.section('connectionPool', POOL_KEYS);
   if (pool) out.connectionPool = readConnectionPool(pool);
   const retry = s.section('retry', RETRY_KEYS);
@@ -145,6 +146,24 @@ function readPassive(c: NativeCtx, path: JsonPath, value: unknown): PassiveHealt
     healthySuccesses: s.num('healthySuccesses', 0, 0, COUNT),
     healthyStatuses: s.ints('healthyStatuses', KONG_PASSIVE_DEFAULTS.healthyStatuses, 100, 999),
   };
+}
+
+/**
+ * Envoy's only passive check is outlier detection, and nginx and Kong have no outlier detection, so
+ * the two side by side are gatelab's own invention (docs/upstream/outlier-detection.md, "Passive
+ * checks under panic"). Loading them is fine; teaching them as a gateway's behaviour is not.
+ */
+function warnPassiveWithOutlier(c: NativeCtx, path: JsonPath, passive: PassiveHealthIR): void {
+  const vendor = passive.kind === 'nginx' ? "nginx's max_fails/fail_timeout" : "Kong's passive healthchecks";
+  c.warn(
+    path,
+    'GL_W_GATELAB_ONLY',
+    `${dotted(path)} (${vendor}) beside outlierDetection (Envoy's) is a mix no real gateway runs: Envoy has no passive check but outlier detection, ` +
+      `and ${passive.kind === 'nginx' ? 'nginx' : 'Kong'} has no outlier detection. gatelab judges every response by both: a host either one takes out is skipped, ` +
+      `and for healthyPanicThreshold a host the passive checks marked down counts as unhealthy, like an ejected one, and gets traffic again in panic`,
+    'keep outlierDetection to model Envoy, or passiveHealth to model nginx or Kong',
+    true,
+  );
 }
 
 const ACTIVE = ['path', 'interval', 'timeout', 'healthyThreshold', 'unhealthyThreshold', 'healthyStatuses'];
