@@ -7,7 +7,7 @@ import type { ServiceIR, TargetIR } from '../config/ir.ts';
 import type { DecisionData, MachineTransition } from '../pipeline/types.ts';
 import { createBalancer, type Balancer, type PickRequest } from './balancer/index.ts';
 import { createOutlierDetector, type OutlierDetector, type OutlierEvent } from './outlier/index.ts';
-import { createActiveHealth, createPassiveHealth, type ActiveHealth, type PassiveHealth } from './health/index.ts';
+import { classifyProbe, createActiveHealth, createPassiveHealth, type ActiveHealth, type PassiveHealth, type ProbeResult } from './health/index.ts';
 import { ConnectionPool } from './pool.ts';
 import type { UpstreamPolicyIR } from './policy.ts';
 
@@ -202,9 +202,17 @@ export class UpstreamCluster {
     return news ?? NO_NEWS;
   }
 
-  /** An active probe's result (driven by the host on the probe schedule). */
-  probed(i: number, ok: boolean, now: number): MachineTransition[] {
-    const r = this.active?.recordProbe(i, ok, now);
+  /**
+   * An active probe's result (driven by the host on the probe timer). A host that asks
+   * `active.dueTargets` passes a full outcome; a bare pass/fail is taken to come from a host that
+   * probes every target on every tick, so it counts only when host i's round is due at `now`.
+   */
+  probed(i: number, result: ProbeResult, now: number): MachineTransition[] {
+    const active = this.active;
+    const spec = this.policy.activeHealth;
+    if (!active || !spec || (typeof result === 'boolean' && !active.isDue(i, active.roundAt(now)))) return [];
+    const ok = classifyProbe(spec, result) === 'success';
+    const r = active.recordProbe(i, result, now);
     const changes: MachineTransition[] = [];
     if (r?.changed) {
       changes.push({
@@ -218,7 +226,7 @@ export class UpstreamCluster {
     // Envoy (semantics §9, successful_active_health_check_uneject_host): a passing check ends an
     // outlier ejection, but only once active checks call the host healthy (no FAILED_ACTIVE_HC), so a
     // host still short of its healthy threshold stays out.
-    if (ok && this.outlier && this.active?.isHealthy(i) === true) {
+    if (ok && this.outlier && active.isHealthy(i)) {
       const events = this.outlier.activeCheckPassed(i, now);
       if (events.length > 0) {
         const news: FreshNews = { changes, notes: this.heldNotes ?? [] };

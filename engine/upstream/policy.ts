@@ -91,11 +91,40 @@ export type PassiveHealthIR =
 /** Active probes sent by the gateway on its own schedule. */
 export interface ActiveHealthIR {
   path: string;
+  /**
+   * The probe timer's period: the hosts wake every intervalMs and probe the targets due then. Without
+   * the two per-state intervals below, every target is due on every tick.
+   */
   intervalMs: number;
   timeoutMs: number;
+  /** Passing probes in a row that bring an unhealthy host back (Kong: healthy.successes). */
   healthyThreshold: number;
+  /** Failed probes in a row that take a healthy host out; unused when failureThresholds is set. */
   unhealthyThreshold: number;
   healthyStatuses: number[];
+  /**
+   * What a probe is: an HTTP GET of `path` (the default), the same over TLS, or only a TCP connect
+   * (Kong `type: tcp`: the connection opening is the pass, no request is sent).
+   */
+  probe?: 'http' | 'https' | 'tcp';
+  /**
+   * How often targets in each state are probed, a multiple of intervalMs; 0 = targets in that state
+   * are not probed at all. Absent = intervalMs. Kong: healthy.interval and unhealthy.interval, each
+   * its own round on its own clock from the config's load (lua-resty-healthcheck's active_check_timer).
+   */
+  healthyIntervalMs?: number;
+  unhealthyIntervalMs?: number;
+  /**
+   * Kong's separate failure counters (0 = that kind never counts). When set, probes are counted the
+   * way lua-resty-healthcheck's incr_counter counts them, not as runs of pass/fail: see
+   * engine/upstream/health/kong-active.ts. Absent: every failed probe counts against unhealthyThreshold.
+   */
+  failureThresholds?: { http: number; tcp: number; timeouts: number };
+  /**
+   * With failureThresholds: the statuses that count as an HTTP failure. A status in neither this nor
+   * healthyStatuses changes nothing (Kong's report_http_status ignores it).
+   */
+  unhealthyStatuses?: number[];
 }
 
 /**

@@ -6,7 +6,10 @@
  * hosts must agree on is what the probes decide: the machine moves (subject, from, to, and the reason
  * naming the threshold), and which targets get traffic after each move — only b while a is out, both
  * once a is back. The same config runs through Kong's `healthchecks.active` and the native IR's
- * `activeHealth` (Envoy's `health_checks`), both mapped onto one ActiveHealthIR.
+ * `activeHealth` (Envoy's `health_checks`), both mapped onto one ActiveHealthIR. Two more Kong cases:
+ * healthy targets probed less often than unhealthy ones (each state's round on its own clock, as
+ * lua-resty-healthcheck's active_check_timer runs them), and `type: tcp`, where a refused connection
+ * is the failure and a connection is a pass whatever a would answer (run_single_check).
  */
 import { describe, expect, it } from 'vitest';
 import { Agent, request } from 'undici';
@@ -32,22 +35,33 @@ const REQUESTS_PER_PHASE = 6;
 
 const upstreams = upstreamsPerTest();
 
-/** The same probe rule written in each dialect: a and b, round robin, probes of /healthz, 1 s timeout. */
-function gatewayConfig(format: Dialect, u: Upstreams): string {
+/** Which way a case writes the probe rule: the native IR, or Kong with its own knobs. */
+type Rule = 'ir' | 'kong' | 'kong-slow-healthy' | 'kong-tcp';
+
+const formatOf = (rule: Rule): Dialect => (rule === 'ir' ? 'ir' : 'kong');
+
+/** Kong's healthy round in the slow-healthy case: a failing a is seen only every 300 ms. */
+const SLOW_HEALTHY_MS = 300;
+
+/** The probe rule in each dialect: a and b, round robin, probes of /healthz, 1 s timeout. */
+function gatewayConfig(rule: Rule, u: Upstreams): string {
   const a = (u.a as ScriptedUpstream).target;
   const b = (u.b as ScriptedUpstream).target;
-  if (format === 'kong') {
-    // Kong's intervals are seconds; healthy.interval is the schedule gatelab probes every target on.
+  if (rule !== 'ir') {
+    // Kong's intervals are seconds, one per state; its failures count per kind.
+    const healthy = (rule === 'kong-slow-healthy' ? SLOW_HEALTHY_MS : INTERVAL_MS) / 1000;
+    const failures = rule === 'kong-tcp' ? `tcp_failures: ${THRESHOLD}` : `http_failures: ${THRESHOLD}`;
     return `_format_version: "3.0"
 upstreams:
   - name: pool
     targets: [{target: "${a}"}, {target: "${b}"}]
     healthchecks:
       active:
+        type: ${rule === 'kong-tcp' ? 'tcp' : 'http'}
         http_path: /healthz
         timeout: 1
-        healthy: {interval: ${INTERVAL_MS / 1000}, successes: ${THRESHOLD}, http_statuses: [200]}
-        unhealthy: {interval: ${INTERVAL_MS / 1000}, http_failures: ${THRESHOLD}}
+        healthy: {interval: ${healthy}, successes: ${THRESHOLD}, http_statuses: [200]}
+        unhealthy: {interval: ${INTERVAL_MS / 1000}, ${failures}}
 services:
   - name: pool
     host: pool
@@ -75,6 +89,11 @@ interface Facts {
   afterBack: string[];
 }
 
+/** The simulation's facts plus the two moves' instants (trace time: ms after the start). */
+interface SimFacts extends Facts {
+  at: [number, number];
+}
+
 const moveLine = (e: BreakerTransitionEvent, names: ReadonlyMap<string, string>): string => {
   let subject = e.subject;
   let reason = e.reason;
@@ -90,8 +109,12 @@ const isMove = (e: TraceEvent): e is BreakerTransitionEvent => e.type === 'break
 
 const sorted = (xs: Iterable<string>): string[] => [...new Set(xs)].sort();
 
-/** The simulation: a steady client, a degraded (500) until RECOVERS_AT_MS, probes on the virtual clock. */
-async function simFacts(format: Dialect, u: Upstreams): Promise<Facts> {
+/**
+ * The simulation: a steady client and probes on the virtual clock. a answers 500 until RECOVERS_AT_MS;
+ * in the tcp case it is down (refusing connections) until then and answers 500 for good.
+ */
+async function simFacts(rule: Rule, u: Upstreams): Promise<SimFacts> {
+  const format = formatOf(rule);
   const names = new Map(Object.values(u).map((x) => [x.target, x.name]));
   const a = (u.a as ScriptedUpstream).target;
   const b = (u.b as ScriptedUpstream).target;
@@ -109,9 +132,13 @@ backends:
   - {name: "${a}", latency: 1ms}
   - {name: "${b}", latency: 1ms}
 events:
-  - {at: 0s, degrade: {backend: "${a}", duration: ${RECOVERS_AT_MS}ms, errorRate: 1, errorStatus: 500}}
+${
+  rule === 'kong-tcp'
+    ? `  - {at: 0s, outage: {backend: "${a}", duration: ${RECOVERS_AT_MS}ms}}\n  - {at: 0s, degrade: {backend: "${a}", duration: 2s, errorRate: 1, errorStatus: 500}}`
+    : `  - {at: 0s, degrade: {backend: "${a}", duration: ${RECOVERS_AT_MS}ms, errorRate: 1, errorStatus: 500}}`
+}
 `;
-  const config = gatewayConfig(format, u);
+  const config = gatewayConfig(rule, u);
   const loaded = loadScenarioText(scenario, 'active-health-parity.yaml', (p) => {
     if (p.endsWith('gateway.yaml')) return config;
     throw new Error(`unexpected read of ${p}`);
@@ -129,17 +156,23 @@ events:
     moves: moves.map((m) => moveLine(m, names)),
     whileOut: during(out.t, back.t),
     afterBack: during(back.t, Number.POSITIVE_INFINITY),
+    at: [out.t, back.t],
   };
 }
 
-/** The proxy on 127.0.0.1 with the real clock: wait (bounded) for each move, then send requests. */
-async function proxyFacts(format: Dialect, u: Upstreams): Promise<Facts> {
+/**
+ * The proxy on 127.0.0.1 with the real clock: wait (bounded) for each move, then send requests. Also
+ * how long after the start the first move came (real timers never fire early, so a lower bound holds).
+ */
+async function proxyFacts(rule: Rule, u: Upstreams): Promise<Facts & { outAfterMs: number }> {
   const names = new Map(Object.values(u).map((x) => [x.target, x.name]));
   const a = u.a as ScriptedUpstream;
   a.status = 500;
-  const proxy = new ProxyServer({ ir: loadIr(format, gatewayConfig(format, u)), port: 0, store: localStore(() => Date.now()), level: 'decisions' });
+  if (rule === 'kong-tcp') await a.close();
+  const proxy = new ProxyServer({ ir: loadIr(formatOf(rule), gatewayConfig(rule, u)), port: 0, store: localStore(() => Date.now()), level: 'decisions' });
   const agent = new Agent({ connections: 2 });
   await proxy.start();
+  const started = Date.now();
   const moves = (): BreakerTransitionEvent[] => proxy.sink.recent().filter(isMove);
   const waitForMoves = async (n: number): Promise<void> => {
     const deadline = Date.now() + DEADLINE_MS;
@@ -157,32 +190,59 @@ async function proxyFacts(format: Dialect, u: Upstreams): Promise<Facts> {
   };
   try {
     await waitForMoves(1);
+    const outAfterMs = Date.now() - started;
     const whileOut = await answeredBy();
-    a.status = 200;
+    // a recovers: answering 200 again, or (tcp) accepting connections while still answering 500.
+    if (rule === 'kong-tcp') await a.reopen();
+    else a.status = 200;
     await waitForMoves(2);
     const afterBack = await answeredBy();
-    return { moves: moves().map((m) => moveLine(m, names)), whileOut, afterBack };
+    return { moves: moves().map((m) => moveLine(m, names)), whileOut, afterBack, outAfterMs };
   } finally {
     await proxy.drain(1000);
     await agent.close();
   }
 }
 
+/** The two moves each rule must produce, in both hosts, with a and b named. */
+function expectedMoves(rule: Rule): string[] {
+  if (rule === 'ir') {
+    return [
+      `pool a: healthy -> unhealthy (probe of /healthz on a failed ${THRESHOLD} times in a row (unhealthy threshold ${THRESHOLD}, probes every ${INTERVAL_MS} ms): out of rotation)`,
+      `pool a: unhealthy -> healthy (probe of /healthz on a passed ${THRESHOLD} times in a row (healthy threshold ${THRESHOLD}): back in rotation)`,
+    ];
+  }
+  // Kong counts per kind (kong/resty/healthcheck.lua incr_counter); a tcp probe has no path.
+  const probe = rule === 'kong-tcp' ? 'TCP probe of a' : 'probe of /healthz on a';
+  const failures = rule === 'kong-tcp' ? 'TCP failures (unhealthy.tcp_failures)' : 'HTTP failures (unhealthy.http_failures)';
+  return [
+    `pool a: healthy -> unhealthy (${probe} failed: ${THRESHOLD} of ${THRESHOLD} ${failures}: out of rotation; unhealthy targets are probed every ${INTERVAL_MS} ms)`,
+    `pool a: unhealthy -> healthy (${probe} passed: ${THRESHOLD} of ${THRESHOLD} successes (healthy.successes): back in rotation)`,
+  ];
+}
+
 describe('active health checks, simulation vs proxy (semantics §9)', () => {
-  it.each(['ir', 'kong'] as const)(
+  it.each(['ir', 'kong', 'kong-slow-healthy', 'kong-tcp'] as const)(
     `%s: a failing its probe ${THRESHOLD} times leaves rotation, only b gets traffic; a passing again comes back`,
-    async (format) => {
+    async (rule) => {
       const u = await upstreams.start(['a', 'b']);
       // The sim first: it touches no socket, and the proxy run changes a's scripted status.
-      const sim = await simFacts(format, u);
-      const real = await proxyFacts(format, u);
-      expect(real, 'proxy vs simulation: the moves and who gets traffic after each').toEqual(sim);
-      expect(sim.moves).toEqual([
-        `pool a: healthy -> unhealthy (probe of /healthz on a failed ${THRESHOLD} times in a row (unhealthy threshold ${THRESHOLD}, probes every ${INTERVAL_MS} ms): out of rotation)`,
-        `pool a: unhealthy -> healthy (probe of /healthz on a passed ${THRESHOLD} times in a row (healthy threshold ${THRESHOLD}): back in rotation)`,
-      ]);
+      const sim = await simFacts(rule, u);
+      const { outAfterMs, ...real } = await proxyFacts(rule, u);
+      const { at, ...simmed } = sim;
+      expect(real, 'proxy vs simulation: the moves and who gets traffic after each').toEqual(simmed);
+      expect(sim.moves).toEqual(expectedMoves(rule));
       expect(sim.whileOut).toEqual(['b']);
       expect(sim.afterBack).toEqual(['a', 'b']);
+      // The recovery is seen on the unhealthy round (every 100 ms) right after RECOVERS_AT_MS: 1100, 1200.
+      if (rule === 'kong-slow-healthy') {
+        // A healthy a is probed only every 300 ms (active_check_timer's healthy round): out at the
+        // second of those, 600 ms, not 200 ms; on real sockets no sooner than that either.
+        expect(at).toEqual([2 * SLOW_HEALTHY_MS, 1_200]);
+        expect(outAfterMs).toBeGreaterThanOrEqual(2 * SLOW_HEALTHY_MS - INTERVAL_MS);
+      } else {
+        expect(at).toEqual([THRESHOLD * INTERVAL_MS, 1_200]);
+      }
     },
     20_000,
   );

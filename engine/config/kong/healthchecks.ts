@@ -3,7 +3,8 @@
  * Defaults are Kong 3.x's (kong/db/schema/entities/upstreams.lua): every failure threshold and both
  * probe intervals default to 0, which switches them off, so an upstream without `healthchecks` has
  * neither. Passive health is on when some unhealthy threshold is above 0; active probing when an
- * interval is.
+ * interval is. Active checks map whole: both intervals, the four counters, both status lists and the
+ * probe type (engine/upstream/health/kong-active.ts counts them as lua-resty-healthcheck does).
  */
 import type { ActiveHealthIR, PassiveHealthIR } from '../../upstream/policy.ts';
 import { type AdaptContext, type EntityNode, fieldPath } from './context.ts';
@@ -20,6 +21,9 @@ export const KONG_ACTIVE_DEFAULTS = {
   healthyStatuses: [200, 302],
   unhealthyStatuses: [429, 404, 500, 501, 502, 503, 504, 505],
 } as const;
+
+/** lua-resty-healthcheck's timer period: probe rounds start only on its ticks. */
+export const KONG_CHECK_TICK_MS = 100;
 
 export interface KongHealth {
   passiveHealth?: PassiveHealthIR;
@@ -60,54 +64,52 @@ function passiveHealth(ctx: AdaptContext, node: EntityNode, v: HealthValues): Pa
 }
 
 function activeHealth(ctx: AdaptContext, node: EntityNode, v: HealthValues): ActiveHealthIR | undefined {
-  const healthyInterval = num(v, 'active.healthy.interval', 0);
-  const unhealthyInterval = num(v, 'active.unhealthy.interval', 0);
-  if (healthyInterval <= 0 && unhealthyInterval <= 0) return undefined;
-  // Kong probes healthy targets every healthy.interval and unhealthy ones every unhealthy.interval
-  // (0 = not at all); the IR has one schedule for every target.
-  const interval = healthyInterval > 0 ? healthyInterval : unhealthyInterval;
-  if (healthyInterval !== unhealthyInterval) {
-    const which = healthyInterval > 0 ? 'healthy' : 'unhealthy';
-    warn(
-      ctx,
-      node,
-      ['active', which, 'interval'],
-      `Kong probes the healthy targets of ${node.label} ${every(healthyInterval)} and the unhealthy ones ${every(unhealthyInterval)}; gatelab probes every target every ${interval} s (the ${which}.interval)`,
-    );
+  const healthyMs = kongRoundMs(num(v, 'active.healthy.interval', 0));
+  const unhealthyMs = kongRoundMs(num(v, 'active.unhealthy.interval', 0));
+  if (healthyMs <= 0 && unhealthyMs <= 0) return undefined;
+  const type = v.get('active.type');
+  if (type === 'grpc' || type === 'grpcs') {
+    warn(ctx, node, ['active', 'type'], `active type ${type} of ${node.label} is probed as ${type === 'grpc' ? 'http' : 'https'} here: gatelab sends an HTTP GET of ${str(v, 'active.http_path', '/')}, not a gRPC health check`);
   }
-  const failures = (['http_failures', 'tcp_failures', 'timeouts'] as const).map((f) => num(v, `active.unhealthy.${f}`, 0));
-  const set = failures.filter((n) => n > 0);
-  const unhealthyThreshold = set.length > 0 ? Math.min(...set) : 0;
-  if (set.length > 0 && (set.length < 3 || set.some((n) => n !== unhealthyThreshold))) {
-    warn(
-      ctx,
-      node,
-      ['active', 'unhealthy'],
-      `Kong counts failed probes of ${node.label} separately (http_failures ${failures[0]}, tcp_failures ${failures[1]}, timeouts ${failures[2]}; 0 = never); gatelab counts every failed probe against one threshold, ${unhealthyThreshold}`,
-      'give the three the same value',
-    );
+  if (v.has('active.headers')) warn(ctx, node, ['active', 'headers'], `active.headers of ${node.label} has no effect here: gatelab's probes carry no extra headers`);
+  for (const f of ['https_sni', 'https_verify_certificate']) {
+    if (v.has(`active.${f}`)) warn(ctx, node, ['active', f], `active.${f} of ${node.label} has no effect here: gatelab's https probes use the target's address for SNI and always verify the certificate`);
   }
-  if (v.has('active.unhealthy.http_statuses')) {
-    warn(ctx, node, ['active', 'unhealthy', 'http_statuses'], `active.unhealthy.http_statuses of ${node.label} has no effect here: gatelab fails a probe whose status is not in healthy.http_statuses, where Kong counts only the listed statuses as failures`);
-  }
-  if (v.get('active.type') === 'tcp') {
-    warn(ctx, node, ['active', 'type'], `active type tcp of ${node.label} is not modelled: gatelab sends HTTP probes to ${str(v, 'active.http_path', '/')}`);
-  }
-  for (const f of ['headers', 'https_sni', 'https_verify_certificate']) {
-    if (v.has(`active.${f}`)) warn(ctx, node, ['active', f], `active.${f} of ${node.label} has no effect here: gatelab's probes carry no extra headers and no TLS`);
-  }
+  const failures = {
+    http: num(v, 'active.unhealthy.http_failures', 0),
+    tcp: num(v, 'active.unhealthy.tcp_failures', 0),
+    timeouts: num(v, 'active.unhealthy.timeouts', 0),
+  };
+  const set = Object.values(failures).filter((n) => n > 0);
   return {
     path: str(v, 'active.http_path', KONG_ACTIVE_DEFAULTS.path),
-    intervalMs: Math.round(interval * 1000),
+    // The timer ticks on the rounds' common grid; each state's round falls on every n-th tick.
+    intervalMs: gcd(healthyMs, unhealthyMs),
     timeoutMs: Math.round(num(v, 'active.timeout', KONG_ACTIVE_DEFAULTS.timeoutSeconds) * 1000),
     healthyThreshold: num(v, 'active.healthy.successes', 0),
-    unhealthyThreshold,
+    // Kong has no single threshold; the IR's plain one is the first counter to trip, for readers only.
+    unhealthyThreshold: set.length > 0 ? Math.min(...set) : 0,
     healthyStatuses: statuses(v, 'active.healthy.http_statuses', KONG_ACTIVE_DEFAULTS.healthyStatuses),
+    probe: type === 'tcp' ? 'tcp' : type === 'https' || type === 'grpcs' ? 'https' : 'http',
+    healthyIntervalMs: healthyMs,
+    unhealthyIntervalMs: unhealthyMs,
+    failureThresholds: failures,
+    unhealthyStatuses: statuses(v, 'active.unhealthy.http_statuses', KONG_ACTIVE_DEFAULTS.unhealthyStatuses),
   };
 }
 
-function every(seconds: number): string {
-  return seconds > 0 ? `every ${seconds} s` : 'never';
+/**
+ * A round's period as Kong runs it: one timer wakes every 0.1 s (CHECK_INTERVAL in
+ * kong/resty/healthcheck.lua) and starts a round once `last_run + interval <= now`, so an interval is
+ * in effect rounded up to the next tenth of a second (0.25 s probes every 0.3 s). 0 stays 0: off.
+ */
+export function kongRoundMs(seconds: number): number {
+  if (!(seconds > 0)) return 0;
+  return Math.ceil(Math.round(seconds * 1000) / KONG_CHECK_TICK_MS) * KONG_CHECK_TICK_MS;
+}
+
+function gcd(a: number, b: number): number {
+  return b === 0 ? a : gcd(b, a % b);
 }
 
 function warn(ctx: AdaptContext, node: EntityNode, rel: string[], message: string, hint?: string): void {

@@ -8,6 +8,7 @@ import { describe, expect, it } from 'vitest';
 import { decideRetry, NOT_RETRIED_ONCE_SENT } from '../../upstream/retry.ts';
 import type { UpstreamPolicyIR } from '../../upstream/policy.ts';
 import { load, ok, V } from './test-kit.ts';
+import { kongRoundMs } from './healthchecks.ts';
 
 function policyOf(yaml: string, service = 's'): UpstreamPolicyIR {
   const ir = ok(yaml);
@@ -142,18 +143,58 @@ describe('Kong healthchecks → passive and active health (upstreams.lua default
     expect(p.passiveHealth).toEqual({ kind: 'kong', unhealthyStatuses: [500, 502], httpFailures: 5, tcpFailures: 0, timeouts: 0, healthySuccesses: 2, healthyStatuses: [200] });
   });
 
-  it('active: on when an interval is above 0; path "/", timeout 1 s, healthy statuses [200, 302] by default', () => {
+  it('active: on when an interval is above 0; path "/", timeout 1 s, Kong\'s status lists by default; the IR carries the four counters', () => {
     const yaml = '    healthchecks:\n      active:\n        healthy: {interval: 2, successes: 1}\n        unhealthy: {interval: 2, http_failures: 2, tcp_failures: 2, timeouts: 2}\n';
     const out = load(pool(yaml));
     expect(out.diagnostics).toEqual([]);
-    expect(out.ir?.services[0]?.policy?.activeHealth).toEqual({ path: '/', intervalMs: 2000, timeoutMs: 1000, healthyThreshold: 1, unhealthyThreshold: 2, healthyStatuses: [200, 302] });
+    expect(out.ir?.services[0]?.policy?.activeHealth).toEqual({
+      path: '/',
+      intervalMs: 2000,
+      timeoutMs: 1000,
+      healthyThreshold: 1,
+      unhealthyThreshold: 2,
+      healthyStatuses: [200, 302],
+      probe: 'http',
+      healthyIntervalMs: 2000,
+      unhealthyIntervalMs: 2000,
+      failureThresholds: { http: 2, tcp: 2, timeouts: 2 },
+      unhealthyStatuses: [429, 404, 500, 501, 502, 503, 504, 505],
+    });
   });
 
-  it('active: separate failure counters and one-sided intervals are warned about at their keys', () => {
-    const out = load(pool('    healthchecks:\n      active:\n        unhealthy: {interval: 3, tcp_failures: 1}\n'));
-    expect(out.ir?.services[0]?.policy?.activeHealth).toMatchObject({ intervalMs: 3000, unhealthyThreshold: 1, healthyThreshold: 0 });
-    expect(out.lines.join('\n')).toMatch(/kong\.yaml:6:21: warning GL_W_NO_EFFECT: Kong probes the healthy targets of upstream "pool" never and the unhealthy ones every 3 s/);
-    expect(out.lines.join('\n')).toMatch(/kong\.yaml:6:9: warning GL_W_NO_EFFECT: Kong counts failed probes of upstream "pool" separately \(http_failures 0, tcp_failures 1, timeouts 0; 0 = never\)/);
+  // kong/resty/healthcheck.lua: one timer every CHECK_INTERVAL (0.1 s) starts the healthy and the
+  // unhealthy round each when `last_run + interval <= now`; run_single_check and report_http_status
+  // count per kind. These map whole now, so none of them is warned about.
+  it('active: both intervals, separate counters, unhealthy statuses and type tcp map without a warning', () => {
+    const out = load(pool('    healthchecks:\n      active:\n        type: tcp\n        healthy: {interval: 0.3, successes: 2}\n        unhealthy: {interval: 0.2, tcp_failures: 1, timeouts: 3, http_statuses: [500]}\n'));
+    expect(out.diagnostics).toEqual([]);
+    expect(out.ir?.services[0]?.policy?.activeHealth).toMatchObject({
+      probe: 'tcp',
+      intervalMs: 100,
+      healthyIntervalMs: 300,
+      unhealthyIntervalMs: 200,
+      failureThresholds: { http: 0, tcp: 1, timeouts: 3 },
+      unhealthyStatuses: [500],
+      healthyThreshold: 2,
+    });
+  });
+
+  it('active: one interval 0 means that state is never probed; intervals round up to the 0.1 s timer', () => {
+    const only = policyOf(pool('    healthchecks:\n      active:\n        unhealthy: {interval: 3, tcp_failures: 1}\n')).activeHealth;
+    expect(only).toMatchObject({ intervalMs: 3000, healthyIntervalMs: 0, unhealthyIntervalMs: 3000, healthyThreshold: 0 });
+    const odd = policyOf(pool('    healthchecks:\n      active:\n        healthy: {interval: 0.25}\n        unhealthy: {interval: 0.05}\n')).activeHealth;
+    expect(odd).toMatchObject({ intervalMs: 100, healthyIntervalMs: 300, unhealthyIntervalMs: 100 });
+    expect(kongRoundMs(5)).toBe(5000);
+    expect(kongRoundMs(0)).toBe(0);
+  });
+
+  it('active: type https is carried; grpc and grpcs, headers and the TLS knobs are still warned about', () => {
+    const https = load(pool('    healthchecks:\n      active:\n        type: https\n        https_sni: x.test\n        healthy: {interval: 1}\n'));
+    expect(https.ir?.services[0]?.policy?.activeHealth?.probe).toBe('https');
+    expect(https.lines.join('\n')).toMatch(/warning GL_W_NO_EFFECT: active.https_sni of upstream "pool" has no effect here/);
+    expect(https.lines.join('\n')).not.toMatch(/active type/);
+    const grpc = load(pool('    healthchecks:\n      active:\n        type: grpc\n        healthy: {interval: 1}\n'));
+    expect(grpc.lines.join('\n')).toMatch(/kong\.yaml:6:9: warning GL_W_NO_EFFECT: active type grpc of upstream "pool" is probed as http here/);
   });
 
   it('an unknown healthchecks field is an error at its key with the nearest name; a bad value at its value', () => {

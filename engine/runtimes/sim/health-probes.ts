@@ -13,7 +13,7 @@ import type { Scenario } from '../../scenario/types.ts';
 import { findBackend } from './backends.ts';
 import type { BackendModels } from './backend-model.ts';
 import { sampleLatency } from './latency.ts';
-import { probePassed } from '../../upstream/health/active.ts';
+import type { ProbeOutcome } from '../../upstream/health/probe.ts';
 
 export interface ProbeDeps {
   queue: EventQueue;
@@ -29,9 +29,14 @@ export function scheduleProbes(gateway: Gateway, host: PipelineHost, deps: Probe
   for (const cluster of gateway.upstreamClusters()) {
     const spec = cluster.policy.activeHealth;
     if (!spec || spec.intervalMs <= 0) continue;
+    const active = cluster.active;
     const tick = (): void => {
-      if (!deps.live(gateway)) return;
-      cluster.targets.forEach((target, i) => {
+      if (!deps.live(gateway) || !active) return;
+      // Only the targets whose state's round falls on this tick (Kong: healthy.interval and
+      // unhealthy.interval), as `gatelab serve` does.
+      for (const i of active.dueTargets(active.roundAt(host.now()))) {
+        const target = cluster.targets[i];
+        if (!target) continue;
         const backend = findBackend(scenario.backends, cluster.service, target);
         const key = `${target.host}:${target.port}`;
         const t = queue.now;
@@ -40,10 +45,11 @@ export function scheduleProbes(gateway: Gateway, host: PipelineHost, deps: Probe
         const slow = !down && sampleLatency(model.latency, models.stream(`${backend.name}/probe`)) > spec.timeoutMs;
         const errored = !down && model.errorRate > 0 && keyedDraw(seed, 'probe-error', `${key}@${t}`) < model.errorRate;
         const status = errored ? model.errorStatus : backend.status;
-        // probePassed, as in `gatelab serve`: an empty list of healthy statuses means any 2xx or 3xx.
-        const ok = !down && !slow && probePassed(spec, { status });
-        for (const change of cluster.probed(i, ok, host.now())) emitTransition(host, change);
-      });
+        // The full outcome, as in `gatelab serve`: a down backend refuses the connection, a slow one
+        // times out, and otherwise the status decides (classifyProbe).
+        const outcome: ProbeOutcome = down ? { failure: 'connect' } : slow ? { failure: 'timeout' } : { status };
+        for (const change of cluster.probed(i, outcome, host.now())) emitTransition(host, change);
+      }
       if (queue.now + spec.intervalMs <= scenario.durationMs) queue.schedule(queue.now + spec.intervalMs, PRIORITY.control, tick, undefined);
     };
     if (queue.now + spec.intervalMs <= scenario.durationMs) queue.schedule(queue.now + spec.intervalMs, PRIORITY.control, tick, undefined);

@@ -14,6 +14,14 @@ describe('active health checks', () => {
     expect(createActiveHealth({ ...SPEC, intervalMs: 0 }, 2, 0).dueProbes(0, 1e9)).toEqual([]);
   });
 
+  it('without per-state intervals every host is due on every tick, healthy or not (the IR before Kong\'s rounds)', () => {
+    const a = createActiveHealth({ ...SPEC, unhealthyThreshold: 1 }, 2, 0);
+    a.recordProbe(0, false, 5_000);
+    expect(a.isHealthy(0)).toBe(false);
+    expect([1, 2, 3].map((k) => a.dueTargets(k))).toEqual([[0, 1], [0, 1], [0, 1]]);
+    expect(a.roundAt(10_000)).toBe(2);
+  });
+
   it('a healthy host goes out after unhealthyThreshold failures in a row; a pass breaks the run', () => {
     const a = createActiveHealth(SPEC, 2, 0, { hostNames: ['10.0.0.1:8080', '10.0.0.2:8080'] });
     expect(a.recordProbe(0, false, 0)?.reason).toBe('probe of /healthz on 10.0.0.1:8080 failed (1 of 3 in a row needed to mark it unhealthy)');

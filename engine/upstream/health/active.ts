@@ -1,11 +1,16 @@
 /**
  * Active health checks: probes the gateway sends on its own schedule, judged by consecutive results
- * (Kong healthchecks.active, Envoy health_checks, Traefik healthCheck, NGINX Plus health_check).
- * Lazy like the rest of gatelab: the caller asks which probe instants fell due and reports results.
+ * (Envoy health_checks, Traefik healthCheck, NGINX Plus health_check) or by Kong's four counters
+ * (healthchecks.active, kong-active.ts). Lazy like the rest of gatelab: the host wakes on the probe
+ * timer, asks which targets are due, and reports each result.
  */
 import type { ActiveHealthIR } from '../policy.ts';
 import { hostLabel, ms } from '../outlier/words.ts';
+import { kongCount, kongRoutable, newKongTarget, type KongTarget } from './kong-active.ts';
+import { classifyProbe, type ProbeKind, type ProbeResult } from './probe.ts';
 import type { ActiveHealth, HealthOptions, HealthVerdict } from './types.ts';
+
+export { probePassed } from './probe.ts';
 
 export interface ActiveHealthOptions extends HealthOptions {
   /**
@@ -20,14 +25,18 @@ interface Probed {
   passesInARow: number;
   failuresInARow: number;
   probed: boolean;
+  /** Kong's counters, when the spec has failureThresholds. */
+  kong?: KongTarget;
 }
 
-/** Whether one probe passed: no transport failure, in time, and an expected status. */
-export function probePassed(spec: ActiveHealthIR, result: { status?: number; failure?: 'connect' | 'timeout' | 'reset'; latencyMs?: number }): boolean {
-  if (result.failure !== undefined || result.status === undefined) return false;
-  if (spec.timeoutMs > 0 && (result.latencyMs ?? 0) > spec.timeoutMs) return false;
-  // No list means "any 2xx or 3xx", the common default (Traefik; Kong ships 200 and 302).
-  return spec.healthyStatuses.length > 0 ? spec.healthyStatuses.includes(result.status) : result.status >= 200 && result.status < 400;
+/**
+ * The probe result in words for Kong's sentences. The counter named next says which kind of failure
+ * it was; the words stay the same whether the host reported a full outcome or a bare pass/fail, so
+ * the simulator and `gatelab serve` tell a move in the same sentence.
+ */
+function resultWords(result: ProbeResult, kind: ProbeKind): string {
+  if (kind === 'ignored') return typeof result === 'boolean' ? 'answered' : `answered ${result.status ?? 0}`;
+  return kind === 'success' ? 'passed' : 'failed';
 }
 
 /** "once" for a threshold of one, else "N times in a row". */
@@ -35,7 +44,21 @@ const inARow = (n: number): string => (n === 1 ? 'once' : `${n} times in a row`)
 
 export function createActiveHealth(spec: ActiveHealthIR, hostCount: number, startAt: number, opts: ActiveHealthOptions = {}): ActiveHealth {
   const start = !opts.startUnhealthy;
-  const hosts: Probed[] = Array.from({ length: Math.max(0, hostCount) }, () => ({ healthy: start, passesInARow: 0, failuresInARow: 0, probed: false }));
+  const kongMode = spec.failureThresholds !== undefined;
+  const hosts: Probed[] = Array.from({ length: Math.max(0, hostCount) }, () => ({
+    healthy: start,
+    passesInARow: 0,
+    failuresInARow: 0,
+    probed: false,
+    ...(kongMode ? { kong: newKongTarget(start) } : {}),
+  }));
+  const tick = spec.intervalMs;
+  // Each state's round in ticks: Kong runs the healthy and the unhealthy round each on its own clock
+  // from the checker's start (active_check_timer: last_run + interval <= now), so a target that
+  // changes state waits for the next round of its new state; the change does not restart any clock.
+  const every = (periodMs: number | undefined): number => (periodMs === undefined ? 1 : periodMs > 0 ? Math.max(1, Math.round(periodMs / tick)) : 0);
+  const healthyEvery = every(spec.healthyIntervalMs);
+  const unhealthyEvery = every(spec.unhealthyIntervalMs);
   const name = (i: number): string => hostLabel(opts.hostNames, i);
 
   function host(i: number): Probed {
@@ -79,17 +102,33 @@ export function createActiveHealth(spec: ActiveHealthIR, hostCount: number, star
     };
   }
 
+  function isDue(i: number, round: number): boolean {
+    const n = host(i).healthy ? healthyEvery : unhealthyEvery;
+    return tick > 0 && n > 0 && round >= 0 && round % n === 0;
+  }
+
   return {
     dueProbes(from: number, to: number): number[] {
-      if (!(spec.intervalMs > 0) || to < startAt) return [];
-      const first = from < startAt ? 0 : Math.floor((from - startAt) / spec.intervalMs) + 1;
+      if (!(tick > 0) || to < startAt) return [];
+      const first = from < startAt ? 0 : Math.floor((from - startAt) / tick) + 1;
       const out: number[] = [];
-      for (let k = first; startAt + k * spec.intervalMs <= to; k++) out.push(startAt + k * spec.intervalMs);
+      for (let k = first; startAt + k * tick <= to; k++) out.push(startAt + k * tick);
       return out;
     },
-    recordProbe(i: number, ok: boolean): HealthVerdict {
+    roundAt: (now: number): number => (tick > 0 ? Math.round((now - startAt) / tick) : -1),
+    isDue,
+    dueTargets: (round: number): number[] => hosts.flatMap((_, i) => (isDue(i, round) ? [i] : [])),
+    recordProbe(i: number, result: ProbeResult): HealthVerdict {
       const h = host(i);
-      const verdict = ok ? pass(i, h) : fail(i, h);
+      const kind = classifyProbe(spec, result);
+      let verdict: HealthVerdict;
+      if (h.kong) {
+        const probe = spec.probe === 'tcp' ? `TCP probe of ${name(i)}` : `probe of ${spec.path} on ${name(i)}`;
+        verdict = kongCount(spec, h.kong, kind, { probe, result: resultWords(result, kind) });
+        h.healthy = kongRoutable(h.kong.health);
+      } else if (kind !== 'ignored') {
+        verdict = kind === 'success' ? pass(i, h) : fail(i, h);
+      }
       h.probed = true;
       return verdict;
     },
@@ -98,7 +137,15 @@ export function createActiveHealth(spec: ActiveHealthIR, hostCount: number, star
       return {
         path: spec.path,
         intervalMs: spec.intervalMs,
-        hosts: hosts.map((h, i) => ({ host: name(i), healthy: h.healthy, passesInARow: h.passesInARow, failuresInARow: h.failuresInARow })),
+        ...(spec.healthyIntervalMs !== undefined ? { healthyIntervalMs: spec.healthyIntervalMs } : {}),
+        ...(spec.unhealthyIntervalMs !== undefined ? { unhealthyIntervalMs: spec.unhealthyIntervalMs } : {}),
+        hosts: hosts.map((h, i) => ({
+          host: name(i),
+          healthy: h.healthy,
+          ...(h.kong
+            ? { health: h.kong.health, counters: { successes: h.kong.success, httpFailures: h.kong.http, tcpFailures: h.kong.tcp, timeouts: h.kong.timeout } }
+            : { passesInARow: h.passesInARow, failuresInARow: h.failuresInARow }),
+        })),
       };
     },
   };

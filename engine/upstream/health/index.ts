@@ -1,5 +1,6 @@
 /** Host health apart from Envoy outlier ejection: passive (nginx, Kong) and active probes. */
-export { createActiveHealth, probePassed, type ActiveHealthOptions } from './active.ts';
+export { createActiveHealth, type ActiveHealthOptions } from './active.ts';
+export { classifyProbe, probePassed, type ProbeKind, type ProbeOutcome, type ProbeResult } from './probe.ts';
 export { createKongPassiveHealth } from './kong-passive.ts';
 export { createNginxPassiveHealth, type NginxPassiveOptions } from './nginx-passive.ts';
 export { createPassiveHealth } from './passive.ts';

@@ -4,6 +4,8 @@
  * and active probes the gateway sends on its own schedule.
  */
 
+import type { ProbeResult } from './probe.ts';
+
 export type HostOutcome = { status?: number; failure?: 'connect' | 'timeout' | 'reset' };
 
 /** What one result did to a host: a change of state (for the trace) and the sentence explaining it. */
@@ -26,10 +28,19 @@ export interface PassiveHealth {
 
 /** Active probes sent by the gateway on its own schedule. */
 export interface ActiveHealth {
-  /** The probe instants in (from, to]: startAt + k·interval (k ≥ 0). */
+  /** The probe timer's ticks in (from, to]: startAt + k·interval (k ≥ 0). */
   dueProbes(from: number, to: number): number[];
-  /** One probe's result; thresholds count consecutive results. */
-  recordProbe(i: number, ok: boolean, now: number): HealthVerdict;
+  /** The tick nearest `now` (k of startAt + k·interval); -1 without a schedule. */
+  roundAt(now: number): number;
+  /** Whether host i is probed on tick k: its current state's round falls on that tick. */
+  isDue(i: number, round: number): boolean;
+  /** The hosts probed on tick k (each state's round runs on its own clock; 0 = that state never). */
+  dueTargets(round: number): number[];
+  /**
+   * One probe's result: a full outcome, or a bare pass/fail. Plain thresholds count consecutive
+   * results; Kong's counters count as lua-resty-healthcheck does (kong-active.ts).
+   */
+  recordProbe(i: number, result: ProbeResult, now: number): HealthVerdict;
   isHealthy(i: number): boolean;
   snapshot(): Record<string, unknown>;
 }
