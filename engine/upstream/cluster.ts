@@ -7,7 +7,7 @@ import type { ServiceIR, TargetIR } from '../config/ir.ts';
 import type { DecisionData, MachineTransition } from '../pipeline/types.ts';
 import { createBalancer, type Balancer, type PickRequest } from './balancer/index.ts';
 import { createOutlierDetector, type OutlierDetector, type OutlierEvent } from './outlier/index.ts';
-import { classifyProbe, createActiveHealth, createPassiveHealth, type ActiveHealth, type PassiveHealth, type ProbeResult } from './health/index.ts';
+import { classifyProbe, createActiveHealth, createPassiveHealth, kongActiveHealing, newKongTarget, type ActiveHealth, type PassiveHealth, type ProbeResult } from './health/index.ts';
 import { ConnectionPool } from './pool.ts';
 import type { UpstreamPolicyIR } from './policy.ts';
 
@@ -46,6 +46,11 @@ export class UpstreamCluster {
   readonly pool?: ConnectionPool;
   /** Every host index, for picks no health rule narrows. */
   private readonly allHosts: readonly number[];
+  /**
+   * Kong with passive and active checks: one state per target that both move, so its moves are one
+   * machine, `health-checks`, whichever check made them (passive-health and active-health otherwise).
+   */
+  private readonly sharedHealth: boolean;
 
   constructor(
     readonly service: ServiceIR,
@@ -60,8 +65,17 @@ export class UpstreamCluster {
     // nginx lowers a failing peer's effective weight by weight/max_fails; Envoy and Kong have no such penalty.
     this.balancer = createBalancer(this.policy.balancer ?? { kind: 'round-robin' }, hosts, { maxFails: passive?.kind === 'nginx' ? passive.maxFails : 0 });
     if (this.policy.outlierDetection) this.outlier = createOutlierDetector(this.policy.outlierDetection, hosts.length, startAt, this.keys);
-    if (this.policy.passiveHealth) this.passive = createPassiveHealth(this.policy.passiveHealth, hosts.length, { hostNames: this.keys });
-    if (this.policy.activeHealth) this.active = createActiveHealth(this.policy.activeHealth, hosts.length, startAt, { hostNames: this.keys });
+    const activeSpec = this.policy.activeHealth;
+    // Kong runs one lua-resty-healthcheck checker per upstream: with passive and active checks both
+    // on, every report, a real response or a probe, counts on one set of counters per target and
+    // moves one state (incr_counter), each with its own check's thresholds.
+    this.sharedHealth = passive?.kind === 'kong' && activeSpec?.failureThresholds !== undefined;
+    const sharedTargets = this.sharedHealth ? hosts.map(() => newKongTarget(true)) : undefined;
+    if (passive) {
+      const kong = sharedTargets && activeSpec ? { sharedTargets, activeHealing: kongActiveHealing(activeSpec) } : {};
+      this.passive = createPassiveHealth(passive, hosts.length, { hostNames: this.keys, ...kong });
+    }
+    if (activeSpec) this.active = createActiveHealth(activeSpec, hosts.length, startAt, { hostNames: this.keys, ...(sharedTargets ? { sharedTargets } : {}) });
     if (this.policy.connectionPool) this.pool = new ConnectionPool(this.policy.connectionPool);
   }
 
@@ -91,6 +105,8 @@ export class UpstreamCluster {
   select(req: PickRequest, tried: ReadonlySet<number>, avoidTried: boolean): Selection {
     const n = this.targets.length;
     if (n === 0) return { index: -1, reason: `service ${this.service.name} has no target with weight above 0` };
+    const refused = this.belowHealthyWeight(req.now);
+    if (refused !== undefined) return { index: -1, reason: refused };
     // The common case — no health rules, a first try — is the balancer's own pick, no object of ours.
     if (!this.outlier && !this.passive && !this.active && tried.size === 0) return this.balancer.pick(this.allHosts, req);
     // Envoy's threshold counts every host its health flags take out (ejected or failing active
@@ -122,8 +138,29 @@ export class UpstreamCluster {
     return notes.length > 0 ? { index: pick.index, reason: `${pick.reason} (${notes.join('; ')})` } : pick;
   }
 
+  /**
+   * Kong's balancer-wide health (healthchecks.threshold): why every pick is refused at `now`, or
+   * undefined. Kong's least-connections and latency balancers check `balancer.healthy` at the start
+   * of every getPeer, first try and retries alike; the answer is then the ring-balancer's 503.
+   */
+  private belowHealthyWeight(now: number): string | undefined {
+    const threshold = this.policy.healthyWeightThreshold;
+    if (threshold === undefined) return undefined;
+    let total = 0;
+    let healthy = 0;
+    this.targets.forEach((t, i) => {
+      total += t.weight;
+      if (this.failingChecks(i, now) === undefined) healthy += t.weight;
+    });
+    const share = (healthy / total) * 100;
+    if (share > threshold) return undefined;
+    const pct = Number.isInteger(share) ? String(share) : share.toFixed(1);
+    return `Kong's balancer for ${this.service.name} is unhealthy: targets with ${pct} % of the weight are healthy, not above healthchecks.threshold ${threshold} %, so it refuses every pick`;
+  }
+
   /** Why passive or active checks keep host i out at `now`, or undefined when they let it in. */
   private failingChecks(i: number, now: number): string | undefined {
+    if (this.sharedHealth) return this.active?.isHealthy(i) === false ? 'marked unhealthy by health checks' : undefined;
     if (this.passive && !this.passive.isHealthy(i, now)) return 'marked down by passive checks';
     if (this.active && !this.active.isHealthy(i)) return 'failing active health checks';
     return undefined;
@@ -191,7 +228,7 @@ export class UpstreamCluster {
     if (passive?.changed) {
       news = { changes: [], notes: [] };
       news.changes.push({
-        machine: 'passive-health',
+        machine: this.sharedHealth ? 'health-checks' : 'passive-health',
         subject: `${this.service.name} ${this.keys[i]}`,
         from: passive.changed === 'healthy' ? 'unhealthy' : 'healthy',
         to: passive.changed,
@@ -216,7 +253,7 @@ export class UpstreamCluster {
     const changes: MachineTransition[] = [];
     if (r?.changed) {
       changes.push({
-        machine: 'active-health',
+        machine: this.sharedHealth ? 'health-checks' : 'active-health',
         subject: `${this.service.name} ${this.keys[i]}`,
         from: r.changed === 'healthy' ? 'unhealthy' : 'healthy',
         to: r.changed,

@@ -196,6 +196,13 @@ export interface UpstreamPolicyIR {
   balancer?: BalancerIR;
   passiveHealth?: PassiveHealthIR;
   activeHealth?: ActiveHealthIR;
+  /**
+   * Kong `healthchecks.threshold` (percent), on a balancer that checks it on every pick: while the
+   * targets the health checks let in carry this share of the weight or less, the balancer refuses
+   * every pick ("Balancer is unhealthy"). balancers.lua updateStatus: healthy = available weight /
+   * total × 100 > threshold, strictly, so 50 with one of two equal targets out already refuses.
+   */
+  healthyWeightThreshold?: number;
   outlierDetection?: OutlierPolicyIR;
   connectionPool?: ConnectionPoolPolicyIR;
   retry?: RetryPolicyIR;

@@ -9,7 +9,10 @@
  * `activeHealth` (Envoy's `health_checks`), both mapped onto one ActiveHealthIR. Two more Kong cases:
  * healthy targets probed less often than unhealthy ones (each state's round on its own clock, as
  * lua-resty-healthcheck's active_check_timer runs them), and `type: tcp`, where a refused connection
- * is the failure and a connection is a pass whatever a would answer (run_single_check).
+ * is the failure and a connection is a pass whatever a would answer (run_single_check). And Kong's
+ * shared checker (kong-passive): passive checks take a out after real requests answered 500, and
+ * active probes of the unhealthy round bring it back — one state per target that both move
+ * (incr_counter), with healthy targets never probed (healthy.interval 0).
  */
 import { describe, expect, it } from 'vitest';
 import { Agent, request } from 'undici';
@@ -36,7 +39,7 @@ const REQUESTS_PER_PHASE = 6;
 const upstreams = upstreamsPerTest();
 
 /** Which way a case writes the probe rule: the native IR, or Kong with its own knobs. */
-type Rule = 'ir' | 'kong' | 'kong-slow-healthy' | 'kong-tcp';
+type Rule = 'ir' | 'kong' | 'kong-slow-healthy' | 'kong-tcp' | 'kong-passive';
 
 const formatOf = (rule: Rule): Dialect => (rule === 'ir' ? 'ir' : 'kong');
 
@@ -47,6 +50,25 @@ const SLOW_HEALTHY_MS = 300;
 function gatewayConfig(rule: Rule, u: Upstreams): string {
   const a = (u.a as ScriptedUpstream).target;
   const b = (u.b as ScriptedUpstream).target;
+  if (rule === 'kong-passive') {
+    // Passive checks take a target out; only the unhealthy round probes, and its passes bring it back.
+    return `_format_version: "3.0"
+upstreams:
+  - name: pool
+    targets: [{target: "${a}"}, {target: "${b}"}]
+    healthchecks:
+      passive: {unhealthy: {http_failures: ${THRESHOLD}}}
+      active:
+        http_path: /healthz
+        timeout: 1
+        healthy: {interval: 0, successes: ${THRESHOLD}, http_statuses: [200]}
+        unhealthy: {interval: ${INTERVAL_MS / 1000}}
+services:
+  - name: pool
+    host: pool
+    routes: [{name: pool, paths: [/who]}]
+`;
+  }
   if (rule !== 'ir') {
     // Kong's intervals are seconds, one per state; its failures count per kind.
     const healthy = (rule === 'kong-slow-healthy' ? SLOW_HEALTHY_MS : INTERVAL_MS) / 1000;
@@ -105,7 +127,9 @@ const moveLine = (e: BreakerTransitionEvent, names: ReadonlyMap<string, string>)
   return `${subject}: ${e.from} -> ${e.to} (${reason})`;
 };
 
-const isMove = (e: TraceEvent): e is BreakerTransitionEvent => e.type === 'breaker.transition' && e.machine === 'active-health';
+/** Active checks' moves; with Kong's passive checks on too, the shared state's (cluster.ts). */
+const isMove = (e: TraceEvent): e is BreakerTransitionEvent =>
+  e.type === 'breaker.transition' && (e.machine === 'active-health' || e.machine === 'health-checks');
 
 const sorted = (xs: Iterable<string>): string[] => [...new Set(xs)].sort();
 
@@ -179,9 +203,9 @@ async function proxyFacts(rule: Rule, u: Upstreams): Promise<Facts & { outAfterM
     while (moves().length < n && Date.now() < deadline) await new Promise((r) => setTimeout(r, 10));
     expect(moves().map((m) => moveLine(m, names)), `move ${n} within ${DEADLINE_MS} ms`).toHaveLength(n);
   };
-  const answeredBy = async (): Promise<string[]> => {
+  const answeredBy = async (count = REQUESTS_PER_PHASE): Promise<string[]> => {
     const who: string[] = [];
-    for (let i = 0; i < REQUESTS_PER_PHASE; i++) {
+    for (let i = 0; i < count; i++) {
       const res = await request(`http://127.0.0.1:${proxy.port}/who`, { headers: { host: 'api.example.com' }, dispatcher: agent });
       await res.body.text();
       who.push(`${res.headers[UPSTREAM_NAME_HEADER] ?? `the gateway (${res.statusCode})`}`);
@@ -189,6 +213,8 @@ async function proxyFacts(rule: Rule, u: Upstreams): Promise<Facts & { outAfterM
     return sorted(who);
   };
   try {
+    // Passive checks move on real requests: send them (bounded) until a is out.
+    for (let i = 0; rule === 'kong-passive' && i < 4 * THRESHOLD && moves().length === 0; i++) await answeredBy(1);
     await waitForMoves(1);
     const outAfterMs = Date.now() - started;
     const whileOut = await answeredBy();
@@ -212,6 +238,12 @@ function expectedMoves(rule: Rule): string[] {
       `pool a: unhealthy -> healthy (probe of /healthz on a passed ${THRESHOLD} times in a row (healthy threshold ${THRESHOLD}): back in rotation)`,
     ];
   }
+  if (rule === 'kong-passive') {
+    return [
+      `pool a: healthy -> unhealthy (HTTP failure (500) from a: ${THRESHOLD} of ${THRESHOLD} (healthchecks.passive.unhealthy.http_failures) — Kong marks the target unhealthy; active checks share its state: it is probed every ${INTERVAL_MS} ms and back after ${THRESHOLD} passing probes (healthchecks.active.healthy.successes))`,
+      `pool a: unhealthy -> healthy (probe of /healthz on a passed: ${THRESHOLD} of ${THRESHOLD} successes (healthy.successes): back in rotation)`,
+    ];
+  }
   // Kong counts per kind (kong/resty/healthcheck.lua incr_counter); a tcp probe has no path.
   const probe = rule === 'kong-tcp' ? 'TCP probe of a' : 'probe of /healthz on a';
   const failures = rule === 'kong-tcp' ? 'TCP failures (unhealthy.tcp_failures)' : 'HTTP failures (unhealthy.http_failures)';
@@ -222,8 +254,8 @@ function expectedMoves(rule: Rule): string[] {
 }
 
 describe('active health checks, simulation vs proxy (semantics §9)', () => {
-  it.each(['ir', 'kong', 'kong-slow-healthy', 'kong-tcp'] as const)(
-    `%s: a failing its probe ${THRESHOLD} times leaves rotation, only b gets traffic; a passing again comes back`,
+  it.each(['ir', 'kong', 'kong-slow-healthy', 'kong-tcp', 'kong-passive'] as const)(
+    `%s: a failing ${THRESHOLD} times (its probe; kong-passive: real requests) leaves rotation, only b gets traffic; a passing its probe again comes back`,
     async (rule) => {
       const u = await upstreams.start(['a', 'b']);
       // The sim first: it touches no socket, and the proxy run changes a's scripted status.
@@ -240,6 +272,10 @@ describe('active health checks, simulation vs proxy (semantics §9)', () => {
         // second of those, 600 ms, not 200 ms; on real sockets no sooner than that either.
         expect(at).toEqual([2 * SLOW_HEALTHY_MS, 1_200]);
         expect(outAfterMs).toBeGreaterThanOrEqual(2 * SLOW_HEALTHY_MS - INTERVAL_MS);
+      } else if (rule === 'kong-passive') {
+        // Out on a's second 500, before the first probe tick could have run; back on the unhealthy round.
+        expect(at[0]).toBeLessThan(INTERVAL_MS);
+        expect(at[1]).toBe(1_200);
       } else {
         expect(at).toEqual([THRESHOLD * INTERVAL_MS, 1_200]);
       }

@@ -28,7 +28,16 @@ export const KONG_CHECK_TICK_MS = 100;
 export interface KongHealth {
   passiveHealth?: PassiveHealthIR;
   activeHealth?: ActiveHealthIR;
+  /** `threshold`, on the algorithms whose balancer checks it on every pick (UpstreamPolicyIR). */
+  healthyWeightThreshold?: number;
 }
+
+/**
+ * The algorithms whose getPeer refuses every pick while the balancer is unhealthy: least_connections.lua
+ * and latency.lua test `balancer.healthy` first. round_robin.lua tests it only after a DNS update
+ * changed the balancer mid-pick, and consistent_hashing.lua has the test commented out.
+ */
+const THRESHOLD_CHECKED = ['least-connections', 'latency'];
 
 export function buildHealth(ctx: AdaptContext, node: EntityNode): KongHealth {
   const v = readHealthchecks(ctx, node);
@@ -38,8 +47,19 @@ export function buildHealth(ctx: AdaptContext, node: EntityNode): KongHealth {
   const active = activeHealth(ctx, node, v);
   if (active) out.activeHealth = active;
   const threshold = num(v, 'threshold', 0);
+  // 0 changes nothing: "no healthy weight" is already no healthy target, the same 503.
   if (threshold > 0) {
-    warn(ctx, node, ['threshold'], `healthchecks.threshold ${threshold} of ${node.label} has no effect here: gatelab does not model Kong's balancer-wide health (below ${threshold} % healthy weight Kong answers 503 for every request)`);
+    const algorithm = typeof node.value['algorithm'] === 'string' ? node.value['algorithm'] : 'round-robin';
+    if (THRESHOLD_CHECKED.includes(algorithm)) out.healthyWeightThreshold = threshold;
+    else {
+      warn(
+        ctx,
+        node,
+        ['threshold'],
+        `healthchecks.threshold ${threshold} of ${node.label} has no effect with algorithm ${algorithm}: Kong's ${algorithm} balancer looks at the upstream's health only after a DNS change in the middle of a pick (kong/runloop/balancer/${algorithm === 'consistent-hashing' ? 'consistent_hashing' : 'round_robin'}.lua), and gatelab resolves no DNS`,
+        'with least-connections or latency Kong answers 503 to every request while the healthy weight is at or below the threshold',
+      );
+    }
   }
   return out;
 }

@@ -29,6 +29,7 @@ export function kongServicePolicy(s: KongServiceKnobs, upstream: UpstreamInfo | 
   if (upstream?.balancer) policy.balancer = upstream.balancer;
   if (upstream?.health.passiveHealth) policy.passiveHealth = upstream.health.passiveHealth;
   if (upstream?.health.activeHealth) policy.activeHealth = upstream.health.activeHealth;
+  if (upstream?.health.healthyWeightThreshold !== undefined) policy.healthyWeightThreshold = upstream.health.healthyWeightThreshold;
   policy.retry = {
     numRetries: s.retries,
     retryOn: ['connect-failure', 'timeout', 'reset'],

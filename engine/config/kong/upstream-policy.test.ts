@@ -203,3 +203,25 @@ describe('Kong healthchecks → passive and active health (upstreams.lua default
     expect(lines).toContain('kong.yaml:7:29: error GL_E_TYPE: healthchecks.active.healthy.interval of upstream "pool" must be a number, not the string "5"');
   });
 });
+
+// kong/runloop/balancer/balancers.lua updateStatus (healthy = available weight share > threshold);
+// least_connections.lua and latency.lua check it at the start of getPeer, round_robin.lua only after a
+// DNS update, consistent_hashing.lua not at all (the test is commented out).
+describe('Kong healthchecks.threshold → healthyWeightThreshold (balancers.lua updateStatus)', () => {
+  it.each(['least-connections', 'latency'])('%s: mapped, no warning', (algorithm) => {
+    const out = load(pool(`    algorithm: ${algorithm}\n    healthchecks: {threshold: 50}\n`));
+    expect(out.diagnostics).toEqual([]);
+    expect(out.ir?.services[0]?.policy?.healthyWeightThreshold).toBe(50);
+  });
+
+  it.each(['round-robin', 'consistent-hashing'])('%s: not mapped, warned at the threshold (its getPeer never asks outside a DNS change)', (algorithm) => {
+    const out = load(pool(`    algorithm: ${algorithm}\n${algorithm === 'consistent-hashing' ? '    hash_on: ip\n' : ''}    healthchecks: {threshold: 50}\n`));
+    expect(out.ir?.services[0]?.policy?.healthyWeightThreshold).toBeUndefined();
+    const file = algorithm === 'consistent-hashing' ? 'consistent_hashing' : 'round_robin';
+    expect(out.lines.join('\n')).toContain(`warning GL_W_NO_EFFECT: healthchecks.threshold 50 of upstream "pool" has no effect with algorithm ${algorithm}: Kong's ${algorithm} balancer looks at the upstream's health only after a DNS change in the middle of a pick (kong/runloop/balancer/${file}.lua)`);
+  });
+
+  it('0, the default, maps to nothing: no healthy weight is no healthy target already', () => {
+    expect(policyOf(pool('    algorithm: least-connections\n    healthchecks: {threshold: 0}\n')).healthyWeightThreshold).toBeUndefined();
+  });
+});

@@ -18,6 +18,12 @@ export interface ActiveHealthOptions extends HealthOptions {
    * ("first check" fast path). Kong, Traefik and NGINX Plus start every target healthy (the default).
    */
   startUnhealthy?: boolean;
+  /**
+   * Kong with passive checks too: the targets' counters and state, shared with the passive side
+   * (kong-passive.ts). A target either side took out is in the unhealthy round, and either side's
+   * reports count on the same counters. Only with failureThresholds (Kong's counting).
+   */
+  sharedTargets?: KongTarget[];
 }
 
 interface Probed {
@@ -45,12 +51,12 @@ const inARow = (n: number): string => (n === 1 ? 'once' : `${n} times in a row`)
 export function createActiveHealth(spec: ActiveHealthIR, hostCount: number, startAt: number, opts: ActiveHealthOptions = {}): ActiveHealth {
   const start = !opts.startUnhealthy;
   const kongMode = spec.failureThresholds !== undefined;
-  const hosts: Probed[] = Array.from({ length: Math.max(0, hostCount) }, () => ({
+  const hosts: Probed[] = Array.from({ length: Math.max(0, hostCount) }, (_, i) => ({
     healthy: start,
     passesInARow: 0,
     failuresInARow: 0,
     probed: false,
-    ...(kongMode ? { kong: newKongTarget(start) } : {}),
+    ...(kongMode ? { kong: opts.sharedTargets?.[i] ?? newKongTarget(start) } : {}),
   }));
   const tick = spec.intervalMs;
   // Each state's round in ticks: Kong runs the healthy and the unhealthy round each on its own clock
@@ -102,8 +108,11 @@ export function createActiveHealth(spec: ActiveHealthIR, hostCount: number, star
     };
   }
 
+  /** Kong's state may have moved by a passive report since the last probe: read it, not the copy. */
+  const up = (h: Probed): boolean => (h.kong ? kongRoutable(h.kong.health) : h.healthy);
+
   function isDue(i: number, round: number): boolean {
-    const n = host(i).healthy ? healthyEvery : unhealthyEvery;
+    const n = up(host(i)) ? healthyEvery : unhealthyEvery;
     return tick > 0 && n > 0 && round >= 0 && round % n === 0;
   }
 
@@ -132,7 +141,7 @@ export function createActiveHealth(spec: ActiveHealthIR, hostCount: number, star
       h.probed = true;
       return verdict;
     },
-    isHealthy: (i: number): boolean => host(i).healthy,
+    isHealthy: (i: number): boolean => up(host(i)),
     snapshot(): Record<string, unknown> {
       return {
         path: spec.path,
@@ -141,7 +150,7 @@ export function createActiveHealth(spec: ActiveHealthIR, hostCount: number, star
         ...(spec.unhealthyIntervalMs !== undefined ? { unhealthyIntervalMs: spec.unhealthyIntervalMs } : {}),
         hosts: hosts.map((h, i) => ({
           host: name(i),
-          healthy: h.healthy,
+          healthy: up(h),
           ...(h.kong
             ? { health: h.kong.health, counters: { successes: h.kong.success, httpFailures: h.kong.http, tcpFailures: h.kong.tcp, timeouts: h.kong.timeout } }
             : { passesInARow: h.passesInARow, failuresInARow: h.failuresInARow }),

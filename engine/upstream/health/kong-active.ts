@@ -14,7 +14,8 @@ import type { ProbeKind } from './probe.ts';
 import type { HealthVerdict } from './types.ts';
 
 type Internal = 'healthy' | 'mostly_healthy' | 'mostly_unhealthy' | 'unhealthy';
-type Counter = Exclude<ProbeKind, 'ignored'>;
+export type KongCounter = Exclude<ProbeKind, 'ignored'>;
+type Counter = KongCounter;
 
 export interface KongTarget {
   health: Internal;
@@ -36,6 +37,41 @@ const KNOB: Record<Counter, string> = {
 };
 
 const NOUN: Record<Counter, string> = { success: 'successes', http: 'HTTP failures', tcp: 'TCP failures', timeout: 'timeouts' };
+
+/** What one counted report did: the counter's new tally, and whether the target routed before and after. */
+export interface KongStep {
+  count: number;
+  wasUp: boolean;
+  isUp: boolean;
+}
+
+/**
+ * lua-resty-healthcheck's incr_counter on one target, after the caller checked that `limit` is above
+ * 0: successes of a fully healthy target and failures of a fully unhealthy one are not counted
+ * (undefined); otherwise the counter goes up, a success clears the three failure counters and a
+ * failure the success counter, and reaching `limit` sets the state. The counters and the state are
+ * the target's, whoever reports: Kong's active probes and passive reports both land here (with both
+ * on, one KongTarget per target is shared), each with the limit of its own check ("active" or
+ * "passive" picks the thresholds in report_http_status, report_tcp_failure, report_timeout).
+ */
+export function kongIncr(t: KongTarget, counter: Counter, limit: number): KongStep | undefined {
+  const report = counter === 'success' ? 'healthy' : 'unhealthy';
+  if (report === t.health) return undefined;
+  t[counter] += 1;
+  if (counter === 'success') {
+    t.http = 0;
+    t.tcp = 0;
+    t.timeout = 0;
+  } else {
+    t.success = 0;
+  }
+  const count = t[counter];
+  const wasUp = kongRoutable(t.health);
+  if (count >= limit) t.health = report;
+  else if (t.health === 'healthy') t.health = 'mostly_healthy';
+  else if (t.health === 'unhealthy') t.health = 'mostly_unhealthy';
+  return { count, wasUp, isUp: kongRoutable(t.health) };
+}
 
 /** A probe's result in words, for the sentences: "failed (HTTP 500)", "failed (timeout)". */
 export interface ProbeWords {
@@ -61,22 +97,9 @@ export function kongCount(spec: ActiveHealthIR, t: KongTarget, kind: ProbeKind, 
     if (kind === 'success') return kongRoutable(t.health) ? undefined : { reason: `${said}, but ${KNOB.success} is 0: active checks never bring a target back` };
     return { reason: `${said}, but ${KNOB[kind]} is 0: Kong does not count ${NOUN[kind]}` };
   }
-  const report = kind === 'success' ? 'healthy' : 'unhealthy';
-  if (report === t.health) return undefined;
-  t[kind] += 1;
-  if (kind === 'success') {
-    t.http = 0;
-    t.tcp = 0;
-    t.timeout = 0;
-  } else {
-    t.success = 0;
-  }
-  const count = t[kind];
-  const wasUp = kongRoutable(t.health);
-  if (count >= limit) t.health = report;
-  else if (t.health === 'healthy') t.health = 'mostly_healthy';
-  else if (t.health === 'unhealthy') t.health = 'mostly_unhealthy';
-  const isUp = kongRoutable(t.health);
+  const step = kongIncr(t, kind, limit);
+  if (!step) return undefined;
+  const { count, wasUp, isUp } = step;
   const tally = `${said}: ${count} of ${limit} ${NOUN[kind]} (${KNOB[kind]})`;
   if (wasUp && !isUp) return { changed: 'unhealthy', reason: `${tally}: out of rotation; ${unhealthyRound(spec)}` };
   if (!wasUp && isUp) return { changed: 'healthy', reason: `${tally}: back in rotation` };
@@ -89,4 +112,15 @@ function unhealthyRound(spec: ActiveHealthIR): string {
   if (!(every > 0)) return 'unhealthy.interval is 0, so no probe ever brings it back';
   if (spec.healthyThreshold <= 0) return `${KNOB.success} is 0, so no probe ever brings it back`;
   return `unhealthy targets are probed every ${ms(every)}`;
+}
+
+/**
+ * How active checks bring back a target that passive reports took out, when both share its state:
+ * the end of the passive move's sentence (Kong's docs: passive checks alone never re-enable a target).
+ */
+export function kongActiveHealing(spec: ActiveHealthIR): string {
+  const every = spec.unhealthyIntervalMs ?? spec.intervalMs;
+  if (!(every > 0)) return 'healthchecks.active.unhealthy.interval is 0, so no probe ever brings it back (only the admin API does)';
+  if (spec.healthyThreshold <= 0) return 'healthchecks.active.healthy.successes is 0, so no probe ever brings it back (only the admin API does)';
+  return `it is probed every ${ms(every)} and back after ${spec.healthyThreshold} passing probes (healthchecks.active.healthy.successes)`;
 }

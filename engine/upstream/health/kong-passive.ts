@@ -8,23 +8,25 @@
  */
 import type { PassiveHealthIR } from '../policy.ts';
 import { hostLabel } from '../outlier/words.ts';
+import { kongIncr, kongRoutable, newKongTarget, type KongCounter, type KongTarget } from './kong-active.ts';
 import type { HealthOptions, HealthVerdict, HostOutcome, PassiveHealth } from './types.ts';
 
 type KongPassiveIR = Extract<PassiveHealthIR, { kind: 'kong' }>;
 
-/** lua-resty-healthcheck's internal states; the "mostly" ones route like the state they lean from. */
-type Internal = 'healthy' | 'mostly_healthy' | 'mostly_unhealthy' | 'unhealthy';
-type Counter = 'success' | 'http' | 'tcp' | 'timeout';
+type Counter = KongCounter;
 
-interface Target {
-  health: Internal;
-  success: number;
-  http: number;
-  tcp: number;
-  timeout: number;
+export interface KongPassiveOptions extends HealthOptions {
+  /**
+   * The targets' counters and state when Kong's active checks run too: one checker per upstream, so
+   * passive reports and probes count on the same KongTarget (kong-active.ts kongIncr).
+   */
+  sharedTargets?: KongTarget[];
+  /**
+   * How active checks bring a target back (kong-active.ts kongActiveHealing), for the sentence of a
+   * target passive reports took out; absent = no active checks, only the admin API.
+   */
+  activeHealing?: string;
 }
-
-const routable = (h: Internal): boolean => h === 'healthy' || h === 'mostly_healthy';
 
 const KNOB: Record<Counter, string> = {
   success: 'healthchecks.passive.healthy.successes',
@@ -33,13 +35,13 @@ const KNOB: Record<Counter, string> = {
   timeout: 'healthchecks.passive.unhealthy.timeouts',
 };
 
-export function createKongPassiveHealth(spec: KongPassiveIR, hostCount: number, opts: HealthOptions = {}): PassiveHealth {
-  const targets: Target[] = Array.from({ length: Math.max(0, hostCount) }, () => ({ health: 'healthy', success: 0, http: 0, tcp: 0, timeout: 0 }));
+export function createKongPassiveHealth(spec: KongPassiveIR, hostCount: number, opts: KongPassiveOptions = {}): PassiveHealth {
+  const targets: KongTarget[] = opts.sharedTargets ?? Array.from({ length: Math.max(0, hostCount) }, () => newKongTarget(true));
   const healthy = new Set(spec.healthyStatuses);
   const unhealthy = new Set(spec.unhealthyStatuses);
   const name = (i: number): string => hostLabel(opts.hostNames, i);
 
-  function target(i: number): Target {
+  function target(i: number): KongTarget {
     const t = targets[i];
     if (!t) throw new RangeError(`Kong passive health: target ${i} is not in this upstream of ${targets.length} targets`);
     return t;
@@ -57,6 +59,7 @@ export function createKongPassiveHealth(spec: KongPassiveIR, hostCount: number, 
   }
 
   function healingNote(): string {
+    if (opts.activeHealing !== undefined) return `; active checks share its state: ${opts.activeHealing}`;
     return spec.healthySuccesses > 0
       ? `; ${spec.healthySuccesses} successes in a row would heal it, but Kong sends an unhealthy target no traffic, so in practice only an active check or the admin API does`
       : `; with ${KNOB.success} 0 it stays out until an active check or the admin API (POST /upstreams/{upstream}/targets/{target}/healthy) brings it back`;
@@ -72,22 +75,11 @@ export function createKongPassiveHealth(spec: KongPassiveIR, hostCount: number, 
         // incr_counter's "fail fast on counters that are disabled": nothing counted, nothing reset.
         return c.counter === 'success' ? undefined : { reason: `${c.what} from ${from}: Kong ignores it because ${KNOB[c.counter]} is 0 (off)` };
       }
+      // Successes of a healthy target and failures of an unhealthy one are not counted (kongIncr).
+      const step = kongIncr(t, c.counter, c.limit);
+      if (!step) return undefined;
+      const { count, wasUp, isUp } = step;
       const report = c.counter === 'success' ? 'healthy' : 'unhealthy';
-      if (report === t.health) return undefined; // successes of a healthy target and failures of an unhealthy one are not counted
-      t[c.counter] += 1;
-      if (c.counter === 'success') {
-        t.http = 0;
-        t.tcp = 0;
-        t.timeout = 0;
-      } else {
-        t.success = 0;
-      }
-      const count = t[c.counter];
-      const wasUp = routable(t.health);
-      if (count >= c.limit) t.health = report;
-      else if (t.health === 'healthy') t.health = 'mostly_healthy';
-      else if (t.health === 'unhealthy') t.health = 'mostly_unhealthy';
-      const isUp = routable(t.health);
       const tally = `${c.what} from ${from}: ${count} of ${c.limit} (${KNOB[c.counter]})`;
       if (wasUp && !isUp) return { changed: 'unhealthy', reason: `${tally} — Kong marks the target unhealthy${healingNote()}` };
       if (!wasUp && isUp) return { changed: 'healthy', reason: `${tally} in a row — Kong marks the target healthy again` };
@@ -96,7 +88,7 @@ export function createKongPassiveHealth(spec: KongPassiveIR, hostCount: number, 
       }
       return { reason: tally };
     },
-    isHealthy: (i: number): boolean => routable(target(i).health),
+    isHealthy: (i: number): boolean => kongRoutable(target(i).health),
     picked(i: number): void {
       target(i); // Kong's passive checks have no notion of a pick; validate the index only.
     },
@@ -106,7 +98,7 @@ export function createKongPassiveHealth(spec: KongPassiveIR, hostCount: number, 
         hosts: targets.map((t, i) => ({
           host: name(i),
           health: t.health,
-          healthy: routable(t.health),
+          healthy: kongRoutable(t.health),
           counters: { successes: t.success, httpFailures: t.http, tcpFailures: t.tcp, timeouts: t.timeout },
         })),
       };
