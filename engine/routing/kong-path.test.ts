@@ -144,4 +144,15 @@ describe('kongUpstreamHost (semantics §6)', () => {
   it('brackets an IPv6 target', () => {
     expect(kongUpstreamHost({ ...base, preserveHost: false, targetHost: '2001:db8::1', targetPort: 9000 })).toBe('[2001:db8::1]:9000');
   });
+
+  it('remembered texts per target host and port stay right, also past the memo bound', () => {
+    // Identity (one string per target) cannot be seen from JavaScript; the texts are what the trace needs.
+    expect(kongUpstreamHost({ ...base, preserveHost: false })).toBe('orders.svc:8080');
+    expect(kongUpstreamHost({ ...base, preserveHost: false })).toBe('orders.svc:8080');
+    expect(kongUpstreamHost({ ...base, preserveHost: false, targetPort: 8081 })).toBe('orders.svc:8081');
+    expect(kongUpstreamHost({ ...base, preserveHost: false, targetHost: 'other.svc' })).toBe('other.svc:8080');
+    for (let port = 1000; port < 1300; port++) expect(kongUpstreamHost({ ...base, preserveHost: false, targetHost: `h${port}`, targetPort: port })).toBe(`h${port}:${port}`);
+    expect(kongUpstreamHost({ ...base, preserveHost: false, targetHost: '2001:db8::1', targetPort: 9000 })).toBe('[2001:db8::1]:9000');
+    expect(kongUpstreamHost({ ...base, preserveHost: false })).toBe('orders.svc:8080');
+  });
 });

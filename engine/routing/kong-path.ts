@@ -88,7 +88,28 @@ export interface UpstreamHostInput {
 /** preserve_host → the client's Host; else the target's name, with `:port` unless it is the scheme's default. */
 export function kongUpstreamHost(input: UpstreamHostInput): string {
   if (input.preserveHost) return input.clientHost;
-  const host = input.targetHost.includes(':') && !input.targetHost.startsWith('[') ? `[${input.targetHost}]` : input.targetHost;
   const defaultPort = input.protocol === 'https' ? 443 : 80;
-  return input.targetPort === defaultPort ? host : `${host}:${input.targetPort}`;
+  if (input.targetPort === defaultPort) return bracketed(input.targetHost);
+  // `host:port` is the same text for every request to a target: one string per (host, port), so the
+  // upstream request, its Host header and the trace's upstream.send share it instead of a fresh one each.
+  let byPort = hostPorts.get(input.targetHost);
+  if (byPort === undefined) {
+    if (hostPorts.size >= HOST_PORTS_LIMIT) hostPorts.clear();
+    hostPorts.set(input.targetHost, (byPort = new Map()));
+  }
+  let text = byPort.get(input.targetPort);
+  if (text === undefined) byPort.set(input.targetPort, (text = `${bracketed(input.targetHost)}:${input.targetPort}`));
+  return text;
 }
+
+function bracketed(host: string): string {
+  return host.includes(':') && !host.startsWith('[') ? `[${host}]` : host;
+}
+
+/**
+ * `host:port` texts built, by target host and port. Targets come from the loaded config (and the few a
+ * service-discovery scenario adds), so this stays small; past the bound it is emptied, which only
+ * costs building the text again.
+ */
+const hostPorts = new Map<string, Map<number, string>>();
+const HOST_PORTS_LIMIT = 256;

@@ -6,7 +6,9 @@
  * buffers transferred (what postMessage does to it on both sides) and a fresh decoder decodes it.
  * Prints one JSON line: CPU ms (process.cpuUsage) of the first round (the worker's case: one run,
  * code cold) and the median of the rest, per part, and the bytes and strings that crossed.
- *   npx tsx test/bench/lab-codec.ts [requests] [rounds] [--codec path/to/trace-codec.ts]
+ *   npx tsx test/bench/lab-codec.ts [requests] [rounds] [--codec path/to/trace-codec.ts] [--war-story]
+ * `--war-story` encodes the Kong war story's overload stretched to N requests (bench-war-story.ts,
+ * what `bench-large.ts --war-story` opens) instead of the generated load.
  * `--codec` loads another copy of the codec (a baseline worktree's), so two trees can be compared
  * in alternating processes on the same machine.
  */
@@ -15,6 +17,7 @@ import { pathToFileURL } from 'node:url';
 import { loadScenarioText } from '../../engine/scenario/load.ts';
 import { runVariant } from '../../engine/runtimes/sim/run-scenario.ts';
 import { scenarioText } from '../browser/bench-scenario.ts';
+import { warStoryText } from '../browser/bench-war-story.ts';
 
 interface Batch {
   strings: unknown;
@@ -27,13 +30,16 @@ interface CodecModule {
 }
 
 const args = process.argv.slice(2);
+const warStoryAt = args.indexOf('--war-story');
+const warStory = warStoryAt >= 0;
+if (warStory) args.splice(warStoryAt, 1);
 const codecAt = args.indexOf('--codec');
 const codecPath = codecAt >= 0 ? args.splice(codecAt, 2)[1] : undefined;
 const requests = Number(args[0] ?? 100_000);
 const rounds = Math.min(20, Math.max(1, Number(args[1] ?? 5)));
 const codec = (await import(codecPath ? pathToFileURL(resolve(codecPath)).href : '../../lab-ui/src/worker/trace-codec.ts')) as CodecModule;
 
-const loaded = loadScenarioText(scenarioText(requests), 'bench-large.yaml', () => {
+const loaded = loadScenarioText(warStory ? warStoryText(requests).text : scenarioText(requests), 'bench-large.yaml', () => {
   throw new Error('the bench scenario reads no other file');
 });
 if (!loaded.scenario) throw new Error(JSON.stringify(loaded.diagnostics));

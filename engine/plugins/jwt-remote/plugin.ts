@@ -39,9 +39,29 @@ interface ReadToken {
   verify?: { keys: readonly JWK[]; candidates: JWK[]; effect: Extract<Effect, { type: 'async' }>; reason: string };
   /** Whether its `aud` names one of the instance's audiences (the memo is per instance, so is this). */
   audienceOk?: boolean;
-  /** The last success's sentence and facts, reused while what they say is the same (see succeed). */
-  success?: { from: string; header: string | undefined; kid: string | undefined; cacheNote: string; claims: string; reason: string; data: DecisionData };
+  /**
+   * The last successes' sentences and facts (newest first, at most `SUCCESS_MEMO_SIZE`), reused while
+   * what they say is the same (see succeed). More than one: a replica's requests alternate between
+   * "JWKS fetched" (the ones that waited for the fetch) and "JWKS from cache", and with one entry every
+   * switch built both sentences again (half the war story's successes were fresh copies of an old text).
+   */
+  success?: Success[];
 }
+
+interface Success {
+  from: string;
+  header: string | undefined;
+  kid: string | undefined;
+  cacheNote: string;
+  claims: string;
+  reason: string;
+  data: DecisionData;
+}
+
+/** Successes remembered per token: the cache notes a token meets at once are few (fetched, and one per "s left"). */
+const SUCCESS_MEMO_SIZE = 4;
+/** "JWKS from cache, N s left" sentences remembered per instance, by N. */
+const CACHE_NOTE_MEMO_SIZE = 64;
 
 function readToken(token: string): ReadToken {
   const big = gatelabTokenRule(token);
@@ -115,6 +135,19 @@ export function createJwtRemoteHooks(config: JwtRemoteConfig): PluginHooks {
     return reason;
   };
 
+  // "JWKS from cache, N s left" by N: the same string for every request in that second, so `succeed`
+  // finds its sentence by identity. N runs from the cache duration down to 0; past the bound (a long
+  // cache_duration) the map is emptied, which only costs building a note again.
+  const cacheNotes = new Map<number, string>();
+  const cacheNote = (secondsLeft: number): string => {
+    let note = cacheNotes.get(secondsLeft);
+    if (note === undefined) {
+      if (cacheNotes.size >= CACHE_NOTE_MEMO_SIZE) cacheNotes.clear();
+      cacheNotes.set(secondsLeft, (note = `JWKS from cache, ${secondsLeft} s left`));
+    }
+    return note;
+  };
+
   const fail = (ctx: RequestContext, status: EnvoyStatus, why: string, data: DecisionData = {}): Verdict => {
     if (config.allow_missing_or_failed) return next(`${why}; allow_missing_or_failed lets the request through without claims`, { status: ENVOY_STATUS[status] });
     const code = status === 'JwtAudienceNotAllowed' ? 403 : 401;
@@ -137,9 +170,10 @@ export function createJwtRemoteHooks(config: JwtRemoteConfig): PluginHooks {
     const claims = config.claim_to_headers.length > 0 ? copyClaims(h, jwt, config.claim_to_headers) : '';
     // Every request with this token says the same while these inputs are the same: reuse the sentence
     // and the facts (the data is never changed after it is returned).
-    const last = read.success;
-    if (last !== undefined && last.from === found.from && last.header === found.header && last.kid === kid && last.cacheNote === cacheNote && last.claims === claims) {
-      return next(last.reason, last.data);
+    const seen = (read.success ??= []);
+    for (let i = 0; i < seen.length; i++) {
+      const last = seen[i] as Success;
+      if (last.from === found.from && last.header === found.header && last.kid === kid && last.cacheNote === cacheNote && last.claims === claims) return next(last.reason, last.data);
     }
     const forwarded = config.forward || !found.header ? '' : `; ${found.header} removed (forward: false)`;
     const reason = `${jwt.alg} token from ${found.from} verified with JWKS key ${kid ?? '(no kid)'} (${cacheNote})${forwarded}${claims}`;
@@ -149,7 +183,9 @@ export function createJwtRemoteHooks(config: JwtRemoteConfig): PluginHooks {
       iss: typeof jwt.claims['iss'] === 'string' ? jwt.claims['iss'] : null,
       cache: cacheNote,
     };
-    read.success = { from: found.from, header: found.header, kid, cacheNote, claims, reason, data };
+    // Newest first; the oldest goes past the bound (a miss only builds the sentence again).
+    if (seen.length >= SUCCESS_MEMO_SIZE) seen.pop();
+    seen.unshift({ from: found.from, header: found.header, kid, cacheNote, claims, reason, data });
     return next(reason, data);
   };
 
@@ -211,7 +247,7 @@ export function createJwtRemoteHooks(config: JwtRemoteConfig): PluginHooks {
         if (!read.audienceOk) return fail(ctx, 'JwtAudienceNotAllowed', `aud [${audiencesOf(jwt.claims).join(', ')}] has none of [${config.audiences.join(', ')}]`);
       }
       const cached = cache.fresh(host.replica, nowMs);
-      if (cached) return verifyWith(ctx, read, jwt, found, cached.keys, `JWKS from cache, ${Math.round((cached.expiresAtMs - nowMs) / 1000)} s left`);
+      if (cached) return verifyWith(ctx, read, jwt, found, cached.keys, cacheNote(Math.round((cached.expiresAtMs - nowMs) / 1000)));
       const uri = config.remote_jwks.uri;
       return wait(jwksFetch, fetchReason(host.replica), (result: EffectResult) => {
         if (!result.ok) return fail(ctx, 'JwksFetchFail', `fetching ${uri} failed: ${result.error}`);

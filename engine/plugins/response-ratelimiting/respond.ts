@@ -65,6 +65,14 @@ function usageData(rows: readonly UsageRow[], id: Identifier, config: ResponseRa
 
 /** Access, once usage is known: block_on_first_violation's 429, or forward with the upstream headers. */
 export function accessVerdict(ctx: RequestContext, config: ResponseRateLimitingConfig, vars: ResponseRateLimitingVars, rows: UsageRow[], note: string): Verdict {
+  // While the counters read the same as for the previous forwarded request, so do the sentence, the
+  // facts and the upstream headers: reuse them (each was a fresh string or object per request).
+  const last = lastForwarded.get(config);
+  if (last !== undefined && sameForward(last, vars.identifier, rows, note)) {
+    vars.rows = rows;
+    for (const [name, value] of last.upstreamHeaders) ctx.upstream.headers.set(name, value);
+    return next(last.reason, last.data);
+  }
   const who = describeIdentifier(vars.identifier, config.limit_by);
   const d = decideAccess(rows, config.limits, config.block_on_first_violation);
   if (d.blockedBy) {
@@ -84,7 +92,44 @@ export function accessVerdict(ctx: RequestContext, config: ResponseRateLimitingC
     const [n, v] = d.upstreamHeaders[i] as [string, string];
     told += i === 0 ? `${n}: ${v}` : `, ${n}: ${v}`;
   }
-  return next(`usage for ${who}: ${describeUsage(rows)} (${note}); forwarded, the upstream is told ${told}`, usageData(rows, vars.identifier, config));
+  const reason = `usage for ${who}: ${describeUsage(rows)} (${note}); forwarded, the upstream is told ${told}`;
+  const data = usageData(rows, vars.identifier, config);
+  const id = vars.identifier;
+  const usage: LastForward['rows'] = [];
+  for (const r of rows) usage.push({ name: r.name, period: r.period, limit: r.limit, usage: r.usage });
+  lastForwarded.set(config, { kind: id.kind, value: id.value, fellBack: id.fellBack, note, rows: usage, upstreamHeaders: d.upstreamHeaders, reason, data });
+  return next(reason, data);
+}
+
+/**
+ * What the last forwarded access of a config said, and everything its sentence, facts and headers were
+ * built from besides the config itself (the limits, limit_by, the policy). One entry per config
+ * object, so the bound is the number of plugin instances; the WeakMap lets a replaced config go. Its
+ * data and header pairs are shared by the verdicts that reuse them: nothing changes a verdict's data
+ * once returned (the chain and the trace only read it), and the pairs are only read here.
+ */
+interface LastForward {
+  kind: Identifier['kind'];
+  value: string;
+  fellBack: boolean;
+  note: string;
+  rows: Array<Pick<UsageRow, 'name' | 'period' | 'limit' | 'usage'>>;
+  upstreamHeaders: ReadonlyArray<readonly [string, string]>;
+  reason: string;
+  data: DecisionData;
+}
+
+const lastForwarded = new WeakMap<ResponseRateLimitingConfig, LastForward>();
+
+/** Whether the sentence, facts and headers of `last` are what these inputs would build (`remaining` is limit − usage). */
+function sameForward(last: LastForward, id: Identifier, rows: readonly UsageRow[], note: string): boolean {
+  if (last.note !== note || last.value !== id.value || last.kind !== id.kind || last.fellBack !== id.fellBack || last.rows.length !== rows.length) return false;
+  for (let i = 0; i < rows.length; i++) {
+    const a = last.rows[i] as LastForward['rows'][number];
+    const b = rows[i] as UsageRow;
+    if (a.usage !== b.usage || a.limit !== b.limit || a.name !== b.name || a.period !== b.period || b.remaining !== b.limit - b.usage) return false;
+  }
+  return true;
 }
 
 /** A failed usage read: fault_tolerant forwards unlimited; otherwise Kong's plugin error, a 500. */

@@ -45,7 +45,7 @@ export class RecordedEffect implements CpuWatcher {
     const startsAt = this.cpuQueuedAt + this.cpuWaitMs;
     const waited = Math.min(at, startsAt) - this.cpuQueuedAt;
     const ran = Math.max(0, at - startsAt);
-    this.emitKilled(at, `${replica} was OOM-killed while this work ${ran > 0 ? 'ran on' : 'waited for'} its CPU`, waited, ran);
+    this.emitKilled(at, killedDetail(replica, ran > 0 ? RAN : WAITED), waited, ran);
   }
 
   /**
@@ -54,7 +54,7 @@ export class RecordedEffect implements CpuWatcher {
    * comes later is dropped — the request died too, and its process reads nothing more.
    */
   ioKilled(at: number, replica: string): void {
-    const detail = `${replica} was OOM-killed while this effect waited for its answer`;
+    const detail = killedDetail(replica, IO);
     if (this.cpuWaitMs >= 0) this.emitKilled(at, detail, this.cpuWaitMs, this.cpuMs);
     else this.emitKilled(at, detail);
   }
@@ -84,6 +84,34 @@ export class RecordedEffect implements CpuWatcher {
     if (typeof done === 'function') done(result);
     else done.effectAnswered(result);
   };
+}
+
+/** Which of the three kill sentences (`killedDetail`): work running, work waiting for the CPU, I/O. */
+const RAN = 0;
+const WAITED = 1;
+const IO = 2;
+type KillCase = typeof RAN | typeof WAITED | typeof IO;
+
+/**
+ * The kill sentences already built, by replica name. A kill ends every effect the replica held (the
+ * war story's backlog: hundreds at once, ≈ 0.24 per request), and each would otherwise be a fresh
+ * string of the same text that the lab's encoder flattens and hashes again. Replica names come from
+ * the scenario (a few pods, plus new names as a rollout replaces them), so the map stays small; it
+ * is emptied past `KILLED_DETAILS_LIMIT` names all the same, which costs only rebuilding a sentence.
+ */
+const killedDetails = new Map<string, [string?, string?, string?]>();
+const KILLED_DETAILS_LIMIT = 64;
+
+function killedDetail(replica: string, kind: KillCase): string {
+  let row = killedDetails.get(replica);
+  if (row === undefined) {
+    if (killedDetails.size >= KILLED_DETAILS_LIMIT) killedDetails.clear();
+    killedDetails.set(replica, (row = []));
+  }
+  return (row[kind] ??=
+    kind === IO
+      ? `${replica} was OOM-killed while this effect waited for its answer`
+      : `${replica} was OOM-killed while this work ${kind === RAN ? 'ran on' : 'waited for'} its CPU`);
 }
 
 function round3(x: number): number {
