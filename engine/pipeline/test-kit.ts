@@ -1,7 +1,8 @@
 /**
  * Helpers the pipeline tests share: a fresh request context for chain tests, a pipeline host stub
  * with quiet defaults (each test overrides what it watches), and the Gateway API route with a
- * RequestMirror filter that the copy tests send through; and Kong configs through the real loader.
+ * RequestMirror filter that the copy tests send through; Kong configs through the real loader; and
+ * the explain session's GET to api.example.com/orders.
  */
 import { httpRouteHead } from '../../test/support/gateway-api-docs.ts';
 import { MINIMAL_GATEWAY } from '../config/gateway-api/test-kit.ts';
@@ -11,6 +12,7 @@ import { parseYaml } from '../config/yaml-source.ts';
 import { HeaderMap } from './headers.ts';
 import type { PipelineHost } from './host.ts';
 import type { RequestContext } from './types.ts';
+import type { ExplainInput } from '../runtimes/sim/explain.ts';
 
 /** A GET / for host `x` from 10.0.0.1, as it stands before any stage ran. */
 export function requestContext(): RequestContext {
@@ -69,3 +71,22 @@ services:
 export const KONG_ORDERS = `${kongServiceHead('orders', 'http://orders.internal:8080')}      - name: orders
         paths: [/orders]
 `;
+
+/**
+ * The explain session's GET http://api.example.com/orders from 127.0.0.1 at 12:00:05, seed 1, the
+ * upstream answering an empty 200; `parts` replaces any of these (upstreamByTarget, say).
+ */
+export function explainGet(parts: Partial<ExplainInput> = {}): ExplainInput {
+  return {
+    method: 'GET',
+    url: 'http://api.example.com/orders',
+    headers: [],
+    clientIp: '127.0.0.1',
+    now: 1_767_268_805_000, // 2026-01-01T12:00:05Z
+    seed: 1,
+    repeat: 0,
+    upstreamStatus: 200,
+    upstreamHeaders: [],
+    ...parts,
+  };
+}

@@ -8,7 +8,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { ok as kongIr, V } from '../config/kong/test-kit.ts';
-import { kongIr as kongPipelineIr } from '../pipeline/test-kit.ts';
+import { explainGet, kongIr as kongPipelineIr } from '../pipeline/test-kit.ts';
 import { createExplainSession } from '../runtimes/sim/explain.ts';
 import { UpstreamCluster } from './cluster.ts';
 
@@ -81,20 +81,7 @@ describe('through the simulation: the refusal is the ring-balancer 503 (kong/run
   it('threshold 100 on least-connections: the first pick fails, kong.response.error 503 in JSON', async () => {
     const config = `${V}upstreams:\n  - name: pool\n    algorithm: least-connections\n    healthchecks: {threshold: 100}\n    targets: [{target: "10.0.0.1:80"}]\nservices:\n  - name: s\n    host: pool\n    routes: [{name: r, paths: [/orders]}]\n`;
     const session = createExplainSession(kongPipelineIr(config, 'kong.yaml'), 1);
-    const out = await session.send(
-      {
-        method: 'GET',
-        url: 'http://api.example.com/orders',
-        headers: [],
-        clientIp: '127.0.0.1',
-        now: Date.parse('2026-01-01T12:00:05Z'),
-        seed: 1,
-        repeat: 0,
-        upstreamStatus: 200,
-        upstreamHeaders: [],
-      },
-      'r-1',
-    );
+    const out = await session.send(explainGet(), 'r-1');
     expect(out.status).toBe(503);
     expect(out.response.body).toEqual({ message: 'failure to get a peer from the ring-balancer', request_id: 'r-1' });
     expect(out.decisions.find((d) => d.plugin === 'balancer')?.reason).toContain(refusal('100', 100));

@@ -12,7 +12,7 @@ import type { ServiceIR } from '../../config/ir.ts';
 import { createExplainSession } from '../../runtimes/sim/explain.ts';
 import { context } from '../../plugins/kit/test-kit.ts';
 import { kongOneTargetPassive } from '../../../test/support/kong-pool.ts';
-import { kongIr } from '../test-kit.ts';
+import { explainGet, kongIr } from '../test-kit.ts';
 import { createKongBehaviour } from './kong.ts';
 
 /** One target behind an upstream whose passive check takes it out after one TCP failure. */
@@ -46,21 +46,7 @@ describe('through the simulation: refused, taken out by the passive check, and t
   it('semantics §6: request 1 ends in the error handler\'s 503, request 2 (first pick) in the ring-balancer 503', async () => {
     const session = createExplainSession(kongIr(ONE_TARGET, 'kong.yaml'), 1);
     const send = (id: string) =>
-      session.send(
-        {
-          method: 'GET',
-          url: 'http://api.example.com/orders',
-          headers: [],
-          clientIp: '127.0.0.1',
-          now: Date.parse('2026-01-01T12:00:05Z'),
-          seed: 1,
-          repeat: 0,
-          upstreamStatus: 200,
-          upstreamHeaders: [],
-          upstreamByTarget: { '10.0.0.1:80': 'refused' },
-        },
-        id,
-      );
+      session.send(explainGet({ upstreamByTarget: { '10.0.0.1:80': 'refused' } }), id);
     const first = await send('r-1');
     expect(first.status).toBe(503);
     expect(first.response.body).toBe('The upstream server is currently unavailable\nrequest_id: r-1\n');
