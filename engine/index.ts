@@ -12,7 +12,7 @@ export { runVariant, type VariantRun } from './runtimes/sim/run-scenario.ts';
 export { simulate } from './runtimes/sim/simulate.ts';
 export { explainRequest, type ExplainInput, type ExplainResult } from './runtimes/sim/explain.ts';
 export { TRACE_EVENT_TYPES, type TraceEvent, type TraceLevel } from './trace/events.ts';
-export { traceHash, combineHashes } from './trace/hash.ts';
+export { traceHash, jsonlHash, combineHashes } from './trace/hash.ts';
 export { summarizeClients, percentile } from './trace/summary.ts';
 export { formatDiagnostic, type Diagnostic } from './core/errors.ts';
 export { PLUGINS } from './plugins/index.ts';

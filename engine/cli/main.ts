@@ -7,6 +7,7 @@ import { serveCommand, SERVE_HELP } from './serve.ts';
 import { verifyCommand, VERIFY_HELP } from './verify.ts';
 import { translateCommand, TRANSLATE_HELP } from './translate.ts';
 import { attackCommand, ATTACK_HELP } from './attack.ts';
+import { traceCommand, TRACE_HELP } from './trace-hash.ts';
 import { UsageError } from './args.ts';
 import { EXIT } from './io.ts';
 
@@ -19,6 +20,7 @@ const COMMANDS: Record<string, { run: (argv: string[]) => Promise<number>; help:
   verify: { run: verifyCommand, help: VERIFY_HELP, summary: 'check a scenario on real sockets against the simulation' },
   translate: { run: translateCommand, help: TRANSLATE_HELP, summary: 'a gateway config in another dialect, and what it cannot say' },
   attack: { run: attackCommand, help: ATTACK_HELP, summary: 'search traffic for a counterexample to a rate claim' },
+  trace: { run: traceCommand, help: TRACE_HELP, summary: "a JSONL trace file's trace hash, as the run computes it (trace hash FILE…)" },
 };
 
 export const MAIN_HELP = `Usage: gatelab COMMAND [options]

@@ -1,4 +1,5 @@
 /** `gatelab run`: simulate a scenario and print what each client got. */
+import { createHash } from 'node:crypto';
 import { writeFileSync } from 'node:fs';
 import { formatDiagnostic, hasErrors } from '../core/errors.ts';
 import { combineHashes } from '../trace/hash.ts';
@@ -21,7 +22,9 @@ Options:
   --variant NAME   run only this variant (default: every variant, base first)
   --seed N         override the scenario's seed
   --json           print one JSON object: { scenario, traceHash, variants: [{ name, traceHash, clients }] }
-  --trace FILE     write the trace as JSON lines (FILE.<variant>.jsonl when several variants run)
+  --trace FILE     write the trace as JSON lines (FILE.<variant>.jsonl when several variants run), and
+                   print each file's traceFileSha256 (what sha256sum FILE prints); gatelab trace hash
+                   FILE prints the variant's traceHash from it
   --level L        trace level: summary | decisions (default) | full
   --spans FILE     write the requests' spans as OTLP/JSON (FILE.<variant>.json when several variants
                    run); needs the opentelemetry plugin in the gateway, and runs at the full level
@@ -67,7 +70,7 @@ async function runScenario({ values, positionals }: CommandArgs<typeof RUN.optio
     if (hasErrors(run.diagnostics)) return EXIT.usage;
     runs.push(run);
   }
-  if (values.trace) writeTraces(values.trace, runs);
+  const files = values.trace ? writeTraces(values.trace, runs) : undefined;
   if (values.spans) {
     for (const w of writeSpans(values.spans, runs, scenario.start)) console.error(`wrote ${w.spans} spans to ${w.path}`);
   }
@@ -78,25 +81,39 @@ async function runScenario({ values, positionals }: CommandArgs<typeof RUN.optio
       seed: seed ?? scenario.seed,
       level,
       traceHash,
-      variants: runs.map((r) => ({ name: r.name, traceHash: r.traceHash, requests: r.requests, clients: r.clients })),
+      variants: runs.map((r, i) => ({
+        name: r.name,
+        traceHash: r.traceHash,
+        ...(files ? { traceFile: files[i]!.path, traceFileSha256: files[i]!.sha256 } : {}),
+        requests: r.requests,
+        clients: r.clients,
+      })),
     };
     console.log(JSON.stringify(out, null, 2));
     return EXIT.ok;
   }
   console.log(`${scenario.title} (${scenario.id}, seed ${seed ?? scenario.seed})`);
-  for (const r of runs) {
+  for (const [i, r] of runs.entries()) {
     console.log(`\nvariant ${r.name}  trace ${r.traceHash.slice(0, 16)}`);
+    if (files) console.log(`  trace file ${files[i]!.path}  sha256 ${files[i]!.sha256}`);
     console.log(formatClientTable(r.clients));
   }
   return EXIT.ok;
 }
 
-function writeTraces(file: string, runs: VariantRun[]): void {
-  if (runs.length === 1) {
-    writeFileSync(file, toJsonl((runs[0] as VariantRun).events));
-    return;
-  }
-  for (const r of runs) writeFileSync(file.replace(/(\.jsonl)?$/, `.${r.name}.jsonl`), toJsonl(r.events));
+/**
+ * Writes each variant's trace file and returns the SHA-256 of the bytes written (`traceFileSha256`,
+ * what `sha256sum` prints): the run's `traceHash` is the structural compact form (issue #9), so the
+ * file's own digest is given beside it. The bytes are hashed as they are handed to the file: no
+ * second pass over the file.
+ */
+function writeTraces(file: string, runs: VariantRun[]): { path: string; sha256: string }[] {
+  return runs.map((r) => {
+    const path = runs.length === 1 ? file : file.replace(/(\.jsonl)?$/, `.${r.name}.jsonl`);
+    const bytes = Buffer.from(toJsonl(r.events), 'utf8');
+    writeFileSync(path, bytes);
+    return { path, sha256: createHash('sha256').update(bytes).digest('hex') };
+  });
 }
 
 export function formatClientTable(clients: readonly ClientSummary[]): string {

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { combineHashes, prepareTraceHash, TraceHasher } from './hash.ts';
+import { combineHashes, JsonlHasher, prepareTraceHash } from './hash.ts';
 import type { TraceEvent } from './events.ts';
 import { toJsonl } from './sink.ts';
 import { activeSha256Backend, createNativeByteHash, createNobleByteHash, createWasmByteHashFactory, type ByteHash } from './sha256-backends.ts';
@@ -16,7 +16,7 @@ async function referenceHex(text: string): Promise<string> {
 }
 
 function hashPieces(hash: ByteHash, pieces: readonly string[]): string {
-  const h = new TraceHasher(hash);
+  const h = new JsonlHasher(hash);
   for (const p of pieces) h.addText(p);
   return h.digest();
 }
@@ -56,8 +56,8 @@ describe('the three SHA-256 backends agree (docs/adr/0002)', () => {
   it('keeps interleaved hashes apart when they share one hash-wasm instance', async () => {
     const wasm = await createWasmByteHashFactory();
     const property = fc.asyncProperty(fc.array(fc.tuple(fc.boolean(), text), { maxLength: 20 }), async (steps) => {
-      const a = new TraceHasher(wasm());
-      const b = new TraceHasher(wasm());
+      const a = new JsonlHasher(wasm());
+      const b = new JsonlHasher(wasm());
       let textA = '';
       let textB = '';
       for (const [toA, t] of steps) {
@@ -96,7 +96,7 @@ describe('the three SHA-256 backends agree (docs/adr/0002)', () => {
       for (const create of [createNativeByteHash as () => ByteHash, wasm, createNobleByteHash]) {
         // Both ways of encoding: one text at a time (Node), and texts joined first (the browser).
         for (const joinTexts of [false, true]) {
-          const h = new TraceHasher(create(), joinTexts);
+          const h = new JsonlHasher(create(), joinTexts);
           for (const e of events) h.add(e);
           expect(h.digest(), `joinTexts ${joinTexts}`).toBe(expected);
         }
@@ -113,7 +113,7 @@ describe('the three SHA-256 backends agree (docs/adr/0002)', () => {
       const reference = steps.map((x) => ('e' in x ? toJsonl([x.e as TraceEvent]) : x.raw)).join('');
       const expected = await referenceHex(reference);
       for (const joinTexts of [false, true]) {
-        const h = new TraceHasher(createNativeByteHash(), joinTexts);
+        const h = new JsonlHasher(createNativeByteHash(), joinTexts);
         for (const x of steps) {
           if ('e' in x) h.add(x.e as TraceEvent);
           else h.addText(x.raw);

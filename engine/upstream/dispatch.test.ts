@@ -12,7 +12,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { Gateway } from '../pipeline/gateway.ts';
 import { HeaderMap } from '../pipeline/headers.ts';
-import { combineHashes, traceHash } from '../trace/hash.ts';
+import { combineHashes, jsonlHash } from '../trace/hash.ts';
 import type { TraceEvent } from '../trace/events.ts';
 import { dispatchCaseArb, dispatchKongIr, GOLDEN_CASES, GOLDEN_SEED, runDispatchCase, type GatewayKit } from './dispatch-test-kit.ts';
 
@@ -49,7 +49,7 @@ describe('dispatch through the gateway: fixed cases', () => {
     const cases = fc.sample(dispatchCaseArb, { seed: GOLDEN_SEED, numRuns: GOLDEN_CASES });
     const parts = cases.map((c) => {
       const out = runDispatchCase(kit, IR, c);
-      return [out.results.map((r) => r.status).join(' '), traceHash(out.events as TraceEvent[]).slice(0, 16)] as const;
+      return [out.results.map((r) => r.status).join(' '), jsonlHash(out.events as TraceEvent[]).slice(0, 16)] as const;
     });
     expect(combineHashes(parts)).toBe(GOLDEN);
     // ≈ 2 s alone; room for a loaded machine (a time limit for the runner, not a speed check).

@@ -1,21 +1,22 @@
 /**
- * The trace hash's cost per SHA-256 backend (docs/adr/0002): Node's native one, hash-wasm (what the
+ * The trace hashes' cost per SHA-256 backend (docs/adr/0002): Node's native one, hash-wasm (what the
  * lab's worker uses) and @noble/hashes (pure JS, the fallback), on the same real trace — the war
  * story (test/bench/war-story.ts) at `decisions`, events kept, ≈ N MB of JSONL.
  *
  * Two tables, interleaved rounds, medians, CPU time:
- * - SHA-256 alone: MB/s over the trace's UTF-8 bytes, fed in 64 KB chunks as TraceHasher feeds them;
- * - TraceHasher.add: events/s and MB/s of the whole path (JSON.stringify, UTF-8 encoding, SHA-256),
- *   beside the path before ADR 0002 (one growing string, native hash of text) and JSON.stringify
- *   alone, the floor every backend pays.
- * Every backend's digest must be the same (`same digest`). Bounded: a fixed trace, a fixed number of
+ * - SHA-256 alone: MB/s over the trace's UTF-8 bytes, fed in 64 KB chunks as JsonlHasher feeds them;
+ * - add: events/s and MB/s (of JSONL, for comparison) of the JSON-lines hash's whole path
+ *   (JsonlHasher: JSON.stringify, UTF-8 encoding, SHA-256) per backend, beside the path before ADR 0002
+ *   (one growing string, native hash of text), JSON.stringify alone (the floor the JSON lines pay),
+ *   and the run's trace hash since issue #9, the structural compact form (TraceHasher), native.
+ * Every JSON-lines digest must be the same (`same digest`), and so must the structural one across rounds. Bounded: a fixed trace, a fixed number of
  * rounds, and `run.ts` runs it in a child with a time limit.
  *
  *   npx tsx test/bench/hash.ts [megabytes=50] [rounds=3]
  */
 import { runVariant } from '../../engine/runtimes/sim/run-scenario.ts';
 import type { TraceEvent } from '../../engine/trace/events.ts';
-import { TraceHasher } from '../../engine/trace/hash.ts';
+import { JsonlHasher, TraceHasher } from '../../engine/trace/hash.ts';
 import { createNativeByteHash, createNobleByteHash, createWasmByteHashFactory, type ByteHash } from '../../engine/trace/sha256-backends.ts';
 import { stretchedWarStory } from './war-story.ts';
 import { cpuSeconds, median, printTable } from './table.ts';
@@ -66,7 +67,7 @@ function shaOnly(create: () => ByteHash, bytes: Uint8Array): string {
 }
 
 function throughAdd(create: () => ByteHash, events: readonly TraceEvent[]): string {
-  const h = new TraceHasher(create());
+  const h = new JsonlHasher(create());
   for (const e of events) h.add(e);
   return h.digest();
 }
@@ -88,6 +89,13 @@ async function stringBatchesNative(): Promise<(events: readonly TraceEvent[]) =>
   };
 }
 
+/** The run's trace hash (structural compact form), native SHA-256. */
+function structural(events: readonly TraceEvent[]): string {
+  const h = new TraceHasher();
+  for (const e of events) h.add(e);
+  return h.digest();
+}
+
 function stringifyOnly(events: readonly TraceEvent[]): string {
   let chars = 0;
   for (const e of events) chars += JSON.stringify(e).length + 1;
@@ -103,8 +111,10 @@ export async function benchHash(megabytes: number, rounds: number): Promise<void
   const before = await stringBatchesNative();
   const BEFORE = 'native, string batches (before)';
   const FLOOR = 'JSON.stringify alone (floor)';
-  const add = new Map<string, number[]>([...list.map((b) => [b.name, []] as [string, number[]]), [BEFORE, []], [FLOOR, []]]);
+  const STRUCTURAL = 'structural compact form (TraceHasher, the run\'s traceHash), native';
+  const add = new Map<string, number[]>([...list.map((b) => [b.name, []] as [string, number[]]), [BEFORE, []], [FLOOR, []], [STRUCTURAL, []]]);
   const digests = new Set<string>();
+  const structuralDigests = new Set<string>();
   for (let r = 0; r < rounds; r++) {
     // Rotate who goes first each round, so a neighbour's burst does not always land on one backend.
     const order = list.map((_, i) => list[(i + r) % list.length] as Backend);
@@ -119,6 +129,9 @@ export async function benchHash(megabytes: number, rounds: number): Promise<void
     add.get(BEFORE)?.push(old.cpu);
     digests.add(old.value);
     add.get(FLOOR)?.push(timed(() => stringifyOnly(events)).cpu);
+    const s = timed(() => structural(events));
+    add.get(STRUCTURAL)?.push(s.cpu);
+    structuralDigests.add(s.value);
   }
   const nativeSha = median(sha.get(list[0]?.name ?? '') ?? []);
   printTable(
@@ -131,14 +144,15 @@ export async function benchHash(megabytes: number, rounds: number): Promise<void
   );
   const nativeAdd = median(add.get(list[0]?.name ?? '') ?? []);
   printTable(
-    `TraceHasher.add (JSON.stringify + UTF-8 + SHA-256) over the same events, median of ${rounds} round(s), CPU time`,
-    ['path', 'events/s', 'MB/s', 'µs per war-story request', 'vs native'],
+    `add over the same events: JSON lines (JsonlHasher: JSON.stringify + UTF-8 + SHA-256) and the structural hash, median of ${rounds} round(s), CPU time`,
+    ['path', 'events/s', 'MB/s of JSONL', 'µs per war-story request', 'vs native JSON lines'],
     [...add].map(([name, cpus]) => {
       const cpu = median(cpus);
       return [name, `${((events.length / cpu) / 1e6).toFixed(2)}M`, (mb / cpu).toFixed(0), ((cpu / requests) * 1e6).toFixed(1), `${(cpu / nativeAdd).toFixed(2)} ×`];
     }),
   );
   if (digests.size !== 1) console.log(`DIGESTS DIFFER: ${[...digests].join(' ')}`);
+  if (structuralDigests.size !== 1) console.log(`STRUCTURAL DIGESTS DIFFER: ${[...structuralDigests].join(' ')}`);
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) {

@@ -9,6 +9,9 @@
  * requests, and the ratio to a peer measured in the same
  * process: a raw EventQueue loop firing 4 events per request (sim-requests.ts's peer). The goal: the
  * whole run under 2 s of wall time at `decisions` on this machine; the table says whether it was met.
+ * The rows with a hash measure the run's trace hash as it is since issue #9: the structural compact
+ * form (engine/trace/hash.ts's TraceHasher), not the JSON lines (test/bench/hash.ts has both side by
+ * side; docs/adr/0002's ninth pass).
  * Bounded: one run per level, a fixed request count; `run.ts` runs it in a child with a time limit.
  *
  *   npx tsx test/bench/war-story.ts [requests=300000]
@@ -81,7 +84,7 @@ const HASH_FLOOR_REQUESTS = 20_000;
 const HASH_FLOOR_ROUNDS = 5;
 
 /**
- * CPU µs per request of the trace hash alone (JSON.stringify, UTF-8, SHA-256: TraceHasher.add) over
+ * CPU µs per request of the trace hash alone (the structural compact form: TraceHasher.add) over
  * the same variant's `decisions` events, the fastest of a few rounds. Whatever the engine does, a run
  * at `decisions` pays at least this, so it bounds how close to the goal any engine change can get.
  */
@@ -140,7 +143,7 @@ export async function benchWarStory(requests: number): Promise<void> {
   const floor = await hashFloorMicrosPerRequest();
   const floorSeconds = (floor * requests) / 1e6;
   console.log(
-    `The trace hash alone (JSON.stringify + UTF-8 + SHA-256 of the same variant's \`decisions\` events, fastest of ${HASH_FLOOR_ROUNDS} rounds over a ${HASH_FLOOR_REQUESTS.toLocaleString('en')}-request run): ` +
+    `The trace hash alone (the structural compact form's TraceHasher.add over the same variant's \`decisions\` events, fastest of ${HASH_FLOOR_ROUNDS} rounds over a ${HASH_FLOOR_REQUESTS.toLocaleString('en')}-request run): ` +
       `${floor.toFixed(1)} CPU µs per request, ≈ ${floorSeconds.toFixed(2)} s for ${requests.toLocaleString('en')} requests, ${(floorSeconds / GOAL_WALL_SECONDS).toFixed(2)} × the goal's whole budget.`,
   );
 }

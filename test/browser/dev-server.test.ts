@@ -4,10 +4,10 @@
  * The dev server compiles modules on request, so a plugin that only works in a build (the catalog's
  * once could not be resolved in dev) breaks only here.
  */
-import { spawn, execFileSync, type ChildProcess } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { createServer } from 'node:net';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { labTitle, openPage, pageErrors, sharedBrowser, traceHashOf, waitForRuns } from './harness.ts';
+import { cliHashes, labTitle, openPage, pageErrors, sharedBrowser, traceHashesOf, waitForRuns } from './harness.ts';
 
 const chromiumPath = inject('chromium');
 
@@ -63,14 +63,12 @@ describe.skipIf(!chromiumPath)(labTitle(chromiumPath, 'the dev server (npm run d
   });
 
   it('serves the catalog and runs boundary-burst with the CLI trace hashes', async () => {
-    const cli = JSON.parse(execFileSync('node', ['engine/cli/bin.mjs', 'run', 'scenarios/rate-limiting/boundary-burst.yaml', '--json', '--level', 'full'], { encoding: 'utf8' })) as {
-      variants: Array<{ name: string; traceHash: string }>;
-    };
+    const cli = cliHashes('scenarios/rate-limiting/boundary-burst.yaml');
     const page = await openPage(browser);
     await page.goto(dev!.url);
     await page.getByTestId('scenario-boundary-burst').click({ timeout: 90_000 });
     await waitForRuns(page, cli.variants.map((v) => v.name));
-    for (const v of cli.variants) expect(await traceHashOf(page, v.name), v.name).toBe(v.traceHash);
+    for (const v of cli.variants) expect(await traceHashesOf(page, v.name), v.name).toEqual({ traceHash: v.traceHash, traceFileSha256: v.traceFileSha256 });
     expect(pageErrors(page)).toEqual([]);
     await page.close();
   }, 180_000);

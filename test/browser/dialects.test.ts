@@ -4,9 +4,8 @@
  * opened from its card in the catalog, each variant's run checked against the CLI's trace hash and its
  * counters read at the end of the scenario.
  */
-import { execFileSync } from 'node:child_process';
 import { describe, expect, inject, it } from 'vitest';
-import { labTitle, openPage, pageErrors, scrub, sharedBrowser, traceHashOf, waitForRuns } from './harness.ts';
+import { cliHashes, labTitle, openPage, pageErrors, scrub, sharedBrowser, traceHashesOf, waitForRuns } from './harness.ts';
 
 const chromiumPath = inject('chromium');
 const labUrl = inject('labUrl');
@@ -21,24 +20,18 @@ const CASES = [
   { dialects: 'Gateway API, Traefik and ingress-nginx, one per variant', file: 'scenarios/routing/header-routing.yaml' },
 ];
 
-interface CliRun {
-  scenario: string;
-  variants: Array<{ name: string; traceHash: string; requests: number }>;
-}
-
-const cliRun = (file: string): CliRun => JSON.parse(execFileSync('node', ['engine/cli/bin.mjs', 'run', file, '--json', '--level', 'full'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] })) as CliRun;
 
 describe.skipIf(!chromiumPath)(labTitle(chromiumPath, 'every gateway dialect opens in the lab'), () => {
   const browser = sharedBrowser(chromiumPath);
 
   it.each(CASES)('$dialects ($file): opened from its card, every run matches the CLI', async ({ file }) => {
-    const cli = cliRun(file);
+    const cli = cliHashes(file);
     const variants = cli.variants.map((v) => v.name);
     const page = await openPage(browser);
     await page.goto(labUrl);
     await page.getByTestId(`scenario-${cli.scenario}`).click();
     await waitForRuns(page, variants);
-    for (const v of cli.variants) expect(await traceHashOf(page, v.name), v.name).toBe(v.traceHash);
+    for (const v of cli.variants) expect(await traceHashesOf(page, v.name), v.name).toEqual({ traceHash: v.traceHash, traceFileSha256: v.traceFileSha256 });
     // At the end of the scenario every panel has counted its requests.
     const durationMs = Number(await page.getByTestId('scrubber').getAttribute('max'));
     expect(durationMs).toBeGreaterThan(0);

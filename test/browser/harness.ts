@@ -1,5 +1,8 @@
 /** Shared browser-test plumbing: Debian's chromium through playwright-core, never a downloaded browser. */
-import { mkdirSync, readFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { createRequire } from 'node:module';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll } from 'vitest';
@@ -117,4 +120,32 @@ export async function traceHashOf(page: Page, variant: string, timeout = 120_000
   const selector = `[data-testid="run-info-${variant}"]`;
   await page.waitForFunction((sel) => (document.querySelector(sel)?.getAttribute('data-trace-hash') ?? '') !== '', selector, { timeout, polling: 100 });
   return (await page.locator(selector).getAttribute('data-trace-hash')) ?? '';
+}
+
+/** A variant's two digests as its panel has them (they come in one message): compare with `cliHashes`. */
+export async function traceHashesOf(page: Page, variant: string, timeout = 120_000): Promise<VariantHashes> {
+  const traceHash = await traceHashOf(page, variant, timeout);
+  const traceFileSha256 = (await page.getByTestId(`run-info-${variant}`).getAttribute('data-trace-file-sha256')) ?? '';
+  return { traceHash, traceFileSha256 };
+}
+
+/** The run's trace hash (structural compact form) and the SHA-256 of its JSON lines (issue #9). */
+export interface VariantHashes {
+  traceHash: string;
+  traceFileSha256: string;
+}
+
+/**
+ * `gatelab run FILE --json --trace …` at `level`: each variant's name, requests and both digests as
+ * the CLI reports them (traceFileSha256 needs --trace; the trace files go to a temporary folder).
+ */
+export function cliHashes(file: string, level = 'full'): { scenario: string; variants: Array<VariantHashes & { name: string; requests: number }> } {
+  const dir = mkdtempSync(join(tmpdir(), 'gatelab-browser-'));
+  try {
+    const out = execFileSync('node', ['engine/cli/bin.mjs', 'run', file, '--json', '--level', level, '--trace', join(dir, 't.jsonl')], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+    const run = JSON.parse(out) as { scenario: string; variants: Array<VariantHashes & { name: string; requests: number }> };
+    return { scenario: run.scenario, variants: run.variants.map(({ name, requests, traceHash, traceFileSha256 }) => ({ name, requests, traceHash, traceFileSha256 })) };
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 }

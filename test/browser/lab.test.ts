@@ -6,14 +6,13 @@ import { execFileSync } from 'node:child_process';
 import { gzipSync } from 'node:zlib';
 import type { Page } from 'playwright-core';
 import { describe, expect, inject, it } from 'vitest';
-import { goto, openPage, pageErrors, screenshot, seriousViolations, sharedBrowser, traceHashOf, waitForRuns } from './harness.ts';
+import { cliHashes, goto, openPage, pageErrors, screenshot, seriousViolations, sharedBrowser, traceHashesOf, waitForRuns } from './harness.ts';
 
 const chromiumPath = inject('chromium');
 const labUrl = inject('labUrl');
-// The CLI's answer for the same scenario, seed and level: the variants to expect and their hashes.
-const cli = JSON.parse(
-  execFileSync('node', ['engine/cli/bin.mjs', 'run', 'scenarios/rate-limiting/boundary-burst.yaml', '--json', '--level', 'full'], { encoding: 'utf8' }),
-) as { variants: Array<{ name: string; traceHash: string }> };
+// The CLI's answer for the same scenario, seed and level: the variants to expect and their hashes
+// (the run's traceHash and its trace file's SHA-256).
+const cli = cliHashes('scenarios/rate-limiting/boundary-burst.yaml');
 const ALL = cli.variants.map((v) => v.name);
 // Scenario file names without extension: the build names each scenario text's chunk after its file.
 const SCENARIO_STEMS = new Set(
@@ -149,12 +148,12 @@ describe.skipIf(!chromiumPath)(title, () => {
     await page.close();
   });
 
-  it('computes the same trace hash in the browser as the CLI', async () => {
+  it('computes the same trace hash and trace-file SHA-256 in the browser as the CLI', async () => {
     const page = await openBoundaryBurst();
     for (const v of cli.variants) {
       const info = page.getByTestId(`run-info-${v.name}`);
       // The panel is ready first; the worker sends the hash right after the run.
-      await expect(traceHashOf(page, v.name)).resolves.toBe(v.traceHash);
+      await expect(traceHashesOf(page, v.name)).resolves.toEqual({ traceHash: v.traceHash, traceFileSha256: v.traceFileSha256 });
       console.log(`worker time for boundary-burst/${v.name}: engine ${await info.getAttribute('data-simulate-ms')} ms, page total ${await info.getAttribute('data-wall-ms')} ms`);
     }
     await page.close();

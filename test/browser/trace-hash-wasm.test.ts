@@ -3,10 +3,9 @@
  * file: its trace hash must still equal the CLI's. A copy of boundary-burst, opened through "Open your
  * own scenario file", runs the same as the bundled file.
  */
-import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { describe, expect, inject, it } from 'vitest';
-import { openPage, pageErrors, sharedBrowser, traceHashOf, waitForRuns } from './harness.ts';
+import { cliHashes, openPage, pageErrors, sharedBrowser, traceHashesOf, waitForRuns } from './harness.ts';
 
 const chromiumPath = inject('chromium');
 const labUrl = inject('labUrl');
@@ -17,9 +16,7 @@ describe.skipIf(!chromiumPath)(title, () => {
   const browser = sharedBrowser(chromiumPath);
 
   it('a scenario opened from a file hashes with hash-wasm to the CLI\'s trace hash', async () => {
-    const cli = JSON.parse(execFileSync('node', ['engine/cli/bin.mjs', 'run', FILE, '--json', '--level', 'full'], { encoding: 'utf8' })) as {
-      variants: Array<{ name: string; traceHash: string }>;
-    };
+    const cli = cliHashes(FILE);
     const base = cli.variants[0];
     expect(base?.name).toBe('base');
     const page = await openPage(browser);
@@ -29,7 +26,7 @@ describe.skipIf(!chromiumPath)(title, () => {
     await page.getByTestId('scenario-boundary-burst').waitFor({ timeout: 60_000 });
     await page.getByTestId('open-file').setInputFiles({ name: 'boundary-burst.yaml', mimeType: 'application/yaml', buffer: Buffer.from(readFileSync(FILE, 'utf8')) });
     await waitForRuns(page, ['base']);
-    await expect(traceHashOf(page, 'base')).resolves.toBe(base?.traceHash);
+    await expect(traceHashesOf(page, 'base')).resolves.toEqual({ traceHash: base?.traceHash, traceFileSha256: base?.traceFileSha256 });
     // The chunk holding hash-wasm's SHA-256 module (base64 of '\0asm' starts 'AGFzbQ') was fetched:
     // nothing else in the lab embeds WebAssembly, so the wasm path ran.
     const chunks = await Promise.all(fetched.filter((u) => u.startsWith(labUrl) && u.endsWith('.js')).map(async (u) => (await fetch(u)).text()));

@@ -1,6 +1,6 @@
 /** The CLI contract of issue 2: run's summary and JSON, check's closing line and exit codes. */
 import { describe, expect, it } from 'vitest';
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gatelab } from '../support/cli.ts';
@@ -32,14 +32,60 @@ describe('gatelab run', () => {
     expect(a.seed).toBe(5);
   });
 
-  it('--trace writes JSON lines that hash to the reported traceHash', async () => {
+  // Since issue #9 traceHash is the structural compact hash: the file's bytes have their own digest.
+  it('--trace writes JSON lines whose SHA-256 is traceFileSha256, and `trace hash FILE` prints traceHash', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'gatelab-trace-'));
     const file = join(dir, 't.jsonl');
     const r = gatelab(['run', `${F}/good.yaml`, '--json', '--trace', file, '--level', 'full']);
-    const text = readFileSync(file, 'utf8');
+    expect(r.status).toBe(0);
+    const variant = JSON.parse(r.stdout).variants[0];
+    const bytes = readFileSync(file);
     const { createHash } = await import('node:crypto');
-    expect(createHash('sha256').update(text).digest('hex')).toBe(JSON.parse(r.stdout).variants[0].traceHash);
+    expect(variant.traceFileSha256).toBe(createHash('sha256').update(bytes).digest('hex'));
+    expect(variant.traceFileSha256).not.toBe(variant.traceHash);
+    const text = bytes.toString('utf8');
     expect(text.split('\n').filter(Boolean).every((l) => typeof JSON.parse(l).type === 'string')).toBe(true);
+    const h = gatelab(['trace', 'hash', file]);
+    expect(h.status, h.stderr).toBe(0);
+    expect(h.stdout).toBe(`${variant.traceHash}  ${file}\n`);
+    // Without --json the summary names each file and its SHA-256 too.
+    const plain = gatelab(['run', `${F}/good.yaml`, '--trace', file, '--level', 'full']);
+    expect(plain.stdout).toContain(`trace file ${file}  sha256 ${variant.traceFileSha256}`);
+  });
+
+  it('`trace hash` re-hashes every variant\'s file to its traceHash, whatever the file\'s formatting', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'gatelab-trace-'));
+    const file = join(dir, 'bb.jsonl');
+    const r = gatelab(['run', 'scenarios/rate-limiting/boundary-burst.yaml', '--json', '--trace', file]);
+    expect(r.status).toBe(0);
+    const variants = JSON.parse(r.stdout).variants as { name: string; traceHash: string; traceFile: string }[];
+    expect(variants.length).toBeGreaterThan(1);
+    const h = gatelab(['trace', 'hash', ...variants.map((v) => v.traceFile)]);
+    expect(h.status, h.stderr).toBe(0);
+    expect(h.stdout).toBe(variants.map((v) => `${v.traceHash}  ${v.traceFile}\n`).join(''));
+    // The digest depends on the values: the same events re-serialised (indented, CRLF) hash the same.
+    const first = variants[0]!;
+    const other = join(dir, 'reformatted.jsonl');
+    const lines = readFileSync(first.traceFile, 'utf8').split('\n').filter(Boolean);
+    writeFileSync(other, lines.map((l) => JSON.stringify(JSON.parse(l), null, 0).replace(/^\{/, '{ ')).join('\r\n'));
+    expect(gatelab(['trace', 'hash', other]).stdout).toBe(`${first.traceHash}  ${other}\n`);
+  });
+
+  it('`trace hash` names the file, line and column of a line that is not a trace event, without a stack', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'gatelab-trace-'));
+    const file = join(dir, 'bad.jsonl');
+    writeFileSync(file, '{"type":"run.end","t":1,"requests":0}\n{"type": "x" "t": 2}\n');
+    const r = gatelab(['trace', 'hash', file]);
+    expect(r.status).toBe(1);
+    expect(r.stdout).toBe('');
+    expect(r.stderr).toMatch(new RegExp(`${file.replace(/[.\\/]/g, '\\$&')}:2:14: not JSON \\(.+\\)`));
+    expect(r.stderr).toContain('gatelab run --trace');
+    expect(r.stderr).not.toMatch(/\n\s+at /);
+    writeFileSync(file, '{"type":"run.end","t":1,"requests":0}\n[1, 2]\n');
+    expect(gatelab(['trace', 'hash', file]).stderr).toContain(`${file}:2: not a trace event`);
+    const missing = gatelab(['trace', 'hash', join(dir, 'none.jsonl')]);
+    expect(missing.status).toBe(2);
+    expect(missing.stderr).toContain('cannot read');
   });
 
   it('an unknown variant is a usage error naming the variants there are', () => {

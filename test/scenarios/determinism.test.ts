@@ -1,8 +1,11 @@
 /**
  * Determinism (design.md): every scenario, run twice with its seed, gives the same trace hash — in
- * every variant — and every request ends exactly once. The hash must also equal the golden one in
+ * every variant — and every request ends exactly once. Both hashes must also equal the golden ones in
  * golden/trace-hashes.json, so a change meant to keep behaviour (a speed-up, a refactor) cannot
- * change a trace unnoticed. A change that alters behaviour on purpose regenerates the file:
+ * change a trace unnoticed: `traceHash`, the run's own (the structural compact form, which leaves a
+ * decision's `reason` and `data` out), and `jsonl`, the SHA-256 of the kept events' JSON lines
+ * computed after the run, which pins every byte, wording included. A change that alters behaviour on
+ * purpose regenerates the file:
  *   npx tsx scripts/trace-hashes.ts --levels=decisions --golden > test/scenarios/golden/trace-hashes.json
  */
 import { describe, expect, it } from 'vitest';
@@ -12,10 +15,11 @@ import { join, resolve } from 'node:path';
 import { findScenarioFiles } from '../../engine/cli/io.ts';
 import { loadScenario } from '../../engine/scenario/load.ts';
 import { runVariant } from '../../engine/runtimes/sim/run-scenario.ts';
+import { jsonlHash } from '../../engine/trace/hash.ts';
 import { ROOT } from '../support/cli.ts';
 
 const files = findScenarioFiles([join(ROOT, 'scenarios')]);
-const golden = JSON.parse(readFileSync(join(ROOT, 'test/scenarios/golden/trace-hashes.json'), 'utf8')) as Record<string, string>;
+const golden = JSON.parse(readFileSync(join(ROOT, 'test/scenarios/golden/trace-hashes.json'), 'utf8')) as Record<string, { traceHash: string; jsonl: string }>;
 const read = (p: string) => readFileSync(resolve(p), 'utf8');
 
 describe.each(files.map((f) => [f.slice(ROOT.length + 1)]))('%s', (file) => {
@@ -34,9 +38,10 @@ describe.each(files.map((f) => [f.slice(ROOT.length + 1)]))('%s', (file) => {
       expect(a.diagnostics.filter((d) => d.severity === 'error'), v.name).toEqual([]);
       expect(a.traceHash, v.name).toMatch(/^[0-9a-f]{64}$/);
       expect(b.traceHash, v.name).toBe(a.traceHash);
-      expect(a.traceHash, `${file} ${v.name}: the trace changed; if on purpose, regenerate the golden file (see the top of this test)`).toBe(
-        golden[`${file} ${v.name}`],
-      );
+      const pinned = golden[`${file} ${v.name}`];
+      const regenerate = 'if on purpose, regenerate the golden file (see the top of this test)';
+      expect(a.traceHash, `${file} ${v.name}: the trace changed; ${regenerate}`).toBe(pinned?.traceHash);
+      expect(jsonlHash(a.events), `${file} ${v.name}: the trace's bytes changed (a reason or a decision's data?); ${regenerate}`).toBe(pinned?.jsonl);
       const ends = a.events.filter((e) => e.type === 'request.end').map((e) => (e as { req: string }).req);
       expect(new Set(ends).size, v.name).toBe(ends.length);
       expect(ends.length, v.name).toBe(a.requests);

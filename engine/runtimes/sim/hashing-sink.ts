@@ -2,7 +2,11 @@ import { TraceCollector, type TraceSink } from '../../trace/sink.ts';
 import { TraceHasher } from '../../trace/hash.ts';
 import type { TraceEvent, TraceLevel } from '../../trace/events.ts';
 
-/** A sink that hashes every kept event (unless told not to) and optionally keeps it. */
+/**
+ * A sink that hashes every kept event (unless told not to) and optionally keeps it. The hash is the
+ * run's `traceHash` at every level: TraceHasher, the structural compact form (engine/trace/hash.ts;
+ * issue #9), written as each event is emitted, while its fields are still in the CPU's caches.
+ */
 export class HashingSink implements TraceSink {
   readonly hasher = new TraceHasher();
   private readonly filter: TraceCollector;

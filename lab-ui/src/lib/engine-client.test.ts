@@ -34,7 +34,7 @@ describe('EngineClient', () => {
     const hashes: string[] = [];
     const h = client.run(
       { scenarioFile: 'a.yaml', variant: 'base', level: 'full' },
-      { progress: (p, d, t) => progress.push(`${p}:${d}/${t}`), batch: (evs) => batches.push(evs.map((e) => e.type)), hash: (h) => hashes.push(h) },
+      { progress: (p, d, t) => progress.push(`${p}:${d}/${t}`), batch: (evs) => batches.push(evs.map((e) => e.type)), hash: (h, _ms, file) => hashes.push(h, file) },
     );
     const w = ManualWorker.all[0]!;
     const runId = (w.posted[0] as { runId: number }).runId;
@@ -51,8 +51,8 @@ describe('EngineClient', () => {
     expect(batches).toEqual([['run.start'], ['run.end']]);
     // Done, but the worker still owes the trace hash: it ends once that arrives.
     expect(w.terminated).toBe(false);
-    w.send({ type: 'hash', runId, traceHash: 'abc', hashMs: 1 });
-    expect(hashes).toEqual(['abc']);
+    w.send({ type: 'hash', runId, traceHash: 'abc', traceFileSha256: 'def', hashMs: 1 });
+    expect(hashes).toEqual(['abc', 'def']);
     expect(w.terminated).toBe(true);
   });
 

@@ -35,8 +35,11 @@ export interface RunCallbacks {
    * included; the array keeps growing): lets the page index and show the trace while the run streams.
    */
   batch?: (events: readonly TraceEvent[], soFar: readonly TraceEvent[]) => void;
-  /** The run's trace hash, which the worker computes after `done` (the result has '' until then). */
-  hash?: (traceHash: string, hashMs: number) => void;
+  /**
+   * The run's trace hash and its JSON lines' SHA-256 (the CLI's `traceFileSha256`), which the worker
+   * computes after `done` (the result has '' until then).
+   */
+  hash?: (traceHash: string, hashMs: number, traceFileSha256: string) => void;
 }
 
 export type { ClientSummary, ExpectationResult, ScenarioInfo };
@@ -186,7 +189,7 @@ export class EngineClient {
         } else if (m.type === 'done') finish({ ok: true, events, done: m });
         else if (m.type === 'hash') {
           release();
-          callbacks.hash?.(m.traceHash, m.hashMs);
+          callbacks.hash?.(m.traceHash, m.hashMs, m.traceFileSha256);
         } else if (m.type === 'error') finish({ ok: false, diagnostics: m.diagnostics });
       };
       w.onerror = (e) => {

@@ -41,7 +41,7 @@ export interface RunProgress {
 export interface RunsPort {
   patch(variant: string, change: Partial<Panel>): void;
   /** A finished run's trace hash arrived (its `done` carried ''). */
-  hashed(variant: string, traceHash: string, hashMs: number): void;
+  hashed(variant: string, traceHash: string, hashMs: number, traceFileSha256: string): void;
   /**
    * A run's progress, null once it ended. Kept apart from the panels: a progress message comes with
    * every trace batch, and replacing the panel for it re-derived every view of every panel.
@@ -101,9 +101,9 @@ export class PanelRuns {
           this.lab.moved();
         },
         // After `done`: the panel shows the run at once and its trace hash when the worker has it.
-        hash: (traceHash, hashMs) => {
+        hash: (traceHash, hashMs, traceFileSha256) => {
           if (this.handles.get(variant) !== handle) return;
-          this.lab.hashed(variant, traceHash, hashMs);
+          this.lab.hashed(variant, traceHash, hashMs, traceFileSha256);
         },
       },
     );

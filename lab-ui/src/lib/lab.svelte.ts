@@ -72,9 +72,9 @@ export class Lab {
     this.cursor = cursor ?? new ReplayCursor();
     this.runs = new PanelRuns(engine, clock, {
       patch: (variant, change) => this.patch(variant, change),
-      hashed: (variant, traceHash, hashMs) => {
+      hashed: (variant, traceHash, hashMs, traceFileSha256) => {
         const done = this.panels.find((p) => p.variant === variant)?.done;
-        if (done) this.patch(variant, { done: { ...done, traceHash, timing: { ...done.timing, hashMs } } });
+        if (done) this.patch(variant, { done: { ...done, traceHash, traceFileSha256, timing: { ...done.timing, hashMs } } });
       },
       progress: (variant, p) => (this.progress = withProgress(this.progress, variant, p)),
       moved: () => this.syncTimeline(),

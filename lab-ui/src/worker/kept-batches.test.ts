@@ -1,17 +1,21 @@
 // @vitest-environment node
 import fc from 'fast-check';
-import { describe, expect, it } from 'vitest';
-import { traceHash } from '../../../engine/trace/hash.ts';
+import { describe, expect, it, vi } from 'vitest';
+import { jsonlHash, traceHash } from '../../../engine/trace/hash.ts';
 import type { TraceEvent } from '../../../engine/trace/events.ts';
 import { KeptBatches } from './kept-batches.ts';
 import { TraceEncoder, transferables } from './trace-codec.ts';
+import { JsonlColumns } from './trace-jsonl.ts';
 
 // Event-like objects: a type, a time, and values of every kind the codec carries.
 const value = fc.oneof(fc.double(), fc.string(), fc.boolean(), fc.constant(null), fc.constant(undefined));
 const event = fc.record({ type: fc.constantFrom('request.start', 'plugin.decision', 'request.end'), t: fc.nat(), a: value, b: fc.dictionary(fc.constantFrom('x', 'y', 'z'), value) });
 
 describe('KeptBatches', () => {
-  it('hashes what it kept as the events themselves hash, after the posted buffers moved away', () => {
+  // Both digests, as the CLI gives them (issue #9): the run's structural traceHash, and the JSON
+  // lines' SHA-256 (traceFileSha256) — from the columns, or from decoded events where code generation is refused.
+  it.each([['generated JSON-lines writers', false], ['code generation refused', true]] as const)('hashes what it kept as the events themselves hash, after the posted buffers moved away (%s)', (_, refused) => {
+    const spy = refused ? vi.spyOn(JsonlColumns.prototype, 'prepare').mockReturnValue(false) : undefined;
     fc.assert(
       fc.property(fc.array(event, { maxLength: 60 }), fc.integer({ min: 1, max: 25 }), (events, size) => {
         const encoder = new TraceEncoder();
@@ -22,10 +26,15 @@ describe('KeptBatches', () => {
           structuredClone(posted, { transfer: transferables(posted) });
           expect(posted.nums.byteLength).toBe(0);
         }
-        expect(kept.hash()).toBe(traceHash(events as unknown as TraceEvent[]));
+        const evs = events as unknown as TraceEvent[];
+        expect(kept.hash()).toEqual({ traceHash: traceHash(evs), traceFileSha256: jsonlHash(evs) });
       }),
       { numRuns: 100 },
     );
+    if (spy) {
+      expect(spy).toHaveBeenCalled();
+      spy.mockRestore();
+    }
   });
 });
 

@@ -3,11 +3,16 @@
  * `done`. The engine can then hand events over and drop them: 2.4M event objects held to the end of
  * a 300k-request run cost the worker ≈ 1 s of garbage collection (docs/benchmarks.md, the lab's
  * eleventh pass), while the encoded columns are a few flat buffers the collector never walks.
- * The hash reads the JSON lines' bytes straight from the columns (trace-jsonl.ts: the same bytes as
- * `JSON.stringify(event) + '\n'`, so the same digest as the CLI's); where code generation is
- * refused it decodes the events and hashes them as the engine does.
+ *
+ * Two digests come out, as `gatelab run --trace` gives them (issue #9):
+ * - `traceHash`, the run's trace hash: the structural compact form (engine/trace/hash.ts), over the
+ *   decoded events, since it is defined over event values, not bytes;
+ * - `traceFileSha256`, the SHA-256 of the trace's JSON lines (what `sha256sum` prints for the CLI's
+ *   trace file), read straight from the columns (trace-jsonl.ts: the same bytes as
+ *   `JSON.stringify(event) + '\n'`); where code generation is refused, from the decoded events too.
+ * Both are computed batch by batch in one pass, each batch let go once hashed.
  */
-import { TraceHasher } from '../../../engine/trace/hash.ts';
+import { JsonlHasher, TraceHasher } from '../../../engine/trace/hash.ts';
 import { createByteHash } from '../../../engine/trace/sha256-backends.ts';
 import type { TraceEvent } from '../../../engine/trace/events.ts';
 import { TraceDecoder, type EncodedBatch } from './trace-codec.ts';
@@ -26,30 +31,32 @@ export class KeptBatches {
     return batch;
   }
 
-  /** The trace hash of everything kept, batch by batch, letting each go once hashed. */
-  hash(): string {
+  /** Both digests of everything kept, batch by batch, letting each go once hashed. */
+  hash(): KeptHashes {
     const batches = this.batches;
     this.batches = [];
+    const decoder = new TraceDecoder();
+    const structural = new TraceHasher();
     const sha = createByteHash();
     const lines = new JsonlColumns((bytes) => sha.update(bytes));
-    if (!batches.every((b) => lines.prepare(b as EncodedBatch))) return decodedHash(batches);
+    // Without generated writers the JSON lines come from the decoded events, as the engine writes them.
+    const jsonl = batches.every((b) => lines.prepare(b as EncodedBatch)) ? undefined : new JsonlHasher();
     for (let i = 0; i < batches.length; i++) {
-      lines.write(batches[i] as EncodedBatch);
+      const batch = batches[i] as EncodedBatch;
       batches[i] = undefined;
+      if (!jsonl) lines.write(batch);
+      for (const e of decoder.decode<TraceEvent>(batch)) {
+        structural.add(e);
+        jsonl?.add(e);
+      }
     }
-    lines.end();
-    return sha.hex();
+    if (!jsonl) lines.end();
+    return { traceHash: structural.digest(), traceFileSha256: jsonl ? jsonl.digest() : sha.hex() };
   }
 }
 
-/** The hash through decoded events, for where the JSON-lines writers cannot be generated. */
-function decodedHash(batches: Array<EncodedBatch | undefined>): string {
-  const decoder = new TraceDecoder();
-  const hasher = new TraceHasher();
-  for (let i = 0; i < batches.length; i++) {
-    const events = decoder.decode<TraceEvent>(batches[i] as EncodedBatch);
-    batches[i] = undefined;
-    for (const e of events) hasher.add(e);
-  }
-  return hasher.digest();
+/** The run's trace hash and the SHA-256 of its JSON lines (`gatelab run --trace`'s file). */
+export interface KeptHashes {
+  traceHash: string;
+  traceFileSha256: string;
 }

@@ -120,6 +120,8 @@ export type FromWorker =
       variant: string;
       /** '' here: the worker hashes the trace after `done` and sends it as `hash`, off the run's critical path. */
       traceHash: string;
+      /** '' here too, and the page sets it from `hash`: the SHA-256 of the trace's JSON lines. */
+      traceFileSha256?: string;
       requests: number;
       events: number;
       clients: ClientSummary[];
@@ -129,8 +131,12 @@ export type FromWorker =
       /** Wall time inside the worker, for the benchmark: loading + simulating, and encoding + posting the batches (interleaved with it). */
       timing: { simulateMs: number; streamMs: number; /** Set by the page when the `hash` message comes. */ hashMs?: number };
     }
-  /** The run's trace hash (SHA-256 of its JSONL, as `gatelab run` prints it), right after `done`. */
-  | { type: 'hash'; runId: number; traceHash: string; hashMs: number }
+  /**
+   * Right after `done`: the run's trace hash (the structural compact form, as `gatelab run` prints it
+   * and `gatelab trace hash` gives for its trace file) and the SHA-256 of the trace's JSON lines (the
+   * CLI's `traceFileSha256`, what `sha256sum` prints for the file `gatelab run --trace` writes).
+   */
+  | { type: 'hash'; runId: number; traceHash: string; traceFileSha256: string; hashMs: number }
   | { type: 'exercise'; runId: number; reply: ExerciseReplies[ExerciseRequest['op']] }
   | { type: 'error'; runId: number; diagnostics: Diagnostic[] };
 

@@ -217,8 +217,8 @@ export async function runSession(req: RunRequest, bundled: ReadonlyMap<string, s
     // which it did not while the same task went on hashing for seconds.
     await nextTask();
     const h0 = clock();
-    const digest = kept.hash();
-    post({ type: 'hash', runId, traceHash: digest, hashMs: clock() - h0 });
+    const { traceHash, traceFileSha256 } = kept.hash();
+    post({ type: 'hash', runId, traceHash, traceFileSha256, hashMs: clock() - h0 });
   } catch (e) {
     const message = e instanceof Error ? `${e.message}` : String(e);
     post({ type: 'error', runId, diagnostics: [internalError(`the engine failed: ${message}`, req.scenarioFile)] });

@@ -1,7 +1,8 @@
 /**
  * The trace's JSON lines as UTF-8, written straight from the codec's columns (trace-codec.ts): the
- * bytes the trace hash is defined over (`JSON.stringify(event) + '\n'` per event, engine/trace/hash.ts)
- * without decoding each event into an object and serialising it again. After `done` the worker hashed
+ * bytes the JSON-lines hash is defined over (`JSON.stringify(event) + '\n'` per event,
+ * engine/trace/jsonl-hash.ts; the CLI's `traceFileSha256`, kept-batches.ts) without decoding each
+ * event into an object and serialising it again. After `done` the worker hashed
  * its kept batches that way, and in Chromium the decode and `JSON.stringify` were ≈ 35 % of that
  * hash and the UTF-8 encoding of the joined lines ≈ 15–20 % (docs/benchmarks.md, the lab's fifteenth
  * pass; the SHA-256 is the rest).
