@@ -5,8 +5,9 @@
  * eleventh pass), while the encoded columns are a few flat buffers the collector never walks.
  *
  * Two digests come out, as `gatelab run --trace` gives them (issue #9):
- * - `traceHash`, the run's trace hash: the structural compact form (engine/trace/hash.ts), over the
- *   decoded events, since it is defined over event values, not bytes;
+ * - `traceHash`, the run's trace hash: the structural compact form (engine/trace/hash.ts), written
+ *   straight from the columns too (compact-columns.ts: the bytes CompactTraceHasher gives the decoded
+ *   events); from decoded events only for a shape it cannot write;
  * - `traceFileSha256`, the SHA-256 of the trace's JSON lines (what `sha256sum` prints for the CLI's
  *   trace file), read straight from the columns (trace-jsonl.ts: the same bytes as
  *   `JSON.stringify(event) + '\n'`); where code generation is refused, from the decoded events too.
@@ -17,6 +18,7 @@ import { createByteHash } from '../../../engine/trace/sha256-backends.ts';
 import type { TraceEvent } from '../../../engine/trace/events.ts';
 import { TraceDecoder, type EncodedBatch } from './trace-codec.ts';
 import { JsonlColumns } from './trace-jsonl.ts';
+import { CompactColumns } from './compact-columns.ts';
 
 export class KeptBatches {
   private batches: Array<EncodedBatch | undefined> = [];
@@ -31,27 +33,33 @@ export class KeptBatches {
     return batch;
   }
 
-  /** Both digests of everything kept, batch by batch, letting each go once hashed. */
+  /** Both digests of everything kept, batch by batch in one pass, letting each go once hashed. */
   hash(): KeptHashes {
     const batches = this.batches;
     this.batches = [];
-    const decoder = new TraceDecoder();
-    const structural = new TraceHasher();
+    const structural = createByteHash();
+    const compact = new CompactColumns((bytes) => structural.update(bytes));
     const sha = createByteHash();
     const lines = new JsonlColumns((bytes) => sha.update(bytes));
-    // Without generated writers the JSON lines come from the decoded events, as the engine writes them.
+    // Where a shape cannot be written from the columns (code generation refused for the JSON lines;
+    // an event that is no object, or too deep, for either), that digest comes from decoded events.
+    const fromColumns = (b: EncodedBatch | undefined): boolean => compact.prepare(b as EncodedBatch);
+    const slowHash = batches.every(fromColumns) ? undefined : new TraceHasher();
     const jsonl = batches.every((b) => lines.prepare(b as EncodedBatch)) ? undefined : new JsonlHasher();
+    const decoder = slowHash || jsonl ? new TraceDecoder() : undefined;
     for (let i = 0; i < batches.length; i++) {
       const batch = batches[i] as EncodedBatch;
       batches[i] = undefined;
       if (!jsonl) lines.write(batch);
-      for (const e of decoder.decode<TraceEvent>(batch)) {
-        structural.add(e);
+      if (!slowHash) compact.write(batch);
+      if (decoder) for (const e of decoder.decode<TraceEvent>(batch)) {
+        slowHash?.add(e);
         jsonl?.add(e);
       }
     }
     if (!jsonl) lines.end();
-    return { traceHash: structural.digest(), traceFileSha256: jsonl ? jsonl.digest() : sha.hex() };
+    if (!slowHash) compact.end();
+    return { traceHash: slowHash ? slowHash.digest() : structural.hex(), traceFileSha256: jsonl ? jsonl.digest() : sha.hex() };
   }
 }
 
