@@ -21,8 +21,8 @@ import {
   ARR, DICT, END, F64, FALSE, FIRST_TYPE, INT, KEY_BASE, NULL, OBJ, STR, STR_END, T_DECISION, TRUE, TYPE, stringBytes,
 } from '../../../engine/trace/compact-format.ts';
 import type { EncodedBatch, ShapeNode } from './trace-codec.ts';
+import { encodeStringList, grownTo } from './string-store.ts';
 
-const utf8 = new TextEncoder();
 /** Bytes of output gathered before they go to the sink (the compact hasher's own batch size). */
 const OUT_BYTES = 1 << 16;
 /** Copies shorter than this are a byte loop; longer ones `set` (a call costs more than a few bytes). */
@@ -159,46 +159,28 @@ export class CompactColumns {
     return (this.options.compile !== false ? compileCompact(ops, this.out) : undefined) ?? plainWriter(ops, this.out);
   }
 
-  private grow(n: number): void {
-    let size = this.off.length;
-    while (size < n) size *= 2;
-    const off = new Int32Array(size);
-    off.set(this.off);
-    const len = new Int32Array(size);
-    len.set(this.len);
-    const codes = new Int16Array(size);
-    codes.set(this.typeCode);
-    this.off = off;
-    this.len = len;
-    this.typeCode = codes;
-  }
-
   /**
-   * Frames a batch's new strings in the store. One `JSON.stringify` of the list and one `encodeInto`
-   * give every string's bytes (a call per string costs ≈ 1 µs in Chromium); the escapes are then
-   * undone in place, which only shortens: `\uXXXX` is a control or a lone surrogate (JSON.stringify
+   * Frames a batch's new strings in the store. Their JSON list's bytes (encodeStringList) give every
+   * string's bytes; the escapes are then undone in place, which only shortens: `\uXXXX` is a control or a lone surrogate (JSON.stringify
    * escapes nothing else that way), written as its UTF-8 / WTF-8 bytes. The quotes become STR and 0xFF.
    */
   private keepStrings(fresh: readonly string[]): void {
     if (fresh.length === 0) return;
     let id = this.strings;
     this.strings += fresh.length;
-    if (this.strings > this.off.length) this.grow(this.strings);
-    const codes = this.typeCode;
+    this.off = grownTo(this.off, this.strings);
+    this.len = grownTo(this.len, this.strings);
+    const codes = (this.typeCode = grownTo(this.typeCode, this.strings));
     for (let i = 0; i < fresh.length; i++) {
       const s = fresh[i] as string;
       const t = s.length <= LONGEST_TYPE ? DICT.get(s) : undefined;
       codes[id + i] = t !== undefined && t >= FIRST_TYPE ? t : -1;
     }
-    const text = JSON.stringify(fresh);
-    if (this.stored + text.length * 3 > this.b.length) {
-      const next = new Uint8Array(Math.max(this.b.length * 2, this.stored + text.length * 3));
-      next.set(this.b.subarray(0, this.stored));
-      this.b = next;
-      this.v = new DataView(next.buffer);
+    const { bytes: m, end } = encodeStringList(this.b, this.stored, fresh);
+    if (m !== this.b) {
+      this.b = m;
+      this.v = new DataView(m.buffer);
     }
-    const m = this.b;
-    const end = this.stored + utf8.encodeInto(text, m.subarray(this.stored)).written;
     const { off, len } = this;
     let w = this.stored;
     // Past the '[': a string, then ',' or ']'.

@@ -20,6 +20,7 @@
  * Where `new Function` is refused, `compileJsonl` returns undefined and the caller decodes instead.
  */
 import type { EncodedBatch, ShapeNode } from './trace-codec.ts';
+import { encodeStringList, grownTo } from './string-store.ts';
 
 const utf8 = new TextEncoder();
 /** The longest text `String(x)` gives for a number (`-1.2345678901234567e-308` is 24 characters). */
@@ -113,17 +114,6 @@ export class JsonlColumns {
     return slot;
   }
 
-  private growIds(n: number): void {
-    let size = this.off.length;
-    while (size < n) size *= 2;
-    const off = new Int32Array(size);
-    off.set(this.off);
-    const len = new Int32Array(size);
-    len.set(this.len);
-    this.off = off;
-    this.len = len;
-  }
-
   /**
    * Keeps the quoted UTF-8 of a batch's new strings after the output: `JSON.stringify` of the whole
    * list gives each string's JSON text between commas, and one `encodeInto` turns it into bytes (a
@@ -135,15 +125,10 @@ export class JsonlColumns {
     if (fresh.length === 0) return;
     let id = this.strings;
     this.strings += fresh.length;
-    if (this.strings > this.off.length) this.growIds(this.strings);
-    const text = JSON.stringify(fresh);
-    if (this.used + text.length * 3 > this.m.length) {
-      const next = new Uint8Array(Math.max(this.m.length * 2, this.used + text.length * 3));
-      next.set(this.m.subarray(0, this.used));
-      this.m = next;
-    }
-    const m = this.m;
-    const end = this.used + utf8.encodeInto(text, m.subarray(this.used)).written;
+    this.off = grownTo(this.off, this.strings);
+    this.len = grownTo(this.len, this.strings);
+    const { bytes: m, end } = encodeStringList(this.m, this.used, fresh);
+    this.m = m;
     const { off, len } = this;
     // Past the '[': a string, then ',' or ']'.
     let i = this.used + 1;
