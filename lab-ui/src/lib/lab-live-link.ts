@@ -65,14 +65,17 @@ export class LiveLink {
     const { cursor } = this.lab;
     const follow = shouldFollow(cursor.time, cursor.endT);
     const first = this.lab.live?.events === 0;
-    const index = buildTraceIndex(events);
-    this.lab.showLive(index);
-    cursor.endT = index.endT;
-    cursor.steps = index.stepTimes;
+    const built = buildTraceIndex(events);
     // The proxy's trace counts from its own start, which the stream does not carry; the newest
     // event happened about now, which places the clock to within a flush interval.
     const scenario = this.lab.scenario;
-    if (first && scenario) this.lab.scenario = { ...scenario, start: this.wallClock() - index.endT };
+    if (first && scenario) this.lab.scenario = { ...scenario, start: this.wallClock() - built.endT };
+    // The index takes the same start: without a run.start event it had 0, and every view that reads
+    // the index's epoch (access log, chart axes, inspector) said 01/Jan/1970 beside the player's clock.
+    const index = { ...built, startEpoch: this.lab.scenario?.start ?? built.startEpoch };
+    this.lab.showLive(index);
+    cursor.endT = index.endT;
+    cursor.steps = index.stepTimes;
     if (follow && !cursor.playing) cursor.seek(index.endT);
     const live = this.lab.live;
     if (live) this.lab.live = { ...live, status: 'live', message: null, events: events.length, dropped };

@@ -136,14 +136,32 @@ export function withProgress(all: Readonly<Record<string, RunProgress>>, variant
  * Moves the cursor's reach to what the panels know (the slowest running one while any streams), its
  * steps to theirs, and keeps it inside; returns the timeline for a shared URL waiting on it.
  */
-export function followPanels(cursor: ReplayCursor, panels: readonly Panel[]): { endT: number; growing: boolean } {
+export function followPanels(cursor: ReplayCursor, panels: readonly Panel[], narrator: string | null = null): { endT: number; growing: boolean } {
   const indexes = panels.flatMap((p) => (p.index ? [p.index] : []));
   const timeline = timelineOf(panels);
   cursor.endT = timeline.endT;
   cursor.growing = timeline.growing;
   cursor.steps = mergeSteps(indexes.map((i) => i.stepTimes));
-  if (indexes[0]?.narration.length) cursor.narration = indexes[0].narration;
+  followNarrator(cursor, panels, narrator);
   // Keep the cursor inside what is known (a rerun starts from an empty trace).
   cursor.seek(cursor.time);
   return timeline;
+}
+
+/**
+ * The captions (and the narration marks and Shift+arrows) tell the story of one panel: the one named,
+ * when its trace has narration, else the first that has. A variant's narration replaces the base's
+ * (outlier-ejection, kong-health-checks), so always narrating the first panel told a student looking
+ * at passive-only that "nothing watches the answers" while its target was being taken out.
+ */
+export function followNarrator(cursor: ReplayCursor, panels: readonly Panel[], narrator: string | null): void {
+  const told = panels.find((p) => p.variant === narrator && p.index?.narration.length) ?? panels.find((p) => p.index?.narration.length);
+  if (told?.index && cursor.narration !== told.index.narration) cursor.narration = told.index.narration;
+}
+
+/** Whether the shown panels narrate different stories, so the caption must say whose it tells. */
+export function narrationsDiffer(panels: readonly Panel[]): boolean {
+  const told = panels.flatMap((p) => (p.index?.narration.length ? [p.index.narration] : []));
+  const first = told[0];
+  return !!first && told.some((n) => n.length !== first.length || n.some((e, i) => e.t !== first[i]?.t || e.text !== first[i]?.text));
 }

@@ -14,7 +14,7 @@ import { liveScenario, LIVE_VARIANT } from './live-scenario.ts';
 import { DETAIL_TABS, PANEL_CHARTS, type DetailTab, type PanelChart } from './lab-tabs.ts';
 import { pendingDue } from './streaming-index.ts';
 import { LiveLink, type LiveView } from './lab-live-link.ts';
-import { followPanels, PanelRuns, withProgress, type Panel, type RunProgress, type RunRequest } from './lab-runs.ts';
+import { followNarrator, followPanels, PanelRuns, withProgress, type Panel, type RunProgress, type RunRequest } from './lab-runs.ts';
 import { chartRangeOf, sameRangeOr } from './derive/chart-range.ts';
 
 export { DETAIL_TABS, PANEL_CHARTS, type DetailTab, type PanelChart } from './lab-tabs.ts';
@@ -225,6 +225,12 @@ export class Lab {
   select(variant: string, id: string): void {
     this.selected = { variant, id };
     this.tab = 'inspector';
+    this.narrate();
+  }
+
+  /** The captions follow the panel the detail tabs describe (followNarrator). */
+  private narrate(): void {
+    followNarrator(this.cursor, this.panels, this.focused()?.variant ?? null);
   }
 
   /** The panel the detail tabs describe: the selected request's, else the first with a trace. */
@@ -250,6 +256,7 @@ export class Lab {
   focus(variant: string): void {
     this.focusVariant = variant;
     if (this.selected && this.selected.variant !== variant) this.selected = null;
+    this.narrate();
   }
 
   shareState(): UrlState {
@@ -296,6 +303,7 @@ export class Lab {
     if (u.panel) this.focus(u.panel);
     if (u.tab && DETAIL_TABS.some((t) => t.id === u.tab)) this.tab = u.tab as DetailTab;
     this.applyChart(u.chart);
+    this.narrate();
   }
 
   /**
@@ -357,13 +365,14 @@ export class Lab {
 
   /** After any panel's trace grew or ended: the cursor's reach, its steps, and a waiting shared URL. */
   private syncTimeline(): void {
-    const timeline = followPanels(this.cursor, this.panels);
+    const timeline = followPanels(this.cursor, this.panels, this.focused()?.variant ?? null);
     const pending = this.pending;
     if (pending && pendingDue(pending, timeline)) {
       this.pending = null;
       this.goingTo = null;
       if (pending.t !== undefined) this.cursor.seek(pending.t);
       if (pending.req) this.selected = pending.req;
+      this.narrate();
     }
   }
 }

@@ -57,6 +57,8 @@ describe('attaching the lab to a live proxy', () => {
     expect(lab.attachLive('http://127.0.0.1:8001', f.deps)).toBe(true);
     expect(f.sources[0]?.url).toBe('http://127.0.0.1:8001/trace');
     expect(lab.scenario?.id).toBe('live');
+    // It says what differs from a simulated scenario.
+    expect(lab.scenario?.summary).toMatch(/Nothing here is simulated: .*no narration, no variant to compare, no expectation and no trace hash/);
     expect(lab.live?.status).toBe('connecting');
     f.sources[0]?.onopen?.(new Event('open'));
     expect(lab.live?.status).toBe('live');
@@ -84,6 +86,23 @@ describe('attaching the lab to a live proxy', () => {
     f.sources[0]?.send({ type: 'request.start', t: 500, req: 'a-4', client: 'c', replica: 'gw-0', method: 'GET', url: 'http://x/', peerIp: '127.0.0.1', headers: {} });
     f.tick();
     expect(lab.cursor.time).toBe(500);
+  });
+
+  it("dates the live trace on the player's clock, not at 1970", () => {
+    const lab = newLab();
+    const f = fakeDeps();
+    lab.attachLive('http://127.0.0.1:8001', f.deps);
+    for (const e of syntheticTrace([{ id: 'a-1', at: 100 }], { endT: 300 })) if (e.type !== 'run.start') f.sources[0]?.send(e);
+    f.tick();
+    // The stream has no run.start: the index had epoch 0, and the access log said [01/Jan/1970:00:00:00].
+    const start = lab.scenario?.start ?? 0;
+    expect(start).toBeGreaterThan(Date.UTC(2020, 0, 1));
+    expect(lab.panels[0]?.index?.startEpoch).toBe(start);
+    f.sources[0]?.send({ type: 'request.start', t: 400, req: 'a-2', client: 'c', replica: 'gw-0', method: 'GET', url: 'http://x/', peerIp: '127.0.0.1', headers: {} });
+    f.tick();
+    // Later flushes keep the first flush's start, as the player does.
+    expect(lab.panels[0]?.index?.startEpoch).toBe(start);
+    expect(lab.scenario?.start).toBe(start);
   });
 
   it('says what to do when the admin listener cannot be reached, and stops on close', () => {

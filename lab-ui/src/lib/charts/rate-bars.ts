@@ -29,11 +29,19 @@ export function rateBars(
   perSecond: number,
 ): RateBar[] {
   const out: RateBar[] = [];
+  // A bucket cut by the range's edge is cut at it: a live trace's range ends at its newest event,
+  // mid-bucket, and its last bar was drawn past the axis into the page's margin (and a zoomed
+  // range's first bar over the y axis).
+  const left = x(range[0]);
+  const right = x(range[1]);
   for (const b of s.buckets) {
     if (b.t1 <= range[0] || b.t0 >= range[1]) continue;
+    const x0 = Math.max(left, x(b.t0));
+    const w = Math.min(right, x(b.t0) + barWidth) - x0;
+    if (w <= 0) continue;
     for (const seg of stackOf(b.value)) {
       const top = y(seg.y1 * perSecond);
-      out.push({ x: x(b.t0), y: top, w: barWidth, h: Math.max(0.5, y(seg.y0 * perSecond) - top), outcome: seg.outcome, t0: b.t0, t1: b.t1, count: seg.y1 - seg.y0 });
+      out.push({ x: x0, y: top, w, h: Math.max(0.5, y(seg.y0 * perSecond) - top), outcome: seg.outcome, t0: b.t0, t1: b.t1, count: seg.y1 - seg.y0 });
     }
   }
   return out;

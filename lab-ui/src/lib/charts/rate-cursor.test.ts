@@ -3,7 +3,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { OUTCOMES } from '../derive/outcome.ts';
 import { buildBuckets } from '../derive/buckets.ts';
-import { buildRateTable, outcomesSeen, rateCursor, ratesAt } from '../derive/rates.ts';
+import { buildRateTable, outcomesSeen, rateCursor, ratesAt, zeroCounts } from '../derive/rates.ts';
 import { buildTraceIndex } from '../derive/trace-index.ts';
 import { syntheticRequests } from '../derive/testing/synthetic-arbitrary.ts';
 import { syntheticTrace } from '../derive/testing/synthetic.ts';
@@ -58,6 +58,16 @@ describe('the rate chart painted once and cut at the cursor', () => {
       }),
       { seed, numRuns: 150 },
     );
+  });
+
+  it("cuts the bars at the range's edges: a live range ends mid-bucket", () => {
+    const value = { ...zeroCounts(), ok: 3 };
+    const s = { client: 'c', peak: 3, buckets: [{ t0: 0, t1: 1000, value }, { t0: 1000, t1: 2000, value }, { t0: 2000, t1: 3000, value }] };
+    // The range [500, 2400] of a live trace whose newest event is at 2400: x(500) = 69, x(2400) = 164.
+    const bars = rateBars(s, [500, 2400], x, y, 49, 1);
+    expect(bars.map((b) => [b.x, b.x + b.w])).toEqual([[69, 93], [94, 143], [144, 164]]);
+    expect(Math.min(...bars.map((b) => b.x))).toBeGreaterThanOrEqual(x(500));
+    expect(Math.max(...bars.map((b) => b.x + b.w))).toBeLessThanOrEqual(x(2400));
   });
 
   it('has no cursor bucket past the end of the run', () => {
