@@ -69,7 +69,7 @@ class HeadMemo {
 class MiddleMemo {
   upstreamName: string | null = null;
   upstreamAddr = '';
-  upstreamResponseLength: number | null = null;
+  upstreamResponseLength = -1;
   text = '';
 }
 
@@ -120,13 +120,14 @@ function headOf(r: AccessRecord): string {
 }
 
 function middleOf(r: AccessRecord): string {
-  const responseLength = r.upstreamResponseLength ?? (r.upstreamAddr.length ? 0 : null);
-  // Remembered for the usual one try only; more tries (or none) are built as they come.
-  if (r.upstreamAddr.length !== 1) return ` [${r.upstreamName ?? ''}] [] ${list(r.upstreamAddr)} ${dash(responseLength)} `;
+  // Remembered for the usual one try only; more tries (or none: `-`, as nginx prints an upstream
+  // variable no upstream set) are built as they come.
+  if (r.upstreamAddr.length !== 1) return ` [${r.upstreamName ?? ''}] [] ${list(r.upstreamAddr)} ${list(r.upstreamResponseLength)} `;
   const addr = r.upstreamAddr[0] as string;
+  const responseLength = r.upstreamResponseLength[0] ?? 0;
   const m = middle;
   if (m.upstreamAddr === addr && m.upstreamName === r.upstreamName && m.upstreamResponseLength === responseLength && m.text !== '') return m.text;
-  m.text = flat(` [${r.upstreamName ?? ''}] [] ${addr} ${dash(responseLength)} `);
+  m.text = flat(` [${r.upstreamName ?? ''}] [] ${addr} ${responseLength} `);
   m.upstreamAddr = addr;
   m.upstreamName = r.upstreamName;
   m.upstreamResponseLength = responseLength;
@@ -151,9 +152,11 @@ export function formatAccessJson(r: AccessRecord): string {
     body_bytes_sent: r.bodyBytesSent,
     http_referer: r.referer,
     http_user_agent: r.userAgent,
+    request_length: r.requestLength,
     request_time: Number(r.requestTime.toFixed(3)),
     proxy_upstream_name: r.upstreamName,
     upstream_addr: r.upstreamAddr,
+    upstream_response_length: r.upstreamResponseLength,
     upstream_response_time: r.upstreamResponseTime.map((s) => Number(s.toFixed(3))),
     upstream_status: r.upstreamStatus,
     req_id: r.requestId,

@@ -60,12 +60,13 @@ describe('access log lines', () => {
       const r = b.add(e);
       if (r) lines.push(formatUpstreamInfo(r), formatAccessJson(r));
     }
-    // Expected lines produced by the previous implementation (array join, URL per request).
+    // Expected lines produced by the previous implementation (array join, URL per request), with
+    // one $upstream_response_length per try and the JSON form's two length fields added since.
     expect(lines).toEqual([
       '10.0.0.1 - - [23/Mar/2026:14:22:31 +0000] "GET /a/b?apikey=[redacted]&x=1 HTTP/1.1" 200 0 "-" "-" 0 0.005 [svc] [] 127.0.0.1:9000 0 0.003 200 req-1',
-      '{"remote_addr":"10.0.0.1","time":"23/Mar/2026:14:22:31 +0000","request":"GET /a/b?apikey=[redacted]&x=1 HTTP/1.1","status":200,"body_bytes_sent":null,"http_referer":null,"http_user_agent":null,"request_time":0.005,"proxy_upstream_name":"svc","upstream_addr":["127.0.0.1:9000"],"upstream_response_time":[0.003],"upstream_status":[200],"req_id":"req-1"}',
-      '1.2.3.4 - - [23/Mar/2026:14:22:31 +0000] "GET not a url HTTP/1.1" 503 0 "-" "-" 0 3456001.235 [s2] [] a:1, b:2 0 1.000, 0.001 502, 503 req-3',
-      '{"remote_addr":"1.2.3.4","time":"23/Mar/2026:14:22:31 +0000","request":"GET not a url HTTP/1.1","status":503,"body_bytes_sent":null,"http_referer":null,"http_user_agent":null,"request_time":3456001.235,"proxy_upstream_name":"s2","upstream_addr":["a:1","b:2"],"upstream_response_time":[1,0.001],"upstream_status":[502,503],"req_id":"req-3"}',
+      '{"remote_addr":"10.0.0.1","time":"23/Mar/2026:14:22:31 +0000","request":"GET /a/b?apikey=[redacted]&x=1 HTTP/1.1","status":200,"body_bytes_sent":null,"http_referer":null,"http_user_agent":null,"request_length":null,"request_time":0.005,"proxy_upstream_name":"svc","upstream_addr":["127.0.0.1:9000"],"upstream_response_length":[0],"upstream_response_time":[0.003],"upstream_status":[200],"req_id":"req-1"}',
+      '1.2.3.4 - - [23/Mar/2026:14:22:31 +0000] "GET not a url HTTP/1.1" 503 0 "-" "-" 0 3456001.235 [s2] [] a:1, b:2 0, 0 1.000, 0.001 502, 503 req-3',
+      '{"remote_addr":"1.2.3.4","time":"23/Mar/2026:14:22:31 +0000","request":"GET not a url HTTP/1.1","status":503,"body_bytes_sent":null,"http_referer":null,"http_user_agent":null,"request_length":null,"request_time":3456001.235,"proxy_upstream_name":"s2","upstream_addr":["a:1","b:2"],"upstream_response_length":[0,0],"upstream_response_time":[1,0.001],"upstream_status":[502,503],"req_id":"req-3"}',
     ]);
   });
 
@@ -131,7 +132,7 @@ describe("the proxy's wire facts (semantics §11: $body_bytes_sent, $http_refere
 
   it('takes the Referer, User-Agent and body bytes from the facts handed beside a decisions-level trace', () => {
     const b = new AccessLogBuilder(0);
-    const wire = { referer: 'https://r.example/p', userAgent: 'curl/8.5.0', bodyBytesSent: 0 };
+    const wire = { referer: 'https://r.example/p', userAgent: 'curl/8.5.0', bodyBytesSent: 0, requestLength: 0, upstreamBytes: 0 };
     b.add(start, wire);
     // The proxy reuses one facts object: what request.start read must not change with it.
     wire.referer = 'changed';
@@ -155,8 +156,8 @@ describe("the proxy's wire facts (semantics §11: $body_bytes_sent, $http_refere
     expect(escapeLogValue(null)).toBe('-');
     // A quote cannot end the field early and forge the fields after it.
     const b = new AccessLogBuilder(0);
-    b.add(start, { referer: null, userAgent: 'x" 999 "forged', bodyBytesSent: 0 });
-    const line = formatUpstreamInfo(b.add(end, { referer: null, userAgent: null, bodyBytesSent: 5 }) as NonNullable<ReturnType<AccessLogBuilder['add']>>);
+    b.add(start, { referer: null, userAgent: 'x" 999 "forged', bodyBytesSent: 0, requestLength: 0, upstreamBytes: 0 });
+    const line = formatUpstreamInfo(b.add(end, { referer: null, userAgent: null, bodyBytesSent: 5, requestLength: 0, upstreamBytes: 0 }) as NonNullable<ReturnType<AccessLogBuilder['add']>>);
     expect(line).toContain('" 200 5 "-" "x\\x22 999 \\x22forged" 0 ');
   });
 });
@@ -170,7 +171,8 @@ describe('formatUpstreamInfo with its remembered pieces', () => {
     return (
       `${r.remoteAddr} - - [${timeLocal(r.time)}] "${r.method} ${r.uri} ${r.protocol}" ${r.status} ${dash(r.bodyBytesSent ?? 0)} ` +
       `"${escapeLogValue(r.referer)}" "${escapeLogValue(r.userAgent)}" ${dash(r.requestLength ?? 0)} ${r.requestTime.toFixed(3)} [${r.upstreamName ?? ''}] [] ` +
-      `${list(r.upstreamAddr)} ${dash(r.upstreamResponseLength ?? (r.upstreamAddr.length ? 0 : null))} ${secondsList(r.upstreamResponseTime)} ` +
+      // The builder keeps one length per address; a lone address with no length prints 0.
+      `${list(r.upstreamAddr)} ${r.upstreamAddr.length === 1 ? String(r.upstreamResponseLength[0] ?? 0) : list(r.upstreamResponseLength)} ${secondsList(r.upstreamResponseTime)} ` +
       `${list(r.upstreamStatus)} ${r.requestId}`
     );
   }
@@ -190,7 +192,7 @@ describe('formatUpstreamInfo with its remembered pieces', () => {
     requestTime: fc.constantFrom(0, 0.0015, 0.002, 1.23456, 12),
     upstreamName: fc.constantFrom(null, '', 'bench-svc', 'other'),
     upstreamAddr: fc.constantFrom([], ['127.0.0.1:9000'], ['127.0.0.1:9001'], [''], ['10.0.0.1:8080', '10.0.0.2:8080']),
-    upstreamResponseLength: fc.constantFrom(null, 0, 3),
+    upstreamResponseLength: fc.constantFrom([], [0], [3], [70_000], [0, 3]),
     upstreamResponseTime: fc.constantFrom([], [0.001], [0.0015], [0.001, 0.002]),
     upstreamStatus: fc.constantFrom([], [200], [502, 200]),
     requestId: fc.constantFrom('req-1', 'req-2', 'abc'),

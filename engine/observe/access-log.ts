@@ -12,19 +12,28 @@
  */
 import type { HeaderRecord, TraceEvent, TraceEventType } from '../trace/events.ts';
 import { DEFAULT_SECRET_NAMES, redactHeaderRecord, redactQuery, type SecretNames } from './redact.ts';
+import { traceRequestLength, utf8Length } from './request-length.ts';
 
 /**
  * What only the proxy's sockets know about a request, handed to the builder beside its trace event,
  * never inside it: at `decisions` level the trace carries no headers and no body, and adding these to
  * the events would change every trace hash and the two hosts' shared trace. The proxy fills it before
  * it emits request.start (referer, userAgent: first values as received, already redacted) and
- * request.end (bodyBytesSent: response body bytes written to the client, nginx's $body_bytes_sent).
- * The proxy reuses one object for every request: a listener copies what it needs during the call.
+ * request.end (the three byte counts). The proxy reuses one object for every request: a listener
+ * copies what it needs during the call.
  */
 export interface WireFacts {
   referer: string | null;
   userAgent: string | null;
+  /** Response body bytes written to the client: nginx's $body_bytes_sent. */
   bodyBytesSent: number;
+  /** The request as received, line, headers and body: nginx's $request_length (request-length.ts). */
+  requestLength: number;
+  /**
+   * Body bytes of the upstream answer that became the response (streamed or read by a plugin):
+   * the last try's $upstream_response_length. Earlier tries count 0, as in nginx (below).
+   */
+  upstreamBytes: number;
 }
 
 export interface AccessRecord {
@@ -43,7 +52,8 @@ export interface AccessRecord {
   requestTime: number;
   upstreamName: string | null;
   upstreamAddr: string[];
-  upstreamResponseLength: number | null;
+  /** Body bytes obtained from the upstream, one entry per try like upstreamAddr. */
+  upstreamResponseLength: number[];
   upstreamResponseTime: number[];
   upstreamStatus: number[];
   requestId: string;
@@ -63,11 +73,11 @@ class OpenRecord implements AccessRecord {
   protocol = 'HTTP/1.1';
   status = 0;
   bodyBytesSent: number | null = null;
-  requestLength = null;
+  requestLength: number | null = null;
   requestTime = 0;
   upstreamName: string | null = null;
   upstreamAddr: string[] = [];
-  upstreamResponseLength = null;
+  upstreamResponseLength: number[] = [];
   upstreamResponseTime: number[] = [];
   upstreamStatus: number[] = [];
 
@@ -124,6 +134,9 @@ export class AccessLogBuilder {
           wire ? wire.userAgent : h ? first(h['user-agent']) : null,
           event.req,
         );
+        // Without the proxy's count, a `full` trace's request line and headers give it (the proxy fills
+        // it at request.end, when the body has been read).
+        if (!wire && h) record.requestLength = traceRequestLength(event.method, event.url, h);
         this.open.set(event.req, record);
         return undefined;
       }
@@ -132,8 +145,16 @@ export class AccessLogBuilder {
         if (r) {
           // The first try replaces the empty list with a one-element one: push on an empty array
           // reserves seventeen slots (≈ 150 bytes), and nearly every request makes one try.
-          if (r.upstreamAddr.length === 0) r.upstreamAddr = [event.target];
-          else r.upstreamAddr.push(event.target);
+          // Every try starts at 0 bytes; only the try whose answer became the response is counted at
+          // request.end. nginx counts a body as it reads it, and it reads none of an answer it retries
+          // (proxy_next_upstream decides on the status line and headers): that try prints 0.
+          if (r.upstreamAddr.length === 0) {
+            r.upstreamAddr = [event.target];
+            r.upstreamResponseLength = [0];
+          } else {
+            r.upstreamAddr.push(event.target);
+            r.upstreamResponseLength.push(0);
+          }
           r.upstreamName = event.service;
         }
         return undefined;
@@ -161,6 +182,9 @@ export class AccessLogBuilder {
         r.status = event.status;
         r.bodyBytesSent = wire ? wire.bodyBytesSent : event.body !== undefined ? utf8Length(event.body) : null;
         r.requestTime = event.ms / 1000;
+        if (wire) r.requestLength = wire.requestLength;
+        const tries = r.upstreamResponseLength.length;
+        if (tries > 0) r.upstreamResponseLength[tries - 1] = wire ? wire.upstreamBytes : upstreamBytesOf(event);
         return r;
       }
       default:
@@ -234,6 +258,11 @@ function plainPathAndQuery(url: string): string | undefined {
   return query === '' ? path : `${path}?${query}`;
 }
 
-function utf8Length(s: string): number {
-  return new TextEncoder().encode(s).length;
+/**
+ * The last try's body bytes as a `full` trace tells them: the body the client got when the upstream
+ * produced the response (the trace records no upstream body of its own, so a body a response plugin
+ * rewrote counts as rewritten); 0 when the gateway answered or the trace carries no bodies.
+ */
+function upstreamBytesOf(end: Extract<TraceEvent, { type: 'request.end' }>): number {
+  return end.source === 'upstream' && end.body !== undefined ? utf8Length(end.body) : 0;
 }

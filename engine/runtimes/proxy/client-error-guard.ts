@@ -13,6 +13,7 @@ import type { Socket } from 'node:net';
 import type { LiveSink } from './live-sink.ts';
 import type { WireFacts } from '../../observe/access-log.ts';
 import { normalizePeer } from './peer.ts';
+import { rawHeadLength } from '../../observe/request-length.ts';
 import { poison, type ProxyLimits, type WireRefusal } from './wire-guard.ts';
 
 /** createServer options for the limits (Node checks its timers every connectionsCheckingInterval ms). */
@@ -79,6 +80,9 @@ export function refuseRequest(req: IncomingMessage, res: ServerResponse, refusal
     referer: loggable ? loggable('referer', req.headers.referer) : null,
     userAgent: loggable ? loggable('user-agent', req.headers['user-agent']) : null,
     bodyBytesSent: req.method === 'HEAD' ? 0 : Buffer.byteLength(body),
+    // The line and headers only: the connection closes after the answer, so no body is read.
+    requestLength: rawHeadLength(req.method ?? '', req.url ?? '', req.rawHeaders),
+    upstreamBytes: 0,
   };
   traceRefusal(trace, requestId, peer, req.method ?? '-', url, refusal, wire);
   res.writeHead(refusal.status, { 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(body), connection: 'close' });
@@ -115,7 +119,10 @@ export function handleClientErrors(server: Server, trace: RefusalTrace): void {
     const peer = normalizePeer(socket.remoteAddress ?? '');
     const body = refusalBody(refusal, requestId);
     // Nothing of the request could be read, so no header of it is logged; the body is what was sent.
-    traceRefusal(trace, requestId, peer, '-', 'http://-/', refusal, { referer: null, userAgent: null, bodyBytesSent: Buffer.byteLength(body) });
+    // Its length is what the parser consumed before it gave up (0 for a timeout).
+    const parsed = (err as { bytesParsed?: unknown }).bytesParsed;
+    const requestLength = typeof parsed === 'number' ? parsed : 0;
+    traceRefusal(trace, requestId, peer, '-', 'http://-/', refusal, { referer: null, userAgent: null, bodyBytesSent: Buffer.byteLength(body), requestLength, upstreamBytes: 0 });
     const head = `HTTP/1.1 ${refusal.status} ${STATUS_TEXT[refusal.status] ?? 'Error'}\r\ncontent-type: application/json; charset=utf-8\r\ncontent-length: ${Buffer.byteLength(body)}\r\nconnection: close\r\n\r\n`;
     socket.end(`${head}${body}`, () => socket.destroy());
   });

@@ -118,13 +118,13 @@ describe('LiveSink ring', () => {
     const sink = new LiveSink('decisions', 10);
     const seen: Array<[TraceEvent, unknown]> = [];
     sink.subscribe((e, wire) => seen.push([e, wire ? { ...wire } : wire]));
-    const wire = { referer: 'https://r.example/', userAgent: 'ua/1', bodyBytesSent: 42 };
+    const wire = { referer: 'https://r.example/', userAgent: 'ua/1', bodyBytesSent: 42, requestLength: 77, upstreamBytes: 40 };
     sink.emit(endEvent(1), wire);
     sink.emit(endEvent(2));
     expect(seen.map(([, w]) => w)).toEqual([wire, undefined]);
     // The event keeps its own fields only: trace hashes and the live stream do not see the facts.
     expect(Object.keys(seen[0]?.[0] ?? {})).toEqual(Object.keys(endEvent(1)));
-    expect(JSON.stringify(sink.recent())).not.toMatch(/r\.example|ua\/1|42/);
+    expect(JSON.stringify(sink.recent())).not.toMatch(/r\.example|ua\/1|42|77/);
   });
 
   it('sends a subscriber that names its event types only those, in order, beside one that takes them all', () => {

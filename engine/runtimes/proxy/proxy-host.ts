@@ -13,6 +13,7 @@ import type { UpstreamClient } from './upstream-client.ts';
 import type { UpstreamBody } from './upstream-body.ts';
 import { CopySender } from './request-copies.ts';
 import { readClientBody } from './read-client-body.ts';
+import { noteCollectedBody } from './response-writer.ts';
 
 /** One copy sender per upstream client, i.e. per proxy: its cap on copies in flight outlives reloads. */
 const copySenders = new WeakMap<UpstreamClient, CopySender>();
@@ -122,6 +123,8 @@ function bufferBody(answer: Extract<UpstreamAnswer, { ok: true }>, done: (answer
     // The answer had begun: the connection broke while its body was read, a reset (not a connect).
     if (err) return done({ ok: false, failure: 'reset', message: String(err) });
     answer.headers.delete('content-length');
+    // The access log's $upstream_response_length: the bytes read, whatever a plugin makes of them.
+    noteCollectedBody(answer.headers, body.length);
     done({ ok: true, status: answer.status, headers: answer.headers, body: body.toString('utf8') });
   });
 }

@@ -21,7 +21,8 @@ import { handleClientErrors, listenerOptions, refuseRequest } from './client-err
 import { DEFAULT_SECRET_NAMES, REDACTED, redactQuery, redactTraceEvent, secretNamesOf, type SecretNames } from '../../observe/redact.ts';
 import type { WireFacts } from '../../observe/access-log.ts';
 import { ProxyPipelineHost, type ProxyClock } from './proxy-host.ts';
-import { bodyBytesSent, sendGatewayBody, writeGatewayHead } from './response-writer.ts';
+import { bodyBytesSent, sendGatewayBody, upstreamBodyBytes, writeGatewayHead } from './response-writer.ts';
+import { countChunkedBody, requestLengthOf } from './request-length.ts';
 
 /** The header verify's driver uses to open keep-alive connections before a run. */
 export const WARMUP_HEADER = 'x-gatelab-warmup';
@@ -72,7 +73,7 @@ export class ProxyServer {
    * listeners beside request.start and request.end. One object, refilled before each of those two
    * emits: listeners run synchronously and copy what they need.
    */
-  private readonly facts: WireFacts = { referer: null, userAgent: null, bodyBytesSent: 0 };
+  private readonly facts: WireFacts = { referer: null, userAgent: null, bodyBytesSent: 0, requestLength: 0, upstreamBytes: 0 };
 
   constructor(private readonly opts: ProxyOptions) {
     this.sink = new LiveSink(opts.level ?? 'decisions', opts.traceRing);
@@ -193,11 +194,15 @@ export class ProxyServer {
       });
       return;
     }
+    // The target as received, for $request_length: an absolute-form one is rewritten just below.
+    const target = req.url ?? '';
     req.url = wire.url;
     this.inFlight++;
     const gateway = this.gateway;
     const replica = gateway.replica;
     const request = this.toIncoming(req);
+    // A body without Content-Length is chunked (wire-guard refuses any other framing): counted as read.
+    const chunked = request.stream !== undefined && !request.headers.has('content-length') ? countChunkedBody(req) : undefined;
     const receivedAt = this.traceTime();
     if (this.sink.wants('request.start')) {
       const start: RequestStartEvent = {
@@ -243,8 +248,11 @@ export class ProxyServer {
         };
         // Assigned, not spread from a conditional object: the spread built and copied one per request.
         if (this.sink.level === 'full') end.headers = response.headers.toJSON();
-        this.facts.bodyBytesSent = bodyBytesSent(request.method, res, response);
-        this.sink.emit(end, this.facts);
+        const facts = this.facts;
+        facts.bodyBytesSent = bodyBytesSent(request.method, res, response);
+        facts.requestLength = requestLengthOf(req, target, request, chunked);
+        facts.upstreamBytes = upstreamBodyBytes(response);
+        this.sink.emit(end, facts);
       });
       sendGatewayBody(res, response);
     });

@@ -4,6 +4,7 @@
  */
 import { STATUS_CODES, type ServerResponse } from 'node:http';
 import type { GatewayResponse } from '../../pipeline/types.ts';
+import type { HeaderMap } from '../../pipeline/headers.ts';
 import { UpstreamBody } from './upstream-body.ts';
 
 /**
@@ -120,4 +121,27 @@ export function bodyBytesSent(method: string, res: ServerResponse, response: Gat
   if (stream) return pipedBytes.get(res) ?? 0;
   const body = response.body;
   return body ? Buffer.byteLength(body) : 0;
+}
+
+/**
+ * Upstream bodies a response plugin read whole (proxy-host.ts bufferBody) and their byte counts, keyed
+ * by the answer's header map, which the response keeps: the body itself becomes the pipeline's text.
+ */
+const collectedBytes = new WeakMap<HeaderMap, number>();
+
+export function noteCollectedBody(headers: HeaderMap, bytes: number): void {
+  collectedBytes.set(headers, bytes);
+}
+
+/**
+ * The last try's $upstream_response_length: the body bytes received from the upstream whose answer
+ * became the response, after 'finish' — streamed (every byte that arrived was written) or read whole
+ * by a plugin. Bytes as undici hands them: a chunked answer's framing is not among them. 0 when the
+ * gateway answered instead (nginx has read no body of a try it replaced).
+ */
+export function upstreamBodyBytes(response: GatewayResponse): number {
+  const stream = response.stream;
+  if (stream instanceof UpstreamBody) return stream.bytesReceived;
+  if (response.source !== 'upstream') return 0;
+  return collectedBytes.get(response.headers) ?? 0;
 }
