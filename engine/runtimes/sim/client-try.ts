@@ -11,10 +11,9 @@ import type { HandledListener, HandledRequest } from '../../pipeline/gateway.ts'
 import type { PipelineHost } from '../../pipeline/host.ts';
 import type { IncomingRequest } from '../../pipeline/types.ts';
 import type { ClientSpec, Scenario } from '../../scenario/types.ts';
-import type { TraceEvent } from '../../trace/events.ts';
 import type { TraceSink } from '../../trace/sink.ts';
 import type { CapacityModel, FrontCall } from './capacity/model.ts';
-import { frontAnswerEvent } from './capacity/front-answer.ts';
+import { endToFill, startToFill } from './refilled-ends.ts';
 import { sampleLatency } from './latency.ts';
 import type { PodHost } from './pods-host.ts';
 import { buildRequest, requestTraceUrl } from './request-builder.ts';
@@ -25,6 +24,8 @@ import type { Replica } from './sim-types.ts';
 export interface TryEnv {
   readonly queue: EventQueue;
   readonly sink: TraceSink;
+  /** The sink keeps no event (`retainsEvents: false`): a try hands it refilled objects (refilled-ends.ts). */
+  readonly refillsEvents: boolean;
   readonly scenario: Scenario;
   readonly seed: number;
   /** The client ↔ gateway network stream (both directions draw from it, in event order). */
@@ -138,18 +139,17 @@ export class ClientTry implements FrontCall, HandledListener {
     }
     const host = env.hostFor(replica);
     if (sink.wants('request.start')) {
-      const event: Extract<TraceEvent, { type: 'request.start' }> = {
-        type: 'request.start',
-        t: queue.now,
-        req: request.id,
-        client: this.client.id,
-        replica: replica.name,
-        method: request.method,
-        url: requestTraceUrl(this.client.request),
-        peerIp: request.peerIp,
-      };
+      const full = sink.level === 'full';
+      const event = startToFill(env.refillsEvents, full);
+      event.t = queue.now;
+      event.req = request.id;
+      event.client = this.client.id;
+      event.replica = replica.name;
+      event.method = request.method;
+      event.url = requestTraceUrl(this.client.request);
+      event.peerIp = request.peerIp;
       // Added in place, last as before: spreading `{}` or `{ headers }` in cost two objects per request.
-      if (sink.level === 'full') event.headers = request.headers.toJSON();
+      if (full) event.headers = request.headers.toJSON();
       sink.emit(event);
     }
     this.receivedAt = queue.now;
@@ -198,22 +198,21 @@ export class ClientTry implements FrontCall, HandledListener {
     if (this.ended) return;
     this.ended = true;
     const res = handled.response;
-    const event: Extract<TraceEvent, { type: 'request.end' }> = {
-      type: 'request.end',
-      t: queue.now,
-      req: this.requestId,
-      client: this.client.id,
-      replica: this.replica,
-      status: res.status,
-      source: res.source,
-      route: handled.ctx.match?.route.name ?? null,
-      service: handled.ctx.match?.service?.name ?? null,
-      ms: round3(queue.now - this.sentAt),
-      gatewayMs: round3(this.gatewayDone - this.receivedAt - (handled.upstreamMs ?? 0)),
-      upstreamMs: handled.upstreamMs === null ? null : round3(handled.upstreamMs),
-    };
+    const full = sink.level === 'full';
+    const event = endToFill(this.env.refillsEvents, full, Boolean(res.body));
+    event.t = queue.now;
+    event.req = this.requestId;
+    event.client = this.client.id;
+    event.replica = this.replica;
+    event.status = res.status;
+    event.source = res.source;
+    event.route = handled.ctx.match?.route.name ?? null;
+    event.service = handled.ctx.match?.service?.name ?? null;
+    event.ms = round3(queue.now - this.sentAt);
+    event.gatewayMs = round3(this.gatewayDone - this.receivedAt - (handled.upstreamMs ?? 0));
+    event.upstreamMs = handled.upstreamMs === null ? null : round3(handled.upstreamMs);
     // Headers, then the body, added in place in the trace's key order (no spread objects per request).
-    if (sink.level === 'full') {
+    if (full) {
       event.headers = res.headers.toJSON();
       if (res.body) event.body = res.body;
     }
@@ -233,10 +232,21 @@ export class ClientTry implements FrontCall, HandledListener {
     if (this.ended) return;
     this.ended = true;
     const { queue, sink } = this.env;
-    sink.emit(frontAnswerEvent({
-      t: queue.now, id: this.requestId, client: this.client.id, replica: reply.replica, status: reply.status, source: reply.source,
-      ms: round3(queue.now - this.sentAt), gatewayMs: round3(reply.decidedAt - reply.receivedAt),
-    }));
+    // The end of an answer the pipeline did not make (the front's 502 / 503 / 504, a replica's 503 for a
+    // request dropped from its wait queue): no route, service or upstream time.
+    const event = endToFill(this.env.refillsEvents, false, false);
+    event.t = queue.now;
+    event.req = this.requestId;
+    event.client = this.client.id;
+    event.replica = reply.replica;
+    event.status = reply.status;
+    event.source = reply.source;
+    event.route = null;
+    event.service = null;
+    event.ms = round3(queue.now - this.sentAt);
+    event.gatewayMs = round3(reply.decidedAt - reply.receivedAt);
+    event.upstreamMs = null;
+    sink.emit(event);
     if (this.client.retry) this.retry(reply.status);
   }
 

@@ -11,6 +11,7 @@ import type { GatewaySpec, Scenario } from '../../scenario/types.ts';
 import type { TraceEvent, TraceLevel } from '../../trace/events.ts';
 import { summarizeClients, type ClientSummary } from '../../trace/summary.ts';
 import { simulate } from './simulate.ts';
+import { ClientTally } from './client-tally.ts';
 
 export interface VariantRun {
   name: string;
@@ -95,18 +96,19 @@ export async function runVariant(base: Scenario, variant: string, opts: RunOptio
   // Expectations are measured over the whole trace, so a variant with any (evaluateExpectations'
   // filter) keeps its events even with streamOnly.
   const dropStreamed = listener !== undefined && (opts.streamOnly === true || each !== undefined) && !scenario.expect.some((e) => !e.variants || e.variants.includes(variant));
-  // Without kept events the client summary reads these (summarizeClients looks at nothing else).
-  const ends: TraceEvent[] = [];
+  // Without kept events the client summary is counted from the request.end events as they go by
+  // (the same result as summarizeClients over them; no event is held to the run's end).
+  const tally = new ClientTally();
   let streamed = 0;
   const stream = listener && {
     every: Math.max(1, opts.streamEvery ?? DEFAULT_STREAM_EVERY),
     onEvents: (events: readonly TraceEvent[]) => {
       streamed += events.length;
-      if (dropStreamed) for (const e of events) if (e.type === 'request.end') ends.push(e);
+      if (dropStreamed) for (const e of events) if (e.type === 'request.end') tally.add(e);
       listener(events);
     },
-    // Nothing kept: each event straight from the sink. A request.end is never refilled (only decisions are).
-    ...(each && dropStreamed ? { onEvent: (e: TraceEvent) => { if (e.type === 'request.end') ends.push(e); each(e); } } : {}),
+    // Nothing kept: each event straight from the sink, which may be a refilled object (read it now).
+    ...(each && dropStreamed ? { onEvent: (e: TraceEvent) => { if (e.type === 'request.end') tally.add(e); each(e); } } : {}),
   };
   try {
     const result = await simulate(scenario, {
@@ -130,7 +132,7 @@ export async function runVariant(base: Scenario, variant: string, opts: RunOptio
     if (dropStreamed && stream) {
       // The sink kept only the tail it had not handed over. No expectation applies to this variant.
       if (result.events.length > 0) stream.onEvents(result.events);
-      return { name: variant, diagnostics, traceHash: result.traceHash, requests: result.requests, events: [], clients: summarizeClients(ends), expectations: [] };
+      return { name: variant, diagnostics, traceHash: result.traceHash, requests: result.requests, events: [], clients: tally.summaries(), expectations: [] };
     }
     if (stream && streamed < result.events.length) stream.onEvents(result.events.slice(streamed));
     const expectations = opts.keepEvents === false ? [] : evaluateExpectations(scenario.expect, result.events, variant, scenario);

@@ -147,6 +147,9 @@ describe('runVariant with streamOnly', () => {
   });
 });
 
+/** Event types the simulator refills for a sink that keeps none, besides plugin.decision. */
+const REFILLED = ['effect.start', 'effect.end', 'request.start', 'request.end'] as const;
+
 describe('StreamingSink with a listener per event', () => {
   const bare = (file: string): Scenario => ({ ...scenario(file), expect: [] });
   const adapt = (spec: GatewaySpec): GatewayIR => {
@@ -155,12 +158,14 @@ describe('StreamingSink with a listener per event', () => {
     return ir;
   };
 
-  it('hands each event over inside emit, keeps none, and lets the hosts refill the decision event', async () => {
+  it('hands each event over inside emit, keeps none, and lets the hosts refill the decision, effect and request events', async () => {
     for (const file of FILES) {
       for (const level of ['full', 'decisions'] as const) {
         const base = await runVariant(bare(file), 'base', { level });
         const lines: string[] = [];
         const decisions = new Set<object>();
+        // The objects handed over per event type the hosts refill besides decisions.
+        const objects = new Map<string, Set<object>>(REFILLED.map((t) => [t, new Set<object>()]));
         const result = await simulate(bare(file), {
           variant: 'base',
           level,
@@ -175,6 +180,7 @@ describe('StreamingSink with a listener per event', () => {
               // Serialised now: a refilled event is changed after this call returns.
               lines.push(JSON.stringify(e));
               if (e.type === 'plugin.decision') decisions.add(e);
+              objects.get(e.type)?.add(e);
             },
           },
         });
@@ -184,6 +190,27 @@ describe('StreamingSink with a listener per event', () => {
         expect(lines).toEqual(base.events.map((e) => JSON.stringify(e)));
         // The pipeline heard `retainsEvents: false`: every decision came in one object, refilled.
         if (base.events.some((e) => e.type === 'plugin.decision')) expect(decisions.size).toBe(1);
+        // So did the simulator's effects and client tries: one object per set of keys of each type
+        // (none of these scenarios sends request copies, whose starts detached-copies.ts builds fresh,
+        // or has a client give up, whose request.end client-try.ts builds fresh).
+        for (const type of REFILLED) {
+          const keySets = new Set(base.events.filter((e) => e.type === type).map((e) => Object.keys(e).join()));
+          expect(objects.get(type)?.size, `${file} ${level} ${type}`).toBe(keySets.size);
+        }
+      }
+    }
+  });
+
+  it('summarises the clients as a keeping run does, from request.end events it does not hold', async () => {
+    for (const file of FILES) {
+      for (const level of ['full', 'decisions'] as const) {
+        const base = await runVariant(bare(file), 'base', { level });
+        let handed = 0;
+        const run = await runVariant(bare(file), 'base', { level, onEvent: () => void handed++ });
+        expect(run.events).toEqual([]);
+        expect(handed).toBe(base.events.length);
+        expect(run.clients).toStrictEqual(base.clients);
+        expect(JSON.stringify(run.clients)).toBe(JSON.stringify(base.clients));
       }
     }
   });
