@@ -47,10 +47,17 @@ export class UpstreamCluster {
   /** Every host index, for picks no health rule narrows. */
   private readonly allHosts: readonly number[];
   /**
-   * Kong with passive and active checks: one state per target that both move, so its moves are one
-   * machine, `health-checks`, whichever check made them (passive-health and active-health otherwise).
+   * Kong with passive and active checks: one state per target that both move (passive-health and
+   * active-health keep their own state otherwise).
    */
   private readonly sharedHealth: boolean;
+  /**
+   * The machine a health move belongs to. Kong runs one checker per upstream whatever checks are on,
+   * so all its moves are `health-checks` moves; nginx, Envoy and the native IR have `passive-health`
+   * and `active-health` as two mechanisms.
+   */
+  private readonly passiveMachine: string;
+  private readonly activeMachine: string;
 
   constructor(
     readonly service: ServiceIR,
@@ -71,6 +78,9 @@ export class UpstreamCluster {
     // moves one state (incr_counter), each with its own check's thresholds.
     this.sharedHealth = passive?.kind === 'kong' && activeSpec?.failureThresholds !== undefined;
     const sharedTargets = this.sharedHealth ? hosts.map(() => newKongTarget(true)) : undefined;
+    const kongChecker = passive?.kind === 'kong' || activeSpec?.failureThresholds !== undefined;
+    this.passiveMachine = kongChecker ? 'health-checks' : 'passive-health';
+    this.activeMachine = kongChecker ? 'health-checks' : 'active-health';
     if (passive) {
       const kong = sharedTargets && activeSpec ? { sharedTargets, activeHealing: kongActiveHealing(activeSpec) } : {};
       this.passive = createPassiveHealth(passive, hosts.length, { hostNames: this.keys, ...kong });
@@ -228,7 +238,7 @@ export class UpstreamCluster {
     if (passive?.changed) {
       news = { changes: [], notes: [] };
       news.changes.push({
-        machine: this.sharedHealth ? 'health-checks' : 'passive-health',
+        machine: this.passiveMachine,
         subject: `${this.service.name} ${this.keys[i]}`,
         from: passive.changed === 'healthy' ? 'unhealthy' : 'healthy',
         to: passive.changed,
@@ -253,7 +263,7 @@ export class UpstreamCluster {
     const changes: MachineTransition[] = [];
     if (r?.changed) {
       changes.push({
-        machine: this.sharedHealth ? 'health-checks' : 'active-health',
+        machine: this.activeMachine,
         subject: `${this.service.name} ${this.keys[i]}`,
         from: r.changed === 'healthy' ? 'unhealthy' : 'healthy',
         to: r.changed,

@@ -40,9 +40,11 @@ const IR = dispatchKongIr();
  * Regenerated in session 13 (semantics §9 panic): on a cluster with both passive health and outlier
  * detection, a host passive checks marked down counts as unhealthy for the panic threshold and gets
  * traffic in panic, and the panic note names both kinds; 27 of the 300 cases (all of them passive +
- * outlier) change, 18 of them in their statuses (with that reverted: 28d032aa…).
+ * outlier) change, 18 of them in their statuses (with that reverted: 28d032aa…). Regenerated in
+ * session 17: a Kong upstream's health moves are all `health-checks` moves (one checker), also with
+ * only passive or only active checks on; statuses unchanged (with that reverted: a3d790ca…).
  */
-const GOLDEN = 'a3d790ca5c683e08e82ff32057dc20e18e3095bd803ba8fb560ff89d122885f7';
+const GOLDEN = '975487ece91c25c0922c9aff6465b90d29d309469a0b423ce30d81457da74d68';
 
 describe('dispatch through the gateway: fixed cases', () => {
   it(`the ${GOLDEN_CASES} golden cases keep every trace byte and status`, () => {

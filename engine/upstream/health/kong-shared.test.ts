@@ -95,15 +95,16 @@ describe('Kong: active and passive checks count on the same counters (incr_count
     expect(c.snapshot(300)).toMatchObject({ passive: { hosts: [{ health: 'healthy', healthy: true }, {}] } });
   });
 
-  it('without active checks a passive move names the admin API, and keeps its own machine', () => {
+  it('without active checks a passive move names the admin API, and is still a move of the one checker', () => {
     const c = cluster('      passive: {unhealthy: {http_failures: 1}}\n');
     const [move] = c.finished(0, { status: 500 }, 1, 10, draw).changes;
-    expect(move?.machine).toBe('passive-health');
+    // Kong has one lua-resty-healthcheck checker per upstream whatever checks are on: one machine name.
+    expect(move?.machine).toBe('health-checks');
     expect(move?.reason).toContain('POST /upstreams/{upstream}/targets/{target}/healthy');
   });
 
-  it('active checks alone keep the active-health machine', () => {
+  it('active checks alone are moves of the same health-checks machine', () => {
     const c = cluster('      active: {http_path: /h, healthy: {interval: 0.1, successes: 1}, unhealthy: {interval: 0.1, http_failures: 1}}\n');
-    expect(c.probed(0, { status: 500 }, 100).map((m) => m.machine)).toEqual(['active-health']);
+    expect(c.probed(0, { status: 500 }, 100).map((m) => m.machine)).toEqual(['health-checks']);
   });
 });
