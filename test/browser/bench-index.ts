@@ -2,13 +2,17 @@
  * A Node benchmark, not a timed test: the page's own work on a streamed trace, apart from the browser.
  * The Kong war story stretched to N requests is run once and encoded in 20k-event batches as the lab's
  * worker posts them; then, `rounds` times, the batches are decoded as the page decodes them
- * (TraceDecoder) and indexed as the page indexes them (TraceIndexBuilder.add per batch). Prints the
- * CPU ms of each per round. Run with --expose-gc so each round starts without the last one's garbage:
+ * (TraceDecoder) and indexed as the page indexes them (TraceIndexBuilder.add per batch), taking the
+ * snapshots the page would take while the run streams (DEFAULT_SNAPSHOTS by event count; the page also
+ * takes one after `maxWaitMs`). Prints the CPU ms of each per round, the snapshots' apart (their own
+ * cost only: the views' work on each snapshot is the browser's). Run with --expose-gc so each round
+ * starts without the last one's garbage:
  *   node --expose-gc --import tsx test/browser/bench-index.ts [requests=100000] [rounds=4]
  */
 import { runVariant } from '../../engine/runtimes/sim/run-scenario.ts';
 import type { TraceEvent } from '../../engine/trace/events.ts';
 import { TraceIndexBuilder } from '../../lab-ui/src/lib/derive/trace-index.ts';
+import { DEFAULT_SNAPSHOTS, snapshotDue } from '../../lab-ui/src/lib/streaming-index.ts';
 import { TraceDecoder, TraceEncoder, type EncodedBatch } from '../../lab-ui/src/worker/trace-codec.ts';
 import { stretchedWarStory } from '../bench/war-story.ts';
 
@@ -29,6 +33,8 @@ const cpuMs = (): number => {
 const collect = (globalThis as { gc?: () => void }).gc;
 const decodeMs: number[] = [];
 const indexMs: number[] = [];
+const snapshotMs: number[] = [];
+let snapshots = 0;
 for (let r = 0; r < rounds; r++) {
   collect?.();
   // A decoder per round, as a page has one per run (its string table starts empty).
@@ -36,9 +42,25 @@ for (let r = 0; r < rounds; r++) {
   let c0 = cpuMs();
   const batches = wire.map((b) => decoder.decode<TraceEvent>(b));
   decodeMs.push(Math.round(cpuMs() - c0));
-  c0 = cpuMs();
   const builder = new TraceIndexBuilder();
-  for (const batch of batches) builder.add(batch);
-  indexMs.push(Math.round(cpuMs() - c0));
+  const soFar: TraceEvent[] = [];
+  let published = 0;
+  let index = 0;
+  let snap = 0;
+  snapshots = 0;
+  for (const batch of batches) {
+    for (const e of batch) soFar.push(e);
+    c0 = cpuMs();
+    builder.add(batch);
+    const c1 = cpuMs();
+    index += c1 - c0;
+    if (!snapshotDue(DEFAULT_SNAPSHOTS, published, soFar.length, 0)) continue;
+    published = soFar.length;
+    builder.snapshot(soFar.slice());
+    snap += cpuMs() - c1;
+    snapshots++;
+  }
+  indexMs.push(Math.round(index));
+  snapshotMs.push(Math.round(snap));
 }
-console.log(JSON.stringify({ requests: run.requests, events, decodeMs, indexMs }));
+console.log(JSON.stringify({ requests: run.requests, events, decodeMs, indexMs, snapshots, snapshotMs }));

@@ -9,6 +9,7 @@ import { CumulativeBuilder } from './cumulative.ts';
 import { outcomeOf, type Outcome } from './outcome.ts';
 import { StageCountsBuilder, type StageTable } from './stage-counts.ts';
 import { FloatList } from './float-list.ts';
+import { EventChain, IndexedRow } from './indexed-row.ts';
 
 export interface RequestRow {
   id: string;
@@ -101,6 +102,26 @@ export function mergeStageOrder(order: string[], sequence: readonly string[]): v
 }
 
 /**
+ * A request's stages so far, in the order it met them: one node per distinct sequence, shared by
+ * every request that ran the same stages (most run the same few), instead of a list per request.
+ */
+class StageSeq {
+  private readonly after = new Map<string, StageSeq>();
+  /** Merged into the builder's own order: merging the same stages again would change nothing. */
+  merged = false;
+
+  constructor(readonly stages: readonly string[]) {}
+
+  /** This sequence with `stage` added, if it is new to it. */
+  with(stage: string): StageSeq {
+    if (this.stages.includes(stage)) return this;
+    let next = this.after.get(stage);
+    if (!next) this.after.set(stage, (next = new StageSeq([...this.stages, stage])));
+    return next;
+  }
+}
+
+/**
  * Builds a TraceIndex batch by batch, as the worker streams the trace, so only the totals (counters,
  * typed arrays) are left for when the run is done: the per-event pass no longer waits for the last
  * batch. `buildTraceIndex` is the same over one batch holding the whole trace.
@@ -109,7 +130,9 @@ export class TraceIndexBuilder {
   private times = new Float64Array(1024);
   private count = 0;
   private readonly requests: RequestRow[] = [];
-  private readonly byId = new Map<string, RequestRow>();
+  private readonly byId = new Map<string, IndexedRow>();
+  /** Each request's events, linked event to event (indexed-row.ts): no list per row. */
+  private readonly chain = new EventChain();
   private readonly ends: RequestRow[] = [];
   private readonly startTimes = new FloatList();
   private readonly endTimes = new FloatList();
@@ -121,9 +144,9 @@ export class TraceIndexBuilder {
   private readonly replicas: string[] = [];
   private readonly stages: string[] = [];
   private readonly services: string[] = [];
-  private readonly stageSeq = new Map<string, string[]>();
-  /** Requests a limiter refused (its decision said REJECTED), until their end decides their outcome. */
-  private readonly refused = new Set<string>();
+  /** The stages of each request that has decided and not ended, by id. */
+  private readonly stageSeq = new Map<string, StageSeq>();
+  private readonly noStages = new StageSeq([]);
   private readonly stepTimes = new FloatList();
   private readonly cumulative = new CumulativeBuilder();
   private readonly stageCounts = new StageCountsBuilder();
@@ -143,21 +166,30 @@ export class TraceIndexBuilder {
       grown.set(this.times.subarray(0, this.count));
       this.times = grown;
     }
+    this.chain.reserve(this.count + batch.length);
     const { times, byId, stepTimes } = this;
+    // Each event's fields are read once: the batch mixes many shapes, so every read is a slow one.
+    let lastStep = stepTimes.last();
+    let endT = this.endT;
     for (let k = 0; k < batch.length; k++) {
       const e = batch[k] as TraceEvent;
+      const t = e.t;
       const i = this.count++;
-      times[i] = e.t;
-      if (stepTimes.last() !== e.t) stepTimes.push(e.t);
-      this.endT = Math.max(this.endT, e.t);
-      if ('req' in e) byId.get(e.req)?.events.push(i);
-      this.addOne(e, i);
+      times[i] = t;
+      if (lastStep !== t) stepTimes.push((lastStep = t));
+      endT = Math.max(endT, t);
+      // The request's row, found once for the event and handed on (undefined: none, or no request).
+      const req = (e as { req?: unknown }).req;
+      const row = typeof req === 'string' ? byId.get(req) : undefined;
+      row?.link(i);
+      this.addOne(e, i, row);
     }
+    this.endT = endT;
     // The counters follow the requests that ended in this batch, not all of them at the end.
     this.cumulative.extend(this.ends);
   }
 
-  private addOne(e: TraceEvent, i: number): void {
+  private addOne(e: TraceEvent, i: number, row: IndexedRow | undefined): void {
     switch (e.type) {
       case 'run.start':
         this.variant = e.variant;
@@ -172,30 +204,29 @@ export class TraceIndexBuilder {
         this.narration.push({ t: e.t, text: e.text });
         break;
       case 'request.start': {
-        const row: RequestRow = {
-          id: e.req, client: e.client, replica: e.replica, method: e.method, url: e.url,
-          sentT: e.t, startT: e.t, endT: Infinity, status: null, source: null, outcome: 'in-flight',
-          ms: null, gatewayMs: null, upstreamMs: null, decidedBy: null, decidedT: null, reason: null, events: [i], endEvent: -1,
-        };
-        this.requests.push(row);
-        this.byId.set(e.req, row);
+        // `row`, if any, is an earlier row of the same id: what was kept by id moves on to the new one.
+        const started = new IndexedRow(this.chain, i, e);
+        if (row) started.inherit(row);
+        else this.stageCounts.adopt(e.req, started);
+        this.requests.push(started);
+        this.byId.set(e.req, started);
         this.startTimes.push(e.t);
         pushUnique(this.clients, e.client);
         pushUnique(this.replicas, e.replica);
         break;
       }
       case 'plugin.decision': {
-        this.stageCounts.add(e);
-        let seq = this.stageSeq.get(e.req);
-        if (!seq) this.stageSeq.set(e.req, (seq = []));
-        if (!seq.includes(e.plugin)) seq.push(e.plugin);
-        const row = this.byId.get(e.req);
+        this.stageCounts.add(e, row);
+        // Setting an id already listed keeps its place: the Map stays in first-decision order.
+        const seq = this.stageSeq.get(e.req) ?? this.noStages;
+        const grown = seq.with(e.plugin);
+        if (grown !== seq) this.stageSeq.set(e.req, grown);
         if (row && e.verdict === 'reply' && row.decidedBy === null) {
           row.decidedBy = e.plugin;
           row.decidedT = e.t;
           row.reason = e.reason;
           // A limiter's own word for a refusal ($limit_req_status REJECTED): a rejection, even as a 503.
-          if (e.data?.outcome === 'REJECTED') this.refused.add(e.req);
+          if (e.data?.outcome === 'REJECTED') row.refuse();
         }
         break;
       }
@@ -214,14 +245,13 @@ export class TraceIndexBuilder {
         this.replicaSamples.push(i);
         break;
       case 'request.end': {
-        const row = this.byId.get(e.req);
         if (!row) break;
         row.endT = e.t;
         row.endEvent = i;
         row.sentT = Math.min(row.startT, e.t - e.ms);
         row.status = e.status;
         row.source = e.source;
-        row.outcome = outcomeOf(e.status, e.source, this.refused.delete(e.req));
+        row.outcome = outcomeOf(e.status, e.source, row.takeRefused());
         row.ms = e.ms;
         row.gatewayMs = e.gatewayMs;
         row.upstreamMs = e.upstreamMs;
@@ -230,8 +260,11 @@ export class TraceIndexBuilder {
         this.statusSet.add(e.status);
         this.maxSpan = Math.max(this.maxSpan, e.t - row.sentT);
         const seq = this.stageSeq.get(e.req);
-        if (seq) mergeStageOrder(this.stages, seq);
-        this.stageSeq.delete(e.req);
+        if (seq) {
+          if (!seq.merged) mergeStageOrder(this.stages, seq.stages);
+          seq.merged = true;
+          this.stageSeq.delete(e.req);
+        }
         break;
       }
       default:
@@ -242,7 +275,7 @@ export class TraceIndexBuilder {
   /** The index of `events`, which must be every batch given to `add`, in order. */
   finish(events: readonly TraceEvent[]): TraceIndex {
     // Requests that never ended still show their stages.
-    for (const seq of this.stageSeq.values()) mergeStageOrder(this.stages, seq);
+    for (const seq of this.stageSeq.values()) mergeStageOrder(this.stages, seq.stages);
     this.stageSeq.clear();
     return this.build(events, this.stages, this.stageCounts.finish(), (list) => list, false);
   }
@@ -257,7 +290,8 @@ export class TraceIndexBuilder {
    */
   snapshot(events: readonly TraceEvent[]): TraceIndex {
     const stages = [...this.stages];
-    for (const seq of this.stageSeq.values()) mergeStageOrder(stages, seq);
+    // A sequence merged into the builder's order adds nothing to this copy of it.
+    for (const seq of this.stageSeq.values()) if (!seq.merged) mergeStageOrder(stages, seq.stages);
     return this.build(events, stages, this.stageCounts.table(), (list) => list.slice(), true);
   }
 
