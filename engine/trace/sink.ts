@@ -10,9 +10,11 @@ export interface TraceSink {
    * false: the sink is done with an event once `emit` returns (it hashes or counts it and keeps no
    * reference to it or to anything it returned), so a host may hand it one object again and again,
    * refilled. Absent or true: every event must be a fresh object that nobody changes afterwards.
-   * Hosts refill only `plugin.decision` today (engine/pipeline/request-run.ts): a listener behind
-   * such a sink may keep an event of another type (a `request.end` for the client summary) only
-   * because of that.
+   * Hosts refill `plugin.decision` (engine/pipeline/request-run.ts), and the simulator also
+   * effect.start, effect.end, request.start and request.end (runtimes/sim/simulate.ts,
+   * capacity/recorded-effect.ts, refilled-ends.ts). So a listener behind such a sink keeps no event:
+   * it reads what it needs inside the call (runVariant counts its client summary that way,
+   * runtimes/sim/client-tally.ts).
    */
   readonly retainsEvents?: boolean;
   /** The answer for a type is fixed for the sink's life: hosts may ask once and remember it. */

@@ -34,6 +34,10 @@ export function sharedBrowser(executablePath: string): () => Browser {
 export async function openPage(from: Browser | (() => Browser)): Promise<Page> {
   const browser = typeof from === 'function' ? from() : from;
   const page = await browser.newPage({ viewport: { width: 1440, height: 1000 } });
+  // Runs also write the JSON lines' digest, so traceHashesOf can compare both with the CLI's.
+  await page.addInitScript(() => {
+    (globalThis as { gatelabFileDigest?: boolean }).gatelabFileDigest = true;
+  });
   const errors: string[] = [];
   page.on('pageerror', (e) => errors.push(e.message));
   (page as Page & { errors?: string[] }).errors = errors;

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { FromWorker, ToWorker } from '../worker/protocol.ts';
-import { DEFAULT_MAX_WORKERS, EngineClient } from './engine-client.ts';
+import { DEFAULT_MAX_WORKERS, EngineClient, PROGRESS_EVERY_MS } from './engine-client.ts';
 import { TraceEncoder } from '../worker/trace-codec.ts';
 
 class ManualWorker {
@@ -54,6 +54,29 @@ describe('EngineClient', () => {
     w.send({ type: 'hash', runId, traceHash: 'abc', traceFileSha256: 'def', hashMs: 1 });
     expect(hashes).toEqual(['abc', 'def']);
     expect(w.terminated).toBe(true);
+  });
+
+  it('reports a run\'s progress at most every PROGRESS_EVERY_MS within a phase, and each new phase at once', () => {
+    ManualWorker.all = [];
+    let now = 1000;
+    const client = new EngineClient(() => new ManualWorker() as unknown as Worker, 2, () => now);
+    const progress: string[] = [];
+    client.run({ scenarioFile: 'a.yaml', variant: 'base', level: 'full' }, { progress: (p, d, t) => progress.push(`${p}:${d}/${t}`) });
+    const w = ManualWorker.all[0]!;
+    const runId = (w.posted[0] as { runId: number }).runId;
+    const at = (ms: number, phase: 'load' | 'simulate', done: number): void => {
+      now = 1000 + ms;
+      w.send({ type: 'progress', runId, phase, done, total: 100 });
+    };
+    at(0, 'load', 0);
+    at(1, 'simulate', 0);
+    at(2, 'simulate', 10);
+    at(PROGRESS_EVERY_MS, 'simulate', 20);
+    // PROGRESS_EVERY_MS after the last one reported (at 1): reported.
+    at(PROGRESS_EVERY_MS + 1, 'simulate', 30);
+    at(PROGRESS_EVERY_MS + 2, 'simulate', 35);
+    at(2 * PROGRESS_EVERY_MS + 1, 'simulate', 40);
+    expect(progress).toEqual(['load:0/100', 'simulate:0/100', 'simulate:30/100', 'simulate:40/100']);
   });
 
   it('gives a worker that is hashing after done its slot back only when the hash arrives, or on cancel', async () => {

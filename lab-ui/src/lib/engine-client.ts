@@ -49,6 +49,14 @@ let nextId = 1;
 /** Runs at once by default: more variants than any scenario has side by side (bottleneck-diagnosis has 7). */
 export const DEFAULT_MAX_WORKERS = 8;
 
+/**
+ * The least page time between two progress reports of one phase of a run. The worker reports after
+ * every batch (≈ 35 a second on the war story), and each report re-renders and repaints the panel's
+ * progress: ≈ 2 ms of the page's main thread per report, on the cores the running worker needs.
+ * Ten a second still moves the bar smoothly; a new phase is always reported at once.
+ */
+export const PROGRESS_EVERY_MS = 100;
+
 export class EngineClient {
   private running = 0;
   private readonly queue: Array<() => void> = [];
@@ -62,6 +70,7 @@ export class EngineClient {
   constructor(
     private readonly makeWorker: WorkerFactory,
     private readonly maxWorkers = DEFAULT_MAX_WORKERS,
+    private readonly clock: () => number = () => performance.now(),
   ) {}
 
   catalog(): Promise<ScenarioInfo[]> {
@@ -154,6 +163,9 @@ export class EngineClient {
     let worker: Worker | null = null;
     let finished = false;
     let released = false;
+    /** The phase last reported to `progress`, and when (PROGRESS_EVERY_MS). */
+    let shownPhase: RunPhase | null = null;
+    let shownAt = 0;
     /** The worker's slot goes to the next run (and the worker ends) once it has nothing more to send. */
     const release = (): void => {
       if (released) return;
@@ -181,8 +193,13 @@ export class EngineClient {
       w.onmessage = (e: MessageEvent<FromWorker>) => {
         const m = e.data;
         if (m.runId !== runId) return;
-        if (m.type === 'progress') callbacks.progress?.(m.phase, m.done, m.total);
-        else if (m.type === 'trace-batch') {
+        if (m.type === 'progress') {
+          const now = this.clock();
+          if (m.phase === shownPhase && now - shownAt < PROGRESS_EVERY_MS) return;
+          shownPhase = m.phase;
+          shownAt = now;
+          callbacks.progress?.(m.phase, m.done, m.total);
+        } else if (m.type === 'trace-batch') {
           const batch = decoder.decode<TraceEvent>(m.encoded);
           for (const ev of batch) events.push(ev);
           callbacks.batch?.(batch, events);
@@ -195,7 +212,7 @@ export class EngineClient {
       w.onerror = (e) => {
         finish({ ok: false, diagnostics: [{ severity: 'error', code: 'GL_E_FILE', message: `the engine worker crashed: ${e.message}` }] });
       };
-      w.postMessage({ type: 'run', runId, ...req } satisfies ToWorker);
+      w.postMessage({ type: 'run', runId, fileDigest: fileDigestWanted(), ...req } satisfies ToWorker);
     };
     if (this.running < this.maxWorkers) start();
     else this.queue.push(start);
@@ -218,6 +235,16 @@ export class ExerciseError extends Error {
 
 function catalogOf(m: FromWorker): ScenarioInfo[] | undefined {
   return m.type === 'catalog' ? m.scenarios : undefined;
+}
+
+/**
+ * Whether runs also write the JSON lines' SHA-256 (the CLI's `traceFileSha256`) after `done`. The lab
+ * writes no trace file and shows only the trace hash, and that digest is ≈ 70 % of the worker's CPU
+ * after `done` (docs/benchmarks.md), so it is off unless the page sets `gatelabFileDigest` (the
+ * browser tests do, to compare both digests with the CLI's).
+ */
+function fileDigestWanted(): boolean {
+  return (globalThis as { gatelabFileDigest?: unknown }).gatelabFileDigest === true;
 }
 
 export function browserWorker(): Worker {

@@ -36,6 +36,22 @@ describe('KeptBatches', () => {
       spy.mockRestore();
     }
   });
+
+  it('writes only the structural hash when the JSON lines\' digest is not asked for', () => {
+    const prepare = vi.spyOn(JsonlColumns.prototype, 'prepare');
+    fc.assert(
+      fc.property(fc.array(event, { maxLength: 60 }), fc.integer({ min: 1, max: 25 }), (events, size) => {
+        const encoder = new TraceEncoder();
+        const kept = new KeptBatches();
+        for (let i = 0; i < events.length; i += size) kept.keep(encoder.encode(events.slice(i, i + size)));
+        expect(kept.hash({ file: false })).toEqual({ traceHash: traceHash(events as unknown as TraceEvent[]), traceFileSha256: '' });
+      }),
+      { numRuns: 50 },
+    );
+    // No JSON lines were prepared, let alone written.
+    expect(prepare).not.toHaveBeenCalled();
+    prepare.mockRestore();
+  });
 });
 
 describe('TraceEncoder add and take', () => {

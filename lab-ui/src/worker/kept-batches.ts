@@ -33,33 +33,38 @@ export class KeptBatches {
     return batch;
   }
 
-  /** Both digests of everything kept, batch by batch in one pass, letting each go once hashed. */
-  hash(): KeptHashes {
+  /**
+   * Both digests of everything kept, batch by batch in one pass, letting each go once hashed. With
+   * `file: false` only the structural hash: the JSON lines are neither written nor hashed, and
+   * `traceFileSha256` is ''.
+   */
+  hash(opts: { file?: boolean } = {}): KeptHashes {
+    const file = opts.file !== false;
     const batches = this.batches;
     this.batches = [];
     const structural = createByteHash();
     const compact = new CompactColumns((bytes) => structural.update(bytes));
-    const sha = createByteHash();
-    const lines = new JsonlColumns((bytes) => sha.update(bytes));
+    const sha = file ? createByteHash() : undefined;
+    const lines = sha ? new JsonlColumns((bytes) => sha.update(bytes)) : undefined;
     // Where a shape cannot be written from the columns (code generation refused for the JSON lines;
     // an event that is no object, or too deep, for either), that digest comes from decoded events.
     const fromColumns = (b: EncodedBatch | undefined): boolean => compact.prepare(b as EncodedBatch);
     const slowHash = batches.every(fromColumns) ? undefined : new TraceHasher();
-    const jsonl = batches.every((b) => lines.prepare(b as EncodedBatch)) ? undefined : new JsonlHasher();
+    const jsonl = !lines || batches.every((b) => lines.prepare(b as EncodedBatch)) ? undefined : new JsonlHasher();
     const decoder = slowHash || jsonl ? new TraceDecoder() : undefined;
     for (let i = 0; i < batches.length; i++) {
       const batch = batches[i] as EncodedBatch;
       batches[i] = undefined;
-      if (!jsonl) lines.write(batch);
+      if (!jsonl) lines?.write(batch);
       if (!slowHash) compact.write(batch);
       if (decoder) for (const e of decoder.decode<TraceEvent>(batch)) {
         slowHash?.add(e);
         jsonl?.add(e);
       }
     }
-    if (!jsonl) lines.end();
+    if (!jsonl) lines?.end();
     if (!slowHash) compact.end();
-    return { traceHash: slowHash ? slowHash.digest() : structural.hex(), traceFileSha256: jsonl ? jsonl.digest() : sha.hex() };
+    return { traceHash: slowHash ? slowHash.digest() : structural.hex(), traceFileSha256: jsonl ? jsonl.digest() : (sha?.hex() ?? '') };
   }
 }
 

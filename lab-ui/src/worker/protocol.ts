@@ -53,6 +53,14 @@ export interface RunRequest {
   files?: FileOverrides;
   /** Events per trace-batch message. */
   batchSize?: number;
+  /**
+   * false: after `done` the worker writes only the run's trace hash, not the SHA-256 of the trace's
+   * JSON lines (`hash` then carries `traceFileSha256: ''`). The lab writes no trace file and shows
+   * only the trace hash, while the JSON lines' digest is ≈ 70 % of the worker's CPU after `done`
+   * (≈ 3 s of 4.1–4.5 s on the 300k war story, docs/benchmarks.md): a page that neither shows nor
+   * compares it can leave it off. Absent or true: both digests, as before.
+   */
+  fileDigest?: boolean;
 }
 
 /** The adversary search on one variant of a scenario (worker/attack-session.ts). */
@@ -136,7 +144,14 @@ export type FromWorker =
    * and `gatelab trace hash` gives for its trace file) and the SHA-256 of the trace's JSON lines (the
    * CLI's `traceFileSha256`, what `sha256sum` prints for the file `gatelab run --trace` writes).
    */
-  | { type: 'hash'; runId: number; traceHash: string; traceFileSha256: string; hashMs: number }
+  | {
+      type: 'hash';
+      runId: number;
+      traceHash: string;
+      /** '' when the run was asked with `fileDigest: false`. */
+      traceFileSha256: string;
+      hashMs: number;
+    }
   | { type: 'exercise'; runId: number; reply: ExerciseReplies[ExerciseRequest['op']] }
   | { type: 'error'; runId: number; diagnostics: Diagnostic[] };
 

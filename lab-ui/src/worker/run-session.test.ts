@@ -7,6 +7,7 @@ import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { runVariant } from '../../../engine/runtimes/sim/run-scenario.ts';
+import { jsonlHash } from '../../../engine/trace/hash.ts';
 import { loadScenarioText } from '../../../engine/scenario/load.ts';
 import { buildTraceIndex } from '../lib/derive/trace-index.ts';
 import { countsAt } from '../lib/derive/counters.ts';
@@ -36,10 +37,10 @@ function bundled(): Map<string, string> {
   return files;
 }
 
-async function run(variant: string, files = bundled(), batchSize = 300): Promise<FromWorker[]> {
+async function run(variant: string, files = bundled(), batchSize = 300, fileDigest?: boolean): Promise<FromWorker[]> {
   const messages: FromWorker[] = [];
   let clock = 0;
-  await runSession({ type: 'run', runId: 7, scenarioFile: FILE, variant, level: 'full', batchSize }, files, (m) => messages.push(m), () => (clock += 1));
+  await runSession({ type: 'run', runId: 7, scenarioFile: FILE, variant, level: 'full', batchSize, ...(fileDigest !== undefined ? { fileDigest } : {}) }, files, (m) => messages.push(m), () => (clock += 1));
   return messages;
 }
 
@@ -99,6 +100,18 @@ describe('the worker session', () => {
     // What the lab will show at 12:01:02 in the base panel.
     const index = buildTraceIndex(events);
     expect(countsAt(index, 62_000).admitted).toBe(200);
+  });
+
+  it('writes the JSON lines\' digest unless the run asks it not to, and the same trace hash either way', async () => {
+    const scenario = loadScenarioText(readFileSync(FILE, 'utf8'), FILE, (p) => readFileSync(p, 'utf8')).scenario!;
+    const direct = await runVariant(scenario, 'base', { level: 'full', keepEvents: true });
+    const both = (await run('base')).at(-1);
+    const asked = (await run('base', bundled(), 300, true)).at(-1);
+    const hashOnly = (await run('base', bundled(), 300, false)).at(-1);
+    const fileSha = jsonlHash(direct.events);
+    expect(both).toMatchObject({ type: 'hash', traceHash: direct.traceHash, traceFileSha256: fileSha });
+    expect(asked).toMatchObject({ type: 'hash', traceHash: direct.traceHash, traceFileSha256: fileSha });
+    expect(hashOnly).toMatchObject({ type: 'hash', traceHash: direct.traceHash, traceFileSha256: '' });
   });
 
   it('shows fewer admitted in same-window, and why the 101st was rejected', async () => {

@@ -177,7 +177,7 @@ export async function runSession(req: RunRequest, bundled: ReadonlyMap<string, s
       streamMs += clock() - s0;
     };
     // Each event is encoded inside the engine's `emit` and let go there: none outlives the call that
-    // built it, so the engine may refill one object per decision (trace/sink.ts `retainsEvents`),
+    // built it, so the engine may refill one object per event shape (trace/sink.ts `retainsEvents`),
     // and the young generation holds no trace at all (docs/benchmarks.md, the lab's eighteenth pass;
     // slices held until a batch of 20,000 was full outlived it and cost more CPU than keeping every
     // event, the thirteenth). A batch ends on a whole instant: the first once `FIRST_SLICE` events
@@ -217,7 +217,7 @@ export async function runSession(req: RunRequest, bundled: ReadonlyMap<string, s
     // which it did not while the same task went on hashing for seconds.
     await nextTask();
     const h0 = clock();
-    const { traceHash, traceFileSha256 } = kept.hash();
+    const { traceHash, traceFileSha256 } = kept.hash({ file: req.fileDigest !== false });
     post({ type: 'hash', runId, traceHash, traceFileSha256, hashMs: clock() - h0 });
   } catch (e) {
     const message = e instanceof Error ? `${e.message}` : String(e);

@@ -33,6 +33,37 @@ export class StringTable {
   fresh: string[] = [];
   /** The next id: a long string sent without a lookup takes one too, so it is not `ids.size`. */
   next = 0;
+  /** Request ids by slot (`internRequest`), and the id each was last sent under; null: empty. */
+  readonly reqText: Array<string | null> = new Array<string | null>(REQUEST_SLOTS).fill(null);
+  readonly reqId = new Uint32Array(REQUEST_SLOTS);
+}
+
+/** Slots of the request-id cache: a power of two, well above the requests a run has in flight at once. */
+export const REQUEST_SLOTS = 1 << 14;
+
+/**
+ * The id for an event's top-level `req`, the request it belongs to, from a direct-mapped cache
+ * instead of the table. A run names ≈ 300k requests, each by a new text (`app-17`, `app-17.retry1`)
+ * that its later events repeat while many other requests are in flight: in the table they were
+ * half of its entries and every one a Map insert, and the lookups that missed a place's last string
+ * ran over a Map of up to `TABLE_LIMIT` texts (docs/benchmarks.md, the lab's sixteenth to
+ * eighteenth passes). Here a request id's slot comes from its last four characters (they count up);
+ * the slot holds the text last seen there, compared as the same string, and its
+ * id. A miss sends the text again under a new id, as after the table is emptied: the decoder
+ * cannot tell, and a text sent twice decodes to equal strings. Request ids never enter the table.
+ */
+export function internRequest(table: StringTable, v: string): number {
+  const n = v.length;
+  // Four bits of each of the last four characters: a digit's value, so ids that count up take
+  // consecutive slots and two ids collide only when they are ≥ 4,000 apart (or share the tail, as
+  // retries of one attempt do). Past the start, charCodeAt gives NaN, which `&` makes 0.
+  const slot = ((v.charCodeAt(n - 1) & 15) | ((v.charCodeAt(n - 2) & 15) << 4) | ((v.charCodeAt(n - 3) & 15) << 8) | ((v.charCodeAt(n - 4) & 15) << 12)) & (REQUEST_SLOTS - 1);
+  if (table.reqText[slot] === v) return table.reqId[slot] as number;
+  const id = table.next++;
+  table.fresh.push(v);
+  table.reqText[slot] = v;
+  table.reqId[slot] = id;
+  return id;
 }
 
 /**
@@ -135,6 +166,8 @@ const lit = (key: string): string => JSON.stringify(key);
  */
 function encoderSource(root: ShapeNode): { body: string; keyLists: string[][]; lastCount: number } {
   const keyLists: string[][] = [];
+  /** Variables holding the event's top-level `req`. */
+  const requestPlaces = new Set<string>();
   let lastCount = 0;
   let vars = 0;
   const checks: string[] = [];
@@ -153,7 +186,9 @@ function encoderSource(root: ShapeNode): { body: string; keyLists: string[][]; l
         checks.push(`if (typeof ${x} !== 'string') return false;`);
         // Most strings repeat the previous event's at the same place: skip the table lookup then.
         const l = lastCount++;
-        writes.push(`if (${x} === L${l}) S[si++] = I${l}; else { L${l} = ${x}; I${l} = intern(table, ${x}, Q${l}); S[si++] = I${l}; }`);
+        // The event's own request id: the request-id cache, not the table (internRequest).
+        const find = requestPlaces.has(x) ? `request(table, ${x})` : `intern(table, ${x}, Q${l})`;
+        writes.push(`if (${x} === L${l}) S[si++] = I${l}; else { L${l} = ${x}; I${l} = ${find}; S[si++] = I${l}; }`);
         return;
       }
       case 'z':
@@ -171,6 +206,7 @@ function encoderSource(root: ShapeNode): { body: string; keyLists: string[][]; l
         );
         s.keys.forEach((key, i) => {
           const y = `x${vars++}`;
+          if (x === 'v' && key === 'req') requestPlaces.add(y);
           checks.push(`const ${y} = ${x}[${lit(key)}];`);
           emit(s.children[i] as ShapeNode, y);
         });
@@ -197,7 +233,7 @@ export function compileEncoder(shape: ShapeNode, table: StringTable): CompiledEn
   const keyParams = keyLists.map((_, k) => `K${k}`);
   const source = `${state}\nreturn function encodeShape(v, to) {\nconst N = to.nums, S = to.strIds; let ni = to.ni, si = to.si, n = 0;\n${body}\nto.ni = ni; to.si = si; return true;\n};`;
   try {
-    return new Function('intern', 'stats', 'table', ...keyParams, source)(internAt, newPlaceStats, table, ...keyLists) as CompiledEncoder;
+    return new Function('intern', 'request', 'stats', 'table', ...keyParams, source)(internAt, internRequest, newPlaceStats, table, ...keyLists) as CompiledEncoder;
   } catch {
     return undefined;
   }

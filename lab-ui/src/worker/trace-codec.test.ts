@@ -132,6 +132,43 @@ describe('the trace wire codec', () => {
   });
 });
 
+describe('the trace wire codec with request ids', () => {
+  it('keeps request ids out of the string table, resends one whose slot was taken, and round-trips either way', () => {
+    // Ids that count up (`app-N`, as the engine names requests) and odd ones (short, empty, with a
+    // retry suffix, or sharing their last four characters), many in flight, in any order: slots
+    // collide, texts come back after they were evicted, and a `req` that is no string takes another shape.
+    const id = fc.oneof(
+      fc.nat({ max: 40_000 }).map((n) => `app-${n}`),
+      fc.nat({ max: 30 }).map((n) => `app-${n}.retry1`),
+      fc.constantFrom('', 'a', 'ab', 'x-1234', 'y-1234', '1234'),
+      fc.string({ maxLength: 6 }),
+    );
+    const ev = fc.record({ req: fc.oneof({ weight: 9, arbitrary: id }, { weight: 1, arbitrary: fc.nat() }), other: id, kind: fc.nat({ max: 2 }) });
+    fc.assert(
+      fc.property(fc.array(ev, { maxLength: 120 }), fc.integer({ min: 1, max: 40 }), (list, size) => {
+        const events = list.map(({ req, other, kind }, t) => (kind === 0 ? { type: 'request.start', t, req, headers: { 'x-request-id': other } } : { type: kind === 1 ? 'effect.end' : 'request.end', t, req, ok: true }));
+        expectSame(roundTrip(events, size), events);
+        expectSame(roundTrip(events, size, { enc: false, dec: true }), events);
+        const a = new TraceEncoder().encode(events);
+        const b = new TraceEncoder({ compile: false }).encode(events);
+        expect(a.strIds).toEqual(b.strIds);
+        expect(a.strings).toEqual(b.strings);
+      }),
+      { seed, numRuns: 200 },
+    );
+  });
+
+  it('sends a request id once while it keeps its slot, and never puts it in the table', () => {
+    const events = Array.from({ length: 3_000 }, (_, i) => ({ type: 'effect.end', t: i, req: `app-${i % 1_000}`, plugin: 'rate-limit' }));
+    for (const compile of [true, false]) {
+      const enc = new TraceEncoder({ compile });
+      const b = enc.encode(events);
+      expect(b.strings.filter((x) => x.startsWith('app-'))).toHaveLength(1_000);
+      expect([...(enc as unknown as { strings: { ids: Map<string, number> } }).strings.ids.keys()]).toEqual(['effect.end', 'rate-limit']);
+    }
+  });
+});
+
 describe('the trace wire codec with awkward keys', () => {
   it('keeps a key named __proto__ as a key, and keys that are not identifiers', () => {
     const ev = JSON.parse('{"type":"x","t":1,"headers":{"__proto__":"v","0":"a","a\\"b":"q","\\u2028":"s","constructor":"c"}}') as object;

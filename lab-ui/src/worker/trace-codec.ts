@@ -10,7 +10,7 @@
  * them), for any JSON-like value: objects, arrays, numbers, strings, booleans, null and undefined.
  */
 
-import { compileDecoder, compileEncoder, internAt, newPlaceStats, slotsOf, StringTable, type CompiledDecoder, type CompiledEncoder, type EncodeTarget, type PlaceStats } from './trace-codec-compile.ts';
+import { compileDecoder, compileEncoder, internAt, internRequest, newPlaceStats, slotsOf, StringTable, type CompiledDecoder, type CompiledEncoder, type EncodeTarget, type PlaceStats } from './trace-codec-compile.ts';
 import { setOwn } from '../../../engine/core/set-own.ts';
 
 /** How one value is laid out: a leaf kind, or an object/array with its children in key order. */
@@ -20,7 +20,7 @@ export type ShapeNode =
    * The interpreted encoder's copy remembers the last string here (most repeat the previous event's)
    * and what it has seen of its long strings (`internAt`).
    */
-  | { k: 's'; last?: string; lastId?: number; stats?: PlaceStats }
+  | { k: 's'; last?: string; lastId?: number; stats?: PlaceStats; request?: boolean }
   | { k: 'o'; keys: string[]; children: ShapeNode[] }
   | { k: 'a'; children: ShapeNode[] };
 
@@ -124,7 +124,7 @@ function interpretedEncoder(shape: ShapeNode, table: StringTable): CompiledEncod
         // Same string as last time here: skip the table lookup.
         if (v !== s.last) {
           s.last = v as string;
-          s.lastId = internAt(table, v as string, (s.stats ??= newPlaceStats()));
+          s.lastId = s.request ? internRequest(table, v as string) : internAt(table, v as string, (s.stats ??= newPlaceStats()));
         }
         to.strIds[to.si++] = s.lastId as number;
         return;
@@ -141,6 +141,12 @@ function interpretedEncoder(shape: ShapeNode, table: StringTable): CompiledEncod
         return;
     }
   };
+  // The event's top-level `req` goes through the request-id cache, as in the generated encoders.
+  if (shape.k === 'o') {
+    const at = shape.keys.indexOf('req');
+    const place = at >= 0 ? shape.children[at] : undefined;
+    if (place?.k === 's') place.request = true;
+  }
   return (v, to) => {
     if (!fits(shape, v)) return false;
     write(shape, v, to);
