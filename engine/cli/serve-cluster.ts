@@ -105,7 +105,7 @@ async function startPrimaryAdmin(at: { host: string; port: number }, isReady: ()
     } else {
       res
         .writeHead(404, { 'content-type': 'text/plain' })
-        .end(`not found: with --workers the admin listener serves ${ADMIN_PATHS} only; /metrics, /trace and /config are per worker, so run one process to read them\n`);
+        .end(`not found: with --workers the admin listener serves ${ADMIN_PATHS} only; /metrics, /trace, /config and the health endpoints (/upstreams/{name}/health, /services/{name}/health) are per worker, so run one process to read them\n`);
     }
   });
   await new Promise<void>((resolve, reject) => {

@@ -109,7 +109,8 @@ async function serve({ values }: CommandArgs<typeof SERVE.options>): Promise<num
   });
   const probe = startBenchProbe(process.env[BENCH_PROBE_ENV]);
   if (probe) proxy.sink.subscribe((e) => probe.onEvent(e));
-  const builder = new AccessLogBuilder(Date.now());
+  // The access log's clock starts where the trace's does: the instant /trace's run.start names.
+  const builder = new AccessLogBuilder(Date.parse(proxy.runStart().start));
   const format = logFormat === 'json' ? formatAccessJson : formatUpstreamInfo;
   const out = stdoutSink();
   const accessLog = new LineBatcher(out.write, MAX_DELAY_MS, out.batchBytes);

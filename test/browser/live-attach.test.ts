@@ -71,6 +71,30 @@ describe.skipIf(!chromiumPath)(title, () => {
     await page.close();
   });
 
+  it("dates a request on the proxy's clock when the lab attaches late (run.start, not a guess)", async () => {
+    // Sent 3 s before attaching: a lab that guessed the start from the newest event ("it happened
+    // about now") would date this request 3 s late; the proxy's run.start dates it as serve's log does.
+    await (await request(`${proxy}/api/v1/orders/late`)).body.dump();
+    await new Promise((r) => setTimeout(r, 3_000));
+    const page = await openPage(browser);
+    await page.goto(labUrl);
+    await page.getByTestId('live-admin').fill(admin);
+    await page.getByTestId('live-attach').click();
+    await page.locator('[data-testid="live-status"][data-status="live"]').waitFor({ timeout: 15_000 });
+    await page.getByTestId('tab-log').click();
+    await page.waitForFunction(() => (document.querySelector('[role="log"]')?.textContent ?? '').includes('/api/v1/orders/late'), undefined, { timeout: 15_000 });
+    const labLog = (await page.getByRole('log', { name: 'Access log' }).textContent()) ?? '';
+    const at = (text: string): number => {
+      // nginx's $time_local, [28/Nov/2026:06:30:01 +0000], on the line of that request.
+      const m = new RegExp(String.raw`\[(\d\d)/(\w{3})/(\d{4}):(\d\d):(\d\d):(\d\d) ([+-]\d{4})\][^\n]*?/api/v1/orders/late`).exec(text);
+      if (!m) throw new Error(`no access-log line for /api/v1/orders/late in:\n${text.slice(0, 2000)}`);
+      return Date.parse(`${m[2]} ${m[1]} ${m[3]} ${m[4]}:${m[5]}:${m[6]} GMT${m[7]}`);
+    };
+    // serve stamps its log from its own epoch, taken a few ms after the proxy's start: one second apart at most.
+    expect(Math.abs(at(labLog) - at(serve.stdout()))).toBeLessThanOrEqual(1_000);
+    await page.close();
+  });
+
   it('says what to start when nothing listens at the admin URL', async () => {
     const page = await openPage(browser);
     await page.goto(labUrl);

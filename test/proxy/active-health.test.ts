@@ -148,5 +148,21 @@ describe('active health checks on real sockets (health-prober.ts)', () => {
     expect(reason).toContain(`probe of ${PROBE_PATH} on ${b.target} failed 2 times in a row`);
     expect(reason).toContain('unhealthy threshold 2');
     expect(reason).not.toContain(a.target);
+
+    // (4) The native IR's counterpart of Kong's /upstreams/{upstream}/health reads the same state:
+    // a passes its probes, b is out; Kong's own endpoint says this is no Kong config.
+    const health = await request(`http://127.0.0.1:${admin.address.port}/services/pool/health`);
+    expect(await health.body.json()).toEqual({
+      service: 'pool',
+      dialect: 'ir',
+      checks: { passive: null, active: true },
+      targets: [
+        { target: a.target, weight: 100, health: 'healthy', active: 'healthy' },
+        { target: b.target, weight: 100, health: 'unhealthy', active: 'unhealthy' },
+      ],
+    });
+    const kong = await request(`http://127.0.0.1:${admin.address.port}/upstreams/pool/health`);
+    expect(kong.statusCode).toBe(404);
+    expect(((await kong.body.json()) as { message: string }).message).toContain('dialect "ir"');
   });
 });

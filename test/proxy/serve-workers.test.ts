@@ -67,6 +67,11 @@ describe('gatelab serve --workers', () => {
     const metrics = await request(`${admin}/metrics`);
     expect(metrics.statusCode).toBe(404);
     expect(await metrics.body.text()).toContain('per worker');
+    // Health checks run in each worker, each with its own state: the primary has no one state to
+    // report, so /upstreams/{upstream}/health is refused with the reason, as /metrics is.
+    const health = await request(`${admin}/upstreams/orders/health`);
+    expect(health.statusCode).toBe(404);
+    expect(await health.body.text()).toContain('per worker');
 
     expect(await serve.stop()).toBe(0);
     expect(serve.stderr()).toContain('gatelab serve: stopped');

@@ -1,11 +1,13 @@
 /**
  * The admin listener: health and readiness for orchestrators, the loaded config, a basic metrics
- * exposition, and the live trace as Server-Sent Events so the lab can attach to a running proxy.
+ * exposition, the live trace as Server-Sent Events so the lab can attach to a running proxy, and the
+ * health checks' view of each target (health-routes.ts).
  */
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { ProxyServer } from './proxy-server.ts';
 import { METRICS_EVENT_TYPES, MetricsRegistry } from '../../observe/metrics.ts';
+import { answerHealth, healthRoute } from './health-routes.ts';
 
 const CORS_PATHS = new Set(['/trace', '/config']);
 const CORS = { 'access-control-allow-origin': '*' };
@@ -24,6 +26,11 @@ export async function startAdmin(proxy: ProxyServer, host: string, port: number,
         return;
       }
       if (req.method === 'GET') res.setHeader('access-control-allow-origin', '*');
+    }
+    const health = healthRoute(path);
+    if (health) {
+      answerHealth(proxy, health, req, res);
+      return;
     }
     switch (path) {
       case '/healthz':
@@ -46,13 +53,16 @@ export async function startAdmin(proxy: ProxyServer, host: string, port: number,
         // Send the headers now: a browser's EventSource reports "open" only then, and a proxy that
         // has served nothing yet would otherwise leave the lab saying "connecting" until a request.
         res.flushHeaders();
+        // First the proxy's run.start (live-run-start.ts): when its trace began, as a simulated trace
+        // begins. It is made here for this subscriber alone, never put in the sink or its ring.
+        res.write(`data: ${JSON.stringify(proxy.runStart())}\n\n`);
         for (const e of proxy.sink.recent()) res.write(`data: ${JSON.stringify(e)}\n\n`);
         const unsubscribe = proxy.sink.subscribe((e) => res.write(`data: ${JSON.stringify(e)}\n\n`));
         req.on('close', unsubscribe);
         return;
       }
       default:
-        res.writeHead(404, { 'content-type': 'text/plain' }).end('not found: try /healthz /readyz /config /metrics /trace\n');
+        res.writeHead(404, { 'content-type': 'text/plain' }).end('not found: try /healthz /readyz /config /metrics /trace /upstreams/{upstream}/health /services/{service}/health\n');
     }
   });
   await new Promise<void>((resolve, reject) => {

@@ -10,7 +10,9 @@ import type { GatewayIR } from '../../config/ir.ts';
 import { Gateway } from '../../pipeline/gateway.ts';
 import { HeaderMap } from '../../pipeline/headers.ts';
 import type { IncomingRequest } from '../../pipeline/types.ts';
-import type { RequestEndEvent, RequestStartEvent, TraceLevel } from '../../trace/events.ts';
+import type { RequestEndEvent, RequestStartEvent, RunStartEvent, TraceLevel } from '../../trace/events.ts';
+import type { UpstreamCluster } from '../../upstream/cluster.ts';
+import { liveRunStart } from './live-run-start.ts';
 import { LiveSink } from './live-sink.ts';
 import type { CounterStore } from './stores.ts';
 import { startHealthProbes } from './health-prober.ts';
@@ -86,6 +88,16 @@ export class ProxyServer {
 
   get ir(): GatewayIR {
     return this.gateway.ir;
+  }
+
+  /** What `/trace` sends a subscriber first: this proxy's start instant, seed and the live ids (live-run-start.ts). */
+  runStart(): RunStartEvent {
+    return liveRunStart(this.startedAt, this.opts.seed ?? 1);
+  }
+
+  /** The running config's upstream clusters, whose health state the admin listener reports. */
+  upstreamClusters(): UpstreamCluster[] {
+    return this.gateway.upstreamClusters();
   }
 
   /** How many client connections are open right now. */

@@ -27,8 +27,19 @@ export interface LiveLabPort {
   showLive(index: TraceIndex): void;
 }
 
+/** The proxy's start instant from the run.start it sends first, or undefined without one. */
+export function startOf(events: readonly TraceEvent[]): number | undefined {
+  // The stream's first event, and so the ring's first until the ring is full: t is 0 and it came first.
+  const e = events[0];
+  if (e?.type !== 'run.start') return undefined;
+  const at = Date.parse(e.start);
+  return Number.isFinite(at) ? at : undefined;
+}
+
 export class LiveLink {
   private session: LiveSession | null = null;
+  /** Whether the scenario's start came from the proxy's run.start rather than the guess. */
+  private startTold = false;
 
   constructor(
     private readonly lab: LiveLabPort,
@@ -38,6 +49,7 @@ export class LiveLink {
   /** Opens the session; its batches and status land in the lab until `stop` or the next `start`. */
   start(admin: string, deps?: LiveDeps): boolean {
     this.stop();
+    this.startTold = false;
     const session = new LiveSession(
       admin,
       {
@@ -66,12 +78,19 @@ export class LiveLink {
     const follow = shouldFollow(cursor.time, cursor.endT);
     const first = this.lab.live?.events === 0;
     const built = buildTraceIndex(events);
-    // The proxy's trace counts from its own start, which the stream does not carry; the newest
-    // event happened about now, which places the clock to within a flush interval.
     const scenario = this.lab.scenario;
-    if (first && scenario) this.lab.scenario = { ...scenario, start: this.wallClock() - built.endT };
-    // The index takes the same start: without a run.start event it had 0, and every view that reads
-    // the index's epoch (access log, chart axes, inspector) said 01/Jan/1970 beside the player's clock.
+    if (scenario && !this.startTold) {
+      // A proxy that sends run.start first (its /trace does) says when its trace began: take that.
+      // An older proxy sends none; then the newest event happened about now, which places the clock
+      // to within a flush interval, and a run.start that turns up later still replaces the guess.
+      const told = startOf(events);
+      if (told !== undefined) {
+        this.startTold = true;
+        this.lab.scenario = { ...scenario, start: told };
+      } else if (first) this.lab.scenario = { ...scenario, start: this.wallClock() - built.endT };
+    }
+    // The index takes the same start: the ring drops the run.start once it is full, and every view
+    // that reads the index's epoch (access log, chart axes, inspector) must keep the player's clock.
     const index = { ...built, startEpoch: this.lab.scenario?.start ?? built.startEpoch };
     this.lab.showLive(index);
     cursor.endT = index.endT;

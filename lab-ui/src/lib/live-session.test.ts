@@ -105,6 +105,38 @@ describe('attaching the lab to a live proxy', () => {
     expect(lab.scenario?.start).toBe(start);
   });
 
+  it("takes the clock's start from the run.start a proxy sends first, not from a guess", () => {
+    const lab = newLab();
+    const f = fakeDeps();
+    lab.attachLive('http://127.0.0.1:8001', f.deps);
+    // What gatelab serve's /trace sends first (engine/runtimes/proxy/live-run-start.ts): its real start.
+    const start = '2026-11-28T06:00:00.250Z';
+    f.sources[0]?.send({ type: 'run.start', t: 0, scenario: 'live', variant: 'live', seed: 1, start });
+    for (const e of syntheticTrace([{ id: 'a-1', at: 100 }], { endT: 90_000 })) if (e.type !== 'run.start') f.sources[0]?.send(e);
+    f.tick();
+    expect(lab.scenario?.start).toBe(Date.parse(start));
+    expect(lab.panels[0]?.index?.startEpoch).toBe(Date.parse(start));
+    f.sources[0]?.send({ type: 'request.start', t: 95_000, req: 'a-2', client: 'c', replica: 'gw-0', method: 'GET', url: 'http://x/', peerIp: '127.0.0.1', headers: {} });
+    f.tick();
+    expect(lab.scenario?.start).toBe(Date.parse(start));
+    expect(lab.panels[0]?.index?.startEpoch).toBe(Date.parse(start));
+  });
+
+  it('an older proxy without run.start gets the guess, which a run.start arriving later replaces', () => {
+    const lab = newLab();
+    const f = fakeDeps();
+    lab.attachLive('http://127.0.0.1:8001', f.deps);
+    f.sources[0]?.send({ type: 'request.start', t: 400, req: 'a-1', client: 'c', replica: 'gw-0', method: 'GET', url: 'http://x/', peerIp: '127.0.0.1', headers: {} });
+    f.tick();
+    const guess = lab.scenario?.start ?? 0;
+    expect(guess).toBeGreaterThan(Date.UTC(2020, 0, 1));
+    const start = '2026-11-28T06:00:00.000Z';
+    f.sources[0]?.send({ type: 'run.start', t: 0, scenario: 'live', variant: 'live', seed: 1, start });
+    f.tick();
+    expect(lab.scenario?.start).toBe(Date.parse(start));
+    expect(lab.panels[0]?.index?.startEpoch).toBe(Date.parse(start));
+  });
+
   it('says what to do when the admin listener cannot be reached, and stops on close', () => {
     const lab = newLab();
     const f = fakeDeps();
