@@ -99,7 +99,7 @@ export class Gateway {
       const def = findPlugin(p.plugin);
       if (!def) continue;
       const label = scopeLabel(ir, p.scope);
-      const hooks = def.create(p.config, { instanceId: p.instanceId, scope: p.scope, ...(label !== undefined ? { label } : {}), consumers: ir.consumers, services: ir.services });
+      const hooks = def.create(p.config, { instanceId: p.instanceId, scope: p.scope, ...(label !== undefined ? { label } : {}), consumers: ir.consumers, services: ir.services, ...(loadedAt !== undefined ? { loadedAt } : {}) });
       this.plugins.set(p.instanceId, { ir: p, hooks, priority: def.priority });
     }
     this.dialect = createDialect(ir);

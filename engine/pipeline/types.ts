@@ -279,6 +279,8 @@ export interface PluginEnv {
   consumers?: readonly ConsumerIR[];
   /** The config's services: where a plugin that switches backends (canary-rollout) finds them. */
   services?: readonly ServiceIR[];
+  /** When this config took effect on the replica (host clock, epoch ms): what a credential's ttl counts from. */
+  loadedAt?: number;
 }
 
 export interface PluginDefinition<C = unknown> {

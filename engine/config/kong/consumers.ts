@@ -7,7 +7,7 @@ import { type AdaptContext, type EntityNode, fieldPath } from './context.ts';
 import type { Collected, CredentialKind, CredentialNode } from './collect.ts';
 import { entityId } from './ids.ts';
 import { type Indexed, addToIndex, newIndex, resolveRef } from './refs.ts';
-import { readString } from './read.ts';
+import { readInt, readString } from './read.ts';
 import { kongEntityId } from './uuid.ts';
 
 export interface ConsumerInfo {
@@ -17,6 +17,9 @@ export interface ConsumerInfo {
 
 /** Algorithms the Kong jwt plugin accepts for a jwt_secrets entry (default HS256). */
 const JWT_ALGORITHMS = ['HS256', 'HS384', 'HS512', 'RS256', 'RS384', 'RS512', 'ES256', 'ES384', 'ES512', 'PS256', 'PS384', 'PS512', 'EdDSA'];
+
+/** Kong's DAO bounds for an entity's ttl: "a bit over three years" keeps time() + ttl from overflowing. */
+const KEYAUTH_TTL_RANGE = { min: 0, max: 100_000_000 };
 
 const CREDENTIAL_PLUGIN: Record<Exclude<CredentialKind, 'acls'>, string> = {
   keyauth_credentials: 'key-auth',
@@ -119,9 +122,10 @@ function readCredential(ctx: AdaptContext, node: CredentialNode, consumer: Consu
   const key = readString(ctx, node, 'key') ?? generated(ctx, node, consumer, 'key');
   fields['key'] = key;
   if (kind === 'keyauth_credentials') {
-    if (node.value['ttl'] !== undefined) {
-      ctx.warn(node.doc, fieldPath(node, 'ttl'), 'GL_W_NO_EFFECT', `ttl of ${node.label} has no effect: gatelab does not expire credentials`, undefined, true);
-    }
+    // Kong's DAO takes a ttl that is a whole number of seconds in [0, 100000000] (kong/db/dao/init.lua);
+    // 0, like null, is a key that never expires. The plugin times it from the config's load.
+    const ttl = readInt(ctx, node, 'ttl', 0, KEYAUTH_TTL_RANGE);
+    if (ttl > 0) fields['ttl'] = ttl;
   } else {
     const algorithm = readString(ctx, node, 'algorithm') ?? 'HS256';
     if (!JWT_ALGORITHMS.includes(algorithm)) {

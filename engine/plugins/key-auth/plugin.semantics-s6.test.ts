@@ -5,8 +5,6 @@
  */
 import { describe, expect, it } from 'vitest';
 import type { ConsumerIR } from '../../config/ir.ts';
-import { loadGateway } from '../../config/load-gateway.ts';
-import { parseYaml } from '../../config/yaml-source.ts';
 import { consumer, context, hooksOf, jsonBody, replyOf, run } from '../kit/test-kit.ts';
 import { keyAuthPlugin } from './plugin.ts';
 
@@ -151,10 +149,4 @@ describe('semantics §6 key-auth: challenge, hiding, headers', () => {
   });
 });
 
-describe('semantics §6 key-auth: where gatelab differs (docs/plugins/key-auth.md)', () => {
-  it('§6 an expired key is "Unauthorized" in Kong; gatelab does not expire credentials and warns about ttl', () => {
-    const yaml = '_format_version: "3.0"\nconsumers:\n  - username: partner\n    keyauth_credentials: [{ key: k1, ttl: 60 }]\n';
-    const loaded = loadGateway({ sources: [{ file: 'k.yaml', docs: parseYaml(yaml, 'k.yaml').docs }], overlays: [] });
-    expect(loaded.diagnostics.map((d) => `${d.severity} ${d.code} ${d.message}`)).toContainEqual(expect.stringMatching(/^warning GL_W_NO_EFFECT ttl of .* has no effect: gatelab does not expire credentials$/));
-  });
-});
+// A credential's ttl (once listed here as a difference) is pinned by ttl.test.ts and engine/config/kong/keyauth-ttl.test.ts.

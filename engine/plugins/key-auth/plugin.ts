@@ -3,12 +3,14 @@
  * consumers' key-auth credentials (constant-time comparisons), attaches the consumer, and optionally
  * hides the key from the backend. Failures are Kong's 401s with `WWW-Authenticate: Key`.
  */
-import { next, wait, type DecisionData, type PluginDefinition, type PluginEnv, type PluginHooks, type RequestContext, type Verdict } from '../../pipeline/types.ts';
+import { next, wait, type DecisionData, type PluginDefinition, type PluginEnv, type PluginHooks, type PluginHost, type RequestContext, type Verdict } from '../../pipeline/types.ts';
 import { authenticate, consumerName, fallBackToAnonymous, kongAuthFailure } from '../kit/kong-auth.ts';
 import { CredentialTable, type CredentialEntry } from '../kit/credential-table.ts';
 import { parseKeyAuthConfig, type KeyAuthConfig } from './config.ts';
 import { hideKey, keySources, locateKey, maskKey, type KeySource } from './locate.ts';
 import { replaceReadStream } from '../../pipeline/read-body.ts';
+import { expiryOf, isExpired, type Expiry } from './expiry.ts';
+import { formatIsoInstant } from '../../core/calendar.ts';
 
 export const KEY_AUTH_PRIORITY = 1250;
 
@@ -24,11 +26,19 @@ export function createKeyAuthHooks(config: KeyAuthConfig, env: PluginEnv): Plugi
   const where = listWithOr([config.key_in_header && 'headers', config.key_in_query && 'query string', config.key_in_body && 'body'].filter((w): w is string => typeof w === 'string'));
   const noKeyWhy = `no ${config.key_names.join(' or ')} in the ${where}`;
   const accepted = new AcceptedReasons();
+  // Each credential's expiry, worked out once: the load instant is fixed for this instance.
+  // null = never expires, so the common case is one Map lookup per request.
+  const expiries = new Map<CredentialEntry, Expiry | null>();
+  const expiryFor = (hit: CredentialEntry): Expiry | null => {
+    let expiry = expiries.get(hit);
+    if (expiry === undefined) expiries.set(hit, (expiry = expiryOf(hit, env.loadedAt) ?? null));
+    return expiry;
+  };
   const fail = (ctx: RequestContext, message: string, why: string): Verdict => {
     if (config.anonymous !== undefined) return fallBackToAnonymous(ctx, consumers, config.anonymous, 'key-auth', why);
     return kongAuthFailure(ctx, 401, message, challenge, `${why} — 401 "${message}"`, { failure: why });
   };
-  const access = (ctx: RequestContext): Verdict => {
+  const access = (ctx: RequestContext, host: PluginHost): Verdict => {
       if (!config.run_on_preflight && ctx.request.method === 'OPTIONS') {
         return next('OPTIONS request and run_on_preflight is false: key-auth does not run');
       }
@@ -38,7 +48,7 @@ export function createKeyAuthHooks(config: KeyAuthConfig, env: PluginEnv): Plugi
       // On real sockets the body is a stream until read: read it only when the search gets there.
       const unread = config.key_in_body && ctx.upstream.body === undefined && ctx.upstream.stream !== undefined;
       const located = locateKey(config, ctx, sources, unread);
-      if (located.kind === 'unread-body') return readBodyThen(ctx, access);
+      if (located.kind === 'unread-body') return readBodyThen(ctx, host, access);
       if (located.kind === 'duplicate') {
         return fail(ctx, 'Duplicate API key found', `${located.name} appears more than once in the ${located.source}`);
       }
@@ -48,6 +58,11 @@ export function createKeyAuthHooks(config: KeyAuthConfig, env: PluginEnv): Plugi
       const hit = credentials.find(located.key);
       if (!hit) {
         return fail(ctx, 'Unauthorized', `key ${maskKey(located.key)} from ${located.source} ${located.name} matches no consumer's key-auth credential`);
+      }
+      // An expired credential is one Kong's lookup no longer returns: the answer is the unknown key's.
+      const expiry = expiryFor(hit);
+      if (expiry !== null && isExpired(expiry, host.now())) {
+        return fail(ctx, 'Unauthorized', `key ${maskKey(located.key)} from ${located.source} ${located.name} was consumer ${consumerName(hit.consumer)}'s credential, which expired at ${formatIsoInstant(expiry.atMs)} after ttl ${expiry.ttlS} s`);
       }
       authenticate(ctx, hit.consumer, hit.identity);
       // With the key kept and exactly the stored one, the sentence and the facts are the same for
@@ -77,12 +92,12 @@ export function createKeyAuthHooks(config: KeyAuthConfig, env: PluginEnv): Plugi
  * kept as the body the key is looked for in, its bytes sent upstream in the stream's place; then the
  * search runs again. A body that cannot be read holds no key, as get_body's error leaves Kong without one.
  */
-function readBodyThen(ctx: RequestContext, again: (ctx: RequestContext) => Verdict): Verdict {
+function readBodyThen(ctx: RequestContext, host: PluginHost, again: (ctx: RequestContext, host: PluginHost) => Verdict): Verdict {
   const read = { type: 'read-body' as const, purpose: 'key-auth body', maxBytes: -1, source: ctx.upstream.stream };
   return wait(read, 'reading the request body to look for the key in it (key_in_body)', (result) => {
     ctx.upstream.body = result.ok ? (result.body ?? '') : '';
     replaceReadStream(ctx, result);
-    return again(ctx);
+    return again(ctx, host);
   });
 }
 
