@@ -82,6 +82,9 @@ async function benchThroughput(): Promise<void> {
       { peer: keep(await startNodePeer('fastify', await freePort(), up)), policies: true },
       { peer: keep(await startNodePeer('fast-gateway', await freePort(), up)), policies: true },
       { peer: keep(await startNodePeer('undici-bare', await freePort(), up)), policies: false },
+      // The same bare proxy on undici's lower-level dispatch() with a handler (what serve's upstream
+      // client does), without request()'s promise and body stream: the strictest floor to compare with.
+      { peer: keep(await startNodePeer('bare:agent', await freePort(), up)), policies: false },
       { peer: keep(await startGatelab({ port: await freePort(), adminPort: await freePort(), upstreamPort: up })), policies: true },
       { peer: keep(await startGatelab({ port: await freePort(), adminPort: await freePort(), upstreamPort: up, workers: 2 })), policies: true },
     ];
