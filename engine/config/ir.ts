@@ -38,6 +38,13 @@ export interface ServiceIR {
   writeTimeoutMs: number;
   /** Balancing, health, ejection, pool limits, retries and timeouts (engine/upstream/policy.ts). */
   policy?: UpstreamPolicyIR;
+  /**
+   * The upstream group this service balances over, when the vendor keeps one balancer and one health
+   * checker per group rather than per service: services with the same key share both (Kong, whose
+   * adapter sets it to the upstream's name when the service's host names an upstream). Absent: the
+   * service has its own, as in nginx, Envoy, Traefik and the native IR.
+   */
+  upstreamKey?: string;
   loc?: SourceLoc;
 }
 

@@ -74,6 +74,8 @@ export class Gateway {
   /** Whether any plugin instance is scoped to a consumer (then auth re-resolves the chain). */
   private readonly consumerScoped: boolean;
   private readonly clusters = new Map<ServiceIR, UpstreamCluster>();
+  /** The one cluster of each upstream several services may share (ServiceIR.upstreamKey), by key. */
+  private readonly upstreamClusterByKey = new Map<string, UpstreamCluster>();
   /** Which loaded plugin instance a stage runs (for the needsBody question). */
   private readonly stageInstance = new WeakMap<ChainStage, LoadedPlugin>();
   /** bodyNeeded's answer per stage list (the lists are cached per route, so this is per route too); null = no plugin reads the body. */
@@ -303,15 +305,41 @@ export class Gateway {
     return findPlugin(pluginId)?.priority ?? 0;
   }
 
-  /** The replica's view of one service's hosts, made on first use (or at config load when told). */
+  /**
+   * The replica's view of one service's hosts, made on first use (or at config load when told). A
+   * service with an upstream key gets the one cluster of that upstream (Kong keeps one balancer and
+   * one health checker per upstream entity: balancers.lua get_balancer), the same object for every
+   * service that names it.
+   */
   clusterFor(service: ServiceIR, now: number): UpstreamCluster {
     let cluster = this.clusters.get(service);
-    if (!cluster) this.clusters.set(service, (cluster = new UpstreamCluster(service, this.loadedAt ?? now)));
+    if (!cluster) this.clusters.set(service, (cluster = this.newCluster(service, this.loadedAt ?? now)));
     return cluster;
   }
 
-  /** Every service's cluster that exists so far (the hosts drive active health probes through it). */
+  private newCluster(service: ServiceIR, startAt: number): UpstreamCluster {
+    const key = service.upstreamKey;
+    if (key === undefined) return new UpstreamCluster(service, startAt);
+    let cluster = this.upstreamClusterByKey.get(key);
+    if (!cluster) {
+      // Built from the first service in config order, whichever is asked first, so that a run does
+      // not depend on which service's request came first. The upstream's parts (balancer, health)
+      // are the same in every sharing service's policy; per-service parts are read from the request's.
+      const sharing = this.ir.services.filter((s) => s.upstreamKey === key);
+      const first = sharing[0] ?? service;
+      cluster = new UpstreamCluster(first, startAt, { name: key, services: sharing.map((s) => s.name) });
+      this.upstreamClusterByKey.set(key, cluster);
+    }
+    return cluster;
+  }
+
+  /**
+   * Every cluster, each once, in the order of the first service that uses it (the hosts drive active
+   * health probes through it, so a shared upstream is probed once per round, as Kong's one checker does).
+   */
   upstreamClusters(): UpstreamCluster[] {
-    return this.ir.services.map((s) => this.clusterFor(s, this.loadedAt ?? 0));
+    const out = new Set<UpstreamCluster>();
+    for (const s of this.ir.services) out.add(this.clusterFor(s, this.loadedAt ?? 0));
+    return [...out];
   }
 }

@@ -2,6 +2,9 @@
  * One service's hosts as one gateway replica sees them: the balancer, passive and active health,
  * outlier ejection and the connection pool, kept per replica (Envoy and nginx keep them per worker;
  * nothing here is shared between replicas). Time-based state is advanced from `now` when touched.
+ * In Kong the balancer and the health checker belong to the upstream entity, so one cluster then
+ * serves every service whose host names that upstream (SharedUpstream); what stays per service —
+ * retries, timeouts, the path — the upstream stage reads from the request's own service.
  */
 import type { ServiceIR, TargetIR } from '../config/ir.ts';
 import type { DecisionData, MachineTransition } from '../pipeline/types.ts';
@@ -27,6 +30,12 @@ const NO_NEWS: ClusterNews = Object.freeze({ changes: Object.freeze([]), notes: 
 interface FreshNews {
   changes: MachineTransition[];
   notes: string[];
+}
+
+/** The upstream a cluster stands for (Kong), and the services that balance over it, in config order. */
+export interface SharedUpstream {
+  readonly name: string;
+  readonly services: readonly string[];
 }
 
 /** A pick among the allowed hosts (the target is `targets[index]`), or index -1 with why none was allowed. */
@@ -59,10 +68,27 @@ export class UpstreamCluster {
   private readonly passiveMachine: string;
   private readonly activeMachine: string;
 
+  /**
+   * Who the cluster's own sentences and machine subjects name: the service, or `upstream <name>` when
+   * two or more services share it (naming one of them would then be wrong for the others). An upstream
+   * with one service keeps the service's name, as before sharing existed.
+   */
+  private readonly who: string;
+  private readonly shared: boolean;
+  /** `(upstream pool's one checker, shared by services a, b)`, appended to a shared checker's moves; '' otherwise. */
+  private readonly sharedNote: string;
+
   constructor(
+    /** The service the cluster was built from: for a shared upstream, the first in config order. */
     readonly service: ServiceIR,
     startAt: number,
+    /** Set for a Kong service over an upstream, whether or not another service shares it. */
+    readonly upstream?: SharedUpstream,
   ) {
+    const shared = upstream !== undefined && upstream.services.length > 1;
+    this.shared = shared;
+    this.who = shared ? `upstream ${upstream.name}` : service.name;
+    this.sharedNote = shared ? ` (upstream ${upstream.name}'s one checker, shared by services ${upstream.services.join(', ')})` : '';
     this.targets = service.targets.filter((t) => t.weight > 0);
     this.keys = this.targets.map((t) => `${t.host}:${t.port}`);
     this.allHosts = this.targets.map((_, i) => i);
@@ -114,7 +140,7 @@ export class UpstreamCluster {
    */
   select(req: PickRequest, tried: ReadonlySet<number>, avoidTried: boolean): Selection {
     const n = this.targets.length;
-    if (n === 0) return { index: -1, reason: `service ${this.service.name} has no target with weight above 0` };
+    if (n === 0) return { index: -1, reason: `${this.shared ? this.who : `service ${this.who}`} has no target with weight above 0` };
     const refused = this.belowHealthyWeight(req.now);
     if (refused !== undefined) return { index: -1, reason: refused };
     // The common case — no health rules, a first try — is the balancer's own pick, no object of ours.
@@ -132,7 +158,7 @@ export class UpstreamCluster {
         if (why !== undefined) out.push(`${this.keys[i]} ${why}`);
         else allowed.push(i);
       }
-      if (allowed.length === 0) return { index: -1, reason: `no healthy host for ${this.service.name}: ${out.join('; ')}` };
+      if (allowed.length === 0) return { index: -1, reason: `no healthy host for ${this.who}: ${out.join('; ')}` };
       healthy = allowed;
     }
     const fresh = avoidTried ? healthy.filter((i) => !tried.has(i)) : healthy;
@@ -165,7 +191,7 @@ export class UpstreamCluster {
     const share = (healthy / total) * 100;
     if (share > threshold) return undefined;
     const pct = Number.isInteger(share) ? String(share) : share.toFixed(1);
-    return `Kong's balancer for ${this.service.name} is unhealthy: targets with ${pct} % of the weight are healthy, not above healthchecks.threshold ${threshold} %, so it refuses every pick`;
+    return `Kong's balancer for ${this.who} is unhealthy: targets with ${pct} % of the weight are healthy, not above healthchecks.threshold ${threshold} %, so it refuses every pick`;
   }
 
   /** Why passive or active checks keep host i out at `now`, or undefined when they let it in. */
@@ -224,6 +250,11 @@ export class UpstreamCluster {
 
   private readonly firstTryData: Array<DecisionData | undefined> = [];
 
+  /** Whether service `name` balances over this cluster (it was built from it, or shares its upstream). */
+  serves(name: string): boolean {
+    return this.upstream ? this.upstream.services.includes(name) : this.service.name === name;
+  }
+
   started(i: number): void {
     this.balancer.started(i);
   }
@@ -239,10 +270,10 @@ export class UpstreamCluster {
       news = { changes: [], notes: [] };
       news.changes.push({
         machine: this.passiveMachine,
-        subject: `${this.service.name} ${this.keys[i]}`,
+        subject: `${this.who} ${this.keys[i]}`,
         from: passive.changed === 'healthy' ? 'unhealthy' : 'healthy',
         to: passive.changed,
-        reason: passive.reason,
+        reason: this.shared ? passive.reason + this.sharedNote : passive.reason,
       });
     }
     if (this.outlier) for (const e of this.outlier.record(i, outcome, now, draw)) this.outlierNews(e, (news ??= { changes: [], notes: [] }));
@@ -264,10 +295,10 @@ export class UpstreamCluster {
     if (r?.changed) {
       changes.push({
         machine: this.activeMachine,
-        subject: `${this.service.name} ${this.keys[i]}`,
+        subject: `${this.who} ${this.keys[i]}`,
         from: r.changed === 'healthy' ? 'unhealthy' : 'healthy',
         to: r.changed,
-        reason: r.reason,
+        reason: this.shared ? r.reason + this.sharedNote : r.reason,
       });
     }
     // Envoy (semantics §9, successful_active_health_check_uneject_host): a passing check ends an
@@ -296,7 +327,7 @@ export class UpstreamCluster {
   }
 
   private outlierNews(e: OutlierEvent, news: FreshNews): void {
-    const subject = `${this.service.name} ${this.keys[e.host]}`;
+    const subject = `${this.who} ${this.keys[e.host]}`;
     if (e.kind === 'eject') news.changes.push({ machine: 'outlier-detection', subject, from: 'healthy', to: 'ejected', reason: e.reason, at: e.at });
     else if (e.kind === 'uneject') news.changes.push({ machine: 'outlier-detection', subject, from: 'ejected', to: 'healthy', reason: e.reason, at: e.at });
     // A threshold reached without an ejection is no move of the machine; the request that reached it says why.

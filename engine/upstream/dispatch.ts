@@ -97,7 +97,11 @@ class DispatchRun implements PickRequest, RerunListener {
   ) {
     this.host = env.host;
     this.chain = env.chain;
-    const policy = ctx.retryPolicy ? { ...cluster.policy, retry: ctx.retryPolicy } : cluster.policy;
+    // Retries and timeouts are the service's own even when its balancer is an upstream's that other
+    // services share (Kong: handler.lua balancer_prepare copies service.retries and the timeouts into
+    // the request's balancer_data); the cluster's policy is its own service's.
+    const own = cluster.service === service ? cluster.policy : (service.policy ?? {});
+    const policy = ctx.retryPolicy ? { ...own, retry: ctx.retryPolicy } : own;
     this.policy = policy;
     const timeouts = policy.timeouts;
     this.timeouts = timeouts;

@@ -47,6 +47,9 @@ export function buildServices(ctx: AdaptContext, collected: Collected, upstreams
       loc: ctx.loc(node.doc, node.path),
     };
     if (endpoint.path !== undefined) ir.path = endpoint.path;
+    // Kong finds the balancer by the upstream (balancers.lua get_balancer: balancers_by_id[upstream.id]),
+    // so every service whose host names this upstream shares its balancer and its health checker.
+    if (upstream) ir.upstreamKey = upstream.name;
     ir.policy = kongServicePolicy(ir, upstream);
     if (upstream && upstream.targets.length === 0) {
       ctx.warn(node.doc, fieldPath(node, endpoint.hostField), 'GL_W_NO_EFFECT', `upstream "${upstream.name}" of ${node.label} has no targets; Kong answers 503 for every request`);

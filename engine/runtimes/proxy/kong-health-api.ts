@@ -7,7 +7,7 @@
  * entity ids, timestamps and tags (the IR keeps none of them) and node_id (there is no Kong node).
  * docs/proxy.md, "Upstream health", lists every field.
  */
-import type { GatewayIR, ServiceIR } from '../../config/ir.ts';
+import type { GatewayIR } from '../../config/ir.ts';
 import type { UpstreamCluster } from '../../upstream/cluster.ts';
 import { targetHealth, type TargetHealth } from './target-health.ts';
 
@@ -16,7 +16,7 @@ export interface AdminAnswer {
   body: unknown;
 }
 
-/** What the endpoint reads of the proxy: its config and its clusters. */
+/** What the endpoint reads of the proxy: its config and its clusters (each once, a shared one included). */
 export interface HealthSource {
   readonly ir: GatewayIR;
   upstreamClusters(): UpstreamCluster[];
@@ -31,26 +31,14 @@ const KONG_WORD: Record<TargetHealth['verdict'], KongTargetHealth> = { healthy: 
 export const KONG_NOT_FOUND = { message: 'Not found' };
 
 /**
- * The Kong adapter turns an upstream into the target list of each service whose host names it
- * (engine/config/kong/services.ts); a service without an upstream keeps one target, its own host
- * and port at weight 100. That is how an upstream is told apart here, since the IR keeps no upstream
- * entity. (An upstream whose only target repeats the service's own host:port at weight 100 would read
- * as no upstream: Kong allows it, no real config does it.)
- */
-function overUpstream(s: ServiceIR): boolean {
-  const only = s.targets.length === 1 ? s.targets[0] : undefined;
-  return !(only && only.host === s.host && only.port === s.port && only.weight === 100);
-}
-
-/**
- * The cluster that stands for Kong upstream `name`: the first service whose host names it. Kong runs
- * one health checker per upstream; gatelab runs one per service, so two services over one upstream
- * keep two states and this reports the first one's (docs/proxy.md says so).
+ * The cluster of Kong upstream `name`. Kong runs one balancer and one health checker per upstream
+ * (balancers.lua keeps them in balancers_by_id[upstream.id]), and so does gatelab: every service whose
+ * host names the upstream carries its name as ServiceIR.upstreamKey and shares that one cluster
+ * (Gateway.clusterFor), so this is the state every such service balances with.
  */
 export function kongUpstreamCluster(src: HealthSource, name: string): UpstreamCluster | undefined {
   if (src.ir.dialect !== 'kong') return undefined;
-  const at = src.ir.services.findIndex((s) => s.host === name && overUpstream(s));
-  return at < 0 ? undefined : src.upstreamClusters()[at];
+  return src.upstreamClusters().find((c) => c.upstream?.name === name);
 }
 
 /** `balancerHealth`: the `?balancer_health=1` form, about the upstream as a whole. */
