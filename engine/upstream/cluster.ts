@@ -117,12 +117,17 @@ export class UpstreamCluster {
 
   /** Runs the outlier sweeps due by `now`; returns what changed. */
   advance(now: number): ClusterNews {
-    if (!this.outlier) return NO_NEWS;
-    const events = this.outlier.advance(now);
+    // Traefik's failureWindow timer puts a server back on its own clock: a move at the timer's instant.
+    const back = this.passive?.returns?.(now);
+    if (!this.outlier && !back?.length) return NO_NEWS;
+    const events = this.outlier?.advance(now) ?? [];
     const held = this.heldNotes;
-    if (events.length === 0 && held === undefined) return NO_NEWS;
+    if (events.length === 0 && held === undefined && !back?.length) return NO_NEWS;
     const news: FreshNews = { changes: [], notes: held ?? [] };
     this.heldNotes = undefined;
+    for (const r of back ?? []) {
+      news.changes.push({ machine: this.passiveMachine, subject: `${this.service.name} ${this.keys[r.host]}`, from: 'unhealthy', to: 'healthy', reason: r.reason, at: r.at });
+    }
     for (const e of events) this.outlierNews(e, news);
     return news;
   }

@@ -73,9 +73,11 @@ export interface ConnectionPoolPolicyIR {
   retryBudget?: { budgetPercent: number; minRetryConcurrency: number };
 }
 
-/** Passive health as nginx (max_fails/fail_timeout) or Kong (healthchecks.passive) define it. */
+/** Passive health as nginx (max_fails/fail_timeout), Kong (healthchecks.passive) or Traefik (passiveHealthCheck) define it. */
 export type PassiveHealthIR =
   | { kind: 'nginx'; maxFails: number; failTimeoutMs: number }
+  /** Traefik v3.6+ loadBalancer.passiveHealthCheck (health/traefik-passive.ts). */
+  | { kind: 'traefik'; maxFailedAttempts: number; failureWindowMs: number }
   | {
       kind: 'kong';
       /** Statuses that count as an HTTP failure (Kong: 429, 500, 503). */

@@ -124,7 +124,8 @@ function isPrime(n: number): boolean {
   return true;
 }
 
-const PASSIVE_KEYS: Record<PassiveHealthIR['kind'], readonly string[]> = {
+// Traefik's passiveHealthCheck comes from the Traefik dialect only; the native IR does not take it (yet).
+const PASSIVE_KEYS: Record<Exclude<PassiveHealthIR['kind'], 'traefik'>, readonly string[]> = {
   nginx: ['kind', 'maxFails', 'failTimeout'],
   kong: ['kind', 'unhealthyStatuses', 'httpFailures', 'tcpFailures', 'timeouts', 'healthySuccesses', 'healthyStatuses'],
 };

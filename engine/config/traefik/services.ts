@@ -21,10 +21,11 @@ import { kubernetesServiceName, objectKey, PROVIDER } from './names.ts';
 import type { TraefikStatic } from './static.ts';
 import type { TraefikServiceSettingsIR } from './table.ts';
 import type { PodTimeline } from './discovery.ts';
+import { readPassiveHealthCheck } from './passive-health.ts';
 
 export const SERVICE_REF_FIELDS = [
   'name', 'kind', 'namespace', 'sticky', 'port', 'scheme', 'strategy', 'passHostHeader', 'responseForwarding',
-  'serversTransport', 'weight', 'nativeLB', 'nodePortLB', 'healthCheck', 'percent',
+  'serversTransport', 'weight', 'nativeLB', 'nodePortLB', 'healthCheck', 'percent', 'passiveHealthCheck',
 ];
 const NOT_MODELLED: Record<string, string> = {
   sticky: 'sticky sessions are not modelled; every request draws its backend afresh',
@@ -77,7 +78,13 @@ export class ServiceRegistry {
     if (provider !== undefined && provider !== PROVIDER) return this.otherProvider(ref, ns, name, kind, provider);
     // `x@kubernetescrd` is this provider's own x (Traefik trims the suffix).
     if (provider === PROVIDER) name = name.slice(0, at);
-    if (kind === 'TraefikService') return this.traefikService(ref, ns, name, seen);
+    if (kind === 'TraefikService') {
+      // buildServersLB reads passiveHealthCheck only for a Kubernetes Service; a TraefikService has its own.
+      if (ref.value['passiveHealthCheck'] !== undefined && ref.value['passiveHealthCheck'] !== null) {
+        ctx.warn(ref.doc, [...ref.path, 'passiveHealthCheck'], 'GL_W_NO_EFFECT', 'passiveHealthCheck applies to a reference of kind Service; Traefik ignores it on a TraefikService', undefined, true);
+      }
+      return this.traefikService(ref, ns, name, seen);
+    }
     if (kind !== 'Service') return { ok: false, problem: `unsupported service kind ${kind} (Service or TraefikService)`, path: ref };
     for (const [field, why] of Object.entries(NOT_MODELLED)) {
       if (ref.value[field] !== undefined && ref.value[field] !== null) ctx.warn(ref.doc, [...ref.path, field], 'GL_W_NO_EFFECT', `${field}: ${why}`, undefined, true);
@@ -173,6 +180,7 @@ export class ServiceRegistry {
     }
     // Traefik keys the load balancer by this name alone, so when two references differ in their
     // settings the one it reads last applies to every router that uses the name.
+    this.passive(ref, irName, `${ns}/${name}`);
     const settings = { passHostHeader: ctx.bool(ref, 'passHostHeader') ?? true, kubernetes: `${ns}/${name}` };
     const before = this.settings[irName];
     if (before && before.passHostHeader !== settings.passHostHeader) {
@@ -180,6 +188,22 @@ export class ServiceRegistry {
     }
     this.settings[irName] = settings;
     return { ok: true, backends: [{ service: this.services.get(irName) as ServiceIR, weight: 1 }] };
+  }
+
+  /** passiveHealthCheck of a Service reference: on the shared IR service, the last reference winning. */
+  private passive(ref: Node, irName: string, what: string): void {
+    const service = this.services.get(irName);
+    if (!service) return;
+    const passive = readPassiveHealthCheck(this.ctx, ref, `service ${what}`, true);
+    const before = service.policy?.passiveHealth;
+    if (before !== undefined && JSON.stringify(before) !== JSON.stringify(passive)) {
+      this.ctx.warn(ref.doc, ref.path, 'GL_W_NO_EFFECT', `another reference to ${irName} sets a different passiveHealthCheck; Traefik keeps one service per name, and this later setting applies to both`);
+    }
+    if (passive) service.policy = { ...service.policy, passiveHealth: passive };
+    else if (service.policy?.passiveHealth) {
+      const { passiveHealth: _dropped, ...rest } = service.policy;
+      service.policy = rest;
+    }
   }
 
   private traefikService(ref: Node, ns: string, name: string, seen: readonly string[]): Resolved {

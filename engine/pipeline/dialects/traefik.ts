@@ -175,6 +175,9 @@ export function createTraefikBehaviour(ir: GatewayIR): DialectBehaviour {
     },
 
     noTarget(_ctx, service, why) {
+      // Every server taken out by passiveHealthCheck: the balancer's nextServer finds no status left
+      // and answers errNoAvailableServer (wrr.go), Go's http.Error text.
+      if (service.policy?.passiveHealth && service.targets.some((t) => t.weight > 0)) return text(503, 'no available server\n', `${why ?? ''} → 503 no available server`, GO_ERROR_HEADERS);
       return text(503, 'Service Unavailable', why ? `${why} → 503` : `service ${service.name} has no servers (allowEmptyServices) → 503`);
     },
 

@@ -1,8 +1,9 @@
-/** Host health apart from Envoy outlier ejection: passive (nginx, Kong) and active probes. */
+/** Host health apart from Envoy outlier ejection: passive (nginx, Kong, Traefik) and active probes. */
 export { createActiveHealth, type ActiveHealthOptions } from './active.ts';
 export { classifyProbe, probePassed, type ProbeKind, type ProbeOutcome, type ProbeResult } from './probe.ts';
 export { createKongPassiveHealth, type KongPassiveOptions } from './kong-passive.ts';
 export { kongActiveHealing, newKongTarget, type KongTarget } from './kong-active.ts';
 export { createNginxPassiveHealth, type NginxPassiveOptions } from './nginx-passive.ts';
 export { createPassiveHealth } from './passive.ts';
-export type { ActiveHealth, HealthOptions, HealthVerdict, HostOutcome, PassiveHealth } from './types.ts';
+export { createTraefikPassiveHealth } from './traefik-passive.ts';
+export type { ActiveHealth, HealthOptions, HealthVerdict, HostOutcome, PassiveHealth, PassiveReturn } from './types.ts';

@@ -11,7 +11,7 @@ export type HostOutcome = { status?: number; failure?: 'connect' | 'timeout' | '
 /** What one result did to a host: a change of state (for the trace) and the sentence explaining it. */
 export type HealthVerdict = { changed?: 'healthy' | 'unhealthy'; reason: string } | undefined;
 
-/** nginx max_fails / fail_timeout (semantics §10) and Kong passive healthchecks. */
+/** nginx max_fails / fail_timeout (semantics §10), Kong passive healthchecks and Traefik's passiveHealthCheck. */
 export interface PassiveHealth {
   /** The response (or local failure) of one request that host i served, at `now`. */
   record(i: number, outcome: HostOutcome, now: number): HealthVerdict;
@@ -23,7 +23,19 @@ export interface PassiveHealth {
    * same stamp at response time when the caller never calls this (pick ≈ response).
    */
   picked(i: number, now: number): void;
+  /**
+   * Hosts a timer put back by `now` that the trace has not heard of, each with its instant (Traefik's
+   * failureWindow timer). Only checks that bring hosts back on their own clock have it.
+   */
+  returns?(now: number): PassiveReturn[];
   snapshot(now: number): Record<string, unknown>;
+}
+
+/** A host back in rotation at `at` without a request deciding it (passive `returns`). */
+export interface PassiveReturn {
+  host: number;
+  at: number;
+  reason: string;
 }
 
 /** Active probes sent by the gateway on its own schedule. */
