@@ -19,6 +19,7 @@ import { AdaptContext, type ResourceNode, keyOf, sortByPlace } from './context.t
 import { type ParsedIngress, readIngress } from './ingress-read.ts';
 import { finalLocations } from './locations.ts';
 import { buildRateLimitPlugins, ingressRouteId, LIMIT_REQ_STATUS } from './plugins.ts';
+import { buildExternalAuthPlugins } from './auth-plugin.ts';
 import { assignPolicies } from './policy.ts';
 import { type Built, buildServers, type Upstream } from './servers.ts';
 import { type Endpoints, type NamedRef, ServiceCatalog, serviceIr, serviceNames, upstreamName } from './services.ts';
@@ -67,7 +68,8 @@ export function adaptIngressNginx(docs: ReadonlyArray<{ value: unknown; map: Sou
     ],
     services: [...new Set(services.values())],
     routes,
-    plugins: buildRateLimitPlugins(ctx, sorted),
+    // limit_req (preaccess) before auth_request (access): the declared order is nginx's phase order.
+    plugins: [...buildRateLimitPlugins(ctx, sorted), ...buildExternalAuthPlugins(ctx, sorted)],
     consumers: [],
     ...(istio.policies.length > 0 ? { trafficPolicies: istio.policies } : {}),
   };

@@ -35,6 +35,12 @@ interface NginxVars {
   reply?: ReplyVerdict;
   /** The location's CORS block matched: these headers go on the response (some statuses only). */
   cors?: Array<[string, string]>;
+  /**
+   * Headers a plugin set with proxy_set_header semantics (auth-response-headers: auth_request_set +
+   * proxy_set_header). buildUpstream rebuilds the request from the client's headers, so they are
+   * applied on top there; an empty value sends nothing, and a client's own value never survives.
+   */
+  proxySetHeaders?: Array<[string, string]>;
 }
 
 const VARS = 'ingress-nginx';
@@ -151,6 +157,10 @@ export function createIngressNginxBehaviour(ir: GatewayIR): DialectBehaviour {
         ...(v.xForwardedPrefix ? { xForwardedPrefix: v.xForwardedPrefix } : {}),
         ...(v.standIn ? { standIn: v.standIn } : {}),
       });
+      for (const [name, value] of v.proxySetHeaders ?? []) {
+        ctx.upstream.headers.delete(name);
+        if (value !== '') ctx.upstream.headers.set(name, value);
+      }
       ctx.upstream.host = ctx.upstream.headers.get('Host') ?? r.host;
     },
 

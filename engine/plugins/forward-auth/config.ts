@@ -5,6 +5,7 @@
 import { RE2JS } from 're2js';
 import type { ConfigReporter } from '../../pipeline/types.ts';
 import { ConfigReader } from '../kit/config-reader.ts';
+import { parseNginxAuthRequestConfig, type NginxAuthRequest } from './nginx-config.ts';
 
 export interface ForwardAuthConfig {
   /** The auth server's URL; every request is first sent there. */
@@ -38,16 +39,30 @@ export interface ForwardAuthConfig {
   addAuthCookiesToResponse: string[];
   /** Turn an auth 401 into a 302 to this URL. */
   authSigninURL?: string;
+  /**
+   * Present only in the nginx flavour (`flavour: nginx`, ingress-nginx's auth-url): nginx's
+   * auth_request rules replace Traefik's (nginx-auth-request.ts), and the Traefik fields above are
+   * left at their defaults.
+   */
+  nginx?: NginxAuthRequest;
 }
 
 const FIELDS = [
   'address', 'trustForwardHeader', 'authResponseHeaders', 'authResponseHeadersRegex', 'authRequestHeaders',
   'preserveRequestMethod', 'forwardBody', 'maxBodySize', 'preserveLocationHeader', 'addAuthCookiesToResponse',
-  'authSigninURL', 'headerField', 'tls', 'maxResponseBodySize',
+  'authSigninURL', 'headerField', 'tls', 'maxResponseBodySize', 'flavour',
 ];
 
+const FLAVOURS = ['traefik', 'nginx'] as const;
+
+function flavourOf(raw: unknown): unknown {
+  return typeof raw === 'object' && raw !== null && !Array.isArray(raw) ? (raw as Record<string, unknown>)['flavour'] : undefined;
+}
+
 export function parseForwardAuthConfig(raw: unknown, report: ConfigReporter): ForwardAuthConfig {
+  if (flavourOf(raw) === 'nginx') return parseNginxAuthRequestConfig(raw, report);
   const r = new ConfigReader(raw, report, FIELDS, [], 'forwardAuth');
+  r.oneOf('flavour', FLAVOURS, 'traefik');
   const address = r.str('address', '');
   if (!/^https?:\/\/[^/]+/.test(address)) r.error('address', 'address must be an absolute http(s) URL of the auth server', 'e.g. http://oauth2-proxy.auth.svc:4180/oauth2/auth');
   const out: ForwardAuthConfig = {

@@ -13,6 +13,7 @@ import { next, reply, wait, type EffectResult, type PluginDefinition, type Plugi
 import { utf8LengthOver } from '../../config/yaml-limits.ts';
 import { replaceReadStream } from '../../pipeline/read-body.ts';
 import { parseForwardAuthConfig, type ForwardAuthConfig } from './config.ts';
+import { createNginxAuthRequestHooks } from './nginx-auth-request.ts';
 
 /** Auth first in the native form (Traefik itself runs middlewares in declared order). */
 export const FORWARD_AUTH_PRIORITY = 1500;
@@ -64,6 +65,8 @@ function absoluteLocation(location: string, address: string): string {
 }
 
 export function createForwardAuthHooks(config: ForwardAuthConfig): PluginHooks {
+  // ingress-nginx's auth-url: nginx's auth_request rules, not Traefik's (nginx-auth-request.ts).
+  if (config.nginx) return createNginxAuthRequestHooks(config, config.nginx);
   // Go's regexp is RE2; header names compare case-insensitively (Go matches canonical names).
   const re = config.authResponseHeadersRegex !== undefined ? RE2JS.compile(config.authResponseHeadersRegex, RE2JS.CASE_INSENSITIVE) : undefined;
   const regex = re ? { test: (name: string) => re.matcher(name).find() } : undefined;

@@ -20,6 +20,7 @@ import {
   readSourceRange,
 } from './groups.ts';
 import { readCors } from './cors.ts';
+import { type ExternalAuthAnnotations, readExternalAuth } from './auth.ts';
 import { AnnotationReader } from './reader.ts';
 import { DEFAULT_BALANCER, defaultNextUpstream, readBalancer, readNextUpstream, UNLIMITED_TRIES_CAP, type NextUpstreamAnnotations } from './upstream.ts';
 import type { BalancerIR } from '../../../upstream/policy.ts';
@@ -51,6 +52,8 @@ export interface IngressAnnotations {
   /** load-balance / upstream-hash-by: per upstream, so read on a canary Ingress too. */
   balancer: BalancerIR;
   cors?: CorsPolicy;
+  /** auth-url and its group: nginx's auth_request, modelled by forward-auth's nginx flavour. */
+  externalAuth?: ExternalAuthAnnotations;
 }
 
 const NOT_MODELLED_SET = new Set<string>(NOT_MODELLED);
@@ -61,6 +64,11 @@ function notModelledMessage(key: string): string {
     return `${ANNOTATION_PREFIX}${key} injects raw nginx directives; gatelab does not model them. With ingress-nginx's defaults (allow-snippet-annotations: false, annotations-risk-level: High) the admission webhook refuses this Ingress`;
   }
   if (key === 'affinity') return `${ANNOTATION_PREFIX}affinity (cookie session affinity) is not modelled: requests are balanced without stickiness, and a canary decision never looks at the affinity cookie (balancer.lua would keep an affinitized request on the backend that set the cookie)`;
+  if (key === 'auth-cache-key' || key === 'auth-cache-duration') {
+    return `${ANNOTATION_PREFIX}${key} makes nginx cache the auth service's answers (proxy_cache; by default 200, 202 and 401 for 5m); gatelab does not model the cache and asks the auth service on every request, so an auth outage reaches every request here, where the cache would carry the keys it holds`;
+  }
+  if (key.startsWith('auth-keepalive')) return `${ANNOTATION_PREFIX}${key} tunes connection reuse to the auth service; gatelab does not model it (each auth call costs the same)`;
+  if (key === 'auth-proxy-set-headers') return `${ANNOTATION_PREFIX}auth-proxy-set-headers adds the headers of a ConfigMap to the auth call (a missing ConfigMap denies the locations); gatelab does not read ConfigMaps and sends none`;
   if (key === 'limit-connections') return `${ANNOTATION_PREFIX}limit-connections becomes limit_conn (concurrent connections per client IP); gatelab parses it but does not model connection limits`;
   return `gatelab does not model ${ANNOTATION_PREFIX}${key}; ingress-nginx would apply it, the simulation ignores it`;
 }
@@ -120,6 +128,11 @@ export function parseAnnotations(ctx: AdaptContext, node: ResourceNode): Ingress
   if (allow.denied ?? deny.denied) out.denied = allow.denied ?? deny.denied;
   const cors = readCors(r);
   if (cors) out.cors = cors;
+  const auth = readExternalAuth(r);
+  if (auth.rejected) return { rejected: auth.rejected };
+  // Extract keeps the first LocationDenied it meets (Go map order); either way the location answers 503.
+  if (auth.denied && !out.denied) out.denied = auth.denied;
+  if (auth.auth && !auth.denied) out.externalAuth = auth.auth;
   const backend = r.stringOr('default-backend', 'a Service name', VALIDATORS.serviceName);
   if (backend) out.defaultBackend = backend;
   const alias = r.stringOr('server-alias', 'host names separated by commas', (s) => s.split(',').every(VALIDATORS.serverName));
