@@ -4,11 +4,14 @@
  * pattern, else the words always / never — `never` stops right there), canary-by-cookie (always /
  * never), and canary-weight: `math.random(total) <= weight` with total = canary-weight-total when above
  * 100, else 100. The random draw is keyed by the request id, so the simulation and the proxy agree.
- * Session affinity is not modelled (the adapter warns when it is configured).
+ * Before all of these (get_alternative_or_original_balancer), session affinity: a request whose
+ * affinity cookie carries the main backend's key stays there, one carrying the canary backend's key
+ * goes to the canary (which has the main backend's affinity unless affinity-canary-behavior: legacy).
  */
 import type { HeaderMap } from '../pipeline/headers.ts';
 import type { UpstreamEntry } from '../config/ingress-nginx/table.ts';
 import type { TrafficShiftIR } from '../config/ir.ts';
+import { affinitized } from './ingress-nginx-affinity.ts';
 import { compileNginxRegex } from './ingress-nginx-regex.ts';
 
 export interface CanaryInput {
@@ -53,8 +56,14 @@ export function chooseCanary(primary: UpstreamEntry, upstreams: ReadonlyMap<stri
   if (!altName) return stay('no canary for this upstream');
   const alt = upstreams.get(altName);
   if (!alt?.canary) return stay(`canary upstream ${altName} is gone`);
+  const toMain = affinitized(primary, input.headers);
+  if (toMain) return stay(`${toMain}: the request is affinitized to the main backend and stays there before any canary rule (balancer.lua)`);
   if (!alt.endpoints) return stay(`canary ${alt.canary.ingress} has no endpoints, so balancer.lua keeps the main backend`);
-  const go = (why: string): CanaryOutcome => ({ upstream: alt, canary: true, why: `canary ${alt.canary?.ingress}: ${why}` });
+  const toCanary = affinitized(alt, input.headers);
+  if (toCanary) return { upstream: alt, canary: true, why: `canary ${alt.canary.ingress}: ${toCanary} → canary, affinity-canary-behavior sticky (an affinitized request stays before header, cookie and weight)` };
+  // legacy: the main backend sets its cookie, the canary backend none, so canary users re-roll each time.
+  const legacy = primary.affinity && !alt.affinity ? '; the canary backend has no affinity (affinity-canary-behavior legacy): its answers set no cookie' : '';
+  const go = (why: string): CanaryOutcome => ({ upstream: alt, canary: true, why: `canary ${alt.canary?.ingress}: ${why}${legacy}` });
   const back = (why: string): CanaryOutcome => stay(`canary ${alt.canary?.ingress}: ${why}`);
   const p = alt.canary.policy;
   if (p.header) {

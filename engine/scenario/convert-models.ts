@@ -148,6 +148,7 @@ export function clients(ctx: ConvertContext, raw: RawClient[]): ClientSpec[] {
       traffic: c.traffic.map((t, j) => traffic(ctx, t, [...path, 'traffic', j])),
       ...(timeoutMs !== undefined ? { timeoutMs } : {}),
       ...(c.retry ? { retry: retrySpec(ctx, c.retry, [...path, 'retry'], timeoutMs !== undefined) } : {}),
+      ...(c.cookies === 'keep' ? { cookies: 'keep' as const } : {}),
     };
   });
 }

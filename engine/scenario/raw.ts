@@ -62,6 +62,7 @@ export interface RawClient {
   request: { method?: string; url: string; headers?: RawHeaders; body?: RawBody };
   traffic: RawTraffic[];
   timeout?: RawDuration;
+  cookies?: 'keep';
   retry?: RawRetry;
 }
 

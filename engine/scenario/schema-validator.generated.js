@@ -2170,7 +2170,7 @@ vErrors.push(err3);
 errors++;
 }
 for(const key0 in data){
-if(!((((((key0 === "id") || (key0 === "ip")) || (key0 === "request")) || (key0 === "traffic")) || (key0 === "timeout")) || (key0 === "retry"))){
+if(!(((((((key0 === "id") || (key0 === "ip")) || (key0 === "request")) || (key0 === "traffic")) || (key0 === "timeout")) || (key0 === "cookies")) || (key0 === "retry"))){
 const err4 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema29,data};
 if(vErrors === null){
 vErrors = [err4];
@@ -2304,11 +2304,10 @@ errors++;
 }
 }
 }
-if(data.retry !== undefined){
-let data6 = data.retry;
-if(data6 && typeof data6 == "object" && !Array.isArray(data6)){
-if(data6.attempts === undefined){
-const err14 = {instancePath:instancePath+"/retry",schemaPath:"#/properties/retry/required",keyword:"required",params:{missingProperty: "attempts"},message:"must have required property '"+"attempts"+"'",schema:schema29.properties.retry.required,parentSchema:schema29.properties.retry,data:data6};
+if(data.cookies !== undefined){
+let data6 = data.cookies;
+if(typeof data6 !== "string"){
+const err14 = {instancePath:instancePath+"/cookies",schemaPath:"#/properties/cookies/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema29.properties.cookies.type,parentSchema:schema29.properties.cookies,data:data6};
 if(vErrors === null){
 vErrors = [err14];
 }
@@ -2317,9 +2316,8 @@ vErrors.push(err14);
 }
 errors++;
 }
-for(const key1 in data6){
-if(!(((key1 === "attempts") || (key1 === "on")) || (key1 === "backoff"))){
-const err15 = {instancePath:instancePath+"/retry",schemaPath:"#/properties/retry/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties",schema:false,parentSchema:schema29.properties.retry,data:data6};
+if(!(data6 === "keep")){
+const err15 = {instancePath:instancePath+"/cookies",schemaPath:"#/properties/cookies/enum",keyword:"enum",params:{allowedValues: schema29.properties.cookies.enum},message:"must be equal to one of the allowed values",schema:schema29.properties.cookies.enum,parentSchema:schema29.properties.cookies,data:data6};
 if(vErrors === null){
 vErrors = [err15];
 }
@@ -2329,10 +2327,11 @@ vErrors.push(err15);
 errors++;
 }
 }
-if(data6.attempts !== undefined){
-let data7 = data6.attempts;
-if(!(((typeof data7 == "number") && (!(data7 % 1) && !isNaN(data7))) && (isFinite(data7)))){
-const err16 = {instancePath:instancePath+"/retry/attempts",schemaPath:"#/properties/retry/properties/attempts/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema29.properties.retry.properties.attempts.type,parentSchema:schema29.properties.retry.properties.attempts,data:data7};
+if(data.retry !== undefined){
+let data7 = data.retry;
+if(data7 && typeof data7 == "object" && !Array.isArray(data7)){
+if(data7.attempts === undefined){
+const err16 = {instancePath:instancePath+"/retry",schemaPath:"#/properties/retry/required",keyword:"required",params:{missingProperty: "attempts"},message:"must have required property '"+"attempts"+"'",schema:schema29.properties.retry.required,parentSchema:schema29.properties.retry,data:data7};
 if(vErrors === null){
 vErrors = [err16];
 }
@@ -2341,9 +2340,9 @@ vErrors.push(err16);
 }
 errors++;
 }
-if((typeof data7 == "number") && (isFinite(data7))){
-if(data7 < 0 || isNaN(data7)){
-const err17 = {instancePath:instancePath+"/retry/attempts",schemaPath:"#/properties/retry/properties/attempts/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema29.properties.retry.properties.attempts,data:data7};
+for(const key1 in data7){
+if(!(((key1 === "attempts") || (key1 === "on")) || (key1 === "backoff"))){
+const err17 = {instancePath:instancePath+"/retry",schemaPath:"#/properties/retry/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties",schema:false,parentSchema:schema29.properties.retry,data:data7};
 if(vErrors === null){
 vErrors = [err17];
 }
@@ -2353,15 +2352,10 @@ vErrors.push(err17);
 errors++;
 }
 }
-}
-if(data6.on !== undefined){
-let data8 = data6.on;
-if(Array.isArray(data8)){
-const len1 = data8.length;
-for(let i1=0; i1<len1; i1++){
-let data9 = data8[i1];
-if(!(((typeof data9 == "number") && (!(data9 % 1) && !isNaN(data9))) && (isFinite(data9)))){
-const err18 = {instancePath:instancePath+"/retry/on/" + i1,schemaPath:"#/properties/retry/properties/on/items/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema29.properties.retry.properties.on.items.type,parentSchema:schema29.properties.retry.properties.on.items,data:data9};
+if(data7.attempts !== undefined){
+let data8 = data7.attempts;
+if(!(((typeof data8 == "number") && (!(data8 % 1) && !isNaN(data8))) && (isFinite(data8)))){
+const err18 = {instancePath:instancePath+"/retry/attempts",schemaPath:"#/properties/retry/properties/attempts/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema29.properties.retry.properties.attempts.type,parentSchema:schema29.properties.retry.properties.attempts,data:data8};
 if(vErrors === null){
 vErrors = [err18];
 }
@@ -2370,9 +2364,9 @@ vErrors.push(err18);
 }
 errors++;
 }
-if((typeof data9 == "number") && (isFinite(data9))){
-if(data9 > 599 || isNaN(data9)){
-const err19 = {instancePath:instancePath+"/retry/on/" + i1,schemaPath:"#/properties/retry/properties/on/items/maximum",keyword:"maximum",params:{comparison: "<=", limit: 599},message:"must be <= 599",schema:599,parentSchema:schema29.properties.retry.properties.on.items,data:data9};
+if((typeof data8 == "number") && (isFinite(data8))){
+if(data8 < 0 || isNaN(data8)){
+const err19 = {instancePath:instancePath+"/retry/attempts",schemaPath:"#/properties/retry/properties/attempts/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema29.properties.retry.properties.attempts,data:data8};
 if(vErrors === null){
 vErrors = [err19];
 }
@@ -2381,8 +2375,16 @@ vErrors.push(err19);
 }
 errors++;
 }
-if(data9 < 100 || isNaN(data9)){
-const err20 = {instancePath:instancePath+"/retry/on/" + i1,schemaPath:"#/properties/retry/properties/on/items/minimum",keyword:"minimum",params:{comparison: ">=", limit: 100},message:"must be >= 100",schema:100,parentSchema:schema29.properties.retry.properties.on.items,data:data9};
+}
+}
+if(data7.on !== undefined){
+let data9 = data7.on;
+if(Array.isArray(data9)){
+const len1 = data9.length;
+for(let i1=0; i1<len1; i1++){
+let data10 = data9[i1];
+if(!(((typeof data10 == "number") && (!(data10 % 1) && !isNaN(data10))) && (isFinite(data10)))){
+const err20 = {instancePath:instancePath+"/retry/on/" + i1,schemaPath:"#/properties/retry/properties/on/items/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema29.properties.retry.properties.on.items.type,parentSchema:schema29.properties.retry.properties.on.items,data:data10};
 if(vErrors === null){
 vErrors = [err20];
 }
@@ -2391,11 +2393,9 @@ vErrors.push(err20);
 }
 errors++;
 }
-}
-}
-}
-else {
-const err21 = {instancePath:instancePath+"/retry/on",schemaPath:"#/properties/retry/properties/on/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema29.properties.retry.properties.on.type,parentSchema:schema29.properties.retry.properties.on,data:data8};
+if((typeof data10 == "number") && (isFinite(data10))){
+if(data10 > 599 || isNaN(data10)){
+const err21 = {instancePath:instancePath+"/retry/on/" + i1,schemaPath:"#/properties/retry/properties/on/items/maximum",keyword:"maximum",params:{comparison: "<=", limit: 599},message:"must be <= 599",schema:599,parentSchema:schema29.properties.retry.properties.on.items,data:data10};
 if(vErrors === null){
 vErrors = [err21];
 }
@@ -2404,13 +2404,8 @@ vErrors.push(err21);
 }
 errors++;
 }
-}
-if(data6.backoff !== undefined){
-let data10 = data6.backoff;
-if(data10 && typeof data10 == "object" && !Array.isArray(data10)){
-for(const key2 in data10){
-if(!(((key2 === "base") || (key2 === "max")) || (key2 === "jitter"))){
-const err22 = {instancePath:instancePath+"/retry/backoff",schemaPath:"#/properties/retry/properties/backoff/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key2},message:"must NOT have additional properties",schema:false,parentSchema:schema29.properties.retry.properties.backoff,data:data10};
+if(data10 < 100 || isNaN(data10)){
+const err22 = {instancePath:instancePath+"/retry/on/" + i1,schemaPath:"#/properties/retry/properties/on/items/minimum",keyword:"minimum",params:{comparison: ">=", limit: 100},message:"must be >= 100",schema:100,parentSchema:schema29.properties.retry.properties.on.items,data:data10};
 if(vErrors === null){
 vErrors = [err22];
 }
@@ -2420,10 +2415,10 @@ vErrors.push(err22);
 errors++;
 }
 }
-if(data10.base !== undefined){
-let data11 = data10.base;
-if((typeof data11 !== "string") && (!(((typeof data11 == "number") && (!(data11 % 1) && !isNaN(data11))) && (isFinite(data11))))){
-const err23 = {instancePath:instancePath+"/retry/backoff/base",schemaPath:"#/definitions/duration/type",keyword:"type",params:{type: schema13.type},message:"must be string,integer",schema:schema13.type,parentSchema:schema13,data:data11};
+}
+}
+else {
+const err23 = {instancePath:instancePath+"/retry/on",schemaPath:"#/properties/retry/properties/on/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema29.properties.retry.properties.on.type,parentSchema:schema29.properties.retry.properties.on,data:data9};
 if(vErrors === null){
 vErrors = [err23];
 }
@@ -2432,9 +2427,13 @@ vErrors.push(err23);
 }
 errors++;
 }
-if((typeof data11 == "number") && (isFinite(data11))){
-if(data11 > 0 || isNaN(data11)){
-const err24 = {instancePath:instancePath+"/retry/backoff/base",schemaPath:"#/definitions/duration/maximum",keyword:"maximum",params:{comparison: "<=", limit: 0},message:"must be <= 0",schema:0,parentSchema:schema13,data:data11};
+}
+if(data7.backoff !== undefined){
+let data11 = data7.backoff;
+if(data11 && typeof data11 == "object" && !Array.isArray(data11)){
+for(const key2 in data11){
+if(!(((key2 === "base") || (key2 === "max")) || (key2 === "jitter"))){
+const err24 = {instancePath:instancePath+"/retry/backoff",schemaPath:"#/properties/retry/properties/backoff/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key2},message:"must NOT have additional properties",schema:false,parentSchema:schema29.properties.retry.properties.backoff,data:data11};
 if(vErrors === null){
 vErrors = [err24];
 }
@@ -2443,8 +2442,11 @@ vErrors.push(err24);
 }
 errors++;
 }
-if(data11 < 0 || isNaN(data11)){
-const err25 = {instancePath:instancePath+"/retry/backoff/base",schemaPath:"#/definitions/duration/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema13,data:data11};
+}
+if(data11.base !== undefined){
+let data12 = data11.base;
+if((typeof data12 !== "string") && (!(((typeof data12 == "number") && (!(data12 % 1) && !isNaN(data12))) && (isFinite(data12))))){
+const err25 = {instancePath:instancePath+"/retry/backoff/base",schemaPath:"#/definitions/duration/type",keyword:"type",params:{type: schema13.type},message:"must be string,integer",schema:schema13.type,parentSchema:schema13,data:data12};
 if(vErrors === null){
 vErrors = [err25];
 }
@@ -2453,10 +2455,9 @@ vErrors.push(err25);
 }
 errors++;
 }
-}
-if(typeof data11 === "string"){
-if(!pattern2.test(data11)){
-const err26 = {instancePath:instancePath+"/retry/backoff/base",schemaPath:"#/definitions/duration/pattern",keyword:"pattern",params:{pattern: "^[-+]?(0|((\\d+(\\.\\d*)?|\\.\\d+)(ns|us|µs|μs|ms|s|m|h))+)$"},message:"must match pattern \""+"^[-+]?(0|((\\d+(\\.\\d*)?|\\.\\d+)(ns|us|µs|μs|ms|s|m|h))+)$"+"\"",schema:"^[-+]?(0|((\\d+(\\.\\d*)?|\\.\\d+)(ns|us|µs|μs|ms|s|m|h))+)$",parentSchema:schema13,data:data11};
+if((typeof data12 == "number") && (isFinite(data12))){
+if(data12 > 0 || isNaN(data12)){
+const err26 = {instancePath:instancePath+"/retry/backoff/base",schemaPath:"#/definitions/duration/maximum",keyword:"maximum",params:{comparison: "<=", limit: 0},message:"must be <= 0",schema:0,parentSchema:schema13,data:data12};
 if(vErrors === null){
 vErrors = [err26];
 }
@@ -2465,12 +2466,8 @@ vErrors.push(err26);
 }
 errors++;
 }
-}
-}
-if(data10.max !== undefined){
-let data12 = data10.max;
-if((typeof data12 !== "string") && (!(((typeof data12 == "number") && (!(data12 % 1) && !isNaN(data12))) && (isFinite(data12))))){
-const err27 = {instancePath:instancePath+"/retry/backoff/max",schemaPath:"#/definitions/duration/type",keyword:"type",params:{type: schema13.type},message:"must be string,integer",schema:schema13.type,parentSchema:schema13,data:data12};
+if(data12 < 0 || isNaN(data12)){
+const err27 = {instancePath:instancePath+"/retry/backoff/base",schemaPath:"#/definitions/duration/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema13,data:data12};
 if(vErrors === null){
 vErrors = [err27];
 }
@@ -2479,9 +2476,10 @@ vErrors.push(err27);
 }
 errors++;
 }
-if((typeof data12 == "number") && (isFinite(data12))){
-if(data12 > 0 || isNaN(data12)){
-const err28 = {instancePath:instancePath+"/retry/backoff/max",schemaPath:"#/definitions/duration/maximum",keyword:"maximum",params:{comparison: "<=", limit: 0},message:"must be <= 0",schema:0,parentSchema:schema13,data:data12};
+}
+if(typeof data12 === "string"){
+if(!pattern2.test(data12)){
+const err28 = {instancePath:instancePath+"/retry/backoff/base",schemaPath:"#/definitions/duration/pattern",keyword:"pattern",params:{pattern: "^[-+]?(0|((\\d+(\\.\\d*)?|\\.\\d+)(ns|us|µs|μs|ms|s|m|h))+)$"},message:"must match pattern \""+"^[-+]?(0|((\\d+(\\.\\d*)?|\\.\\d+)(ns|us|µs|μs|ms|s|m|h))+)$"+"\"",schema:"^[-+]?(0|((\\d+(\\.\\d*)?|\\.\\d+)(ns|us|µs|μs|ms|s|m|h))+)$",parentSchema:schema13,data:data12};
 if(vErrors === null){
 vErrors = [err28];
 }
@@ -2490,8 +2488,12 @@ vErrors.push(err28);
 }
 errors++;
 }
-if(data12 < 0 || isNaN(data12)){
-const err29 = {instancePath:instancePath+"/retry/backoff/max",schemaPath:"#/definitions/duration/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema13,data:data12};
+}
+}
+if(data11.max !== undefined){
+let data13 = data11.max;
+if((typeof data13 !== "string") && (!(((typeof data13 == "number") && (!(data13 % 1) && !isNaN(data13))) && (isFinite(data13))))){
+const err29 = {instancePath:instancePath+"/retry/backoff/max",schemaPath:"#/definitions/duration/type",keyword:"type",params:{type: schema13.type},message:"must be string,integer",schema:schema13.type,parentSchema:schema13,data:data13};
 if(vErrors === null){
 vErrors = [err29];
 }
@@ -2500,10 +2502,9 @@ vErrors.push(err29);
 }
 errors++;
 }
-}
-if(typeof data12 === "string"){
-if(!pattern2.test(data12)){
-const err30 = {instancePath:instancePath+"/retry/backoff/max",schemaPath:"#/definitions/duration/pattern",keyword:"pattern",params:{pattern: "^[-+]?(0|((\\d+(\\.\\d*)?|\\.\\d+)(ns|us|µs|μs|ms|s|m|h))+)$"},message:"must match pattern \""+"^[-+]?(0|((\\d+(\\.\\d*)?|\\.\\d+)(ns|us|µs|μs|ms|s|m|h))+)$"+"\"",schema:"^[-+]?(0|((\\d+(\\.\\d*)?|\\.\\d+)(ns|us|µs|μs|ms|s|m|h))+)$",parentSchema:schema13,data:data12};
+if((typeof data13 == "number") && (isFinite(data13))){
+if(data13 > 0 || isNaN(data13)){
+const err30 = {instancePath:instancePath+"/retry/backoff/max",schemaPath:"#/definitions/duration/maximum",keyword:"maximum",params:{comparison: "<=", limit: 0},message:"must be <= 0",schema:0,parentSchema:schema13,data:data13};
 if(vErrors === null){
 vErrors = [err30];
 }
@@ -2512,13 +2513,8 @@ vErrors.push(err30);
 }
 errors++;
 }
-}
-}
-if(data10.jitter !== undefined){
-let data13 = data10.jitter;
-if((typeof data13 == "number") && (isFinite(data13))){
-if(data13 > 1 || isNaN(data13)){
-const err31 = {instancePath:instancePath+"/retry/backoff/jitter",schemaPath:"#/properties/retry/properties/backoff/properties/jitter/maximum",keyword:"maximum",params:{comparison: "<=", limit: 1},message:"must be <= 1",schema:1,parentSchema:schema29.properties.retry.properties.backoff.properties.jitter,data:data13};
+if(data13 < 0 || isNaN(data13)){
+const err31 = {instancePath:instancePath+"/retry/backoff/max",schemaPath:"#/definitions/duration/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema13,data:data13};
 if(vErrors === null){
 vErrors = [err31];
 }
@@ -2527,8 +2523,10 @@ vErrors.push(err31);
 }
 errors++;
 }
-if(data13 < 0 || isNaN(data13)){
-const err32 = {instancePath:instancePath+"/retry/backoff/jitter",schemaPath:"#/properties/retry/properties/backoff/properties/jitter/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema29.properties.retry.properties.backoff.properties.jitter,data:data13};
+}
+if(typeof data13 === "string"){
+if(!pattern2.test(data13)){
+const err32 = {instancePath:instancePath+"/retry/backoff/max",schemaPath:"#/definitions/duration/pattern",keyword:"pattern",params:{pattern: "^[-+]?(0|((\\d+(\\.\\d*)?|\\.\\d+)(ns|us|µs|μs|ms|s|m|h))+)$"},message:"must match pattern \""+"^[-+]?(0|((\\d+(\\.\\d*)?|\\.\\d+)(ns|us|µs|μs|ms|s|m|h))+)$"+"\"",schema:"^[-+]?(0|((\\d+(\\.\\d*)?|\\.\\d+)(ns|us|µs|μs|ms|s|m|h))+)$",parentSchema:schema13,data:data13};
 if(vErrors === null){
 vErrors = [err32];
 }
@@ -2538,8 +2536,12 @@ vErrors.push(err32);
 errors++;
 }
 }
-else {
-const err33 = {instancePath:instancePath+"/retry/backoff/jitter",schemaPath:"#/properties/retry/properties/backoff/properties/jitter/type",keyword:"type",params:{type: "number"},message:"must be number",schema:schema29.properties.retry.properties.backoff.properties.jitter.type,parentSchema:schema29.properties.retry.properties.backoff.properties.jitter,data:data13};
+}
+if(data11.jitter !== undefined){
+let data14 = data11.jitter;
+if((typeof data14 == "number") && (isFinite(data14))){
+if(data14 > 1 || isNaN(data14)){
+const err33 = {instancePath:instancePath+"/retry/backoff/jitter",schemaPath:"#/properties/retry/properties/backoff/properties/jitter/maximum",keyword:"maximum",params:{comparison: "<=", limit: 1},message:"must be <= 1",schema:1,parentSchema:schema29.properties.retry.properties.backoff.properties.jitter,data:data14};
 if(vErrors === null){
 vErrors = [err33];
 }
@@ -2548,10 +2550,8 @@ vErrors.push(err33);
 }
 errors++;
 }
-}
-}
-else {
-const err34 = {instancePath:instancePath+"/retry/backoff",schemaPath:"#/properties/retry/properties/backoff/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema29.properties.retry.properties.backoff.type,parentSchema:schema29.properties.retry.properties.backoff,data:data10};
+if(data14 < 0 || isNaN(data14)){
+const err34 = {instancePath:instancePath+"/retry/backoff/jitter",schemaPath:"#/properties/retry/properties/backoff/properties/jitter/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema29.properties.retry.properties.backoff.properties.jitter,data:data14};
 if(vErrors === null){
 vErrors = [err34];
 }
@@ -2561,9 +2561,8 @@ vErrors.push(err34);
 errors++;
 }
 }
-}
 else {
-const err35 = {instancePath:instancePath+"/retry",schemaPath:"#/properties/retry/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema29.properties.retry.type,parentSchema:schema29.properties.retry,data:data6};
+const err35 = {instancePath:instancePath+"/retry/backoff/jitter",schemaPath:"#/properties/retry/properties/backoff/properties/jitter/type",keyword:"type",params:{type: "number"},message:"must be number",schema:schema29.properties.retry.properties.backoff.properties.jitter.type,parentSchema:schema29.properties.retry.properties.backoff.properties.jitter,data:data14};
 if(vErrors === null){
 vErrors = [err35];
 }
@@ -2575,12 +2574,36 @@ errors++;
 }
 }
 else {
-const err36 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema29.type,parentSchema:schema29,data};
+const err36 = {instancePath:instancePath+"/retry/backoff",schemaPath:"#/properties/retry/properties/backoff/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema29.properties.retry.properties.backoff.type,parentSchema:schema29.properties.retry.properties.backoff,data:data11};
 if(vErrors === null){
 vErrors = [err36];
 }
 else {
 vErrors.push(err36);
+}
+errors++;
+}
+}
+}
+else {
+const err37 = {instancePath:instancePath+"/retry",schemaPath:"#/properties/retry/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema29.properties.retry.type,parentSchema:schema29.properties.retry,data:data7};
+if(vErrors === null){
+vErrors = [err37];
+}
+else {
+vErrors.push(err37);
+}
+errors++;
+}
+}
+}
+else {
+const err38 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema29.type,parentSchema:schema29,data};
+if(vErrors === null){
+vErrors = [err38];
+}
+else {
+vErrors.push(err38);
 }
 errors++;
 }

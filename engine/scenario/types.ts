@@ -54,6 +54,8 @@ export interface ClientSpec {
   /** The client gives up after this long and counts the request as failed (status 0); undefined = waits forever. */
   timeoutMs?: number;
   retry?: ClientRetrySpec;
+  /** keep: a cookie jar stores the answers' Set-Cookie and sends them back (runtimes/sim/cookie-jar.ts). */
+  cookies?: 'keep';
 }
 
 export interface BackendSpec {

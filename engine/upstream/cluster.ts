@@ -8,7 +8,7 @@
  */
 import type { ServiceIR, TargetIR } from '../config/ir.ts';
 import type { DecisionData, MachineTransition } from '../pipeline/types.ts';
-import { createBalancer, type Balancer, type PickRequest } from './balancer/index.ts';
+import { createBalancer, type Balancer, type PickRequest, type StickyPick } from './balancer/index.ts';
 import { createOutlierDetector, type OutlierDetector, type OutlierEvent } from './outlier/index.ts';
 import { classifyProbe, createActiveHealth, createPassiveHealth, kongActiveHealing, newKongTarget, type ActiveHealth, type PassiveHealth, type ProbeResult } from './health/index.ts';
 import { ConnectionPool } from './pool.ts';
@@ -42,6 +42,8 @@ export interface SharedUpstream {
 export interface Selection {
   readonly index: number;
   readonly reason: string;
+  /** The sticky balancer's cookie key (balancer/types.ts StickyPick), passed on to the dialect. */
+  readonly sticky?: StickyPick;
 }
 
 export class UpstreamCluster {
@@ -176,7 +178,7 @@ export class UpstreamCluster {
       out.length > 0 ? `skipped ${out.join(', ')}` : '',
       avoidTried && tried.size > 0 && fresh.length > 0 ? `not retrying on a host already tried` : '',
     ].filter(Boolean);
-    return notes.length > 0 ? { index: pick.index, reason: `${pick.reason} (${notes.join('; ')})` } : pick;
+    return notes.length > 0 ? { ...pick, reason: `${pick.reason} (${notes.join('; ')})` } : pick;
   }
 
   /**

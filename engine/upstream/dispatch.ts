@@ -12,7 +12,7 @@ import { decideRetry, describeOutcome, type TryOutcome } from './retry.ts';
 import { hashKeyOf } from './hash-key.ts';
 import { integrationFailureReply, timeoutReply } from './timeout-reply.ts';
 import type { UpstreamPolicyIR } from './policy.ts';
-import type { PickRequest } from './balancer/types.ts';
+import { STICKY_PICK, type PickRequest } from './balancer/types.ts';
 import { retryLevelLabel } from '../plugins/retry/levels.ts';
 import { retryStarts } from '../plugins/retry/plugin.ts';
 import { BALANCER, emitResponse, emitSend, OUTLIER, overflowVerdict, POOL, PROXY, RETRY } from './dispatch-trace.ts';
@@ -189,6 +189,8 @@ class DispatchRun implements PickRequest, RerunListener {
     this.tries++;
     const tries = this.tries;
     ctx.target = target;
+    // A cookie-affinity pick tells the dialect which key the answer's Set-Cookie carries (if any).
+    if (picked.sticky) ctx.vars[STICKY_PICK] = picked.sticky;
     this.env.dialect.buildUpstream(ctx, service, target);
     if (host.sink.wants('plugin.decision')) {
       this.chain.decided(BALANCER, {

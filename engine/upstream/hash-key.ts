@@ -3,6 +3,8 @@ import type { RequestContext } from '../pipeline/types.ts';
 import type { BalancerIR } from './policy.ts';
 
 export function hashKeyOf(balancer: BalancerIR | undefined, ctx: RequestContext): string | undefined {
+  // The sticky balancer reads its cookie whole (resty.cookie: the exact name, the first one sent).
+  if (balancer?.kind === 'sticky') return cookieValue(ctx.request.headers.get('cookie') ?? '', balancer.cookie);
   if (!balancer || (balancer.kind !== 'ring-hash' && balancer.kind !== 'maglev' && balancer.kind !== 'nginx-chash')) return undefined;
   const on = balancer.hashOn;
   switch (on.source) {

@@ -30,7 +30,9 @@ export type BalancerIR =
   /** Envoy Maglev. */
   | { kind: 'maglev'; hashOn: HashOnIR; tableSize: number }
   /** ingress-nginx `upstream-hash-by` (lua-resty-balancer chash, 160 CRC-32 points per pod); `variable` without `$`. */
-  | { kind: 'nginx-chash'; hashOn: HashOnIR; variable: string };
+  | { kind: 'nginx-chash'; hashOn: HashOnIR; variable: string }
+  /** ingress-nginx cookie affinity (balancer/sticky_{balanced,persistent}.lua); `salt` is the backend's name. */
+  | { kind: 'sticky'; mode: 'balanced' | 'persistent'; cookie: string; salt: string };
 
 /** Envoy outlier detection, every field as Envoy enforces it (defaults in engine/upstream/outlier/). */
 export interface OutlierPolicyIR {

@@ -15,6 +15,7 @@ import type { GatewayIR, RouteIR, ServiceIR } from '../ir.ts';
 import type { JsonPath, SourceMap } from '../yaml-source.ts';
 import { handledByNginx, ingressClasses } from './classes.ts';
 import { collect } from './collect.ts';
+import { assignAffinity } from './affinity.ts';
 import { AdaptContext, type ResourceNode, keyOf, sortByPlace } from './context.ts';
 import { type ParsedIngress, readIngress } from './ingress-read.ts';
 import { finalLocations } from './locations.ts';
@@ -51,6 +52,7 @@ export function adaptIngressNginx(docs: ReadonlyArray<{ value: unknown; map: Sou
   }
   const sorted = sortByCreation(ingresses);
   const built = buildServers(ctx, sorted, catalog);
+  assignAffinity(ctx, sorted, built);
   warnSeveralCanaries(ctx, built, sorted);
   const fallbacks = fallbackRefs(sorted, catalog);
   const services = buildServices(ctx, built, fallbacks);
@@ -177,6 +179,7 @@ function buildTable(ctx: AdaptContext, built: Built, services: Map<string, Servi
         alternatives: u.alternatives.filter((a) => built.upstreams.has(a)),
       };
       if (u.canary) entry.canary = u.canary;
+      if (u.affinity) entry.affinity = u.affinity;
       return entry;
     });
   for (const [name, s] of services) {

@@ -25,7 +25,7 @@ import type { Built, Upstream } from './servers.ts';
  * balanced by `balancer`: balancer.lua asks chash again on every try and gets the same pod, so a
  * retry under upstream-hash-by goes back to the pod that failed (ingress-nginx issues #10730, #11852).
  */
-export function locationPolicy(anns: IngressAnnotations | null, balancer?: BalancerIR): Pick<UpstreamPolicyIR, 'retry' | 'timeouts'> {
+export function locationPolicy(anns: IngressAnnotations | null, balancer?: BalancerIR, changeOnFailure = false): Pick<UpstreamPolicyIR, 'retry' | 'timeouts'> {
   const timeouts = anns?.timeouts ?? { connectMs: 5000, readMs: 60000, sendMs: 60000 };
   const next = anns?.nextUpstream ?? { conditions: ['error', 'timeout'], off: false, nonIdempotent: false, timeoutMs: 0 };
   const tries = anns?.nextUpstreamTries ?? 3;
@@ -33,7 +33,9 @@ export function locationPolicy(anns: IngressAnnotations | null, balancer?: Balan
     // proxy_read_timeout bounds each wait for the backend; proxy_next_upstream_timeout the whole retrying.
     timeouts: { connectMs: timeouts.connectMs, perTryMs: timeouts.readMs, overallMs: next.timeoutMs, flavour: 'generic' },
   };
-  const retry = retryPolicy(next, tries, balancer?.kind !== 'nginx-chash');
+  // sticky.lua balance(): a retry goes back to the cookie's pod unless session-cookie-change-on-failure.
+  const sameHost = balancer?.kind === 'nginx-chash' || (balancer?.kind === 'sticky' && !changeOnFailure);
+  const retry = retryPolicy(next, tries, !sameHost);
   if (retry) out.retry = retry;
   return out;
 }
@@ -78,10 +80,14 @@ export function assignPolicies(ctx: AdaptContext, built: Built, services: Map<st
     if (svc.policy) continue;
     const u = built.upstreams.get(name);
     const location = u?.canary ? primaryOf(built, name) : u;
-    const balancer = u?.owner?.anns.balancer ?? { kind: 'weighted-round-robin' };
+    // balancer.lua get_implementation: cookie affinity wins over upstream-hash-by and load-balance.
+    const balancer: BalancerIR = u?.affinity
+      ? { kind: 'sticky', mode: u.affinity.mode, cookie: u.affinity.cookie.name, salt: u.name }
+      : (u?.owner?.anns.balancer ?? { kind: 'weighted-round-robin' });
+    const changeOnFailure = u?.affinity?.cookie.changeOnFailure ?? false;
     svc.policy = {
       balancer,
-      ...locationPolicy(location?.owner?.anns ?? null, balancer),
+      ...locationPolicy(location?.owner?.anns ?? null, balancer, changeOnFailure),
       origin: origin(u, location),
     };
   }
@@ -91,7 +97,8 @@ export function assignPolicies(ctx: AdaptContext, built: Built, services: Map<st
       const svc = services.get(loc.upstream);
       if (!loc.ing || !loc.anns || !svc?.policy) continue;
       const key = `${loc.ing.key}|${svc.name}`;
-      if (said.has(key) || same(locationPolicy(loc.anns, svc.policy.balancer), svc.policy)) continue;
+      const changeOnFailure = built.upstreams.get(loc.upstream)?.affinity?.cookie.changeOnFailure ?? false;
+      if (said.has(key) || same(locationPolicy(loc.anns, svc.policy.balancer, changeOnFailure), svc.policy)) continue;
       said.add(key);
       warnConflict(ctx, loc.ing, svc);
     }

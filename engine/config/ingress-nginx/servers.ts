@@ -11,7 +11,7 @@ import type { AdaptContext } from './context.ts';
 import type { IngressAnnotations } from './annotations/parse.ts';
 import type { BackendRef, ParsedIngress } from './ingress-read.ts';
 import { type Endpoints, type ServiceCatalog, upstreamName } from './services.ts';
-import { type CanaryPolicy, DEFAULT_UPSTREAM } from './table.ts';
+import { type AffinityEntry, type CanaryPolicy, DEFAULT_UPSTREAM } from './table.ts';
 
 export interface Upstream {
   name: string;
@@ -23,6 +23,8 @@ export interface Upstream {
   alternatives: string[];
   /** The Ingress that created it (its backend-protocol and timeouts apply). */
   owner: ParsedIngress | null;
+  /** Cookie affinity (affinity.ts assignAffinity), set after the canaries are merged. */
+  affinity?: AffinityEntry;
 }
 
 export interface Loc {

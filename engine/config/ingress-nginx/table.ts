@@ -4,6 +4,7 @@
  * them, and the upstreams with their canary alternatives. It is plain JSON so golden files can show
  * it, and the dialect (engine/pipeline/dialects/ingress-nginx.ts) needs nothing else to route.
  */
+import type { AffinityCookie } from './annotations/affinity.ts';
 
 export type PathType = 'Exact' | 'Prefix' | 'ImplementationSpecific';
 
@@ -35,6 +36,21 @@ export interface CorsPolicy {
   maxAge: number;
 }
 
+/**
+ * A backend's cookie affinity as the controller hands it to balancer.lua (sessionAffinityConfig):
+ * the main Ingress's settings, also on its canary backend unless affinity-canary-behavior is legacy.
+ */
+export interface AffinityEntry {
+  mode: 'balanced' | 'persistent';
+  cookie: AffinityCookie;
+  /** sticky.lua sync: ngx.md5(ngx.md5(name) .. name), the part of the cookie after `|`. */
+  backendKey: string;
+  /** Host (`_` for the catch-all) → the Ingress paths where the answer may set the cookie (should_set_cookie). */
+  locations: Record<string, string[]>;
+  /** Which Ingress the settings come from (and, on a canary, why), for reasons. */
+  from: string;
+}
+
 export interface UpstreamEntry {
   /** `<namespace>-<service>-<port>`, the controller's upstream name. */
   name: string;
@@ -46,6 +62,8 @@ export interface UpstreamEntry {
   alternatives: string[];
   /** Set on a canary upstream: which Ingress it came from and how traffic is shaped. */
   canary?: { ingress: string; policy: CanaryPolicy };
+  /** `affinity: cookie`: the backend is balanced by sticky.lua and the canary decision looks at its cookie. */
+  affinity?: AffinityEntry;
 }
 
 export interface LocationEntry {

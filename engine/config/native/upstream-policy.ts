@@ -46,7 +46,7 @@ export function readUpstreamPolicy(c: NativeCtx, path: JsonPath, value: unknown,
 }
 
 /** ingress-nginx's chash is reached through its upstream-hash-by annotation only, not written in native IR. */
-const BALANCER_KEYS: Record<Exclude<BalancerIR['kind'], 'nginx-chash'>, readonly string[]> = {
+const BALANCER_KEYS: Record<Exclude<BalancerIR['kind'], 'nginx-chash' | 'sticky'>, readonly string[]> = {
   'round-robin': ['kind'],
   'weighted-round-robin': ['kind'],
   'least-connections': ['kind'],

@@ -10,7 +10,9 @@
  * use-forwarded-headers false (the client address is the TCP peer), server_tokens off, HSTS on TLS hosts.
  */
 import type { GatewayIR, RouteIR, ServiceIR, TargetIR } from '../../config/ir.ts';
-import type { IngressNginxTable, ServerEntry, UpstreamEntry } from '../../config/ingress-nginx/table.ts';
+import type { AffinityEntry, IngressNginxTable, ServerEntry, UpstreamEntry } from '../../config/ingress-nginx/table.ts';
+import { STICKY_PICK, type StickyPick } from '../../upstream/balancer/types.ts';
+import { affinitySetCookie, shouldSetCookie } from '../../routing/ingress-nginx-affinity.ts';
 import { parseCidrList } from '../../net/cidr.ts';
 import { CORS_STATUSES } from '../../routing/ingress-nginx-cors.ts';
 import { HTML, nginxPage, PLAIN } from '../../routing/ingress-nginx-pages.ts';
@@ -41,6 +43,8 @@ interface NginxVars {
    * applied on top there; an empty value sends nothing, and a client's own value never survives.
    */
   proxySetHeaders?: Array<[string, string]>;
+  /** The chosen backend is sticky and this location may set its cookie (sticky.lua should_set_cookie). */
+  affinity?: { entry: AffinityEntry; locationPath: string; nowSeconds: number };
 }
 
 const VARS = 'ingress-nginx';
@@ -111,6 +115,10 @@ export function createIngressNginxBehaviour(ir: GatewayIR): DialectBehaviour {
       }
       const loc = outcome.location;
       v.upstreamPath = outcome.upstreamPath;
+      const aff = outcome.upstream.affinity;
+      if (aff && shouldSetCookie(aff, outcome.server.hostname, hostOnly(r.headers.get('host') ?? r.host), loc.ingressPath)) {
+        v.affinity = { entry: aff, locationPath: loc.ingressPath, nowSeconds: Math.floor(host.now() / 1000) };
+      }
       if (loc.upstreamVhost) v.upstreamVhost = loc.upstreamVhost;
       if (loc.connectionHeader) v.connectionHeader = loc.connectionHeader;
       if (loc.xForwardedPrefix) v.xForwardedPrefix = loc.xForwardedPrefix;
@@ -184,6 +192,9 @@ export function createIngressNginxBehaviour(ir: GatewayIR): DialectBehaviour {
       headers.set('Server', 'nginx');
       const v = vars(ctx);
       if (v.cors && CORS_STATUSES.has(ctx.response?.status ?? 0)) for (const [name, value] of v.cors) headers.set(name, value);
+      // The sticky balancer picked anew (no usable cookie): sticky.lua set_cookie, whatever the status.
+      const sticky = ctx.vars[STICKY_PICK] as StickyPick | undefined;
+      if (v.affinity && sticky?.fresh) headers.append('Set-Cookie', affinitySetCookie(v.affinity.entry, { key: sticky.key, locationPath: v.affinity.locationPath, https: ctx.request.scheme === 'https', nowSeconds: v.affinity.nowSeconds }));
       const server = v.server;
       if (ctx.request.scheme === 'https' && server?.tls) headers.set('Strict-Transport-Security', table.config.hsts);
     },

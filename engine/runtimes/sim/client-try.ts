@@ -16,6 +16,7 @@ import type { CapacityModel, FrontCall } from './capacity/model.ts';
 import { endToFill, startToFill } from './refilled-ends.ts';
 import { sampleLatency } from './latency.ts';
 import type { PodHost } from './pods-host.ts';
+import { cookieJarFor } from './client-cookies.ts';
 import { buildRequest, requestTraceUrl } from './request-builder.ts';
 import type { RolloutController } from './rollout-controller.ts';
 import type { Replica } from './sim-types.ts';
@@ -90,6 +91,7 @@ export class ClientTry implements FrontCall, HandledListener {
     const id = attempt === 0 ? baseId : `${baseId}.retry${attempt}`;
     this.requestId = id;
     this.request = buildRequest(id, client.request, client.ip);
+    if (client.cookies === 'keep') cookieJarFor(env, client).attach(this.request, env.now());
     const toGateway = sampleLatency(env.scenario.network.clientToGateway, env.c2gRng);
     if (client.timeoutMs !== undefined) queue.schedule(this.sentAt + client.timeoutMs, PRIORITY.effect, clientGivesUp, this);
     queue.schedule(this.sentAt + toGateway, PRIORITY.arrival, arriveAtFront, this);
@@ -217,6 +219,8 @@ export class ClientTry implements FrontCall, HandledListener {
       if (res.body) event.body = res.body;
     }
     sink.emit(event);
+    // The jar takes the answer's cookies before any retry is built from it.
+    if (this.client.cookies === 'keep') cookieJarFor(this.env, this.client).keep(res.headers.getAll('set-cookie'), this.env.now());
     if (this.client.retry) this.retry(res.status);
   }
 

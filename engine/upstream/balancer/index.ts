@@ -13,11 +13,12 @@ import { createNginxChash } from './nginx-chash.ts';
 import { createRandom } from './random.ts';
 import { createRingHash } from './ring-hash.ts';
 import { createRoundRobin } from './round-robin.ts';
+import { createSticky } from './sticky.ts';
 import type { BalancedHost, Balancer, BalancerOptions } from './types.ts';
 import { createWeightedRoundRobin } from './weighted-round-robin.ts';
 import { createWheel } from './wheel.ts';
 
-export type { BalancedHost, Balancer, BalancerOptions, FinishedOutcome, Pick, PickRequest } from './types.ts';
+export type { BalancedHost, Balancer, BalancerOptions, FinishedOutcome, Pick, PickRequest, StickyPick } from './types.ts';
 
 /**
  * A balancer for `hosts` (weights must be positive). `options.maxFails` is nginx's max_fails for
@@ -46,5 +47,7 @@ export function createBalancer(spec: BalancerIR, hosts: readonly BalancedHost[],
       return createMaglev(hosts, spec);
     case 'nginx-chash':
       return createNginxChash(hosts, spec);
+    case 'sticky':
+      return createSticky(hosts, spec);
   }
 }

@@ -36,6 +36,19 @@ export interface Pick {
   index: number;
   /** One sentence a student understands: what the algorithm compared and what it chose. */
   reason: string;
+  /** Only the sticky balancer: the cookie key of the chosen host, and whether the answer must set it. */
+  sticky?: StickyPick;
+}
+
+/** The ctx.vars key under which dispatch leaves the last try's StickyPick for the dialect. */
+export const STICKY_PICK = 'upstream.sticky';
+
+/** What a sticky (cookie affinity) pick tells the dialect, which writes the Set-Cookie. */
+export interface StickyPick {
+  /** The upstream part of the cookie value (before `|`) that leads to the chosen host. */
+  key: string;
+  /** The request had no usable cookie, so this pick is new and the answer carries Set-Cookie. */
+  fresh: boolean;
 }
 
 export interface Balancer {

@@ -21,6 +21,7 @@ import {
 } from './groups.ts';
 import { readCors } from './cors.ts';
 import { type ExternalAuthAnnotations, readExternalAuth } from './auth.ts';
+import { type AffinityAnnotations, readAffinity, readCanaryBehavior } from './affinity.ts';
 import { AnnotationReader } from './reader.ts';
 import { DEFAULT_BALANCER, defaultNextUpstream, readBalancer, readNextUpstream, UNLIMITED_TRIES_CAP, type NextUpstreamAnnotations } from './upstream.ts';
 import type { BalancerIR } from '../../../upstream/policy.ts';
@@ -54,6 +55,10 @@ export interface IngressAnnotations {
   cors?: CorsPolicy;
   /** auth-url and its group: nginx's auth_request, modelled by forward-auth's nginx flavour. */
   externalAuth?: ExternalAuthAnnotations;
+  /** affinity: cookie and its session-cookie-* (not read on a canary: its backend gets the main one's). */
+  affinity?: AffinityAnnotations;
+  /** affinity-canary-behavior: only a canary Ingress's counts. */
+  canaryBehavior: 'sticky' | 'legacy';
 }
 
 const NOT_MODELLED_SET = new Set<string>(NOT_MODELLED);
@@ -63,12 +68,12 @@ function notModelledMessage(key: string): string {
   if (key.endsWith('-snippet')) {
     return `${ANNOTATION_PREFIX}${key} injects raw nginx directives; gatelab does not model them. With ingress-nginx's defaults (allow-snippet-annotations: false, annotations-risk-level: High) the admission webhook refuses this Ingress`;
   }
-  if (key === 'affinity') return `${ANNOTATION_PREFIX}affinity (cookie session affinity) is not modelled: requests are balanced without stickiness, and a canary decision never looks at the affinity cookie (balancer.lua would keep an affinitized request on the backend that set the cookie)`;
   if (key === 'auth-cache-key' || key === 'auth-cache-duration') {
     return `${ANNOTATION_PREFIX}${key} makes nginx cache the auth service's answers (proxy_cache; by default 200, 202 and 401 for 5m); gatelab does not model the cache and asks the auth service on every request, so an auth outage reaches every request here, where the cache would carry the keys it holds`;
   }
   if (key.startsWith('auth-keepalive')) return `${ANNOTATION_PREFIX}${key} tunes connection reuse to the auth service; gatelab does not model it (each auth call costs the same)`;
   if (key === 'auth-proxy-set-headers') return `${ANNOTATION_PREFIX}auth-proxy-set-headers adds the headers of a ConfigMap to the auth call (a missing ConfigMap denies the locations); gatelab does not read ConfigMaps and sends none`;
+  if (key === 'session-cookie-domain') return `${ANNOTATION_PREFIX}session-cookie-domain is not modelled: gatelab's affinity cookie carries no Domain (a scenario client keeps cookies per client, not per domain)`;
   if (key === 'limit-connections') return `${ANNOTATION_PREFIX}limit-connections becomes limit_conn (concurrent connections per client IP); gatelab parses it but does not model connection limits`;
   return `gatelab does not model ${ANNOTATION_PREFIX}${key}; ingress-nginx would apply it, the simulation ignores it`;
 }
@@ -94,7 +99,10 @@ export function parseAnnotations(ctx: AdaptContext, node: ResourceNode): Ingress
   const canary = readCanary(r);
   scanKeys(ctx, node, values, canary.enabled);
   // A canary's other annotations never reach nginx: do not read them (their warnings are above).
-  if (canary.enabled) return { ...defaultAnnotations(), canary, balancer: readBalancer(r) };
+  if (canary.enabled) {
+    warnCanaryAffinity(r);
+    return { ...defaultAnnotations(), canary, balancer: readBalancer(r), canaryBehavior: readCanaryBehavior(r) };
+  }
   const out: IngressAnnotations = {
     canary,
     rewrite: readRewrite(r),
@@ -110,7 +118,11 @@ export function parseAnnotations(ctx: AdaptContext, node: ResourceNode): Ingress
     nextUpstreamTries: readTries(r),
     nextUpstream: readNextUpstream(r),
     balancer: readBalancer(r),
+    canaryBehavior: 'sticky',
   };
+  const affinity = readAffinity(r);
+  if (affinity) out.affinity = affinity;
+  if (r.has('affinity-canary-behavior')) r.warn('affinity-canary-behavior', `${ANNOTATION_PREFIX}affinity-canary-behavior has no effect on a main Ingress: the controller reads it from the canary Ingress (mergeAlternativeBackend)`, 'put it on the canary Ingress');
   const redirect = readRedirect(r);
   if (redirect) out.redirect = redirect;
   const rateLimit = readRateLimit(r);
@@ -161,7 +173,19 @@ function defaultAnnotations(): IngressAnnotations {
     nextUpstreamTries: 3,
     nextUpstream: defaultNextUpstream(),
     balancer: DEFAULT_BALANCER,
+    canaryBehavior: 'sticky',
   };
+}
+
+/**
+ * A canary's backend never gets its own Ingress's affinity: getBackendServers skips backends that
+ * serve no location, and mergeAlternativeBackend gives it the main backend's (sticky) or leaves it
+ * without (legacy). Only affinity-canary-behavior counts there.
+ */
+function warnCanaryAffinity(r: AnnotationReader): void {
+  for (const key of ['affinity', 'affinity-mode', 'session-cookie-name', 'session-cookie-path', 'session-cookie-max-age', 'session-cookie-expires', 'session-cookie-samesite', 'session-cookie-secure', 'session-cookie-change-on-failure', 'session-cookie-conditional-samesite-none']) {
+    if (r.has(key)) r.warn(key, `${ANNOTATION_PREFIX}${key} on a canary Ingress does not reach balancer.lua: the canary backend takes the main Ingress's affinity (affinity-canary-behavior sticky) or has none (legacy)`, 'put it on the main Ingress');
+  }
 }
 
 function readTries(r: AnnotationReader): number {

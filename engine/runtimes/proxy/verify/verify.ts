@@ -22,6 +22,7 @@ import { startFakeBackend, REQUEST_ID_HEADER, type FakeBackend } from './fake-ba
 import { LoopbackMap } from './loopback.ts';
 import { startRedis, type RedisProcess } from './redis-server.ts';
 import { SceneClock } from './scene-clock.ts';
+import { cookieJarFor } from '../../sim/client-cookies.ts';
 
 export interface VerifyOptions {
   tolerancePct: number;
@@ -231,9 +232,14 @@ async function drive(
     const proxy = pick(peer);
     const url = parseRequestUrl(item.client.request.url);
     const headers: string[] = ['host', url.host, REQUEST_ID_HEADER, item.id];
+    const jar = item.client.cookies === 'keep' ? cookieJarFor(outcomes, item.client) : undefined;
+    let own: string | undefined;
     for (const [n, v] of item.client.request.headers) {
-      if (n.toLowerCase() !== 'host') headers.push(n, v);
+      if (jar && n.toLowerCase() === 'cookie') own = own === undefined ? v : `${own}; ${v}`;
+      else if (n.toLowerCase() !== 'host') headers.push(n, v);
     }
+    const cookie = jar?.cookieLine(own, clock.now()) ?? own;
+    if (cookie !== undefined) headers.push('cookie', cookie);
     const p: Promise<void> = request(`http://127.0.0.1:${proxy.port}${url.path}${url.query ? `?${url.query}` : ''}`, {
       method: item.client.request.method as 'GET',
       headers,
@@ -242,6 +248,9 @@ async function drive(
     })
       .then(async (res) => {
         await res.body.dump();
+        // A `cookies: keep` client stores the answer's Set-Cookie, as the simulation's clients do.
+        const set = res.headers['set-cookie'];
+        if (jar && set !== undefined) jar.keep(Array.isArray(set) ? set : [set], clock.now());
         outcomes.push({ id: item.id, client: item.client.id, atMs: item.atMs, status: res.statusCode });
       })
       .catch(() => {
