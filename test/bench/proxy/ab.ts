@@ -16,7 +16,13 @@
  * averages out.
  *
  * `--peers` adds Node peers as sides after the roots (peers.ts startNodePeer: `bare:MODE` is a bare
- * proxy with another upstream client, peers/bare-client.ts); with no roots only peers are compared.
+ * proxy with another upstream client, peers/bare-client.ts; `bare:raw…` one with no node:http,
+ * peers/raw-front.ts; `fastify` and the other policy peers of peers/node-peer.ts); with no roots only
+ * peers are compared.
+ *
+ * Each side's CPU is also split into user and system time (the tree's utime and stime read around its
+ * own measurement), and "cores" is req/s × CPU per request: how much of a core the side kept busy,
+ * which is what turns a CPU figure into a req/s figure on this shared 2-core machine.
  *
  * A root may carry serve arguments and environment after `@`, to compare settings in one tree:
  * `--roots='/work/main,/work/main@--trace-ring 0,/work/main@GATELAB_BENCH_ABLATE=no-metrics'`.
@@ -30,10 +36,10 @@
  */
 import { basename, join, resolve } from 'node:path';
 import { loadavg } from 'node:os';
-import { mkdirSync, realpathSync } from 'node:fs';
+import { mkdirSync, readFileSync, realpathSync } from 'node:fs';
 import { ALL_BENCH_PLUGINS, kongBenchConfig, type BenchPlugin } from './peers/kong-config.ts';
 import { startGatelab, startNodePeer, startUpstream, type StdoutTarget } from './peers.ts';
-import { freePort, type RunningPeer } from './process-tools.ts';
+import { freePort, processTree, type RunningPeer } from './process-tools.ts';
 import { median, printTable } from '../table.ts';
 import { cpuPerRequest, interleavedRounds } from './paired-rounds.ts';
 
@@ -76,6 +82,23 @@ function checkOwnBundleCaches(rootSpecs: string[]): void {
     if (other) throw new Error(`GL_E_BENCH_ARGS: ${root} and ${other[0]} share one serve bundle cache (${real}): give each checkout its own node_modules directory of links (mkdir R/node_modules; ln -s MAIN/node_modules/* MAIN/node_modules/.bin R/node_modules/)`);
     cacheOf.set(root, real);
   }
+}
+
+/** utime and stime of a process tree in µs (/proc/PID/stat fields 14 and 15; USER_HZ 100). */
+function cpuUserSystem(pid: number): [number, number] {
+  let user = 0;
+  let system = 0;
+  for (const p of processTree(pid)) {
+    try {
+      const stat = readFileSync(`/proc/${p}/stat`, 'utf8');
+      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      user += Number(fields[11]) * 1e4;
+      system += Number(fields[12]) * 1e4;
+    } catch {
+      // gone meanwhile
+    }
+  }
+  return [user, system];
 }
 
 /** Starts every side (gatelab roots, Node peers, the bare proxy), in `rotate`d order; the list keeps the sides' own order. */
@@ -134,6 +157,8 @@ async function main(): Promise<void> {
     started.push(upstream);
     const us: number[][] = [];
     const rps: number[][] = [];
+    const userUs: number[][] = [];
+    const systemUs: number[][] = [];
     let names: string[] = [];
     let done = 0;
     for (let block = 0; block < restarts; block++) {
@@ -143,8 +168,19 @@ async function main(): Promise<void> {
       // Two warm-ups each: JIT, upstream connections, the trace ring filled.
       for (let w = 0; w < 2; w++) for (const s of sides) await cpuPerRequest(s, 5);
       const thisRound: number[] = [];
+      // Every side's user/system counters, re-read after each measurement: the next side's measurement
+      // starts right after, so its delta covers its own round (the idle sides add next to nothing).
+      let snap = sides.map((s) => cpuUserSystem(s.pid));
       const measured = await interleavedRounds(sides, blockRounds, seconds, {
-        measured: (_round, i, r) => (thisRound[i] = r.us),
+        measured: (_round, i, r) => {
+          thisRound[i] = r.us;
+          const [u, sy] = cpuUserSystem((sides[i] as RunningPeer).pid);
+          const [u0, sy0] = snap[i] as [number, number];
+          const share = u - u0 + (sy - sy0) > 0 ? (u - u0) / (u - u0 + (sy - sy0)) : 0;
+          (userUs[i] ??= []).push(r.us * share);
+          (systemUs[i] ??= []).push(r.us * (1 - share));
+          snap = sides.map((s) => cpuUserSystem(s.pid));
+        },
         round: () => {
           load.push(loadavg()[0] as number);
           console.log(`round ${++done}/${rounds}${restarts > 1 ? ` (start ${block + 1}/${restarts})` : ''}: ${sides.map((s, i) => `${s.name} ${thisRound[i]?.toFixed(1)}`).join(', ')} CPU µs/req`);
@@ -164,7 +200,7 @@ async function main(): Promise<void> {
     const first = us[0] as number[];
     printTable(
       `A/B: wrk -t1 -c50, ${rounds} × ${seconds} s interleaved${restarts > 1 ? `, every side started ${restarts} times` : ''}, ${roots.length === 0 ? 'Node peers only' : plugins.length ? plugins.join(' + ') : 'no plugins'}${workers ? `, --workers ${workers}` : ''}, access log to ${stdoutTarget === 'null' ? '/dev/null' : `a ${stdoutTarget}`}; load average ${Math.min(...load).toFixed(1)}–${Math.max(...load).toFixed(1)}`,
-      ['side', 'req/s', 'CPU µs/req', '÷ side 0 (median of rounds)', '− side 0 µs (median of rounds)', 'lower than side 0 in', 'req/s ÷ bare', 'per round µs/req'],
+      ['side', 'req/s', 'CPU µs/req', 'user µs/req', 'system µs/req', 'cores', '÷ side 0 (median of rounds)', '− side 0 µs (median of rounds)', 'lower than side 0 in', 'req/s ÷ bare', 'per round µs/req'],
       names.map((name, i) => {
         const mine = us[i] as number[];
         const lower = mine.filter((v, r) => v < (first[r] as number)).length;
@@ -172,6 +208,9 @@ async function main(): Promise<void> {
           name,
           median(rps[i] as number[]).toFixed(0),
           median(mine).toFixed(1),
+          median(userUs[i] as number[]).toFixed(1),
+          median(systemUs[i] as number[]).toFixed(1),
+          median(mine.map((v, r) => (v * ((rps[i] as number[])[r] as number)) / 1e6)).toFixed(2),
           `${median(mine.map((v, r) => v / (first[r] as number))).toFixed(3)}×`,
           i === 0 ? '—' : median(mine.map((v, r) => v - (first[r] as number))).toFixed(1),
           i === 0 ? '—' : `${lower}/${rounds}`,

@@ -103,16 +103,19 @@ function spawnNode(args: string[], stdoutTo: StdoutTarget | 'ignore', env: Recor
 }
 
 /**
- * http-proxy, fastify (@fastify/http-proxy), fast-gateway, undici-bare, or `bare:MODE` (a bare proxy
- * with another upstream client, peers/bare-client.ts: agent, pool-p4, client-p10, lean, …).
+ * http-proxy, fastify (@fastify/http-proxy), fast-gateway, undici-bare, `bare:MODE` (a bare proxy
+ * with another upstream client, peers/bare-client.ts: agent, pool-p4, client-p10, lean, …), or
+ * `bare:raw…` (no node:http at all, peers/raw-front.ts: raw, raw+policies, raw-agent, raw-consume, …).
  */
 export async function startNodePeer(kind: string, port: number, upstreamPort: number, nodeArgs: string[] = []): Promise<RunningPeer> {
   const script =
     kind === 'undici-bare'
       ? [join(HERE, 'peers', 'undici-bare.ts')]
-      : kind.startsWith('bare:')
-        ? [join(HERE, 'peers', 'bare-client.ts'), kind.slice('bare:'.length)]
-        : [join(HERE, 'peers', 'node-peer.ts'), kind];
+      : kind.startsWith('bare:raw')
+        ? [join(HERE, 'peers', 'raw-front.ts'), kind.slice('bare:'.length)]
+        : kind.startsWith('bare:')
+          ? [join(HERE, 'peers', 'bare-client.ts'), kind.slice('bare:'.length)]
+          : [join(HERE, 'peers', 'node-peer.ts'), kind];
   const { child, stderr } = spawnNode([...nodeArgs, '--import', 'tsx', ...script, String(port), String(upstreamPort)], 'ignore');
   await waitForHttp(port, '/', child, `${kind}: ${stderr()}`);
   return { name: kind, pid: child.pid as number, port, stop: () => stopPid(child) };
