@@ -12,6 +12,13 @@ describe('decks in the worker', () => {
     expect(structuredClone(decks)).toEqual(decks);
   });
 
+  it("says what each behaviour card's run shows, so See it live has something to look for", () => {
+    const { decks } = loadDecks();
+    const card = decks[1]?.cards.find((c) => c.id === 'boundary-burst');
+    expect(card?.shows?.[0]).toEqual({ variant: 'base', name: 'fixed windows admit all 200 requests within two seconds of 12:01' });
+    for (const c of decks.flatMap((d) => d.cards)) expect(c.kind === 'fact' || (c.shows?.length ?? 0) > 0, c.id).toBe(true);
+  });
+
   it('reports a broken deck at its line and still returns the others', () => {
     const files = new Map(DECK_FILES);
     files.set('exercises/flashcards/99-bad.yaml', 'set: 9\ntitle: x\ncards: nope\n');

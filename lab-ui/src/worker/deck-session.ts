@@ -26,6 +26,8 @@ export function loadDecks(files: ReadonlyMap<string, string> = DECK_FILES): Deck
         question: c.question,
         answer: c.answer,
         ...(c.caveat !== undefined ? { caveat: c.caveat } : {}),
+        // Only the named ones: an unnamed expectation is a matcher, not a sentence for a student.
+        ...(c.shows?.some((x) => typeof x.expectation.name === 'string') ? { shows: c.shows.flatMap((x) => (typeof x.expectation.name === 'string' ? [{ variant: x.variant, name: x.expectation.name }] : [])) } : {}),
         // Copied field by field: the loaded link may carry more than the page needs.
         link: 'doc' in c.link ? { doc: c.link.doc } : { scenario: c.link.scenario, variants: [...c.link.variants], tMs: c.link.tMs, ...(c.link.chart ? { chart: c.link.chart } : {}), ...(c.link.req ? { req: c.link.req } : {}) },
       }));

@@ -30,6 +30,10 @@ describe('countsAt groups requests as the chart does (outcomeOf)', () => {
     // The backend's own 503 was admitted: a backend answered.
     expect(c.admitted).toBe(1);
     expect(counterDiff(index, index, 1000).find((d) => d.key === 'gatewayErrors')).toMatchObject({ label: 'gateway error', base: 1 });
+    // ...and counted apart as a backend error, which is what a breaker or outlier rule changes.
+    expect(c.backendErrors).toEqual([{ status: 503, count: 1 }]);
+    expect(c.backendErrorTotal).toBe(1);
+    expect(counterDiff(index, index, 1000).find((d) => d.key === 'backendErrors')).toMatchObject({ label: 'backend error', base: 1 });
   });
 
   it('each ended request no backend answered is in exactly the counter of its outcome, at every instant', () => {
@@ -54,6 +58,9 @@ describe('countsAt groups requests as the chart does (outcomeOf)', () => {
         expect(c.rejectedTotal).toBe(ended.filter((r) => r.outcome === 'rejected').length);
         expect(c.gatewayErrorTotal).toBe(ended.filter((r) => r.outcome === 'gateway-error').length);
         expect(c.admitted + c.rejectedTotal + c.gatewayErrorTotal + c.gaveUp).toBe(c.ended);
+        // Backend errors are the admitted requests a backend answered with a 5xx, by status too.
+        expect(c.backendErrorTotal).toBe(ended.filter((r) => r.outcome === 'upstream-error').length);
+        expect(c.backendErrors.reduce((n, r) => n + r.count, 0)).toBe(c.backendErrorTotal);
       }),
       { seed, numRuns: 150 },
     );

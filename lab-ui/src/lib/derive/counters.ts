@@ -1,5 +1,5 @@
 /** What has happened by time t, read from the index's cumulative arrays in O(log n). */
-import type { Outcome } from './outcome.ts';
+import { OUTCOMES, type Outcome } from './outcome.ts';
 import { upperBound } from './search.ts';
 import type { TraceIndex } from './trace-index.ts';
 
@@ -21,6 +21,14 @@ export interface CountsAt {
   gatewayErrors: Array<{ status: number; count: number }>;
   gatewayErrorTotal: number;
   gaveUp: number;
+  /**
+   * Admitted requests the backend answered with a 5xx, by status: the chart's "backend error". Part
+   * of `admitted` (a backend answered), and the number that differs when a breaker or an outlier
+   * rule is switched off: without it, no-outlier-detection's 53 503s sat under "admitted 600", the
+   * same as base's, and no counter said the variants differed.
+   */
+  backendErrors: Array<{ status: number; count: number }>;
+  backendErrorTotal: number;
   byStatus: Array<{ status: number; count: number }>;
 }
 
@@ -38,6 +46,11 @@ export function countsAt(index: TraceIndex, t: number): CountsAt {
   const arrived = upperBound(index.startTimes, t);
   const rejected = byStatusOf(index, 'rejected', ended);
   const gatewayErrors = byStatusOf(index, 'gateway-error', ended);
+  // By status: every request of that status, less those no backend answered (every outcome of them).
+  const backendErrors = index.statuses
+    .filter((status) => status >= 500)
+    .map((status) => ({ status, count: read(index, `status:${status}`, ended) - OUTCOMES.reduce((n, o) => n + read(index, `gateway-status:${o}:${status}`, ended), 0) }))
+    .filter((r) => r.count > 0);
   return {
     arrived,
     ended,
@@ -48,6 +61,8 @@ export function countsAt(index: TraceIndex, t: number): CountsAt {
     gatewayErrors,
     gatewayErrorTotal: gatewayErrors.reduce((s, r) => s + r.count, 0),
     gaveUp: read(index, 'outcome:gave-up', ended),
+    backendErrors,
+    backendErrorTotal: read(index, 'outcome:upstream-error', ended),
     byStatus: index.statuses.map((status) => ({ status, count: read(index, `status:${status}`, ended) })).filter((r) => r.count > 0),
   };
 }

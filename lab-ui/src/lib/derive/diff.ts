@@ -20,6 +20,7 @@ function flat(c: CountsAt): Array<[string, string, number]> {
     ['admitted', 'admitted', c.admitted],
     ['rejected', 'rejected by the gateway', c.rejectedTotal],
     ['gatewayErrors', 'gateway error', c.gatewayErrorTotal],
+    ['backendErrors', 'backend error', c.backendErrorTotal],
     ['gaveUp', 'client gave up', c.gaveUp],
     ['inFlight', 'in flight', c.inFlight],
     ...c.byStatus.map((s): [string, string, number] => [`status:${s.status}`, `status ${s.status}`, s.count]),

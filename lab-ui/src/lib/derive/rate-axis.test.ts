@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { rateTableOf, sharedRatePeaks } from './rate-axis.ts';
+import { differingClients, rateTableOf, sharedRatePeaks } from './rate-axis.ts';
 import { ratesAt } from './rates.ts';
 import { buildTraceIndex } from './trace-index.ts';
 import { syntheticTrace } from './testing/synthetic.ts';
@@ -34,5 +34,27 @@ describe("the rate charts' shared scale", () => {
     expect(rateTableOf(base, 1000)).toBe(rateTableOf(base, 1000));
     expect(rateTableOf(base, 500)).not.toBe(rateTableOf(base, 1000));
     expect(sharedRatePeaks([])).toEqual(new Map());
+  });
+
+  it('names the clients that ended differently side by side before others of the same volume', () => {
+    // auth-at-the-edge: thirteen clients of two requests each; reviews is refused only in one-policy.
+    const clients = ['catalog', 'orders', 'payments', 'users', 'inventory', 'search', 'reviews'];
+    const run = (variant: string, refused: (c: string) => boolean) =>
+      buildTraceIndex(
+        syntheticTrace(
+          clients.flatMap((client, k) => [0, 1].map((i) => ({ id: `${client}-${i}`, client, at: i * 1000 + k, ...(refused(client) ? { reject: { status: 401, plugin: 'jwt', reason: 'expired' } } : { upstreamMs: 5 }) }))),
+          { variant, endT: 2000 },
+        ),
+      );
+    const base = run('base', (c) => c !== 'reviews');
+    const onePolicy = run('one-policy', () => true);
+    const prefer = differingClients([base, onePolicy]);
+    expect([...prefer]).toEqual(['reviews']);
+    // Folded into "other clients" before: five named by volume, ties in the order clients appeared.
+    expect(rateTableOf(base, 1000).groups).not.toContain('reviews');
+    expect(rateTableOf(base, 1000, prefer).groups).toContain('reviews');
+    expect(rateTableOf(onePolicy, 1000, prefer).groups).toEqual(rateTableOf(base, 1000, prefer).groups);
+    // One run alone has nothing to compare.
+    expect(differingClients([base]).size).toBe(0);
   });
 });

@@ -34,10 +34,15 @@ export function totalOf(c: OutcomeCounts): number {
   return OUTCOMES.reduce((s, o) => s + c[o], 0);
 }
 
-export function buildRateTable(index: TraceIndex, bucketMs: number, maxGroups = 6): RateTable {
+/**
+ * `prefer`: clients named before others of the same volume (rate-axis.ts's differingClients: those
+ * whose requests ended differently in the panels side by side). auth-at-the-edge's thirteen clients
+ * each send two requests, and the two that tell its story were folded into "other clients".
+ */
+export function buildRateTable(index: TraceIndex, bucketMs: number, maxGroups = 6, prefer: ReadonlySet<string> = new Set()): RateTable {
   const volume = new Map<string, number>();
   for (const r of index.requests) volume.set(r.client, (volume.get(r.client) ?? 0) + 1);
-  const ranked = [...index.clients].sort((a, b) => (volume.get(b) ?? 0) - (volume.get(a) ?? 0));
+  const ranked = [...index.clients].sort((a, b) => (volume.get(b) ?? 0) - (volume.get(a) ?? 0) || Number(prefer.has(b)) - Number(prefer.has(a)));
   const named = new Set(ranked.length > maxGroups ? ranked.slice(0, maxGroups - 1) : ranked);
   const groups = index.clients.filter((c) => named.has(c));
   if (named.size < ranked.length) groups.push(OTHER_CLIENTS);

@@ -67,6 +67,15 @@ describe('exercise worker', () => {
     expect(byId['expired-token']?.correct).toBe(true);
   }, 60_000);
 
+  it('a right number typed with its unit is right, and another unit still wrong', async () => {
+    // "600 requests" in a box labelled "requests per minute" came back "✗ Not quite: not a number".
+    const right = await ask({ op: 'grade-questions', id: '01-read-a-config', answers: { 'local-limit-three-replicas': '600 requests' } });
+    expect(right[0]).toMatchObject({ correct: true, given: '600', expected: '600' });
+    const wrong = await ask({ op: 'grade-questions', id: '01-read-a-config', answers: { 'local-limit-three-replicas': '600 per second' } });
+    expect(wrong[0]?.correct).toBe(false);
+    expect(wrong[0]?.note).toMatch(/not a number of requests per minute/);
+  }, 60_000);
+
   it('the starter design misses exactly the requirements the exercise names', async () => {
     const load = await ask({ op: 'load', id: '02-design-a-strategy' });
     const exercise = load.exercise;
@@ -75,6 +84,21 @@ describe('exercise worker', () => {
     const grade = await ask({ op: 'grade-design', id: '02-design-a-strategy', text: starter, file: 'exercises/02-design-a-strategy/your-config.yaml' });
     const unmet = grade.requirements.filter((r) => !r.met).map((r) => r.id).sort();
     expect(unmet).toEqual(exercise.design.starterFails.map((f) => f.id).sort());
+  }, 60_000);
+
+  it('a tier limit that is close but wrong does not pass: 97 a minute is not "100 a minute"', async () => {
+    const load = await ask({ op: 'load', id: '02-design-a-strategy' });
+    const exercise = load.exercise;
+    if (exercise?.kind !== 'design') throw new Error('exercise 2 did not load as a design');
+    const solution = exercise.files[exercise.design.solution] as string;
+    const wrong = solution.replace('minute: 100,', 'minute: 97,').replace('minute: 1000,', 'minute: 960,');
+    expect(wrong).not.toBe(solution);
+    const grade = await ask({ op: 'grade-design', id: '02-design-a-strategy', text: wrong, file: 'exercises/02-design-a-strategy/your-config.yaml' });
+    const byId = Object.fromEntries(grade.requirements.map((r) => [r.id, r]));
+    // Both were met with "between 95 and 100" (and 950–1000): a wrong answer accepted.
+    expect(byId['free-tier']).toMatchObject({ met: false, evidence: { count: 97, request: 'free-98' } });
+    expect(byId['paid-tier']).toMatchObject({ met: false, evidence: { count: 960, request: 'paid-961' } });
+    expect(byId['canary']?.met).toBe(true);
   }, 60_000);
 
   it('a broken config comes back as diagnostics in the student file, every requirement unmet', async () => {

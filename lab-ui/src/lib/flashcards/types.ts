@@ -26,6 +26,16 @@ export interface CardView {
   answer: string;
   caveat?: string;
   link: CardScenarioLink | CardDocLink;
+  /**
+   * What the linked run demonstrates, in the deck's words, with the panel each is read in. A card
+   * said "proven by a run" and opened a moment without saying what to look for there.
+   */
+  shows?: CardShow[];
+}
+
+export interface CardShow {
+  variant: string;
+  name: string;
 }
 
 export interface DeckView {
