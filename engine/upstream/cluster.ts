@@ -11,6 +11,7 @@ import type { DecisionData, MachineTransition } from '../pipeline/types.ts';
 import { createBalancer, type Balancer, type PickRequest, type StickyPick } from './balancer/index.ts';
 import { createOutlierDetector, type OutlierDetector, type OutlierEvent } from './outlier/index.ts';
 import { classifyProbe, createActiveHealth, createPassiveHealth, kongActiveHealing, newKongTarget, type ActiveHealth, type PassiveHealth, type ProbeResult } from './health/index.ts';
+import { traefikChecks } from './health/traefik-checks.ts';
 import { ConnectionPool } from './pool.ts';
 import type { UpstreamPolicyIR } from './policy.ts';
 
@@ -62,6 +63,8 @@ export class UpstreamCluster {
    * active-health keep their own state otherwise).
    */
   private readonly sharedHealth: boolean;
+  /** Traefik with passiveHealthCheck and healthCheck: one up flag per server that both move (SetStatus). */
+  private readonly traefikShared: boolean;
   /**
    * The machine a health move belongs to. Kong runs one checker per upstream whatever checks are on,
    * so all its moves are `health-checks` moves; nginx, Envoy and the native IR have `passive-health`
@@ -109,11 +112,16 @@ export class UpstreamCluster {
     const kongChecker = passive?.kind === 'kong' || activeSpec?.failureThresholds !== undefined;
     this.passiveMachine = kongChecker ? 'health-checks' : 'passive-health';
     this.activeMachine = kongChecker ? 'health-checks' : 'active-health';
-    if (passive) {
+    const traefik = traefikChecks(passive, activeSpec, hosts.length, startAt, this.keys);
+    this.traefikShared = traefik?.shared ?? false;
+    if (traefik) {
+      this.passive = traefik.passive;
+      this.active = traefik.active;
+    } else if (passive) {
       const kong = sharedTargets && activeSpec ? { sharedTargets, activeHealing: kongActiveHealing(activeSpec) } : {};
       this.passive = createPassiveHealth(passive, hosts.length, { hostNames: this.keys, ...kong });
     }
-    if (activeSpec) this.active = createActiveHealth(activeSpec, hosts.length, startAt, { hostNames: this.keys, ...(sharedTargets ? { sharedTargets } : {}) });
+    if (activeSpec && !traefik) this.active = createActiveHealth(activeSpec, hosts.length, startAt, { hostNames: this.keys, ...(sharedTargets ? { sharedTargets } : {}) });
     if (this.policy.connectionPool) this.pool = new ConnectionPool(this.policy.connectionPool);
   }
 
@@ -204,6 +212,7 @@ export class UpstreamCluster {
   /** Why passive or active checks keep host i out at `now`, or undefined when they let it in. */
   private failingChecks(i: number, now: number): string | undefined {
     if (this.sharedHealth) return this.active?.isHealthy(i) === false ? 'marked unhealthy by health checks' : undefined;
+    if (this.traefikShared) return this.active?.isHealthy(i) === false ? 'taken out by passiveHealthCheck or healthCheck' : undefined;
     if (this.passive && !this.passive.isHealthy(i, now)) return 'marked down by passive checks';
     if (this.active && !this.active.isHealthy(i)) return 'failing active health checks';
     return undefined;

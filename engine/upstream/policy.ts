@@ -129,6 +129,12 @@ export interface ActiveHealthIR {
    * healthyStatuses changes nothing (Kong's report_http_status ignores it).
    */
   unhealthyStatuses?: number[];
+  /**
+   * Whose rules decide what a probe does to a server. Absent: the thresholds above (nginx, Envoy, Kong).
+   * `traefik`: one probe decides, the up flag shared with the passive check
+   * (engine/upstream/health/traefik-active.ts).
+   */
+  flavour?: 'traefik';
 }
 
 /**

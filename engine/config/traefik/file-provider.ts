@@ -19,6 +19,7 @@ import { uuidFrom } from '../native/adapt.ts';
 import { isObj, type Node, type TraefikContext } from './context.ts';
 import { checkRule, instance } from './ingressroutes.ts';
 import type { MiddlewareRegistry } from './middlewares.ts';
+import { readHealthCheck, warnWeightedHealthCheck } from './active-health.ts';
 import { readPassiveHealthCheck } from './passive-health.ts';
 import type { PluginStep } from './middleware-types.ts';
 import type { ServiceRegistry } from './services.ts';
@@ -158,6 +159,7 @@ export class FileProvider {
     if (lb) result = this.loadBalancer(key, lb);
     else if (weighted) {
       const children = ctx.list(weighted, 'services', (i) => `weighted.services[${i}] of ${key}@file`);
+      warnWeightedHealthCheck(ctx, weighted, `${key}@file`);
       const parts: Array<{ w: number; b: Weighted }> = [];
       result = [];
       for (const c of children) {
@@ -188,10 +190,11 @@ export class FileProvider {
   private loadBalancer(key: string, lb: Node): Weighted | string {
     const ctx = this.ctx;
     ctx.unknownFields(lb, LB_FIELDS, `loadBalancer of ${key}@file`);
-    for (const k of ['sticky', 'healthCheck', 'serversTransport', 'responseForwarding']) {
+    for (const k of ['sticky', 'serversTransport', 'responseForwarding']) {
       if (lb.value[k] !== undefined) ctx.warn(lb.doc, [...lb.path, k], 'GL_W_NO_EFFECT', `${k} is not modelled`, undefined, true);
     }
     const passive = readPassiveHealthCheck(ctx, lb, `${key}@file`, false);
+    const active = readHealthCheck(ctx, lb, `${key}@file`, false);
     const targets: ServiceIR['targets'] = [];
     let protocol: 'http' | 'https' = 'http';
     for (const s of ctx.list(lb, 'servers', (i) => `servers[${i}] of ${key}@file`)) {
@@ -218,7 +221,7 @@ export class FileProvider {
       readTimeoutMs: 0,
       writeTimeoutMs: 0,
       loc: ctx.loc(lb.doc, lb.path),
-      ...(passive ? { policy: { passiveHealth: passive } } : {}),
+      ...(passive || active ? { policy: { ...(passive ? { passiveHealth: passive } : {}), ...(active ? { activeHealth: active } : {}) } } : {}),
     };
     this.registry.services.set(name, service);
     this.registry.settings[name] = { passHostHeader: ctx.bool(lb, 'passHostHeader') ?? true, kubernetes: name };

@@ -74,13 +74,12 @@ describe('Traefik passiveHealthCheck in the adapter', () => {
     ]);
   });
 
-  it('beside healthCheck, the return by active checks is not modelled, and that is said', () => {
-    const r = load(file('{ maxFailedAttempts: 2 }', '        healthCheck: { path: /health }\n'));
-    expect(r.passive).toEqual({ kind: 'traefik', maxFailedAttempts: 2, failureWindowMs: 10_000 });
-    expect(r.lines).toEqual([
-      expect.stringContaining('phc.yaml:10:9: warning GL_W_NO_EFFECT: with healthCheck beside passiveHealthCheck, Traefik starts no failureWindow timer'),
-      expect.stringContaining('phc.yaml:11:9: warning GL_W_NO_EFFECT: healthCheck is not modelled'),
-    ]);
+  it('beside healthCheck both are modelled and nothing is warned (the shared status is pinned in traefik-checks.test.ts)', () => {
+    const { ir, diagnostics } = loadTraefik(file('{ maxFailedAttempts: 2 }', '        healthCheck: { path: /health }\n'), 'phc.yaml');
+    const policy = ir?.services.find((s) => s.name.includes('shop'))?.policy;
+    expect(policy?.passiveHealth).toEqual({ kind: 'traefik', maxFailedAttempts: 2, failureWindowMs: 10_000 });
+    expect(policy?.activeHealth).toMatchObject({ flavour: 'traefik', path: '/health' });
+    expect(diagnostics.map(formatDiagnostic)).toEqual([]);
   });
 
   it('CRD: the IngressRoute service reference takes it (int-or-string failureWindow), with no unknown-field warning', () => {

@@ -19,7 +19,7 @@ const DEFAULT_WINDOW_MS = 10_000;
 const DEFAULT_MAX = 1;
 
 /** paerser types.Duration.Set: digits alone are seconds, anything else a Go duration. */
-function windowMs(v: unknown): number | undefined {
+export function windowMs(v: unknown): number | undefined {
   if (typeof v === 'number') return Number.isInteger(v) ? v * 1000 : undefined;
   if (typeof v !== 'string') return undefined;
   if (/^[-+]?\d+$/.test(v.trim())) return Number(v.trim()) * 1000;
@@ -61,15 +61,7 @@ export function readPassiveHealthCheck(ctx: TraefikContext, parent: Node, where:
     }
   }
   if (!ok) return undefined;
-  if (parent.value['healthCheck'] !== undefined && parent.value['healthCheck'] !== null) {
-    ctx.warn(
-      node.doc,
-      node.path,
-      'GL_W_NO_EFFECT',
-      `with healthCheck beside passiveHealthCheck, Traefik starts no failureWindow timer: a server the passive check takes out comes back only when an active check passes. gatelab does not model Traefik's active checks, so it brings the server back after failureWindow as if healthCheck were absent`,
-      undefined,
-      true,
-    );
-  }
+  // With healthCheck beside it, Traefik starts no failureWindow timer (hasActiveHealthCheck): the
+  // cluster wires the two checks to one status per server (engine/upstream/health/traefik-checks.ts).
   return { kind: 'traefik', maxFailedAttempts, failureWindowMs };
 }

@@ -21,6 +21,7 @@ import { kubernetesServiceName, objectKey, PROVIDER } from './names.ts';
 import type { TraefikStatic } from './static.ts';
 import type { TraefikServiceSettingsIR } from './table.ts';
 import type { PodTimeline } from './discovery.ts';
+import { readHealthCheck, warnWeightedHealthCheck } from './active-health.ts';
 import { readPassiveHealthCheck } from './passive-health.ts';
 
 export const SERVICE_REF_FIELDS = [
@@ -31,7 +32,6 @@ const NOT_MODELLED: Record<string, string> = {
   sticky: 'sticky sessions are not modelled; every request draws its backend afresh',
   responseForwarding: 'flushing is not modelled',
   serversTransport: 'TLS and timeouts to servers are not modelled',
-  healthCheck: 'active health checks are not modelled',
   nodePortLB: 'NodePort load balancing is not modelled',
 };
 
@@ -79,9 +79,11 @@ export class ServiceRegistry {
     // `x@kubernetescrd` is this provider's own x (Traefik trims the suffix).
     if (provider === PROVIDER) name = name.slice(0, at);
     if (kind === 'TraefikService') {
-      // buildServersLB reads passiveHealthCheck only for a Kubernetes Service; a TraefikService has its own.
-      if (ref.value['passiveHealthCheck'] !== undefined && ref.value['passiveHealthCheck'] !== null) {
-        ctx.warn(ref.doc, [...ref.path, 'passiveHealthCheck'], 'GL_W_NO_EFFECT', 'passiveHealthCheck applies to a reference of kind Service; Traefik ignores it on a TraefikService', undefined, true);
+      // buildServersLB reads the checks only for a Kubernetes Service; a TraefikService has its own.
+      for (const field of ['passiveHealthCheck', 'healthCheck']) {
+        if (ref.value[field] !== undefined && ref.value[field] !== null) {
+          ctx.warn(ref.doc, [...ref.path, field], 'GL_W_NO_EFFECT', `${field} applies to a reference of kind Service; Traefik ignores it on a TraefikService`, undefined, true);
+        }
       }
       return this.traefikService(ref, ns, name, seen);
     }
@@ -148,6 +150,12 @@ export class ServiceRegistry {
     const scheme = ctx.string(ref, 'scheme');
     if (scheme && !['http', 'https', 'h2c'].includes(scheme)) return { ok: false, problem: `invalid scheme ${scheme} for ${ns}/${name} (http, https or h2c)`, path: ref };
     const protocol: 'http' | 'https' = scheme === 'https' || (!scheme && (portName.startsWith('https') || port === 443)) ? 'https' : 'http';
+    const hasActive = ref.value['healthCheck'] !== undefined && ref.value['healthCheck'] !== null;
+    // loadServers: a health check needs a fixed address to probe, so Traefik refuses it on any other type.
+    if (hasActive && doc && type !== 'ExternalName') return { ok: false, problem: `healthCheck allowed only for ExternalName services: ${ns}/${name} (it is ${type})`, path: ref };
+    if (hasActive && !doc) {
+      ctx.warn(ref.doc, [...ref.path, 'healthCheck'], 'GL_W_NO_EFFECT', `Traefik accepts healthCheck only for an ExternalName Service, and the input has no kind: Service document for ${ns}/${name}; gatelab assumes it is one and models the check`, 'add the Service to the config');
+    }
     let targets: TargetIR[];
     if (type === 'ExternalName') {
       if (!this.st.allowExternalNameServices) return { ok: false, problem: `externalName services not allowed: ${ns}/${name} (set providers.kubernetesCRD.allowExternalNameServices)`, path: ref };
@@ -181,6 +189,7 @@ export class ServiceRegistry {
     // Traefik keys the load balancer by this name alone, so when two references differ in their
     // settings the one it reads last applies to every router that uses the name.
     this.passive(ref, irName, `${ns}/${name}`);
+    this.active(ref, irName, `${ns}/${name}`);
     const settings = { passHostHeader: ctx.bool(ref, 'passHostHeader') ?? true, kubernetes: `${ns}/${name}` };
     const before = this.settings[irName];
     if (before && before.passHostHeader !== settings.passHostHeader) {
@@ -206,6 +215,22 @@ export class ServiceRegistry {
     }
   }
 
+  /** healthCheck of a Service reference: like passiveHealthCheck, the last reference wins. */
+  private active(ref: Node, irName: string, what: string): void {
+    const service = this.services.get(irName);
+    if (!service) return;
+    const active = readHealthCheck(this.ctx, ref, `service ${what}`, true);
+    const before = service.policy?.activeHealth;
+    if (before !== undefined && JSON.stringify(before) !== JSON.stringify(active)) {
+      this.ctx.warn(ref.doc, ref.path, 'GL_W_NO_EFFECT', `another reference to ${irName} sets a different healthCheck; Traefik keeps one service per name, and this later setting applies to both`);
+    }
+    if (active) service.policy = { ...service.policy, activeHealth: active };
+    else if (service.policy?.activeHealth) {
+      const { activeHealth: _dropped, ...rest } = service.policy;
+      service.policy = rest;
+    }
+  }
+
   private traefikService(ref: Node, ns: string, name: string, seen: readonly string[]): Resolved {
     const key = `${ns}/${name}`;
     const obj = this.tservices.get(key);
@@ -218,6 +243,7 @@ export class ServiceRegistry {
     if (weighted) {
       this.ctx.unknownFields(weighted, ['services', 'sticky', 'healthCheck'], `weighted of TraefikService ${key}`);
       if (weighted.value['sticky'] !== undefined) this.ctx.warn(weighted.doc, [...weighted.path, 'sticky'], 'GL_W_NO_EFFECT', 'sticky sessions are not modelled', undefined, true);
+      warnWeightedHealthCheck(this.ctx, weighted, `TraefikService ${key}`);
       const children = this.ctx.list(weighted, 'services', (i) => `weighted.services[${i}] of TraefikService ${key}`);
       return this.weighted(children, ns, [...seen, key]);
     }

@@ -5,5 +5,6 @@ export { createKongPassiveHealth, type KongPassiveOptions } from './kong-passive
 export { kongActiveHealing, newKongTarget, type KongTarget } from './kong-active.ts';
 export { createNginxPassiveHealth, type NginxPassiveOptions } from './nginx-passive.ts';
 export { createPassiveHealth } from './passive.ts';
-export { createTraefikPassiveHealth } from './traefik-passive.ts';
+export { createTraefikPassiveHealth, type TraefikPassiveOptions } from './traefik-passive.ts';
+export { createTraefikActiveHealth, gcdMs, isTraefikActive, type TraefikActiveIR, type TraefikServerStatus } from './traefik-active.ts';
 export type { ActiveHealth, HealthOptions, HealthVerdict, HostOutcome, PassiveHealth, PassiveReturn } from './types.ts';

@@ -11,13 +11,19 @@
  * and a timer of failureWindow puts it back (a plain time.Timer: no trial request, no success needed).
  * While that timer runs, further failures change nothing. The list is not emptied on the way back.
  * With an active healthCheck on the same service Traefik starts no timer and leaves the return to the
- * active check; gatelab does not model Traefik's active checks, so this module always runs the timer
- * and the adapter warns about that combination. Whether the wrapped balancer is wrr or p2c makes no
+ * active check (hasActiveHealthCheck): then the up flags are shared with traefik-active.ts (`activeStatus`),
+ * a take-out clears the server's flag and only a passing probe sets it again. Whether the wrapped balancer is wrr or p2c makes no
  * difference: both take the checker's SetStatus (pkg/server/service/service.go).
  */
 import { hostLabel, ms } from '../outlier/words.ts';
 import type { PassiveHealthIR } from '../policy.ts';
+import type { TraefikServerStatus } from './traefik-active.ts';
 import type { HealthOptions, HealthVerdict, HostOutcome, PassiveHealth, PassiveReturn } from './types.ts';
+
+export interface TraefikPassiveOptions extends HealthOptions {
+  /** The balancer's up flags, shared with the service's active healthCheck: no failureWindow timer then. */
+  activeStatus?: TraefikServerStatus;
+}
 
 type TraefikPassiveIR = Extract<PassiveHealthIR, { kind: 'traefik' }>;
 
@@ -41,7 +47,8 @@ function judge(outcome: HostOutcome): { called: boolean; status: number; what: s
   return { called: true, status, what: `HTTP ${status}` };
 }
 
-export function createTraefikPassiveHealth(spec: TraefikPassiveIR, hostCount: number, opts: HealthOptions = {}): PassiveHealth {
+export function createTraefikPassiveHealth(spec: TraefikPassiveIR, hostCount: number, opts: TraefikPassiveOptions = {}): PassiveHealth {
+  const shared = opts.activeStatus;
   const servers: Server[] = Array.from({ length: Math.max(0, hostCount) }, () => ({ failures: [], backAt: undefined, returnedAt: undefined }));
   const window = spec.failureWindowMs;
   const max = spec.maxFailedAttempts;
@@ -89,6 +96,16 @@ export function createTraefikPassiveHealth(spec: TraefikPassiveIR, hostCount: nu
       const count = s.failures.length;
       const tally = `${count} failure${count === 1 ? '' : 's'} within ${knobs}`;
       if (count < max) return { reason: `${j.what} from ${from}: ${tally} < maxFailedAttempts ${max}, so it stays in rotation` };
+      if (shared) {
+        // hasActiveHealthCheck: SetStatus(false) and no timer; no timer is ever stored either, so a
+        // later failure only sets the same flag again.
+        if (shared.up[i] === false) return { reason: `${j.what} from ${from}: ${tally}, but it is already out; with healthCheck on the service only a passing probe puts it back` };
+        shared.up[i] = false;
+        return {
+          changed: 'unhealthy',
+          reason: `${j.what} from ${from}: ${tally} ≥ maxFailedAttempts ${max} — Traefik takes it out of the load balancer and, with healthCheck on the service, starts no failureWindow timer: the next passing healthCheck probe puts it back`,
+        };
+      }
       // An attempt that left before the server went out can still fail while the timer runs.
       if (s.backAt !== undefined) return { reason: `${j.what} from ${from}: ${tally}, but it is already out and the running failureWindow timer is not restarted` };
       s.backAt = now + window;
@@ -102,6 +119,7 @@ export function createTraefikPassiveHealth(spec: TraefikPassiveIR, hostCount: nu
     },
     isHealthy(i: number, now: number): boolean {
       const s = server(i);
+      if (shared) return shared.up[i] !== false;
       return s.backAt === undefined || now >= s.backAt;
     },
     picked(i: number): void {
@@ -128,7 +146,7 @@ export function createTraefikPassiveHealth(spec: TraefikPassiveIR, hostCount: nu
         maxFailedAttempts: max,
         failureWindowMs: window,
         hosts: servers.map((s, i) => {
-          const out = s.backAt !== undefined && now < s.backAt;
+          const out = shared ? shared.up[i] === false : s.backAt !== undefined && now < s.backAt;
           return { host: name(i), failures: s.failures.length, state: out ? 'down' : 'up', availableAgainAt: out ? s.backAt : null };
         }),
       };
