@@ -31,6 +31,10 @@ import { retryPlugin } from './retry/plugin.ts';
 import { circuitBreakerPlugin } from './circuit-breaker/plugin.ts';
 import { responseRatelimitingPlugin } from './response-ratelimiting/plugin.ts';
 import { openTelemetryPlugin } from './opentelemetry/plugin.ts';
+import { ipRestrictionPlugin } from './ip-restriction/plugin.ts';
+import { requestTerminationPlugin } from './request-termination/plugin.ts';
+import { inFlightLimitPlugin } from './in-flight-limit/plugin.ts';
+import { requestSizeLimitPlugin } from './request-size-limit/plugin.ts';
 
 export const PLUGINS: ReadonlyArray<PluginDefinition<any>> = [
   rateLimitPlugin,
@@ -66,6 +70,14 @@ export const PLUGINS: ReadonlyArray<PluginDefinition<any>> = [
   responseRatelimitingPlugin,
   // Observability (issue 9): W3C trace context on the upstream request and every sidecall.
   openTelemetryPlugin,
+  // Edge policies: Kong's ip-restriction and Traefik's ipAllowList (one plugin, two flavours), and
+  // Kong's request-termination.
+  ipRestrictionPlugin,
+  requestTerminationPlugin,
+  // Limits at the edge that are not rates: requests in flight at once (Traefik inFlightReq) and body
+  // size (Kong request-size-limiting, Traefik buffering's maxRequestBodyBytes).
+  inFlightLimitPlugin,
+  requestSizeLimitPlugin,
 ];
 
 /** Vendor plugin names → gatelab plugin ids. */
@@ -82,6 +94,9 @@ export const VENDOR_PLUGIN_NAMES: Partial<Record<Dialect, Record<string, string>
     'correlation-id': 'correlation-id',
     cors: 'cors',
     opentelemetry: 'opentelemetry',
+    'ip-restriction': 'ip-restriction',
+    'request-termination': 'request-termination',
+    'request-size-limiting': 'request-size-limit',
     // Not 'rate-limiting-advanced': the Kong adapter calls parse() without the vendor name, so the
     // plugin could not read it as `algorithm: sliding-window` (rate-limit/README.md).
   },
@@ -105,6 +120,10 @@ export const VENDOR_PLUGIN_NAMES: Partial<Record<Dialect, Record<string, string>
     headers: 'headers',
     redirectScheme: 'redirect',
     redirectRegex: 'redirect',
+    ipAllowList: 'ip-restriction',
+    ipWhiteList: 'ip-restriction',
+    inFlightReq: 'in-flight-limit',
+    buffering: 'request-size-limit',
   },
 };
 

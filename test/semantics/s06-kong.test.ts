@@ -17,12 +17,15 @@ const KONG_PRIORITIES: Record<string, number> = {
   jwt: 1450,
   'key-auth': 1250,
   'basic-auth': 1100,
+  'ip-restriction': 990,
+  'request-size-limiting': 951,
   acl: 950,
   'rate-limiting': 910,
   'response-ratelimiting': 900,
   'request-transformer': 801,
   'response-transformer': 800,
   opentelemetry: 14,
+  'request-termination': 2,
 };
 
 describe('semantics §6 Kong', () => {

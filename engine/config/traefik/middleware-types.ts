@@ -2,7 +2,9 @@
  * One Traefik middleware type at a time: what its spec says and which gatelab plugin config it
  * becomes. rateLimit → rate-limit (`algorithm: token-bucket, flavour: traefik`); forwardAuth →
  * forward-auth when that plugin is registered, else validated and warned; circuitBreaker →
- * traefik-circuit-breaker; retry → retry (a route-level policy for the upstream stage). Field lists and defaults
+ * traefik-circuit-breaker; retry → retry (a route-level policy for the upstream stage); ipAllowList and
+ * its v2 name ipWhiteList → ip-restriction (`flavour: traefik`); inFlightReq → in-flight-limit;
+ * buffering → request-size-limit (`flavour: traefik`). Field lists and defaults
  * follow traefik/traefik pkg/config/dynamic/middlewares.go.
  */
 import { parseDuration } from '../../core/duration.ts';
@@ -11,6 +13,10 @@ import { criteriaSet, exclusivityError, IP_STRATEGY_FIELDS, SOURCE_CRITERION_FIE
 import { compileGoRegex } from '../../routing/traefik-regex.ts';
 import { isObj, type Node, type TraefikContext } from './context.ts';
 import { parseTraefikCbExpression } from '../../plugins/traefik-circuit-breaker/expression.ts';
+import { parseCidrList } from '../../net/cidr.ts';
+import { goStatusText } from '../../plugins/ip-restriction/go-status.ts';
+import { IN_FLIGHT_FIELDS } from '../../plugins/in-flight-limit/config.ts';
+import { BUFFERING_FIELDS } from '../../plugins/request-size-limit/config.ts';
 
 export interface PluginStep {
   plugin: string;
@@ -159,4 +165,79 @@ function durationField(ctx: TraefikContext, node: Node, field: string): void {
   if (typeof v === 'number' && Number.isFinite(v)) return;
   if (typeof v === 'string' && parseDuration(v) !== undefined) return;
   ctx.error(node.doc, [...node.path, field], 'GL_E_DURATION', `${field} must be a duration such as 10s, not ${JSON.stringify(v)}`);
+}
+
+export const IP_ALLOW_LIST_FIELDS = ['sourceRange', 'ipStrategy', 'rejectStatusCode'];
+
+/**
+ * ipAllowList / ipWhiteList → the ip-restriction plugin's Traefik flavour. What Traefik's `New`
+ * refuses (an empty sourceRange, an entry net.ParseCIDR and net.ParseIP both reject, a
+ * rejectStatusCode Go has no text for, an ipStrategy IPStrategy.Get rejects) comes back as the
+ * problem that keeps the routers using it from being served (pkg/middlewares/ipallowlist/ip_allowlist.go).
+ * ipWhiteList is the same check without rejectStatusCode, and Traefik v3 logs that it is deprecated
+ * (pkg/server/middleware/middlewares.go).
+ */
+export function ipAllowListStep(ctx: TraefikContext, node: Node, type: 'ipAllowList' | 'ipWhiteList'): PluginStep | string {
+  const fields = type === 'ipWhiteList' ? ['sourceRange', 'ipStrategy'] : IP_ALLOW_LIST_FIELDS;
+  ctx.unknownFields(node, fields, type);
+  if (type === 'ipWhiteList') {
+    ctx.warn(node.doc, node.path, 'GL_W_DEPRECATED', 'Middleware of type IPWhiteList is deprecated, please use IPAllowList instead (Traefik v3 logs this and runs it as before)', 'rename ipWhiteList to ipAllowList; the fields stay the same');
+  }
+  const kept = pick(node.value, fields);
+  const range = kept['sourceRange'];
+  if (!Array.isArray(range) || range.length === 0) return 'sourceRange is empty, IPAllowLister not created';
+  if (range.every((x) => typeof x === 'string')) {
+    const bad = parseCidrList(range as string[], { flavor: 'go' }).errors[0];
+    if (bad) return `cannot parse CIDRs [${(range as string[]).join(' ')}]: ${bad.message}`;
+  }
+  const code = kept['rejectStatusCode'];
+  if (typeof code === 'number' && Number.isInteger(code) && code !== 0 && goStatusText(code) === '') return `invalid HTTP status code ${code}`;
+  const ip = kept['ipStrategy'];
+  if (isObj(ip)) {
+    ctx.unknownFields({ ...node, path: [...node.path, 'ipStrategy'], value: ip }, IP_STRATEGY_FIELDS, 'ipStrategy');
+    kept['ipStrategy'] = pick(ip, IP_STRATEGY_FIELDS);
+    const refused = ipStrategyRefusal(kept['ipStrategy']);
+    if (refused) return `ipStrategy: ${refused}`;
+  }
+  return { plugin: 'ip-restriction', config: { flavour: 'traefik', vendor: type, ...kept }, at: node, vendorName: type };
+}
+
+/**
+ * inFlightReq → the in-flight-limit plugin. The sourceCriterion is pruned and checked as rateLimit's
+ * is (same GetSourceExtractor), but an empty one is left for the plugin, which reads it as
+ * requestHost (inflightreq.New).
+ */
+export function inFlightReqStep(ctx: TraefikContext, node: Node): PluginStep | string {
+  ctx.unknownFields(node, IN_FLIGHT_FIELDS, 'inFlightReq');
+  const config = pick(node.value, IN_FLIGHT_FIELDS);
+  const sc = ctx.child(node, 'sourceCriterion', 'inFlightReq.sourceCriterion');
+  if (sc) {
+    ctx.unknownFields(sc, SOURCE_CRITERION_FIELDS, 'sourceCriterion');
+    const kept: Record<string, unknown> = pick(sc.value, SOURCE_CRITERION_FIELDS);
+    const ip = sc.value['ipStrategy'];
+    if (isObj(ip)) {
+      ctx.unknownFields({ ...sc, path: [...sc.path, 'ipStrategy'], value: ip }, IP_STRATEGY_FIELDS, 'ipStrategy');
+      kept['ipStrategy'] = pick(ip, IP_STRATEGY_FIELDS);
+    }
+    // GetSourceExtractor fails: "error creating requests limiter", the middleware is not built.
+    const clash = exclusivityError(criteriaSet(kept));
+    if (clash) return `sourceCriterion: ${clash}`;
+    const refused = ipStrategyRefusal(kept['ipStrategy']);
+    if (refused) return `sourceCriterion.ipStrategy: ${refused}`;
+    config['sourceCriterion'] = kept;
+  }
+  return { plugin: 'in-flight-limit', config, at: node, vendorName: 'inFlightReq' };
+}
+
+/**
+ * buffering → the request-size-limit plugin's Traefik flavour. A negative size makes oxy's option
+ * setter fail ("max bytes should be >= 0"), so Traefik does not build the middleware.
+ */
+export function bufferingStep(ctx: TraefikContext, node: Node): PluginStep | string {
+  ctx.unknownFields(node, BUFFERING_FIELDS, 'buffering');
+  for (const f of ['maxRequestBodyBytes', 'memRequestBodyBytes', 'maxResponseBodyBytes', 'memResponseBodyBytes']) {
+    const v = node.value[f];
+    if (typeof v === 'number' && v < 0) return `${f}: max bytes should be >= 0 got ${v}`;
+  }
+  return { plugin: 'request-size-limit', config: { flavour: 'traefik', ...pick(node.value, BUFFERING_FIELDS) }, at: node, vendorName: 'buffering' };
 }

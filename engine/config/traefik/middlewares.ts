@@ -1,6 +1,7 @@
 /**
  * Middleware objects and references to them. Each Middleware has exactly one type; the types gatelab
- * runs become plugin steps (path-rewrite, headers, redirect, rate-limit, forward-auth), `chain`
+ * runs become plugin steps (path-rewrite, headers, redirect, rate-limit, forward-auth, ip-restriction,
+ * in-flight-limit, request-size-limit), `chain`
  * expands into the steps of the middlewares it lists, and the rest are parsed and warned about.
  *
  * A route refers to middlewares by `name` (+ `namespace`, default the IngressRoute's) or by the
@@ -17,7 +18,7 @@ import { findPlugin } from '../../plugins/index.ts';
 import { type Node, type TraefikContext } from './context.ts';
 import type { K8sObject } from './collect.ts';
 import { HEADERS_FIELDS } from '../../plugins/headers/config.ts';
-import { circuitBreakerStep, forwardAuthStep, rateLimitStep, retryStep, type PluginStep } from './middleware-types.ts';
+import { bufferingStep, circuitBreakerStep, forwardAuthStep, inFlightReqStep, ipAllowListStep, rateLimitStep, retryStep, type PluginStep } from './middleware-types.ts';
 import { objectKey, PROVIDER } from './names.ts';
 import type { TraefikStatic } from './static.ts';
 
@@ -144,10 +145,13 @@ export class MiddlewareRegistry {
       const step = circuitBreakerStep(ctx, body);
       if (step) def.steps.push(step);
     } else if (type === 'retry') def.steps.push(retryStep(ctx, body));
-    else {
-      const why = type === 'ipWhiteList' ? 'ipWhiteList is the deprecated v2 name of ipAllowList; neither is modelled yet' : `gatelab does not model the ${type} middleware yet`;
-      ctx.warn(body.doc, body.path, 'GL_W_NO_EFFECT', `${why}: requests pass through it unchanged`);
-    }
+    else if (type === 'ipAllowList' || type === 'ipWhiteList' || type === 'inFlightReq' || type === 'buffering') {
+      const step = type === 'inFlightReq' ? inFlightReqStep(ctx, body) : type === 'buffering' ? bufferingStep(ctx, body) : ipAllowListStep(ctx, body, type);
+      if (typeof step === 'string') {
+        def.problem = `${here}: ${step}`;
+        ctx.warn(body.doc, body.path, 'GL_W_ROUTE_NOT_SERVED', `${def.problem}; Traefik refuses the middleware`);
+      } else def.steps.push(step);
+    } else ctx.warn(body.doc, body.path, 'GL_W_NO_EFFECT', `gatelab does not model the ${type} middleware yet: requests pass through it unchanged`);
     return def;
   }
 

@@ -27,7 +27,7 @@ export const LESSON_SECTIONS: readonly LessonSection[] = [
   {
     title: 'Authentication at the Gateway',
     words: 'the pattern JWT validation OAuth2 OIDC API key authentication forward auth external auth auth-url',
-    scenarios: ['auth-at-the-edge', 'kong-jwt-snippet', 'jwt-claims', 'jwks-cache', 'hide-credentials', 'partner-tiers', 'traefik-snippets', 'ingress-nginx-auth-url'],
+    scenarios: ['auth-at-the-edge', 'kong-jwt-snippet', 'jwt-claims', 'jwks-cache', 'hide-credentials', 'partner-tiers', 'traefik-snippets', 'ingress-nginx-auth-url', 'ip-allow-list-behind-lb'],
   },
   { title: 'Request and Response Transformation', words: 'transform headers strip path request-transformer response-transformer', scenarios: ['request-transformer-snippet', 'plugin-order', 'strip-path', 'partner-tiers'] },
   {
@@ -38,7 +38,7 @@ export const LESSON_SECTIONS: readonly LessonSection[] = [
   {
     title: 'Circuit Breaking: Stop Hitting a Dead Service',
     words: 'circuit breaker states closed open half-open outlier detection ejection health checks fail fast',
-    scenarios: ['circuit-breaker-states', 'outlier-ejection', 'kong-health-checks', 'traefik-passive-health', 'retry-storm'],
+    scenarios: ['circuit-breaker-states', 'outlier-ejection', 'kong-health-checks', 'traefik-passive-health', 'traefik-health-checks', 'retry-storm'],
   },
   {
     title: 'Observability: Seeing Through the Gateway',
@@ -50,11 +50,11 @@ export const LESSON_SECTIONS: readonly LessonSection[] = [
     words: 'Ingress the original Gateway API the successor HTTPRoute GatewayClass role separation ReferenceGrant annotations',
     scenarios: ['role-separation', 'gateway-api-snippets', 'ingress-snippets', 'ingress-annotation-typo', 'ingress-limit-rps', 'ingress-rps-and-rpm'],
   },
-  { title: 'War Story: When the Gateway Becomes the Bottleneck', words: 'gateway CPU memory saturation scale replicas', scenarios: ['kong-bottleneck', 'bottleneck-diagnosis', 'hpa-scale-out'] },
+  { title: 'War Story: When the Gateway Becomes the Bottleneck', words: 'gateway CPU memory saturation scale replicas in-flight cap shed load', scenarios: ['kong-bottleneck', 'bottleneck-diagnosis', 'hpa-scale-out', 'traefik-in-flight-cap'] },
   {
     title: 'Gateway Anti-Patterns',
     words: 'single point of failure no connection draining during deploys preStop PodDisruptionBudget rate limiting by source IP behind a CDN X-Forwarded-For',
-    scenarios: ['single-replica-drain', 'hpa-scale-out', 'deploy-502-blip', 'cdn-ip-rate-limiting', 'auth-outage-cascade', 'ingress-nginx-auth-url'],
+    scenarios: ['single-replica-drain', 'hpa-scale-out', 'deploy-502-blip', 'cdn-ip-rate-limiting', 'ip-allow-list-behind-lb', 'auth-outage-cascade', 'ingress-nginx-auth-url'],
   },
   { title: 'Exercises', words: 'read a gateway config design a gateway strategy diagnose the bottleneck', scenarios: ['jwt-claims', 'strip-path', 'local-vs-shared-counters', 'partner-tiers', 'partner-canary', 'bottleneck-diagnosis'] },
 ];
