@@ -4,7 +4,7 @@
  * forward-auth when that plugin is registered, else validated and warned; circuitBreaker →
  * traefik-circuit-breaker; retry → retry (a route-level policy for the upstream stage); ipAllowList and
  * its v2 name ipWhiteList → ip-restriction (`flavour: traefik`); inFlightReq → in-flight-limit;
- * buffering → request-size-limit (`flavour: traefik`). Field lists and defaults
+ * buffering → request-size-limit (`flavour: traefik`); basicAuth → basic-auth (`flavour: traefik`). Field lists and defaults
  * follow traefik/traefik pkg/config/dynamic/middlewares.go.
  */
 import { parseDuration } from '../../core/duration.ts';
@@ -17,6 +17,7 @@ import { parseCidrList } from '../../net/cidr.ts';
 import { goStatusText } from '../../plugins/ip-restriction/go-status.ts';
 import { IN_FLIGHT_FIELDS } from '../../plugins/in-flight-limit/config.ts';
 import { BUFFERING_FIELDS } from '../../plugins/request-size-limit/config.ts';
+import { parseBasicUser, TRAEFIK_BASIC_AUTH_FIELDS } from '../../plugins/basic-auth/traefik-config.ts';
 
 export interface PluginStep {
   plugin: string;
@@ -240,4 +241,42 @@ export function bufferingStep(ctx: TraefikContext, node: Node): PluginStep | str
     if (typeof v === 'number' && v < 0) return `${f}: max bytes should be >= 0 got ${v}`;
   }
   return { plugin: 'request-size-limit', config: { flavour: 'traefik', ...pick(node.value, BUFFERING_FIELDS) }, at: node, vendorName: 'buffering' };
+}
+
+export const BASIC_AUTH_CRD_FIELDS = ['secret', 'realm', 'removeHeader', 'headerField'];
+
+/**
+ * basicAuth → the basic-auth plugin's Traefik flavour. The file provider carries the users inline
+ * (dynamic.BasicAuth); an entry basicUserParser cannot split in two makes NewBasic fail, so the
+ * middleware is refused and its routers are not served (pkg/middlewares/auth/basic_auth.go). The CRD
+ * has no users field: its users come from a Secret (pkg/provider/kubernetes/crd/kubernetes.go
+ * createBasicAuthMiddleware), and gatelab's Traefik input carries no Secrets.
+ */
+export function basicAuthStep(ctx: TraefikContext, node: Node, fromFile: boolean): PluginStep | { problem: string } | undefined {
+  if (!fromFile) {
+    ctx.unknownFields(node, BASIC_AUTH_CRD_FIELDS, 'basicAuth (the CRD reads users from a Secret)');
+    const secret = ctx.string(node, 'secret');
+    if (!secret) {
+      ctx.warn(node.doc, node.path, 'GL_W_ROUTE_NOT_SERVED', 'basicAuth: auth secret must be set: Traefik refuses the middleware and every router that uses it is not served', 'name a Secret of users: basicAuth: { secret: <name> }');
+      return { problem: 'auth secret must be set' };
+    }
+    ctx.warn(node.doc, [...node.path, 'secret'], 'GL_W_NO_EFFECT',
+      `basicAuth is not modelled here: Traefik loads its users from Secret "${secret}" (type kubernetes.io/basic-auth: one user whose password it stores as {SHA}; any other type: a single key of htpasswd lines), and gatelab's Traefik input carries no Secrets, so requests pass through unchanged`,
+      'to watch basicAuth decide, define it in a file-provider document (http.middlewares.<name>.basicAuth.users)');
+    return undefined;
+  }
+  ctx.unknownFields(node, TRAEFIK_BASIC_AUTH_FIELDS, 'basicAuth');
+  const users = node.value['users'];
+  if (Array.isArray(users)) {
+    for (const [i, entry] of users.entries()) {
+      if (typeof entry === 'string' && parseBasicUser(entry) === undefined) {
+        ctx.warn(node.doc, [...node.path, 'users', i], 'GL_W_ROUTE_NOT_SERVED', `error parsing BasicUser: ${entry}: Traefik refuses the middleware and every router that uses it is not served`, 'write user:hash with exactly one colon (htpasswd -nB user prints one)');
+        return { problem: `basicAuth: error parsing BasicUser: ${entry}` };
+      }
+    }
+  }
+  if ((!Array.isArray(users) || users.length === 0) && node.value['usersFile'] === undefined) {
+    ctx.warn(node.doc, node.path, 'GL_W_NO_EFFECT', 'basicAuth lists no users: Traefik builds it, and every request gets 401', 'add users: ["name:hash"]');
+  }
+  return { plugin: 'basic-auth', config: { flavour: 'traefik', ...pick(node.value, TRAEFIK_BASIC_AUTH_FIELDS) }, at: node, vendorName: 'basicAuth' };
 }

@@ -1,7 +1,7 @@
 /**
  * Middleware objects and references to them. Each Middleware has exactly one type; the types gatelab
  * runs become plugin steps (path-rewrite, headers, redirect, rate-limit, forward-auth, ip-restriction,
- * in-flight-limit, request-size-limit), `chain`
+ * in-flight-limit, request-size-limit, basic-auth), `chain`
  * expands into the steps of the middlewares it lists, and the rest are parsed and warned about.
  *
  * A route refers to middlewares by `name` (+ `namespace`, default the IngressRoute's) or by the
@@ -18,7 +18,7 @@ import { findPlugin } from '../../plugins/index.ts';
 import { type Node, type TraefikContext } from './context.ts';
 import type { K8sObject } from './collect.ts';
 import { HEADERS_FIELDS } from '../../plugins/headers/config.ts';
-import { bufferingStep, circuitBreakerStep, forwardAuthStep, inFlightReqStep, ipAllowListStep, rateLimitStep, retryStep, type PluginStep } from './middleware-types.ts';
+import { basicAuthStep, bufferingStep, circuitBreakerStep, forwardAuthStep, inFlightReqStep, ipAllowListStep, rateLimitStep, retryStep, type PluginStep } from './middleware-types.ts';
 import { objectKey, PROVIDER } from './names.ts';
 import type { TraefikStatic } from './static.ts';
 
@@ -136,6 +136,11 @@ export class MiddlewareRegistry {
     } else if (type === 'forwardAuth') {
       const step = forwardAuthStep(ctx, body, findPlugin('forward-auth') !== undefined);
       if (step) def.steps.push(step);
+    } else if (type === 'basicAuth') {
+      // The file provider carries users inline, the CRD only a Secret reference (middleware-types.ts).
+      const step = basicAuthStep(ctx, body, key.endsWith('@file'));
+      if (step && 'problem' in step) def.problem = `${here}: ${step.problem}`;
+      else if (step) def.steps.push(step);
     } else if (type === 'chain') {
       ctx.unknownFields(body, ['middlewares'], 'chain');
       const items = body.value['middlewares'];

@@ -2,12 +2,14 @@
  * Kong `basic-auth` (PRIORITY 1100, access phase). Credentials come from `Proxy-Authorization`, then
  * `Authorization` (`Basic base64(user:password)`); the user names a basic-auth credential and the
  * password is compared in constant time. Kong answers every failure with 401 "Unauthorized" and
- * `WWW-Authenticate: Basic realm="service"`.
+ * `WWW-Authenticate: Basic realm="service"`. Traefik's basicAuth is the `flavour: traefik` config,
+ * run by traefik.ts.
  */
 import { next, type PluginDefinition, type PluginEnv, type PluginHooks, type RequestContext, type Verdict } from '../../pipeline/types.ts';
 import { authenticate, constantTimeEqual, consumerName, currentHeaders, fallBackToAnonymous, findCredential, kongAuthFailure } from '../kit/kong-auth.ts';
 import { kongBase64Decode } from '../jwt/token.ts';
-import { parseBasicAuthConfig, type BasicAuthConfig } from './config.ts';
+import { parseBasicAuthConfig, type BasicAuthConfig, type KongBasicAuthConfig } from './config.ts';
+import { createTraefikBasicAuthHooks } from './traefik.ts';
 
 export const BASIC_AUTH_PRIORITY = 1100;
 
@@ -25,6 +27,10 @@ export function readBasic(value: string | undefined): { username: string; passwo
 }
 
 export function createBasicAuthHooks(config: BasicAuthConfig, env: PluginEnv): PluginHooks {
+  return config.flavour === 'traefik' ? createTraefikBasicAuthHooks(config) : createKongHooks(config, env);
+}
+
+function createKongHooks(config: KongBasicAuthConfig, env: PluginEnv): PluginHooks {
   const consumers = env.consumers ?? [];
   const challenge = `Basic realm="${config.realm}"`;
 

@@ -27,7 +27,7 @@ export const LESSON_SECTIONS: readonly LessonSection[] = [
   {
     title: 'Authentication at the Gateway',
     words: 'the pattern JWT validation OAuth2 OIDC API key authentication forward auth external auth auth-url',
-    scenarios: ['auth-at-the-edge', 'kong-jwt-snippet', 'jwt-claims', 'jwks-cache', 'hide-credentials', 'partner-tiers', 'traefik-snippets', 'ingress-nginx-auth-url', 'ip-allow-list-behind-lb'],
+    scenarios: ['auth-at-the-edge', 'kong-jwt-snippet', 'jwt-claims', 'jwks-cache', 'hide-credentials', 'partner-tiers', 'traefik-snippets', 'ingress-nginx-auth-url', 'ip-allow-list-behind-lb', 'traefik-basic-auth'],
   },
   { title: 'Request and Response Transformation', words: 'transform headers strip path request-transformer response-transformer', scenarios: ['request-transformer-snippet', 'plugin-order', 'strip-path', 'partner-tiers'] },
   {
