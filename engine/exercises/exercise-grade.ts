@@ -4,6 +4,7 @@
  */
 import type { Diagnostic } from '../core/errors.ts';
 import { dirnameOf, joinPath } from '../scenario/paths.ts';
+import { withoutUnit } from './answer-units.ts';
 import { runExerciseScenario } from './exercise-run.ts';
 import { describeCheckMatcher, judge, measureSubject, type Evidence } from './exercise-probe.ts';
 import type { Exercise, QuestionInput } from './exercise-types.ts';
@@ -13,7 +14,7 @@ export interface QuestionGrade {
   correct: boolean;
   /** The value the run produced, as text. */
   expected: string;
-  /** The student's value after normalising (trimmed; a number without separators). */
+  /** The student's value after normalising (trimmed; a number without its question's unit or separators). */
   given: string;
   /** Set when the typed value could not be read as the input type asks. */
   note?: string;
@@ -43,9 +44,12 @@ export interface DesignGrade {
   diagnostics: Diagnostic[];
 }
 
-/** Reads a typed value the way its input type compares: paths and choices as text, numbers exactly. */
+/**
+ * Reads a typed value the way its input type compares: paths and choices as text, numbers exactly,
+ * after the question's own unit is read off ("600 requests per minute" is 600; "600 per second" is not).
+ */
 export function normaliseAnswer(input: QuestionInput, value: string | number): { value: string; note?: string } {
-  const text = String(value).trim();
+  const text = (typeof value === 'string' ? withoutUnit(input, value) : String(value)).trim();
   if (input.type === 'choice') return { value: text.toLowerCase() };
   // A path as people type it: "123" for "/123". The backend receives an absolute path, so a missing
   // leading slash is read as one rather than graded wrong; the student sees the path as read.

@@ -1,7 +1,7 @@
 /** The design and diagnose parts of an exercise, converted and checked against their scenarios. */
 import type { JsonPath } from '../config/yaml-source.ts';
 import { checkClient, checkVariant, type ExerciseContext } from './exercise-context.ts';
-import { clientOf, convertCheck } from './exercise-subject.ts';
+import { clientsOf, convertCheck } from './exercise-subject.ts';
 import type { DesignSpec, DiagnosisChoice, DiagnosisQuestion, Requirement } from './exercise-types.ts';
 
 /** Without improveBy, a fix must take at least a third off the judged metric to count as helping. */
@@ -28,7 +28,8 @@ export function convertDesign(ctx: ExerciseContext, raw: Raw): DesignSpec | unde
       const p = at('requirements', i, 'checks', j);
       const check = convertCheck(c, ctx.map.locate(p));
       const key = Object.keys(c.subject as object)[0] as string;
-      checkClient(ctx, scenario, clientOf(check.subject), [...p, 'subject', key, 'client']);
+      const named = (c.subject as Record<string, Record<string, unknown>>)[key]?.client;
+      for (const [k, client] of clientsOf(check.subject).entries()) checkClient(ctx, scenario, client, [...p, 'subject', key, 'client', ...(Array.isArray(named) ? [k] : [])]);
       const judgesItself = check.subject.kind === 'canary-share' || check.subject.kind === 'expectation';
       if (judgesItself && !('builtIn' in check.matcher)) ctx.report('GL_E_EXPECT', p, `a ${check.subject.kind} check judges itself`, 'remove equals/between');
       if (!judgesItself && 'builtIn' in check.matcher) ctx.report('GL_E_EXPECT', p, 'this check has no matcher', 'add equals or between');

@@ -9,7 +9,7 @@ import { parseYaml, type JsonPath } from '../config/yaml-source.ts';
 import type { ReadFile } from '../scenario/load.ts';
 import { checkClient, checkVariant, exerciseContext, type ExerciseContext } from './exercise-context.ts';
 import { exerciseSchemaDiagnostics } from './exercise-schema.ts';
-import { clientOf, convertSubject } from './exercise-subject.ts';
+import { clientsOf, convertSubject } from './exercise-subject.ts';
 import { convertDesign, convertDiagnose } from './exercise-load-kinds.ts';
 import type { Exercise, Question } from './exercise-types.ts';
 
@@ -66,7 +66,8 @@ function convertQuestion(ctx: ExerciseContext, raw: Record<string, unknown>, pat
   if (scenario) {
     checkVariant(ctx, scenario, variant, [...path, 'probe', 'variant']);
     const key = Object.keys(probe.subject as object)[0] as string;
-    checkClient(ctx, scenario, clientOf(subject), [...path, 'probe', 'subject', key, 'client']);
+    const named = (probe.subject as Record<string, Record<string, unknown>>)[key]?.client;
+    for (const [k, client] of clientsOf(subject).entries()) checkClient(ctx, scenario, client, [...path, 'probe', 'subject', key, 'client', ...(Array.isArray(named) ? [k] : [])]);
   }
   if (subject.kind === 'canary-share' || subject.kind === 'expectation') {
     ctx.report('GL_E_SCHEMA', [...path, 'probe', 'subject'], `a question reads one value; '${subject.kind}' is a design check`, 'use upstream, status, outcome, admitted, refused or headerReachedClient');

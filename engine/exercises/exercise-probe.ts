@@ -22,21 +22,33 @@ interface Index {
   endOf: Map<string, RequestEndEvent>;
   sendOf: Map<string, UpstreamSendEvent>;
   reasons: Map<string, string>;
+  /** When each request reached the gateway, for counting by minute of the run. */
+  startOf: Map<string, number>;
 }
 
 function indexEvents(events: readonly TraceEvent[]): Index {
-  const index: Index = { ends: [], endOf: new Map(), sendOf: new Map(), reasons: new Map() };
+  const index: Index = { ends: [], endOf: new Map(), sendOf: new Map(), reasons: new Map(), startOf: new Map() };
   for (const e of events) {
     if (e.type === 'request.end') {
       index.ends.push(e);
       index.endOf.set(e.req, e);
     } else if (e.type === 'upstream.send') index.sendOf.set(e.req, e);
     else if (e.type === 'plugin.decision') index.reasons.set(`${e.req}\u0000${e.plugin}`, e.reason);
+    else if (e.type === 'request.start') index.startOf.set(e.req, e.t);
   }
   return index;
 }
 
 const admitted = (e: RequestEndEvent): boolean => e.source === 'upstream';
+
+/**
+ * The minute of the run (1 = the first) a request was sent in: when it reached the gateway, since a
+ * limiter decides on arrival; a request that never started there counts from when its client sent it.
+ */
+function minuteOf(ix: Index, e: RequestEndEvent): number {
+  const sent = ix.startOf.get(e.req) ?? e.t - e.ms;
+  return Math.floor(sent / 60_000) + 1;
+}
 
 function hasHeader(e: RequestEndEvent, name: string): boolean {
   const wanted = name.toLowerCase();
@@ -61,8 +73,12 @@ function sentTo(send: UpstreamSendEvent | undefined, backend: string): boolean {
 export function measureSubject(subject: ProbeSubject, events: readonly TraceEvent[], results: readonly ExpectationResult[] = []): Measured {
   const ix = indexEvents(events);
   const nothing = (missing: string): Measured => ({ missing, evidence: { text: missing } });
-  const ofClient = (client?: string): RequestEndEvent[] => ix.ends.filter((e) => client === undefined || e.client === client);
-  const who = (client?: string): string => (client === undefined ? 'all clients' : `client ${client}`);
+  const ofClient = (client?: string | string[], minute?: number): RequestEndEvent[] =>
+    ix.ends.filter((e) => (client === undefined || (typeof client === 'string' ? e.client === client : client.includes(e.client))) && (minute === undefined || minuteOf(ix, e) === minute));
+  const who = (client?: string | string[], minute?: number): string => {
+    const clients = client === undefined ? 'all clients' : typeof client === 'string' ? `client ${client}` : `clients ${client.join(' and ')}`;
+    return minute === undefined ? clients : `${clients} in minute ${minute} of the run`;
+  };
   switch (subject.kind) {
     case 'upstream': {
       const send = ix.sendOf.get(subject.request);
@@ -84,17 +100,17 @@ export function measureSubject(subject: ProbeSubject, events: readonly TraceEven
       return { value, evidence: { request: subject.request, text: `${subject.request} ended with ${end.status} and was ${value}${why}` } };
     }
     case 'admitted': {
-      const all = ofClient(subject.client);
+      const all = ofClient(subject.client, subject.minute);
       const got = all.filter(admitted);
       const first = all.find((e) => !admitted(e));
       const refusal = first ? `; the first refused was ${first.req} (${first.status})` : '';
-      return { value: got.length, evidence: { count: got.length, ...(first ? { request: first.req } : {}), text: `${got.length} of ${all.length} requests from ${who(subject.client)} reached a backend${refusal}` } };
+      return { value: got.length, evidence: { count: got.length, ...(first ? { request: first.req } : {}), text: `${got.length} of ${all.length} requests from ${who(subject.client, subject.minute)} reached a backend${refusal}` } };
     }
     case 'refused': {
-      const all = ofClient(subject.client);
+      const all = ofClient(subject.client, subject.minute);
       const got = all.filter((e) => !admitted(e) && (subject.status === undefined || e.status === subject.status));
       const status = subject.status === undefined ? '' : ` with ${subject.status}`;
-      return { value: got.length, evidence: { count: got.length, ...(got[0] ? { request: got[0].req } : {}), text: `${got.length} of ${all.length} requests from ${who(subject.client)} were answered by the gateway${status}` } };
+      return { value: got.length, evidence: { count: got.length, ...(got[0] ? { request: got[0].req } : {}), text: `${got.length} of ${all.length} requests from ${who(subject.client, subject.minute)} were answered by the gateway${status}` } };
     }
     case 'header-reached-client': {
       const all = ofClient(subject.client);

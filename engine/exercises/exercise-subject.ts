@@ -12,6 +12,11 @@ export function convertSubject(raw: unknown): ProbeSubject {
   const b = body as Record<string, unknown>;
   const opt = <K extends string>(name: K): Partial<Record<K, string>> =>
     typeof b[name] === 'string' ? ({ [name]: b[name] } as Record<K, string>) : {};
+  // A list of clients is one partner seen from several addresses; a minute narrows the count.
+  const counted = {
+    ...(typeof b.client === 'string' || Array.isArray(b.client) ? { client: b.client as string | string[] } : {}),
+    ...(typeof b.minute === 'number' ? { minute: b.minute } : {}),
+  };
   switch (key) {
     case 'upstream':
       return { kind: 'upstream', request: b.request as string, field: b.field as 'path' };
@@ -20,9 +25,9 @@ export function convertSubject(raw: unknown): ProbeSubject {
     case 'outcome':
       return { kind: 'outcome', request: b.request as string, ...opt('plugin') };
     case 'admitted':
-      return { kind: 'admitted', ...opt('client') };
+      return { kind: 'admitted', ...counted };
     case 'refused':
-      return { kind: 'refused', ...opt('client'), ...(typeof b.status === 'number' ? { status: b.status } : {}) };
+      return { kind: 'refused', ...counted, ...(typeof b.status === 'number' ? { status: b.status } : {}) };
     case 'headerReachedClient':
       return { kind: 'header-reached-client', name: b.name as string, ...opt('client') };
     default:
@@ -39,9 +44,10 @@ export function convertCheck(raw: Record<string, unknown>, loc: SourceLoc): Prob
   return { subject, matcher, loc };
 }
 
-/** The client a subject names, if any, for checking it against the scenario it reads. */
-export function clientOf(subject: ProbeSubject): string | undefined {
-  return 'client' in subject ? subject.client : undefined;
+/** The clients a subject names (none, one or a list), for checking them against the scenario it reads. */
+export function clientsOf(subject: ProbeSubject): string[] {
+  if (!('client' in subject) || subject.client === undefined) return [];
+  return typeof subject.client === 'string' ? [subject.client] : subject.client;
 }
 
 /** The request a subject names, if any: `<client>-<n>`. */

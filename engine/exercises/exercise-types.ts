@@ -10,8 +10,12 @@ export type ProbeSubject =
   | { kind: 'upstream'; request: string; field: 'path' | 'host' | 'method' | 'service' }
   | { kind: 'status'; request: string }
   | { kind: 'outcome'; request: string; plugin?: string }
-  | { kind: 'admitted'; client?: string }
-  | { kind: 'refused'; client?: string; status?: number }
+  /**
+   * client: one client id, or several that stand for one partner (its addresses). minute: only the
+   * requests sent in that minute of the run (1 = the first), so a per-minute limit is checked per minute.
+   */
+  | { kind: 'admitted'; client?: string | string[]; minute?: number }
+  | { kind: 'refused'; client?: string | string[]; status?: number; minute?: number }
   | { kind: 'header-reached-client'; name: string; client?: string }
   | { kind: 'canary-share'; backend: string; percent: number; sigmas: number }
   /** An expectation of the design's harness scenario, by name. */

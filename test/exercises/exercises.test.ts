@@ -34,6 +34,9 @@ describe('exercise 1: read a config (snippet 16 with an overlay, three replicas)
     expect(await gradeQuestion(ex, 'upstream-path', '123')).toMatchObject({ correct: true, given: '/123' });
     const count = await gradeQuestion(ex, 'local-limit-three-replicas', 600);
     expect(count).toMatchObject({ correct: true, expected: '600', evidence: { count: 600 } });
+    // The question's own unit is read off in the engine, so `gatelab check` grades as the lab does.
+    expect(await gradeQuestion(ex, 'local-limit-three-replicas', '600 requests per minute')).toMatchObject({ correct: true, given: '600' });
+    expect(await gradeQuestion(ex, 'local-limit-three-replicas', '600/s')).toMatchObject({ correct: false, given: '600/s' });
     const token = await gradeQuestion(ex, 'expired-token', 'admitted');
     expect(token).toMatchObject({ correct: true, expected: 'admitted', evidence: { request: 'stale-1' } });
     expect(token.evidence.text).toContain('claims_to_verify is empty');
@@ -76,10 +79,33 @@ describe('exercise 2: design a strategy (hidden checks in the engine)', () => {
     const g = await gradeDesign(ex, solution);
     expect(g.diagnostics.filter((d) => d.severity === 'error')).toEqual([]);
     expect(metIds(g)).toEqual(['partner-keys', 'free-tier', 'paid-tier', 'canary', 'no-debug-header']);
+    // Two minutes of 100 free and 1000 paid admitted: 2200 through (was 1100 in the one-minute run).
     const canary = g.requirements.find((r) => r.id === 'canary');
-    expect(canary?.evidence).toMatchObject({ count: 55 });
-    expect(canary?.evidence.text).toContain('55 of 1100 admitted requests');
+    // Round-robin weights 95/5 send exactly 5 %: 110 (was 55 of 1100).
+    expect(canary?.evidence).toMatchObject({ count: 110 });
+    expect(canary?.evidence.text).toContain('110 of 2200 admitted requests');
+    expect(g.requirements.find((r) => r.id === 'free-tier')?.evidence.text).toContain('100 of 180 requests from clients free and free-2 in minute 2 of the run');
   }, 120_000);
+
+  // Each wrong answer a shorter or one-address run let through, and the check that now catches it.
+  const consumerLimit = (minute: number): string => `config: { minute: ${minute}, limit_by: consumer }`;
+  const wrongAnswers: Array<{ name: string; config: string; failing: string; evidence: string }> = [
+    { name: 'hour: 100 for the free tier', config: solution.replace(consumerLimit(100), 'config: { hour: 100, limit_by: consumer }'), failing: 'free-tier', evidence: '0 of 180 requests from clients free and free-2 in minute 2' },
+    { name: 'hour: 1000 for the paid tier', config: solution.replace(consumerLimit(1000), 'config: { hour: 1000, limit_by: consumer }'), failing: 'paid-tier', evidence: '0 of 1200 requests from client paid in minute 2' },
+    { name: 'second: 100 for the free tier', config: solution.replace(consumerLimit(100), 'config: { second: 100, limit_by: consumer }'), failing: 'free-tier', evidence: '180 of 180 requests from clients free and free-2 in minute 1' },
+    { name: 'second: 2 for the free tier (120 a minute)', config: solution.replace(consumerLimit(100), 'config: { second: 2, limit_by: consumer }'), failing: 'free-tier', evidence: 'in minute 1' },
+    { name: 'both limits keyed on the client address', config: solution.replaceAll('limit_by: consumer', 'limit_by: ip'), failing: 'free-tier', evidence: '130 of 180 requests from clients free and free-2 in minute 1' },
+  ];
+  for (const wrong of wrongAnswers) {
+    it(`a wrong window or key fails its tier and nothing else: ${wrong.name}`, async () => {
+      expect(wrong.config).not.toBe(solution);
+      const g = await gradeDesign(ex, wrong.config);
+      expect(g.diagnostics.filter((d) => d.severity === 'error')).toEqual([]);
+      const failed = g.requirements.filter((r) => !r.met);
+      expect(failed.map((r) => r.id)).toEqual([wrong.failing]);
+      expect(failed[0]?.evidence.text).toContain(wrong.evidence);
+    }, 120_000);
+  }
 
   it('the starter fails exactly the stated requirements, each with its evidence', async () => {
     const g = await gradeDesign(ex, read(design?.starter as string));
@@ -96,7 +122,8 @@ describe('exercise 2: design a strategy (hidden checks in the engine)', () => {
     const g50 = await gradeDesign(ex, half);
     const canary50 = g50.requirements.find((r) => r.id === 'canary');
     expect(canary50?.met).toBe(false);
-    expect(canary50?.evidence.count).toBe(550);
+    // Half of the 2200 admitted (was 550 of 1100 in the one-minute run).
+    expect(canary50?.evidence.count).toBe(1100);
     expect(metIds(g50)).toEqual(['partner-keys', 'free-tier', 'paid-tier', 'no-debug-header']);
     const scaled = solution.replace('weight: 95', 'weight: 190').replace('weight: 5 }', 'weight: 10 }');
     expect(metIds(await gradeDesign(ex, scaled))).toContain('canary');
@@ -130,9 +157,11 @@ describe('exercise 2: design a strategy (hidden checks in the engine)', () => {
       }),
       { seed },
     );
-    // The prompt's numbers: 1100 admitted at 5 % is 55 ± 28.9 at four standard deviations.
-    const stated = binomialBand(1100, 0.05, 4);
-    expect([stated.lo, stated.hi].map((v) => Math.round(v * 10) / 10)).toEqual([26.1, 83.9]);
+    // The prompt's numbers: 2200 admitted at 5 % is 110 ± 40.9 at four standard deviations, so 70 to 150.
+    const stated = binomialBand(2200, 0.05, 4);
+    expect([stated.lo, stated.hi].map((v) => Math.round(v * 10) / 10)).toEqual([69.1, 150.9]);
+    expect(ex.kind === 'design' && ex.prompt).toContain('(110 ± 41)');
+    expect(ex.kind === 'design' && ex.prompt).toContain('any count from 70 to 150 passes');
   });
 });
 
@@ -178,6 +207,16 @@ describe('loading reports problems at file:line:column', () => {
     const r = loadExercise(bad, f, read);
     expect(r.diagnostics.map((d) => d.code)).toEqual(expect.arrayContaining(['GL_E_VARIANT', 'GL_E_SCHEMA']));
     expect(r.diagnostics.find((d) => d.code === 'GL_E_SCHEMA')?.message).toContain("'maybe' is not one of");
+  });
+
+  it('an unknown client in a list of clients is reported at its own line', () => {
+    const f2 = 'exercises/02-design-a-strategy/exercise.yaml';
+    const text2 = read(f2);
+    const bad = text2.replace('client: [free, free-2], minute: 1 }', 'client: [free, free-3], minute: 1 }');
+    expect(bad).not.toBe(text2);
+    const d = loadExercise(bad, f2, read).diagnostics.find((x) => x.code === 'GL_E_EXPECT');
+    expect(d?.message).toContain("unknown client 'free-3'");
+    expect(d?.loc?.line).toBe(bad.split('\n').findIndex((l) => l.includes('free-3')) + 1);
   });
 
   it('a missing file is GL_E_FILE at the line that names it', () => {

@@ -213,7 +213,7 @@ export function inFlightReqStep(ctx: TraefikContext, node: Node): PluginStep | s
   const config = pick(node.value, IN_FLIGHT_FIELDS);
   const sc = ctx.child(node, 'sourceCriterion', 'inFlightReq.sourceCriterion');
   if (sc) {
-    ctx.unknownFields(sc, SOURCE_CRITERION_FIELDS, 'sourceCriterion');
+    ctx.unknownFields(sc, SOURCE_CRITERION_FIELDS, 'inFlightReq.sourceCriterion');
     const kept: Record<string, unknown> = pick(sc.value, SOURCE_CRITERION_FIELDS);
     const ip = sc.value['ipStrategy'];
     if (isObj(ip)) {

@@ -45,9 +45,13 @@ export function exclusivityError(set: readonly string[]): string | undefined {
   return undefined;
 }
 
-/** Reads `sourceCriterion` (at `path` in the config) into the key it means; problems go to `report`. */
-export function parseSourceCriterion(raw: unknown, report: ConfigReporter, path: Array<string | number> = ['sourceCriterion']): KeySpec {
-  const r = new ConfigReader(raw, report, SOURCE_CRITERION_FIELDS, path, 'rateLimit.sourceCriterion');
+/**
+ * Reads `sourceCriterion` (at `path` in the config) into the key it means; problems go to `report`.
+ * `middleware` names the Traefik middleware it sits in (rateLimit or inFlightReq), so a message
+ * points at the right one: both read sourceCriterion the same way.
+ */
+export function parseSourceCriterion(raw: unknown, report: ConfigReporter, path: Array<string | number> = ['sourceCriterion'], middleware = 'rateLimit'): KeySpec {
+  const r = new ConfigReader(raw, report, SOURCE_CRITERION_FIELDS, path, `${middleware}.sourceCriterion`);
   const clash = exclusivityError(criteriaSet(r.obj));
   if (clash) {
     r.error([], `${clash}: Traefik refuses the middleware`, 'keep one of ipStrategy, requestHeaderName and requestHost');

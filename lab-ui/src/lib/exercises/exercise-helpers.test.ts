@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { TraceEvent } from '../../../../engine/trace/events.ts';
-import { bundleReader, designPassed, exerciseFileOf, formatMemory, listExercises, peakMemoryBytes, questionsPassed, repositoryPaths, withoutUnit } from './exercise-helpers.ts';
+import { bundleReader, designPassed, exerciseFileOf, formatMemory, listExercises, peakMemoryBytes, questionsPassed, repositoryPaths } from './exercise-helpers.ts';
 import { ExerciseDrafts } from './exercise-drafts.ts';
 import { modeFromSearch, searchWithMode } from './mode-url.ts';
 import type { DesignGrade, QuestionGrade } from './exercise-protocol.ts';
@@ -80,19 +80,5 @@ describe('exercise helpers', () => {
     const full = new ExerciseDrafts({ ...storage, setItem: () => { throw new Error('QuotaExceededError'); } });
     expect(full.save('02-design', 'x')).toBe(false);
     expect(new ExerciseDrafts(null).save('02-design', 'x')).toBe(false);
-  });
-});
-
-describe('a number typed with its unit', () => {
-  const perMinute = { type: 'number', unit: 'requests per minute' };
-  it("reads the question's own unit off the number, however it is spelt", () => {
-    for (const typed of ['600 requests', '600/min', '600 req/min', '600 requests per minute', '600 rpm', '600 requests a minute', '1,000 requests']) {
-      expect(withoutUnit(perMinute, typed), typed).toBe(typed.startsWith('1,000') ? '1,000' : '600');
-    }
-  });
-  it('keeps any other words, so another unit is never graded as this one', () => {
-    for (const typed of ['600 per second', '600 req/s', '~600', '3 × 200', 'six hundred', '600 requests per hour']) expect(withoutUnit(perMinute, typed), typed).toBe(typed);
-    expect(withoutUnit({ type: 'path' }, '/123 requests')).toBe('/123 requests');
-    expect(withoutUnit({ type: 'number' }, '600 requests')).toBe('600 requests');
   });
 });

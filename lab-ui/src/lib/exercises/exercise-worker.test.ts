@@ -96,7 +96,8 @@ describe('exercise worker', () => {
     const grade = await ask({ op: 'grade-design', id: '02-design-a-strategy', text: wrong, file: 'exercises/02-design-a-strategy/your-config.yaml' });
     const byId = Object.fromEntries(grade.requirements.map((r) => [r.id, r]));
     // Both were met with "between 95 and 100" (and 950–1000): a wrong answer accepted.
-    expect(byId['free-tier']).toMatchObject({ met: false, evidence: { count: 97, request: 'free-98' } });
+    // The free partner's two servers share its limit: 80 from free and 17 from free-2 fill the 97.
+    expect(byId['free-tier']).toMatchObject({ met: false, evidence: { count: 97, request: 'free-81' } });
     expect(byId['paid-tier']).toMatchObject({ met: false, evidence: { count: 960, request: 'paid-961' } });
     expect(byId['canary']?.met).toBe(true);
   }, 60_000);

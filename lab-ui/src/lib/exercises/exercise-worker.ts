@@ -9,7 +9,7 @@ import { gradeDesign, gradeQuestion } from '../../../../engine/exercises/exercis
 import { diagnosisDashboard, gradeDiagnosis } from '../../../../engine/exercises/grade-diagnosis.ts';
 import { runExerciseScenario } from '../../../../engine/exercises/exercise-run.ts';
 import type { Exercise } from '../../../../engine/exercises/exercise-types.ts';
-import { bundleReader, exerciseFileOf, listExercises, peakMemoryBytes, repositoryPaths, withoutUnit } from './exercise-helpers.ts';
+import { bundleReader, exerciseFileOf, listExercises, peakMemoryBytes, repositoryPaths } from './exercise-helpers.ts';
 import type { ExerciseReplies, ExerciseRequest } from './exercise-protocol.ts';
 
 // Relative to lab-ui/src/lib/exercises/: the exercises/ folder at the repository root.
@@ -85,10 +85,8 @@ async function answer(req: ExerciseRequest, scenarios: ShippedScenarios): Promis
   if (req.op === 'grade-questions') {
     const grades = [];
     // One after another: the first grade runs the probe scenario, the rest reuse that run.
-    for (const [questionId, value] of Object.entries(req.answers)) {
-      const input = exercise.kind === 'questions' ? exercise.questions.find((q) => q.id === questionId)?.input : undefined;
-      grades.push(await gradeQuestion(exercise, questionId, input && typeof value === 'string' ? withoutUnit(input, value) : value));
-    }
+    // The grader reads a number's unit off itself, as it does for `gatelab check`.
+    for (const [questionId, value] of Object.entries(req.answers)) grades.push(await gradeQuestion(exercise, questionId, value));
     return grades;
   }
   if (req.op === 'grade-design') return gradeDesign(exercise, req.text, { file: req.file });
