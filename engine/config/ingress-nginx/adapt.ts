@@ -21,6 +21,8 @@ import { type ParsedIngress, readIngress } from './ingress-read.ts';
 import { finalLocations } from './locations.ts';
 import { buildRateLimitPlugins, ingressRouteId, LIMIT_REQ_STATUS } from './plugins.ts';
 import { buildExternalAuthPlugins } from './auth-plugin.ts';
+import { buildBodySizePlugins, buildLimitConnPlugins, LIMIT_CONN_STATUS } from './limits.ts';
+import { NGINX_DEFAULT_BODY_SIZE, parseNginxSize } from '../../plugins/request-size-limit/nginx.ts';
 import { assignPolicies } from './policy.ts';
 import { type Built, buildServers, type Upstream } from './servers.ts';
 import { type Endpoints, type NamedRef, ServiceCatalog, serviceIr, serviceNames, upstreamName } from './services.ts';
@@ -70,8 +72,9 @@ export function adaptIngressNginx(docs: ReadonlyArray<{ value: unknown; map: Sou
     ],
     services: [...new Set(services.values())],
     routes,
-    // limit_req (preaccess) before auth_request (access): the declared order is nginx's phase order.
-    plugins: [...buildRateLimitPlugins(ctx, sorted), ...buildExternalAuthPlugins(ctx, sorted)],
+    // limit_req then limit_conn (preaccess), auth_request (access), the body read (content): the
+    // declared order is nginx's phase order.
+    plugins: [...buildRateLimitPlugins(ctx, sorted), ...buildLimitConnPlugins(ctx, sorted), ...buildExternalAuthPlugins(ctx, sorted), ...buildBodySizePlugins(ctx, sorted)],
     consumers: [],
     ...(istio.policies.length > 0 ? { trafficPolicies: istio.policies } : {}),
   };
@@ -211,7 +214,15 @@ function buildTable(ctx: AdaptContext, built: Built, services: Map<string, Servi
     servers,
     redirectServers,
     upstreams,
-    config: { httpRedirectCode: 308, limitReqStatusCode: LIMIT_REQ_STATUS, hsts: 'max-age=31536000; includeSubDomains', defaultBackendBody: DEFAULT_BACKEND_BODY },
+    config: {
+      httpRedirectCode: 308,
+      limitReqStatusCode: LIMIT_REQ_STATUS,
+      limitConnStatusCode: LIMIT_CONN_STATUS,
+      // config.go's default proxy-body-size, which nginx.tmpl writes into every location without the annotation.
+      proxyBodySize: { value: NGINX_DEFAULT_BODY_SIZE, bytes: parseNginxSize(NGINX_DEFAULT_BODY_SIZE) as number, origin: 'proxy-body-size default' },
+      hsts: 'max-age=31536000; includeSubDomains',
+      defaultBackendBody: DEFAULT_BACKEND_BODY,
+    },
   };
   return { table, routes };
 }

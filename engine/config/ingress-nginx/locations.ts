@@ -78,6 +78,7 @@ export function finalLocations(server: Server): { enforceRegex: boolean; locatio
     if (anns?.denied) entry.denied = anns.denied;
     if (anns?.rateLimit?.allowlist.length) entry.limitAllowlist = anns.rateLimit.allowlist;
     if (anns?.cors) entry.cors = anns.cors;
+    if (anns?.bodySize) entry.clientMaxBodySize = anns.bodySize;
     return { entry, loc };
   });
   return { enforceRegex, locations };

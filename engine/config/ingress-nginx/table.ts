@@ -5,6 +5,7 @@
  * it, and the dialect (engine/pipeline/dialects/ingress-nginx.ts) needs nothing else to route.
  */
 import type { AffinityCookie } from './annotations/affinity.ts';
+import type { NginxBodyLimit } from '../../plugins/request-size-limit/nginx.ts';
 
 export type PathType = 'Exact' | 'Prefix' | 'ImplementationSpecific';
 
@@ -114,6 +115,8 @@ export interface LocationEntry {
   fallbackUpstream?: string;
   /** enable-cors: the location's CORS block (rewrite phase, before redirects and the rewrite). */
   cors?: CorsPolicy;
+  /** proxy-body-size: this location's client_max_body_size; unset, `config.proxyBodySize` applies. */
+  clientMaxBodySize?: NginxBodyLimit;
 }
 
 export interface ServerEntry {
@@ -137,6 +140,10 @@ export interface IngressNginxTable {
   config: {
     httpRedirectCode: number;
     limitReqStatusCode: number;
+    /** limit-conn-status-code: limit_conn_status. */
+    limitConnStatusCode: number;
+    /** proxy-body-size: client_max_body_size of every location without the annotation. */
+    proxyBodySize: NginxBodyLimit;
     hsts: string;
     defaultBackendBody: string;
   };

@@ -6,6 +6,10 @@
  * phase never runs for them; so does a client in limit-allowlist (its limit key is empty). Deny/allow
  * source ranges run after the limits (access phase): their 403 comes from `noService`.
  *
+ * client_max_body_size's up-front check is nginx's find-config step, right after the location is
+ * chosen and before anything of the rewrite phase: a declared Content-Length over the location's limit
+ * (proxy-body-size, else the ConfigMap's 1m) is answered 413 here, before redirects and limits.
+ *
  * Upstream headers, X-Request-ID and the error pages are nginx.tmpl's, with ingress-nginx's defaults:
  * use-forwarded-headers false (the client address is the TCP peer), server_tokens off, HSTS on TLS hosts.
  */
@@ -23,6 +27,7 @@ import { hostOnly } from '../../routing/ingress-nginx-uri.ts';
 import type { ReplyVerdict } from '../chain.ts';
 import type { DialectBehaviour, RouteMiss } from '../dialect.ts';
 import type { RequestContext } from '../types.ts';
+import { findConfigCheck, NGINX_413_BODY, NGINX_413_HEADERS } from '../../plugins/request-size-limit/nginx.ts';
 
 /** What route() leaves for the later hooks of the same request. */
 interface NginxVars {
@@ -78,6 +83,16 @@ export function createIngressNginxBehaviour(ir: GatewayIR): DialectBehaviour {
     return m;
   };
 
+  /**
+   * The find-config 413, or undefined. Answers nginx gives before choosing a location (a bad request
+   * line, the www redirect server, app-root's server-level `if`) come before the check and keep theirs.
+   */
+  const bodyTooLarge = (outcome: ReturnType<typeof routeRequest>, headers: RequestContext['request']['headers']): string | undefined => {
+    if (!outcome.server) return undefined;
+    if (outcome.kind === 'answer' && outcome.answer.why.startsWith('app-root:')) return undefined;
+    return findConfigCheck(headers, outcome.location?.clientMaxBodySize ?? table.config.proxyBodySize);
+  };
+
   return {
     resolveClient() {
       // use-forwarded-headers is false by default: $remote_addr is the TCP peer, already ctx.clientIp.
@@ -102,6 +117,15 @@ export function createIngressNginxBehaviour(ir: GatewayIR): DialectBehaviour {
       if (outcome.cors) v.cors = outcome.cors;
       const route = outcome.location?.route !== null && outcome.location?.route !== undefined ? ir.routes[outcome.location.route] : undefined;
       const steps = outcome.steps.join('; ');
+      const tooLarge = bodyTooLarge(outcome, r.headers);
+      if (tooLarge) {
+        const reason = `${steps}; ${tooLarge}`;
+        // The CORS block's `set $cors` is rewrite-phase work, which a find-config 413 never reaches.
+        delete v.cors;
+        if (!route) return { status: 413, body: NGINX_413_BODY, reason, headers: NGINX_413_HEADERS };
+        v.reply = { kind: 'reply', status: 413, reason: tooLarge, headers: NGINX_413_HEADERS, body: NGINX_413_BODY };
+        return { route: unlimited.get(route) as RouteIR, service: undefined, reason };
+      }
       if (outcome.kind === 'answer') {
         const reply = answerReply(outcome.answer);
         const reason = `${steps ? `${steps}; ` : ''}${outcome.answer.why}`;

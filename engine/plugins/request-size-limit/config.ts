@@ -8,9 +8,12 @@
  *   Buffering over vulcand/oxy buffer/buffer.go): `maxRequestBodyBytes`, 0 meaning no limit. The
  *   adapter marks it with `flavour: traefik`; the fields that change nothing a client sees are read
  *   and said to be so here, so the warning points at their line.
+ * - `nginx`: nginx's `client_max_body_size` as ingress-nginx renders it (nginx.ts): the size as nginx
+ *   writes it (`1m`, `512k`, `0` = no limit) and `origin`, the setting it came from, for the reasons.
  */
 import type { ConfigReporter } from '../../pipeline/types.ts';
 import { ConfigReader } from '../kit/config-reader.ts';
+import { NGINX_DEFAULT_BODY_SIZE, parseNginxSize } from './nginx.ts';
 
 export const KONG_SIZE_UNITS = ['megabytes', 'kilobytes', 'bytes'] as const;
 export type KongSizeUnit = (typeof KONG_SIZE_UNITS)[number];
@@ -36,11 +39,39 @@ export interface TraefikBufferingConfig {
   maxRequestBodyBytes: number;
 }
 
-export type RequestSizeLimitConfig = KongSizeConfig | TraefikBufferingConfig;
+export const NGINX_SIZE_FIELDS = ['client_max_body_size', 'origin'] as const;
+
+export interface NginxBodySizeConfig {
+  flavour: 'nginx';
+  /** As nginx reads it: digits and an optional k, m or g. */
+  client_max_body_size: string;
+  /** The same in bytes; 0 = no limit. */
+  maxBytes: number;
+  /** Which setting gave the value ("proxy-body-size annotation"): every reason names it. */
+  origin: string;
+}
+
+export type RequestSizeLimitConfig = KongSizeConfig | TraefikBufferingConfig | NginxBodySizeConfig;
 
 export function parseRequestSizeLimitConfig(raw: unknown, report: ConfigReporter): RequestSizeLimitConfig {
-  const isTraefik = raw !== null && typeof raw === 'object' && (raw as Record<string, unknown>)['flavour'] === 'traefik';
-  return isTraefik ? parseBuffering(raw as Record<string, unknown>, report) : parseKong(raw, report);
+  const flavour = raw !== null && typeof raw === 'object' ? (raw as Record<string, unknown>)['flavour'] : undefined;
+  if (flavour === 'traefik') return parseBuffering(raw as Record<string, unknown>, report);
+  if (flavour === 'nginx') return parseNginx(raw as Record<string, unknown>, report);
+  return parseKong(raw, report);
+}
+
+function parseNginx(raw: Record<string, unknown>, report: ConfigReporter): NginxBodySizeConfig {
+  const { flavour: _flavour, ...fields } = raw;
+  const r = new ConfigReader(fields, report, NGINX_SIZE_FIELDS, [], 'client_max_body_size');
+  let size = r.str('client_max_body_size', NGINX_DEFAULT_BODY_SIZE);
+  let bytes = parseNginxSize(size);
+  if (bytes === undefined) {
+    // nginx refuses the directive ("invalid value"), so such a config never loads.
+    r.error('client_max_body_size', `client_max_body_size "${size}" is not a size nginx reads (digits and an optional k, m or g)`);
+    size = NGINX_DEFAULT_BODY_SIZE;
+    bytes = parseNginxSize(size) as number;
+  }
+  return { flavour: 'nginx', client_max_body_size: size, maxBytes: bytes, origin: r.str('origin', 'client_max_body_size') };
 }
 
 function parseKong(raw: unknown, report: ConfigReporter): KongSizeConfig {

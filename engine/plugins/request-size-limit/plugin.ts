@@ -14,12 +14,15 @@
  * Content-Length over maxRequestBodyBytes is refused before reading; a body without one (chunked) is
  * read up to the limit and refused past it; both answer 413 `Request Entity Too Large`
  * (SizeErrHandler). 0 means no limit.
+ *
+ * nginx `client_max_body_size` (ingress-nginx's proxy-body-size): see nginx.ts.
  */
 import { replaceReadStream } from '../../pipeline/read-body.ts';
 import { next, reply, wait, type EffectResult, type PluginDefinition, type PluginHooks, type RequestContext, type Verdict } from '../../pipeline/types.ts';
 import type { HeaderMap } from '../../pipeline/headers.ts';
 import { kongErrorReply } from '../kit/kong-error-response.ts';
 import { parseRequestSizeLimitConfig, type KongSizeConfig, type RequestSizeLimitConfig, type TraefikBufferingConfig } from './config.ts';
+import { nginxHooks } from './nginx.ts';
 
 export const REQUEST_SIZE_LIMIT_ID = 'request-size-limit';
 /** Kong's request-size-limiting priority (semantics §6): after ip-restriction (990), before acl (950). */
@@ -114,6 +117,9 @@ function traefikHooks(config: TraefikBufferingConfig): PluginHooks {
 }
 
 export function createRequestSizeLimitHooks(config: RequestSizeLimitConfig): PluginHooks {
+  if (config.flavour === 'nginx') {
+    return nginxHooks({ value: config.client_max_body_size, bytes: config.maxBytes, origin: config.origin }, measureBody);
+  }
   return config.flavour === 'kong' ? kongHooks(config) : traefikHooks(config);
 }
 

@@ -26,6 +26,7 @@ import { AnnotationReader } from './reader.ts';
 import { DEFAULT_BALANCER, defaultNextUpstream, readBalancer, readNextUpstream, UNLIMITED_TRIES_CAP, type NextUpstreamAnnotations } from './upstream.ts';
 import type { BalancerIR } from '../../../upstream/policy.ts';
 import { VALIDATORS } from './values.ts';
+import { type NginxBodyLimit, NGINX_DEFAULT_BODY_SIZE, parseNginxSize } from '../../../plugins/request-size-limit/nginx.ts';
 
 export interface IngressAnnotations {
   canary: CanaryAnnotations;
@@ -57,6 +58,8 @@ export interface IngressAnnotations {
   externalAuth?: ExternalAuthAnnotations;
   /** affinity: cookie and its session-cookie-* (not read on a canary: its backend gets the main one's). */
   affinity?: AffinityAnnotations;
+  /** proxy-body-size: the location's client_max_body_size; unset, the ConfigMap's (1m) applies. */
+  bodySize?: NginxBodyLimit;
   /** affinity-canary-behavior: only a canary Ingress's counts. */
   canaryBehavior: 'sticky' | 'legacy';
 }
@@ -74,7 +77,6 @@ function notModelledMessage(key: string): string {
   if (key.startsWith('auth-keepalive')) return `${ANNOTATION_PREFIX}${key} tunes connection reuse to the auth service; gatelab does not model it (each auth call costs the same)`;
   if (key === 'auth-proxy-set-headers') return `${ANNOTATION_PREFIX}auth-proxy-set-headers adds the headers of a ConfigMap to the auth call (a missing ConfigMap denies the locations); gatelab does not read ConfigMaps and sends none`;
   if (key === 'session-cookie-domain') return `${ANNOTATION_PREFIX}session-cookie-domain is not modelled: gatelab's affinity cookie carries no Domain (a scenario client keeps cookies per client, not per domain)`;
-  if (key === 'limit-connections') return `${ANNOTATION_PREFIX}limit-connections becomes limit_conn (concurrent connections per client IP); gatelab parses it but does not model connection limits`;
   return `gatelab does not model ${ANNOTATION_PREFIX}${key}; ingress-nginx would apply it, the simulation ignores it`;
 }
 
@@ -145,6 +147,8 @@ export function parseAnnotations(ctx: AdaptContext, node: ResourceNode): Ingress
   // Extract keeps the first LocationDenied it meets (Go map order); either way the location answers 503.
   if (auth.denied && !out.denied) out.denied = auth.denied;
   if (auth.auth && !auth.denied) out.externalAuth = auth.auth;
+  const bodySize = readBodySize(r);
+  if (bodySize) out.bodySize = bodySize;
   const backend = r.stringOr('default-backend', 'a Service name', VALIDATORS.serviceName);
   if (backend) out.defaultBackend = backend;
   const alias = r.stringOr('server-alias', 'host names separated by commas', (s) => s.split(',').every(VALIDATORS.serverName));
@@ -186,6 +190,18 @@ function warnCanaryAffinity(r: AnnotationReader): void {
   for (const key of ['affinity', 'affinity-mode', 'session-cookie-name', 'session-cookie-path', 'session-cookie-max-age', 'session-cookie-expires', 'session-cookie-samesite', 'session-cookie-secure', 'session-cookie-change-on-failure', 'session-cookie-conditional-samesite-none']) {
     if (r.has(key)) r.warn(key, `${ANNOTATION_PREFIX}${key} on a canary Ingress does not reach balancer.lua: the canary backend takes the main Ingress's affinity (affinity-canary-behavior sticky) or has none (legacy)`, 'put it on the main Ingress');
   }
+}
+
+/**
+ * proxy-body-size (annotations/proxy/main.go): the value must match parser.SizeRegex, else the
+ * controller logs it and keeps the ConfigMap's proxy-body-size. nginx.tmpl writes it into the
+ * location as `client_max_body_size`.
+ */
+function readBodySize(r: AnnotationReader): NginxBodyLimit | undefined {
+  const fallback = `the ConfigMap's proxy-body-size (${NGINX_DEFAULT_BODY_SIZE})`;
+  const value = r.stringOr('proxy-body-size', 'a size (digits and an optional k, m or g)', (s) => parseNginxSize(s) !== undefined, fallback);
+  if (value === undefined) return undefined;
+  return { value, bytes: parseNginxSize(value) as number, origin: 'proxy-body-size annotation' };
 }
 
 function readTries(r: AnnotationReader): number {

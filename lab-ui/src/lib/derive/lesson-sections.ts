@@ -47,8 +47,8 @@ export const LESSON_SECTIONS: readonly LessonSection[] = [
   },
   {
     title: 'Kubernetes Ingress vs. Gateway API',
-    words: 'Ingress the original Gateway API the successor HTTPRoute GatewayClass role separation ReferenceGrant annotations',
-    scenarios: ['role-separation', 'gateway-api-snippets', 'ingress-snippets', 'ingress-annotation-typo', 'ingress-limit-rps', 'ingress-rps-and-rpm'],
+    words: 'Ingress the original Gateway API the successor HTTPRoute GatewayClass role separation ReferenceGrant annotations proxy-body-size 413 upload',
+    scenarios: ['role-separation', 'gateway-api-snippets', 'ingress-snippets', 'ingress-annotation-typo', 'ingress-limit-rps', 'ingress-rps-and-rpm', 'ingress-upload-body-size'],
   },
   { title: 'War Story: When the Gateway Becomes the Bottleneck', words: 'gateway CPU memory saturation scale replicas in-flight cap shed load', scenarios: ['kong-bottleneck', 'bottleneck-diagnosis', 'hpa-scale-out', 'traefik-in-flight-cap'] },
   {
