@@ -71,6 +71,31 @@ function period(ctx: TraefikContext, node: Node): string | undefined {
   return undefined;
 }
 
+/**
+ * A sourceCriterion as Traefik's GetSourceExtractor takes it (rateLimit, inFlightReq). What the CRD
+ * schema does not define is pruned with a warning; the rest is left as written for the plugin to read,
+ * so its diagnostics point at these lines (rate-limit/source-criterion.ts). Two criteria or a bad
+ * ipStrategy make Traefik refuse the middleware ("error creating requests limiter"): that comes back
+ * as the problem, and the routers using it are not served. Undefined when there is no criterion.
+ */
+function readSourceCriterion(ctx: TraefikContext, node: Node, middleware: 'rateLimit' | 'inFlightReq', label: string): Record<string, unknown> | string | undefined {
+  const sc = ctx.child(node, 'sourceCriterion', `${middleware}.sourceCriterion`);
+  if (!sc) return undefined;
+  ctx.unknownFields(sc, SOURCE_CRITERION_FIELDS, label);
+  const kept: Record<string, unknown> = pick(sc.value, SOURCE_CRITERION_FIELDS);
+  const ip = sc.value['ipStrategy'];
+  // Not a mapping: left as written for the plugin to report, once.
+  if (isObj(ip)) {
+    ctx.unknownFields({ ...sc, path: [...sc.path, 'ipStrategy'], value: ip }, IP_STRATEGY_FIELDS, 'ipStrategy');
+    kept['ipStrategy'] = pick(ip, IP_STRATEGY_FIELDS);
+  }
+  const clash = exclusivityError(criteriaSet(kept));
+  if (clash) return `sourceCriterion: ${clash}`;
+  const refused = ipStrategyRefusal(kept['ipStrategy']);
+  if (refused) return `sourceCriterion.ipStrategy: ${refused}`;
+  return kept;
+}
+
 /** rateLimit → the rate-limit plugin's Traefik token bucket, keyed like Traefik's sourceCriterion. */
 export function rateLimitStep(ctx: TraefikContext, node: Node): PluginStep | string {
   ctx.unknownFields(node, RATE_LIMIT_FIELDS, 'rateLimit');
@@ -81,25 +106,11 @@ export function rateLimitStep(ctx: TraefikContext, node: Node): PluginStep | str
   if (burst !== undefined && burst !== null) config['burst'] = burst;
   const p = period(ctx, node);
   if (p !== undefined) config['period'] = p;
-  const sc = ctx.child(node, 'sourceCriterion', 'rateLimit.sourceCriterion');
-  if (sc) {
-    // The CRD schema prunes what it does not define (a warning); the plugin reads the rest, so its
-    // diagnostics point at these lines (rate-limit/source-criterion.ts).
-    ctx.unknownFields(sc, SOURCE_CRITERION_FIELDS, 'sourceCriterion');
-    const kept: Record<string, unknown> = pick(sc.value, SOURCE_CRITERION_FIELDS);
-    const ip = sc.value['ipStrategy'];
-    // Not a mapping: left as written for the plugin to report, once.
-    if (isObj(ip)) {
-      ctx.unknownFields({ ...sc, path: [...sc.path, 'ipStrategy'], value: ip }, IP_STRATEGY_FIELDS, 'ipStrategy');
-      kept['ipStrategy'] = pick(ip, IP_STRATEGY_FIELDS);
-    }
-    // Traefik refuses the middleware (GetSourceExtractor), so its routers are not served.
-    const clash = exclusivityError(criteriaSet(kept));
-    if (clash) return `sourceCriterion: ${clash}`;
-    const refused = ipStrategyRefusal(kept['ipStrategy']);
-    if (refused) return `sourceCriterion.ipStrategy: ${refused}`;
+  const criterion = readSourceCriterion(ctx, node, 'rateLimit', 'sourceCriterion');
+  if (typeof criterion === 'string') return criterion;
+  if (criterion) {
     delete config['key'];
-    config['sourceCriterion'] = kept;
+    config['sourceCriterion'] = criterion;
   }
   if (node.value['redis'] !== undefined) {
     ctx.warn(node.doc, [...node.path, 'redis'], 'GL_W_NO_EFFECT', 'rateLimit.redis (a bucket shared through Redis, v3.4+) is not modelled: each Traefik replica keeps its own buckets', undefined, true);
@@ -211,22 +222,9 @@ export function ipAllowListStep(ctx: TraefikContext, node: Node, type: 'ipAllowL
 export function inFlightReqStep(ctx: TraefikContext, node: Node): PluginStep | string {
   ctx.unknownFields(node, IN_FLIGHT_FIELDS, 'inFlightReq');
   const config = pick(node.value, IN_FLIGHT_FIELDS);
-  const sc = ctx.child(node, 'sourceCriterion', 'inFlightReq.sourceCriterion');
-  if (sc) {
-    ctx.unknownFields(sc, SOURCE_CRITERION_FIELDS, 'inFlightReq.sourceCriterion');
-    const kept: Record<string, unknown> = pick(sc.value, SOURCE_CRITERION_FIELDS);
-    const ip = sc.value['ipStrategy'];
-    if (isObj(ip)) {
-      ctx.unknownFields({ ...sc, path: [...sc.path, 'ipStrategy'], value: ip }, IP_STRATEGY_FIELDS, 'ipStrategy');
-      kept['ipStrategy'] = pick(ip, IP_STRATEGY_FIELDS);
-    }
-    // GetSourceExtractor fails: "error creating requests limiter", the middleware is not built.
-    const clash = exclusivityError(criteriaSet(kept));
-    if (clash) return `sourceCriterion: ${clash}`;
-    const refused = ipStrategyRefusal(kept['ipStrategy']);
-    if (refused) return `sourceCriterion.ipStrategy: ${refused}`;
-    config['sourceCriterion'] = kept;
-  }
+  const criterion = readSourceCriterion(ctx, node, 'inFlightReq', 'inFlightReq.sourceCriterion');
+  if (typeof criterion === 'string') return criterion;
+  if (criterion) config['sourceCriterion'] = criterion;
   return { plugin: 'in-flight-limit', config, at: node, vendorName: 'inFlightReq' };
 }
 

@@ -13,11 +13,11 @@
  * The Traefik adapter hands over the middleware's fields with `flavour: traefik` (and `vendor`); the
  * Kong adapter hands over Kong's `config` as written, so no flavour means Kong.
  */
-import { compileIpStrategy, type IpStrategy, type TraefikIpStrategyConfig } from '../../net/ip-strategy.ts';
+import { compileIpStrategy, type IpStrategy } from '../../net/ip-strategy.ts';
 import { parseCidrList, type CidrMatcher } from '../../net/cidr.ts';
 import type { ConfigReporter } from '../../pipeline/types.ts';
 import { ConfigReader } from '../kit/config-reader.ts';
-import { IP_STRATEGY_FIELDS } from '../rate-limit/source-criterion.ts';
+import { IP_STRATEGY_FIELDS, readIpStrategy } from '../rate-limit/source-criterion.ts';
 import { goStatusText } from './go-status.ts';
 
 export interface KongIpRestrictionConfig {
@@ -118,24 +118,8 @@ function parseTraefik(raw: Record<string, unknown>, report: ConfigReporter, vend
   return { flavour: 'traefik', vendor, sourceRange, strategy: readStrategy(r), rejectStatusCode };
 }
 
-/** `ipStrategy` as Traefik's IPStrategy.Get reads it (engine/net/ip-strategy.ts does the picking). */
+/** `ipStrategy` read as rateLimit's is (rate-limit/source-criterion.ts); the TCP peer without one. */
 function readStrategy(r: ConfigReader): IpStrategy {
   if (!r.has('ipStrategy')) return { kind: 'remote-addr' };
-  const ip = r.sub('ipStrategy', IP_STRATEGY_FIELDS);
-  const config: TraefikIpStrategyConfig = {};
-  const depth = ip.num('depth', 0, { min: 0, integer: true });
-  if (depth > 0) config.depth = depth;
-  const excluded = ip.strList('excludedIPs', []);
-  if (excluded.length > 0) config.excludedIPs = excluded;
-  if (ip.has('ipv6Subnet')) config.ipv6Subnet = ip.num('ipv6Subnet', 0, { integer: true });
-  if (config.depth !== undefined && config.excludedIPs !== undefined) {
-    ip.warn('excludedIPs', 'GL_W_NO_EFFECT', `excludedIPs has no effect: depth ${config.depth} is set, and Traefik's depth overrides excludedIPs`);
-  }
-  const compiled = compileIpStrategy(config);
-  for (const e of compiled.errors) {
-    const m = /^excludedIPs\[(\d+)\]: (.*)$/.exec(e);
-    if (m) ip.error(['excludedIPs', Number(m[1])], `ipStrategy.excludedIPs: ${m[2]}`);
-    else ip.error('ipv6Subnet', `ipStrategy: ${e}`);
-  }
-  return compiled.strategy;
+  return compileIpStrategy(readIpStrategy(r.sub('ipStrategy', IP_STRATEGY_FIELDS)) ?? {}).strategy;
 }

@@ -64,7 +64,16 @@ export function parseSourceCriterion(raw: unknown, report: ConfigReporter, path:
   }
   if (r.bool('requestHost', false)) return { kind: 'host' };
   if (!r.has('ipStrategy')) return { kind: 'ip-strategy', ipStrategy: {} };
-  const ip = r.sub('ipStrategy', IP_STRATEGY_FIELDS);
+  return { kind: 'ip-strategy', ipStrategy: readIpStrategy(r.sub('ipStrategy', IP_STRATEGY_FIELDS)) ?? {} };
+}
+
+/**
+ * `ipStrategy` as Traefik's IPStrategy.Get reads it, for every middleware that picks a client address
+ * (rateLimit's and inFlightReq's sourceCriterion, ipAllowList); engine/net/ip-strategy.ts does the
+ * picking. Bad entries are errors at their line and undefined comes back; a field another one
+ * overrides is warned and dropped, so the config says what runs.
+ */
+export function readIpStrategy(ip: ConfigReader): TraefikIpStrategyConfig | undefined {
   const config: TraefikIpStrategyConfig = {};
   const depth = ip.num('depth', 0, { min: 0, integer: true });
   if (depth > 0) config.depth = depth;
@@ -77,7 +86,7 @@ export function parseSourceCriterion(raw: unknown, report: ConfigReporter, path:
     if (m) ip.error(['excludedIPs', Number(m[1])], `ipStrategy.excludedIPs: ${m[2]}`);
     else ip.error('ipv6Subnet', `ipStrategy: ${e}`);
   }
-  if (compiled.errors.length > 0) return { kind: 'ip-strategy', ipStrategy: {} };
+  if (compiled.errors.length > 0) return undefined;
   if (config.depth !== undefined && config.excludedIPs !== undefined) {
     ip.warn('excludedIPs', 'GL_W_NO_EFFECT', `excludedIPs has no effect: depth ${config.depth} is set, and Traefik's depth overrides excludedIPs`);
     delete config.excludedIPs;
@@ -86,5 +95,5 @@ export function parseSourceCriterion(raw: unknown, report: ConfigReporter, path:
     ip.warn('ipv6Subnet', 'GL_W_NO_EFFECT', 'ipv6Subnet has no effect with excludedIPs: Traefik groups IPv6 sources only for depth and for the remote address');
     delete config.ipv6Subnet;
   }
-  return { kind: 'ip-strategy', ipStrategy: config };
+  return config;
 }
