@@ -7,41 +7,18 @@
  */
 import { describe, expect, it } from 'vitest';
 import { backendKey } from '../../engine/config/ingress-nginx/affinity.ts';
-import { nginxAnnotations } from './ingress-nginx-cases.ts';
+import { loopbackService, prefixIngress } from './ingress-nginx-cases.ts';
 import { expectParity, get, upstreamsPerTest, type Upstreams } from '../support/parity-case.ts';
 
 const upstreams = upstreamsPerTest();
 
-const service = (name: string): string => `apiVersion: v1
-kind: Service
-metadata: { name: ${name}, namespace: shop }
-spec: { type: ExternalName, externalName: 127.0.0.1 }
-`;
-
-const ingress = (name: string, svc: string, port: number, annotations: Record<string, string>): string => `apiVersion: networking.k8s.io/v1
-kind: Ingress
-metadata:
-  name: ${name}
-  namespace: shop
-  annotations: ${nginxAnnotations(annotations)}
-spec:
-  ingressClassName: nginx
-  rules:
-    - host: api.example.com
-      http:
-        paths:
-          - path: /
-            pathType: Prefix
-            backend: { service: { name: ${svc}, port: { number: ${port} } } }
-`;
-
 /** Main Ingress (sticky, persistent keys) on upstream a; canary Ingress at weight 0 on upstream b. */
 const config = (u: Upstreams, canary: Record<string, string> = {}): string =>
   [
-    service('orders'),
-    service('orders-v2'),
-    ingress('orders', 'orders', u.a!.port, { affinity: 'cookie', 'affinity-mode': 'persistent', 'session-cookie-max-age': '600' }),
-    ingress('orders-v2', 'orders-v2', u.b!.port, { canary: 'true', 'canary-weight': '0', 'canary-by-header': 'X-Canary', ...canary }),
+    loopbackService('orders'),
+    loopbackService('orders-v2'),
+    prefixIngress({ name: 'orders', svc: 'orders', port: u.a!.port, annotations: { affinity: 'cookie', 'affinity-mode': 'persistent', 'session-cookie-max-age': '600' } }),
+    prefixIngress({ name: 'orders-v2', svc: 'orders-v2', port: u.b!.port, annotations: { canary: 'true', 'canary-weight': '0', 'canary-by-header': 'X-Canary', ...canary } }),
   ].join('---\n');
 
 describe('ingress-nginx session affinity on both hosts (semantics §8 rule 1)', () => {

@@ -19,6 +19,7 @@ import { ProxyServer } from '../../engine/runtimes/proxy/proxy-server.ts';
 import { localStore } from '../../engine/runtimes/proxy/stores.ts';
 import { createExplainSession } from '../../engine/runtimes/sim/explain.ts';
 import { authAndEchoPerFile } from '../support/auth-and-echo.ts';
+import { oneIngress } from './ingress-nginx-cases.ts';
 
 const NOW = Date.parse('2026-01-01T12:00:05Z');
 
@@ -49,27 +50,7 @@ const servers = authAndEchoPerFile((req, res) => {
 });
 
 function ir(authUrl: string, upstreamPort: number): GatewayIR {
-  const text = `apiVersion: v1
-kind: Service
-metadata: { name: orders, namespace: shop }
-spec: { type: ExternalName, externalName: 127.0.0.1 }
----
-apiVersion: networking.k8s.io/v1
-kind: Ingress
-metadata:
-  name: shop
-  namespace: shop
-  annotations:
-    nginx.ingress.kubernetes.io/auth-url: "${authUrl}"
-    nginx.ingress.kubernetes.io/auth-response-headers: "X-User-ID"
-spec:
-  ingressClassName: nginx
-  rules:
-    - host: api.example.com
-      http:
-        paths:
-          - { path: /orders, pathType: Prefix, backend: { service: { name: orders, port: { number: ${upstreamPort} } } } }
-`;
+  const text = oneIngress({ name: 'shop', svc: 'orders', port: upstreamPort, path: '/orders', annotations: { 'auth-url': authUrl, 'auth-response-headers': 'X-User-ID' } });
   const loaded = loadGateway({ format: 'ingress-nginx', sources: [{ file: 'auth-url.yaml', docs: parseYaml(text, 'auth-url.yaml').docs }], overlays: [] });
   if (!loaded.ir) throw new Error(loaded.diagnostics.map((d) => d.message).join('\n'));
   return loaded.ir;

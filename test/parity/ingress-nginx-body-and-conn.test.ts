@@ -19,34 +19,14 @@ import { ProxyServer } from '../../engine/runtimes/proxy/proxy-server.ts';
 import { localStore } from '../../engine/runtimes/proxy/stores.ts';
 import { createExplainSession } from '../../engine/runtimes/sim/explain.ts';
 import { startEchoUpstream, type EchoUpstream } from '../support/echo-upstream.ts';
-import { nginxAnnotations } from './ingress-nginx-cases.ts';
+import { oneIngress } from './ingress-nginx-cases.ts';
 
 const NOW = Date.parse('2026-01-01T12:00:05Z');
 const MiB = 1048576;
 const PAGE_413 = '<title>413 Request Entity Too Large</title>';
 
 function ingressIr(port: number, annotations: Record<string, string>): GatewayIR {
-  const text = `apiVersion: v1
-kind: Service
-metadata: { name: uploads, namespace: shop }
-spec: { type: ExternalName, externalName: 127.0.0.1 }
----
-apiVersion: networking.k8s.io/v1
-kind: Ingress
-metadata:
-  name: uploads
-  namespace: shop
-  annotations: ${nginxAnnotations(annotations)}
-spec:
-  ingressClassName: nginx
-  rules:
-    - host: api.example.com
-      http:
-        paths:
-          - path: /
-            pathType: Prefix
-            backend: { service: { name: uploads, port: { number: ${port} } } }
-`;
+  const text = oneIngress({ name: 'uploads', svc: 'uploads', port, annotations });
   const out = loadGateway({ format: 'ingress-nginx', sources: [{ file: 'ingress.yaml', docs: parseYaml(text, 'ingress.yaml').docs }], overlays: [] });
   if (!out.ir) throw new Error(out.diagnostics.map((d) => d.message).join('\n'));
   return out.ir;

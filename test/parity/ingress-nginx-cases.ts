@@ -20,6 +20,35 @@ export const nginxAnnotations = (annotations: Record<string, string>): string =>
     .map(([k, v]) => `"nginx.ingress.kubernetes.io/${k}": ${JSON.stringify(v)}`)
     .join(', ')}}`;
 
+/** An ExternalName Service in namespace `shop` that resolves to 127.0.0.1, for tests that start their own upstreams. */
+export const loopbackService = (name: string): string => `apiVersion: v1
+kind: Service
+metadata: { name: ${name}, namespace: shop }
+spec: { type: ExternalName, externalName: 127.0.0.1 }
+`;
+
+/** An Ingress in namespace `shop` for api.example.com whose one path (Prefix, default `/`) goes to `svc` on `port`. */
+export const prefixIngress = (o: { name: string; svc: string; port: number; annotations?: Record<string, string>; path?: string }): string => `apiVersion: networking.k8s.io/v1
+kind: Ingress
+metadata:
+  name: ${o.name}
+  namespace: shop
+  annotations: ${nginxAnnotations(o.annotations ?? {})}
+spec:
+  ingressClassName: nginx
+  rules:
+    - host: api.example.com
+      http:
+        paths:
+          - path: ${o.path ?? '/'}
+            pathType: Prefix
+            backend: { service: { name: ${o.svc}, port: { number: ${o.port} } } }
+`;
+
+/** One loopback Service and one Ingress to it: the config most socket tests of one annotation need. */
+export const oneIngress = (o: { name: string; svc: string; port: number; annotations?: Record<string, string>; path?: string }): string =>
+  [loopbackService(o.svc), prefixIngress(o)].join('---\n');
+
 const ingress = (name: string, paths: string, annotations: Record<string, string> = {}, host = 'api.example.com'): string => `apiVersion: networking.k8s.io/v1
 kind: Ingress
 metadata:

@@ -5,33 +5,13 @@
  * which must agree on statuses and on the rate-limit reasons, including which zone refused.
  */
 import { describe, expect, it } from 'vitest';
-import { nginxAnnotations } from './ingress-nginx-cases.ts';
+import { oneIngress } from './ingress-nginx-cases.ts';
 import { expectParity, get, statuses, upstreamsPerTest, type Upstreams } from '../support/parity-case.ts';
 
 const upstreams = upstreamsPerTest();
 
 /** One Ingress for api.example.com over an ExternalName Service that points at upstream a. */
-const config = (u: Upstreams, annotations: Record<string, string>): string => `apiVersion: v1
-kind: Service
-metadata: { name: orders, namespace: shop }
-spec: { type: ExternalName, externalName: 127.0.0.1 }
----
-apiVersion: networking.k8s.io/v1
-kind: Ingress
-metadata:
-  name: limited
-  namespace: shop
-  annotations: ${nginxAnnotations(annotations)}
-spec:
-  ingressClassName: nginx
-  rules:
-    - host: api.example.com
-      http:
-        paths:
-          - path: /
-            pathType: Prefix
-            backend: { service: { name: orders, port: { number: ${u.a!.port} } } }
-`;
+const config = (u: Upstreams, annotations: Record<string, string>): string => oneIngress({ name: 'limited', svc: 'orders', port: u.a!.port, annotations });
 
 describe('ingress-nginx limit-rps + limit-rpm on both hosts (semantics §2, §8)', () => {
   it('§2 the rpm zone refuses at 1 s while the rps zone has room; the refusal is counted in neither zone, so the rpm zone refuses again', async () => {
