@@ -8,32 +8,11 @@
  */
 import { describe, expect, it } from 'vitest';
 import { formatDiagnostic } from '../../core/errors.ts';
-import { loadTraefik } from './test-kit.ts';
+import { loadTraefik, shopIngressRoute, shopLoadBalancer } from './test-kit.ts';
 
-const file = (hc: string, weighted = ''): string => `http:
-  routers:
-    shop:
-      rule: PathPrefix(\`/\`)
-      service: ${weighted ? 'split' : 'shop'}
-  services:
-    shop:
-      loadBalancer:
-        servers: [{ url: "http://10.0.0.1:80" }, { url: "http://10.0.0.2:80" }]
-        healthCheck: ${hc}
-${weighted}`;
+const file = (hc: string, weighted = ''): string => shopLoadBalancer(`healthCheck: ${hc}`, weighted, weighted ? 'split' : 'shop');
 
-const crd = (type: string): string => `apiVersion: traefik.io/v1alpha1
-kind: IngressRoute
-metadata: { name: shop, namespace: default }
-spec:
-  routes:
-    - match: PathPrefix(\`/\`)
-      kind: Rule
-      services:
-        - name: shop
-          port: 80
-          healthCheck: { path: /ping, interval: 10 }
----
+const crd = (type: string): string => `${shopIngressRoute('healthCheck: { path: /ping, interval: 10 }')}---
 apiVersion: v1
 kind: Service
 metadata: { name: shop, namespace: default }

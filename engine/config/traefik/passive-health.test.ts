@@ -8,32 +8,11 @@
  */
 import { describe, expect, it } from 'vitest';
 import { formatDiagnostic } from '../../core/errors.ts';
-import { loadTraefik } from './test-kit.ts';
+import { loadTraefik, shopIngressRoute, shopLoadBalancer } from './test-kit.ts';
 
-const file = (passive: string, extra = ''): string => `http:
-  routers:
-    shop:
-      rule: PathPrefix(\`/\`)
-      service: shop
-  services:
-    shop:
-      loadBalancer:
-        servers: [{ url: "http://10.0.0.1:80" }, { url: "http://10.0.0.2:80" }]
-        passiveHealthCheck: ${passive}
-${extra}`;
+const file = (passive: string, extra = ''): string => shopLoadBalancer(`passiveHealthCheck: ${passive}`, extra);
 
-const crd = (passive: string): string => `apiVersion: traefik.io/v1alpha1
-kind: IngressRoute
-metadata: { name: shop, namespace: default }
-spec:
-  routes:
-    - match: PathPrefix(\`/\`)
-      kind: Rule
-      services:
-        - name: shop
-          port: 80
-          passiveHealthCheck: ${passive}
-`;
+const crd = (passive: string): string => shopIngressRoute(`passiveHealthCheck: ${passive}`);
 
 function load(yaml: string) {
   const { ir, diagnostics } = loadTraefik(yaml, 'phc.yaml');

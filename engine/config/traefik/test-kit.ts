@@ -102,3 +102,38 @@ export async function statuses(
   }
   return out;
 }
+
+/**
+ * A file-provider config: router `shop` on every path → service `service`; service `shop` balances two
+ * servers (10.0.0.1, 10.0.0.2) with `lbField` (one YAML line, e.g. "healthCheck: { path: /ping }") in
+ * its loadBalancer. `extra` follows at the services' level (more services).
+ */
+export function shopLoadBalancer(lbField: string, extra = '', service = 'shop'): string {
+  return `http:
+  routers:
+    shop:
+      rule: PathPrefix(\`/\`)
+      service: ${service}
+  services:
+    shop:
+      loadBalancer:
+        servers: [{ url: "http://10.0.0.1:80" }, { url: "http://10.0.0.2:80" }]
+        ${lbField}
+${extra}`;
+}
+
+/** An IngressRoute `shop` (namespace default) on every path, whose one service `shop:80` carries `serviceField` (one YAML line). */
+export function shopIngressRoute(serviceField: string): string {
+  return `apiVersion: traefik.io/v1alpha1
+kind: IngressRoute
+metadata: { name: shop, namespace: default }
+spec:
+  routes:
+    - match: PathPrefix(\`/\`)
+      kind: Rule
+      services:
+        - name: shop
+          port: 80
+          ${serviceField}
+`;
+}
