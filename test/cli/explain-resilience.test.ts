@@ -142,7 +142,8 @@ describe('the trace says why (gatelab run --trace)', () => {
 
   function trace(scenario: string, name: string): TraceLine[] {
     const file = join(dir, `${name}.jsonl`);
-    const r = gatelab(['run', scenario, '--trace', file, '--level', 'decisions']);
+    // --variant base: with several variants, run writes FILE.<variant>.jsonl instead (docs/cli.md).
+    const r = gatelab(['run', scenario, '--variant', 'base', '--trace', file, '--level', 'decisions']);
     expect(r.status, r.stderr).toBe(0);
     return readFileSync(file, 'utf8')
       .split('\n')
