@@ -6,9 +6,7 @@
  * same refusal (amount 0 refuses the first request) and the capacity scenario
  * (scenarios/capacity/traefik-in-flight-cap.yaml) pins the count under load.
  */
-import { createServer, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { request } from 'undici';
 import type { GatewayIR } from '../../engine/config/ir.ts';
 import { loadGateway } from '../../engine/config/load-gateway.ts';
@@ -16,24 +14,12 @@ import { parseYaml } from '../../engine/config/yaml-source.ts';
 import { ProxyServer } from '../../engine/runtimes/proxy/proxy-server.ts';
 import { localStore } from '../../engine/runtimes/proxy/stores.ts';
 import { createExplainSession } from '../../engine/runtimes/sim/explain.ts';
+import { holdingUpstreamPerFile } from '../support/holding-upstream.ts';
 
 const NOW = Date.parse('2026-01-01T12:00:05Z');
 
 /** An upstream that holds every response until the test lets them go. */
-const held: ServerResponse[] = [];
-const upstream = createServer((req, res) => {
-  req.resume();
-  held.push(res);
-});
-let upstreamPort = 0;
-beforeAll(async () => {
-  await new Promise<void>((r) => upstream.listen(0, '127.0.0.1', r));
-  upstreamPort = (upstream.address() as AddressInfo).port;
-});
-afterAll(async () => {
-  for (const res of held.splice(0)) res.end();
-  await new Promise<void>((r) => upstream.close(() => r()));
-});
+const { held, port: upstreamPort } = holdingUpstreamPerFile();
 
 function ir(upstreamAddr: string, amount: number): GatewayIR {
   const text = `http:
@@ -70,7 +56,7 @@ describe('inFlightReq: simulation and real sockets agree', () => {
   });
 
   it('proxy host on real sockets: 2 held in flight, the third is refused at once, and a finished response frees its slot', async () => {
-    const proxy = new ProxyServer({ ir: ir(`127.0.0.1:${upstreamPort}`, 2), port: 0, store: localStore(() => NOW), now: () => NOW });
+    const proxy = new ProxyServer({ ir: ir(`127.0.0.1:${upstreamPort()}`, 2), port: 0, store: localStore(() => NOW), now: () => NOW });
     await proxy.start();
     const url = `http://127.0.0.1:${proxy.port}/r`;
     const get = () => request(url, { headers: { host: 'reports.example.com' } });

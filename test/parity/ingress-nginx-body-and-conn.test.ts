@@ -7,8 +7,6 @@
  * limit_conn (ngx_http_limit_conn_module, semantics §8): with N requests of one address in progress,
  * the next gets 503 (limit-conn-status-code) at once; a finished request frees its slot.
  */
-import { createServer, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { Readable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { request } from 'undici';
@@ -19,6 +17,7 @@ import { ProxyServer } from '../../engine/runtimes/proxy/proxy-server.ts';
 import { localStore } from '../../engine/runtimes/proxy/stores.ts';
 import { createExplainSession } from '../../engine/runtimes/sim/explain.ts';
 import { startEchoUpstream, type EchoUpstream } from '../support/echo-upstream.ts';
+import { holdingUpstreamPerFile } from '../support/holding-upstream.ts';
 import { oneIngress } from './ingress-nginx-cases.ts';
 
 const NOW = Date.parse('2026-01-01T12:00:05Z');
@@ -101,20 +100,7 @@ describe('ingress-nginx client_max_body_size: simulation and real sockets agree'
 });
 
 /** An upstream that holds every response until the test lets them go. */
-const held: ServerResponse[] = [];
-const holding = createServer((req, res) => {
-  req.resume();
-  held.push(res);
-});
-let holdingPort = 0;
-beforeAll(async () => {
-  await new Promise<void>((r) => holding.listen(0, '127.0.0.1', r));
-  holdingPort = (holding.address() as AddressInfo).port;
-});
-afterAll(async () => {
-  for (const res of held.splice(0)) res.end();
-  await new Promise<void>((r) => holding.close(() => r()));
-});
+const { held, port: holdingPort } = holdingUpstreamPerFile();
 
 async function until(check: () => boolean): Promise<void> {
   for (let i = 0; i < 200 && !check(); i++) await new Promise((r) => setTimeout(r, 5));
@@ -131,7 +117,7 @@ describe('ingress-nginx limit-connections: simulation and real sockets agree', (
   });
 
   it('proxy host on real sockets: 2 in progress, the third gets 503 at once, a finished request frees its slot', async () => {
-    const proxy = new ProxyServer({ ir: ingressIr(holdingPort, { 'limit-connections': '2' }), port: 0, store: localStore(() => NOW), now: () => NOW });
+    const proxy = new ProxyServer({ ir: ingressIr(holdingPort(), { 'limit-connections': '2' }), port: 0, store: localStore(() => NOW), now: () => NOW });
     await proxy.start();
     const get = () => request(`http://127.0.0.1:${proxy.port}/r`, { headers: { host: 'api.example.com' } });
     try {
